@@ -1,0 +1,80 @@
+"""One exception tree for the whole project, with messages written for the person at the keyboard.
+
+    HarvesterError                  anything harvester reports to a user (never a traceback)
+    ├── InputError                  a file or stream cannot be used as input   (exit 1)
+    │   ├── UnreadableInput         missing, a directory we cannot read, no permission
+    │   ├── EmptyInput              nothing but whitespace
+    │   ├── BinaryInput             bytes that are no text format we know
+    │   ├── UnknownFormat           text, but no parser recognised it (names the ones tried)
+    │   └── RecordError             one record inside an otherwise good file is malformed
+    ├── UsageError                  a bad option, key or configuration value     (exit 2)
+    └── (harvester.* adds StoreError, NetworkError ... under this same root)
+
+`str(error)` is the one line the CLI prints: it names the file and, where known, the place.
+"""
+
+from __future__ import annotations
+
+
+class HarvesterError(Exception):
+    """Base of every error harvester reports to a user.
+
+    Catch this one class at the edge (the CLI does) and print ``str(exc)``.
+    """
+
+    exit_code: int = 1
+
+
+class UsageError(HarvesterError):
+    """The command was asked for something that cannot be done as asked (bad option, key, config)."""
+
+    exit_code = 2
+
+
+class InputError(HarvesterError):
+    """An input (file, stream, string) cannot be imported; names the input and the place."""
+
+    def __init__(
+        self, origin: str, reason: str, *, line: int | None = None, record: int | None = None
+    ) -> None:
+        self.origin = origin
+        self.reason = reason
+        self.line = line
+        self.record = record
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        place = []
+        if self.record is not None:
+            place.append(f"record {self.record}")
+        if self.line is not None:
+            place.append(f"line {self.line}")
+        where = f"{self.origin}" + (f" ({', '.join(place)})" if place else "")
+        return f"{where}: {self.reason}"
+
+
+class UnreadableInput(InputError):
+    """The input could not be read at all."""
+
+
+class EmptyInput(InputError):
+    """The input holds no records (empty or whitespace only)."""
+
+
+class BinaryInput(InputError):
+    """The input is binary data that no parser reads."""
+
+
+class UnknownFormat(InputError):
+    """No parser recognised the input; the message lists the layouts that were tried."""
+
+    def __init__(self, origin: str, tried: list[str]) -> None:
+        self.tried = tried
+        super().__init__(
+            origin,
+            "format not recognised (tried: " + ", ".join(tried) + "); use --format to force one",
+        )
+
+
+class RecordError(InputError):
+    """One record in an input is malformed; the rest of the input is still usable."""

@@ -1,0 +1,107 @@
+"""The record model: a CSL-JSON item, and beside it what CSL has no field for.
+
+Vocabulary (as in manubot): a *CSL item* is one ``dict`` with CSL-JSON field names and types
+(``title``, ``author`` [{``family``, ``given``} | {``literal``}], ``container-title``,
+``issued`` {``date-parts``}, ``ISSN``, ``DOI`` ...). A :class:`Record` is one *source record*:
+the CSL item a parser read from one input record, the verbatim text it was read from, and where
+that text came from. Works (merged records) are computed from records in :mod:`records.merge`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+CSLItem = dict[str, Any]
+IssnKind = Literal["print", "electronic"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a source record came from.
+
+    ``id`` is the record's own id in its input (BibTeX key, RIS ``ID``, CSL-JSON ``id``, EndNote
+    record number, CSV row id); ``position`` is its 1-based index in the input and ``line`` the
+    line it starts on, so every message can point at the place.
+    """
+
+    format: str
+    origin: str
+    id: str | None = None
+    position: int = 1
+    line: int | None = None
+
+    def describe(self) -> str:
+        place = f"record {self.position}"
+        if self.line is not None:
+            place += f", line {self.line}"
+        return f"{self.origin} ({place}, {self.format})"
+
+
+@dataclass(slots=True)
+class Record:
+    """One parsed, normalized source record.
+
+    ``csl`` holds only CSL-JSON fields. What CSL lacks lives beside it:
+    ``issn_kinds`` (which ISSN is the print and which the electronic one) and ``original``
+    (a field's value as the input wrote it, when normalization changed it: "German" for ``de``).
+    """
+
+    csl: CSLItem
+    source: SourceRef
+    raw: str
+    issn_kinds: dict[str, IssnKind] = field(default_factory=dict)
+    original: dict[str, str] = field(default_factory=dict)
+
+    def to_csl_json(self) -> CSLItem:
+        """The CSL-JSON object harvester prints for this record (``harvester parse``).
+
+        ``id`` is the record's own id in its input (or ``<format>-<position>``). What CSL has no
+        field for goes under CSL 1.0.2's designated ``custom`` object, namespaced ``harvester``.
+        """
+        item: CSLItem = {"id": self.source.id or f"{self.source.format}-{self.source.position}"}
+        item.update(self.csl)
+        beside: dict[str, Any] = {
+            "source": {
+                "format": self.source.format,
+                "origin": self.source.origin,
+                "position": self.source.position,
+                **({"line": self.source.line} if self.source.line is not None else {}),
+            }
+        }
+        if self.issn_kinds:
+            beside["issn"] = {kind: issn for issn, kind in self.issn_kinds.items()}
+        if self.original:
+            beside["original"] = dict(self.original)
+        item["custom"] = {"harvester": beside}
+        return item
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A record that could not be parsed: where it is and why. Parsers return these as data."""
+
+    origin: str
+    reason: str
+    record: int | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        place = []
+        if self.record is not None:
+            place.append(f"record {self.record}")
+        if self.line is not None:
+            place.append(f"line {self.line}")
+        return f"{self.origin}" + (f" ({', '.join(place)})" if place else "") + f": {self.reason}"
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """What a parser returns: the records it read and the ones it could not."""
+
+    records: list[Record] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+    def extend(self, other: ParseResult) -> None:
+        self.records.extend(other.records)
+        self.failures.extend(other.failures)

@@ -1,0 +1,190 @@
+"""Abstracts: make structured-abstract headings readable.
+
+Copied publisher and catalog pages glue headings to the text around them:
+``ZusammenfassungHintergrundDie Mehrzahl … verschlechtern.Klinisches ProblemRadiologisch …``.
+This becomes ``Hintergrund: Die Mehrzahl … verschlechtern. Klinisches Problem: Radiologisch …``:
+a known heading (German, English, French, Spanish, Italian, Dutch lists below) that starts the
+text or follows a sentence end, and is glued to a capitalised word, gets a colon and spaces.
+A leading label that only names the section ("Zusammenfassung", "Abstract", "Summary") is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from records.normalize.text import clean_text
+
+LEAD_LABELS = (
+    "Zusammenfassung",
+    "Abstract",
+    "Summary",
+    "Résumé",
+    "Resumen",
+    "Riassunto",
+    "Samenvatting",
+    "Sammanfattning",
+    "Streszczenie",
+    "Abstrakt",
+    "Kurzfassung",
+    "Resumo",
+    "Graphical abstract",
+)
+
+HEADINGS = (
+    # English (incl. the IMRAD and CONSORT/PRISMA abstract headings)
+    "Background",
+    "Backgrounds",
+    "Introduction",
+    "Context",
+    "Objective",
+    "Objectives",
+    "Aim",
+    "Aims",
+    "Aim of the study",
+    "Purpose",
+    "Purposes",
+    "Goal",
+    "Hypothesis",
+    "Rationale",
+    "Methods",
+    "Method",
+    "Materials and methods",
+    "Material and methods",
+    "Methodology",
+    "Patients and methods",
+    "Study design",
+    "Design",
+    "Setting",
+    "Settings",
+    "Participants",
+    "Patients",
+    "Subjects",
+    "Population",
+    "Interventions",
+    "Intervention",
+    "Measurements",
+    "Main outcome measures",
+    "Main outcomes and measures",
+    "Outcome measures",
+    "Exposure",
+    "Data sources",
+    "Study selection",
+    "Data extraction",
+    "Data synthesis",
+    "Eligibility criteria",
+    "Search methods",
+    "Selection criteria",
+    "Data collection and analysis",
+    "Main results",
+    "Results",
+    "Result",
+    "Findings",
+    "Interpretation",
+    "Discussion",
+    "Limitations",
+    "Conclusion",
+    "Conclusions",
+    "Conclusions and relevance",
+    "Authors' conclusions",
+    "Clinical relevance",
+    "Clinical significance",
+    "Clinical problem",
+    "Implications",
+    "Significance",
+    "Trial registration",
+    "Funding",
+    "Level of evidence",
+    "Evidence",
+    "Recommendations",
+    "Summary",
+    "Key points",
+    "Highlights",
+    # German (Springer Medizin, Thieme, Deutsches Ärzteblatt)
+    "Hintergrund",
+    "Einleitung",
+    "Fragestellung",
+    "Ziel",
+    "Ziele",
+    "Zielsetzung",
+    "Ziel der Arbeit",
+    "Ziel der Studie",
+    "Methode",
+    "Methoden",
+    "Methodik",
+    "Material und Methoden",
+    "Material und Methode",
+    "Patienten und Methoden",
+    "Studiendesign",
+    "Ergebnis",
+    "Ergebnisse",
+    "Resultate",
+    "Diskussion",
+    "Schlussfolgerung",
+    "Schlussfolgerungen",
+    "Folgerung",
+    "Fazit",
+    "Fazit für die Praxis",
+    "Klinisches Problem",
+    "Klinische Relevanz",
+    "Datenlage",
+    "Standardverfahren",
+    "Therapeutische Möglichkeiten",
+    "Diagnostische Möglichkeiten",
+    "Behandlung",
+    "Therapie",
+    "Leistungsfähigkeit",
+    "Bewertung",
+    "Empfehlung für die Praxis",
+    "Praktische Empfehlungen",
+    "Methodische Innovationen",
+    "Achievements",
+    "Kernaussagen",
+    "Limitationen",
+    "Ausblick",
+    "Zusammenfassung",
+    # French, Spanish, Italian, Dutch
+    "Contexte",
+    "Objectif",
+    "Objectifs",
+    "Méthodes",
+    "Méthode",
+    "Résultats",
+    "Conclusion",
+    "Antecedentes",
+    "Introducción",
+    "Objetivo",
+    "Objetivos",
+    "Métodos",
+    "Resultados",
+    "Conclusiones",
+    "Premessa",
+    "Obiettivo",
+    "Metodi",
+    "Risultati",
+    "Conclusioni",
+    "Achtergrond",
+    "Doel",
+    "Methoden",
+    "Resultaten",
+    "Conclusie",
+)
+
+_UPPER = "A-ZÄÖÜÀ-ÖØ-Þ"
+_heading_alt = "|".join(re.escape(h) for h in sorted(set(HEADINGS), key=len, reverse=True))
+_lead_alt = "|".join(re.escape(h) for h in sorted(set(LEAD_LABELS), key=len, reverse=True))
+# A heading at the start or right after a sentence end, glued to the next capitalised word
+# ("HintergrundDie", "verschlechtern.Klinisches ProblemRadiologisch") or followed by a colon.
+_GLUED = re.compile(rf"(^|(?<=[.!?)\]]))\s*({_heading_alt})(?:\s*:\s*|(?=[{_UPPER}]))")
+_LEAD = re.compile(rf"^\s*(?:{_lead_alt})\s*:?\s*(?=[{_UPPER}]|$)")
+
+
+def readable_abstract(value: str) -> str:
+    """Plain text with structured-abstract headings written ``Heading: text``."""
+    text = clean_text(value)
+    stripped = _LEAD.sub("", text, count=1)
+    if stripped:
+        text = stripped
+    text = _GLUED.sub(
+        lambda m: f"{' ' if m.group(1) is not None and m.start() else ''}{m.group(2)}: ", text
+    )
+    return re.sub(r"\s+", " ", text).strip()

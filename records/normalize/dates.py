@@ -1,0 +1,123 @@
+"""Dates as CSL date objects (``{"date-parts": [[2024, 7, 18]]}``) from the shapes sources print.
+
+``03.10.2017`` (German), ``2024 Jul``, ``2024 Jul 18``, ``Jul2024`` (EBSCO), ``2010 Sep-Oct``
+(PubMed seasons, a CSL range), ISO ``2017-10-03``, ``2017/10/03`` (Highwire), ``10/03/2017``
+(``MM/DD/YYYY``, VuFind's Highwire output), ``18 May 2024``, and a bare year.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+CSLDate = dict[str, Any]
+
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        "jan january januar janvier enero gennaio jänner janeiro",
+        "feb february februar février fevrier febrero febbraio fevereiro",
+        "mar march märz maerz mars marzo março",
+        "apr april avril abril aprile",
+        "may mai mayo maggio maio",
+        "jun june juni juin junio giugno junho",
+        "jul july juli juillet julio luglio julho",
+        "aug august août aout agosto",
+        "sep sept september septembre septiembre settembre setembro",
+        "oct october oktober octobre octubre ottobre outubro okt",
+        "nov november novembre noviembre novembro",
+        "dec december dezember décembre decembre diciembre dicembre dezembro dez",
+    ],
+    start=1,
+):
+    for _name in _names.split():
+        MONTHS[_name] = _number
+SEASONS = {"spring": 13, "summer": 14, "autumn": 15, "fall": 15, "winter": 16}
+
+_MONTH = r"([A-Za-zäéû]{3,9})\.?"
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$"), "ymd"),
+    (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"), "ymd"),
+    (re.compile(r"^(\d{4})-(\d{1,2})$"), "ym"),
+    (re.compile(r"^(\d{4})/(\d{1,2})$"), "ym"),
+    (re.compile(r"^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})$"), "dmy"),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "mdy"),
+    (re.compile(rf"^(\d{{4}})\s+{_MONTH}\s+(\d{{1,2}})$"), "yMd"),
+    (re.compile(rf"^(\d{{4}})\s+{_MONTH}\s*[-–/]\s*{_MONTH}$"), "yMM"),
+    (re.compile(rf"^(\d{{4}})\s+{_MONTH}$"), "yM"),
+    (re.compile(rf"^{_MONTH}\s*(\d{{4}})$"), "My"),
+    (re.compile(rf"^(\d{{1,2}})\.?\s+{_MONTH}\s+(\d{{4}})$"), "dMy"),
+    (re.compile(rf"^{_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})$"), "Mdy"),
+    (re.compile(r"^(\d{4})$"), "y"),
+]
+
+
+def _month(name: str) -> int | None:
+    key = name.lower().rstrip(".")
+    return MONTHS.get(key) or MONTHS.get(key[:3]) or SEASONS.get(key)
+
+
+def _valid(parts: list[int]) -> bool:
+    year = parts[0]
+    if not 1000 <= year <= 2999:
+        return False
+    if len(parts) > 1 and not 1 <= parts[1] <= 16:  # 13-16: CSL seasons
+        return False
+    return not (len(parts) > 2 and not 1 <= parts[2] <= 31)
+
+
+def parse_date(value: str | None) -> CSLDate | None:
+    """A CSL date object, or ``None`` when the value is no date we can read with confidence."""
+    if not value:
+        return None
+    text = re.sub(r"\s+", " ", str(value)).strip().rstrip(".")
+    for pattern, shape in _PATTERNS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        g = match.groups()
+        parts: list[list[int]]
+        if shape == "ymd":
+            parts = [[int(g[0]), int(g[1]), int(g[2])]]
+        elif shape == "ym":
+            parts = [[int(g[0]), int(g[1])]]
+        elif shape == "dmy":
+            parts = [[int(g[2]), int(g[1]), int(g[0])]]
+        elif shape == "mdy":
+            parts = [[int(g[2]), int(g[0]), int(g[1])]]
+        elif shape == "y":
+            parts = [[int(g[0])]]
+        else:
+            months = {
+                "yMd": [g[1]],
+                "yMM": [g[1], g[2]],
+                "yM": [g[1]],
+                "My": [g[0]],
+                "dMy": [g[1]],
+                "Mdy": [g[0]],
+            }[shape]
+            numbers = [_month(m) for m in months]
+            if any(n is None for n in numbers):
+                continue
+            year = int(
+                {"yMd": g[0], "yMM": g[0], "yM": g[0], "My": g[1], "dMy": g[2], "Mdy": g[2]}[shape]
+            )
+            day = {"yMd": g[2], "dMy": g[0], "Mdy": g[1]}.get(shape)
+            parts = [[year, n] for n in numbers if n is not None]
+            if day:
+                parts[0].append(int(day))
+        if all(_valid(p) for p in parts):
+            return {"date-parts": parts}
+    # Last resort: a lone year inside a longer string ("Heidelberg Springer 2024", "c2019").
+    years = re.findall(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)", text)
+    if len(set(years)) == 1:
+        return {"date-parts": [[int(years[0])]]}
+    return None
+
+
+def year_of(date: CSLDate | None) -> int | None:
+    """The year of a CSL date object, if any."""
+    try:
+        return int(date["date-parts"][0][0]) if date else None
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None

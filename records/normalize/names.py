@@ -1,0 +1,212 @@
+"""Personal and corporate names as CSL name objects.
+
+Handles the shapes people's references arrive in:
+
+* ``Family, Given`` (catalogs, MEDLINE ``FAU``, BibTeX), with suffix ``Smith, Jr., John``
+* ``Given Family`` (publisher pages), with particles kept in the family name: ``Louis de Mestier``
+  -> family ``de Mestier`` (the Zotero/citeproc-js convention; CSL's ``non-dropping-particle``
+  is derived by citeproc from a lower-case prefix of ``family``)
+* ``Family GI`` (MEDLINE ``AU``, Vancouver: ``Radosa CG``) and ``G I Family`` (PubMed pages)
+* ALL CAPS names re-cased; initials ``C G`` / ``CG`` / ``C.G.`` written ``C. G.``
+* corporate authors as ``{"literal": ...}``
+* comma-joined lists of ``Last, Initials`` re-paired: ``Radosa, C G, Nebelung, H`` is two names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from records.normalize.text import clean_text
+
+Name = dict[str, str]
+
+PARTICLES = frozenset(
+    [
+        "de",
+        "da",
+        "das",
+        "dos",
+        "du",
+        "del",
+        "della",
+        "der",
+        "den",
+        "des",
+        "di",
+        "do",
+        "la",
+        "le",
+        "lo",
+        "van",
+        "von",
+        "ten",
+        "ter",
+        "vander",
+        "zu",
+        "zum",
+        "zur",
+        "af",
+        "av",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "mac",
+        "st",
+    ]
+)
+SUFFIXES = {
+    "jr": "Jr.",
+    "jr.": "Jr.",
+    "sr": "Sr.",
+    "sr.": "Sr.",
+    "ii": "II",
+    "iii": "III",
+    "iv": "IV",
+    "v": "V",
+    "2nd": "2nd",
+    "3rd": "3rd",
+}
+_CORPORATE_WORDS = re.compile(
+    r"\b(group|consortium|society|association|committee|organi[sz]ation|institut\w*|"
+    r"collaboration|collaborative|network|team|investigators|council|foundation|agency|"
+    r"department|ministry|university|universit\w+|college|centre|center|academy|board|"
+    r"working party|task force|gesellschaft|verband|arbeitsgemeinschaft|kommission|"
+    r"inc\.?|ltd\.?|gmbh|corporation|federation|union|office|service)\b",
+    re.IGNORECASE,
+)
+# One name part that is only initials: "C", "C.", "CG", "C.G.", "J-P", "C G" (space-joined).
+_INITIALS_RE = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ](?:\.|\s|-|$)\s*)+$|^[A-ZÀ-ÖØ-Þ]{1,3}$")
+# Role suffixes from catalogs: "(VerfasserIn)", "[author]", "(Hrsg.)", ", editor".
+_ROLE_RE = re.compile(r"\s*[(\[][^()\[\]]{1,40}[)\]]\s*$")
+_AFFILIATION_RE = re.compile(r"(?<=\D)\s*(?:\d+(?:\s*,\s*\d+)*|[*†‡§]+)\s*$")
+
+
+def is_initials(token: str) -> bool:
+    """``"C G"``, ``"CG"``, ``"C.G."``, ``"J.-P."`` are initials; ``"Chen"`` is not."""
+    token = token.strip()
+    return bool(token) and bool(_INITIALS_RE.match(token))
+
+
+def format_initials(given: str) -> str:
+    """``"C G"`` / ``"CG"`` / ``"C.G."`` -> ``"C. G."``; ``"J-P"`` -> ``"J.-P."``; full names unchanged."""
+    given = given.strip()
+    if not is_initials(given):
+        return given
+    parts = re.findall(r"[A-ZÀ-ÖØ-Þ]|-", given.replace(".", " "))
+    out = ""
+    for part in parts:
+        if part == "-":
+            out = out.rstrip() + "-"
+        else:
+            out += f"{part}." if out.endswith("-") or not out else f" {part}."
+    return out.strip()
+
+
+def recase(word: str) -> str:
+    """``"RADOSA"`` -> ``"Radosa"``, ``"MCDONALD-SMITH"`` -> ``"Mcdonald-Smith"``; mixed case kept."""
+    if word.isupper() and len(word) > 1:
+        return "-".join(p[:1] + p[1:].lower() for p in word.split("-"))
+    return word
+
+
+def strip_role(text: str) -> str:
+    """``"Radosa, C G (VerfasserIn)"`` -> ``"Radosa, C G"``."""
+    previous = None
+    while previous != text:
+        previous, text = text, _ROLE_RE.sub("", text)
+    return text.strip().rstrip(",").strip()
+
+
+def is_corporate(text: str) -> bool:
+    return bool(_CORPORATE_WORDS.search(text)) and "," not in text.strip(", ")
+
+
+def _name(family: str, given: str = "", suffix: str = "") -> Name:
+    family = " ".join(
+        recase(w) if w.lower() not in PARTICLES else w.lower() for w in family.split()
+    )
+    name: Name = {"family": family}
+    given = given.strip()
+    given = format_initials(given) if is_initials(given) else " ".join(map(recase, given.split()))
+    if given:
+        name["given"] = given
+    if suffix:
+        name["suffix"] = suffix
+    return name
+
+
+def parse_name(text: str) -> Name:
+    """One name in any of the shapes in the module docstring, as a CSL name object."""
+    text = clean_text(strip_role(text))
+    if not text:
+        return {}
+    if is_corporate(text):
+        return {"literal": text}
+    if "," in text:
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        family, rest = parts[0], parts[1:]
+        suffix = ""
+        if rest and rest[0].lower() in SUFFIXES:  # "Smith, Jr., John"
+            suffix = SUFFIXES[rest.pop(0).lower()]
+        if rest and rest[-1].lower() in SUFFIXES:  # "Smith, John, Jr."
+            suffix = SUFFIXES[rest.pop().lower()]
+        return _name(family, " ".join(rest), suffix)
+    words = text.split()
+    suffix = ""
+    if len(words) > 1 and words[-1].lower() in SUFFIXES:
+        suffix = SUFFIXES[words.pop().lower()]
+    if len(words) == 1:
+        return _name(words[0], "", suffix)
+    # "Radosa CG" (family first, initials last) -- MEDLINE AU / Vancouver.
+    if is_initials(words[-1]) and not is_initials(words[0]) and words[-1].isupper():
+        return _name(" ".join(words[:-1]), words[-1], suffix)
+    # "C G Radosa" (initials first) -- PubMed pages; also "Louis de Mestier".
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in PARTICLES:
+        start -= 1
+    # A particle may open the family name only if a given name stays in front of it.
+    return _name(" ".join(words[start:]), " ".join(words[:start]), suffix)
+
+
+def split_name_list(text: str) -> list[str]:
+    """Split a displayed author list into single names.
+
+    ``;`` separates names when present. Otherwise ``, `` separates tokens that are re-paired:
+    a token that is only initials belongs to the family name before it (``Radosa, C G``);
+    a list of multi-word tokens is a list of ``Given Family`` names; an even number of single
+    words alternates family and given. Role suffixes are removed first.
+    """
+    text = clean_text(text)
+    if not text:
+        return []
+    text = re.sub(r"\s+(?:and|und|et|y|e|&)\s+", ", ", text)
+    if ";" in text:
+        return [strip_role(p) for p in text.split(";") if strip_role(p)]
+    tokens = [strip_role(t) for t in text.split(",")]
+    tokens = [t for t in tokens if t]
+    if any(is_initials(t) for t in tokens[1:]):
+        names: list[str] = []
+        for token in tokens:
+            if (names and is_initials(token) and "," not in names[-1]) or (
+                names and token.lower().rstrip(".") in {s.rstrip(".") for s in SUFFIXES}
+            ):
+                names[-1] = f"{names[-1]}, {token}"
+            else:
+                names.append(token)
+        return names
+    if all(" " in t for t in tokens):
+        return tokens
+    if len(tokens) % 2 == 0 and all(" " not in t or is_initials(t) for t in tokens[::2]):
+        return [f"{tokens[i]}, {tokens[i + 1]}" for i in range(0, len(tokens), 2)]
+    return tokens
+
+
+def parse_name_list(text: str) -> list[Name]:
+    """A displayed author list as CSL names, in order (see :func:`split_name_list`)."""
+    return [n for n in (parse_name(part) for part in split_name_list(text)) if n]
+
+
+def strip_affiliation_marks(name: str) -> str:
+    """``"C G Radosa 1 2"`` / ``"H Nebelung 2,3"`` / ``"F Schön*"`` -> the bare name (PubMed pages)."""
+    return _AFFILIATION_RE.sub("", name).strip()

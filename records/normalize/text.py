@@ -1,0 +1,49 @@
+"""Text cleaning shared by every parser: Unicode NFC, whitespace, HTML markup and entities."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_BLOCK_TAG_RE = re.compile(
+    r"</?(?:[a-z]+:)?(?:p|div|br|sec|title|li|ul|ol|h[1-6])\b[^<>]*>", re.IGNORECASE
+)
+_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def clean_text(value: str) -> str:
+    """NFC, HTML entities decoded, inline tags (``<i>``, ``<sub>``, JATS ``<jats:p>``) removed,
+    runs of whitespace (including NBSP and line breaks) collapsed to one space."""
+    text = unicodedata.normalize("NFC", value)
+    if "<" in text:
+        # Block elements separate words; inline ones (<i>, <sub>, <jats:italic>) do not.
+        text = _TAG_RE.sub("", _BLOCK_TAG_RE.sub(" ", text))
+    if "&" in text:
+        text = html.unescape(text)
+    text = text.replace("\u00ad", "")  # soft hyphens from copied web pages
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def strip_trailing_period(value: str) -> str:
+    """``"A title."`` -> ``"A title"``; keeps ``"..."``, ``"et al."`` and initials like ``"J."``."""
+    if (
+        value.endswith(".")
+        and not value.endswith("..")
+        and not re.search(r"(\bal|\b[A-Z])\.$", value)
+    ):
+        return value[:-1].rstrip()
+    return value
+
+
+def fold_ascii(value: str) -> str:
+    """``"Schön"`` -> ``"Schon"``, ``"ß"`` -> ``"ss"``: for keys and comparisons, never for display."""
+    value = value.replace("ß", "ss").replace("æ", "ae").replace("Æ", "AE").replace("ø", "o")
+    value = value.replace("Ø", "O").replace("ł", "l").replace("Ł", "L").replace("đ", "d")
+    decomposed = unicodedata.normalize("NFKD", value)
+    return (
+        "".join(c for c in decomposed if not unicodedata.combining(c))
+        .encode("ascii", "ignore")
+        .decode("ascii")
+    )

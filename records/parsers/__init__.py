@@ -1,0 +1,73 @@
+"""The parser framework: detect an input's format from its content and read it into records.
+
+Each parser is a small module with one :class:`~records.parsers.base.Parser` subclass; the
+registry below lists them in detection order. :func:`parse_text` is the whole public API:
+
+    result = parse_text(text, origin="refs.ris")          # auto-detected
+    result = parse_text(text, origin="-", format="ris")   # forced
+
+It returns a :class:`~records.model.ParseResult`: normalized records plus failures as data
+(one per malformed record, with its place), never an exception for a bad record.
+"""
+
+from __future__ import annotations
+
+from records.decoding import decode
+from records.errors import UnknownFormat, UsageError
+from records.model import ParseResult
+from records.normalize.record import normalize_csl
+from records.parsers.base import Parser
+from records.parsers.springer import SpringerPageParser
+from records.parsers.vufind import VuFindPageParser
+
+# Detection order matters only on ties: the parser with the highest confidence wins.
+PARSERS: list[Parser] = [
+    VuFindPageParser(),
+    SpringerPageParser(),
+]
+
+# A parser must be at least this sure before it may read an input it was not asked to read.
+DETECTION_THRESHOLD = 0.5
+
+
+def register(parser: Parser) -> None:
+    """Add a parser (a plugin, or a test's) to the registry."""
+    PARSERS.append(parser)
+
+
+def parser_names() -> list[str]:
+    return [p.name for p in PARSERS]
+
+
+def get_parser(name: str) -> Parser:
+    for parser in PARSERS:
+        if parser.name == name or name in parser.aliases:
+            return parser
+    raise UsageError(f"unknown format {name!r}; known formats: {', '.join(parser_names())}")
+
+
+def detect(text: str, origin: str) -> Parser:
+    """The parser most confident that it can read ``text``; :class:`UnknownFormat` if none is."""
+    scored = sorted(
+        ((p.sniff(text), i, p) for i, p in enumerate(PARSERS)), key=lambda t: (-t[0], t[1])
+    )
+    if scored and scored[0][0] >= DETECTION_THRESHOLD:
+        return scored[0][2]
+    raise UnknownFormat(origin, [p.label for p in PARSERS])
+
+
+def parse_text(text: str, origin: str, format: str | None = None) -> ParseResult:
+    """Parse and normalize every record in ``text``; see the module docstring."""
+    parser = get_parser(format) if format else detect(text, origin)
+    result = parser.parse(text, origin)
+    for record in result.records:
+        record.csl = normalize_csl(record.csl)
+    return result
+
+
+def parse_bytes(data: bytes, origin: str, format: str | None = None) -> ParseResult:
+    """Decode (BOM, UTF-16, legacy code pages) and parse; raises for empty or binary input."""
+    return parse_text(decode(data, origin), origin, format)
+
+
+__all__ = ["PARSERS", "Parser", "detect", "get_parser", "parse_bytes", "parse_text", "register"]

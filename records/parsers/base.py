@@ -1,0 +1,39 @@
+"""What every parser is: a name, a sniffer that scores content, and a reader."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from functools import cache
+from importlib import resources
+from typing import Any, ClassVar
+
+from records.model import ParseResult
+
+
+class Parser(ABC):
+    """One input format or page layout.
+
+    ``sniff`` returns a confidence in [0, 1] that ``text`` is in this format, from content alone
+    (never the file name). ``parse`` reads every record in it; a malformed record becomes a
+    :class:`~records.model.Failure` in the result while the others are still read.
+    """
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    aliases: ClassVar[tuple[str, ...]] = ()
+
+    @abstractmethod
+    def sniff(self, text: str) -> float: ...
+
+    @abstractmethod
+    def parse(self, text: str, origin: str) -> ParseResult: ...
+
+
+@cache
+def catalog_labels() -> dict[str, Any]:
+    """Field labels and page chrome of catalog and publisher record views, in 21 UI languages."""
+    data = (
+        resources.files("records.parsers").joinpath("data/catalog_labels.json").read_text("utf-8")
+    )
+    return json.loads(data)

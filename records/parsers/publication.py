@@ -1,0 +1,68 @@
+"""Publication statements: "place publisher year", as catalogs print them.
+
+``Heidelberg Springer Nature B.V 2024`` (VuFind joins MARC 260/264 $a $b $c with spaces),
+``Berlin : Springer, 2019`` (ISBD punctuation), ``[S.l.] : Elsevier, c2003``. With ISBD
+punctuation the split is certain. Without it, the place is recognised from a gazetteer of the
+cities scholarly publishers print; when none is recognised, the whole text stays the publisher
+(a guessed split would be worse than an unsplit one).
+"""
+
+from __future__ import annotations
+
+import re
+
+from records.model import CSLItem
+from records.normalize.dates import parse_date
+
+PLACES = sorted(
+    """Heidelberg|Berlin|Berlin, Heidelberg|Berlin Heidelberg|Stuttgart|München|Munich|Wien|Vienna|
+    Leipzig|Hamburg|Frankfurt am Main|Frankfurt a.M.|Frankfurt|Köln|Cologne|Bonn|Dresden|Düsseldorf|
+    Mannheim|Tübingen|Freiburg|Freiburg im Breisgau|Hannover|Göttingen|Bielefeld|Wiesbaden|Bremen|
+    Weinheim|Darmstadt|Baden-Baden|Opladen|Bern|Basel|Zürich|Zurich|Genève|Geneva|Lausanne|Graz|
+    Innsbruck|Salzburg|London|Oxford|Cambridge|Edinburgh|Abingdon|Abingdon, Oxon|Bristol|Chichester|
+    Hoboken|New York|New York, NY|Boston|Philadelphia|Chicago|Baltimore|Washington|Washington, DC|
+    Thousand Oaks|Los Angeles|San Francisco|San Diego|Princeton|New Haven|Cambridge, MA|Amsterdam|
+    Dordrecht|Leiden|Utrecht|Rotterdam|Cham|Paris|Lyon|Montrouge|Issy-les-Moulineaux|Madrid|
+    Barcelona|Milano|Milan|Roma|Rome|Torino|Bologna|Firenze|Stockholm|Copenhagen|København|Oslo|
+    Helsinki|Warszawa|Warsaw|Praha|Prague|Budapest|Moscow|Tokyo|Singapore|Beijing|Shanghai|
+    New Delhi|Sydney|Melbourne|Toronto|Montreal|Amsterdam [u.a.]|Berlin [u.a.]|New York [u.a.]|
+    Hagerstown|Hagerstown, MD|Oakland|Basingstoke|Bingley|Thorofare|Bethesda|Rockville""".replace(
+        "\n", ""
+    ).split("|"),
+    key=len,
+    reverse=True,
+)
+_PLACES = [p.strip() for p in PLACES if p.strip()]
+_YEAR_TAIL = re.compile(r"[\s,.;]*\[?c?(\d{4})\]?\.?\s*$")
+
+
+def split_publication_statement(text: str) -> CSLItem:
+    """``publisher-place``, ``publisher`` and ``issued`` from a publication statement."""
+    text = re.sub(r"\s+", " ", text).strip()
+    out: CSLItem = {}
+    year = _YEAR_TAIL.search(text)
+    if year:
+        date = parse_date(year.group(1))
+        if date:
+            out["issued"] = date
+        text = text[: year.start()].strip(" ,;:")
+    if " : " in text or re.match(r"^[^:]{2,40}:\s*\S", text):  # ISBD: "Place : Publisher"
+        place, _, publisher = text.partition(":")
+        if place.strip():
+            out["publisher-place"] = place.strip(" []")
+        if publisher.strip(" ,"):
+            out["publisher"] = publisher.strip(" ,")
+        return out
+    lowered = text.casefold()
+    for place in _PLACES:
+        if lowered.startswith(place.casefold()) and (
+            len(text) == len(place) or text[len(place)] in " ,;"
+        ):
+            out["publisher-place"] = text[: len(place)].strip()
+            rest = text[len(place) :].strip(" ,;")
+            if rest:
+                out["publisher"] = rest
+            return out
+    if text:
+        out["publisher"] = text
+    return out
