@@ -16,7 +16,7 @@ The CSL -> entry-type and field mapping follows **pandoc's** ``writeBibtexString
   (pandoc writes ``jurisdictionN``, a typo); CSL ``article`` (preprints) is ``@online`` in
   BibLaTeX; ``post``/``post-weblog`` are ``@online``; ``software``/``standard``/``periodical``
   use BibLaTeX's types.
-* BibTeX also gets ``doi``, ``url``, ``issn``, ``isbn``, ``keywords`` and (optionally)
+* BibTeX also gets ``doi``, ``url``, ``issn``, ``isbn``, ``keywords`` and (``abstract=True``)
   ``abstract``, which natbib-era styles print and BibTeX ignores otherwise; ``pmid`` too.
 * Journal articles carry no ``publisher``/``address`` (the journal's publisher is not the
   article's; BibLaTeX's data model has no such fields for ``@article``).
@@ -163,26 +163,24 @@ def _is_masters(csl: CSLItem) -> bool:
 def _part(text: str, ascii: bool) -> str:
     value = escape(text.strip(), ascii=ascii)
     # A comma or the word "and" inside one part would split the name or the list.
-    if "," in value or _AND_RE.search(value):
+    if "," in value or ("and" in value.lower() and _AND_RE.search(value)):
         return "{" + value + "}"
     return value
 
 
 def format_name(name: dict[str, Any], *, ascii: bool = True) -> str:
     """One CSL name in BibTeX's ``von Last, Jr, First`` form."""
-    if "literal" in name or "family" not in name:
+    family = name.get("family")
+    if not family:
         literal = str(name.get("literal") or name.get("given") or "").strip()
         if literal.lower() in _OTHERS:
             return "others"
         return "{" + escape(literal, ascii=ascii) + "}"
-    family = str(name["family"]).strip()
-    particle = str(name.get("non-dropping-particle") or "").strip()
-    if particle:
-        family = f"{particle} {family}"
+    family = str(family).strip()
+    if "non-dropping-particle" in name or "dropping-particle" in name:
+        particles = (name.get("dropping-particle"), name.get("non-dropping-particle"))
+        family = " ".join([*(str(p).strip() for p in particles if p), family])
     given = str(name.get("given") or "").strip()
-    dropping = str(name.get("dropping-particle") or "").strip()
-    if dropping:
-        family = f"{dropping} {family}"
     suffix = str(name.get("suffix") or "").strip()
     last = _part(family, ascii)
     if not given and " " in family and not last.startswith("{"):
@@ -254,7 +252,7 @@ def verbatim(value: str) -> str:
 
 
 def bibtex_fields(
-    csl: CSLItem, *, flavour: Flavour = "bibtex", abstract: bool = True
+    csl: CSLItem, *, flavour: Flavour = "bibtex", abstract: bool = False
 ) -> tuple[str, list[Field]]:
     """The entry type and the bibtexparser fields for one CSL item."""
     biblatex = flavour == "biblatex"
@@ -378,7 +376,7 @@ def text_value(value: str, ascii: bool) -> str | None:
 
 
 def to_entry(
-    key: str, csl: CSLItem, *, flavour: Flavour = "bibtex", abstract: bool = True
+    key: str, csl: CSLItem, *, flavour: Flavour = "bibtex", abstract: bool = False
 ) -> Entry:
     """A bibtexparser :class:`Entry` for one keyed CSL item (key checked, never rewritten)."""
     if not key or make_key_safe(key) != key:
@@ -412,7 +410,7 @@ def iter_bibtex(
     entries: Iterable[tuple[str, CSLItem]],
     *,
     flavour: Flavour = "bibtex",
-    abstract: bool = True,
+    abstract: bool = False,
     chunk: int = 500,
 ) -> Iterator[str]:
     """Stream a BibTeX/BibLaTeX file: yields pieces of text, each ending after a whole entry
@@ -441,7 +439,7 @@ def _write(batch: list[Entry]) -> str:
 
 
 def write_bibtex(
-    entries: Iterable[tuple[str, CSLItem]], *, flavour: Flavour = "bibtex", abstract: bool = True
+    entries: Iterable[tuple[str, CSLItem]], *, flavour: Flavour = "bibtex", abstract: bool = False
 ) -> str:
     """The whole file as one string (see :func:`iter_bibtex`)."""
     return "".join(iter_bibtex(entries, flavour=flavour, abstract=abstract))
