@@ -29,8 +29,7 @@ from records.exporters.bibtex import (
     write_bibtex,
 )
 from records.exporters.latex import ASCII_TABLE, escape, protect_title
-from records.parsers import parse_bytes
-from tests.conftest import SPRINGER_SEED, VUFIND_SEED
+from tests.records.exporters.samples import seeds
 
 # pylatexenc knows most text macros; these it decodes differently or not at all.
 _DB = get_default_latex_context_db().filter_context(keep_categories=None)
@@ -53,14 +52,6 @@ def decode(value: str) -> str:
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).replace("\xa0", " ")).strip()
-
-
-def seeds():
-    vufind = parse_bytes(VUFIND_SEED.read_bytes(), str(VUFIND_SEED)).records[0].csl
-    springer = parse_bytes(SPRINGER_SEED.read_bytes(), str(SPRINGER_SEED)).records[0].csl
-    # Seed 003 as Crossref enriches it.
-    springer = {**springer, "volume": "18", "page": "459-471", "DOI": "10.1007/s11154-017-9431-2"}
-    return [("radosa2024radiologisch", vufind), ("demestier2017liver", springer)]
 
 
 def parse_back(text: str) -> dict[str, dict[str, str]]:
