@@ -1,0 +1,249 @@
+"""The command line: parse arguments, call the library, render the result. Nothing else.
+
+Exit codes: 0 success; 1 done, but some inputs or records failed (each named on stderr);
+2 usage or configuration error. A user's mistake is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from harvester import __version__
+from harvester.config import Config
+from harvester.errors import NotFound
+from harvester.exporting import EXPORT_FORMATS, export_text
+from harvester.pipeline import import_sources, parse_inputs
+from harvester.progress import spinner, stderr
+from harvester.store import Library
+from records.errors import HarvesterError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    """What the group options decided, handed to every command."""
+
+    def __init__(self, db: str | None, quiet: bool) -> None:
+        self.db_option = db
+        self.quiet = quiet
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = Config.load(self.db_option)
+        return self._config
+
+    def library(self) -> Library:
+        return Library(self.config.db)
+
+
+def reports_errors(func: F) -> F:
+    """Turn a HarvesterError into one line on stderr and its exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except HarvesterError as exc:
+            click.echo(f"harvester: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def report_failures(failures: list[str]) -> None:
+    for failure in failures:
+        click.echo(f"harvester: failed: {failure}", err=True)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+format_option = click.option(
+    "--format",
+    "-f",
+    "input_format",
+    default=None,
+    metavar="FORMAT",
+    help="Force the input format instead of detecting it from the content.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    envvar="HARVESTER_DB",
+    metavar="PATH",
+    help="The library file (default: library.db in the user data directory).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@click.version_option(__version__, prog_name="harvester")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, quiet: bool) -> None:
+    """Harvest bibliographic records into one clean, deduplicated SQLite library."""
+    ctx.obj = State(db, quiet)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@format_option
+@json_option
+@click.pass_obj
+@reports_errors
+def add(state: State, sources: tuple[str, ...], input_format: str | None, as_json: bool) -> None:
+    """Import files, folders or - (stdin): parse, normalize, deduplicate and store."""
+    with state.library() as library, spinner("Importing", quiet=state.quiet) as show:
+        report = import_sources(
+            library,
+            list(sources),
+            format=input_format,
+            formula=state.config.citekey_formula,
+            progress=show,
+        )
+        counts = library.counts()
+    report_failures(report.failures)
+    if as_json:
+        emit_json(report.as_dict() | {"library": counts})
+    else:
+        click.echo(
+            f"{report.parsed} parsed, {report.new_records} new, "
+            f"{report.already_stored} already in the library, {report.merged} merged into "
+            f"existing works, {report.new_works} new works, {len(report.failures)} failed "
+            f"({counts['works']} works in {state.config.db})"
+        )
+    if report.failures:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@format_option
+@click.pass_obj
+@reports_errors
+def parse(state: State, sources: tuple[str, ...], input_format: str | None) -> None:
+    """Parse and normalize only; print a CSL-JSON array and store nothing."""
+    records, failures, _ = parse_inputs(list(sources), input_format)
+    emit_json([r.to_csl_json() for r in records])
+    report_failures(failures)
+    if failures:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "-f",
+    "export_format",
+    type=click.Choice(sorted(EXPORT_FORMATS)),
+    default="bibtex",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of standard output.",
+)
+@click.option("--key", "keys", multiple=True, metavar="KEY", help="Only these works (repeatable).")
+@click.option("--search", "query", metavar="QUERY", help="Only works matching a search.")
+@click.pass_obj
+@reports_errors
+def export(
+    state: State, export_format: str, output: Path | None, keys: tuple[str, ...], query: str | None
+) -> None:
+    """Export the library (or a selection) as BibTeX, BibLaTeX, CSL-JSON or RIS."""
+    with state.library() as library:
+        if keys:
+            missing = [k for k in keys if library.work_by_key(k) is None]
+            if missing:
+                raise NotFound(f"no work with key {', '.join(missing)}")
+        works = list(library.iter_works(keys=keys or None, query=query))
+    text = export_text(works, export_format)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from harvester.atomic import write_if_changed
+
+    changed = write_if_changed(output, text)
+    if not state.quiet:
+        stderr.print(
+            f"{len(works)} works written to {output}"
+            if changed
+            else f"{output} is up to date ({len(works)} works)"
+        )
+
+
+@cli.command()
+@click.argument("key")
+@json_option
+@click.pass_obj
+@reports_errors
+def show(state: State, key: str, as_json: bool) -> None:
+    """Show a work and where each of its fields came from."""
+    with state.library() as library:
+        work = library.work_by_key(key)
+        if work is None:
+            raise NotFound(f"no work with key {key!r} (try `harvester search`)")
+        members = library.records_of_work(work.id)
+    if as_json:
+        emit_json(
+            {
+                "key": work.key,
+                "csl": work.csl,
+                "provenance": work.provenance,
+                "enrichment": {"status": work.enrichment, "reason": work.enrichment_reason},
+                "records": [
+                    {
+                        "id": m.id,
+                        "kind": m.kind,
+                        "format": m.format,
+                        "origin": m.origin,
+                        "source_id": m.source_id,
+                        "position": m.position,
+                        "line": m.line,
+                    }
+                    for m in members
+                ],
+            }
+        )
+        return
+    from harvester.render import render_work
+
+    render_work(work, members)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True)
+@json_option
+@click.pass_obj
+@reports_errors
+def search(state: State, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search over titles, authors, journals and abstracts."""
+    with state.library() as library:
+        works = library.search(query, limit=limit)
+    if as_json:
+        emit_json([{"key": w.key, "csl": w.csl} for w in works])
+        return
+    from harvester.render import render_work_list
+
+    render_work_list(works)
+
+
+def main() -> None:
+    """The console-script entry point."""
+    try:
+        cli(prog_name="harvester")
+    except UsageError as exc:  # raised outside a command (configuration)
+        click.echo(f"harvester: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
