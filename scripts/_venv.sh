@@ -18,4 +18,16 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 VENV_PY="$ROOT/.venv/bin/python"
-"$VENV_PY" -m pip install --quiet --upgrade pip >/dev/null
+
+# pip's output goes to a log that is shown only when an install fails.
+pip_install() {
+  local log
+  log="$(mktemp)"
+  if ! "$VENV_PY" -m pip install --quiet --disable-pip-version-check "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "error: pip install $* failed" >&2
+    exit 2
+  fi
+  rm -f "$log"
+}
