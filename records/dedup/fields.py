@@ -65,8 +65,9 @@ AUTHOR_NAMES_COMPARED = 12
 def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
     """0..1 similarity of the folded titles; ``None`` when either has none.
 
-    A missing subtitle (one title is the other's main title) counts 0.9: the same work is often
-    indexed with and without its subtitle.
+    A missing subtitle or appended note (one title is the other's main title, or a prefix of
+    six words or more) counts 0.9: the same work is often indexed with and without its subtitle.
+    Parallel titles (original language and translation) are compared one by one.
     """
     if not p1.title or not p2.title:
         return None
@@ -75,12 +76,17 @@ def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
     similarity = Indel.normalized_similarity(p1.title, p2.title)
     if similarity < 0.9:
         short, long = sorted((p1.title, p2.title), key=len)
+        words = short.count(" ") + 1
         if (
-            len(short.split()) >= 4
+            words >= 4
             and long.startswith(short + " ")
-            and (short == p1.main_title or short == p2.main_title)
+            and (words >= 6 or short == p1.main_title or short == p2.main_title)
         ):
-            similarity = max(similarity, 0.9)
+            similarity = 0.9
+    if similarity < 0.93 and (p1.title_variants or p2.title_variants):
+        for a in p1.title_variants or (p1.title,):
+            for b in p2.title_variants or (p2.title,):
+                similarity = max(similarity, Indel.normalized_similarity(a, b))
     return similarity
 
 
@@ -191,7 +197,9 @@ def _eq(a: object, b: object) -> bool | None:
 
 def _page_key(page: str | None) -> str | None:
     # "e1234" and "1234", "S12" and "12": the same locator with or without its letter prefix.
-    return page.lstrip("abcdefghijklmnopqrstuvwxyz") or page if page else None
+    if not page:
+        return None
+    return page.lstrip("abcdefghijklmnopqrstuvwxyz").lstrip("0") or page
 
 
 def compare_fields(p1: Prepared, p2: Prepared) -> FieldComparison:

@@ -31,6 +31,7 @@ from records.identifiers import (
 )
 from records.model import CSLItem
 from records.normalize.dates import year_of
+from records.normalize.names import PARTICLES
 from records.normalize.pages import expand_abbreviated_end
 from records.normalize.text import clean_text, fold_ascii
 
@@ -71,8 +72,7 @@ _MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"^\s*(?:erratum|errata|corrigendum|corrigenda|addendum)\b"
             r"|^\s*(?:author\s+)?correction(?:s)?\s*(?:to|for|of|notice|:|$)"
             r"|^\s*publisher'?s?\s+(?:note|correction)"
-            r"|\((?:vol|volume)\s*\d+[^()]*(?:pg|page|p)\s*\w+[^()]*\)\s*$"  # WoS erratum titles
-            r"|\[erratum[^\]]*\]",
+            r"|\((?:vol|volume)\s*\d+[^()]*(?:pg|page|p)\s*\w+[^()]*\)\s*$",  # WoS erratum titles
             re.I,
         ),
     ),
@@ -80,7 +80,7 @@ _MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "retraction",
         re.compile(
             r"^\s*(?:notice\s+of\s+)?retraction\b|^\s*expression\s+of\s+concern"
-            r"|^\s*retraction\s+notice|\[retraction[^\]]*\]",
+            r"|^\s*retraction\s+notice",
             re.I,
         ),
     ),
@@ -88,7 +88,7 @@ _MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "comment",
         re.compile(
             r"^\s*(?:comments?|commentary)\s+(?:on|to|about|regarding)\b|^\s*re\s*:"
-            r"|^\s*(?:comments?|commentary)\s*:|\[comment[^\]]*\]",
+            r"|^\s*(?:comments?|commentary)\s*:",
             re.I,
         ),
     ),
@@ -134,7 +134,7 @@ _INT_RE = re.compile(r"\d+")
 # Words ISO 4 drops and words that carry no identity in a journal name.
 CONTAINER_STOPWORDS = frozenset(
     "the of and for in on at a an to with from by de der die das und la le les des du et "
-    "del della di e y fur zur zum van voor en".split()
+    "del della di e y fur zur zum van voor en d l".split()
 )
 TITLE_STOPWORDS = frozenset(
     "the a an of and in on for to with from by at as is are its into de der die das und la le "
@@ -175,10 +175,16 @@ def _clean(text: str) -> str:
     return text
 
 
+# Parallel titles: the original-language title and its translation in one field (Embase's
+# "<ORIGINAL>" marker, ISBD's " = ", a "; " between two full titles).
+_ORIGINAL_RE = re.compile(r"\s*<original>\s*", re.I)
+_PARALLEL_RE = re.compile(r"\s+=\s+|;\s+")
+
+
 def title_core(title: str) -> str:
     """The title as written minus what indexes add: translation brackets, language notes,
-    "RETRACTED:" flags."""
-    text = _clean(title).strip()
+    "RETRACTED:" flags, surrounding quotes."""
+    text = _clean(_ORIGINAL_RE.sub(" = ", title)).strip().strip("\"'“”«» ")
     text = _RETRACTED_PREFIX_RE.sub("", text)
     text = _LANG_NOTE_RE.sub("", text)
     whole = _WHOLE_BRACKET_RE.match(text)
@@ -189,6 +195,44 @@ def title_core(title: str) -> str:
         if trailing:
             text = trailing.group(1)
     return text
+
+
+def title_variants(core: str) -> tuple[str, ...]:
+    """The folded parallel titles of a title core, when it holds two or more of at least four
+    words each (empty otherwise)."""
+    if "=" not in core and ";" not in core:
+        return ()
+    parts = [fold(part) for part in _PARALLEL_RE.split(core)]
+    parts = [part for part in parts if len(part.split()) >= 4]
+    return tuple(parts) if len(parts) > 1 else ()
+
+
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve first second third fourth "
+    "fifth sixth seventh eighth ninth tenth".split()
+)
+_ROMAN_TOKENS = frozenset("ii iii iv vi vii viii ix".split())
+_ORDINAL_CONTEXT = frozenset("phase part type stage grade class study trial series".split())
+
+
+def title_numbers(tokens: tuple[str, ...]) -> frozenset[int]:
+    """The numbers a title names ("five-year", "phase I/II", "2", "part II"): two otherwise
+    similar titles that name different numbers are different works (follow-up at five and at
+    six years, phase II and phase I/II trials)."""
+    numbers: set[int] = set()
+    previous = ""
+    for token in tokens:
+        if token.isdigit() and len(token) < 5:
+            numbers.add(int(token))
+        elif token in _NUMBER_WORDS or token in _ROMAN_TOKENS:
+            value = _number_word(token)
+            if value:
+                numbers.add(value)
+        elif token == "i" and previous in _ORDINAL_CONTEXT:
+            numbers.add(1)
+        if not (token == "i" or token in _ROMAN_TOKENS):
+            previous = token
+    return frozenset(numbers)
 
 
 def markers_of(title: str) -> frozenset[str]:
@@ -249,13 +293,16 @@ def _pages(value: Any) -> tuple[str | None, str | None]:
     """First and last page, comparison forms: ``"pp. 575-81"`` -> ("575", "581")."""
     if value in (None, ""):
         return None, None
-    text = fold(str(value)).replace(" ", "-") if not str(value).isascii() else str(value)
-    parts = [p for p in re.split(r"\s*(?:[-–—‐‑]+|,)\s*", text.strip().lower()) if p]
-    if not parts:
+    text = str(value).lower()
+    # Words in a page field ("01-Jun" from a spreadsheet, "author reply 2243-5") mean it is not
+    # a plain locator we can compare; short letter groups ("S33", "e1234", "vi") are fine.
+    if _WORD_RE.search(text):
         return None, None
-    first = parts[0].lstrip("p.").strip() or parts[0]
+    match = _PAGES_RE.match(text)
+    if not match:
+        return None, None
+    first, last = match.group(1), match.group(2)
     first = first.lstrip("0") or first
-    last = parts[1] if len(parts) > 1 else None
     if last:
         last = last.lstrip("0") or last
         if first.isdigit() and last.isdigit():
@@ -263,9 +310,17 @@ def _pages(value: Any) -> tuple[str | None, str | None]:
     return first, last
 
 
+_WORD_RE = re.compile(r"[a-z]{3,}")
+_PAGES_RE = re.compile(r"^\W*(?:pp?\.?\s*)?([a-z]{0,3}\d+[a-z]?)(?:\s*[-–—‐‑]+\s*([a-z]{0,3}\d+[a-z]?))?")
+
+
 @lru_cache(maxsize=65536)
 def _family_key(family: str) -> str:
-    return fold(family).replace(" ", "")
+    """``von Pawel`` and ``Pawel``, ``St Peter`` and ``Peter``: particles are dropped, since
+    sources disagree on whether they belong to the family name."""
+    words = fold(family).split()
+    kept = [w for w in words if w not in PARTICLES]
+    return "".join(kept or words)
 
 
 def _initials(given: str) -> str:
@@ -310,6 +365,8 @@ class Prepared:
 
     title: str  # folded title core: "a study on the use of mycobacterium vaccine"
     title_tokens: tuple[str, ...]
+    title_variants: tuple[str, ...]  # folded parallel titles (original + translation), if any
+    title_numbers: frozenset[int]
     main_title: str  # folded title before the first ": " / " - " / ". " (subtitle dropped)
     authors: tuple[tuple[str, str], ...]  # (folded family, initials) in order
     year: int | None
@@ -361,9 +418,12 @@ def prepare(csl: CSLItem) -> Prepared:
         or re.search(r"abstract", genre, re.I)
     )
     abstract = csl.get("abstract")
+    tokens = tuple(title.split())
     return Prepared(
         title=title,
-        title_tokens=tuple(title.split()),
+        title_tokens=tokens,
+        title_variants=title_variants(core) if core else (),
+        title_numbers=title_numbers(tokens),
         main_title=fold(main),
         authors=_authors(csl.get("author")) or _authors(csl.get("editor")),
         year=year_of(csl.get("issued")),
@@ -380,7 +440,7 @@ def prepare(csl: CSLItem) -> Prepared:
         type=str(csl.get("type")) if csl.get("type") else None,
         part=part_of(core) if core else None,
         edition=edition_of(csl.get("edition")),
-        markers=markers_of(_clean(raw_title)) if raw_title else frozenset(),
+        markers=markers_of(core) if core else frozenset(),
         conference_abstract=conference_abstract,
         abstract=fold(str(abstract)[:800])[:600] if abstract else "",
     )

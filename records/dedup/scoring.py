@@ -97,6 +97,23 @@ def _describe(f: FieldComparison) -> tuple[list[str], list[str]]:
     return pro, con
 
 
+def _same_locator(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
+    return bool(
+        f.container
+        and f.volume
+        and f.first_page
+        and f.last_page
+        and p1.first_page != p1.last_page
+        and f.authors is not None
+        and f.authors.first_match
+        and f.authors.fraction >= 0.8
+        and f.year_gap is not None
+        and f.year_gap <= 1
+        and not p1.conference_abstract
+        and not p2.conference_abstract
+    )
+
+
 def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
     """The verdict from positive evidence alone (vetoes are applied by the caller)."""
     title = f.title
@@ -109,6 +126,10 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
         if (authors is None or not authors.conflict) and (f.year_gap or 0) <= 1:
             return "duplicate"
         return "maybe"
+    if _same_locator(p1, p2, f):
+        # Same journal, volume, page range, authors and year locate one article, whatever
+        # language its title was indexed in.
+        return "duplicate"
     if title is None:
         return "distinct"
     if f.year_gap is not None and f.year_gap > 1:

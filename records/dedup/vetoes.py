@@ -71,6 +71,18 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
         where = "the same volume" if f.volume else "the same container"
         if f.volume or f.container:
             vetoes.append(Veto(f"different pages in {where}", "maybe" if ids_agree else "distinct"))
-    if f.volume is False and f.container and f.year_gap == 0 and not ids_agree:
-        vetoes.append(Veto("different volumes of the same journal and year", "distinct"))
+    # Two volumes of one journal are two issues, hence two articles.
+    if f.volume is False and f.container and p1.volume.isdigit() and p2.volume.isdigit():
+        vetoes.append(
+            Veto("different volumes of the same journal", "maybe" if ids_agree else "distinct")
+        )
+    # Similar titles naming different numbers: "five-year" vs "six-year follow-up", "phase II"
+    # vs "phase I/II": a series of reports, not one work.
+    if (
+        p1.title_numbers
+        and p2.title_numbers
+        and p1.title_numbers != p2.title_numbers
+        and not ids_agree
+    ):
+        vetoes.append(Veto("the titles name different numbers", "maybe"))
     return vetoes
