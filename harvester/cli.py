@@ -240,6 +240,91 @@ def search(state: State, query: str, limit: int, as_json: bool) -> None:
     render_work_list(works)
 
 
+@cli.command()
+@json_option
+@click.pass_obj
+@reports_errors
+def duplicates(state: State, as_json: bool) -> None:
+    """Works merged from several records, and undecided pairs with the evidence."""
+    from harvester.dedup import duplicates as find_duplicates
+
+    with state.library() as library:
+        report = find_duplicates(library)
+    if as_json:
+        emit_json({"clusters": report.clusters, "pairs": report.pairs})
+        return
+    from harvester.render import render_duplicates
+
+    render_duplicates(report)
+
+
+@cli.command()
+@json_option
+@click.pass_obj
+@reports_errors
+def dedupe(state: State, as_json: bool) -> None:
+    """Re-cluster the whole library under the current rules, keeping every manual decision."""
+    from harvester.dedup import recluster
+
+    with state.library() as library, spinner("Deduplicating", quiet=state.quiet):
+        summary = recluster(library, state.config.citekey_formula)
+    if as_json:
+        emit_json(summary)
+    else:
+        click.echo(
+            f"{summary['records']} records in {summary['works']} works: "
+            f"{summary['moved']} records moved, {summary['new_works']} new works, "
+            f"{summary['review_pairs']} pairs to review (`harvester duplicates`)"
+        )
+
+
+@cli.command(name="merge")
+@click.argument("keys", nargs=-1, required=True)
+@click.pass_obj
+@reports_errors
+def merge_command(state: State, keys: tuple[str, ...]) -> None:
+    """Merge works into the first one (its key stays); remembered across re-runs."""
+    from harvester.dedup import merge_works
+
+    with state.library() as library:
+        work = merge_works(library, list(keys))
+    click.echo(f"merged into {work.key}")
+
+
+@cli.command(name="not-duplicate")
+@click.argument("key_a")
+@click.argument("key_b")
+@click.pass_obj
+@reports_errors
+def not_duplicate_command(state: State, key_a: str, key_b: str) -> None:
+    """Record that two works are different: never proposed or merged again."""
+    from harvester.dedup import not_duplicate
+
+    with state.library() as library:
+        not_duplicate(library, key_a, key_b)
+    click.echo(f"{key_a} and {key_b} are kept apart")
+
+
+@cli.command(name="split")
+@click.argument("key")
+@click.option(
+    "--record",
+    "record_ids",
+    type=int,
+    multiple=True,
+    help="Source record id to take out (see `harvester show`); default: all but the first.",
+)
+@click.pass_obj
+@reports_errors
+def split_command(state: State, key: str, record_ids: tuple[int, ...]) -> None:
+    """Undo a merge: members leave the work as works of their own; remembered."""
+    from harvester.dedup import split
+
+    with state.library() as library:
+        works = split(library, key, list(record_ids) or None, state.config.citekey_formula)
+    click.echo("split off: " + ", ".join(w.key for w in works))
+
+
 def main() -> None:
     """The console-script entry point."""
     try:

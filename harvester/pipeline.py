@@ -10,13 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from records.citekeys import DEFAULT_FORMULA, compile_formula, unique_key
-
+from harvester.dedup import assign, new_work_for, remember_maybes
 from harvester.sources import iter_inputs
 from harvester.store import Library
 from records.errors import InputError
-from records.identity import strong_conflict, strong_identifiers, title_key
-from records.merge import merge
 from records.model import Record
 from records.parsers import parse_bytes
 
@@ -73,23 +70,6 @@ def parse_inputs(
     return records, failures, count
 
 
-def find_work(library: Library, record: Record) -> int | None:
-    """The stored work this record belongs to, by strong identifier or exact title key.
-
-    A candidate is refused when its merged record has a different DOI, PMID or PMCID.
-    """
-    candidates: set[int] = set()
-    for kind, value in strong_identifiers(record.csl).items():
-        candidates |= library.works_with(kind, value)
-    if not candidates and (key := title_key(record.csl)):
-        candidates = library.works_with("title", key)
-    for work_id in sorted(candidates):
-        work = library.work(work_id)
-        if strong_conflict(work.csl, record.csl) is None:
-            return work_id
-    return None
-
-
 def store_records(
     library: Library,
     records: list[Record],
@@ -98,26 +78,24 @@ def store_records(
     report: ImportReport,
     formula: str | None = None,
 ) -> None:
-    """Store new records, joining each to its work or creating one (in the caller's transaction)."""
-    keys = compile_formula(formula or DEFAULT_FORMULA)
+    """Store new records, each joining the work it duplicates or starting one (in the caller's
+    transaction); see :mod:`harvester.dedup`."""
     for record in records:
         if library.has_record(record.content_hash()):
             report.already_stored += 1
             continue
-        work_id = find_work(library, record)
-        record_id = library.add_record(record, run_id=run_id, work_id=work_id)
+        record_id = library.add_record(record, run_id=run_id)
         report.new_records += 1
+        work_id, maybes = assign(library, record_id, record.csl)
         if work_id is None:
-            member = library.records([record_id])[0].as_member()
-            merged = merge([member])
-            key = unique_key(keys.base_key(merged.csl), library.key_taken)
-            work_id = library.create_work(merged, key)
-            library.move_records([record_id], work_id)
+            work_id = new_work_for(library, record_id, formula)
             report.new_works += 1
             report.new_work_ids.append(work_id)
         else:
+            library.move_records([record_id], work_id)
             library.recompute_work(work_id)
             report.merged += 1
+        remember_maybes(library, record_id, maybes)
         report.touched_work_ids.add(work_id)
 
 
@@ -159,4 +137,4 @@ def import_sources(
     return report
 
 
-__all__ = ["ImportReport", "find_work", "import_sources", "parse_inputs", "store_records"]
+__all__ = ["ImportReport", "import_sources", "parse_inputs", "store_records"]

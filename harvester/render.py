@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from harvester.dedup import DuplicateReport
 from harvester.store import StoredRecord, WorkRow
 
 console = Console(highlight=False, soft_wrap=False)
@@ -74,3 +75,26 @@ def render_work_list(works: list[WorkRow]) -> None:
             short(work.csl.get("title", ""), 80),
         )
     console.print(table)
+
+
+def render_duplicates(report: DuplicateReport) -> None:
+    if not report.clusters and not report.pairs:
+        console.print("no duplicates")
+        return
+    for cluster in report.clusters:
+        console.print(f"[bold]{cluster['key']}[/bold] {short(cluster['title'] or '', 70)}")
+        for member in cluster["members"]:
+            console.print(
+                f"  #{member['record']} {member['source']} id={member['id']} ({member['format']})"
+            )
+    if report.pairs:
+        console.print(
+            "[bold]undecided pairs[/bold] (merge with `harvester merge A B`, "
+            "or `harvester not-duplicate A B`)"
+        )
+    for pair in report.pairs:
+        console.print(f"  {pair['a']['key']} ~ {pair['b']['key']}  score {pair['score']:.2f}")
+        for reason in pair["evidence"]["for"]:
+            console.print(f"    [green]+[/green] {reason}")
+        for reason in pair["evidence"]["against"]:
+            console.print(f"    [red]-[/red] {reason}")

@@ -304,11 +304,14 @@ class Library:
         return int(self.db.table("works").insert(row).last_pk)
 
     def recompute_work(self, work_id: int) -> Merged | None:
-        """Recompute a work from its members; a work left without members is removed."""
-        members = [r.as_member() for r in self.records_of_work(work_id)]
-        if not members:
+        """Recompute a work from its members; a work left without imported records is removed
+        (its enrichment records are detached: they rejoin when their DOI is seen again)."""
+        records = self.records_of_work(work_id)
+        if not any(r.kind in ("input", "edit") for r in records):
+            self.db.execute("UPDATE source_records SET work_id = NULL WHERE work_id = ?", [work_id])
             self.db.execute("DELETE FROM works WHERE id = ?", [work_id])
             return None
+        members = [r.as_member() for r in records]
         merged = merge(members)
         self.db.table("works").update(work_id, self._work_columns(merged))
         return merged

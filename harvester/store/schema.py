@@ -99,3 +99,26 @@ def m001_initial(db: Database) -> None:
         create_triggers=True,
         tokenize="unicode61 remove_diacritics 2",
     )
+
+
+@migrations()
+def m002_dedup(db: Database) -> None:
+    """The blocking index (incremental dedup) and the review list of undecided pairs."""
+    db.executescript(
+        """
+        CREATE TABLE blocking_keys (
+            key TEXT NOT NULL,
+            record_id INTEGER NOT NULL REFERENCES source_records(id),
+            PRIMARY KEY (key, record_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX blocking_keys_record ON blocking_keys(record_id);
+        CREATE TABLE candidate_pairs (
+            a INTEGER NOT NULL REFERENCES source_records(id),
+            b INTEGER NOT NULL REFERENCES source_records(id),
+            score REAL NOT NULL,
+            evidence TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (a, b)
+        ) WITHOUT ROWID;
+        """
+    )

@@ -311,7 +311,9 @@ def _pages(value: Any) -> tuple[str | None, str | None]:
 
 
 _WORD_RE = re.compile(r"[a-z]{3,}")
-_PAGES_RE = re.compile(r"^\W*(?:pp?\.?\s*)?([a-z]{0,3}\d+[a-z]?)(?:\s*[-–—‐‑]+\s*([a-z]{0,3}\d+[a-z]?))?")
+_PAGES_RE = re.compile(
+    r"^\W*(?:pp?\.?\s*)?([a-z]{0,3}\d+[a-z]?)(?:\s*[-–—‐‑]+\s*([a-z]{0,3}\d+[a-z]?))?"
+)
 
 
 @lru_cache(maxsize=65536)
