@@ -18,6 +18,7 @@ from records.model import ParseResult
 from records.normalize.record import normalize_csl
 from records.parsers.base import Parser
 from records.parsers.bibtex import BibTeXParser
+from records.parsers.medline import MedlineParser
 from records.parsers.ris import RISParser
 from records.parsers.springer import SpringerPageParser
 from records.parsers.vufind import VuFindPageParser
@@ -28,6 +29,7 @@ PARSERS: list[Parser] = [
     SpringerPageParser(),
     BibTeXParser(),
     RISParser(),
+    MedlineParser(),
 ]
 
 # A parser must be at least this sure before it may read an input it was not asked to read.
