@@ -44,6 +44,11 @@ class State:
     def library(self) -> Library:
         return Library(self.config.db)
 
+    def formula(self, library: Library) -> str:
+        from harvester.rekey import library_formula
+
+        return library_formula(library, self.config.citekey_formula)
+
 
 def reports_errors(func: F) -> F:
     """Turn a HarvesterError into one line on stderr and its exit code."""
@@ -116,7 +121,7 @@ def add(state: State, sources: tuple[str, ...], input_format: str | None, as_jso
             library,
             list(sources),
             format=input_format,
-            formula=state.config.citekey_formula,
+            formula=state.formula(library),
             progress=show,
         )
         counts = library.counts()
@@ -291,7 +296,7 @@ def dedupe(state: State, as_json: bool) -> None:
     from harvester.dedup import recluster
 
     with state.library() as library, spinner("Deduplicating", quiet=state.quiet):
-        summary = recluster(library, state.config.citekey_formula)
+        summary = recluster(library, state.formula(library))
         refresh_exports(state, library)
     if as_json:
         emit_json(summary)
@@ -347,9 +352,50 @@ def split_command(state: State, key: str, record_ids: tuple[int, ...]) -> None:
     from harvester.dedup import split
 
     with state.library() as library:
-        works = split(library, key, list(record_ids) or None, state.config.citekey_formula)
+        works = split(library, key, list(record_ids) or None, state.formula(library))
         refresh_exports(state, library)
     click.echo("split off: " + ", ".join(w.key for w in works))
+
+
+@cli.command(name="rekey")
+@click.argument("keys", nargs=-1)
+@click.option("--formula", help="Key formula (default: the library's; see the README).")
+@click.option("--save", is_flag=True, help="Also make FORMULA the library's formula for new keys.")
+@click.option("--dry-run", is_flag=True, help="Only report what would change.")
+@json_option
+@click.pass_obj
+@reports_errors
+def rekey_command(
+    state: State,
+    keys: tuple[str, ...],
+    formula: str | None,
+    save: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Give works new citation keys on purpose (all, or the KEYS given), reporting each change."""
+    from harvester.rekey import FORMULA_SETTING, rekey
+    from records.citekeys import compile_formula
+
+    with state.library() as library:
+        formula = formula or state.formula(library)
+        compile_formula(formula)
+        if keys:
+            missing = [k for k in keys if library.work_by_key(k) is None]
+            if missing:
+                raise NotFound(f"no work with key {', '.join(missing)}")
+        changes = rekey(library, formula=formula, keys=list(keys) or None, dry_run=dry_run)
+        if save and not dry_run:
+            library.set_setting(FORMULA_SETTING, formula)
+        if changes and not dry_run:
+            refresh_exports(state, library)
+    if as_json:
+        emit_json([{"old": c.old, "new": c.new} for c in changes])
+        return
+    for change in changes:
+        click.echo(f"{change.old} -> {change.new}")
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{len(changes)} keys {verb}", err=True)
 
 
 @cli.group(name="auto-export")

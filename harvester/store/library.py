@@ -372,6 +372,21 @@ class Library:
     def set_enrichment(self, work_id: int, status: str, reason: str | None = None) -> None:
         self.db.table("works").update(work_id, {"enrichment": status, "enrichment_reason": reason})
 
+    def setting(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self.write():
+            self.db.execute(
+                "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", [name, value]
+            )
+
+    def set_key(self, work_id: int, key: str) -> None:
+        self.db.execute(
+            "UPDATE works SET citation_key = ?, updated_at = ? WHERE id = ?", [key, now(), work_id]
+        )
+
     def counts(self) -> dict[str, int]:
         def one(sql: str) -> int:
             return int(self.db.execute(sql).fetchone()[0])

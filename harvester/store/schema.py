@@ -139,3 +139,9 @@ def m003_auto_exports(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m004_settings(db: Database) -> None:
+    """Per-library settings (the citation-key formula travels with the library file)."""
+    db.execute("CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
