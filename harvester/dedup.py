@@ -277,15 +277,7 @@ def recluster(library: Library, formula: str | None = None) -> dict[str, int]:
     records of a work that the rules now split apart get new works.
     """
     with library.write():
-        records = [
-            r
-            for r in library.records(
-                r[0]
-                for r in library.db.execute(
-                    "SELECT id FROM source_records WHERE kind = 'input'"
-                ).fetchall()
-            )
-        ]
+        records = list(library.iter_records("input"))
         decisions = library.db.execute("SELECT kind, a, b FROM decisions").fetchall()
         must = [(str(a), str(b)) for kind, a, b in decisions if kind == "merge"]
         cannot = [(str(a), str(b)) for kind, a, b in decisions if kind == "not-duplicate"]
