@@ -1,0 +1,97 @@
+"""Blocking: the plain-string keys under which two records may be compared at all.
+
+Comparing all pairs is quadratic (5·10⁹ pairs for 100k records); comparing only records that
+share a key is about linear. Several independent keys are emitted per record so that a
+near-duplicate is still found when one field is broken: a typo in the first title word still
+leaves the title-end, author+year and volume+page keys, a missing DOI still leaves the title keys.
+
+The keys are plain strings so the store can keep them in an indexed SQLite table and fetch the
+candidates of a new record in batches. A key shared by more than ``max_block`` records (a generic
+title such as "Editorial", a prolific author-year) identifies nothing; callers skip such blocks
+and report them (:func:`candidate_pairs`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from records.dedup.keys import TITLE_STOPWORDS, Prepared, container_acronym
+
+MAX_BLOCK = 300
+TITLE_KEY_TOKENS = 4
+
+
+def _significant(p: Prepared) -> list[str]:
+    return [t for t in p.title_tokens if t not in TITLE_STOPWORDS]
+
+
+def blocking_keys(p: Prepared) -> set[str]:
+    """The blocking keys of one prepared record (see the module docstring)."""
+    keys: set[str] = set()
+    if p.doi:
+        keys.add(f"doi:{p.doi}")
+    if p.pmid:
+        keys.add(f"pmid:{p.pmid}")
+    if p.pmcid:
+        keys.add(f"pmcid:{p.pmcid}")
+    words = _significant(p)
+    if words:
+        keys.add("t:" + " ".join(words[:TITLE_KEY_TOKENS]))
+        if len(words) > TITLE_KEY_TOKENS:
+            keys.add("te:" + " ".join(words[-TITLE_KEY_TOKENS:]))
+        if len(words) >= 3:
+            # The three longest words, sorted: survives reordering and typos in short words.
+            longest = sorted(sorted(set(words), key=lambda w: (-len(w), w))[:3])
+            keys.add("tw:" + " ".join(longest))
+    first_author = p.authors[0][0] if p.authors else None
+    if first_author:
+        if p.year:
+            keys.add(f"ay:{first_author}|{p.year}")
+        if words:
+            keys.add(f"at:{first_author}|{' '.join(words[:2])}")
+    if p.volume and p.first_page:
+        acronym = container_acronym(p)
+        if acronym:
+            keys.add(f"vp:{acronym}|{p.volume}|{p.first_page}")
+        if p.year:
+            keys.add(f"vpy:{p.year}|{p.volume}|{p.first_page}")
+    return keys
+
+
+@dataclass
+class Candidates:
+    """Candidate pairs (indexes into the input, ``i < j``) and what blocking skipped."""
+
+    pairs: set[tuple[int, int]] = field(default_factory=set)
+    oversized: dict[str, int] = field(default_factory=dict)  # key -> block size, skipped
+
+
+def candidate_pairs(
+    keys_per_record: Sequence[Iterable[str]], *, max_block: int = MAX_BLOCK
+) -> Candidates:
+    """Every pair of records that share a key whose block is at most ``max_block`` large."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index, keys in enumerate(keys_per_record):
+        for key in keys:
+            blocks[key].append(index)
+    return pairs_from_blocks(blocks, max_block=max_block)
+
+
+def pairs_from_blocks(blocks: Mapping[str, list[int]], *, max_block: int = MAX_BLOCK) -> Candidates:
+    result = Candidates()
+    pairs = result.pairs
+    for key, members in blocks.items():
+        size = len(members)
+        if size < 2:
+            continue
+        if size > max_block:
+            result.oversized[key] = size
+            continue
+        for a in range(size):
+            first = members[a]
+            for b in range(a + 1, size):
+                second = members[b]
+                pairs.add((first, second) if first < second else (second, first))
+    return result

@@ -1,0 +1,223 @@
+"""Field-by-field comparison of two prepared records (the facts the verdict is built from)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+from rapidfuzz.fuzz import ratio
+
+from records.dedup.keys import Prepared, containers_match
+
+# Titles that say nothing about which work a record is: a match on them proves nothing.
+GENERIC_TITLES = frozenset(
+    [
+        "editorial",
+        "introduction",
+        "preface",
+        "foreword",
+        "letter",
+        "letter to the editor",
+        "letters to the editor",
+        "reply",
+        "response",
+        "in reply",
+        "authors reply",
+        "author reply",
+        "the authors reply",
+        "erratum",
+        "errata",
+        "correction",
+        "corrigendum",
+        "retraction",
+        "comment",
+        "commentary",
+        "book review",
+        "book reviews",
+        "review",
+        "reviews",
+        "in memoriam",
+        "obituary",
+        "index",
+        "contents",
+        "table of contents",
+        "abstracts",
+        "news",
+        "announcements",
+        "front matter",
+        "back matter",
+        "untitled",
+        "editors note",
+        "from the editor",
+        "guest editorial",
+        "acknowledgments",
+        "acknowledgements",
+        "reviewers",
+        "conclusion",
+        "discussion",
+        "summary",
+    ]
+)
+MIN_INFORMATIVE_TOKENS = 3
+AUTHOR_NAMES_COMPARED = 12
+
+
+def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
+    """0..1 similarity of the folded titles; ``None`` when either has none.
+
+    A missing subtitle or appended note (one title is the other's main title, or a prefix of
+    six words or more) counts 0.9: the same work is often indexed with and without its subtitle.
+    Parallel titles (original language and translation) are compared one by one.
+    """
+    if not p1.title or not p2.title:
+        return None
+    if p1.title == p2.title:
+        return 1.0
+    similarity = Indel.normalized_similarity(p1.title, p2.title)
+    if similarity < 0.9:
+        short, long = sorted((p1.title, p2.title), key=len)
+        words = short.count(" ") + 1
+        if (
+            words >= 4
+            and long.startswith(short + " ")
+            and (words >= 6 or short == p1.main_title or short == p2.main_title)
+        ):
+            similarity = 0.9
+    if similarity < 0.93 and (p1.title_variants or p2.title_variants):
+        for a in p1.title_variants or (p1.title,):
+            for b in p2.title_variants or (p2.title,):
+                similarity = max(similarity, Indel.normalized_similarity(a, b))
+    return similarity
+
+
+def informative_title(p: Prepared) -> bool:
+    """Whether a title is specific enough to identify a work on its own with authors and year."""
+    return len(p.title_tokens) >= MIN_INFORMATIVE_TOKENS and p.title not in GENERIC_TITLES
+
+
+def _same_family(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4:
+        return False
+    return ratio(a, b) >= 85  # one typo or transliteration variant in a longer name
+
+
+def _initials_compatible(i1: str, i2: str) -> bool:
+    return not i1 or not i2 or i1[0] == i2[0]
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorComparison:
+    first_match: bool
+    fraction: float  # share of the shorter (compared) list found in the other
+    compared: int
+
+    @property
+    def agree(self) -> bool:
+        return (self.first_match and self.fraction >= 0.5) or self.fraction >= 0.8
+
+    @property
+    def conflict(self) -> bool:
+        return not self.first_match and self.fraction < 0.34
+
+
+def compare_authors(p1: Prepared, p2: Prepared) -> AuthorComparison | None:
+    """How far the author lists agree, order and initials-vs-full-names aside."""
+    a1, a2 = p1.authors[:AUTHOR_NAMES_COMPARED], p2.authors[:AUTHOR_NAMES_COMPARED]
+    if not a1 or not a2:
+        return None
+    first_match = _same_family(a1[0][0], a2[0][0]) and _initials_compatible(a1[0][1], a2[0][1])
+    if not first_match and len(a1) > 1 and len(a2) > 1:
+        # Family and given swapped for the whole list (East Asian names) still names the author.
+        first_match = a1[0][0] == a2[0][0]
+    short, long = (a1, a2) if len(a1) <= len(a2) else (a2, a1)
+    families = {f for f, _ in long}
+    found = 0
+    for family, _initials in short:
+        if family in families or any(_same_family(family, other) for other in families):
+            found += 1
+    return AuthorComparison(first_match, found / len(short), len(short))
+
+
+@dataclass(frozen=True, slots=True)
+class FieldComparison:
+    """Facts about a pair, each ``None`` when one side lacks the field."""
+
+    title: float | None
+    authors: AuthorComparison | None
+    year_gap: int | None
+    container: bool | None
+    volume: bool | None
+    issue: bool | None
+    first_page: bool | None
+    last_page: bool | None
+    abstract: float | None
+    doi: bool | None
+    pmid: bool | None
+    pmcid: bool | None
+    isbn: bool | None
+
+    @property
+    def strong_agree(self) -> list[str]:
+        return [n for n, v in (("DOI", self.doi), ("PMID", self.pmid), ("PMCID", self.pmcid)) if v]
+
+    @property
+    def strong_conflict(self) -> list[str]:
+        return [
+            n
+            for n, v in (("DOI", self.doi), ("PMID", self.pmid), ("PMCID", self.pmcid))
+            if v is False
+        ]
+
+    @property
+    def support(self) -> float:
+        """How much of the bibliographic detail (where, volume, pages, abstract) agrees."""
+        score = 0.0
+        if self.container:
+            score += 1
+        if self.volume:
+            score += 1
+        if self.first_page:
+            score += 1
+            if self.last_page:
+                score += 0.5
+        if self.issue:
+            score += 0.5
+        if self.abstract is not None and self.abstract >= 0.9:
+            score += 1.5
+        return score
+
+
+def _eq(a: object, b: object) -> bool | None:
+    if a is None or b is None:
+        return None
+    return a == b
+
+
+def _page_key(page: str | None) -> str | None:
+    # "e1234" and "1234", "S12" and "12": the same locator with or without its letter prefix.
+    if not page:
+        return None
+    return page.lstrip("abcdefghijklmnopqrstuvwxyz").lstrip("0") or page
+
+
+def compare_fields(p1: Prepared, p2: Prepared) -> FieldComparison:
+    abstract = None
+    if p1.abstract and p2.abstract:
+        abstract = Indel.normalized_similarity(p1.abstract, p2.abstract)
+    return FieldComparison(
+        title=title_similarity(p1, p2),
+        authors=compare_authors(p1, p2),
+        year_gap=abs(p1.year - p2.year) if p1.year and p2.year else None,
+        container=containers_match(p1, p2),
+        volume=_eq(p1.volume, p2.volume),
+        issue=_eq(p1.issue, p2.issue),
+        first_page=_eq(_page_key(p1.first_page), _page_key(p2.first_page)),
+        last_page=_eq(_page_key(p1.last_page), _page_key(p2.last_page)),
+        abstract=abstract,
+        doi=_eq(p1.doi, p2.doi),
+        pmid=_eq(p1.pmid, p2.pmid),
+        pmcid=_eq(p1.pmcid, p2.pmcid),
+        isbn=bool(p1.isbns & p2.isbns) if p1.isbns and p2.isbns else None,
+    )

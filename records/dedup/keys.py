@@ -1,0 +1,494 @@
+"""Comparison forms of a CSL item, computed once per record (:func:`prepare`).
+
+Everything the blocking and the scoring look at is derived here, so that comparing two records
+is cheap: normalized title (case, accents, punctuation, HTML, LaTeX, Greek letters spelled out,
+MEDLINE's "[translated title]" brackets and "[Article in German]" notes removed), author family
+names with initials, year, container tokens (for abbreviation-aware matching), volume, issue,
+page range, identifiers, type, part and edition numbers, and markers for records that are *about*
+another record (erratum, correction, retraction notice, comment, reply) or are conference
+abstracts.
+
+Hand-written because the rules are bibliographic (which title prefixes mark an erratum, how
+ISO 4 abbreviates a journal) rather than generic text processing; the string similarity itself
+is rapidfuzz's (in :mod:`records.dedup.scoring`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from records.identifiers import (
+    doi_key,
+    issn_list,
+    normalize_doi,
+    normalize_isbn,
+    normalize_pmcid,
+    normalize_pmid,
+)
+from records.model import CSLItem
+from records.normalize.dates import year_of
+from records.normalize.names import PARTICLES
+from records.normalize.pages import expand_abbreviated_end
+from records.normalize.text import clean_text, fold_ascii
+
+# Greek letters are written either as symbols or as names ("TNF-α" / "TNF-alpha"); compare names.
+_GREEK: dict[int, str] = {}
+for _code in range(0x0391, 0x03CA):
+    try:
+        _uname = unicodedata.name(chr(_code))
+    except ValueError:
+        continue
+    if _uname.startswith(("GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ")):
+        _letter = _uname.rsplit(" ", 1)[-1].lower()
+        if _letter.isalpha():
+            _GREEK[_code] = f" {_letter} "
+_GREEK[0x00B5] = " mu "  # MICRO SIGN
+_GREEK[0x03C2] = " sigma "  # final sigma
+
+_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+_LATEX_HINT_RE = re.compile(r"\\[A-Za-z\"'`^~=.]|[{}$]")
+# MEDLINE writes translated titles in brackets and may add a note on the language.
+_LANG_NOTE_RE = re.compile(
+    r"\s*[\[(](?:article|text|abstract)?\s*in\s+[a-z]+(?:\s*(?:,|and|with)\s*[a-z]+)*"
+    r"(?:\s+with\s+[a-z]+\s+abstract)?[\])]\.?\s*$",
+    re.IGNORECASE,
+)
+_WHOLE_BRACKET_RE = re.compile(r"^\s*\[(.+)\]\s*\.?\s*$", re.DOTALL)
+# A bracketed translation/original title after the title proper: "Title [Originaltitel]".
+_TRAILING_BRACKET_RE = re.compile(r"^(.{20,}?)\s*\[[^\[\]]{8,}\]\s*\.?\s*$", re.DOTALL)
+# Elsevier marks the retracted article itself "RETRACTED: title": that is still the article.
+_RETRACTED_PREFIX_RE = re.compile(r"^\s*(?:retracted|withdrawn)\s*(?:article)?\s*[:.-]\s*", re.I)
+
+# Records that are about another record. Anchored at the title start, where publishers and
+# indexes put these labels, so that "Correction of pectus excavatum" stays an article.
+_MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "erratum",
+        re.compile(
+            r"^\s*(?:erratum|errata|corrigendum|corrigenda|addendum)\b"
+            r"|^\s*(?:author\s+)?correction(?:s)?\s*(?:to|for|of|notice|:|$)"
+            r"|^\s*publisher'?s?\s+(?:note|correction)"
+            r"|\((?:vol|volume)\s*\d+[^()]*(?:pg|page|p)\s*\w+[^()]*\)\s*$",  # WoS erratum titles
+            re.I,
+        ),
+    ),
+    (
+        "retraction",
+        re.compile(
+            r"^\s*(?:notice\s+of\s+)?retraction\b|^\s*expression\s+of\s+concern"
+            r"|^\s*retraction\s+notice",
+            re.I,
+        ),
+    ),
+    (
+        "comment",
+        re.compile(
+            r"^\s*(?:comments?|commentary)\s+(?:on|to|about|regarding)\b|^\s*re\s*:"
+            r"|^\s*(?:comments?|commentary)\s*:",
+            re.I,
+        ),
+    ),
+    (
+        "reply",
+        re.compile(
+            r"^\s*(?:(?:the\s+)?authors?'?s?\s+)?(?:reply|response|rejoinder)\b"
+            r"|^\s*in\s+reply\b|\breply\s+to\s+(?:the\s+)?(?:comments?|letter|editor|critics)",
+            re.I,
+        ),
+    ),
+]
+# Conference abstracts: the container or the issue says so.
+_ABSTRACT_CONTAINER_RE = re.compile(
+    r"\b(?:abstracts?|meeting|congress|conference|kongress|symposium|poster|annual\s+scientific)\b",
+    re.I,
+)
+_SUPPLEMENT_RE = re.compile(r"\bsupp(?:l|lement)?\b|\bmeeting\s*abstracts?\b", re.I)
+_PART_RE = re.compile(
+    r"\b(?:part|pt|teil|partie|parte|section)\.?\s+([0-9]+|[ivx]{1,5}|one|two|three|four|five|six)\b",
+    re.I,
+)
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+_WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+_INT_RE = re.compile(r"\d+")
+# Words ISO 4 drops and words that carry no identity in a journal name.
+CONTAINER_STOPWORDS = frozenset(
+    "the of and for in on at a an to with from by de der die das und la le les des du et "
+    "del della di e y fur zur zum van voor en d l".split()
+)
+TITLE_STOPWORDS = frozenset(
+    "the a an of and in on for to with from by at as is are its into de der die das und la le "
+    "les des du et".split()
+)
+_PAREN_RE = re.compile(r"\([^()]*\)")
+
+_latex_converter: Any = None
+
+
+def _latex_to_text(text: str) -> str:
+    """LaTeX markup to Unicode (``K{\\"u}chlin`` -> ``Küchlin``), pylatexenc created once."""
+    global _latex_converter
+    if _latex_converter is None:
+        from pylatexenc.latex2text import LatexNodes2Text
+
+        _latex_converter = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+    try:
+        return str(_latex_converter.latex_to_text(text))
+    except Exception:  # malformed markup: fall back to dropping braces
+        return text.replace("{", "").replace("}", "")
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII words separated by single spaces: the comparison form of any text."""
+    if not text:
+        return ""
+    if not text.isascii():
+        text = fold_ascii(text.translate(_GREEK))
+    return _NON_ALNUM_RE.sub(" ", text.lower()).strip()
+
+
+def _clean(text: str) -> str:
+    if "<" in text or "&" in text:
+        text = clean_text(text)
+    if _LATEX_HINT_RE.search(text):
+        text = _latex_to_text(text)
+    return text
+
+
+# Parallel titles: the original-language title and its translation in one field (Embase's
+# "<ORIGINAL>" marker, ISBD's " = ", a "; " between two full titles).
+_ORIGINAL_RE = re.compile(r"\s*<original>\s*", re.I)
+_PARALLEL_RE = re.compile(r"\s+=\s+|;\s+")
+
+
+def title_core(title: str) -> str:
+    """The title as written minus what indexes add: translation brackets, language notes,
+    "RETRACTED:" flags, surrounding quotes."""
+    text = _clean(_ORIGINAL_RE.sub(" = ", title)).strip().strip("\"'“”«» ")
+    text = _RETRACTED_PREFIX_RE.sub("", text)
+    text = _LANG_NOTE_RE.sub("", text)
+    whole = _WHOLE_BRACKET_RE.match(text)
+    if whole and "[" not in whole.group(1):
+        text = whole.group(1)
+    else:
+        trailing = _TRAILING_BRACKET_RE.match(text)
+        if trailing:
+            text = trailing.group(1)
+    return text
+
+
+def title_variants(core: str) -> tuple[str, ...]:
+    """The folded parallel titles of a title core, when it holds two or more of at least four
+    words each (empty otherwise)."""
+    if "=" not in core and ";" not in core:
+        return ()
+    parts = [fold(part) for part in _PARALLEL_RE.split(core)]
+    parts = [part for part in parts if len(part.split()) >= 4]
+    return tuple(parts) if len(parts) > 1 else ()
+
+
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve first second third fourth "
+    "fifth sixth seventh eighth ninth tenth".split()
+)
+_ROMAN_TOKENS = frozenset("ii iii iv vi vii viii ix".split())
+_ORDINAL_CONTEXT = frozenset("phase part type stage grade class study trial series".split())
+
+
+def title_numbers(tokens: tuple[str, ...]) -> frozenset[int]:
+    """The numbers a title names ("five-year", "phase I/II", "2", "part II"): two otherwise
+    similar titles that name different numbers are different works (follow-up at five and at
+    six years, phase II and phase I/II trials)."""
+    numbers: set[int] = set()
+    previous = ""
+    for token in tokens:
+        if token.isdigit() and len(token) < 5:
+            numbers.add(int(token))
+        elif token in _NUMBER_WORDS or token in _ROMAN_TOKENS:
+            value = _number_word(token)
+            if value:
+                numbers.add(value)
+        elif token == "i" and previous in _ORDINAL_CONTEXT:
+            numbers.add(1)
+        if not (token == "i" or token in _ROMAN_TOKENS):
+            previous = token
+    return frozenset(numbers)
+
+
+def markers_of(title: str) -> frozenset[str]:
+    """Which "about another record" kinds a title announces (erratum, retraction, comment, reply)."""
+    return frozenset(kind for kind, pattern in _MARKER_PATTERNS if pattern.search(title))
+
+
+def _number_word(token: str) -> int | None:
+    token = token.lower()
+    if token.isdigit():
+        return int(token)
+    if token in _WORD_NUMBERS:
+        return _WORD_NUMBERS[token]
+    if token and all(c in _ROMAN for c in token):
+        total, prev = 0, 0
+        for c in reversed(token):
+            value = _ROMAN[c]
+            total += -value if value < prev else value
+            prev = max(prev, value)
+        return total
+    return None
+
+
+def part_of(title: str) -> int | None:
+    """``"Foo. Part II: bar"`` -> 2."""
+    match = _PART_RE.search(title)
+    return _number_word(match.group(1)) if match else None
+
+
+def edition_of(value: Any) -> int | None:
+    """CSL ``edition`` ("2", "2nd ed.", "Second edition") as a number."""
+    if value in (None, ""):
+        return None
+    text = str(value).lower()
+    match = _INT_RE.search(text)
+    if match:
+        return int(match.group(0))
+    for word in text.replace(".", " ").split():
+        number = _number_word(word)
+        if number:
+            return number
+    return None
+
+
+def _number_field(value: Any) -> str | None:
+    """Volume/issue comparison form: the leading number if any, else the folded text."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    match = _INT_RE.search(text)
+    if match:
+        return str(int(match.group(0)))
+    folded = fold(text)
+    return folded or None
+
+
+def _pages(value: Any) -> tuple[str | None, str | None]:
+    """First and last page, comparison forms: ``"pp. 575-81"`` -> ("575", "581")."""
+    if value in (None, ""):
+        return None, None
+    text = str(value).lower()
+    # Words in a page field ("01-Jun" from a spreadsheet, "author reply 2243-5") mean it is not
+    # a plain locator we can compare; short letter groups ("S33", "e1234", "vi") are fine.
+    if _WORD_RE.search(text):
+        return None, None
+    match = _PAGES_RE.match(text)
+    if not match:
+        return None, None
+    first, last = match.group(1), match.group(2)
+    first = first.lstrip("0") or first
+    if last:
+        last = last.lstrip("0") or last
+        if first.isdigit() and last.isdigit():
+            last = expand_abbreviated_end(first, last)
+    return first, last
+
+
+_WORD_RE = re.compile(r"[a-z]{3,}")
+_PAGES_RE = re.compile(
+    r"^\W*(?:pp?\.?\s*)?([a-z]{0,3}\d+[a-z]?)(?:\s*[-–—‐‑]+\s*([a-z]{0,3}\d+[a-z]?))?"
+)
+
+
+@lru_cache(maxsize=65536)
+def _family_key(family: str) -> str:
+    """``von Pawel`` and ``Pawel``, ``St Peter`` and ``Peter``: particles are dropped, since
+    sources disagree on whether they belong to the family name."""
+    words = fold(family).split()
+    kept = [w for w in words if w not in PARTICLES]
+    return "".join(kept or words)
+
+
+def _initials(given: str) -> str:
+    return "".join(w[0] for w in fold(given).split() if w)
+
+
+def _authors(names: Any) -> tuple[tuple[str, str], ...]:
+    out: list[tuple[str, str]] = []
+    if not isinstance(names, list):
+        return ()
+    for name in names:
+        if not isinstance(name, dict):
+            continue
+        family = name.get("family") or name.get("literal") or ""
+        if not isinstance(family, str) or not family:
+            continue
+        key = _family_key(family)
+        if key:
+            out.append((key, _initials(str(name.get("given") or ""))))
+    return tuple(out)
+
+
+def container_variants(name: str) -> tuple[tuple[str, ...], ...]:
+    """A container name as token sequences for abbreviation-aware matching.
+
+    Parenthesised qualifiers ("Lung cancer (Amsterdam, Netherlands)") are dropped, parallel
+    titles ("Zhonghua jie he ... = Chinese journal of ...") are separate variants, and words ISO 4
+    drops (articles, prepositions, conjunctions) are removed.
+    """
+    text = _PAREN_RE.sub(" ", _clean(name))
+    variants: list[tuple[str, ...]] = []
+    for part in text.split("="):
+        tokens = tuple(t for t in fold(part).split() if t not in CONTAINER_STOPWORDS)
+        if tokens and tokens not in variants:
+            variants.append(tokens)
+    return tuple(variants)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """The comparison form of one CSL item (see the module docstring). Build with :func:`prepare`."""
+
+    title: str  # folded title core: "a study on the use of mycobacterium vaccine"
+    title_tokens: tuple[str, ...]
+    title_variants: tuple[str, ...]  # folded parallel titles (original + translation), if any
+    title_numbers: frozenset[int]
+    main_title: str  # folded title before the first ": " / " - " / ". " (subtitle dropped)
+    authors: tuple[tuple[str, str], ...]  # (folded family, initials) in order
+    year: int | None
+    containers: tuple[tuple[str, ...], ...]
+    volume: str | None
+    issue: str | None
+    first_page: str | None
+    last_page: str | None
+    doi: str | None
+    pmid: str | None
+    pmcid: str | None
+    issns: frozenset[str]
+    isbns: frozenset[str]
+    type: str | None
+    part: int | None
+    edition: int | None
+    markers: frozenset[str]
+    conference_abstract: bool
+    abstract: str  # folded, first 600 characters
+
+
+_MAIN_SPLIT_RE = re.compile(r"\s*(?::|\s[-–—]\s|\.\s|\?\s)\s*")
+
+
+def prepare(csl: CSLItem) -> Prepared:
+    """The comparison form of a CSL item; cheap (tens of microseconds), no I/O."""
+    raw_title = str(csl.get("title") or "")
+    core = title_core(raw_title) if raw_title else ""
+    title = fold(core)
+    main = _MAIN_SPLIT_RE.split(core, maxsplit=1)[0] if core else ""
+    containers: list[tuple[str, ...]] = []
+    for field in ("container-title", "container-title-short"):
+        value = csl.get(field)
+        if value:
+            for variant in container_variants(str(value)):
+                if variant not in containers:
+                    containers.append(variant)
+    first, last = _pages(csl.get("page"))
+    doi = normalize_doi(str(csl["DOI"])) if csl.get("DOI") else None
+    isbns = frozenset(
+        i for i in (normalize_isbn(v) for v in re.split(r"[,;]", str(csl.get("ISBN") or ""))) if i
+    )
+    container_text = " ".join(str(csl.get(f) or "") for f in ("container-title", "event-title"))
+    issue_text = f"{csl.get('issue') or ''} {csl.get('volume') or ''} {csl.get('page') or ''}"
+    genre = str(csl.get("genre") or "")
+    conference_abstract = bool(
+        _ABSTRACT_CONTAINER_RE.search(container_text)
+        or _SUPPLEMENT_RE.search(issue_text)
+        or re.search(r"abstract", genre, re.I)
+    )
+    abstract = csl.get("abstract")
+    tokens = tuple(title.split())
+    return Prepared(
+        title=title,
+        title_tokens=tokens,
+        title_variants=title_variants(core) if core else (),
+        title_numbers=title_numbers(tokens),
+        main_title=fold(main),
+        authors=_authors(csl.get("author")) or _authors(csl.get("editor")),
+        year=year_of(csl.get("issued")),
+        containers=tuple(containers),
+        volume=_number_field(csl.get("volume")),
+        issue=_number_field(csl.get("issue")),
+        first_page=first,
+        last_page=last,
+        doi=doi_key(doi) if doi else None,
+        pmid=normalize_pmid(csl.get("PMID")) if csl.get("PMID") else None,
+        pmcid=normalize_pmcid(str(csl.get("PMCID"))) if csl.get("PMCID") else None,
+        issns=frozenset(issn_list(csl.get("ISSN"))),
+        isbns=isbns,
+        type=str(csl.get("type")) if csl.get("type") else None,
+        part=part_of(core) if core else None,
+        edition=edition_of(csl.get("edition")),
+        markers=markers_of(core) if core else frozenset(),
+        conference_abstract=conference_abstract,
+        abstract=fold(str(abstract)[:800])[:600] if abstract else "",
+    )
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """ISO 4 style: ``j`` / ``clin`` / ``natl`` abbreviate ``journal`` / ``clinical`` /
+    ``national``: same first letter, the abbreviation's letters in order within the word."""
+    if short == full:
+        return True
+    if len(short) > len(full) or short[0] != full[0]:
+        return False
+    position = 1
+    for char in short[1:]:
+        position = full.find(char, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+def _tokens_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if a == b:
+        return True
+    # Abbreviations may also fuse words ("JPEN" for "J Parenter Enteral Nutr") but we only
+    # accept token-by-token abbreviation: fusions are rare and this keeps false matches out.
+    if len(a) != len(b):
+        return False
+    return all(_abbreviates(x, y) or _abbreviates(y, x) for x, y in zip(a, b, strict=True))
+
+
+def containers_match(p1: Prepared, p2: Prepared) -> bool | None:
+    """Whether two records name the same container (``None`` when one side has none).
+
+    A shared ISSN also counts; abbreviation-aware (``J Clin Pathol`` = ``Journal of Clinical
+    Pathology``).
+    """
+    if p1.issns and p2.issns and p1.issns & p2.issns:
+        return True
+    if not p1.containers or not p2.containers:
+        return None
+    return any(_tokens_match(a, b) for a in p1.containers for b in p2.containers)
+
+
+def container_acronym(p: Prepared) -> str | None:
+    """The initials of the first container variant's words: ``jcp`` for both ``J Clin Pathol``
+    and ``Journal of Clinical Pathology`` (a blocking key, not an identity)."""
+    if not p.containers:
+        return None
+    return "".join(t[0] for t in p.containers[0] if not t.isdigit()) or None

@@ -1,0 +1,187 @@
+"""The verdict on a pair of prepared records: duplicate, maybe or distinct, with its evidence.
+
+Rules, in order (precision first: a false merge silently loses a study):
+
+1. Vetoes (:mod:`records.dedup.vetoes`) cap the verdict at "distinct" or "maybe".
+2. A shared DOI, PMID or PMCID makes a duplicate when the titles agree, and a "maybe" when the
+   titles differ a lot (a wrong identifier in one source). ISSN, ISBN, journal and URL are never
+   identity: many works share them.
+3. Without an identifier the title must match closely, the authors must not disagree, the years
+   may differ by one, and the more generic the title or the less we know about the authors, the
+   more bibliographic detail (container, volume, pages, abstract) must agree.
+4. Similar but unproven pairs are "maybe" (for review), the rest "distinct".
+
+The ``score`` orders pairs for review and for greedy clustering; the verdict never comes from a
+threshold on it alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from records.dedup.fields import FieldComparison, compare_fields, informative_title
+from records.dedup.keys import Prepared
+from records.dedup.vetoes import find_vetoes
+
+Verdict = Literal["duplicate", "maybe", "distinct"]
+
+NEAR_TITLE = 0.93  # one or two typos, punctuation or a word in a long title
+FUZZY_TITLE = 0.85
+MAYBE_TITLE = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class PairDecision:
+    """The verdict on one pair with the evidence for and against it, in words."""
+
+    verdict: Verdict
+    score: float
+    evidence_for: list[str] = field(default_factory=list)
+    evidence_against: list[str] = field(default_factory=list)
+    vetoed: bool = False  # a veto applied: clusters holding these two must not be joined
+
+
+def _score(f: FieldComparison) -> float:
+    score = 0.5 * (f.title if f.title is not None else 0.5)
+    if f.authors is not None:
+        score += 0.2 * f.authors.fraction
+    else:
+        score += 0.1
+    if f.year_gap is not None:
+        score += 0.1 * (1.0 if f.year_gap == 0 else 0.5 if f.year_gap == 1 else 0.0)
+    else:
+        score += 0.05
+    score += 0.2 * min(f.support, 4.0) / 4.0
+    if f.strong_agree:
+        score = min(1.0, score + 0.2)
+    return round(score, 4)
+
+
+def _describe(f: FieldComparison) -> tuple[list[str], list[str]]:
+    pro: list[str] = [f"same {n}" for n in f.strong_agree]
+    con: list[str] = []
+    if f.title is not None:
+        if f.title == 1.0:
+            pro.append("same title")
+        elif f.title >= FUZZY_TITLE:
+            pro.append(f"similar title ({f.title:.2f})")
+        else:
+            con.append(f"different title ({f.title:.2f})")
+    if f.authors is not None:
+        if f.authors.agree:
+            pro.append(f"same authors ({f.authors.fraction:.0%})")
+        elif f.authors.conflict:
+            con.append("different authors")
+        else:
+            con.append(f"authors partly differ ({f.authors.fraction:.0%})")
+    if f.year_gap is not None:
+        (pro if f.year_gap == 0 else con).append(
+            "same year" if f.year_gap == 0 else f"years differ by {f.year_gap}"
+        )
+    for name, value in (
+        ("container", f.container),
+        ("volume", f.volume),
+        ("first page", f.first_page),
+        ("issue", f.issue),
+    ):
+        if value:
+            pro.append(f"same {name}")
+        elif value is False:
+            con.append(f"different {name}")
+    if f.abstract is not None:
+        if f.abstract >= 0.9:
+            pro.append("same abstract")
+        elif f.abstract < 0.5:
+            con.append("different abstract")
+    return pro, con
+
+
+def _same_locator(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
+    return bool(
+        f.container
+        and f.volume
+        and f.first_page
+        and f.last_page
+        and p1.first_page != p1.last_page
+        and f.authors is not None
+        and f.authors.first_match
+        and f.authors.fraction >= 0.8
+        and f.year_gap is not None
+        and f.year_gap <= 1
+        and not p1.conference_abstract
+        and not p2.conference_abstract
+    )
+
+
+def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
+    """The verdict from positive evidence alone (vetoes are applied by the caller)."""
+    title = f.title
+    authors = f.authors
+    if f.strong_agree:
+        if title is None or title >= 0.8:
+            return "duplicate"
+        if title < 0.5:
+            return "maybe"  # same identifier, different titles: one source is wrong
+        if (authors is None or not authors.conflict) and (f.year_gap or 0) <= 1:
+            return "duplicate"
+        return "maybe"
+    if _same_locator(p1, p2, f):
+        # Same journal, volume, page range, authors and year locate one article, whatever
+        # language its title was indexed in.
+        return "duplicate"
+    if title is None:
+        return "distinct"
+    if f.year_gap is not None and f.year_gap > 1:
+        return "maybe" if title >= NEAR_TITLE else "distinct"
+    support = f.support
+    if f.first_page is False:
+        support -= 1.5  # pages of two different articles (no known container/volume to veto)
+    if f.abstract is not None and f.abstract < 0.5:
+        support -= 1.0
+    informative = informative_title(p1) and informative_title(p2)
+    if title >= NEAR_TITLE:
+        if authors is not None and authors.agree:
+            needed = 0.0 if informative else 2.0
+            if informative and title < 1.0:
+                needed = 0.5 if f.year_gap == 0 else 1.0
+            elif informative and f.year_gap != 0:
+                needed = 1.0
+            return "duplicate" if support >= needed else "maybe"
+        if authors is None:
+            needed = 2.0 if informative else 3.0
+            return "duplicate" if support >= needed else "maybe"
+        if authors.conflict:
+            return "maybe" if support >= 2 else "distinct"
+        return "duplicate" if support >= 2.0 and informative else "maybe"
+    if title >= FUZZY_TITLE:
+        if authors is not None and authors.agree and informative:
+            return "duplicate" if support >= 2.0 else "maybe"
+        if authors is None or not authors.conflict:
+            return "maybe"
+        return "distinct"
+    if title >= MAYBE_TITLE and authors is not None and authors.agree and support >= 2:
+        return "maybe"
+    return "distinct"
+
+
+_RANK = {"distinct": 0, "maybe": 1, "duplicate": 2}
+
+
+def compare(p1: Prepared, p2: Prepared) -> PairDecision:
+    """The verdict on two prepared records (see the module docstring)."""
+    f = compare_fields(p1, p2)
+    verdict = _positive(p1, p2, f)
+    pro, con = _describe(f)
+    vetoes = find_vetoes(p1, p2, f)
+    for veto in vetoes:
+        con.insert(0, f"veto: {veto.reason}")
+        if _RANK[veto.ceiling] < _RANK[verdict]:
+            verdict = veto.ceiling
+    return PairDecision(
+        verdict=verdict,
+        score=_score(f),
+        evidence_for=pro,
+        evidence_against=con,
+        vetoed=bool(vetoes),
+    )

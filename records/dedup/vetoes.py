@@ -1,0 +1,88 @@
+"""Vetoes: facts that make two records different works however similar they look.
+
+Each veto has a reason a librarian would give, and a ceiling: ``"distinct"`` (never the same
+work) or ``"maybe"`` (not merged automatically, shown for review). Vetoes are checked before any
+positive evidence, so no similarity can outvote them; only a person's decision can.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from records.dedup.fields import FieldComparison
+from records.dedup.keys import Prepared
+
+Ceiling = Literal["distinct", "maybe"]
+
+_JOURNAL_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper", "review"})
+
+
+@dataclass(frozen=True, slots=True)
+class Veto:
+    reason: str
+    ceiling: Ceiling
+
+
+def _is_conference(p: Prepared) -> bool:
+    return p.conference_abstract or p.type == "paper-conference"
+
+
+def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
+    """Every veto that applies to the pair (empty when nothing forbids a merge)."""
+    vetoes: list[Veto] = []
+    ids_agree = bool(f.strong_agree)
+    same_text = (
+        f.title == 1.0 and f.authors is not None and f.authors.agree and (f.year_gap or 0) <= 1
+    )
+
+    # Two strong identifiers that differ name two works; a same-looking pair goes to review in
+    # case one identifier is a typo.
+    for name in f.strong_conflict:
+        vetoes.append(Veto(f"different {name}", "maybe" if same_text else "distinct"))
+
+    # A notice about a work (erratum, retraction, comment, reply) is not the work.
+    if p1.markers != p2.markers:
+        kinds = sorted(p1.markers ^ p2.markers)
+        vetoes.append(Veto(f"{'/'.join(kinds)} vs its target", "distinct"))
+
+    if p1.part is not None and p2.part is not None and p1.part != p2.part:
+        vetoes.append(Veto(f"part {p1.part} vs part {p2.part}", "distinct"))
+    elif (p1.part is None) != (p2.part is None) and not ids_agree:
+        vetoes.append(Veto("one record is a numbered part, the other is not", "maybe"))
+
+    if p1.edition is not None and p2.edition is not None and p1.edition != p2.edition:
+        vetoes.append(Veto(f"edition {p1.edition} vs edition {p2.edition}", "distinct"))
+
+    # A conference abstract and the journal article that follows it share a title but are
+    # separate records (Rathbone 2015): flag, never merge.
+    if _is_conference(p1) != _is_conference(p2):
+        other = p2 if _is_conference(p1) else p1
+        if other.type in _JOURNAL_TYPES or other.type is None:
+            vetoes.append(Veto("conference abstract vs journal article", "maybe"))
+
+    if f.year_gap is not None and f.year_gap > 1 and not ids_agree:
+        vetoes.append(
+            Veto(f"published {f.year_gap} years apart", "maybe" if same_text else "distinct")
+        )
+
+    # Pages locate an article within its volume: two page ranges in one volume are two articles.
+    if f.first_page is False and f.volume is not False:
+        where = "the same volume" if f.volume else "the same container"
+        if f.volume or f.container:
+            vetoes.append(Veto(f"different pages in {where}", "maybe" if ids_agree else "distinct"))
+    # Two volumes of one journal are two issues, hence two articles.
+    if f.volume is False and f.container and p1.volume.isdigit() and p2.volume.isdigit():
+        vetoes.append(
+            Veto("different volumes of the same journal", "maybe" if ids_agree else "distinct")
+        )
+    # Similar titles naming different numbers: "five-year" vs "six-year follow-up", "phase II"
+    # vs "phase I/II": a series of reports, not one work.
+    if (
+        p1.title_numbers
+        and p2.title_numbers
+        and p1.title_numbers != p2.title_numbers
+        and not ids_agree
+    ):
+        vetoes.append(Veto("the titles name different numbers", "maybe"))
+    return vetoes
