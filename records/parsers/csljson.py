@@ -47,7 +47,7 @@ TEXT_VARIABLES = frozenset(
     """abstract annote archive archive_collection archive_location archive-place authority
     call-number chapter-number citation-key citation-label collection-number collection-title
     collection-title-short container-title container-title-short dimensions division DOI
-    edition event event-place event-title first-reference-note-number genre ISBN ISSN
+    edition event event-place event-title first-reference-note-number genre ISBN ISSN issue
     jurisdiction keyword language license locator medium note number number-of-pages
     number-of-volumes original-publisher original-publisher-place original-title page
     page-first part-number part-title PMCID PMID printing publisher publisher-place references
