@@ -33,8 +33,8 @@ from pylatexenc.latexencode import get_builtin_uni2latex_dict
 
 SPECIALS = {
     "\\": r"{\textbackslash}",
-    # Not \{ and \}: BibTeX and biber count braces even after a backslash, so a lone "\}"
-    # would end the value. The text macros keep every value balanced.
+    # A brace without its partner: BibTeX and biber count braces even after a backslash, so
+    # a lone "\}" would end the value. Matched pairs are written "\{" "\}" (see escape()).
     "{": r"{\textbraceleft}",
     "}": r"{\textbraceright}",
     "&": r"\&",
@@ -62,7 +62,7 @@ _WRONG = "ĦħŦŧĿŀόĸŉ"
 _GREEK_MACRO = re.compile(r"^\\ensuremath\{\\[A-Za-z]+\}$")
 _CONTROL = {c: None for c in range(32) if chr(c) not in "\t\n"} | {0x7F: None}
 _CONTROL.update({0x2028: " ", 0x2029: " "})  # line/paragraph separators
-_CONTROL.update({c: None for c in range(0xFDD0, 0xFDD4)})  # noncharacters: our placeholders
+_CONTROL.update({c: None for c in range(0xFDD0, 0xFDD6)})  # noncharacters: our placeholders
 
 
 def _braced(latex: str) -> str:
@@ -124,7 +124,24 @@ _COMBINING_RE = re.compile("(.)([\u0300-\u036f]+)", re.DOTALL)
 _ANY_COMBINING_RE = re.compile("[\u0300-\u036f]")
 _LIGATURE_PAIRS = ("--", "``", "''", "!`", "?`", "<<", ">>")
 _LIGATURE_RE = re.compile(r"-(?=-)|`(?=`)|'(?=')|[!?](?=`)|<(?=<)|>(?=>)")
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufdd0-\ufdd3]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufdd0-\ufdd5]")
+_MATCHED_LEFT, _MATCHED_RIGHT = "\ufdd4", "\ufdd5"
+
+
+def _mark_matched_braces(text: str) -> str:
+    """Braces that pair up become placeholders for ``\\{``/``\\}`` (which pylatexenc, Zotero
+    and every BibTeX reader decode); the others stay and become text macros."""
+    chars = list(text)
+    stack: list[int] = []
+    for i, char in enumerate(chars):
+        if char == "{":
+            stack.append(i)
+        elif char == "}" and stack:
+            chars[stack.pop()] = _MATCHED_LEFT
+            chars[i] = _MATCHED_RIGHT
+    return "".join(chars)
+
+
 # "\", "{" and "}" go through placeholders (noncharacters, removed from input first) so that
 # the braces and backslashes of the other replacements are not escaped again.
 _PLACEHOLDERS = (
@@ -185,6 +202,9 @@ def escape(text: str, *, ascii: bool = True) -> str:
     if _CONTROL_RE.search(text):
         text = text.translate(_CONTROL)
     braces = False
+    if "{" in text and "}" in text:
+        text = _mark_matched_braces(text)
+        braces = _MATCHED_LEFT in text
     for char, mark, _latex in _PLACEHOLDERS:
         if char in text:
             text = text.replace(char, mark)
@@ -199,6 +219,7 @@ def escape(text: str, *, ascii: bool = True) -> str:
     if braces:
         for _char, mark, latex in _PLACEHOLDERS:
             text = text.replace(mark, latex)
+        text = text.replace(_MATCHED_LEFT, r"\{").replace(_MATCHED_RIGHT, r"\}")
     if non_ascii:
         if ascii:
             text = _NON_ASCII_RE.sub(_ASCII_RUN, text)
@@ -207,7 +228,9 @@ def escape(text: str, *, ascii: bool = True) -> str:
     return text
 
 
-_WORD_RE = re.compile(r"[^\W_]+")
+# Words for case protection: letters and digits, with combining marks kept inside the word.
+_WORD_RE = re.compile("(?:[^\\W_]|[\u0300-\u036f])+")
+_OPEN, _CLOSE = "\ufdd6", "\ufdd7"  # survive escape(); become the protecting braces
 
 
 def _has_capital(word: str) -> bool:
@@ -220,18 +243,13 @@ def protect_title(text: str, *, ascii: bool = True) -> str:
     rest = text[1:]
     if rest == rest.lower():  # nothing to protect
         return escape(text, ascii=ascii)
-    pieces: list[str] = []
-    last = 0
-    first = True
-    for match in _WORD_RE.finditer(text):
+    if _OPEN in text or _CLOSE in text:
+        text = text.replace(_OPEN, "").replace(_CLOSE, "")
+
+    def mark(match: re.Match[str]) -> str:
         word = match.group()
-        start = match.start()
-        pieces.append(escape(text[last:start], ascii=ascii))
-        protect = _has_capital(word[1:]) if first and start == 0 else _has_capital(word)
-        first = False
-        pieces.append(
-            "{" + escape(word, ascii=ascii) + "}" if protect else escape(word, ascii=ascii)
-        )
-        last = match.end()
-    pieces.append(escape(text[last:], ascii=ascii))
-    return "".join(pieces)
+        capital = _has_capital(word[1:]) if match.start() == 0 else _has_capital(word)
+        return _OPEN + word + _CLOSE if capital else word
+
+    marked = escape(_WORD_RE.sub(mark, text), ascii=ascii)
+    return marked.replace(_OPEN, "{").replace(_CLOSE, "}")

@@ -153,9 +153,9 @@ def test_entry_types_follow_pandoc():
 
 def test_escaping_of_specials_and_unicode():
     assert escape("R&D 100% $5 #1 a_b") == r"R\&D 100\% \$5 \#1 a\_b"
-    assert escape("{x} ~ ^ \\") == (
-        r"{\textbraceleft}x{\textbraceright} {\textasciitilde} {\textasciicircum} {\textbackslash}"
-    )
+    assert escape("{x} ~ ^ \\") == r"\{x\} {\textasciitilde} {\textasciicircum} {\textbackslash}"
+    # Braces without a partner would unbalance the value for BibTeX even after a backslash.
+    assert escape("} {a} {") == r"{\textbraceright} \{a\} {\textbraceleft}"
     assert escape("Schön – α") == r"Sch{\"o}n {--} {\ensuremath{\alpha}}"
     assert escape("Schön – α", ascii=False) == r"Schön – {\ensuremath{\alpha}}"
     assert escape("q\u0303") == r"{\~{q}}"  # combining tilde, no precomposed form
