@@ -347,10 +347,11 @@ def bibtex_fields(
         put("doi", verbatim(csl["DOI"]))
     if csl.get("URL"):
         put("url", verbatim(csl["URL"]))
-    put("isbn", text("ISBN"))
-    issn = text("ISSN")
-    # biblatex validates one ISSN per field: the first (the print one when both are known).
-    put("issn", issn.split(",")[0].strip() if issn and biblatex else issn)
+    # biblatex validates one ISBN/ISSN per field: the first (for ISSN the print one when both
+    # are known, as the record model lists it first); BibTeX gets them all.
+    for csl_key, bib_key in (("ISBN", "isbn"), ("ISSN", "issn")):
+        value = text(csl_key)
+        put(bib_key, value.split(",")[0].strip() if value and biblatex else value)
     if biblatex:
         if csl.get("PMID"):
             put("eprint", verbatim(csl["PMID"]))
