@@ -157,6 +157,7 @@ class FieldComparison:
     pmid: bool | None
     pmcid: bool | None
     isbn: bool | None
+    container_clash: bool = False  # different journals (neither record a conference paper)
 
     @property
     def strong_agree(self) -> list[str]:
@@ -176,6 +177,11 @@ class FieldComparison:
         score = 0.0
         if self.container:
             score += 1
+        elif self.container_clash:
+            # Two different journal names: the same title there is a reprint, a secondary
+            # publication or the same abstract in two meeting supplements unless pages agree.
+            # (Not for proceedings: sources name one conference in too many ways.)
+            score -= 1.5
         if self.volume:
             score += 1
         if self.first_page:
@@ -204,13 +210,17 @@ def _page_key(page: str | None) -> str | None:
 
 def compare_fields(p1: Prepared, p2: Prepared) -> FieldComparison:
     abstract = None
+    container = containers_match(p1, p2)
     if p1.abstract and p2.abstract:
         abstract = Indel.normalized_similarity(p1.abstract, p2.abstract)
     return FieldComparison(
         title=title_similarity(p1, p2),
         authors=compare_authors(p1, p2),
         year_gap=abs(p1.year - p2.year) if p1.year and p2.year else None,
-        container=containers_match(p1, p2),
+        container=container,
+        container_clash=container is False
+        and p1.type != "paper-conference"
+        and p2.type != "paper-conference",
         volume=_eq(p1.volume, p2.volume),
         issue=_eq(p1.issue, p2.issue),
         first_page=_eq(_page_key(p1.first_page), _page_key(p2.first_page)),

@@ -222,8 +222,9 @@ def title_numbers(tokens: tuple[str, ...]) -> frozenset[int]:
     numbers: set[int] = set()
     previous = ""
     for token in tokens:
-        if token.isdigit() and len(token) < 5:
-            numbers.add(int(token))
+        if not token.isalpha():
+            # Digit runs anywhere ("5", "beta3", "covid19"); long runs are ids, not counts.
+            numbers.update(int(d) for d in _INT_RE.findall(token) if len(d) < 5)
         elif token in _NUMBER_WORDS or token in _ROMAN_TOKENS:
             value = _number_word(token)
             if value:
@@ -298,10 +299,14 @@ def _pages(value: Any) -> tuple[str | None, str | None]:
     # a plain locator we can compare; short letter groups ("S33", "e1234", "vi") are fine.
     if _WORD_RE.search(text):
         return None, None
-    match = _PAGES_RE.match(text)
-    if not match:
+    ranges = _PAGES_RE.findall(text)
+    if not ranges:
         return None, None
-    first, last = match.group(1), match.group(2)
+    if len(ranges) > 1 and all(r[0].isdigit() for r in ranges):
+        # Several ranges ("233-238+230-235", "230-5, 246-51"): sources list them in any order,
+        # so compare the range that starts lowest.
+        ranges.sort(key=lambda r: int(r[0]))
+    first, last = ranges[0][0], ranges[0][1] or None
     first = first.lstrip("0") or first
     if last:
         last = last.lstrip("0") or last
@@ -311,7 +316,7 @@ def _pages(value: Any) -> tuple[str | None, str | None]:
 
 
 _WORD_RE = re.compile(r"[a-z]{3,}")
-_PAGES_RE = re.compile(r"^\W*(?:pp?\.?\s*)?([a-z]{0,3}\d+[a-z]?)(?:\s*[-–—‐‑]+\s*([a-z]{0,3}\d+[a-z]?))?")
+_PAGES_RE = re.compile(r"(?:pp?\.?\s*)?\b([a-z]{0,3}\d+[a-z]?)(?:\s*[-–—‐‑]+\s*([a-z]{0,3}\d+[a-z]?))?")
 
 
 @lru_cache(maxsize=65536)
