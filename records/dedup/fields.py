@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 from rapidfuzz.fuzz import ratio
 
-from records.dedup.keys import Prepared, containers_match
+from records.dedup.keys import TITLE_STOPWORDS, Prepared, containers_match
 
 # Titles that say nothing about which work a record is: a match on them proves nothing.
 GENERIC_TITLES = frozenset(
@@ -91,8 +91,11 @@ def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
 
 
 def informative_title(p: Prepared) -> bool:
-    """Whether a title is specific enough to identify a work on its own with authors and year."""
-    return len(p.title_tokens) >= MIN_INFORMATIVE_TOKENS and p.title not in GENERIC_TITLES
+    """Whether a title is specific enough to identify a work on its own with authors and year:
+    not a recurring heading ("Editorial", "Editor's Comments") and at least three words that
+    are not articles, prepositions or single letters."""
+    words = [t for t in p.title_tokens if len(t) > 1 and t not in TITLE_STOPWORDS]
+    return len(words) >= MIN_INFORMATIVE_TOKENS and " ".join(words) not in GENERIC_TITLES
 
 
 def _same_family(a: str, b: str) -> bool:

@@ -372,6 +372,7 @@ class Prepared:
     title_tokens: tuple[str, ...]
     title_variants: tuple[str, ...]  # folded parallel titles (original + translation), if any
     title_numbers: frozenset[int]
+    translated: bool  # the title is a translation in brackets or holds parallel titles
     main_title: str  # folded title before the first ": " / " - " / ". " (subtitle dropped)
     authors: tuple[tuple[str, str], ...]  # (folded family, initials) in order
     year: int | None
@@ -393,6 +394,7 @@ class Prepared:
     abstract: str  # folded, first 600 characters
 
 
+_PARALLEL_HINT_RE = re.compile(r"<original>|\s=\s", re.I)
 _MAIN_SPLIT_RE = re.compile(r"\s*(?::|\s[-–—]\s|\.\s|\?\s)\s*")
 
 
@@ -429,6 +431,8 @@ def prepare(csl: CSLItem) -> Prepared:
         title_tokens=tokens,
         title_variants=title_variants(core) if core else (),
         title_numbers=title_numbers(tokens),
+        translated=bool(raw_title)
+        and (raw_title.lstrip(" \"'").startswith("[") or bool(_PARALLEL_HINT_RE.search(raw_title))),
         main_title=fold(main),
         authors=_authors(csl.get("author")) or _authors(csl.get("editor")),
         year=year_of(csl.get("issued")),
@@ -486,7 +490,21 @@ def containers_match(p1: Prepared, p2: Prepared) -> bool | None:
         return True
     if not p1.containers or not p2.containers:
         return None
-    return any(_tokens_match(a, b) for a in p1.containers for b in p2.containers)
+    if any(_tokens_match(a, b) for a in p1.containers for b in p2.containers):
+        return True
+    if p1.type == "paper-conference" and p2.type == "paper-conference":
+        # Proceedings are named with and without edition, year, theme and acronym ("European
+        # Conference on Information Systems" / "... 2020: Information Systems for a Sharing
+        # Society, ECIS"): the shorter name inside the longer is the same conference series.
+        return any(_contains(a, b) or _contains(b, a) for a in p1.containers for b in p2.containers)
+    return False
+
+
+def _contains(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    size = len(short)
+    if size < 3 or size >= len(long):
+        return False
+    return any(long[i : i + size] == short for i in range(len(long) - size + 1))
 
 
 def container_acronym(p: Prepared) -> str | None:

@@ -111,6 +111,9 @@ def _same_locator(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
         and f.year_gap <= 1
         and not p1.conference_abstract
         and not p2.conference_abstract
+        # Only for titles that cannot be compared: a translation in brackets (MEDLINE) or
+        # parallel titles. Same-language titles that differ are different articles.
+        and (p1.translated or p2.translated)
     )
 
 
@@ -142,11 +145,16 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
     informative = informative_title(p1) and informative_title(p2)
     if title >= NEAR_TITLE:
         if authors is not None and authors.agree:
-            needed = 0.0 if informative else 2.0
-            if informative and title < 1.0:
+            if not informative:
+                needed = 2.0
+            elif title == 1.0 and f.year_gap == 0:
+                needed = 0.0
+            elif authors.compared >= 2 and authors.fraction >= 0.8:
+                # A specific title and the same several authors: only a conflict (another
+                # journal, other pages) keeps them apart.
+                needed = 0.0
+            else:
                 needed = 0.5 if f.year_gap == 0 else 1.0
-            elif informative and f.year_gap != 0:
-                needed = 1.0
             return "duplicate" if support >= needed else "maybe"
         if authors is None:
             needed = 2.0 if informative else 3.0

@@ -32,6 +32,8 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
     """Every veto that applies to the pair (empty when nothing forbids a merge)."""
     vetoes: list[Veto] = []
     ids_agree = bool(f.strong_agree)
+    # A shared identifier with the same title outweighs a page or volume typo in one source.
+    id_and_title = ids_agree and f.title is not None and f.title >= 0.9
     same_text = (
         f.title == 1.0 and f.authors is not None and f.authors.agree and (f.year_gap or 0) <= 1
     )
@@ -67,15 +69,27 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
         )
 
     # Pages locate an article within its volume: two page ranges in one volume are two articles.
-    if f.first_page is False and f.volume is not False:
+    if f.first_page is False and f.volume is not False and not id_and_title:
         where = "the same volume" if f.volume else "the same container"
         if f.volume or f.container:
             vetoes.append(Veto(f"different pages in {where}", "maybe" if ids_agree else "distinct"))
     # Two volumes of one journal are two issues, hence two articles.
-    if f.volume is False and f.container and p1.volume.isdigit() and p2.volume.isdigit():
+    if (
+        f.volume is False
+        and f.container
+        and not id_and_title
+        and p1.volume is not None
+        and p2.volume is not None
+        and p1.volume.isdigit()
+        and p2.volume.isdigit()
+    ):
         vetoes.append(
             Veto("different volumes of the same journal", "maybe" if ids_agree else "distinct")
         )
+    # Different issues of one volume with no pages to tie them: recurring columns ("Editor's
+    # Comments") look identical otherwise. With equal pages the issue is the likelier typo.
+    if f.issue is False and f.volume and f.container and f.first_page is None and not ids_agree:
+        vetoes.append(Veto("different issues of the same volume", "maybe"))
     # Similar titles naming different numbers: "five-year" vs "six-year follow-up", "phase II"
     # vs "phase I/II": a series of reports, not one work.
     if (
