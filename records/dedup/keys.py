@@ -141,6 +141,7 @@ TITLE_STOPWORDS = frozenset(
     "les des du et".split()
 )
 _PAREN_RE = re.compile(r"\([^()]*\)")
+_BRACKET_RE = re.compile(r"\[[^\[\]]*\]")  # "PLoS ONE [Electronic Resource]"
 
 _latex_converter: Any = None
 
@@ -294,7 +295,15 @@ def _pages(value: Any) -> tuple[str | None, str | None]:
     """First and last page, comparison forms: ``"pp. 575-81"`` -> ("575", "581")."""
     if value in (None, ""):
         return None, None
-    text = str(value).lower()
+    text = str(value).lower().strip(" \"'")
+    # "395-9; discussion 399-400", "119-27; quiz 128": the article's own range comes first.
+    text = text.split(";", 1)[0]
+    excel = _EXCEL_PAGES_RE.match(text)
+    if excel:
+        # A spreadsheet read the range "21-4" (21-24) as the date 21 April and wrote "21-Apr".
+        start = excel.group(1).lstrip("0") or "0"
+        end = str(_MONTH_NUMBERS[excel.group(2)])
+        return start, expand_abbreviated_end(start, end)
     # Words in a page field ("01-Jun" from a spreadsheet, "author reply 2243-5") mean it is not
     # a plain locator we can compare; short letter groups ("S33", "e1234", "vi") are fine.
     if _WORD_RE.search(text):
@@ -316,6 +325,13 @@ def _pages(value: Any) -> tuple[str | None, str | None]:
 
 
 _WORD_RE = re.compile(r"[a-z]{3,}")
+_MONTH_NUMBERS = {
+    m: i
+    for i, m in enumerate(
+        "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1
+    )
+}
+_EXCEL_PAGES_RE = re.compile(r"^(\d{1,2})-(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)$")
 _PAGES_RE = re.compile(r"(?:pp?\.?\s*)?\b([a-z]{0,3}\d+[a-z]?)(?:\s*[-–—‐‑]+\s*([a-z]{0,3}\d+[a-z]?))?")
 
 
@@ -355,7 +371,7 @@ def container_variants(name: str) -> tuple[tuple[str, ...], ...]:
     titles ("Zhonghua jie he ... = Chinese journal of ...") are separate variants, and words ISO 4
     drops (articles, prepositions, conjunctions) are removed.
     """
-    text = _PAREN_RE.sub(" ", _clean(name))
+    text = _BRACKET_RE.sub(" ", _PAREN_RE.sub(" ", _clean(name)))
     variants: list[tuple[str, ...]] = []
     for part in text.split("="):
         tokens = tuple(t for t in fold(part).split() if t not in CONTAINER_STOPWORDS)

@@ -88,7 +88,14 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
         )
     # Different issues of one volume with no pages to tie them: recurring columns ("Editor's
     # Comments") look identical otherwise. With equal pages the issue is the likelier typo.
-    if f.issue is False and f.volume and f.container and f.first_page is None and not ids_agree:
+    if (
+        f.issue is False
+        and f.volume
+        and f.container
+        and p1.first_page is None
+        and p2.first_page is None
+        and not ids_agree
+    ):
         vetoes.append(Veto("different issues of the same volume", "maybe"))
     # Similar titles naming different numbers: "five-year" vs "six-year follow-up", "phase II"
     # vs "phase I/II": a series of reports, not one work.
