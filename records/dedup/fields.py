@@ -182,8 +182,8 @@ class FieldComparison:
             score += 1
         elif self.container_clash:
             # Two different journal names: the same title there is a reprint, a secondary
-            # publication or the same abstract in two meeting supplements unless pages agree.
-            # (Not for proceedings: sources name one conference in too many ways.)
+            # publication, the same abstract in two meeting supplements or the same paper at two
+            # conferences, unless pages agree.
             score -= 1.5
         if self.volume:
             score += 1
@@ -221,9 +221,7 @@ def compare_fields(p1: Prepared, p2: Prepared) -> FieldComparison:
         authors=compare_authors(p1, p2),
         year_gap=abs(p1.year - p2.year) if p1.year and p2.year else None,
         container=container,
-        container_clash=container is False
-        and p1.type != "paper-conference"
-        and p2.type != "paper-conference",
+        container_clash=container is False,
         volume=_eq(p1.volume, p2.volume),
         issue=_eq(p1.issue, p2.issue),
         first_page=_eq(_page_key(p1.first_page), _page_key(p2.first_page)),

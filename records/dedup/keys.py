@@ -448,7 +448,11 @@ def prepare(csl: CSLItem) -> Prepared:
         title_variants=title_variants(core) if core else (),
         title_numbers=title_numbers(tokens),
         translated=bool(raw_title)
-        and (raw_title.lstrip(" \"'").startswith("[") or bool(_PARALLEL_HINT_RE.search(raw_title))),
+        and (
+            raw_title.lstrip(" \"'").startswith("[")
+            or bool(_PARALLEL_HINT_RE.search(raw_title))
+            or bool(_TRAILING_BRACKET_RE.match(raw_title))
+        ),
         main_title=fold(main),
         authors=_authors(csl.get("author")) or _authors(csl.get("editor")),
         year=year_of(csl.get("issued")),
@@ -486,11 +490,43 @@ def _abbreviates(short: str, full: str) -> bool:
     return True
 
 
+def _fused(token: str, words: tuple[str, ...]) -> bool:
+    """Whether ``token`` is the words' prefixes run together, one per word, in order: an
+    acronym (``icis``, ``hicss``, ``bmj``) or a fused abbreviation (``jthoraccardiovascsurg``,
+    ``revargentcardiol``)."""
+    if not words or len(token) < len(words):
+        return False
+    word, rest = words[0], words[1:]
+    for size in range(min(len(word), len(token)), 0, -1):
+        if token[:size] != word[:size]:
+            continue
+        remaining = token[size:]
+        if not rest:
+            if not remaining:
+                return True
+            continue
+        if remaining and _fused(remaining, rest):
+            return True
+    return False
+
+
+# Words that name an occurrence of a conference rather than the series.
+_OCCURRENCE_RE = re.compile(r"^(?:\d+(?:st|nd|rd|th)?|proceedings|annual|first|second|third|"
+                            r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|twenty|thirty|forty|"
+                            r"fifty|sixty|seventy|eighty|ninety)$")
+
+
+def _series(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(t for t in tokens if not _OCCURRENCE_RE.match(t))
+
+
 def _tokens_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if a == b:
         return True
-    # Abbreviations may also fuse words ("JPEN" for "J Parenter Enteral Nutr") but we only
-    # accept token-by-token abbreviation: fusions are rare and this keeps false matches out.
+    if len(a) == 1 and len(b) > 1 and len(a[0]) >= 3 and _fused(a[0], b):
+        return True
+    if len(b) == 1 and len(a) > 1 and len(b[0]) >= 3 and _fused(b[0], a):
+        return True
     if len(a) != len(b):
         return False
     return all(_abbreviates(x, y) or _abbreviates(y, x) for x, y in zip(a, b, strict=True))
@@ -511,8 +547,17 @@ def containers_match(p1: Prepared, p2: Prepared) -> bool | None:
     if p1.type == "paper-conference" and p2.type == "paper-conference":
         # Proceedings are named with and without edition, year, theme and acronym ("European
         # Conference on Information Systems" / "... 2020: Information Systems for a Sharing
-        # Society, ECIS"): the shorter name inside the longer is the same conference series.
-        return any(_contains(a, b) or _contains(b, a) for a in p1.containers for b in p2.containers)
+        # Society, ECIS" / "Amcis 2017 Proceedings"): the shorter name inside the longer, or an
+        # acronym of one among the other's words, is the same conference series.
+        for a in p1.containers:
+            for b in p2.containers:
+                sa, sb = _series(a), _series(b)
+                if _contains(sa, sb) or _contains(sb, sa) or sa == sb:
+                    return True
+                if any(len(t) >= 3 and _fused(t, sb) for t in sa) or any(
+                    len(t) >= 3 and _fused(t, sa) for t in sb
+                ):
+                    return True
     return False
 
 
