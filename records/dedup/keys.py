@@ -326,13 +326,12 @@ def _pages(value: Any) -> tuple[str | None, str | None]:
 
 _WORD_RE = re.compile(r"[a-z]{3,}")
 _MONTH_NUMBERS = {
-    m: i
-    for i, m in enumerate(
-        "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1
-    )
+    m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)
 }
 _EXCEL_PAGES_RE = re.compile(r"^(\d{1,2})-(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)$")
-_PAGES_RE = re.compile(r"(?:pp?\.?\s*)?\b([a-z]{0,3}\d+[a-z]?)(?:\s*[-–—‐‑]+\s*([a-z]{0,3}\d+[a-z]?))?")
+_PAGES_RE = re.compile(
+    r"(?:pp?\.?\s*)?\b([a-z]{0,3}\d+[a-z]?)(?:\s*[-–—‐‑]+\s*([a-z]{0,3}\d+[a-z]?))?"
+)
 
 
 @lru_cache(maxsize=65536)
@@ -511,9 +510,11 @@ def _fused(token: str, words: tuple[str, ...]) -> bool:
 
 
 # Words that name an occurrence of a conference rather than the series.
-_OCCURRENCE_RE = re.compile(r"^(?:\d+(?:st|nd|rd|th)?|proceedings|annual|first|second|third|"
-                            r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|twenty|thirty|forty|"
-                            r"fifty|sixty|seventy|eighty|ninety)$")
+_OCCURRENCE_RE = re.compile(
+    r"^(?:\d+(?:st|nd|rd|th)?|proceedings|annual|first|second|third|"
+    r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety)$"
+)
 
 
 def _series(tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -544,7 +545,7 @@ def containers_match(p1: Prepared, p2: Prepared) -> bool | None:
         return None
     if any(_tokens_match(a, b) for a in p1.containers for b in p2.containers):
         return True
-    if p1.type == "paper-conference" and p2.type == "paper-conference":
+    if _proceedings(p1) and _proceedings(p2):
         # Proceedings are named with and without edition, year, theme and acronym ("European
         # Conference on Information Systems" / "... 2020: Information Systems for a Sharing
         # Society, ECIS" / "Amcis 2017 Proceedings"): the shorter name inside the longer, or an
@@ -559,6 +560,17 @@ def containers_match(p1: Prepared, p2: Prepared) -> bool | None:
                 ):
                     return True
     return False
+
+
+_PROCEEDINGS_WORDS = frozenset(
+    "proceedings conference symposium workshop congress colloquium meeting".split()
+)
+
+
+def _proceedings(p: Prepared) -> bool:
+    return p.type == "paper-conference" or any(
+        t in _PROCEEDINGS_WORDS for variant in p.containers for t in variant
+    )
 
 
 def _contains(short: tuple[str, ...], long: tuple[str, ...]) -> bool:

@@ -163,8 +163,10 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
             return "maybe" if support >= 2 else "distinct"
         return "duplicate" if support >= 2.0 and informative else "maybe"
     if title >= FUZZY_TITLE:
-        if authors is not None and authors.agree and informative:
-            return "duplicate" if support >= 2.0 else "maybe"
+        if authors is not None and authors.agree:
+            # Container and page range together locate the article even for a short title.
+            enough = support >= 2.0 if informative else support >= 2.5
+            return "duplicate" if enough else "maybe"
         if authors is None or not authors.conflict:
             return "maybe"
         return "distinct"
