@@ -70,7 +70,7 @@ _MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "erratum",
         re.compile(
             r"^\s*(?:erratum|errata|corrigendum|corrigenda|addendum)\b"
-            r"|^\s*(?:author\s+)?correction(?:s)?\s*(?:to|for|of|notice|:|$)"
+            r"|^\s*(?:author\s+)?correction(?:s)?\s*(?:to|for|notice|:|$)"
             r"|^\s*publisher'?s?\s+(?:note|correction)"
             r"|\((?:vol|volume)\s*\d+[^()]*(?:pg|page|p)\s*\w+[^()]*\)\s*$",  # WoS erratum titles
             re.I,
@@ -95,7 +95,10 @@ _MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "reply",
         re.compile(
-            r"^\s*(?:(?:the\s+)?authors?'?s?\s+)?(?:reply|response|rejoinder)\b"
+            r"^\s*(?:(?:the\s+)?authors?[’']?s?[’']?\s+)?(?:reply|rejoinder)\b"
+            r"|^\s*(?:the\s+)?authors?[’']?s?[’']?\s+response\b|^\s*response\s*:"
+            r"|^\s*response\s+to\s+(?:the\s+)?(?:letters?|comments?|commentary|editorial|"
+            r"critique|criticism|correspondence|reviewers?|dr\.?\s|drs\.?\s)"
             r"|^\s*in\s+reply\b|\breply\s+to\s+(?:the\s+)?(?:comments?|letter|editor|critics)",
             re.I,
         ),
@@ -164,8 +167,9 @@ def fold(text: str) -> str:
     if not text:
         return ""
     if not text.isascii():
-        text = fold_ascii(text.translate(_GREEK))
-    return _NON_ALNUM_RE.sub(" ", text.lower()).strip()
+        text = fold_ascii(text.translate(_GREEK).replace("’", "'"))
+    # "Schön's" and "Schons", "don't" and "dont": an apostrophe does not split a word.
+    return _NON_ALNUM_RE.sub(" ", text.lower().replace("'", "")).strip()
 
 
 def _clean(text: str) -> str:
@@ -441,16 +445,20 @@ def prepare(csl: CSLItem) -> Prepared:
     )
     abstract = csl.get("abstract")
     tokens = tuple(title.split())
+    variants = title_variants(core) if core else ()
     return Prepared(
         title=title,
         title_tokens=tokens,
-        title_variants=title_variants(core) if core else (),
+        title_variants=variants,
         title_numbers=title_numbers(tokens),
-        translated=bool(raw_title)
-        and (
-            raw_title.lstrip(" \"'").startswith("[")
-            or bool(_PARALLEL_HINT_RE.search(raw_title))
-            or bool(_TRAILING_BRACKET_RE.match(raw_title))
+        translated=bool(variants)
+        or (
+            bool(raw_title)
+            and (
+                raw_title.lstrip(" \"'").startswith("[")
+                or bool(_PARALLEL_HINT_RE.search(raw_title))
+                or bool(_TRAILING_BRACKET_RE.match(raw_title))
+            )
         ),
         main_title=fold(main),
         authors=_authors(csl.get("author")) or _authors(csl.get("editor")),
@@ -493,7 +501,8 @@ def _fused(token: str, words: tuple[str, ...]) -> bool:
     """Whether ``token`` is the words' prefixes run together, one per word, in order: an
     acronym (``icis``, ``hicss``, ``bmj``) or a fused abbreviation (``jthoraccardiovascsurg``,
     ``revargentcardiol``)."""
-    if not words or len(token) < len(words):
+    if not words or len(token) < len(words) or token in words:
+        # A real word of the name is not an abbreviation of it ("Cancer" / "Cancer Research").
         return False
     word, rest = words[0], words[1:]
     for size in range(min(len(word), len(token)), 0, -1):

@@ -135,6 +135,10 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
         return "duplicate"
     if title is None:
         return "distinct"
+    if f.container_clash and not f.first_page:
+        # Another journal and no page range in common: a reprint, a secondary publication, the
+        # same abstract in two supplements or the same paper at two conferences. Review it.
+        return "maybe" if title >= FUZZY_TITLE else "distinct"
     if f.year_gap is not None and f.year_gap > 1:
         return "maybe" if title >= NEAR_TITLE else "distinct"
     support = f.support
