@@ -180,7 +180,10 @@ class FieldComparison:
         score = 0.0
         if self.container:
             score += 1
-        elif self.container_clash:
+        elif self.container_clash and not (self.volume and self.first_page and self.last_page):
+            # (With the same volume and page range the journal name is the likelier variant:
+            # a translated or former title, "Gan to Kagaku Ryoho" / "Japanese Journal of Cancer
+            # and Chemotherapy".)
             # Two different journal names: the same title there is a reprint, a secondary
             # publication, the same abstract in two meeting supplements or the same paper at two
             # conferences, unless pages agree.
@@ -211,8 +214,14 @@ def _page_key(page: str | None) -> str | None:
     return page.lstrip("abcdefghijklmnopqrstuvwxyz").lstrip("0") or page
 
 
+def _provisional(p: Prepared) -> bool:
+    """Ahead-of-print pagination: no volume yet and pages counted from 1."""
+    return p.volume is None and p.first_page == "1"
+
+
 def compare_fields(p1: Prepared, p2: Prepared) -> FieldComparison:
     abstract = None
+    pages_comparable = not (_provisional(p1) or _provisional(p2))
     container = containers_match(p1, p2)
     if p1.abstract and p2.abstract:
         abstract = Indel.normalized_similarity(p1.abstract, p2.abstract)
@@ -224,8 +233,12 @@ def compare_fields(p1: Prepared, p2: Prepared) -> FieldComparison:
         container_clash=container is False,
         volume=_eq(p1.volume, p2.volume),
         issue=_eq(p1.issue, p2.issue),
-        first_page=_eq(_page_key(p1.first_page), _page_key(p2.first_page)),
-        last_page=_eq(_page_key(p1.last_page), _page_key(p2.last_page)),
+        first_page=_eq(_page_key(p1.first_page), _page_key(p2.first_page))
+        if pages_comparable
+        else None,
+        last_page=_eq(_page_key(p1.last_page), _page_key(p2.last_page))
+        if pages_comparable
+        else None,
         abstract=abstract,
         doi=_eq(p1.doi, p2.doi),
         pmid=_eq(p1.pmid, p2.pmid),
