@@ -127,6 +127,15 @@ def _variant(rng: random.Random, item: CSLItem, journals: dict[str, str]) -> CSL
             title = title.replace(symbol, name)
     if rng.random() < 0.3:
         title = title.replace("á", "a").replace("é", "e").replace("ö", "o").replace("ü", "u")
+    if rng.random() < 0.1:
+        # One typing error: a letter dropped from a word of four letters or more.
+        words = title.split(" ")
+        long_words = [i for i, w in enumerate(words) if len(w) >= 4]
+        if long_words:
+            i = rng.choice(long_words)
+            cut = rng.randrange(1, len(words[i]) - 1)
+            words[i] = words[i][:cut] + words[i][cut + 1 :]
+            title = " ".join(words)
     v["title"] = title
     if rng.random() < 0.5:
         v["container-title"] = journals[item["container-title"]]
@@ -142,6 +151,8 @@ def _variant(rng: random.Random, item: CSLItem, journals: dict[str, str]) -> CSL
             }
             for a in v["author"]
         ]
+    if rng.random() < 0.1 and len(v["author"]) > 3:
+        v["author"] = v["author"][:3]  # "et al." after three names
     if rng.random() < 0.5:
         v.pop("DOI", None)
     if rng.random() < 0.3:

@@ -113,8 +113,7 @@ def find_clusters(
     ids = [rid for rid, _ in records]
     index = {rid: i for i, rid in enumerate(ids)}
     prepared = [prepare(csl) for _, csl in records]
-    keys = [blocking_keys(p) for p in prepared]
-    candidates = candidate_pairs(keys, max_block=max_block)
+    candidates = candidate_pairs((blocking_keys(p) for p in prepared), max_block=max_block)
     decisions: dict[tuple[int, int], PairDecision] = {}
     for a, b in candidates.pairs:
         decisions[(a, b)] = compare(prepared[a], prepared[b])

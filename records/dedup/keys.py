@@ -104,6 +104,7 @@ _MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+_ANY_MARKER_RE = re.compile("|".join(f"(?:{p.pattern})" for _, p in _MARKER_PATTERNS), re.I)
 # Conference abstracts: the container or the issue says so.
 _ABSTRACT_CONTAINER_RE = re.compile(
     r"\b(?:abstracts?|meeting|congress|conference|kongress|symposium|poster|annual\s+scientific)\b",
@@ -190,15 +191,18 @@ def title_core(title: str) -> str:
     """The title as written minus what indexes add: translation brackets, language notes,
     "RETRACTED:" flags, surrounding quotes."""
     text = _clean(_ORIGINAL_RE.sub(" = ", title)).strip().strip("\"'“”«» ")
-    text = _RETRACTED_PREFIX_RE.sub("", text)
-    text = _LANG_NOTE_RE.sub("", text)
-    whole = _WHOLE_BRACKET_RE.match(text)
-    if whole and "[" not in whole.group(1):
-        text = whole.group(1)
-    else:
-        trailing = _TRAILING_BRACKET_RE.match(text)
-        if trailing:
-            text = trailing.group(1)
+    if text[:1] in "RrWw":
+        text = _RETRACTED_PREFIX_RE.sub("", text)
+    if text.rstrip(". ").endswith(("]", ")")):
+        text = _LANG_NOTE_RE.sub("", text)
+    if "[" in text:
+        whole = _WHOLE_BRACKET_RE.match(text)
+        if whole and "[" not in whole.group(1):
+            text = whole.group(1)
+        else:
+            trailing = _TRAILING_BRACKET_RE.match(text)
+            if trailing:
+                text = trailing.group(1)
     return text
 
 
@@ -243,6 +247,8 @@ def title_numbers(tokens: tuple[str, ...]) -> frozenset[int]:
 
 def markers_of(title: str) -> frozenset[str]:
     """Which "about another record" kinds a title announces (erratum, retraction, comment, reply)."""
+    if not _ANY_MARKER_RE.search(title):
+        return frozenset()
     return frozenset(kind for kind, pattern in _MARKER_PATTERNS if pattern.search(title))
 
 
@@ -367,6 +373,7 @@ def _authors(names: Any) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65536)
 def container_variants(name: str) -> tuple[tuple[str, ...], ...]:
     """A container name as token sequences for abbreviation-aware matching.
 
@@ -457,7 +464,7 @@ def prepare(csl: CSLItem) -> Prepared:
             and (
                 raw_title.lstrip(" \"'").startswith("[")
                 or bool(_PARALLEL_HINT_RE.search(raw_title))
-                or bool(_TRAILING_BRACKET_RE.match(raw_title))
+                or ("[" in raw_title and bool(_TRAILING_BRACKET_RE.match(raw_title)))
             )
         ),
         main_title=fold(main),
@@ -530,6 +537,7 @@ def _series(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for t in tokens if not _OCCURRENCE_RE.match(t))
 
 
+@lru_cache(maxsize=262144)
 def _tokens_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if a == b:
         return True
