@@ -117,6 +117,17 @@ def _same_locator(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
     )
 
 
+def _same_gaps(p1: Prepared, p2: Prepared) -> bool:
+    """Both records lack the same details (year, container, volume, pages): one citation
+    copied twice, not a sparse record next to a full one."""
+    return (
+        (p1.year is None) == (p2.year is None)
+        and (not p1.containers) == (not p2.containers)
+        and (p1.volume is None) == (p2.volume is None)
+        and (p1.first_page is None) == (p2.first_page is None)
+    )
+
+
 def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
     """The verdict from positive evidence alone (vetoes are applied by the caller)."""
     title = f.title
@@ -151,7 +162,7 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
         if authors is not None and authors.agree:
             if not informative:
                 needed = 2.0
-            elif title == 1.0 and f.year_gap == 0:
+            elif title == 1.0 and (f.year_gap == 0 or _same_gaps(p1, p2)):
                 needed = 0.0
             elif authors.compared >= 2 and authors.fraction >= 0.8:
                 # A specific title and the same several authors: only a conflict (another

@@ -196,3 +196,13 @@ def test_different_journals_need_pages_to_agree() -> None:
     a = variant(container_title="Annals of Internal Medicine", page=None)
     b = variant(container_title="ACP Journal Club", page=None)
     assert verdict(a, b) != "duplicate"
+
+
+def test_the_same_sparse_citation_twice_is_duplicate_but_sparse_vs_full_needs_more() -> None:
+    sparse = {
+        "title": "Combinatorial optimization in inductive concept learning",
+        "author": [{"family": "Mladenic", "given": "D."}],
+    }
+    assert verdict(sparse, dict(sparse)) == "duplicate"
+    fuller = {**sparse, "issued": {"date-parts": [[1993]]}, "container-title": "Machine Learning"}
+    assert verdict(sparse, fuller) == "maybe"
