@@ -527,9 +527,10 @@ def _fused(token: str, words: tuple[str, ...]) -> bool:
 
 # Words that name an occurrence of a conference rather than the series.
 _OCCURRENCE_RE = re.compile(
-    r"^(?:\d+(?:st|nd|rd|th)?|proceedings|annual|first|second|third|"
-    r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|twenty|thirty|forty|"
-    r"fifty|sixty|seventy|eighty|ninety)$"
+    r"^(?:\d+(?:st|nd|rd|th)?|proceedings|annual|first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth|tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth|"
+    r"(?:twen|thir|for|fif|six|seven|eigh|nine)tieth|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundredth)$"
 )
 
 
