@@ -6,11 +6,11 @@ import csv
 from itertools import combinations
 
 from records.dedup import find_clusters
+from records.dedup.synthetic import generate
 from records.model import CSLItem
 from records.normalize.dates import parse_date
 from records.normalize.names import parse_name
 from records.normalize.record import normalize_csl
-from records.synthetic import generate
 from tests.conftest import FIXTURES
 
 SPECIAL = FIXTURES / "dedup" / "bibdedupe_special_cases"
