@@ -9,6 +9,7 @@ that text came from. Works (merged records) are computed from records in :mod:`r
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -52,6 +53,15 @@ class Record:
     raw: str
     issn_kinds: dict[str, IssnKind] = field(default_factory=dict)
     original: dict[str, str] = field(default_factory=dict)
+
+    def content_hash(self) -> str:
+        """The identity of this record's input text: re-importing it is a no-op.
+
+        Line endings and trailing whitespace do not count, so the same export saved on Windows
+        and on Linux is one record.
+        """
+        text = "\n".join(line.rstrip() for line in self.raw.strip().splitlines())
+        return hashlib.sha256(f"{self.source.format}\n{text}".encode()).hexdigest()
 
     def to_csl_json(self) -> CSLItem:
         """The CSL-JSON object harvester prints for this record (``harvester parse``).

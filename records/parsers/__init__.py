@@ -17,6 +17,10 @@ from records.errors import UnknownFormat, UsageError
 from records.model import ParseResult
 from records.normalize.record import normalize_csl
 from records.parsers.base import Parser
+from records.parsers.bibtex import BibTeXParser
+from records.parsers.csljson import CSLJSONParser, CSLYAMLParser
+from records.parsers.medline import MedlineParser
+from records.parsers.ris import RISParser
 from records.parsers.springer import SpringerPageParser
 from records.parsers.vufind import VuFindPageParser
 
@@ -24,6 +28,11 @@ from records.parsers.vufind import VuFindPageParser
 PARSERS: list[Parser] = [
     VuFindPageParser(),
     SpringerPageParser(),
+    BibTeXParser(),
+    RISParser(),
+    MedlineParser(),
+    CSLJSONParser(),
+    CSLYAMLParser(),
 ]
 
 # A parser must be at least this sure before it may read an input it was not asked to read.

@@ -26,26 +26,31 @@ PLACES = sorted(
     Barcelona|Milano|Milan|Roma|Rome|Torino|Bologna|Firenze|Stockholm|Copenhagen|København|Oslo|
     Helsinki|Warszawa|Warsaw|Praha|Prague|Budapest|Moscow|Tokyo|Singapore|Beijing|Shanghai|
     New Delhi|Sydney|Melbourne|Toronto|Montreal|Amsterdam [u.a.]|Berlin [u.a.]|New York [u.a.]|
-    Hagerstown|Hagerstown, MD|Oakland|Basingstoke|Bingley|Thorofare|Bethesda|Rockville""".replace(
+    Hagerstown|Hagerstown, MD|Oakland|Basingstoke|Bingley|Thorofare|Bethesda|Rockville|
+    England|United States|United Kingdom|Germany|Netherlands|Switzerland|Austria|France|Italy|
+    Spain|Japan|China|Canada|Australia|India|Denmark|Sweden|Norway|Finland|Poland""".replace(
         "\n", ""
     ).split("|"),
     key=len,
     reverse=True,
 )
 _PLACES = [p.strip() for p in PLACES if p.strip()]
-_YEAR_TAIL = re.compile(r"[\s,.;]*\[?c?(\d{4})\]?\.?\s*$")
 
 
 def split_publication_statement(text: str) -> CSLItem:
     """``publisher-place``, ``publisher`` and ``issued`` from a publication statement."""
     text = re.sub(r"\s+", " ", text).strip()
     out: CSLItem = {}
-    year = _YEAR_TAIL.search(text)
-    if year:
-        date = parse_date(year.group(1))
+    # The date closes the statement: "2024", "c2019", "[2003]", "07.09.2023", "Sept. 2023".
+    tokens = text.split()
+    for size in (3, 2, 1):
+        if len(tokens) < size:
+            continue
+        date = parse_date(" ".join(tokens[-size:]).strip("[],.c"), strict=True)
         if date:
             out["issued"] = date
-        text = text[: year.start()].strip(" ,;:")
+            text = " ".join(tokens[:-size]).strip(" ,;:")
+            break
     if " : " in text or re.match(r"^[^:]{2,40}:\s*\S", text):  # ISBD: "Place : Publisher"
         place, _, publisher = text.partition(":")
         if place.strip():

@@ -51,7 +51,7 @@ _CHROME = re.compile(
     r"Download|Share|Teilen|Cite this article|Zitieren)",
     re.IGNORECASE,
 )
-_ABSTRACT_HEADINGS = {"zusammenfassung", "abstract", "summary", "hintergrund"}
+_ABSTRACT_HEADINGS = {"zusammenfassung", "abstract", "summary"}
 _FOOTER_LABELS = {
     "titel": "title",
     "title": "title",
@@ -106,7 +106,8 @@ def _paragraphs(lines: list[str]) -> list[str]:
         if line.strip():
             current.append(line.strip())
         elif current:
-            out.append(" ".join(current))
+            # Lines stay lines: a heading on its own line ("Hintergrund") is structure.
+            out.append("\n".join(current))
             current = []
     return out
 

@@ -1,0 +1,449 @@
+"""The command line: parse arguments, call the library, render the result. Nothing else.
+
+Exit codes: 0 success; 1 done, but some inputs or records failed (each named on stderr);
+2 usage or configuration error. A user's mistake is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from harvester import __version__
+from harvester.config import Config
+from harvester.errors import NotFound
+from harvester.exporting import EXPORT_FORMATS, export_text
+from harvester.pipeline import import_sources, parse_inputs
+from harvester.progress import spinner, stderr
+from harvester.store import Library
+from records.errors import HarvesterError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    """What the group options decided, handed to every command."""
+
+    def __init__(self, db: str | None, quiet: bool) -> None:
+        self.db_option = db
+        self.quiet = quiet
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = Config.load(self.db_option)
+        return self._config
+
+    def library(self) -> Library:
+        return Library(self.config.db)
+
+    def formula(self, library: Library) -> str:
+        from harvester.rekey import library_formula
+
+        return library_formula(library, self.config.citekey_formula)
+
+
+def reports_errors(func: F) -> F:
+    """Turn a HarvesterError into one line on stderr and its exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except HarvesterError as exc:
+            click.echo(f"harvester: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def refresh_exports(state: State, library: Library) -> None:
+    """Rewrite the auto-exports whose content the command just changed."""
+    from harvester.autoexport import refresh
+
+    for path in refresh(library):
+        if not state.quiet:
+            stderr.print(f"auto-export updated: {path}")
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def report_failures(failures: list[str]) -> None:
+    for failure in failures:
+        click.echo(f"harvester: failed: {failure}", err=True)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+format_option = click.option(
+    "--format",
+    "-f",
+    "input_format",
+    default=None,
+    metavar="FORMAT",
+    help="Force the input format instead of detecting it from the content.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    envvar="HARVESTER_DB",
+    metavar="PATH",
+    help="The library file (default: library.db in the user data directory).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@click.version_option(__version__, prog_name="harvester")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, quiet: bool) -> None:
+    """Harvest bibliographic records into one clean, deduplicated SQLite library."""
+    ctx.obj = State(db, quiet)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@format_option
+@json_option
+@click.pass_obj
+@reports_errors
+def add(state: State, sources: tuple[str, ...], input_format: str | None, as_json: bool) -> None:
+    """Import files, folders or - (stdin): parse, normalize, deduplicate and store."""
+    with state.library() as library, spinner("Importing", quiet=state.quiet) as show:
+        report = import_sources(
+            library,
+            list(sources),
+            format=input_format,
+            formula=state.formula(library),
+            progress=show,
+        )
+        counts = library.counts()
+        if report.touched_work_ids:
+            refresh_exports(state, library)
+    report_failures(report.failures)
+    if as_json:
+        emit_json(report.as_dict() | {"library": counts})
+    else:
+        click.echo(
+            f"{report.parsed} parsed, {report.new_records} new, "
+            f"{report.already_stored} already in the library, {report.merged} merged into "
+            f"existing works, {report.new_works} new works, {len(report.failures)} failed "
+            f"({counts['works']} works in {state.config.db})"
+        )
+    if report.failures:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@format_option
+@click.pass_obj
+@reports_errors
+def parse(state: State, sources: tuple[str, ...], input_format: str | None) -> None:
+    """Parse and normalize only; print a CSL-JSON array and store nothing."""
+    records, failures, _ = parse_inputs(list(sources), input_format)
+    emit_json([r.to_csl_json() for r in records])
+    report_failures(failures)
+    if failures:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "-f",
+    "export_format",
+    type=click.Choice(sorted(EXPORT_FORMATS)),
+    default="bibtex",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of standard output.",
+)
+@click.option("--key", "keys", multiple=True, metavar="KEY", help="Only these works (repeatable).")
+@click.option("--search", "query", metavar="QUERY", help="Only works matching a search.")
+@click.option("--auto", is_flag=True, help="Keep OUTPUT in sync: rewrite it after every change.")
+@click.pass_obj
+@reports_errors
+def export(
+    state: State,
+    export_format: str,
+    output: Path | None,
+    keys: tuple[str, ...],
+    query: str | None,
+    auto: bool,
+) -> None:
+    """Export the library (or a selection) as BibTeX, BibLaTeX, CSL-JSON or RIS."""
+    if auto and output is None:
+        raise UsageError("--auto needs --output FILE")
+    with state.library() as library:
+        if keys:
+            missing = [k for k in keys if library.work_by_key(k) is None]
+            if missing:
+                raise NotFound(f"no work with key {', '.join(missing)}")
+        works = list(library.iter_works(keys=keys or None, query=query))
+    text = export_text(works, export_format)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from harvester.atomic import write_if_changed
+
+    changed = write_if_changed(output, text)
+    if auto:
+        from harvester.autoexport import Selection, register
+
+        with state.library() as library:
+            register(library, output, export_format, Selection(keys, query))
+    if not state.quiet:
+        stderr.print(
+            f"{len(works)} works written to {output}"
+            if changed
+            else f"{output} is up to date ({len(works)} works)"
+        )
+
+
+@cli.command()
+@click.argument("key")
+@json_option
+@click.pass_obj
+@reports_errors
+def show(state: State, key: str, as_json: bool) -> None:
+    """Show a work and where each of its fields came from."""
+    with state.library() as library:
+        work = library.work_by_key(key)
+        if work is None:
+            raise NotFound(f"no work with key {key!r} (try `harvester search`)")
+        members = library.records_of_work(work.id)
+    if as_json:
+        emit_json(
+            {
+                "key": work.key,
+                "csl": work.csl,
+                "provenance": work.provenance,
+                "enrichment": {"status": work.enrichment, "reason": work.enrichment_reason},
+                "records": [
+                    {
+                        "id": m.id,
+                        "kind": m.kind,
+                        "format": m.format,
+                        "origin": m.origin,
+                        "source_id": m.source_id,
+                        "position": m.position,
+                        "line": m.line,
+                    }
+                    for m in members
+                ],
+            }
+        )
+        return
+    from harvester.render import render_work
+
+    render_work(work, members)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True)
+@json_option
+@click.pass_obj
+@reports_errors
+def search(state: State, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search over titles, authors, journals and abstracts."""
+    with state.library() as library:
+        works = library.search(query, limit=limit)
+    if as_json:
+        emit_json([{"key": w.key, "csl": w.csl} for w in works])
+        return
+    from harvester.render import render_work_list
+
+    render_work_list(works)
+
+
+@cli.command()
+@json_option
+@click.pass_obj
+@reports_errors
+def duplicates(state: State, as_json: bool) -> None:
+    """Works merged from several records, and undecided pairs with the evidence."""
+    from harvester.dedup import duplicates as find_duplicates
+
+    with state.library() as library:
+        report = find_duplicates(library)
+    if as_json:
+        emit_json({"clusters": report.clusters, "pairs": report.pairs})
+        return
+    from harvester.render import render_duplicates
+
+    render_duplicates(report)
+
+
+@cli.command()
+@json_option
+@click.pass_obj
+@reports_errors
+def dedupe(state: State, as_json: bool) -> None:
+    """Re-cluster the whole library under the current rules, keeping every manual decision."""
+    from harvester.dedup import recluster
+
+    with state.library() as library, spinner("Deduplicating", quiet=state.quiet):
+        summary = recluster(library, state.formula(library))
+        refresh_exports(state, library)
+    if as_json:
+        emit_json(summary)
+    else:
+        click.echo(
+            f"{summary['records']} records in {summary['works']} works: "
+            f"{summary['moved']} records moved, {summary['new_works']} new works, "
+            f"{summary['review_pairs']} pairs to review (`harvester duplicates`)"
+        )
+
+
+@cli.command(name="merge")
+@click.argument("keys", nargs=-1, required=True)
+@click.pass_obj
+@reports_errors
+def merge_command(state: State, keys: tuple[str, ...]) -> None:
+    """Merge works into the first one (its key stays); remembered across re-runs."""
+    from harvester.dedup import merge_works
+
+    with state.library() as library:
+        work = merge_works(library, list(keys))
+        refresh_exports(state, library)
+    click.echo(f"merged into {work.key}")
+
+
+@cli.command(name="not-duplicate")
+@click.argument("key_a")
+@click.argument("key_b")
+@click.pass_obj
+@reports_errors
+def not_duplicate_command(state: State, key_a: str, key_b: str) -> None:
+    """Record that two works are different: never proposed or merged again."""
+    from harvester.dedup import not_duplicate
+
+    with state.library() as library:
+        not_duplicate(library, key_a, key_b)
+    click.echo(f"{key_a} and {key_b} are kept apart")
+
+
+@cli.command(name="split")
+@click.argument("key")
+@click.option(
+    "--record",
+    "record_ids",
+    type=int,
+    multiple=True,
+    help="Source record id to take out (see `harvester show`); default: all but the first.",
+)
+@click.pass_obj
+@reports_errors
+def split_command(state: State, key: str, record_ids: tuple[int, ...]) -> None:
+    """Undo a merge: members leave the work as works of their own; remembered."""
+    from harvester.dedup import split
+
+    with state.library() as library:
+        works = split(library, key, list(record_ids) or None, state.formula(library))
+        refresh_exports(state, library)
+    click.echo("split off: " + ", ".join(w.key for w in works))
+
+
+@cli.command(name="rekey")
+@click.argument("keys", nargs=-1)
+@click.option("--formula", help="Key formula (default: the library's; see the README).")
+@click.option("--save", is_flag=True, help="Also make FORMULA the library's formula for new keys.")
+@click.option("--dry-run", is_flag=True, help="Only report what would change.")
+@json_option
+@click.pass_obj
+@reports_errors
+def rekey_command(
+    state: State,
+    keys: tuple[str, ...],
+    formula: str | None,
+    save: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Give works new citation keys on purpose (all, or the KEYS given), reporting each change."""
+    from harvester.rekey import FORMULA_SETTING, rekey
+    from records.citekeys import compile_formula
+
+    with state.library() as library:
+        formula = formula or state.formula(library)
+        compile_formula(formula)
+        if keys:
+            missing = [k for k in keys if library.work_by_key(k) is None]
+            if missing:
+                raise NotFound(f"no work with key {', '.join(missing)}")
+        changes = rekey(library, formula=formula, keys=list(keys) or None, dry_run=dry_run)
+        if save and not dry_run:
+            library.set_setting(FORMULA_SETTING, formula)
+        if changes and not dry_run:
+            refresh_exports(state, library)
+    if as_json:
+        emit_json([{"old": c.old, "new": c.new} for c in changes])
+        return
+    for change in changes:
+        click.echo(f"{change.old} -> {change.new}")
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{len(changes)} keys {verb}", err=True)
+
+
+@cli.group(name="auto-export")
+def auto_export() -> None:
+    """Exports kept in sync with the library (create one with `export --output F --auto`)."""
+
+
+@auto_export.command(name="list")
+@json_option
+@click.pass_obj
+@reports_errors
+def auto_export_list(state: State, as_json: bool) -> None:
+    """The configured auto-exports."""
+    from harvester.autoexport import configured
+
+    with state.library() as library:
+        exports = configured(library)
+    if as_json:
+        emit_json(exports)
+        return
+    for export in exports:
+        selection = export["selection"] or {"all": True}
+        click.echo(
+            f"{export['path']}  {export['format']}  {json.dumps(selection)}"
+            f"  written {export['written_at'] or 'never'}"
+        )
+    if not exports:
+        click.echo("no auto-exports")
+
+
+@auto_export.command(name="remove")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+@reports_errors
+def auto_export_remove(state: State, path: Path) -> None:
+    """Stop keeping PATH in sync (the file itself stays)."""
+    from harvester.autoexport import unregister
+
+    with state.library() as library:
+        if not unregister(library, path):
+            raise NotFound(f"{path} is not an auto-export")
+    click.echo(f"{path} is no longer kept in sync")
+
+
+def main() -> None:
+    """The console-script entry point."""
+    try:
+        cli(prog_name="harvester")
+    except UsageError as exc:  # raised outside a command (configuration)
+        click.echo(f"harvester: error: {exc}", err=True)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,59 @@
+"""Configuration: defaults, then the TOML file in the user's config directory, then the
+environment (``HARVESTER_DB``, ``HARVESTER_CROSSREF_URL``, ``HARVESTER_MAILTO``), then options."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from records.errors import UsageError
+
+APP = "harvester"
+DEFAULT_CROSSREF_URL = "https://api.crossref.org"
+
+
+def default_db_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP)) / "library.db"
+
+
+def config_path() -> Path:
+    return Path(
+        os.environ.get("HARVESTER_CONFIG")
+        or Path(platformdirs.user_config_dir(APP)) / "config.toml"
+    )
+
+
+@dataclass(slots=True)
+class Config:
+    db: Path = field(default_factory=default_db_path)
+    crossref_url: str = DEFAULT_CROSSREF_URL
+    mailto: str | None = None
+    citekey_formula: str | None = None
+
+    @classmethod
+    def load(cls, db: str | None = None) -> Config:
+        """Defaults < config file < environment < the ``--db`` option."""
+        config = cls()
+        path = config_path()
+        if path.is_file():
+            try:
+                data = tomllib.loads(path.read_text("utf-8"))
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise UsageError(f"{path}: cannot read the configuration file: {exc}") from exc
+            if "db" in data:
+                config.db = Path(str(data["db"])).expanduser()
+            crossref = data.get("crossref", {})
+            config.crossref_url = str(crossref.get("url", config.crossref_url))
+            config.mailto = crossref.get("mailto", config.mailto)
+            config.citekey_formula = data.get("citekey", {}).get("formula")
+        if env_db := os.environ.get("HARVESTER_DB"):
+            config.db = Path(env_db).expanduser()
+        config.crossref_url = os.environ.get("HARVESTER_CROSSREF_URL", config.crossref_url)
+        config.mailto = os.environ.get("HARVESTER_MAILTO", config.mailto) or None
+        if db:
+            config.db = Path(db).expanduser()
+        return config

@@ -1,0 +1,334 @@
+"""Deduplication in the store: the pure rules of :mod:`records.dedup` driven over SQLite.
+
+* **Incremental** (every import): a new record's blocking keys are looked up in the indexed
+  ``blocking_keys`` table; the works holding those candidates are compared with the record
+  (:func:`records.dedup.match_work`), and the record joins the best work it is a proven
+  duplicate of, or starts a new one. Undecided ("maybe") pairs go to ``candidate_pairs`` for
+  review. Cost per record is bounded by the block size, not by the library size.
+* **Decisions** are remembered in ``decisions`` and always win: ``merge`` (must-link),
+  ``not-duplicate`` (cannot-link: never proposed again), ``split`` (a record leaves its work
+  and is kept apart from it).
+* **Re-run** (:func:`recluster`): the whole library clustered again under the current rules,
+  with every decision applied; works keep their citation keys where their members stay.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from harvester.errors import NotFound
+from harvester.store import Library, StoredRecord, WorkRow
+from harvester.store.library import now
+from records.citekeys import DEFAULT_FORMULA, compile_formula, unique_key
+from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, find_clusters, match_work, prepare
+from records.dedup.keys import Prepared
+from records.errors import UsageError
+
+
+def index_record(library: Library, record_id: int, prepared: Prepared) -> None:
+    library.db.conn.executemany(
+        "INSERT OR IGNORE INTO blocking_keys (key, record_id) VALUES (?, ?)",
+        [(key, record_id) for key in blocking_keys(prepared)],
+    )
+
+
+def _candidate_works(library: Library, keys: Iterable[str]) -> dict[int, list[StoredRecord]]:
+    """Stored works sharing a blocking key with the record (oversized blocks skipped)."""
+    record_ids: set[int] = set()
+    for key in keys:
+        rows = library.db.execute(
+            "SELECT record_id FROM blocking_keys WHERE key = ? LIMIT ?", [key, MAX_BLOCK + 1]
+        ).fetchall()
+        if len(rows) <= MAX_BLOCK:  # a block this large says nothing about identity
+            record_ids.update(r[0] for r in rows)
+    works: dict[int, list[StoredRecord]] = {}
+    for record in library.records(record_ids):
+        if record.work_id is not None and record.kind == "input":
+            works.setdefault(record.work_id, [])
+    for work_id in works:
+        works[work_id] = [r for r in library.records_of_work(work_id) if r.kind == "input"]
+    return works
+
+
+def _excluded_works(
+    library: Library, record_id: int | None, candidates: dict[int, list[StoredRecord]]
+) -> set[int]:
+    """Works a person said this record is not part of (not-duplicate with any member)."""
+    if record_id is None:
+        return set()
+    apart = {
+        r[0]
+        for r in library.db.execute(
+            "SELECT CASE WHEN a = ? THEN b ELSE a END FROM decisions"
+            " WHERE kind = 'not-duplicate' AND (a = ? OR b = ?)",
+            [record_id] * 3,
+        ).fetchall()
+    }
+    return {w for w, members in candidates.items() if any(m.id in apart for m in members)}
+
+
+def assign(
+    library: Library, record_id: int, csl: dict[str, Any]
+) -> tuple[int | None, list[tuple[int, PairDecision]]]:
+    """The work a stored record joins (None: none) and the undecided pairs seen on the way."""
+    prepared = prepare(csl)
+    index_record(library, record_id, prepared)
+    candidates = _candidate_works(library, blocking_keys(prepared))
+    candidates.pop(None, None)  # type: ignore[call-overload]
+    excluded = _excluded_works(library, record_id, candidates)
+    match = match_work(
+        prepared,
+        ((str(w), [prepare(m.csl) for m in members]) for w, members in candidates.items()),
+        cannot_link_works=[str(w) for w in excluded],
+    )
+    maybes = []
+    for work, decisions in match.decisions.items():
+        if int(work) in excluded or (match.work is not None and work == match.work):
+            continue
+        members = candidates[int(work)]
+        maybes.extend((members[i].id, d) for i, d in decisions if d.verdict == "maybe")
+    return (int(match.work) if match.work is not None else None), maybes
+
+
+def remember_maybes(
+    library: Library, record_id: int, maybes: list[tuple[int, PairDecision]]
+) -> None:
+    library.db.conn.executemany(
+        "INSERT OR REPLACE INTO candidate_pairs (a, b, score, evidence, created_at)"
+        " VALUES (?,?,?,?,?)",
+        [
+            (
+                min(other, record_id),
+                max(other, record_id),
+                d.score,
+                json.dumps({"for": d.evidence_for, "against": d.evidence_against}),
+                now(),
+            )
+            for other, d in maybes
+        ],
+    )
+
+
+# -- decisions ------------------------------------------------------------------------------
+
+
+def _work(library: Library, key: str) -> WorkRow:
+    work = library.work_by_key(key)
+    if work is None:
+        raise NotFound(f"no work with key {key!r}")
+    return work
+
+
+def _decide(library: Library, kind: str, a: int, b: int | None, note: str | None = None) -> None:
+    """Record a decision; the opposite decision on the same pair, if any, is superseded
+    (the person's latest word wins)."""
+    opposite = {"merge": "not-duplicate", "not-duplicate": "merge"}.get(kind)
+    if opposite and b is not None:
+        library.db.execute(
+            "DELETE FROM decisions WHERE kind = ? AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
+            [opposite, a, b, b, a],
+        )
+    library.db.execute(
+        "INSERT INTO decisions (kind, a, b, note, created_at) VALUES (?,?,?,?,?)",
+        [kind, a, b, note, now()],
+    )
+
+
+def merge_works(library: Library, keys: list[str]) -> WorkRow:
+    """A person's merge: the works become the first one (its key stays); remembered."""
+    if len(set(k.lower() for k in keys)) < 2:
+        raise UsageError("merge needs two or more different keys")
+    with library.write():
+        works = [_work(library, k) for k in keys]
+        target = works[0]
+        joined = [m.id for m in library.records_of_work(target.id)]
+        for other in works[1:]:
+            members = library.records_of_work(other.id)
+            for member in members:
+                for earlier in joined:  # every cross pair: older "not a duplicate" words go
+                    _decide(library, "merge", earlier, member.id)
+            joined.extend(m.id for m in members)
+            library.move_records([m.id for m in members], target.id)
+            library.recompute_work(other.id)  # now empty: removed
+        library.recompute_work(target.id)
+        _forget_pairs_within(library, target.id)
+        return library.work(target.id)
+
+
+def not_duplicate(library: Library, key_a: str, key_b: str) -> None:
+    """A person's "these are different works": never proposed or merged again."""
+    with library.write():
+        a, b = _work(library, key_a), _work(library, key_b)
+        if a.id == b.id:
+            raise UsageError(f"{key_a} and {key_b} are the same work; use `harvester split`")
+        for ra in library.records_of_work(a.id):
+            for rb in library.records_of_work(b.id):
+                _decide(library, "not-duplicate", ra.id, rb.id)
+                library.db.execute(
+                    "DELETE FROM candidate_pairs WHERE a = ? AND b = ?",
+                    [min(ra.id, rb.id), max(ra.id, rb.id)],
+                )
+
+
+def split(
+    library: Library, key: str, record_ids: list[int] | None = None, formula: str | None = None
+) -> list[WorkRow]:
+    """Undo a merge: each named member (default: every member but the oldest) becomes its own
+    work, and is remembered as not a duplicate of the members it left."""
+    with library.write():
+        work = _work(library, key)
+        members = [m for m in library.records_of_work(work.id) if m.kind == "input"]
+        if len(members) < 2:
+            raise UsageError(f"{key} has a single source record; nothing to split")
+        ids = record_ids or [m.id for m in members[1:]]
+        unknown = set(ids) - {m.id for m in members}
+        if unknown:
+            raise UsageError(f"records {sorted(unknown)} are not members of {key}")
+        if len(ids) == len(members):
+            raise UsageError("a split must leave at least one record in the work")
+        staying = [m for m in members if m.id not in ids]
+        new_works = []
+        for record_id in ids:
+            for stay in staying:
+                _decide(library, "not-duplicate", stay.id, record_id, note=f"split from {key}")
+            for other in ids:
+                if other != record_id:
+                    _decide(library, "not-duplicate", record_id, other, note=f"split from {key}")
+            new_works.append(new_work_for(library, record_id, formula))
+        library.recompute_work(work.id)
+        return [library.work(w) for w in new_works]
+
+
+def new_work_for(library: Library, record_id: int, formula: str | None = None) -> int:
+    """A new work holding one record, with a fresh citation key."""
+    record = library.records([record_id])[0]
+    from records.merge import merge
+
+    merged = merge([record.as_member()])
+    key = unique_key(
+        compile_formula(formula or DEFAULT_FORMULA).base_key(merged.csl), library.key_taken
+    )
+    work_id = library.create_work(merged, key)
+    library.move_records([record_id], work_id)
+    return work_id
+
+
+def _forget_pairs_within(library: Library, work_id: int) -> None:
+    library.db.execute(
+        "DELETE FROM candidate_pairs WHERE a IN (SELECT id FROM source_records WHERE work_id = ?)"
+        " AND b IN (SELECT id FROM source_records WHERE work_id = ?)",
+        [work_id, work_id],
+    )
+
+
+# -- reporting ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class DuplicateReport:
+    clusters: list[dict[str, Any]] = field(default_factory=list)
+    pairs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _member_ref(record: StoredRecord) -> dict[str, Any]:
+    return {
+        "source": record.origin,
+        "id": record.source_id or str(record.position),
+        "record": record.id,
+        "format": record.format,
+    }
+
+
+def duplicates(library: Library) -> DuplicateReport:
+    """Works with more than one source record, and the undecided pairs with their evidence."""
+    report = DuplicateReport()
+    rows = library.db.execute(
+        "SELECT work_id FROM source_records WHERE kind = 'input' AND work_id IS NOT NULL"
+        " GROUP BY work_id HAVING count(*) > 1 ORDER BY work_id"
+    ).fetchall()
+    for (work_id,) in rows:
+        work = library.work(work_id)
+        members = [m for m in library.records_of_work(work_id) if m.kind == "input"]
+        report.clusters.append(
+            {
+                "key": work.key,
+                "title": work.csl.get("title"),
+                "members": [_member_ref(m) for m in members],
+            }
+        )
+    for a, b, score, evidence in library.db.execute(
+        "SELECT a, b, score, evidence FROM candidate_pairs ORDER BY score DESC"
+    ).fetchall():
+        ra, rb = library.records([a, b]) if a != b else (None, None)
+        if ra is None or rb is None or ra.work_id == rb.work_id:
+            continue
+        report.pairs.append(
+            {
+                "score": score,
+                "evidence": json.loads(evidence),
+                "a": _member_ref(ra) | {"key": library.work(ra.work_id).key},  # type: ignore[arg-type]
+                "b": _member_ref(rb) | {"key": library.work(rb.work_id).key},  # type: ignore[arg-type]
+            }
+        )
+    return report
+
+
+# -- re-run ---------------------------------------------------------------------------------
+
+
+def recluster(library: Library, formula: str | None = None) -> dict[str, int]:
+    """Cluster the whole library again under the current rules, keeping every decision.
+
+    Each new cluster keeps the work (and citation key) that most of its members were in;
+    records of a work that the rules now split apart get new works.
+    """
+    with library.write():
+        records = list(library.iter_records("input"))
+        decisions = library.db.execute("SELECT kind, a, b FROM decisions").fetchall()
+        must = [(str(a), str(b)) for kind, a, b in decisions if kind == "merge"]
+        cannot = [(str(a), str(b)) for kind, a, b in decisions if kind == "not-duplicate"]
+        result = find_clusters(
+            [(str(r.id), r.csl) for r in records], must_link=must, cannot_link=cannot
+        )
+        by_id = {r.id: r for r in records}
+        clustered = {int(i) for cluster in result.clusters for i in cluster}
+        groups = [[int(i) for i in c] for c in result.clusters]
+        groups += [[r.id] for r in records if r.id not in clustered]
+        old_work = {r.id: r.work_id for r in records}
+        claimed: set[int] = set()
+        moved = created = 0
+        touched: set[int] = set()
+        for group in sorted(groups, key=len, reverse=True):
+            votes = Counter(old_work[i] for i in group if old_work[i] is not None)
+            target = next((w for w, _ in votes.most_common() if w not in claimed), None)
+            if target is None:
+                work_id = new_work_for(library, group[0], formula)
+                library.move_records(group[1:], work_id)
+                created += 1
+                touched.add(work_id)
+            else:
+                claimed.add(target)
+                changed = [i for i in group if old_work[i] != target]
+                library.move_records(changed, target)
+                moved += len(changed)
+                touched.add(target)
+            touched.update(old_work[i] for i in group if old_work[i] is not None)  # type: ignore[misc]
+        for work_id in touched:
+            library.recompute_work(work_id)
+        library.db.execute("DELETE FROM candidate_pairs")
+        for a, b, decision in result.maybe_pairs:
+            ra, rb = by_id[int(a)], by_id[int(b)]
+            remember_maybes(library, ra.id, [(rb.id, decision)])
+        works = int(library.db.execute("SELECT count(*) FROM works").fetchone()[0])
+    return {
+        "records": len(records),
+        "clusters": len(result.clusters),
+        "moved": moved,
+        "new_works": created,
+        "works": works,
+        "review_pairs": len(result.maybe_pairs),
+    }

@@ -1,0 +1,100 @@
+"""Human-readable rendering of works for the terminal (rich)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from harvester.dedup import DuplicateReport
+from harvester.store import StoredRecord, WorkRow
+
+console = Console(highlight=False, soft_wrap=False)
+
+
+def short(value: Any, width: int = 90) -> str:
+    if (
+        isinstance(value, list)
+        and value
+        and isinstance(value[0], dict)
+        and ("family" in value[0] or "literal" in value[0])
+    ):
+        text = "; ".join(
+            n.get("literal") or ", ".join(p for p in (n.get("family"), n.get("given")) if p)
+            for n in value
+        )
+    elif isinstance(value, dict) and "date-parts" in value:
+        text = " / ".join("-".join(str(p) for p in parts) for parts in value["date-parts"])
+    else:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_work(work: WorkRow, members: list[StoredRecord]) -> None:
+    labels = {m.id: f"#{m.id}" for m in members}
+    console.print(f"[bold]{work.key}[/bold]  {work.csl.get('type', '')}")
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("field")
+    table.add_column("value", overflow="fold")
+    table.add_column("from")
+    for field, value in work.csl.items():
+        prov = work.provenance.get(field, {})
+        origin = ", ".join(labels.get(i, f"#{i}") for i in prov.get("from", []))
+        table.add_row(field, short(value), origin)
+        for alt in prov.get("alternatives", []):
+            table.add_row(
+                "",
+                f"[yellow]other value:[/yellow] {short(alt['value'])}",
+                labels.get(alt["from"], f"#{alt['from']}"),
+            )
+    console.print(table)
+    console.print("[bold]source records[/bold]")
+    for member in members:
+        console.print(
+            f"  #{member.id} {member.kind:<10} {member.label()}  imported {member.imported_at}"
+        )
+    status = work.enrichment + (f" ({work.enrichment_reason})" if work.enrichment_reason else "")
+    console.print(f"[bold]enrichment[/bold] {status}")
+
+
+def render_work_list(works: list[WorkRow]) -> None:
+    if not works:
+        console.print("no matching works")
+        return
+    table = Table(show_header=True, header_style="bold", box=None)
+    for column in ("key", "year", "authors", "title"):
+        table.add_column(column, overflow="ellipsis", no_wrap=column != "title")
+    for work in works:
+        issued = work.csl.get("issued", {}).get("date-parts", [[""]])[0][0]
+        table.add_row(
+            work.key,
+            str(issued),
+            short(work.csl.get("author", []), 30),
+            short(work.csl.get("title", ""), 80),
+        )
+    console.print(table)
+
+
+def render_duplicates(report: DuplicateReport) -> None:
+    if not report.clusters and not report.pairs:
+        console.print("no duplicates")
+        return
+    for cluster in report.clusters:
+        console.print(f"[bold]{cluster['key']}[/bold] {short(cluster['title'] or '', 70)}")
+        for member in cluster["members"]:
+            console.print(
+                f"  #{member['record']} {member['source']} id={member['id']} ({member['format']})"
+            )
+    if report.pairs:
+        console.print(
+            "[bold]undecided pairs[/bold] (merge with `harvester merge A B`, "
+            "or `harvester not-duplicate A B`)"
+        )
+    for pair in report.pairs:
+        console.print(f"  {pair['a']['key']} ~ {pair['b']['key']}  score {pair['score']:.2f}")
+        for reason in pair["evidence"]["for"]:
+            console.print(f"    [green]+[/green] {reason}")
+        for reason in pair["evidence"]["against"]:
+            console.print(f"    [red]-[/red] {reason}")

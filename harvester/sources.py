@@ -1,0 +1,70 @@
+"""Inputs as the user names them: files, folders (recursively), ``-`` for standard input.
+
+Each input yields ``(origin, bytes)``; an input that cannot be read becomes an
+:class:`~records.errors.UnreadableInput` naming it, and the others are still read.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from records.errors import InputError, UnreadableInput
+
+# Files in a folder that are never bibliographic input: OS litter, editor backups, and the
+# folder's own notes (README, *.md). A file named explicitly is always read.
+_SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+def _skipped(name: str) -> bool:
+    return (
+        name in _SKIP_NAMES
+        or name.endswith("~")
+        or name.upper().startswith("README")
+        or (name.lower().endswith(".md"))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    origin: str
+    data: bytes | None = None
+    error: InputError | None = None
+
+
+def _read(path: Path, origin: str) -> Input:
+    try:
+        return Input(origin, path.read_bytes())
+    except FileNotFoundError:
+        return Input(origin, error=UnreadableInput(origin, "no such file"))
+    except PermissionError:
+        return Input(origin, error=UnreadableInput(origin, "permission denied"))
+    except IsADirectoryError:
+        return Input(origin, error=UnreadableInput(origin, "is a directory"))
+    except OSError as exc:
+        return Input(origin, error=UnreadableInput(origin, f"cannot read: {exc.strerror}"))
+
+
+def iter_inputs(sources: list[str]) -> Iterator[Input]:
+    """Every input named by ``sources``, folders expanded in sorted order."""
+    for source in sources:
+        if source == "-":
+            yield Input("<stdin>", sys.stdin.buffer.read())
+            continue
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not _skipped(p.name)
+            )
+            if not files:
+                yield Input(source, error=UnreadableInput(source, "folder holds no files"))
+            for file in files:
+                yield _read(file, str(file))
+        else:
+            yield _read(path, source)

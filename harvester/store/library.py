@@ -1,0 +1,406 @@
+"""The library object: every read and write of the SQLite file goes through here."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from harvester.errors import StoreError
+from harvester.store.schema import migrations
+from records.identity import index_rows
+from records.merge import Member, Merged, merge
+from records.model import CSLItem, Record
+from records.normalize.dates import year_of
+
+# A cron sync and an interactive command may share the file: writers wait this long for each
+# other (SQLite's busy timeout) before giving up with a clear message.
+BUSY_TIMEOUT_S = 30.0
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    id: int
+    kind: str
+    format: str
+    origin: str
+    source_id: str | None
+    position: int | None
+    line: int | None
+    raw: str
+    csl: CSLItem
+    beside: dict[str, Any]
+    work_id: int | None
+    imported_at: str
+
+    def label(self) -> str:
+        place = f"record {self.position}" if self.position else "record"
+        if self.source_id:
+            place += f" '{self.source_id}'"
+        return f"{self.origin} ({place}, {self.format})"
+
+    def as_member(self) -> Member:
+        return Member(
+            record_id=self.id,
+            kind=self.kind,
+            format=self.format,  # type: ignore[arg-type]
+            csl=self.csl,
+            label=self.label(),
+            issn_kinds=self.beside.get("issn_kinds", {}),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WorkRow:
+    id: int
+    key: str
+    csl: CSLItem
+    provenance: dict[str, Any]
+    beside: dict[str, Any]
+    enrichment: str
+    enrichment_reason: str | None
+    created_at: str
+    updated_at: str
+
+
+def _record_row(row: dict[str, Any]) -> StoredRecord:
+    return StoredRecord(
+        id=row["id"],
+        kind=row["kind"],
+        format=row["format"],
+        origin=row["origin"],
+        source_id=row["source_id"],
+        position=row["position"],
+        line=row["line"],
+        raw=row["raw"],
+        csl=json.loads(row["csl"]),
+        beside=json.loads(row["beside"]),
+        work_id=row["work_id"],
+        imported_at=row["imported_at"],
+    )
+
+
+def _work_row(row: dict[str, Any]) -> WorkRow:
+    return WorkRow(
+        id=row["id"],
+        key=row["citation_key"],
+        csl=json.loads(row["csl"]),
+        provenance=json.loads(row["provenance"]),
+        beside=json.loads(row["beside"]),
+        enrichment=row["enrichment"],
+        enrichment_reason=row["enrichment_reason"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _authors_text(csl: CSLItem) -> str:
+    names = []
+    for name in csl.get("author") or []:
+        names.append(
+            name.get("literal") or " ".join(p for p in (name.get("family"), name.get("given")) if p)
+        )
+    return "; ".join(names)
+
+
+class Library:
+    """One SQLite library file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Autocommit mode: transactions are explicit (see `write`), so a read never holds
+            # a lock and a write takes the write lock up front instead of failing half-way.
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self.db = Database(conn)
+            if migrations.pending(self.db):
+                with self.write():
+                    migrations.apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a harvester library ({exc})") from exc
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open the library: {exc.strerror}") from exc
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Library]:
+        """One write transaction: all of it is stored, or (on any error) none of it."""
+        conn = self.db.conn
+        if conn.in_transaction:  # nested: a savepoint inside the outer transaction
+            with self.db.atomic():
+                yield self
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: the library is busy ({exc}); try again") from exc
+        try:
+            yield self
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    # -- runs -------------------------------------------------------------------------------
+
+    def start_run(self, command: str) -> int:
+        with self.write():
+            return int(
+                self.db.table("runs")
+                .insert(
+                    {
+                        "command": command,
+                        "started_at": now(),
+                        "status": "running",
+                        "pid": os.getpid(),
+                    }
+                )
+                .last_pk
+            )
+
+    def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
+        with self.write():
+            self.db.table("runs").update(
+                run_id, {"finished_at": now(), "status": status, "summary": json.dumps(summary)}
+            )
+
+    # -- source records ---------------------------------------------------------------------
+
+    def has_record(self, content_hash: str) -> bool:
+        return (
+            self.db.execute(
+                "SELECT 1 FROM source_records WHERE content_hash = ?", [content_hash]
+            ).fetchone()
+            is not None
+        )
+
+    def add_record(
+        self,
+        record: Record,
+        *,
+        kind: str = "input",
+        run_id: int | None = None,
+        work_id: int | None = None,
+    ) -> int:
+        """Store one source record verbatim with its identifiers; returns its id."""
+        beside = {"issn_kinds": record.issn_kinds, "original": record.original}
+        cursor = self.db.execute(
+            "INSERT INTO source_records (content_hash, kind, format, origin, source_id, position,"
+            " line, raw, csl, beside, work_id, run_id, imported_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                record.content_hash(),
+                kind,
+                record.source.format,
+                record.source.origin,
+                record.source.id,
+                record.source.position,
+                record.source.line,
+                record.raw,
+                json.dumps(record.csl, ensure_ascii=False),
+                json.dumps(beside, ensure_ascii=False),
+                work_id,
+                run_id,
+                now(),
+            ],
+        )
+        record_id = int(cursor.lastrowid or 0)
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO identifiers (kind, value, record_id) VALUES (?,?,?)",
+            [(k, v, record_id) for k, v in index_rows(record.csl)],
+        )
+        return record_id
+
+    def records(self, ids: Iterable[int]) -> list[StoredRecord]:
+        """The records with these ids, in id order (any number of ids)."""
+        ids = sorted(set(ids))
+        out: list[StoredRecord] = []
+        for start in range(0, len(ids), 500):  # SQLite bounds the variables per statement
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.extend(
+                _record_row(r)
+                for r in self.db.query(
+                    f"SELECT * FROM source_records WHERE id IN ({marks}) ORDER BY id", chunk
+                )
+            )
+        return out
+
+    def iter_records(self, kind: str = "input") -> Iterator[StoredRecord]:
+        """Every record of a kind, in id order, streamed."""
+        for row in self.db.query("SELECT * FROM source_records WHERE kind = ? ORDER BY id", [kind]):
+            yield _record_row(row)
+
+    def records_of_work(self, work_id: int) -> list[StoredRecord]:
+        return [
+            _record_row(r)
+            for r in self.db.query(
+                "SELECT * FROM source_records WHERE work_id = ? ORDER BY id", [work_id]
+            )
+        ]
+
+    def move_records(self, record_ids: Iterable[int], work_id: int) -> None:
+        self.db.conn.executemany(
+            "UPDATE source_records SET work_id = ? WHERE id = ?", [(work_id, r) for r in record_ids]
+        )
+
+    def works_with(self, kind: str, value: str) -> set[int]:
+        """Works holding a record with this identifier."""
+        return {
+            row[0]
+            for row in self.db.execute(
+                "SELECT DISTINCT s.work_id FROM identifiers i JOIN source_records s"
+                " ON s.id = i.record_id WHERE i.kind = ? AND i.value = ? AND s.work_id IS NOT NULL",
+                [kind, value],
+            ).fetchall()
+        }
+
+    # -- works ------------------------------------------------------------------------------
+
+    def key_taken(self, key: str) -> bool:
+        return (
+            self.db.execute(
+                "SELECT 1 FROM works WHERE citation_key = ? COLLATE NOCASE", [key]
+            ).fetchone()
+            is not None
+        )
+
+    def _work_columns(self, merged: Merged) -> dict[str, Any]:
+        csl = merged.csl
+        return {
+            "csl": json.dumps(csl, ensure_ascii=False),
+            "provenance": json.dumps(merged.provenance, ensure_ascii=False),
+            "beside": json.dumps({"issn_kinds": merged.issn_kinds}, ensure_ascii=False),
+            "type": csl.get("type"),
+            "title": csl.get("title"),
+            "authors": _authors_text(csl),
+            "container": csl.get("container-title"),
+            "year": year_of(csl.get("issued")),
+            "abstract": csl.get("abstract"),
+            "updated_at": now(),
+        }
+
+    def create_work(self, merged: Merged, key: str) -> int:
+        row = self._work_columns(merged) | {"citation_key": key, "created_at": now()}
+        return int(self.db.table("works").insert(row).last_pk)
+
+    def recompute_work(self, work_id: int) -> Merged | None:
+        """Recompute a work from its members; a work left without imported records is removed
+        (its enrichment records are detached: they rejoin when their DOI is seen again)."""
+        records = self.records_of_work(work_id)
+        if not any(r.kind in ("input", "edit") for r in records):
+            self.db.execute("UPDATE source_records SET work_id = NULL WHERE work_id = ?", [work_id])
+            self.db.execute("DELETE FROM works WHERE id = ?", [work_id])
+            return None
+        members = [r.as_member() for r in records]
+        merged = merge(members)
+        self.db.table("works").update(work_id, self._work_columns(merged))
+        return merged
+
+    def work(self, work_id: int) -> WorkRow:
+        return _work_row(self.db.table("works").get(work_id))
+
+    def work_by_key(self, key: str) -> WorkRow | None:
+        row = next(
+            self.db.query("SELECT * FROM works WHERE citation_key = ? COLLATE NOCASE", [key]), None
+        )
+        return _work_row(row) if row else None
+
+    def iter_works(
+        self,
+        *,
+        keys: Iterable[str] | None = None,
+        query: str | None = None,
+        ids: Iterable[int] | None = None,
+    ) -> Iterator[WorkRow]:
+        """Works in citation-key order, all or selected by keys, a search query or ids."""
+        if query is not None:
+            yield from self.search(query, limit=None)
+            return
+        if keys is not None:
+            for key in keys:
+                work = self.work_by_key(key)
+                if work is not None:
+                    yield work
+            return
+        if ids is not None:
+            id_list = list(ids)
+            marks = ",".join("?" * len(id_list))
+            rows = (
+                self.db.query(
+                    f"SELECT * FROM works WHERE id IN ({marks}) ORDER BY citation_key", id_list
+                )
+                if id_list
+                else []
+            )
+        else:
+            rows = self.db.query("SELECT * FROM works ORDER BY citation_key")
+        for row in rows:
+            yield _work_row(row)
+
+    def search(self, query: str, *, limit: int | None = 50) -> list[WorkRow]:
+        """Full-text search over title, authors, container and abstract, best first."""
+        sql = (
+            "SELECT works.* FROM works JOIN works_fts ON works.rowid = works_fts.rowid"
+            " WHERE works_fts MATCH ? ORDER BY works_fts.rank"
+        )
+        params: list[Any] = [self.db.quote_fts(query)]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_work_row(r) for r in self.db.query(sql, params)]
+
+    def set_enrichment(self, work_id: int, status: str, reason: str | None = None) -> None:
+        self.db.table("works").update(work_id, {"enrichment": status, "enrichment_reason": reason})
+
+    def setting(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self.write():
+            self.db.execute(
+                "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", [name, value]
+            )
+
+    def set_key(self, work_id: int, key: str) -> None:
+        self.db.execute(
+            "UPDATE works SET citation_key = ?, updated_at = ? WHERE id = ?", [key, now(), work_id]
+        )
+
+    def counts(self) -> dict[str, int]:
+        def one(sql: str) -> int:
+            return int(self.db.execute(sql).fetchone()[0])
+
+        return {
+            "works": one("SELECT count(*) FROM works"),
+            "records": one("SELECT count(*) FROM source_records WHERE kind = 'input'"),
+            "pending_enrichment": one("SELECT count(*) FROM works WHERE enrichment = 'pending'"),
+        }

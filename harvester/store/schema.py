@@ -1,0 +1,147 @@
+"""The schema, as an ordered list of migrations (sqlite-utils ``Migrations``).
+
+Tables:
+
+* ``runs``: one row per command that wrote to the library (what, when, how it ended).
+* ``source_records``: every incoming record verbatim (``raw``), its format, origin, own id and
+  place, ``content_hash`` (unique: re-importing is a no-op), the parsed CSL item, and the work
+  it belongs to. ``kind`` is ``input`` (imported), ``enrichment`` (Crossref) or ``edit`` (a
+  person's correction). Rows are never updated except to move them between works.
+* ``works``: the derived merged record (CSL JSON + provenance), the stable citation key, and
+  flat copies of title/authors/container/abstract for full-text search (FTS5).
+* ``identifiers``: (kind, value) -> source record, indexed, for identity and search.
+* ``decisions``: what a person decided (not-duplicate, merge, split); never forgotten.
+* ``crossref_cache``: responses by request key with the time they were fetched.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("harvester")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            command TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL DEFAULT 'running',
+            pid INTEGER,
+            summary TEXT
+        );
+        CREATE TABLE works (
+            id INTEGER PRIMARY KEY,
+            citation_key TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            csl TEXT NOT NULL,
+            provenance TEXT NOT NULL,
+            beside TEXT NOT NULL DEFAULT '{}',
+            type TEXT,
+            title TEXT,
+            authors TEXT,
+            container TEXT,
+            year INTEGER,
+            abstract TEXT,
+            enrichment TEXT NOT NULL DEFAULT 'none',
+            enrichment_reason TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE source_records (
+            id INTEGER PRIMARY KEY,
+            content_hash TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL DEFAULT 'input',
+            format TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            source_id TEXT,
+            position INTEGER,
+            line INTEGER,
+            raw TEXT NOT NULL,
+            csl TEXT NOT NULL,
+            beside TEXT NOT NULL DEFAULT '{}',
+            work_id INTEGER REFERENCES works(id),
+            run_id INTEGER REFERENCES runs(id),
+            imported_at TEXT NOT NULL
+        );
+        CREATE INDEX source_records_work ON source_records(work_id);
+        CREATE INDEX source_records_source ON source_records(origin, source_id);
+        CREATE TABLE identifiers (
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            record_id INTEGER NOT NULL REFERENCES source_records(id),
+            PRIMARY KEY (kind, value, record_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX identifiers_record ON identifiers(record_id);
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            a INTEGER NOT NULL,
+            b INTEGER,
+            note TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE crossref_cache (
+            key TEXT PRIMARY KEY,
+            status INTEGER NOT NULL,
+            body TEXT,
+            fetched_at TEXT NOT NULL
+        );
+        """
+    )
+    db.table("works").enable_fts(
+        ["title", "authors", "container", "abstract"],
+        fts_version="FTS5",
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
+
+
+@migrations()
+def m002_dedup(db: Database) -> None:
+    """The blocking index (incremental dedup) and the review list of undecided pairs."""
+    db.executescript(
+        """
+        CREATE TABLE blocking_keys (
+            key TEXT NOT NULL,
+            record_id INTEGER NOT NULL REFERENCES source_records(id),
+            PRIMARY KEY (key, record_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX blocking_keys_record ON blocking_keys(record_id);
+        CREATE TABLE candidate_pairs (
+            a INTEGER NOT NULL REFERENCES source_records(id),
+            b INTEGER NOT NULL REFERENCES source_records(id),
+            score REAL NOT NULL,
+            evidence TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (a, b)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+@migrations()
+def m003_auto_exports(db: Database) -> None:
+    """Configured exports that are rewritten whenever their content changes."""
+    db.executescript(
+        """
+        CREATE TABLE auto_exports (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            format TEXT NOT NULL,
+            selection TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            written_at TEXT
+        );
+        """
+    )
+
+
+@migrations()
+def m004_settings(db: Database) -> None:
+    """Per-library settings (the citation-key formula travels with the library file)."""
+    db.execute("CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")

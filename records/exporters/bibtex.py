@@ -1,0 +1,447 @@
+"""BibTeX and BibLaTeX from CSL items, written through bibtexparser v2's model and writer.
+
+Two flavours (peers.md, pain point 9):
+
+* ``bibtex``: classic, bibtex-safe ASCII. Unicode becomes braced LaTeX macros, LaTeX specials
+  are escaped, words with capitals in titles are braced, ``month`` is a macro (``jul``), the
+  date is ``year``/``month``, DOI and URL are verbatim.
+* ``biblatex``: UTF-8 for biber. ``journaltitle``, ``date`` (ISO 8601/EDTF), ``location``,
+  ``langid`` (babel names), ``eprint``/``eprinttype`` (PubMed), ``shortjournal``, ``urldate``.
+
+The CSL -> entry-type and field mapping follows **pandoc's** ``writeBibtexString``
+(``Text.Pandoc.Citeproc.BibTeX``; the same table pandoc reads back), with these differences:
+
+* BibLaTeX gets its own field names where pandoc writes BibTeX's: ``journaltitle`` (not
+  ``journal``), ``location`` (not ``address``); CSL ``legal_case`` is ``jurisdiction``
+  (pandoc writes ``jurisdictionN``, a typo); CSL ``article`` (preprints) is ``@online`` in
+  BibLaTeX; ``post``/``post-weblog`` are ``@online``; ``software``/``standard``/``periodical``
+  use BibLaTeX's types.
+* BibTeX also gets ``doi``, ``url``, ``issn``, ``isbn``, ``keywords`` and (optionally)
+  ``abstract``, which natbib-era styles print and BibTeX ignores otherwise; ``pmid`` too.
+* Journal articles carry no ``publisher``/``address`` (the journal's publisher is not the
+  article's; BibLaTeX's data model has no such fields for ``@article``).
+* Theses put the publisher in ``school`` (BibTeX) / ``institution`` (BibLaTeX); reports in
+  ``institution``, as the standard styles require.
+* Title capitals are protected word by word (pandoc: by its own title-casing rules).
+
+Names are ``Family, Given`` with particles left in front (``de Mestier, Louis``, which BibTeX
+reads as von-part ``de``), suffixes in the middle (``Smith, Jr., John``), corporate names in
+braces (``{World Health Organization}``), and a trailing CSL name ``et al.``/``others`` as
+``and others``. Values are escaped by :mod:`records.exporters.latex`, so every value has
+balanced braces and no ``@``, ``}`` or ``%`` in an abstract can end an entry.
+
+bibtexparser's default writer deep-copies every entry before adding braces; here entries are
+built fresh and the enclosing middleware runs in place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal
+
+from bibtexparser import Library, write_string
+from bibtexparser.middlewares.enclosing import AddEnclosingMiddleware
+from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
+
+from records.citekeys import make_key_safe
+from records.errors import UsageError
+from records.exporters.latex import escape, protect_title
+
+Flavour = Literal["bibtex", "biblatex"]
+CSLItem = dict[str, Any]
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+# ISO 639-1 -> babel/polyglossia language names biblatex knows (langid).
+LANGID = {
+    "de": "ngerman",
+    "en": "english",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
+    "nl": "dutch",
+    "pt": "portuguese",
+    "sv": "swedish",
+    "da": "danish",
+    "no": "norsk",
+    "nb": "norsk",
+    "nn": "nynorsk",
+    "fi": "finnish",
+    "pl": "polish",
+    "cs": "czech",
+    "sk": "slovak",
+    "sl": "slovene",
+    "hr": "croatian",
+    "sr": "serbian",
+    "hu": "magyar",
+    "ro": "romanian",
+    "bg": "bulgarian",
+    "ru": "russian",
+    "uk": "ukrainian",
+    "el": "greek",
+    "tr": "turkish",
+    "ca": "catalan",
+    "eu": "basque",
+    "gl": "galician",
+    "et": "estonian",
+    "lv": "latvian",
+    "lt": "lithuanian",
+    "is": "icelandic",
+    "ga": "irish",
+    "la": "latin",
+    "he": "hebrew",
+    "af": "afrikaans",
+}
+
+_ARTICLE_TYPES = {"article", "periodical", "suppperiodical", "review"}
+_CHAPTER_TYPES = {"inbook", "incollection", "inproceedings", "inreference", "bookinbook"}
+_OTHERS = {"others", "et al", "et al.", "etal", "u. a.", "u.a.", "ua"}
+_RANGE_RE = re.compile(r"\s*(?:-|–|—|‐|‑|−)+\s*")
+_AND_RE = re.compile(r"\band\b", re.IGNORECASE)
+_VERBATIM_ESCAPES = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20", "\n": ""})
+
+
+def entry_type(csl: CSLItem, flavour: Flavour = "bibtex") -> str:
+    """The entry type for a CSL item (pandoc's table; differences in the module docstring)."""
+    kind = csl.get("type") or "article-journal"
+    biblatex = flavour == "biblatex"
+    if kind in ("article-journal", "article-magazine", "article-newspaper"):
+        return "article"
+    if kind == "book":
+        return "book"
+    if kind == "pamphlet":
+        return "booklet"
+    if kind == "chapter":
+        return "incollection" if csl.get("editor") else "inbook"
+    if kind == "entry-encyclopedia" or kind == "entry-dictionary" or kind == "entry":
+        return "inreference" if biblatex else "inbook"
+    if kind == "paper-conference":
+        return "inproceedings"
+    if kind == "thesis":
+        return "mastersthesis" if _is_masters(csl) else "phdthesis"
+    if kind == "report":
+        return "report" if biblatex else "techreport"
+    if kind in ("speech", "manuscript"):
+        return "unpublished"
+    if biblatex:
+        return _BIBLATEX_ONLY.get(kind, "misc")
+    return "misc"
+
+
+_BIBLATEX_ONLY = {
+    "dataset": "dataset",
+    "webpage": "online",
+    "post": "online",
+    "post-weblog": "online",
+    "article": "online",
+    "patent": "patent",
+    "graphic": "artwork",
+    "song": "music",
+    "legal_case": "jurisdiction",
+    "legislation": "legislation",
+    "treaty": "legal",
+    "personal_communication": "letter",
+    "motion_picture": "movie",
+    "review": "review",
+    "review-book": "review",
+    "software": "software",
+    "standard": "standard",
+    "periodical": "periodical",
+}
+
+
+def _is_masters(csl: CSLItem) -> bool:
+    genre = str(csl.get("genre") or "").lower()
+    return any(w in genre for w in ("master", "mathesis", "m.a.", "m.sc", "diplom", "magister"))
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+def _part(text: str, ascii: bool) -> str:
+    value = escape(text.strip(), ascii=ascii)
+    # A comma or the word "and" inside one part would split the name or the list.
+    if "," in value or _AND_RE.search(value):
+        return "{" + value + "}"
+    return value
+
+
+def format_name(name: dict[str, Any], *, ascii: bool = True) -> str:
+    """One CSL name in BibTeX's ``von Last, Jr, First`` form."""
+    if "literal" in name or "family" not in name:
+        literal = str(name.get("literal") or name.get("given") or "").strip()
+        if literal.lower() in _OTHERS:
+            return "others"
+        return "{" + escape(literal, ascii=ascii) + "}"
+    family = str(name["family"]).strip()
+    particle = str(name.get("non-dropping-particle") or "").strip()
+    if particle:
+        family = f"{particle} {family}"
+    given = str(name.get("given") or "").strip()
+    dropping = str(name.get("dropping-particle") or "").strip()
+    if dropping:
+        family = f"{dropping} {family}"
+    suffix = str(name.get("suffix") or "").strip()
+    last = _part(family, ascii)
+    if not given and " " in family and not last.startswith("{"):
+        last = "{" + last + "}"  # "García Márquez" alone would read as First Last
+    if suffix:  # "{}" holds the place of a missing given name
+        return f"{last}, {_part(suffix, ascii)}, {_part(given, ascii) or '{}'}"
+    return f"{last}, {_part(given, ascii)}" if given else last
+
+
+def format_names(names: Iterable[dict[str, Any]], *, ascii: bool = True) -> str:
+    out = [format_name(n, ascii=ascii) for n in names]
+    # "others" only at the end; elsewhere it would truncate the list.
+    out = [n if n != "others" or i == len(out) - 1 else "{others}" for i, n in enumerate(out)]
+    return " and ".join(n for n in out if n and n != "{}")
+
+
+# --- dates, pages, verbatim -------------------------------------------------------------------
+
+
+def _date_parts(csl: CSLItem, key: str = "issued") -> list[list[int]]:
+    date = csl.get(key)
+    if not isinstance(date, dict):
+        return []
+    parts = date.get("date-parts") or []
+    out: list[list[int]] = []
+    for part in parts[:2]:
+        try:
+            out.append([int(p) for p in part if p not in (None, "")])
+        except (TypeError, ValueError):
+            return []
+    return [p for p in out if p]
+
+
+def _literal_date(csl: CSLItem, key: str = "issued") -> str:
+    date = csl.get(key)
+    if isinstance(date, dict):
+        return str(date.get("literal") or date.get("raw") or "")
+    return ""
+
+
+def _iso(part: list[int]) -> str:
+    year = f"{part[0]:04d}" if part[0] >= 0 else f"-{-part[0]:04d}"
+    pieces = [year]
+    if len(part) > 1 and 1 <= part[1] <= 12:
+        pieces.append(f"{part[1]:02d}")
+        if len(part) > 2 and 1 <= part[2] <= 31:
+            pieces.append(f"{part[2]:02d}")
+    return "-".join(pieces)
+
+
+def edtf_date(csl: CSLItem, key: str = "issued") -> str | None:
+    """BibLaTeX ``date``: ``2017-10-03``, ``2024``, ``2017-10/2018-01``."""
+    parts = _date_parts(csl, key)
+    if not parts:
+        return None
+    return "/".join(_iso(p) for p in parts)
+
+
+def _pages(page: str, ascii: bool) -> str:
+    return "--".join(escape(p, ascii=ascii) for p in _RANGE_RE.split(str(page).strip()) if p)
+
+
+def verbatim(value: str) -> str:
+    """DOI/URL as written, with only what would break the file percent-encoded."""
+    return str(value).strip().translate(_VERBATIM_ESCAPES)
+
+
+# --- entries ----------------------------------------------------------------------------------
+
+
+def bibtex_fields(
+    csl: CSLItem, *, flavour: Flavour = "bibtex", abstract: bool = True
+) -> tuple[str, list[Field]]:
+    """The entry type and the bibtexparser fields for one CSL item."""
+    biblatex = flavour == "biblatex"
+    ascii = not biblatex
+    etype = entry_type(csl, flavour)
+    kind = csl.get("type")
+    fields: list[Field] = []
+
+    def put(key: str, value: str | None) -> None:
+        if value:
+            fields.append(Field(key, value))
+
+    def text(key: str) -> str | None:
+        value = csl.get(key)
+        return escape(str(value), ascii=ascii) if value not in (None, "") else None
+
+    if csl.get("author"):
+        put("author", format_names(csl["author"], ascii=ascii))
+    if csl.get("editor"):
+        put("editor", format_names(csl["editor"], ascii=ascii))
+    if biblatex:
+        if csl.get("translator"):
+            put("translator", format_names(csl["translator"], ascii=ascii))
+        if csl.get("container-author"):
+            put("bookauthor", format_names(csl["container-author"], ascii=ascii))
+    if csl.get("title"):
+        put("title", protect_title(str(csl["title"]), ascii=ascii))
+    if biblatex and csl.get("title-short"):
+        put("shorttitle", protect_title(str(csl["title-short"]), ascii=ascii))
+    container = csl.get("container-title")
+    if container:
+        if etype in _ARTICLE_TYPES:
+            put("journaltitle" if biblatex else "journal", text("container-title"))
+        elif etype in _CHAPTER_TYPES:
+            put("booktitle", protect_title(str(container), ascii=ascii))
+        elif etype == "online":
+            put("organization", text("container-title"))
+        elif etype in ("misc", "dataset", "software"):
+            put("howpublished", text("container-title"))
+    if biblatex and csl.get("container-title-short") and etype in _ARTICLE_TYPES:
+        put("shortjournal", text("container-title-short"))
+    if biblatex and csl.get("event-title"):
+        put("eventtitle", text("event-title"))
+    put("series", text("collection-title"))
+    put("edition", text("edition"))
+    put("volume", text("volume"))
+    if biblatex:
+        put("volumes", text("number-of-volumes"))
+    number = csl.get("number") or csl.get("issue") or csl.get("collection-number")
+    if number:
+        put("number", escape(str(number), ascii=ascii))
+    if csl.get("page"):
+        put("pages", _pages(csl["page"], ascii))
+    # dates
+    parts = _date_parts(csl)
+    if biblatex:
+        put("date", edtf_date(csl) or text_value(_literal_date(csl), ascii))
+        if csl.get("accessed"):
+            put("urldate", edtf_date(csl, "accessed"))
+    elif parts:
+        years = [p[0] for p in parts]
+        put("year", "--".join(str(y) for y in dict.fromkeys(years)))
+        months = [p[1] for p in parts if len(p) > 1 and 1 <= p[1] <= 12]
+        if len(months) == 1 and len(parts) == 1:
+            month = Field("month", MONTHS[months[0] - 1])
+            month.enclosing = "no-enclosing"
+            fields.append(month)
+    else:
+        literal = _literal_date(csl)
+        found = re.search(r"\b\d{4}\b", literal)
+        put("year", found.group() if found else text_value(literal, ascii))
+    # publishing
+    publisher = text("publisher")
+    place = text("publisher-place")
+    if kind == "thesis":
+        put("institution" if biblatex else "school", publisher)
+        put("location" if biblatex else "address", place)
+    elif kind == "report":
+        put("institution", publisher)
+        put("location" if biblatex else "address", place)
+    elif etype not in _ARTICLE_TYPES:
+        put("publisher", publisher)
+        put("location" if biblatex else "address", place)
+    if biblatex and kind == "thesis":
+        put("type", "mathesis" if _is_masters(csl) else "phdthesis")
+    elif biblatex and kind == "report":
+        put("type", text("genre") or "techreport")  # mandatory for @report
+    if biblatex and csl.get("event-place"):
+        put("venue", text("event-place"))
+    # identifiers (verbatim)
+    if csl.get("DOI"):
+        put("doi", verbatim(csl["DOI"]))
+    if csl.get("URL"):
+        put("url", verbatim(csl["URL"]))
+    put("isbn", text("ISBN"))
+    issn = text("ISSN")
+    # biblatex validates one ISSN per field: the first (the print one when both are known).
+    put("issn", issn.split(",")[0].strip() if issn and biblatex else issn)
+    if biblatex:
+        if csl.get("PMID"):
+            put("eprint", verbatim(csl["PMID"]))
+            put("eprinttype", "pubmed")
+        elif csl.get("PMCID"):
+            put("eprint", verbatim(csl["PMCID"]))
+            put("eprinttype", "pmcid")
+        if biblatex and kind in ("article-magazine", "article-newspaper"):
+            put("entrysubtype", "magazine" if kind == "article-magazine" else "newspaper")
+        language = str(csl.get("language") or "").split("-")[0].lower()
+        put("langid", LANGID.get(language))
+    elif csl.get("PMID"):
+        put("pmid", verbatim(csl["PMID"]))
+    put("keywords", text("keyword"))
+    put("note", text("note"))
+    if abstract:
+        put("abstract", text("abstract"))
+    return etype, fields
+
+
+def text_value(value: str, ascii: bool) -> str | None:
+    return escape(value, ascii=ascii) if value else None
+
+
+def to_entry(
+    key: str, csl: CSLItem, *, flavour: Flavour = "bibtex", abstract: bool = True
+) -> Entry:
+    """A bibtexparser :class:`Entry` for one keyed CSL item (key checked, never rewritten)."""
+    if not key or make_key_safe(key) != key:
+        raise UsageError(
+            f"citation key {key!r} cannot be exported: use letters, digits and _:.- only"
+        )
+    etype, fields = bibtex_fields(csl, flavour=flavour, abstract=abstract)
+    return Entry(etype, key, fields)
+
+
+def _check_flavour(flavour: str) -> None:
+    if flavour not in ("bibtex", "biblatex"):
+        raise UsageError(f"unknown BibTeX flavour {flavour!r} (use bibtex or biblatex)")
+
+
+_FORMAT = BibtexFormat()
+_FORMAT.indent = "  "
+_FORMAT.block_separator = "\n"
+# In place: the entries are ours and fresh, no copy needed.
+_UNPARSE = [
+    AddEnclosingMiddleware(
+        reuse_previous_enclosing=False,
+        enclose_integers=True,
+        default_enclosing="{",
+        allow_inplace_modification=True,
+    )
+]
+
+
+def iter_bibtex(
+    entries: Iterable[tuple[str, CSLItem]],
+    *,
+    flavour: Flavour = "bibtex",
+    abstract: bool = True,
+    chunk: int = 500,
+) -> Iterator[str]:
+    """Stream a BibTeX/BibLaTeX file: yields pieces of text, each ending after a whole entry
+    (``chunk`` entries per piece), so 100k entries never sit in memory as one Library."""
+    _check_flavour(flavour)
+    batch: list[Entry] = []
+    separator = ""
+    seen: set[str] = set()
+    for key, csl in entries:
+        folded = key.lower()
+        if folded in seen:
+            raise UsageError(f"citation key {key!r} occurs twice (keys are case-insensitive)")
+        seen.add(folded)
+        batch.append(to_entry(key, csl, flavour=flavour, abstract=abstract))
+        if len(batch) >= chunk:
+            yield separator + _write(batch)
+            batch, separator = [], "\n"
+    if batch:
+        yield separator + _write(batch)
+
+
+def _write(batch: list[Entry]) -> str:
+    library = Library()
+    library.add(batch)  # keys are unique: checked case-insensitively in iter_bibtex
+    return write_string(library, unparse_stack=_UNPARSE, bibtex_format=_FORMAT)
+
+
+def write_bibtex(
+    entries: Iterable[tuple[str, CSLItem]], *, flavour: Flavour = "bibtex", abstract: bool = True
+) -> str:
+    """The whole file as one string (see :func:`iter_bibtex`)."""
+    return "".join(iter_bibtex(entries, flavour=flavour, abstract=abstract))

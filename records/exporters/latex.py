@@ -1,0 +1,192 @@
+"""Text -> LaTeX for BibTeX/BibLaTeX field values: escaping, Unicode macros, case protection.
+
+Two modes, as Better BibTeX has them (peers.md, pain point 9):
+
+* ``ascii=True`` (classic BibTeX): every non-ASCII character becomes a braced LaTeX macro
+  (``é`` -> ``{\\'e}``, ``ß`` -> ``{\\ss}``, ``α`` -> ``{\\ensuremath{\\alpha}}``), the braces
+  making it one "special character" for BibTeX's sorting and case changing, and keeping a macro
+  from swallowing the letter after it. The table is pylatexenc's (1500+ characters, built once
+  into a ``str.translate`` table); combining accents left after NFC wrap the letter before them.
+  Characters without a LaTeX form (CJK, rare symbols) stay UTF-8: a lossless best effort.
+* ``ascii=False`` (BibLaTeX with biber): UTF-8 stays for the Latin script (Latin-1, Latin
+  Extended-A, dashes and quotes: what pdflatex's ``utf8`` input encoding sets with T1 fonts);
+  Greek, math symbols and other characters pdflatex would stop at become LaTeX macros, so
+  the file works with pdflatex as well as with XeLaTeX/LuaLaTeX.
+
+In both modes ``& % $ # _ { } ~ ^ \\`` are escaped, so that no value can unbalance braces or
+start a comment, and the input ligatures ``--``, ````` ``, ``''``, ``!``` ``, ``?``` ``, ``<<`` and
+``>>`` are broken with ``{}``: the text means its characters, not a dash or quote LaTeX would
+typeset. Control characters are dropped. Plain ASCII with none of these (most values) is
+returned unchanged after a single regex test.
+
+:func:`protect_title` also braces every word that carries a capital letter beyond a title's
+first letter (``{NET}``, ``{TACE}``, ``{Möglichkeiten}``, ``{mRNA}``), so that styles which
+change a title's case cannot lower acronyms, proper names or German nouns.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pylatexenc.latexencode import get_builtin_uni2latex_dict
+
+SPECIALS = {
+    "\\": r"{\textbackslash}",
+    # Not \{ and \}: BibTeX and biber count braces even after a backslash, so a lone "\}"
+    # would end the value. The text macros keep every value balanced.
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"{\textasciitilde}",
+    "^": r"{\textasciicircum}",
+}
+# Corrections and additions to pylatexenc's table (BibTeX-friendly forms).
+_OVERRIDES = {
+    "\u00a0": "~",  # no-break space
+    "\u2013": "{--}",
+    "\u2014": "{---}",
+    "\u00e5": r"{\aa}",
+    "\u00c5": r"{\AA}",
+    "\u0170": r"{\H{U}}",  # pylatexenc has an acute here, the letter has a double acute
+    "\u0171": r"{\H{u}}",
+}
+# pylatexenc entries that lose the letter: a macron for a stroke (Ħ, Ŧ), a dot for a middle
+# dot (Ŀ), a Latin ó for a Greek ό, small caps for ĸ. These stay UTF-8 instead, as do Greek
+# letters without a math macro (pylatexenc writes "A" for Α and "\'{}A" for Ά).
+_WRONG = "ĦħŦŧĿŀόĸŉ"
+_GREEK_MACRO = re.compile(r"^\\ensuremath\{\\[A-Za-z]+\}$")
+_CONTROL = {c: None for c in range(32) if chr(c) not in "\t\n"} | {0x7F: None}
+_CONTROL.update({0x2028: " ", 0x2029: " "})  # line/paragraph separators
+# Ligature breaks are marked with a noncharacter before translation, then become "{}".
+_BREAK = "\ufdd0"
+_CONTROL[ord(_BREAK)] = "{}"
+
+
+def _braced(latex: str) -> str:
+    return latex if latex.startswith("{") and latex.endswith("}") else "{" + latex + "}"
+
+
+def _build_ascii_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for code, latex in get_builtin_uni2latex_dict().items():
+        if chr(code) in _WRONG or (0x370 <= code <= 0x3FF and not _GREEK_MACRO.match(latex)):
+            continue
+        if code >= 128 and latex:
+            table[code] = _braced(latex) if latex.startswith("\\") else latex
+    table.update({ord(k): v for k, v in _OVERRIDES.items()})
+    table.update({ord(k): v for k, v in SPECIALS.items()})
+    table.update(_CONTROL)
+    return table
+
+
+ASCII_TABLE = _build_ascii_table()
+
+
+def _pdflatex_utf8(code: int) -> bool:
+    """Characters pdflatex's ``utf8`` input encoding typesets with T1/TS1 fonts: Latin-1,
+    Latin Extended-A and the usual dashes, quotes, ellipsis and euro sign."""
+    return 0xA0 <= code <= 0x17F or code in (
+        0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E, 0x2026, 0x2039,
+        0x203A, 0x20AC,
+    )  # fmt: skip
+
+
+# BibLaTeX: UTF-8 stays where pdflatex can set it; the rest (Greek, math, exotic Latin) gets
+# LaTeX macros where there are any (BBT#950: a raw "α" stops pdflatex).
+UTF8_TABLE: dict[int, str | None] = {
+    code: latex for code, latex in ASCII_TABLE.items() if code >= 128 and not _pdflatex_utf8(code)
+}
+UTF8_TABLE.update({ord(k): v for k, v in SPECIALS.items()})
+UTF8_TABLE.update(_CONTROL)
+
+# Accent macros for combining marks left after NFC (BBT#1265: "q̃" has no precomposed form).
+_COMBINING = {
+    "\u0300": "`",
+    "\u0301": "'",
+    "\u0302": "^",
+    "\u0303": "~",
+    "\u0304": "=",
+    "\u0306": "u",
+    "\u0307": ".",
+    "\u0308": '"',
+    "\u030a": "r",
+    "\u030b": "H",
+    "\u030c": "v",
+    "\u0323": "d",
+    "\u0327": "c",
+    "\u0328": "k",
+    "\u0331": "b",
+}
+_COMBINING_RE = re.compile("(.)([\u0300-\u036f]+)", re.DOTALL)
+_LIGATURE_RE = re.compile(
+    r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)|(?<=<)(?=<)|(?<=>)(?=>)"
+)
+_NEEDS_WORK_RE = re.compile(
+    r"[\\{}&%$#_~^\x00-\x08\x0b-\x1f\x7f]|--|``|''|[!?]`|<<|>>|[^\x00-\x7f]"
+)
+
+
+def _accented(base: str, marks: str, table: dict[int, str | None]) -> str:
+    out = base.translate(table) if base != "i" else r"\i"
+    for mark in marks:
+        macro = _COMBINING.get(mark)
+        if macro is None:
+            return out + mark  # no LaTeX accent for it: keep the character
+        out = f"\\{macro}{{{out}}}"
+    return "{" + out + "}"
+
+
+def escape(text: str, *, ascii: bool = True) -> str:
+    """``text`` as a LaTeX field value (see the module docstring for the two modes)."""
+    if not _NEEDS_WORK_RE.search(text):
+        return text
+    table = ASCII_TABLE if ascii else UTF8_TABLE
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    if "-" in text or "`" in text or "'" in text or "<" in text or ">" in text:
+        text = _LIGATURE_RE.sub(_BREAK, text.replace(_BREAK, ""))
+    if ascii and _COMBINING_RE.search(text):
+        pieces = []
+        last = 0
+        for match in _COMBINING_RE.finditer(text):
+            pieces.append(text[last : match.start()].translate(table))
+            pieces.append(_accented(match.group(1), match.group(2), table))
+            last = match.end()
+        pieces.append(text[last:].translate(table))
+        return "".join(pieces)
+    return text.translate(table)
+
+
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def _has_capital(word: str) -> bool:
+    return word != word.lower()
+
+
+def protect_title(text: str, *, ascii: bool = True) -> str:
+    """Escape ``text`` and brace each word with a capital letter (the first word's leading
+    capital alone does not count: sentence case keeps it anyway)."""
+    rest = text[1:]
+    if rest == rest.lower():  # nothing to protect
+        return escape(text, ascii=ascii)
+    pieces: list[str] = []
+    last = 0
+    first = True
+    for match in _WORD_RE.finditer(text):
+        word = match.group()
+        start = match.start()
+        pieces.append(escape(text[last:start], ascii=ascii))
+        protect = _has_capital(word[1:]) if first and start == 0 else _has_capital(word)
+        first = False
+        pieces.append(
+            "{" + escape(word, ascii=ascii) + "}" if protect else escape(word, ascii=ascii)
+        )
+        last = match.end()
+    pieces.append(escape(text[last:], ascii=ascii))
+    return "".join(pieces)

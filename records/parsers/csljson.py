@@ -1,0 +1,254 @@
+"""CSL-JSON and CSL-YAML -> records.
+
+CSL-JSON is the record model's own shape, so reading it is mostly validation: an array of items
+or one item; each item's ``id`` kept; names given as strings parsed; numbers made strings;
+``{"raw": "2014-07"}`` and plain-string dates read; an unknown ``type`` mapped through the type
+table (or ``document``); keys that are no CSL variables dropped (CSL is the model's contract).
+A non-object element is a failure, the other items still import. Array elements are decoded one
+by one with :meth:`json.JSONDecoder.raw_decode`, so each record keeps its verbatim text and line.
+
+CSL-YAML (pandoc's ``references:`` metadata, or a bare list) is read with PyYAML's *safe*
+loader only; no tags, no object construction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from typing import Any
+
+import yaml
+
+from records.model import CSLItem, Failure, ParseResult, Record, SourceRef
+from records.normalize.dates import parse_date
+from records.normalize.names import parse_name
+from records.normalize.types import normalize_type
+from records.parsers.base import Parser
+
+CSL_TYPES = frozenset(
+    """article article-journal article-magazine article-newspaper bill book broadcast chapter
+    classic collection dataset document entry entry-dictionary entry-encyclopedia event figure
+    graphic hearing interview legal_case legislation manuscript map motion_picture musical_score
+    pamphlet paper-conference patent performance periodical personal_communication post
+    post-weblog regulation report review review-book software song speech standard thesis
+    treaty webpage""".split()
+)
+NAME_VARIABLES = frozenset(
+    """author chair collection-editor compiler composer container-author contributor curator
+    director editor editorial-director editor-translator executive-producer guest host
+    illustrator interviewer narrator organizer original-author performer producer recipient
+    reviewed-author script-writer series-creator translator""".split()
+)
+DATE_VARIABLES = frozenset(
+    "accessed available-date event-date issued original-date submitted".split()
+)
+TEXT_VARIABLES = frozenset(
+    """abstract annote archive archive_collection archive_location archive-place authority
+    call-number chapter-number citation-key citation-label collection-number collection-title
+    collection-title-short container-title container-title-short dimensions division DOI
+    edition event event-place event-title first-reference-note-number genre ISBN ISSN
+    jurisdiction keyword language license locator medium note number number-of-pages
+    number-of-volumes original-publisher original-publisher-place original-title page
+    page-first part-number part-title PMCID PMID printing publisher publisher-place references
+    reviewed-genre reviewed-title scale section source status supplement-number title
+    title-short URL version volume volume-title volume-title-short year-suffix""".split()
+)
+_JSON_START_RE = re.compile(r'^\s*(?:\[\s*)?\{\s*"([A-Za-z-]+)"\s*:')
+_YAML_START_RE = re.compile(
+    r"^(?:---[ \t]*\n)?(?:references:[ \t]*\n)?[ \t]*- +(?:id|type|title|author|issued)\s*:",
+)
+_DECODER = json.JSONDecoder()
+_KINDS = {
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    list: "an array",
+    type(None): "null",
+}
+
+
+def _name(value: Any) -> dict[str, str] | None:
+    if isinstance(value, str):
+        return parse_name(value) or None
+    if isinstance(value, dict):
+        name = {k: str(v) for k, v in value.items() if isinstance(v, (str, int)) and str(v)}
+        return name or None
+    return None
+
+
+def _date(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return {"date-parts": [[value.year, value.month, value.day]]}
+    if isinstance(value, (str, int)):
+        return parse_date(str(value))
+    if not isinstance(value, dict):
+        return None
+    parts = value.get("date-parts")
+    if isinstance(parts, list) and parts:
+        clean = []
+        for part in parts:
+            if not isinstance(part, list):
+                return None
+            try:
+                numbers = [int(p) for p in part if str(p).strip()]
+            except (TypeError, ValueError):
+                return None
+            if numbers:
+                clean.append(numbers)
+        if clean:
+            out: dict[str, Any] = {"date-parts": clean}
+            if value.get("circa"):
+                out["circa"] = value["circa"]
+            return out
+    for key in ("raw", "literal"):
+        if isinstance(value.get(key), str):
+            parsed = parse_date(value[key])
+            return parsed or ({"literal": value[key]} if key == "literal" else None)
+    return None
+
+
+def item_to_csl(item: dict[str, Any]) -> tuple[CSLItem, dict[str, str]]:
+    """A validated CSL item and what was changed (``original``)."""
+    csl: CSLItem = {}
+    original: dict[str, str] = {}
+    for key, value in item.items():
+        if value is None:
+            continue
+        if key == "type":
+            text = str(value)
+            if text in CSL_TYPES:
+                csl["type"] = text
+            else:
+                csl["type"] = normalize_type(text.replace("_", " ").replace("-", " ")) or "document"
+                original["type"] = text
+        elif key in NAME_VARIABLES:
+            names = value if isinstance(value, list) else [value]
+            parsed = [n for n in (_name(v) for v in names) if n]
+            if parsed:
+                csl[key] = parsed
+        elif key in DATE_VARIABLES:
+            date = _date(value)
+            if date:
+                csl[key] = date
+        elif key in TEXT_VARIABLES:
+            if isinstance(value, list):  # keyword lists, several ISSNs
+                value = ", ".join(str(v) for v in value if v not in (None, ""))
+            elif isinstance(value, (dict, bool)):
+                continue
+            csl[key] = str(value)
+    return csl, original
+
+
+def _json_items(text: str) -> tuple[list[tuple[int, Any, str]], str | None, int]:
+    """(offset, value, raw) for each top-level item; an error message and its offset if any."""
+    i = 0
+    n = len(text)
+    while i < n and text[i] in " \t\r\n\ufeff":
+        i += 1
+    if i < n and text[i] == "{":
+        try:
+            value, end = _DECODER.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            return [], f"invalid JSON: {exc.msg}", exc.pos
+        if isinstance(value, dict) and not ({"id", "type", "title"} & value.keys()):
+            for key in ("items", "references"):
+                if isinstance(value.get(key), list):
+                    return [(i, v, json.dumps(v, ensure_ascii=False)) for v in value[key]], None, 0
+        return [(i, value, text[i:end])], None, 0
+    if i >= n or text[i] != "[":
+        return [], "not CSL-JSON: expected an array or an object", i
+    items = []
+    i += 1
+    while True:
+        while i < n and text[i] in " \t\r\n,":
+            i += 1
+        if i >= n:
+            return items, "invalid JSON: the array is not closed", n
+        if text[i] == "]":
+            return items, None, 0
+        try:
+            value, end = _DECODER.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            return items, f"invalid JSON: {exc.msg}; the rest of the file was not read", exc.pos
+        items.append((i, value, text[i:end]))
+        i = end
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+class CSLJSONParser(Parser):
+    name = "csl-json"
+    label = "CSL-JSON"
+    aliases = ("csljson", "json")
+
+    def sniff(self, text: str) -> float:
+        match = _JSON_START_RE.match(text.lstrip("\ufeff")[:2000])
+        if not match:
+            return 0.0
+        return 0.95 if match.group(1) in ({"id", "type", "title"} | TEXT_VARIABLES) else 0.6
+
+    def parse(self, text: str, origin: str) -> ParseResult:
+        items, error, error_offset = _json_items(text)
+        result = _records(self.name, origin, [(_line_of(text, o), v, raw) for o, v, raw in items])
+        if error:
+            result.failures.append(
+                Failure(origin, error, record=len(items) + 1, line=_line_of(text, error_offset))
+            )
+        return result
+
+
+class CSLYAMLParser(Parser):
+    name = "csl-yaml"
+    label = "CSL-YAML"
+    aliases = ("yaml",)
+
+    def sniff(self, text: str) -> float:
+        return 0.9 if _YAML_START_RE.match(text.lstrip("\ufeff")[:2000]) else 0.0
+
+    def parse(self, text: str, origin: str) -> ParseResult:
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+            if isinstance(root, yaml.MappingNode):  # pandoc metadata: references: [...]
+                root = next(
+                    (v for k, v in root.value if getattr(k, "value", None) == "references"), root
+                )
+            nodes = root.value if isinstance(root, yaml.SequenceNode) else [root]
+            items = [
+                (
+                    node.start_mark.line + 1,
+                    loader.construct_object(node, deep=True),
+                    text[node.start_mark.index : node.end_mark.index],
+                )
+                for node in nodes
+            ]
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else None
+            reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
+            return ParseResult(failures=[Failure(origin, f"invalid YAML: {reason}", line=line)])
+        finally:
+            loader.dispose()
+        return _records(self.name, origin, items)
+
+
+def _records(format_name: str, origin: str, items: list[tuple[int, Any, str]]) -> ParseResult:
+    result = ParseResult()
+    for position, (line, value, raw) in enumerate(items, start=1):
+        if not isinstance(value, dict):
+            kind = type(value).__name__ if value is not None else "null"
+            result.failures.append(
+                Failure(origin, f"CSL item is a {kind}, not an object", record=position, line=line)
+            )
+            continue
+        csl, original = item_to_csl(value)
+        own_id = value.get("id")
+        source = SourceRef(
+            format_name, origin, str(own_id) if own_id not in (None, "") else None, position, line
+        )
+        result.records.append(Record(csl, source, raw, {}, original))
+    return result

@@ -1,0 +1,112 @@
+"""Small field helpers the standard-format parsers share: identifiers sorted by kind, dates
+from year/month pieces, type tables. Everything here is a pure function of its arguments."""
+
+from __future__ import annotations
+
+import re
+
+from records.identifiers import find_dois, normalize_isbn, normalize_issn
+from records.model import CSLItem, IssnKind
+from records.normalize.dates import MONTHS, CSLDate, parse_date
+
+_SPLIT_IDS_RE = re.compile(r"[;,\s]+(?=\S)")
+_ISXN_TOKEN_RE = re.compile(r"[0-9][0-9Xx\-‐ ]{6,16}[0-9Xx]")
+
+
+def add_issn(csl: CSLItem, kinds: dict[str, IssnKind], issn: str, kind: IssnKind | None) -> None:
+    """Append a valid ISSN to ``csl["ISSN"]`` (", "-joined, no repeats), remembering its kind."""
+    existing = csl.get("ISSN", "")
+    if issn not in existing:
+        csl["ISSN"] = f"{existing}, {issn}" if existing else issn
+    if kind and issn not in kinds:
+        kinds[issn] = kind
+
+
+def add_isbn(csl: CSLItem, isbn: str) -> None:
+    existing = csl.get("ISBN", "")
+    if isbn not in existing:
+        csl["ISBN"] = f"{existing}, {isbn}" if existing else isbn
+
+
+def add_standard_numbers(
+    csl: CSLItem, kinds: dict[str, IssnKind], value: str, kind: IssnKind | None = None
+) -> None:
+    """An ``SN``-like value holding ISSNs and/or ISBNs, told apart by their check digits.
+
+    RIS ``SN`` and EndNote ``isbn`` hold either (journals: ISSN; books: ISBN), often several
+    joined with ``;`` or spaces, sometimes with labels ("1432-2102 (Electronic)").
+    """
+    for token in _ISXN_TOKEN_RE.findall(value):
+        digits = re.sub(r"[^0-9Xx]", "", token)
+        if len(digits) == 8:
+            issn = normalize_issn(digits)
+            if issn:
+                after = value[value.find(token) + len(token) :][:20].lower()
+                label = kind
+                if "electronic" in after or "online" in after:
+                    label = "electronic"
+                elif "print" in after:
+                    label = "print"
+                add_issn(csl, kinds, issn, label)
+        elif len(digits) in (10, 13):
+            isbn = normalize_isbn(digits)
+            if isbn:
+                add_isbn(csl, isbn)
+
+
+def first_doi(*values: str | None) -> str | None:
+    """The first DOI found in any of the values (RIS hides DOIs in M3, UR, N1, DO...)."""
+    for value in values:
+        if value:
+            for doi in find_dois(value):
+                return doi
+    return None
+
+
+def month_number(value: str | None) -> int | None:
+    """``"jul"`` / ``"July"`` / ``"7"`` / ``"07"`` -> 7."""
+    if not value:
+        return None
+    text = value.strip().rstrip(".").lower()
+    if text.isdigit():
+        number = int(text)
+        return number if 1 <= number <= 12 else None
+    return MONTHS.get(text) or MONTHS.get(text[:3])
+
+
+def year_month_day(
+    year: str | None, month: str | None = None, day: str | None = None
+) -> CSLDate | None:
+    """A CSL date from separate year / month / day values (BibTeX, CSV, EndNote)."""
+    if not year:
+        return None
+    found = re.search(r"(?<!\d)(\d{4})(?!\d)", year)
+    if not found:
+        return None
+    parts = [int(found.group(1))]
+    number = month_number(month)
+    if number:
+        parts.append(number)
+        if day and day.strip().isdigit() and 1 <= int(day) <= 31:
+            parts.append(int(day))
+    return {"date-parts": [parts]}
+
+
+def slashed_date(value: str | None) -> CSLDate | None:
+    """RIS/EndNote dates: ``2014//``, ``1948/07//``, ``2010/09/15/Fall``, ``2010/09/15``."""
+    if not value:
+        return None
+    text = value.strip()
+    if "/" in text:
+        pieces = [p.strip() for p in text.split("/")]
+        year = pieces[0]
+        if re.fullmatch(r"\d{4}", year):
+            parts = [int(year)]
+            month = pieces[1] if len(pieces) > 1 else ""
+            day = pieces[2] if len(pieces) > 2 else ""
+            if month.isdigit() and 1 <= int(month) <= 12:
+                parts.append(int(month))
+                if day.isdigit() and 1 <= int(day) <= 31:
+                    parts.append(int(day))
+            return {"date-parts": [parts]}
+    return parse_date(text)

@@ -1,0 +1,209 @@
+"""MEDLINE / PubMed "nbib" tagged format (``PMID- 38760522``, ``TI  - ...``) -> records.
+
+The format is simple enough that no library is needed (and none is well kept): a tag of up to
+four characters padded to four, ``- ``, the value; continuation lines are indented six spaces;
+records are separated by blank lines and start with ``PMID-``. Mapped as NLM documents it:
+``FAU`` (full names) preferred over ``AU`` (``Radosa CG``), ``CN`` as a corporate author,
+``JT``/``TA`` full and abbreviated journal, ``PG`` with NLM's abbreviated end page, ``DP``
+(``2010 Sep-Oct``), ``IS`` with ``(Print)``/``(Electronic)``/``(Linking)``, the DOI from
+``AID``/``LID`` ``[doi]``, ``PT`` publication types -> CSL type, ``PMC``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from records.identifiers import normalize_isbn, normalize_issn, normalize_pmid
+from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, SourceRef
+from records.normalize.dates import parse_date
+from records.normalize.names import parse_name
+from records.normalize.types import normalize_type
+from records.parsers.base import Parser
+from records.parsers.fields import add_isbn, add_issn
+
+_TAG_RE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
+_CONTINUATION = "      "
+_SNIFF_RE = re.compile(r"^([A-Z]{2,4}) *- ?", re.MULTILINE)
+# Tags no other tagged format uses.
+_MEDLINE_ONLY = frozenset(
+    "PMID PMC OWN STAT DCOM LR FAU FED BTI JT TA DP PG VI IP LID AID PST MH OT SO CRDT EDAT MHDA JID PHST".split()
+)
+
+
+def read_records(text: str) -> list[tuple[int, list[tuple[str, str]], str]]:
+    """(start line, [(tag, value)], verbatim text) for every record."""
+    records: list[tuple[int, list[tuple[str, str]], str]] = []
+    lines = text.splitlines()
+    tags: list[tuple[str, str]] = []
+    start = -1
+
+    def close(end: int) -> None:
+        if start >= 0 and tags:
+            records.append((start + 1, tags, "\n".join(lines[start:end]).rstrip()))
+
+    for number, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if line.startswith((_CONTINUATION, "\t")):
+            if tags:
+                tag, value = tags[-1]
+                tags[-1] = (tag, f"{value} {line.strip()}")
+            continue
+        match = _TAG_RE.match(line)
+        if not match:  # neither a tag nor a continuation: not MEDLINE, skipped
+            continue
+        tag = match.group(1)
+        if tag == "PMID" or start < 0:
+            close(number)
+            start, tags = number, []
+        tags.append((tag, match.group(2).strip()))
+    close(len(lines))
+    return records
+
+
+def _tagged(value: str) -> tuple[str, str]:
+    """``10.1007/x [doi]`` -> (``10.1007/x``, ``doi``)."""
+    match = re.match(r"^(.*?)\s*\[([a-z-]+)\]\s*$", value)
+    return (match.group(1), match.group(2)) if match else (value, "")
+
+
+def tags_to_csl(
+    tags: list[tuple[str, str]],
+) -> tuple[CSLItem, dict[str, IssnKind], dict[str, str], str | None]:
+    values: dict[str, list[str]] = {}
+    for tag, value in tags:
+        if value:
+            values.setdefault(tag, []).append(value)
+
+    def first(*names: str) -> str | None:
+        for name in names:
+            if name in values:
+                return values[name][0]
+        return None
+
+    csl: CSLItem = {}
+    kinds: dict[str, IssnKind] = {}
+    original: dict[str, str] = {}
+    pmid = normalize_pmid(first("PMID"))
+    types = values.get("PT", [])
+    csl_type = None
+    if "BTI" in values and "TI" not in values:
+        csl_type = "book"
+    elif "BTI" in values:
+        csl_type = "chapter"
+    else:
+        for pt in types:
+            csl_type = normalize_type(pt)
+            if csl_type:
+                break
+    csl["type"] = csl_type or "article-journal"
+    title = first("TI", "BTI")
+    if title:
+        csl["title"] = title
+    if csl["type"] == "chapter" and "BTI" in values:
+        csl["container-title"] = values["BTI"][0]
+    abstract = " ".join(values.get("AB", []))
+    if abstract:
+        csl["abstract"] = abstract
+    names = [parse_name(n) for n in values.get("FAU", [])] or [
+        parse_name(n) for n in values.get("AU", [])
+    ]
+    names += [{"literal": n} for n in values.get("CN", [])]
+    if names:
+        csl["author"] = [n for n in names if n]
+    editors = [parse_name(n) for n in values.get("FED", [])] or [
+        parse_name(n) for n in values.get("ED", [])
+    ]
+    if editors:
+        csl["editor"] = [n for n in editors if n]
+    if "JT" in values:
+        csl["container-title"] = values["JT"][0]
+    if "TA" in values:
+        csl["container-title-short"] = values["TA"][0]
+        csl.setdefault("container-title", values["TA"][0])
+    for tag, field in (
+        ("VI", "volume"),
+        ("IP", "issue"),
+        ("PG", "page"),
+        ("PB", "publisher"),
+        ("PL", "publisher-place"),
+        ("EN", "edition"),
+    ):
+        if tag in values:
+            csl[field] = values[tag][0]
+    if csl["type"] == "article-journal":
+        csl.pop("publisher-place", None)  # PL is the journal's country, not a place of publication
+    date = parse_date(first("DP") or "")
+    if date:
+        csl["issued"] = date
+    language = first("LA")
+    if language:
+        csl["language"] = language
+        original["language"] = language
+    for value in values.get("IS", []):
+        issn = normalize_issn(value)
+        if not issn:
+            continue
+        label = value.lower()
+        kind: IssnKind | None = (
+            "electronic" if "electronic" in label else "print" if "print" in label else None
+        )
+        add_issn(csl, kinds, issn, kind)
+    for value in values.get("ISBN", []):
+        isbn = normalize_isbn(value)
+        if isbn:
+            add_isbn(csl, isbn)
+    for value in values.get("AID", []) + values.get("LID", []):
+        ident, kind_label = _tagged(value)
+        if not kind_label and ident.lower().startswith("doi:"):
+            ident, kind_label = ident[4:].strip(), "doi"
+        if kind_label == "doi" and "DOI" not in csl:
+            csl["DOI"] = ident
+        elif kind_label == "pmc" and "PMCID" not in csl:
+            csl["PMCID"] = ident
+    if "PMC" in values:
+        csl["PMCID"] = values["PMC"][0]
+    if pmid:
+        csl["PMID"] = pmid
+    keywords = values.get("OT") or [m.split("/")[0].lstrip("*") for m in values.get("MH", [])]
+    if keywords:
+        csl["keyword"] = ", ".join(dict.fromkeys(keywords))
+    return csl, kinds, original, pmid
+
+
+class MedlineParser(Parser):
+    name = "medline"
+    label = "MEDLINE/PubMed (nbib)"
+    aliases = ("nbib", "pubmed")
+
+    def sniff(self, text: str) -> float:
+        head = text.lstrip("\ufeff \r\n")[:20000]
+        if head.startswith("PMID-"):
+            return 0.95
+        if re.search(r"^TY {1,2}- ", head, re.MULTILINE):
+            return 0.0  # RIS shares two-letter tags with MEDLINE but always has TY
+        tags = set(_SNIFF_RE.findall(head))
+        if "PMID" in tags and tags & {"TI", "FAU", "AU"}:
+            return 0.85
+        if len(tags & _MEDLINE_ONLY) >= 2:
+            return 0.75
+        return 0.0
+
+    def parse(self, text: str, origin: str) -> ParseResult:
+        result = ParseResult()
+        for position, (line, tags, raw) in enumerate(read_records(text.lstrip("\ufeff")), 1):
+            csl, kinds, original, pmid = tags_to_csl(tags)
+            if not pmid and not any(k in csl for k in ("title", "author", "container-title")):
+                found = ", ".join(dict.fromkeys(t for t, _ in tags))
+                result.failures.append(
+                    Failure(
+                        origin,
+                        f"MEDLINE record has no PMID, title, author or journal (tags: {found})",
+                        record=position,
+                        line=line,
+                    )
+                )
+                continue
+            source = SourceRef(self.name, origin, pmid, position, line)
+            result.records.append(Record(csl, source, raw, kinds, original))
+        return result

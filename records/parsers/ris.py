@@ -1,0 +1,290 @@
+"""RIS (``TY  - JOUR`` ... ``ER  -``) -> records, in the flavours people export.
+
+Hand-written rather than through rispy: a record must keep its verbatim text and the line it
+starts on, exporters disagree on details rispy normalizes away (Scopus puts the document type
+in ``M3``, EndNote the DOI in ``M3`` or ``N1``, PubMed the PMID in ``AN`` and ``U1``), and a
+line-by-line reader with one precompiled regex is as fast as RIS can be read in Python.
+
+Tolerated: BOM, CRLF, a missing ``ER`` (the next ``TY`` closes the record), text before, after
+and between records ("Record #1 of 2", "1."), values continued on untagged lines, ``TAG  -``
+without a trailing space. A record without ``TY`` is still read; one without a title, an author
+or a source is reported as a failure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, SourceRef
+from records.normalize.dates import parse_date
+from records.normalize.names import parse_name
+from records.normalize.types import normalize_type
+from records.parsers.base import Parser
+from records.parsers.fields import add_standard_numbers, first_doi, slashed_date
+
+_TAG_RE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|\s*)$")
+_PMID_RE = re.compile(r"(\d{1,9})\s*\[pmid\]", re.IGNORECASE)
+_PMCID_RE = re.compile(r"(PMC\d+)\s*\[pmcid\]|^\s*(PMC\d+)\s*$", re.IGNORECASE)
+_NOTE_PMID_RE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
+
+TYPES: dict[str, str] = {
+    "JOUR": "article-journal",
+    "JFULL": "periodical",
+    "ABST": "article-journal",
+    "INPR": "article-journal",
+    "EJOUR": "article-journal",
+    "AGGR": "article-journal",
+    "BOOK": "book",
+    "EBOOK": "book",
+    "EDBOOK": "book",
+    "CTLG": "book",
+    "SER": "book",
+    "CHAP": "chapter",
+    "ECHAP": "chapter",
+    "CONF": "paper-conference",
+    "CPAPER": "paper-conference",
+    "THES": "thesis",
+    "RPRT": "report",
+    "GOVDOC": "report",
+    "NEWS": "article-newspaper",
+    "MGZN": "article-magazine",
+    "ELEC": "webpage",
+    "WEB": "webpage",
+    "BLOG": "post-weblog",
+    "PAT": "patent",
+    "GEN": "document",
+    "DATA": "dataset",
+    "COMP": "software",
+    "UNPB": "manuscript",
+    "MANSCPT": "manuscript",
+    "MAP": "map",
+    "CASE": "legal_case",
+    "STAT": "legislation",
+    "BILL": "bill",
+    "HEAR": "hearing",
+    "PCOMM": "personal_communication",
+    "ENCYC": "entry-encyclopedia",
+    "DICT": "entry-dictionary",
+    "VIDEO": "motion_picture",
+    "MPCT": "motion_picture",
+    "SOUND": "song",
+    "MUSIC": "musical_score",
+    "ART": "graphic",
+    "FIGURE": "figure",
+    "STAND": "standard",
+    "PAMP": "pamphlet",
+    "SLIDE": "speech",
+}
+_BOOKISH = frozenset({"book", "thesis", "report"})
+
+
+def read_records(text: str) -> list[tuple[int, list[tuple[str, str]], str, bool]]:
+    """The records of a RIS text: (start line, [(tag, value)], verbatim text, ended by ER)."""
+    records = []
+    lines = text.splitlines()
+    tags: list[tuple[str, str]] = []
+    start = -1
+    for number, line in enumerate(lines):
+        match = _TAG_RE.match(line)
+        if match:
+            tag, value = match.group(1), (match.group(2) or "").strip()
+            if tag == "TY" or start < 0:
+                if start >= 0:  # a TY before the previous record's ER
+                    records.append((start + 1, tags, "\n".join(lines[start:number]), False))
+                start, tags = number, []
+            if tag == "ER":
+                records.append((start + 1, tags, "\n".join(lines[start : number + 1]), True))
+                start, tags = -1, []
+                continue
+            tags.append((tag, value))
+        elif start >= 0 and tags and line.strip():
+            # An untagged line inside a record continues the previous value.
+            tag, value = tags[-1]
+            tags[-1] = (tag, f"{value} {line.strip()}" if value else line.strip())
+    if start >= 0 and tags:
+        records.append((start + 1, tags, "\n".join(lines[start:]).rstrip(), False))
+    return records
+
+
+def _date(values: dict[str, list[str]]) -> dict | None:
+    """The most precise of PY / Y1 / DA whose year agrees with the first one given."""
+    best = None
+    for tag in ("PY", "Y1", "DA", "Y2"):
+        for value in values.get(tag, ()):
+            date = slashed_date(value) or parse_date(value)
+            if not date:
+                continue
+            if best is None or (
+                date["date-parts"][0][0] == best["date-parts"][0][0]
+                and len(date["date-parts"][0]) > len(best["date-parts"][0])
+                and tag != "Y2"  # Y2 is the access date in most exporters
+            ):
+                best = date
+    return best
+
+
+def tags_to_csl(
+    tags: list[tuple[str, str]],
+) -> tuple[CSLItem, dict[str, IssnKind], str | None]:
+    """The CSL item of one record's tags, its ISSN kinds and its own ``ID``."""
+    values: dict[str, list[str]] = {}
+    for tag, value in tags:
+        if value:
+            values.setdefault(tag, []).append(value)
+
+    def first(*names: str) -> str | None:
+        for name in names:
+            if name in values:
+                return values[name][0]
+        return None
+
+    csl: CSLItem = {}
+    kinds: dict[str, IssnKind] = {}
+    ris_type = (first("TY") or "").upper()
+    # Some exporters write the type's name ("Journal Article") instead of its code.
+    csl_type = TYPES.get(ris_type) or normalize_type(first("TY"))
+    if csl_type:
+        csl["type"] = csl_type
+    title = first("TI", "T1", "CT")
+    if title:
+        csl["title"] = title
+    if "ST" in values:
+        csl["title-short"] = values["ST"][0]
+    authors = [parse_name(v) for t in ("AU", "A1") for v in values.get(t, ())]
+    if authors:
+        csl["author"] = [a for a in authors if a]
+    editors = [parse_name(v) for t in ("A2", "ED") for v in values.get(t, ())]
+    if editors:
+        csl["editor"] = [e for e in editors if e]
+    if "A3" in values:
+        csl["collection-editor"] = [parse_name(v) for v in values["A3"]]
+    if "A4" in values:
+        csl["translator"] = [parse_name(v) for v in values["A4"]]
+
+    if csl_type in _BOOKISH:
+        container = first("BT") if csl_type == "book" and "TI" in values else None
+        series = first("T2", "T3")
+        if series:
+            csl["collection-title"] = series
+    else:
+        container = first("T2", "JF", "JO", "BT")
+        if "T3" in values:
+            csl["collection-title"] = values["T3"][0]
+    abbreviation = first("J2", "JA", "J1")
+    if not abbreviation and "JO" in values and container and values["JO"][0] != container:
+        abbreviation = values["JO"][0]  # JO beside T2/JF is the abbreviated title
+    if container:
+        csl["container-title"] = container
+    elif abbreviation:
+        csl["container-title"] = abbreviation
+    if abbreviation and abbreviation != csl.get("container-title"):
+        csl["container-title-short"] = abbreviation
+
+    for tag, field in (
+        ("VL", "volume"),
+        ("IS", "issue"),
+        ("CP", "issue"),
+        ("ET", "edition"),
+        ("PB", "publisher"),
+        ("CY", "publisher-place"),
+        ("PP", "publisher-place"),
+        ("LA", "language"),
+        ("UR", "URL"),
+        ("C7", "number"),
+    ):
+        if tag in values and field not in csl:
+            csl[field] = values[tag][0]
+    number = first("M1")
+    if number and "number" not in csl and len(number) <= 20 and any(c.isdigit() for c in number):
+        csl["number"] = number  # M1 also carries prose ("Copyright (C) 2016 ...")
+    notes = [n for n in values.get("N1", ()) if not _is_doi_only(n)]
+    if notes:
+        csl["note"] = "\n".join(notes)
+    if csl.get("edition", "").count("/") >= 1:  # PubMed puts the e-pub date in ET
+        del csl["edition"]
+    start, end = first("SP"), first("EP")
+    if start and end and "-" not in start:
+        csl["page"] = f"{start}-{end}"
+    elif start:
+        csl["page"] = start
+    date = _date(values)
+    if date:
+        csl["issued"] = date
+    abstract = first("AB", "N2")
+    if abstract:
+        csl["abstract"] = abstract
+    keywords = [k.strip() for v in values.get("KW", ()) for k in v.split(";") if k.strip()]
+    if keywords:
+        csl["keyword"] = ", ".join(dict.fromkeys(keywords))
+    for value in values.get("SN", ()):
+        add_standard_numbers(csl, kinds, value)
+    if "BN" in values:
+        add_standard_numbers(csl, kinds, values["BN"][0])
+
+    doi = first_doi(
+        *values.get("DO", ()),
+        *values.get("DI", ()),
+        *values.get("M3", ()),
+        *(u for u in values.get("UR", ()) if "doi" in u.lower()),
+        *values.get("N1", ()),
+        *values.get("L3", ()),
+    )
+    if doi:
+        csl["DOI"] = doi
+    if "URL" in csl and doi and doi.lower() in csl["URL"].lower() and "doi" in csl["URL"]:
+        other = [u for u in values.get("UR", ()) if doi.lower() not in u.lower()]
+        if other:
+            csl["URL"] = other[0]
+    database = (first("DB", "DP") or "").lower()
+    extra = [v for t in ("U1", "U2", "U3", "U4", "U5", "N1", "C2") for v in values.get(t, ())]
+    for value in extra:
+        pmid = _PMID_RE.search(value) or _NOTE_PMID_RE.search(value)
+        if pmid and "PMID" not in csl:
+            csl["PMID"] = pmid.group(1)
+        pmcid = _PMCID_RE.search(value)
+        if pmcid and "PMCID" not in csl:
+            csl["PMCID"] = pmcid.group(1) or pmcid.group(2)
+    accession = first("AN")
+    if accession and ("pubmed" in database or "medline" in database) and accession.isdigit():
+        csl.setdefault("PMID", accession)
+    return csl, kinds, first("ID")
+
+
+def _is_doi_only(note: str) -> bool:
+    doi = first_doi(note)
+    return bool(doi) and len(note) < len(doi) + 12
+
+
+class RISParser(Parser):
+    name = "ris"
+    label = "RIS"
+    aliases = ("refman",)
+
+    def sniff(self, text: str) -> float:
+        head = text[:20000]
+        if re.search(r"^TY {1,2}- ?\S", head, re.MULTILINE):
+            return 0.95
+        tagged = re.findall(r"^[A-Z][A-Z0-9] {1,2}- ", head, re.MULTILINE)
+        if len(tagged) >= 3 and re.search(r"^ER {1,2}-", head, re.MULTILINE):
+            return 0.7
+        return 0.0
+
+    def parse(self, text: str, origin: str) -> ParseResult:
+        result = ParseResult()
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        for position, (line, tags, raw, _ended) in enumerate(read_records(text), start=1):
+            csl, kinds, own_id = tags_to_csl(tags)
+            if not any(value for tag, value in tags if tag != "TY"):
+                result.failures.append(
+                    Failure(
+                        origin,
+                        "empty RIS record: a TY line with no fields after it",
+                        record=position,
+                        line=line,
+                    )
+                )
+                continue
+            source = SourceRef(self.name, origin, own_id, position, line)
+            result.records.append(Record(csl, source, raw, kinds))
+        return result
