@@ -140,6 +140,19 @@ def compare_authors(p1: Prepared, p2: Prepared) -> AuthorComparison | None:
     for family, _initials in short:
         if family in families or any(_same_family(family, other) for other in families):
             found += 1
+    if found == 0 and len(a1) == len(a2) and len(a1) >= 2:
+        # One source wrote the given names as family names ("Andrea; Lorenzo" for "Carignani,
+        # Andrea; Negri, Lorenzo"): every name of one list is a given name of the other, in order.
+        # One name may differ in the transliteration when there are three or more.
+        needed = len(a1) - 1 if len(a1) >= 3 else len(a1)
+        g1 = p1.given_names[: len(a1)]
+        g2 = p2.given_names[: len(a2)]
+        swapped = max(
+            sum(f == g for (f, _), g in zip(a1, g2, strict=False)),
+            sum(f == g for (f, _), g in zip(a2, g1, strict=False)),
+        )
+        if swapped >= needed:
+            return AuthorComparison(True, swapped / len(a1), len(short))
     return AuthorComparison(first_match, found / len(short), len(short))
 
 

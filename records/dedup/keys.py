@@ -357,6 +357,44 @@ def _initials(given: str) -> str:
     return "".join(w[0] for w in fold(given).split() if w)
 
 
+def _given_names(names: Any) -> tuple[str, ...]:
+    """The folded first given name of each author ("" when none), in the order of ``_authors``."""
+    out: list[str] = []
+    if not isinstance(names, list):
+        return ()
+    for name in names:
+        if not isinstance(name, dict):
+            continue
+        family = name.get("family") or name.get("literal") or ""
+        if not isinstance(family, str) or not _family_key(family):
+            continue
+        given = fold(str(name.get("given") or "")).split()
+        out.append(given[0] if given and len(given[0]) > 1 else "")
+    return tuple(out)
+
+
+# Function words that tell the language of a title (enough for "these two differ").
+_LANGUAGE_WORDS = {
+    "en": frozenset("the of and in for with on to from by an is are among".split()),
+    "de": frozenset(
+        "der die das des dem den und fur mit von zur zum im ein eine einer als auf uber bei".split()
+    ),
+    "fr": frozenset("le la les des du et pour dans une un sur avec chez au aux".split()),
+    "es": frozenset("el los las del y para con en una un por sobre como".split()),
+    "pt": frozenset("o os as do da dos das e para com em uma um por".split()),
+    "it": frozenset("il lo gli della delle degli e per con nel nella una un su".split()),
+}
+
+
+def title_language(tokens: tuple[str, ...]) -> str | None:
+    """The language whose function words a title uses most (two at least), else ``None``."""
+    counts = {lang: sum(t in words for t in tokens) for lang, words in _LANGUAGE_WORDS.items()}
+    lang, hits = max(counts.items(), key=lambda kv: kv[1])
+    if hits < 2 or sum(1 for c in counts.values() if c == hits) > 1:
+        return None
+    return lang
+
+
 def _authors(names: Any) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     if not isinstance(names, list):
@@ -399,8 +437,10 @@ class Prepared:
     title_variants: tuple[str, ...]  # folded parallel titles (original + translation), if any
     title_numbers: frozenset[int]
     translated: bool  # the title is a translation in brackets or holds parallel titles
+    language: str | None  # the title's language, guessed from its function words
     main_title: str  # folded title before the first ": " / " - " / ". " (subtitle dropped)
     authors: tuple[tuple[str, str], ...]  # (folded family, initials) in order
+    given_names: tuple[str, ...]  # folded first given name per author (name-part swaps)
     year: int | None
     containers: tuple[tuple[str, ...], ...]
     volume: str | None
@@ -469,6 +509,8 @@ def prepare(csl: CSLItem) -> Prepared:
         ),
         main_title=fold(main),
         authors=_authors(csl.get("author")) or _authors(csl.get("editor")),
+        given_names=_given_names(csl.get("author")) or _given_names(csl.get("editor")),
+        language=title_language(tokens),
         year=year_of(csl.get("issued")),
         containers=tuple(containers),
         volume=_number_field(csl.get("volume")),

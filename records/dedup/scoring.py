@@ -111,9 +111,14 @@ def _same_locator(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
         and f.year_gap <= 1
         and not p1.conference_abstract
         and not p2.conference_abstract
-        # Only for titles that cannot be compared: a translation in brackets (MEDLINE) or
-        # parallel titles. Same-language titles that differ are different articles.
-        and (p1.translated or p2.translated)
+        # Only for titles that cannot be compared: a translation in brackets (MEDLINE),
+        # parallel titles, or titles in two languages. Same-language titles that differ are
+        # different articles.
+        and (
+            p1.translated
+            or p2.translated
+            or (p1.language is not None and p2.language is not None and p1.language != p2.language)
+        )
     )
 
 

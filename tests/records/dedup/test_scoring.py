@@ -206,3 +206,38 @@ def test_the_same_sparse_citation_twice_is_duplicate_but_sparse_vs_full_needs_mo
     assert verdict(sparse, dict(sparse)) == "duplicate"
     fuller = {**sparse, "issued": {"date-parts": [[1993]]}, "container-title": "Machine Learning"}
     assert verdict(sparse, fuller) == "maybe"
+
+
+def test_given_names_written_as_family_names_still_agree() -> None:
+    a = {
+        "title": "We don't need no education: required abilities in online labor markets",
+        "author": [
+            {"family": "Carignani", "given": "Andrea"},
+            {"family": "Negri", "given": "Lorenzo"},
+        ],
+        "issued": {"date-parts": [[2010]]},
+        "type": "paper-conference",
+        "container-title": "International Conference on Information Systems",
+    }
+    b = {
+        **a,
+        "author": [
+            {"family": "Andrea", "given": "Carignani"},
+            {"family": "Lorenzo", "given": "Negri"},
+        ],
+        "container-title": "ICIS 2010 Proceedings",
+    }
+    assert verdict(a, b) == "duplicate"
+    other_people = {
+        **a,
+        "author": [{"family": "Rossi", "given": "Marco"}, {"family": "Bianchi", "given": "Luca"}],
+    }
+    assert verdict(a, other_people) != "duplicate"
+
+
+def test_titles_in_two_languages_with_the_same_locator() -> None:
+    german = variant(title="Zum aktuellen Stand des Plattformkapitalismus in der Arbeitswelt")
+    english = variant(title="The current situation of platform capitalism in the world of work")
+    assert verdict(german, english) == "duplicate"
+    # Without the page range nothing ties them: not merged.
+    assert verdict({**german, "page": None}, {**english, "page": None}) != "duplicate"
