@@ -18,6 +18,36 @@ Ceiling = Literal["distinct", "maybe"]
 _JOURNAL_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper", "review"})
 
 
+# CSL types grouped into kinds of publication. Two records of different kinds are different
+# publications (a thesis and the article drawn from it, a technical report and the paper, a
+# book and its review, a blog post and the article), whatever their titles say. Types that say
+# little ("document", "article", none) belong to no kind.
+_KIND = {
+    "article-journal": "journal",
+    "article-magazine": "journal",
+    "article-newspaper": "journal",
+    "review": "journal",
+    "review-book": "journal",
+    "paper-conference": "proceedings",
+    "chapter": "part of a book",
+    "entry-encyclopedia": "part of a book",
+    "entry-dictionary": "part of a book",
+    "book": "book",
+    "thesis": "thesis",
+    "report": "report",
+    "webpage": "web page",
+    "post": "web page",
+    "post-weblog": "web page",
+    "dataset": "dataset",
+    "software": "software",
+    "patent": "patent",
+    "standard": "standard",
+}
+# Kinds one work legitimately appears as: proceedings are published as book parts (LNCS), and
+# journal vs proceedings has its own, more specific veto (conference abstract vs article).
+_COMPATIBLE = {frozenset({"proceedings", "part of a book"}), frozenset({"journal", "proceedings"})}
+
+
 @dataclass(frozen=True, slots=True)
 class Veto:
     reason: str
@@ -62,6 +92,16 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
         other = p2 if _is_conference(p1) else p1
         if other.type in _JOURNAL_TYPES or other.type is None:
             vetoes.append(Veto("conference abstract vs journal article", "maybe"))
+
+    kind1, kind2 = _KIND.get(p1.type or ""), _KIND.get(p2.type or "")
+    if (
+        kind1
+        and kind2
+        and kind1 != kind2
+        and not ids_agree
+        and frozenset({kind1, kind2}) not in _COMPATIBLE
+    ):
+        vetoes.append(Veto(f"a {kind1} record vs a {kind2} record", "maybe"))
 
     if f.year_gap is not None and f.year_gap > 1 and not ids_agree:
         vetoes.append(

@@ -241,3 +241,21 @@ def test_titles_in_two_languages_with_the_same_locator() -> None:
     assert verdict(german, english) == "duplicate"
     # Without the page range nothing ties them: not merged.
     assert verdict({**german, "page": None}, {**english, "page": None}) != "duplicate"
+
+
+def test_different_kinds_of_publication_are_not_merged() -> None:
+    thesis = {**ARTICLE, "type": "thesis", "container-title": None, "page": None, "volume": None}
+    thesis = {k: v for k, v in thesis.items() if v is not None}
+    d = compare(prepare(ARTICLE), prepare(thesis))
+    assert d.verdict != "duplicate" and d.vetoed
+    # A conference paper published as a book chapter (LNCS) is one kind of publication.
+    paper = {
+        "type": "paper-conference",
+        "title": "Incremental induction of decision trees by example",
+        "author": [{"family": "Utgoff", "given": "P."}],
+        "issued": {"date-parts": [[1989]]},
+        "container-title": "Machine Learning Workshop",
+        "page": "107-120",
+    }
+    chapter = {**paper, "type": "chapter"}
+    assert verdict(paper, chapter) == "duplicate"
