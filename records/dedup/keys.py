@@ -50,6 +50,8 @@ _GREEK[0x00B5] = " mu "  # MICRO SIGN
 _GREEK[0x03C2] = " sigma "  # final sigma
 
 _NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+_APOSTROPHE_RE = re.compile(r"'(?=[st]\b)")
+_LOST_LETTER_RE = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 _LATEX_HINT_RE = re.compile(r"\\[A-Za-z\"'`^~=.]|[{}$]")
 # MEDLINE writes translated titles in brackets and may add a note on the language.
 _LANG_NOTE_RE = re.compile(
@@ -167,10 +169,17 @@ def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces: the comparison form of any text."""
     if not text:
         return ""
+    if "?" in text:
+        # A "?" inside a word is a letter lost in a character-set conversion ("fran?aises").
+        text = _LOST_LETTER_RE.sub("", text)
     if not text.isascii():
         text = fold_ascii(text.translate(_GREEK).replace("’", "'"))
-    # "Schön's" and "Schons", "don't" and "dont": an apostrophe does not split a word.
-    return _NON_ALNUM_RE.sub(" ", text.lower().replace("'", "")).strip()
+    # "Schön's" and "Schons", "don't" and "dont": an apostrophe before a final s or t does not
+    # split a word; an elision ("d'anesthésie") does.
+    text = text.lower()
+    if "'" in text:
+        text = _APOSTROPHE_RE.sub("", text)
+    return _NON_ALNUM_RE.sub(" ", text).strip()
 
 
 def _clean(text: str) -> str:

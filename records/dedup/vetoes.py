@@ -109,7 +109,12 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
         )
 
     # Pages locate an article within its volume: two page ranges in one volume are two articles.
-    if f.first_page is False and f.volume is not False and not id_and_title:
+    if (
+        f.first_page is False
+        and f.volume is not False
+        and f.container is not False
+        and not id_and_title
+    ):
         where = "the same volume" if f.volume else "the same container"
         if f.volume or f.container:
             vetoes.append(Veto(f"different pages in {where}", "maybe" if ids_agree else "distinct"))

@@ -164,3 +164,12 @@ def test_identifiers_and_part_edition() -> None:
     )
     assert (p.doi, p.pmid, p.part, p.edition) == ("10.1000/abc", "123", 2, 2)
     assert p.issns == {"0140-6736", "1474-547X"}
+
+
+def test_fold_apostrophes_and_lost_letters() -> None:
+    from records.dedup.keys import fold
+
+    assert fold("Schön's don't") == "schons dont"
+    assert fold("d'anesthésie l'Académie") == "d anesthesie l academie"  # elisions split
+    assert fold("fran?aises") == fold("franaises")  # a letter lost in a charset conversion
+    assert fold("Are they useful? Yes") == "are they useful yes"
