@@ -19,6 +19,7 @@ from records.normalize.record import normalize_csl
 from records.parsers.base import Parser
 from records.parsers.bibtex import BibTeXParser
 from records.parsers.csljson import CSLJSONParser, CSLYAMLParser
+from records.parsers.endnote_xml import EndNoteXMLParser
 from records.parsers.medline import MedlineParser
 from records.parsers.ris import RISParser
 from records.parsers.springer import SpringerPageParser
@@ -33,6 +34,7 @@ PARSERS: list[Parser] = [
     MedlineParser(),
     CSLJSONParser(),
     CSLYAMLParser(),
+    EndNoteXMLParser(),
 ]
 
 # A parser must be at least this sure before it may read an input it was not asked to read.
