@@ -21,6 +21,7 @@ from records.parsers.bibtex import BibTeXParser
 from records.parsers.csljson import CSLJSONParser, CSLYAMLParser
 from records.parsers.endnote_xml import EndNoteXMLParser
 from records.parsers.medline import MedlineParser
+from records.parsers.pubmed_xml import PubMedXMLParser
 from records.parsers.ris import RISParser
 from records.parsers.springer import SpringerPageParser
 from records.parsers.vufind import VuFindPageParser
@@ -35,6 +36,7 @@ PARSERS: list[Parser] = [
     CSLJSONParser(),
     CSLYAMLParser(),
     EndNoteXMLParser(),
+    PubMedXMLParser(),
 ]
 
 # A parser must be at least this sure before it may read an input it was not asked to read.
