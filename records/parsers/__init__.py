@@ -20,6 +20,7 @@ from records.parsers.base import Parser
 from records.parsers.bibtex import BibTeXParser
 from records.parsers.csljson import CSLJSONParser, CSLYAMLParser
 from records.parsers.endnote_xml import EndNoteXMLParser
+from records.parsers.marc import MARC21Parser, MARCXMLParser
 from records.parsers.medline import MedlineParser
 from records.parsers.pubmed_xml import PubMedXMLParser
 from records.parsers.ris import RISParser
@@ -37,6 +38,8 @@ PARSERS: list[Parser] = [
     CSLYAMLParser(),
     EndNoteXMLParser(),
     PubMedXMLParser(),
+    MARCXMLParser(),
+    MARC21Parser(),
 ]
 
 # A parser must be at least this sure before it may read an input it was not asked to read.
