@@ -19,6 +19,7 @@ from records.normalize.record import normalize_csl
 from records.parsers.base import Parser
 from records.parsers.bibtex import BibTeXParser
 from records.parsers.csljson import CSLJSONParser, CSLYAMLParser
+from records.parsers.csv_table import CSVParser
 from records.parsers.endnote_xml import EndNoteXMLParser
 from records.parsers.marc import MARC21Parser, MARCXMLParser
 from records.parsers.medline import MedlineParser
@@ -26,6 +27,7 @@ from records.parsers.pubmed_xml import PubMedXMLParser
 from records.parsers.ris import RISParser
 from records.parsers.springer import SpringerPageParser
 from records.parsers.vufind import VuFindPageParser
+from records.parsers.wos import WebOfScienceParser
 
 # Detection order matters only on ties: the parser with the highest confidence wins.
 PARSERS: list[Parser] = [
@@ -40,6 +42,8 @@ PARSERS: list[Parser] = [
     PubMedXMLParser(),
     MARCXMLParser(),
     MARC21Parser(),
+    WebOfScienceParser(),
+    CSVParser(),
 ]
 
 # A parser must be at least this sure before it may read an input it was not asked to read.
