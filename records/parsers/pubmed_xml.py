@@ -144,6 +144,8 @@ def article_to_csl(element: etree._Element) -> tuple[CSLItem, dict[str, IssnKind
             if editors:
                 csl["editor"] = editors
         authors = _authors(book.find("AuthorList"))
+        if not authors and book_node is not None:
+            authors = _authors(book_node.find("AuthorList[@Type='authors']"))
         if authors:
             csl["author"] = authors
         csl["abstract"] = _abstract(book.find("Abstract"))
