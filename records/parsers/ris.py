@@ -108,15 +108,9 @@ def read_records(text: str) -> list[tuple[int, list[tuple[str, str]], str, bool]
 
 
 def ris_name(value: str) -> dict[str, str]:
-    """RIS names are ``Last, First, Suffix``; a name without a comma is kept whole (a
-    corporate author, "De Vlinderstichting"), unless it is Vancouver style (``Radosa CG``)."""
-    value = value.strip()
-    words = value.split()
-    if "," in value or len(words) == 1:
-        return parse_name(value)
-    if words[-1].isupper() and len(words[-1]) <= 3 and words[-1].isalpha():
-        return parse_name(value)
-    return {"literal": value}
+    """RIS names are ``Last, First, Suffix``; publishers also write ``Given Family`` and
+    corporate names without a comma, which :func:`parse_name` tells apart as well as it can."""
+    return parse_name(value)
 
 
 def _date(values: dict[str, list[str]]) -> dict | None:
