@@ -223,8 +223,11 @@ def _replace(match: re.Match[str]) -> str:
             return ""
         # An unknown command: keep its name as text unless an argument follows (then the
         # argument is the text), so nothing a reader needs disappears.
+        # Its trailing space is kept too: "the \Foo system" must not become "Foosystem".
         end = match.end()
-        return "" if end < len(match.string) and match.string[end] == "{" else name
+        if end < len(match.string) and match.string[end] == "{":
+            return ""
+        return name + " " if match.group(0)[-1].isspace() else name
     if group == "env":
         return ""
     if group == "esc":
@@ -257,7 +260,15 @@ def _math(match: re.Match[str]) -> str:
 
 def needs_decoding(value: str) -> bool:
     """Whether ``value`` has anything :func:`latex_to_unicode` would change."""
-    return "\\" in value or "{" in value or "~" in value or "--" in value or "$" in value
+    return (
+        "\\" in value
+        or "{" in value
+        or "~" in value
+        or "--" in value
+        or "$" in value
+        or "``" in value
+        or "''" in value
+    )
 
 
 def latex_to_unicode(value: str) -> str:
