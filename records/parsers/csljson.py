@@ -240,9 +240,9 @@ def _records(format_name: str, origin: str, items: list[tuple[int, Any, str]]) -
     result = ParseResult()
     for position, (line, value, raw) in enumerate(items, start=1):
         if not isinstance(value, dict):
-            kind = type(value).__name__ if value is not None else "null"
+            kind = _KINDS.get(type(value), type(value).__name__)
             result.failures.append(
-                Failure(origin, f"CSL item is a {kind}, not an object", record=position, line=line)
+                Failure(origin, f"CSL item is {kind}, not an object", record=position, line=line)
             )
             continue
         csl, original = item_to_csl(value)
