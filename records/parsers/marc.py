@@ -47,7 +47,7 @@ _ISSUE_RE = re.compile(
     r"(?:\bno\.?|\bnr\.?|\bh\.|\bheft|\bissue|\bn°|\bnum\.?)\s*(\d+(?:\s*[-/]\s*\d+)?)", re.I
 )
 _PAGES_RE = re.compile(
-    r"(?:\bpp?\.|\bs\.|\bseiten?|\bpages?)\s*([A-Za-z]?\d+(?:\s*-\s*[A-Za-z]?\d+)?)", re.I
+    r"(?:\bpp?\.|\bs\.|\bseiten?|\bpages?)\s*:?\s*([A-Za-z]?\d+(?:\s*-\s*[A-Za-z]?\d+)?)", re.I
 )
 _YEAR_RE = re.compile(r"\((\d{4})\)")
 # "64(2024), 7, Seite 575-581" / "50 (2023)" -- volume before the year, issue after it.
