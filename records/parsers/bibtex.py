@@ -191,6 +191,10 @@ def evaluate(raw: str, strings: dict[str, str]) -> str:
     ``strings`` maps lower-cased macro names to their values (month macros included).
     """
     raw = raw.strip()
+    if "#" not in raw and len(raw) >= 2:  # the common case: one delimited value
+        first, last = raw[0], raw[-1]
+        if (first == "{" and last == "}") or (first == '"' and last == '"'):
+            return raw[1:-1]
     pieces = _top_level_split(raw, "#") if "#" in raw else [raw]
     out = []
     for piece in pieces:

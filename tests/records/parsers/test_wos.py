@@ -73,3 +73,14 @@ def test_rispy_and_jabref_samples() -> None:
     assert result.records[0].csl["container-title-short"] == "Biochemistry"
     isi = FIXTURES / "formats/jabref/importer-fileformat/IsiImporterTestWOS.isi"
     assert len(parse_bytes(isi.read_bytes(), isi.name).records) == 2
+
+
+def test_record_without_title_or_authors_is_a_failure() -> None:
+    text = (
+        "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nSO JOURNAL ONLY\nER\n\n"
+        + (SAMPLE.split("VR 1.0\n", 1)[1])
+    )
+    result = parse_text(text, "savedrecs.txt")
+    assert len(result.records) == 2
+    failure = result.failures[0]
+    assert (failure.record, failure.line) == (1, 3) and "no TI or AU" in failure.reason
