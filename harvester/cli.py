@@ -44,6 +44,11 @@ class State:
     def library(self) -> Library:
         return Library(self.config.db)
 
+    def formula(self, library: Library) -> str:
+        from harvester.rekey import library_formula
+
+        return library_formula(library, self.config.citekey_formula)
+
 
 def reports_errors(func: F) -> F:
     """Turn a HarvesterError into one line on stderr and its exit code."""
@@ -57,6 +62,15 @@ def reports_errors(func: F) -> F:
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def refresh_exports(state: State, library: Library) -> None:
+    """Rewrite the auto-exports whose content the command just changed."""
+    from harvester.autoexport import refresh
+
+    for path in refresh(library):
+        if not state.quiet:
+            stderr.print(f"auto-export updated: {path}")
 
 
 def emit_json(data: Any) -> None:
@@ -107,10 +121,12 @@ def add(state: State, sources: tuple[str, ...], input_format: str | None, as_jso
             library,
             list(sources),
             format=input_format,
-            formula=state.config.citekey_formula,
+            formula=state.formula(library),
             progress=show,
         )
         counts = library.counts()
+        if report.touched_work_ids:
+            refresh_exports(state, library)
     report_failures(report.failures)
     if as_json:
         emit_json(report.as_dict() | {"library": counts})
@@ -156,12 +172,20 @@ def parse(state: State, sources: tuple[str, ...], input_format: str | None) -> N
 )
 @click.option("--key", "keys", multiple=True, metavar="KEY", help="Only these works (repeatable).")
 @click.option("--search", "query", metavar="QUERY", help="Only works matching a search.")
+@click.option("--auto", is_flag=True, help="Keep OUTPUT in sync: rewrite it after every change.")
 @click.pass_obj
 @reports_errors
 def export(
-    state: State, export_format: str, output: Path | None, keys: tuple[str, ...], query: str | None
+    state: State,
+    export_format: str,
+    output: Path | None,
+    keys: tuple[str, ...],
+    query: str | None,
+    auto: bool,
 ) -> None:
     """Export the library (or a selection) as BibTeX, BibLaTeX, CSL-JSON or RIS."""
+    if auto and output is None:
+        raise UsageError("--auto needs --output FILE")
     with state.library() as library:
         if keys:
             missing = [k for k in keys if library.work_by_key(k) is None]
@@ -175,6 +199,11 @@ def export(
     from harvester.atomic import write_if_changed
 
     changed = write_if_changed(output, text)
+    if auto:
+        from harvester.autoexport import Selection, register
+
+        with state.library() as library:
+            register(library, output, export_format, Selection(keys, query))
     if not state.quiet:
         stderr.print(
             f"{len(works)} works written to {output}"
@@ -267,7 +296,8 @@ def dedupe(state: State, as_json: bool) -> None:
     from harvester.dedup import recluster
 
     with state.library() as library, spinner("Deduplicating", quiet=state.quiet):
-        summary = recluster(library, state.config.citekey_formula)
+        summary = recluster(library, state.formula(library))
+        refresh_exports(state, library)
     if as_json:
         emit_json(summary)
     else:
@@ -288,6 +318,7 @@ def merge_command(state: State, keys: tuple[str, ...]) -> None:
 
     with state.library() as library:
         work = merge_works(library, list(keys))
+        refresh_exports(state, library)
     click.echo(f"merged into {work.key}")
 
 
@@ -321,8 +352,92 @@ def split_command(state: State, key: str, record_ids: tuple[int, ...]) -> None:
     from harvester.dedup import split
 
     with state.library() as library:
-        works = split(library, key, list(record_ids) or None, state.config.citekey_formula)
+        works = split(library, key, list(record_ids) or None, state.formula(library))
+        refresh_exports(state, library)
     click.echo("split off: " + ", ".join(w.key for w in works))
+
+
+@cli.command(name="rekey")
+@click.argument("keys", nargs=-1)
+@click.option("--formula", help="Key formula (default: the library's; see the README).")
+@click.option("--save", is_flag=True, help="Also make FORMULA the library's formula for new keys.")
+@click.option("--dry-run", is_flag=True, help="Only report what would change.")
+@json_option
+@click.pass_obj
+@reports_errors
+def rekey_command(
+    state: State,
+    keys: tuple[str, ...],
+    formula: str | None,
+    save: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Give works new citation keys on purpose (all, or the KEYS given), reporting each change."""
+    from harvester.rekey import FORMULA_SETTING, rekey
+    from records.citekeys import compile_formula
+
+    with state.library() as library:
+        formula = formula or state.formula(library)
+        compile_formula(formula)
+        if keys:
+            missing = [k for k in keys if library.work_by_key(k) is None]
+            if missing:
+                raise NotFound(f"no work with key {', '.join(missing)}")
+        changes = rekey(library, formula=formula, keys=list(keys) or None, dry_run=dry_run)
+        if save and not dry_run:
+            library.set_setting(FORMULA_SETTING, formula)
+        if changes and not dry_run:
+            refresh_exports(state, library)
+    if as_json:
+        emit_json([{"old": c.old, "new": c.new} for c in changes])
+        return
+    for change in changes:
+        click.echo(f"{change.old} -> {change.new}")
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{len(changes)} keys {verb}", err=True)
+
+
+@cli.group(name="auto-export")
+def auto_export() -> None:
+    """Exports kept in sync with the library (create one with `export --output F --auto`)."""
+
+
+@auto_export.command(name="list")
+@json_option
+@click.pass_obj
+@reports_errors
+def auto_export_list(state: State, as_json: bool) -> None:
+    """The configured auto-exports."""
+    from harvester.autoexport import configured
+
+    with state.library() as library:
+        exports = configured(library)
+    if as_json:
+        emit_json(exports)
+        return
+    for export in exports:
+        selection = export["selection"] or {"all": True}
+        click.echo(
+            f"{export['path']}  {export['format']}  {json.dumps(selection)}"
+            f"  written {export['written_at'] or 'never'}"
+        )
+    if not exports:
+        click.echo("no auto-exports")
+
+
+@auto_export.command(name="remove")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+@reports_errors
+def auto_export_remove(state: State, path: Path) -> None:
+    """Stop keeping PATH in sync (the file itself stays)."""
+    from harvester.autoexport import unregister
+
+    with state.library() as library:
+        if not unregister(library, path):
+            raise NotFound(f"{path} is not an auto-export")
+    click.echo(f"{path} is no longer kept in sync")
 
 
 def main() -> None:

@@ -124,6 +124,14 @@ def _work(library: Library, key: str) -> WorkRow:
 
 
 def _decide(library: Library, kind: str, a: int, b: int | None, note: str | None = None) -> None:
+    """Record a decision; the opposite decision on the same pair, if any, is superseded
+    (the person's latest word wins)."""
+    opposite = {"merge": "not-duplicate", "not-duplicate": "merge"}.get(kind)
+    if opposite and b is not None:
+        library.db.execute(
+            "DELETE FROM decisions WHERE kind = ? AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
+            [opposite, a, b, b, a],
+        )
     library.db.execute(
         "INSERT INTO decisions (kind, a, b, note, created_at) VALUES (?,?,?,?,?)",
         [kind, a, b, note, now()],
@@ -137,11 +145,13 @@ def merge_works(library: Library, keys: list[str]) -> WorkRow:
     with library.write():
         works = [_work(library, k) for k in keys]
         target = works[0]
-        anchor = library.records_of_work(target.id)[0].id
+        joined = [m.id for m in library.records_of_work(target.id)]
         for other in works[1:]:
             members = library.records_of_work(other.id)
             for member in members:
-                _decide(library, "merge", anchor, member.id)
+                for earlier in joined:  # every cross pair: older "not a duplicate" words go
+                    _decide(library, "merge", earlier, member.id)
+            joined.extend(m.id for m in members)
             library.move_records([m.id for m in members], target.id)
             library.recompute_work(other.id)  # now empty: removed
         library.recompute_work(target.id)
@@ -277,15 +287,7 @@ def recluster(library: Library, formula: str | None = None) -> dict[str, int]:
     records of a work that the rules now split apart get new works.
     """
     with library.write():
-        records = [
-            r
-            for r in library.records(
-                r[0]
-                for r in library.db.execute(
-                    "SELECT id FROM source_records WHERE kind = 'input'"
-                ).fetchall()
-            )
-        ]
+        records = list(library.iter_records("input"))
         decisions = library.db.execute("SELECT kind, a, b FROM decisions").fetchall()
         must = [(str(a), str(b)) for kind, a, b in decisions if kind == "merge"]
         cannot = [(str(a), str(b)) for kind, a, b in decisions if kind == "not-duplicate"]

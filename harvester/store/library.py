@@ -239,16 +239,24 @@ class Library:
         return record_id
 
     def records(self, ids: Iterable[int]) -> list[StoredRecord]:
-        ids = list(ids)
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        return [
-            _record_row(r)
-            for r in self.db.query(
-                f"SELECT * FROM source_records WHERE id IN ({marks}) ORDER BY id", ids
+        """The records with these ids, in id order (any number of ids)."""
+        ids = sorted(set(ids))
+        out: list[StoredRecord] = []
+        for start in range(0, len(ids), 500):  # SQLite bounds the variables per statement
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.extend(
+                _record_row(r)
+                for r in self.db.query(
+                    f"SELECT * FROM source_records WHERE id IN ({marks}) ORDER BY id", chunk
+                )
             )
-        ]
+        return out
+
+    def iter_records(self, kind: str = "input") -> Iterator[StoredRecord]:
+        """Every record of a kind, in id order, streamed."""
+        for row in self.db.query("SELECT * FROM source_records WHERE kind = ? ORDER BY id", [kind]):
+            yield _record_row(row)
 
     def records_of_work(self, work_id: int) -> list[StoredRecord]:
         return [
@@ -371,6 +379,21 @@ class Library:
 
     def set_enrichment(self, work_id: int, status: str, reason: str | None = None) -> None:
         self.db.table("works").update(work_id, {"enrichment": status, "enrichment_reason": reason})
+
+    def setting(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self.write():
+            self.db.execute(
+                "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", [name, value]
+            )
+
+    def set_key(self, work_id: int, key: str) -> None:
+        self.db.execute(
+            "UPDATE works SET citation_key = ?, updated_at = ? WHERE id = ?", [key, now(), work_id]
+        )
 
     def counts(self) -> dict[str, int]:
         def one(sql: str) -> int:

@@ -122,3 +122,26 @@ def m002_dedup(db: Database) -> None:
         ) WITHOUT ROWID;
         """
     )
+
+
+@migrations()
+def m003_auto_exports(db: Database) -> None:
+    """Configured exports that are rewritten whenever their content changes."""
+    db.executescript(
+        """
+        CREATE TABLE auto_exports (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            format TEXT NOT NULL,
+            selection TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            written_at TEXT
+        );
+        """
+    )
+
+
+@migrations()
+def m004_settings(db: Database) -> None:
+    """Per-library settings (the citation-key formula travels with the library file)."""
+    db.execute("CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")

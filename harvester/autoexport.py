@@ -1,0 +1,83 @@
+"""Auto-export: configured exports (path, format, selection) kept in sync with the library.
+
+After every command that changes works (``add``, ``enrich``, ``merge``, ``split``, ``dedupe``,
+``rekey``), each configured export is rendered again and written atomically, and only when
+its content changed, so a LaTeX editor watching the file is not disturbed by no-op runs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harvester.atomic import write_if_changed
+from harvester.exporting import EXPORT_FORMATS, export_text
+from harvester.store import Library, WorkRow
+from harvester.store.library import now
+from records.errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which works an export holds: all, the given keys, or those matching a search."""
+
+    keys: tuple[str, ...] = ()
+    query: str | None = None
+
+    def works(self, library: Library) -> list[WorkRow]:
+        return list(library.iter_works(keys=self.keys or None, query=self.query))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in (("keys", list(self.keys)), ("query", self.query)) if v}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Selection:
+        return cls(tuple(data.get("keys", ())), data.get("query"))
+
+
+def register(library: Library, path: Path, format: str, selection: Selection) -> None:
+    if format not in EXPORT_FORMATS:
+        raise UsageError(f"unknown export format {format!r}")
+    with library.write():
+        library.db.table("auto_exports").upsert(
+            {
+                "path": str(path.resolve()),
+                "format": format,
+                "selection": json.dumps(selection.as_dict()),
+                "created_at": now(),
+            },
+            pk="path",
+            alter=False,
+        )
+
+
+def unregister(library: Library, path: Path) -> bool:
+    with library.write():
+        cursor = library.db.execute(
+            "DELETE FROM auto_exports WHERE path = ?", [str(path.resolve())]
+        )
+        return cursor.rowcount > 0
+
+
+def configured(library: Library) -> list[dict[str, Any]]:
+    return [
+        dict(row) | {"selection": json.loads(row["selection"])}
+        for row in library.db.query("SELECT * FROM auto_exports ORDER BY path")
+    ]
+
+
+def refresh(library: Library) -> list[str]:
+    """Rewrite every configured export whose content changed; returns the paths written."""
+    written = []
+    for export in configured(library):
+        selection = Selection.from_dict(export["selection"])
+        text = export_text(selection.works(library), export["format"])
+        if write_if_changed(Path(export["path"]), text):
+            written.append(export["path"])
+            with library.write():
+                library.db.execute(
+                    "UPDATE auto_exports SET written_at = ? WHERE id = ?", [now(), export["id"]]
+                )
+    return written
