@@ -116,3 +116,12 @@ def test_yaml_tags_are_refused_not_constructed() -> None:
     result = parse_text(text, "evil.yaml", "csl-yaml")
     assert not result.records
     assert "invalid YAML" in result.failures[0].reason
+
+
+def test_crossref_api_response_is_not_csl_json() -> None:
+    from records.parsers.csljson import CSLJSONParser
+
+    response = (
+        '{"status":"ok","message-type":"work","message":{"title":["T"],"type":"journal-article"}}'
+    )
+    assert CSLJSONParser().sniff(response) == 0.0
