@@ -197,7 +197,9 @@ def split_name_list(text: str) -> list[str]:
         return names
     if all(" " in t for t in tokens):
         return tokens
-    if len(tokens) % 2 == 0 and all(" " not in t or is_initials(t) for t in tokens[::2]):
+    # "Family, Given, Family, Given": given names are single words (or initials); family names
+    # may have several ("de Mestier", "García López").
+    if len(tokens) % 2 == 0 and all(" " not in t or is_initials(t) for t in tokens[1::2]):
         return [f"{tokens[i]}, {tokens[i + 1]}" for i in range(0, len(tokens), 2)]
     return tokens
 
@@ -210,3 +212,71 @@ def parse_name_list(text: str) -> list[Name]:
 def strip_affiliation_marks(name: str) -> str:
     """``"C G Radosa 1 2"`` / ``"H Nebelung 2,3"`` / ``"F Schön*"`` -> the bare name (PubMed pages)."""
     return _AFFILIATION_RE.sub("", name).strip()
+
+
+_ROLE_GROUP_RE = re.compile(r"\s*[(\[](?P<role>[^()\[\]]{1,40})[)\]]\s*(?:[,;]\s*|$)")
+# Role words (catalog relator terms, MARC $e/$4, CreatorRoles in VuFind's UI languages) -> CSL.
+_EDITOR_ROLE = re.compile(
+    r"edit|hrsg|herausgeb|\bhg\b|\béd|redact|redakt|curat|a cura|toim|\bred\b|\bedt\b|\bed\b|"
+    r"utgiv|bewerk|compil|sammanst",
+    re.IGNORECASE,
+)
+_TRANSLATOR_ROLE = re.compile(r"transl|übersetz|\btrad|vertal|övers|\btrl\b|prevod", re.IGNORECASE)
+_CONTRIBUTOR_ROLE = re.compile(
+    r"illustr|photogr|fotogr|contrib|mitwirk|beiträg|sonstige|other|\bctb\b|\bill\b",
+    re.IGNORECASE,
+)
+
+
+_AUTHOR_ROLE = re.compile(
+    r"auth|verfass|auteur|autor|upphov|tekijä|forfatt|creat|\baut\b|\bcre\b", re.IGNORECASE
+)
+
+
+def is_role(text: str) -> bool:
+    """Whether a parenthetical is a role ("VerfasserIn", "Hrsg.") rather than part of a name."""
+    return bool(
+        _AUTHOR_ROLE.search(text)
+        or _EDITOR_ROLE.search(text)
+        or _TRANSLATOR_ROLE.search(text)
+        or _CONTRIBUTOR_ROLE.search(text)
+    )
+
+
+def role_field(role: str | None) -> str:
+    """The CSL name variable for a catalog role: ``"(HerausgeberIn)"`` -> ``"editor"``.
+
+    Authors and unknown roles are ``"author"``; contributors without a CSL variable of their
+    own (illustrators, "other") are ``"contributor"`` and callers usually leave them out.
+    """
+    if not role:
+        return "author"
+    if _EDITOR_ROLE.search(role):
+        return "editor"
+    if _TRANSLATOR_ROLE.search(role):
+        return "translator"
+    if _CONTRIBUTOR_ROLE.search(role):
+        return "contributor"
+    return "author"
+
+
+def split_names_with_roles(text: str) -> list[tuple[str, str | None]]:
+    """A displayed name list with role suffixes, as ``(name, role)`` pairs in order.
+
+    ``Hoffmann, Ralf-Thorsten (VerfasserIn), Radosa, Christoph (HerausgeberIn)``: a role in
+    parentheses ends a name, which makes ``Family, Given`` lists unambiguous. Text between
+    roles is split with :func:`split_name_list`; the role belongs to the last name before it.
+    """
+    out: list[tuple[str, str | None]] = []
+    for line in text.splitlines():
+        position = 0
+        for match in _ROLE_GROUP_RE.finditer(line):
+            chunk = line[position : match.start()]
+            position = match.end()
+            # one comma before a role: one "Family, Given" name ("García López, María (autora)")
+            names = [chunk.strip(" ,;")] if chunk.count(",") == 1 else split_name_list(chunk)
+            out.extend((name, None) for name in names[:-1])
+            if names:
+                out.append((names[-1], match.group("role").strip()))
+        out.extend((name, None) for name in split_name_list(line[position:]))
+    return out
