@@ -178,9 +178,13 @@ _GLUED = re.compile(rf"(^|(?<=[.!?)\]]))\s*({_heading_alt})(?:\s*:\s*|(?=[{_UPPE
 _LEAD = re.compile(rf"^\s*(?:{_lead_alt})\s*:?\s*(?=[{_UPPER}]|$)")
 
 
+# A heading alone on its line (publisher pages and PubMed print them as sub-headings).
+_LINE_HEADING = re.compile(rf"^[ \t]*({_heading_alt})[ \t]*:?[ \t]*\n\s*(?=\S)", re.MULTILINE)
+
+
 def readable_abstract(value: str) -> str:
     """Plain text with structured-abstract headings written ``Heading: text``."""
-    text = clean_text(value)
+    text = clean_text(_LINE_HEADING.sub(lambda m: f"{m.group(1)}: ", value))
     stripped = _LEAD.sub("", text, count=1)
     if stripped:
         text = stripped

@@ -52,6 +52,16 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+_NAMED_SHAPES: dict[str, tuple[tuple[int, ...], int, int | None]] = {
+    "yMd": ((1,), 0, 2),
+    "yMM": ((1, 2), 0, None),
+    "yM": ((1,), 0, None),
+    "My": ((0,), 1, None),
+    "dMy": ((1,), 2, 0),
+    "Mdy": ((0,), 2, 1),
+}
+
+
 def _month(name: str) -> int | None:
     key = name.lower().rstrip(".")
     return MONTHS.get(key) or MONTHS.get(key[:3]) or SEASONS.get(key)
@@ -88,21 +98,13 @@ def parse_date(value: str | None) -> CSLDate | None:
         elif shape == "y":
             parts = [[int(g[0])]]
         else:
-            months = {
-                "yMd": [g[1]],
-                "yMM": [g[1], g[2]],
-                "yM": [g[1]],
-                "My": [g[0]],
-                "dMy": [g[1]],
-                "Mdy": [g[0]],
-            }[shape]
-            numbers = [_month(m) for m in months]
+            # (month groups, year group, day group) for each shape with a month name
+            month_at, year_at, day_at = _NAMED_SHAPES[shape]
+            numbers = [_month(g[i]) for i in month_at]
             if any(n is None for n in numbers):
                 continue
-            year = int(
-                {"yMd": g[0], "yMM": g[0], "yM": g[0], "My": g[1], "dMy": g[2], "Mdy": g[2]}[shape]
-            )
-            day = {"yMd": g[2], "dMy": g[0], "Mdy": g[1]}.get(shape)
+            year = int(g[year_at])
+            day = g[day_at] if day_at is not None else None
             parts = [[year, n] for n in numbers if n is not None]
             if day:
                 parts[0].append(int(day))

@@ -82,6 +82,24 @@ _ROLE_RE = re.compile(r"\s*[(\[][^()\[\]]{1,40}[)\]]\s*$")
 _AFFILIATION_RE = re.compile(r"(?<=\D)\s*(?:\d+(?:\s*,\s*\d+)*|[*†‡§]+)\s*$")
 
 
+# Academic titles and degrees printed around names on publisher pages ("Dr. med. C. G. Radosa",
+# "Prof. Dr. Anna Weber", "John Smith, MD, PhD"): not part of the name.
+_HONORIFIC_RE = re.compile(
+    r"^(?:(?:(?:Prof|Dr|PD(?=\s+Dr))\.?|(?:Priv\.-Doz|Univ\.-Prof|Dipl\.-\w+|med|rer|nat|phil|"
+    r"habil|dent|vet|MUDr|Ing|Mag)\.)(?:\s+|$))+",
+    re.IGNORECASE,
+)
+_DEGREE_RE = re.compile(
+    r"(?:,?\s+(?:MD|PhD|MSc|MBBS|MBChB|FRCR|FRCS|FACS|MPH|DPhil|BSc|MA|MS|RN|DO)\.?)+$"
+)
+
+
+def strip_honorifics(text: str) -> str:
+    """``"Prof. Dr. med. Anna Weber"`` -> ``"Anna Weber"``; ``"John Smith, MD, PhD"`` -> ``"John Smith"``."""
+    stripped = _DEGREE_RE.sub("", _HONORIFIC_RE.sub("", text.strip()))
+    return stripped if stripped.strip() else text
+
+
 def is_initials(token: str) -> bool:
     """``"C G"``, ``"CG"``, ``"C.G."``, ``"J.-P."`` are initials; ``"Chen"`` is not."""
     token = token.strip()
@@ -138,7 +156,7 @@ def _name(family: str, given: str = "", suffix: str = "") -> Name:
 
 def parse_name(text: str) -> Name:
     """One name in any of the shapes in the module docstring, as a CSL name object."""
-    text = clean_text(strip_role(text))
+    text = strip_honorifics(clean_text(strip_role(text)))
     if not text:
         return {}
     if is_corporate(text):
