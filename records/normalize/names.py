@@ -140,13 +140,22 @@ def is_corporate(text: str) -> bool:
     return bool(_CORPORATE_WORDS.search(text)) and "," not in text.strip(", ")
 
 
+def _initial(word: str) -> str:
+    """A lone capital inside a given name is an initial: "Andrew S" -> "Andrew S."."""
+    return f"{word}." if len(word) == 1 and word.isupper() else word
+
+
 def _name(family: str, given: str = "", suffix: str = "") -> Name:
     family = " ".join(
         recase(w) if w.lower() not in PARTICLES else w.lower() for w in family.split()
     )
     name: Name = {"family": family}
     given = given.strip()
-    given = format_initials(given) if is_initials(given) else " ".join(map(recase, given.split()))
+    given = (
+        format_initials(given)
+        if is_initials(given)
+        else " ".join(_initial(recase(w)) for w in given.split())
+    )
     if given:
         name["given"] = given
     if suffix:
@@ -172,7 +181,8 @@ def parse_name(text: str) -> Name:
         return _name(family, " ".join(rest), suffix)
     words = text.split()
     suffix = ""
-    if len(words) > 1 and words[-1].lower() in SUFFIXES:
+    # "Smith John III" / "John Smith Jr" -- but "Vilgrain V" is a family name and an initial
+    if len(words) > 2 and words[-1].lower() in SUFFIXES:
         suffix = SUFFIXES[words.pop().lower()]
     if len(words) == 1:
         return _name(words[0], "", suffix)

@@ -17,6 +17,7 @@ from records.errors import UnknownFormat, UsageError
 from records.model import ParseResult
 from records.normalize.record import normalize_csl
 from records.parsers.base import Parser
+from records.parsers.pubmed_page import PubMedPageParser
 from records.parsers.springer import SpringerPageParser
 from records.parsers.vufind import VuFindPageParser
 
@@ -24,6 +25,7 @@ from records.parsers.vufind import VuFindPageParser
 PARSERS: list[Parser] = [
     VuFindPageParser(),
     SpringerPageParser(),
+    PubMedPageParser(),
 ]
 
 # A parser must be at least this sure before it may read an input it was not asked to read.
