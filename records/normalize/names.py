@@ -225,6 +225,9 @@ def split_name_list(text: str) -> list[str]:
         return names
     if all(" " in t for t in tokens):
         return tokens
+    # "O'Connor, Mary Ann": one family word, then given names -- one name
+    if len(tokens) == 2 and " " not in tokens[0]:
+        return [f"{tokens[0]}, {tokens[1]}"]
     # "Family, Given, Family, Given": given names are single words (or initials); family names
     # may have several ("de Mestier", "García López").
     if len(tokens) % 2 == 0 and all(" " not in t or is_initials(t) for t in tokens[1::2]):

@@ -17,6 +17,8 @@ from records.errors import UnknownFormat, UsageError
 from records.model import ParseResult
 from records.normalize.record import normalize_csl
 from records.parsers.base import Parser
+from records.parsers.ebsco import EbscoRecordParser
+from records.parsers.primo import PrimoRecordParser
 from records.parsers.pubmed_page import PubMedPageParser
 from records.parsers.springer import SpringerPageParser
 from records.parsers.vufind import VuFindPageParser
@@ -26,6 +28,8 @@ PARSERS: list[Parser] = [
     VuFindPageParser(),
     SpringerPageParser(),
     PubMedPageParser(),
+    EbscoRecordParser(),
+    PrimoRecordParser(),
 ]
 
 # A parser must be at least this sure before it may read an input it was not asked to read.
