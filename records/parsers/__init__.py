@@ -18,6 +18,7 @@ from records.model import ParseResult
 from records.normalize.record import normalize_csl
 from records.parsers.base import Parser
 from records.parsers.ebsco import EbscoRecordParser
+from records.parsers.html_meta import HtmlPageParser
 from records.parsers.primo import PrimoRecordParser
 from records.parsers.pubmed_page import PubMedPageParser
 from records.parsers.springer import SpringerPageParser
@@ -30,6 +31,7 @@ PARSERS: list[Parser] = [
     PubMedPageParser(),
     EbscoRecordParser(),
     PrimoRecordParser(),
+    HtmlPageParser(),
 ]
 
 # A parser must be at least this sure before it may read an input it was not asked to read.
