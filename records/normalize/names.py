@@ -90,7 +90,7 @@ _HONORIFIC_RE = re.compile(
     re.IGNORECASE,
 )
 _DEGREE_RE = re.compile(
-    r"(?:,?\s+(?:MD|PhD|MSc|MBBS|MBChB|FRCR|FRCS|FACS|MPH|DPhil|BSc|MA|MS|RN|DO)\.?)+$"
+    r"(?:,\s*(?:MD|PhD|MSc|MBBS|MBChB|FRCR|FRCS|FACS|MPH|DPhil|BSc|MA|MS|RN|DO)\.?)+$"
 )
 
 

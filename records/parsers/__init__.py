@@ -21,6 +21,7 @@ from records.parsers.ebsco import EbscoRecordParser
 from records.parsers.html_meta import HtmlPageParser
 from records.parsers.primo import PrimoRecordParser
 from records.parsers.pubmed_page import PubMedPageParser
+from records.parsers.reference_string import ReferenceStringParser
 from records.parsers.springer import SpringerPageParser
 from records.parsers.vufind import VuFindPageParser
 
@@ -32,6 +33,7 @@ PARSERS: list[Parser] = [
     EbscoRecordParser(),
     PrimoRecordParser(),
     HtmlPageParser(),
+    ReferenceStringParser(),
 ]
 
 # A parser must be at least this sure before it may read an input it was not asked to read.
