@@ -197,6 +197,10 @@ def parse_name(text: str) -> Name:
     return _name(" ".join(words[start:]), " ".join(words[:start]), suffix)
 
 
+# A given-name token of a "Family, Given" list: "Markus", "C G", "Thomas J.", "J.-P.".
+_GIVEN_TOKEN = re.compile(r"^\S+(?:\s+[A-ZÀ-ÖØ-Þ]\.?)*$|^(?:[A-ZÀ-ÖØ-Þ][.\s-]*)+$")
+
+
 def split_name_list(text: str) -> list[str]:
     """Split a displayed author list into single names.
 
@@ -230,7 +234,7 @@ def split_name_list(text: str) -> list[str]:
         return [f"{tokens[0]}, {tokens[1]}"]
     # "Family, Given, Family, Given": given names are single words (or initials); family names
     # may have several ("de Mestier", "García López").
-    if len(tokens) % 2 == 0 and all(" " not in t or is_initials(t) for t in tokens[1::2]):
+    if len(tokens) % 2 == 0 and all(_GIVEN_TOKEN.match(t) for t in tokens[1::2]):
         return [f"{tokens[i]}, {tokens[i + 1]}" for i in range(0, len(tokens), 2)]
     return tokens
 

@@ -24,10 +24,12 @@ from records.parsers.pubmed_page import PubMedPageParser
 from records.parsers.reference_string import ReferenceStringParser
 from records.parsers.springer import SpringerPageParser
 from records.parsers.vufind import VuFindPageParser
+from records.parsers.vufind_results import VuFindResultListParser
 
 # Detection order matters only on ties: the parser with the highest confidence wins.
 PARSERS: list[Parser] = [
     VuFindPageParser(),
+    VuFindResultListParser(),
     SpringerPageParser(),
     PubMedPageParser(),
     EbscoRecordParser(),

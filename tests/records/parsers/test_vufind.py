@@ -8,7 +8,7 @@ from records.errors import UnknownFormat
 from records.normalize.names import role_field, split_names_with_roles
 from records.parsers import detect, parse_text
 from records.parsers.fieldtable import FieldTable
-from tests.records.parsers.pagetools import families, only_record, records_of, year
+from tests.records.parsers.pagetools import families, only_record, records_of, sample, year
 
 FMT = "vufind-text"
 
@@ -208,3 +208,33 @@ def test_plain_prose_is_unknown_and_names_the_layouts_tried():
         parse_text(text, "note.txt")
     assert "VuFind record page" in str(error.value)
     assert "note.txt" in str(error.value)
+
+
+def test_pasted_result_list_gives_one_record_per_hit():
+    records = records_of("vufind", "result_list_en.txt", "vufind-results")
+    assert [r.csl["title"][:20] for r in records] == [
+        "Radiologisch-interve",
+        "Liver transarterial ",
+        "Manual de radiología",
+    ]
+    first, second, book = (r.csl for r in records)
+    assert first["author"][0] == {"family": "Radosa", "given": "C. G."}
+    assert (first["container-title"], first["issued"]) == ("Radiologe", {"date-parts": [[2024]]})
+    assert second["author"][0] == {"family": "de Mestier", "given": "Louis"}
+    assert (book["type"], book["issued"]) == ("book", {"date-parts": [[2018]]})
+    assert "Save to List" not in str([r.csl for r in records])
+
+
+def test_german_result_list_with_container_reference():
+    first, second = records_of("vufind", "result_list_de.txt", "vufind-results")
+    assert first.csl["author"] == [
+        {"family": "Müller-Schimpfle", "given": "Markus"},
+        {"family": "Vogl", "given": "Thomas J."},
+    ]
+    assert (first.csl["volume"], first.csl["issue"], first.csl["page"]) == ("59", "8", "712-719")
+    assert second.csl["container-title"] == "Der Onkologe"
+    assert second.source.line > first.source.line
+
+
+def test_a_record_page_is_not_taken_for_a_result_list():
+    assert detect(sample("vufind", "de_summon_glued.txt"), "x").name == FMT
