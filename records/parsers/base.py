@@ -30,6 +30,18 @@ class Parser(ABC):
     def parse(self, text: str, origin: str) -> ParseResult: ...
 
 
+SNIFF_WINDOW = 200_000
+
+
+def head(text: str, lines: int) -> list[str]:
+    """The first ``lines`` lines of the input's first 200 kB: what sniffers look at.
+
+    Sniffers run on every input, also on a 100k-record export in another format, so they never
+    split or scan the whole text.
+    """
+    return text[:SNIFF_WINDOW].splitlines()[:lines]
+
+
 @cache
 def catalog_labels() -> dict[str, Any]:
     """Field labels and page chrome of catalog and publisher record views, in 21 UI languages."""

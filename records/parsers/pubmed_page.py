@@ -29,7 +29,7 @@ from records.normalize.dates import parse_date
 from records.normalize.language import normalize_language
 from records.normalize.names import parse_name
 from records.normalize.pages import normalize_pages
-from records.parsers.base import Parser
+from records.parsers.base import SNIFF_WINDOW, Parser, head
 
 # "Radiologie (Heidelb). 2024 Jul;64(7):575-581." -- journal, date, volume(issue):pages.
 _NLM = re.compile(
@@ -78,13 +78,18 @@ class PubMedPageParser(Parser):
     aliases = ("pubmed-page",)
 
     def sniff(self, text: str) -> float:
-        lines = _join_citation_lines(text.splitlines()[:300])
+        lines = _join_citation_lines(head(text, 300))
         score = 0.0
         if any(_is_citation(line) for line in lines):
             score += 0.5
-        if _PMID_LINE.search(text):
+        if _PMID_LINE.search(text[:SNIFF_WINDOW]):
             score += 0.3
-        if "pubmed" in text.casefold() or "[Article in " in text or "Author information:" in text:
+        window = text[:SNIFF_WINDOW]
+        if (
+            "pubmed" in window.casefold()
+            or "[Article in " in window
+            or "Author information:" in window
+        ):
             score += 0.2
         return min(score, 1.0)
 

@@ -38,7 +38,7 @@ from records.normalize.dates import parse_date
 from records.normalize.language import guess_language
 from records.normalize.names import parse_name, parse_name_list, strip_affiliation_marks
 from records.normalize.pages import normalize_pages
-from records.parsers.base import Parser
+from records.parsers.base import SNIFF_WINDOW, Parser, head
 
 _ISSUE_WORD = r"(?:Ausgabe|Heft|Issue)"
 _DATE_LINE = re.compile(
@@ -123,17 +123,18 @@ class SpringerPageParser(Parser):
     aliases = ("springer",)
 
     def sniff(self, text: str) -> float:
-        head = text.splitlines()[:80]
+        head_lines = head(text, 80)
         score = 0.0
-        if any(_DATE_LINE.match(line) and "|" in line for line in head):
+        if any(_DATE_LINE.match(line) and "|" in line for line in head_lines):
             score += 0.5
-        if any(_BREADCRUMB.match(line) for line in head):
+        if any(_BREADCRUMB.match(line) for line in head_lines):
             score += 0.4
-        if any(_LINK_PUBLISHED.match(line) for line in head):
+        if any(_LINK_PUBLISHED.match(line) for line in head_lines):
             score += 0.3
-        if any(_LINK_VOLUME.match(line) for line in head):
+        if any(_LINK_VOLUME.match(line) for line in head_lines):
             score += 0.4
-        if "springer" in text.casefold() or "doi.org/10.1007/" in text:
+        window = text[:SNIFF_WINDOW]
+        if "springer" in window.casefold() or "doi.org/10.1007/" in window:
             score += 0.2
         return min(score, 1.0)
 

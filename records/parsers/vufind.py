@@ -27,7 +27,7 @@ from records.normalize.names import (
 )
 from records.normalize.text import clean_text
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser, catalog_labels
+from records.parsers.base import Parser, catalog_labels, head
 from records.parsers.citation_line import parse_container_line
 from records.parsers.fieldtable import Entry, FieldTable, group
 from records.parsers.publication import split_publication_statement
@@ -94,7 +94,7 @@ class VuFindPageParser(Parser):
 
     def sniff(self, text: str) -> float:
         table, _, _ = _vocabulary()
-        lines = text.splitlines()[:400]
+        lines = head(text, 400)
         fields: set[str] = set()
         for field in table.fields_in(lines):
             fields.update(field.split("|"))

@@ -20,7 +20,7 @@ from functools import cache
 from records.model import CSLItem, ParseResult, Record, SourceRef
 from records.normalize.dates import parse_date
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser, catalog_labels
+from records.parsers.base import Parser, catalog_labels, head
 from records.parsers.citation_line import parse_container_line
 from records.parsers.vufind import _is_noise, add_names
 
@@ -93,7 +93,7 @@ class VuFindResultListParser(Parser):
     aliases = ("vufind-list",)
 
     def sniff(self, text: str) -> float:
-        lines = text.splitlines()[:2000]
+        lines = head(text, 2000)
         hits = _hits(lines)
         if not hits:
             return 0.0
