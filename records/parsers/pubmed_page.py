@@ -104,9 +104,66 @@ class PubMedPageParser(Parser):
                 source = SourceRef(self.name, origin, None, position, start + 1)
                 result.records.append(_parse_summary(lines[start:end], source))
             return result
+        hits = _result_hits(lines)
+        if hits:
+            # a pasted search result list: title, authors, citation, "PMID: …" per hit
+            for position, at in enumerate(hits, start=1):
+                result.records.append(
+                    _parse_hit(lines, at, SourceRef(self.name, origin, None, position, at))
+                )
+            return result
         source = SourceRef(self.name, origin, None, 1, 1)
         result.records.append(_parse_abstract_page(lines, source))
         return result
+
+
+def _next_text(lines: list[str], i: int, step: int) -> int | None:
+    """Index of the nearest non-empty line after (step 1) or before (step -1) line ``i``."""
+    i += step
+    while 0 <= i < len(lines):
+        if lines[i].strip():
+            return i
+        i += step
+    return None
+
+
+def _result_hits(lines: list[str]) -> list[int]:
+    """Citation lines directly followed by their "PMID: …" line (the result-list layout)."""
+    hits = []
+    for i, line in enumerate(lines):
+        if _is_citation(line.strip()):
+            after = _next_text(lines, i, 1)
+            if after is not None and lines[after].strip().startswith("PMID:"):
+                hits.append(i)
+            elif not hits:
+                return []  # the first citation is an abstract page's header
+    return hits
+
+
+def _parse_hit(lines: list[str], at: int, source: SourceRef) -> Record:
+    csl: CSLItem = {"type": "article-journal"}
+    record = Record(csl=csl, source=source, raw="")
+    _citation(csl, lines[at].strip())
+    authors_at = _next_text(lines, at, -1)
+    title_at = _next_text(lines, authors_at, -1) if authors_at is not None else None
+    if authors_at is not None and _looks_like_authors(lines[authors_at]):
+        csl["author"] = _authors(lines[authors_at].strip())
+    elif authors_at is not None:
+        title_at = authors_at  # "No authors listed" or none: the line above is the title
+    if title_at is not None:
+        csl["title"] = _title(lines[title_at])
+    pmid_at = _next_text(lines, at, 1)
+    pmid_line = lines[pmid_at].strip() if pmid_at is not None else ""
+    _identifiers(csl, [pmid_line])
+    # "PMID: 38761210 Free PMC article. Review. German." -- a language is named last
+    last = pmid_line.rstrip(".").rsplit(".", 1)[-1].strip()
+    code = normalize_language(last) if last and " " not in last else None
+    csl["language"] = code or "en"
+    if code:
+        record.original["language"] = last
+    start = title_at if title_at is not None else at
+    record.raw = "\n".join(ln for ln in lines[start : (pmid_at or at) + 1] if ln.strip())
+    return record
 
 
 def _is_citation(line: str, numbered: bool = False) -> bool:
@@ -162,7 +219,7 @@ def _authors(line: str) -> list[dict[str, str]]:
 
 
 def _looks_like_authors(line: str) -> bool:
-    if line.strip().rstrip(".") == "No authors listed":
+    if line.strip().strip("[].") == "No authors listed":
         return False
     bare = _AUTHOR_MARKS.sub("", line.strip().rstrip("."))
     parts = [p.strip() for p in bare.split(",") if p.strip()]

@@ -130,3 +130,16 @@ def test_summary_text_single_record_with_two_affiliation_marks():
 def test_seed_pages_are_not_taken_for_pubmed():
     assert detect(VUFIND_SEED.read_text("utf-8"), "x").name != FMT
     assert detect(SPRINGER_SEED.read_text("utf-8"), "x").name != FMT
+
+
+def test_pasted_search_results_give_one_record_per_hit():
+    first, second, third = records_of("pubmed", "search_results.txt", FMT)
+    assert first.csl["title"] == (
+        "Interventional radiological options for the treatment of neuroendocrine tumors"
+    )
+    assert first.csl["author"][0] == {"family": "Radosa", "given": "C. G."}
+    assert (first.csl["PMID"], first.csl["language"]) == ("38761210", "de")
+    assert second.csl["language"] == "en" and second.csl["page"] == "459-471"
+    assert third.csl["title"] == "Abstracts of the 99th German Radiology Congress"
+    assert "author" not in third.csl
+    assert "Cite" not in first.raw and "Neuroendocrine tumors (NET) often" not in first.raw
