@@ -41,6 +41,7 @@ _NLM = re.compile(
 )
 _DATE_CONTINUATION = re.compile(r"^\s*\.\s*\d{4}\b")
 _DOI_CONTINUATION = re.compile(r"^\s*doi:\s*10\.", re.IGNORECASE)
+_NO_AUTHORS = re.compile(r"^\s*\[?No authors listed\]?\.?\s*$")
 _ARTICLE_IN = re.compile(r"^\s*\[Article in ([A-Za-z, ]+)\]\s*$")
 _PMID_LINE = re.compile(r"\bPMID:\s*(\d{1,9})")
 _PMCID_LINE = re.compile(r"\bPMCID:\s*(PMC\d+)")
@@ -146,7 +147,9 @@ def _parse_hit(lines: list[str], at: int, source: SourceRef) -> Record:
     _citation(csl, lines[at].strip())
     authors_at = _next_text(lines, at, -1)
     title_at = _next_text(lines, authors_at, -1) if authors_at is not None else None
-    if authors_at is not None and _looks_like_authors(lines[authors_at]):
+    if authors_at is not None and _NO_AUTHORS.match(lines[authors_at]):
+        pass  # "[No authors listed]": the title is the line above it
+    elif authors_at is not None and _looks_like_authors(lines[authors_at]):
         csl["author"] = _authors(lines[authors_at].strip())
     elif authors_at is not None:
         title_at = authors_at  # "No authors listed" or none: the line above is the title
@@ -219,7 +222,7 @@ def _authors(line: str) -> list[dict[str, str]]:
 
 
 def _looks_like_authors(line: str) -> bool:
-    if line.strip().strip("[].") == "No authors listed":
+    if _NO_AUTHORS.match(line):
         return False
     bare = _AUTHOR_MARKS.sub("", line.strip().rstrip("."))
     parts = [p.strip() for p in bare.split(",") if p.strip()]
