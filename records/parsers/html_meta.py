@@ -53,7 +53,8 @@ Meta = list[tuple[str, str]]  # (name or property, content), in page order
 _HTML_START = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S
 )
-_HTML_TAGS = re.compile(r"<(?:head|body|meta|title|div|span|table)\b", re.I)
+# Tags only HTML has (XML exports have <title> elements too, so it does not count).
+_HTML_TAGS = re.compile(r"<(?:head|body|meta|div|span|table|p)\b", re.I)
 
 
 class HtmlPageParser(Parser):

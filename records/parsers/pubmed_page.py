@@ -41,6 +41,7 @@ _NLM = re.compile(
 )
 _DATE_CONTINUATION = re.compile(r"^\s*\.\s*\d{4}\b")
 _DOI_CONTINUATION = re.compile(r"^\s*doi:\s*10\.", re.IGNORECASE)
+_TAGGED = re.compile(r"^[A-Z][A-Z0-9]{1,3}\s{0,3}-\s")
 _NO_AUTHORS = re.compile(r"^\s*\[?No authors listed\]?\.?\s*$")
 _ARTICLE_IN = re.compile(r"^\s*\[Article in ([A-Za-z, ]+)\]\s*$")
 _PMID_LINE = re.compile(r"\bPMID:\s*(\d{1,9})")
@@ -170,6 +171,8 @@ def _parse_hit(lines: list[str], at: int, source: SourceRef) -> Record:
 
 
 def _is_citation(line: str, numbered: bool = False) -> bool:
+    if _TAGGED.match(line):  # "SO  - Radiologie. 2024…" is a MEDLINE/RIS field, not a page
+        return False
     match = _NLM.match(line.strip())
     if not match or not (match["volume"] or match["pages"] or "doi:" in match["rest"]):
         return False

@@ -14,7 +14,7 @@ import lxml.html
 import pytest
 
 from records.parsers import detect, parse_text
-from records.parsers.html_meta import json_ld, merge, meta_tags, visible_text
+from records.parsers.html_meta import HtmlPageParser, json_ld, merge, meta_tags, visible_text
 from tests.conftest import FIXTURES
 from tests.records.parsers.pagetools import families, only_record, records_of, sample, year
 
@@ -233,3 +233,8 @@ def test_extruct_opengraph():
     expected = json.loads((EXTRUCT / "misc/opengraph_test.json").read_text("utf-8"))[0]
     got = [(k, v) for k, v in meta_tags(doc) if k.startswith(("og:", "article:"))]
     assert got == [tuple(p) for p in expected["properties"]]
+
+
+def test_xml_exports_with_title_elements_are_not_html():
+    endnote = "<xml><records>" + "<record><titles><title>T</title></titles></record>" * 5
+    assert HtmlPageParser().sniff(endnote + "</records></xml>") == 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from records.parsers import detect
+from records.parsers.pubmed_page import PubMedPageParser
 from tests.conftest import SPRINGER_SEED, VUFIND_SEED
 from tests.records.parsers.pagetools import families, only_record, records_of
 
@@ -143,3 +144,20 @@ def test_pasted_search_results_give_one_record_per_hit():
     assert third.csl["title"] == "Abstracts of the 99th German Radiology Congress"
     assert "author" not in third.csl
     assert "Cite" not in first.raw and "Neuroendocrine tumors (NET) often" not in first.raw
+
+
+def test_medline_and_ris_fields_are_not_page_citations():
+    medline = (
+        "PMID- 38761210\nTI  - [Interventional radiological options].\n"
+        "SO  - Radiologie (Heidelb). 2024 Jul;64(7):575-581. doi: 10.1007/s00117-024-01314-z.\n"
+    )
+    assert PubMedPageParser().sniff(medline) < 0.5
+
+
+def test_a_reference_list_with_pmids_is_not_a_pubmed_page():
+    text = (
+        "Radosa CG, Nebelung H. Radiologische Optionen. Radiologie. 2024;64(7):575-581. "
+        "PMID: 38761210\n"
+        "Berg L, Lind E. Quantitative CT perfusion. PLoS One. 2019;14(3):e0213978. PMID: 30921337\n"
+    )
+    assert detect(text, "refs.txt").name == "reference"
