@@ -74,7 +74,8 @@ _SITE_CHROME = re.compile(
 )
 
 
-def _is_noise(line: str) -> bool:
+def is_chrome(line: str) -> bool:
+    """Whether a line is VuFind page chrome (tabs, toolbar, tag box, skip links) in any UI language."""
     _, noise, _ = _vocabulary()
     text = line.strip().rstrip(":").strip().casefold()
     if not text or text in noise or _SITE_CHROME.match(text):
@@ -174,7 +175,7 @@ def add_names(csl: CSLItem, text: str, *, default_role: str = "author") -> None:
 def parse_page(lines: list[str], source: SourceRef, first_line: int = 1) -> Record:
     """One VuFind record page (its lines) as a record."""
     table, _, _ = _vocabulary()
-    entries, preamble = table.read(lines, _is_noise, first_line)
+    entries, preamble = table.read(lines, is_chrome, first_line)
     values = group(_resolve(entries))
     csl: CSLItem = {}
     record = Record(csl=csl, source=source, raw="\n".join(lines))

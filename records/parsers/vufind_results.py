@@ -22,7 +22,7 @@ from records.normalize.dates import parse_date
 from records.normalize.types import normalize_type
 from records.parsers.base import Parser, catalog_labels, head
 from records.parsers.citation_line import parse_container_line
-from records.parsers.vufind import _is_noise, add_names
+from records.parsers.vufind import add_names, is_chrome
 
 # VuFind's "by" key in its UI languages.
 _BY = r"(?:by|von|par|por|di|door|av|af|per|tekijä|autor|od|от|tarafından)"
@@ -68,7 +68,7 @@ def _hits(lines: list[str]) -> list[tuple[int, int]]:
             # the title is the nearest earlier line that is text, not a number or chrome
             j = i - 1
             while j >= 0 and (
-                not lines[j].strip() or lines[j].strip().isdigit() or _is_noise(lines[j])
+                not lines[j].strip() or lines[j].strip().isdigit() or is_chrome(lines[j])
             ):
                 j -= 1
             if j < 0 or (hits and j <= hits[-1][1]) or _anchor(lines[j]):

@@ -111,6 +111,7 @@ def test_affiliation_numbers_are_not_names():
             ("Radiologe", "64", "7", "575-581"),
         ),
         ("Nature. 5/18/2024, Vol. 629 Issue 8012, p45. 1p.", ("Nature", "629", "8012", "45")),
+        ("Radiologe. Jul2024, Bd. 64 Heft 7, S575-581. 7S.", ("Radiologe", "64", "7", "575-581")),
     ],
 )
 def test_source_line(source, expected):

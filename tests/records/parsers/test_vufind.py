@@ -238,3 +238,15 @@ def test_german_result_list_with_container_reference():
 
 def test_a_record_page_is_not_taken_for_a_result_list():
     assert detect(sample("vufind", "de_summon_glued.txt"), "x").name == FMT
+
+
+def test_issn_list_on_one_line_and_labelled_kinds():
+    text = (
+        "Ein Titel\n\nBibliographische Detailangaben\nVeröffentlicht in:Radiologe Jg. 64\n"
+        "Sprache:Deutsch\nISSN:0033-832X 1432-2102\n"
+    )
+    record = parse_text(text, "x").records[0]
+    assert record.issn_kinds == {"0033-832X": "print", "1432-2102": "electronic"}
+    text = text.replace("ISSN:0033-832X 1432-2102", "E-ISSN: 1432-2102\nPrint ISSN: 0033-832X")
+    record = parse_text(text, "x").records[0]
+    assert record.issn_kinds == {"1432-2102": "electronic", "0033-832X": "print"}
