@@ -55,7 +55,8 @@ class FieldTable:
         )
         # LABEL followed by ":" (value glued, spaced, or on the next line) or by a TAB.
         self.pattern = re.compile(
-            rf"^[ \t]*(?P<label>{alternatives})[ \t]*(?::[ \t]*|\t+)(?P<value>.*)$", re.IGNORECASE
+            rf"^[ \t]*(?P<label>{alternatives})[ \t]*(?:(?::[ \t]*)+|\t+)(?P<value>.*)$",
+            re.IGNORECASE,
         )
         self.bare = (
             re.compile(rf"^[ \t]*(?P<label>{alternatives})[ \t]*:?[ \t]*$", re.IGNORECASE)
