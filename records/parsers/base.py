@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, ClassVar
 
-from records.model import ParseResult
+from records.model import Failure, ParseResult
 
 
 class Parser(ABC):
@@ -49,3 +49,23 @@ def catalog_labels() -> dict[str, Any]:
         resources.files("records.parsers").joinpath("data/catalog_labels.json").read_text("utf-8")
     )
     return json.loads(data)
+
+
+def require_titles(result: ParseResult, origin: str, label: str) -> ParseResult:
+    """Page records without a title become failures: a page layout always shows the title,
+    so a record without one means the text was not that layout (or was cut off)."""
+    kept = []
+    for record in result.records:
+        if str(record.csl.get("title") or "").strip():
+            kept.append(record)
+        else:
+            result.failures.append(
+                Failure(
+                    origin,
+                    f"no title found (read as {label})",
+                    record=record.source.position,
+                    line=record.source.line,
+                )
+            )
+    result.records = kept
+    return result

@@ -19,7 +19,7 @@ from records.normalize.language import normalize_language
 from records.normalize.names import parse_name, strip_affiliation_marks, strip_role
 from records.normalize.pages import normalize_pages
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser, head
+from records.parsers.base import Parser, head, require_titles
 from records.parsers.fieldtable import Entry, FieldTable, group
 
 LABELS: dict[str, list[str]] = {
@@ -115,6 +115,9 @@ class EbscoRecordParser(Parser):
         return min(score, 1.0)
 
     def parse(self, text: str, origin: str) -> ParseResult:
+        return require_titles(self._parse_all(text, origin), origin, self.label)
+
+    def _parse_all(self, text: str, origin: str) -> ParseResult:
         lines = text.splitlines()
         entries, _ = _TABLE.read(lines)
         entries = [e for e in entries if e.field != "ignored"]

@@ -29,7 +29,6 @@ from urllib.parse import parse_qs
 import lxml.html
 from lxml import etree
 
-from records.errors import UnknownFormat
 from records.identifiers import (
     find_dois,
     find_issns,
@@ -74,7 +73,7 @@ class HtmlPageParser(Parser):
         try:
             doc = lxml.html.document_fromstring(_strip_declaration(text))
         except (etree.ParserError, ValueError) as exc:
-            raise UnknownFormat(origin, [f"{self.label}: {exc}"]) from exc
+            return ParseResult(failures=[Failure(origin, f"not an HTML document ({exc})")])
         return parse_document(doc, text, origin, self.name)
 
 

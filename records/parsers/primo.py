@@ -19,7 +19,7 @@ from records.model import CSLItem, ParseResult, Record, SourceRef
 from records.normalize.dates import parse_date
 from records.normalize.language import normalize_language
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser, head
+from records.parsers.base import Parser, head, require_titles
 from records.parsers.citation_line import parse_container_line
 from records.parsers.fieldtable import Entry, FieldTable, group
 from records.parsers.publication import split_publication_statement
@@ -79,6 +79,9 @@ class PrimoRecordParser(Parser):
         return min(score, 1.0)
 
     def parse(self, text: str, origin: str) -> ParseResult:
+        return require_titles(self._parse_all(text, origin), origin, self.label)
+
+    def _parse_all(self, text: str, origin: str) -> ParseResult:
         lines = text.splitlines()
         entries, _ = _TABLE.read(lines)
         entries = [e for e in entries if e.field != "ignored"]

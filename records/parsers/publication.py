@@ -53,6 +53,7 @@ def _place_at(text: str, start: int) -> int | None:
     return None
 
 
+_ONLY_DATE = re.compile(r"[\d\s.,/-]*(?:[A-Za-zÀ-ÿ]{3,9}\.?)?[\d\s.,/-]*\d{4}[\d\s.,/-]*")
 _YEAR_TAIL = re.compile(r"[\s,.;]*\[?c?(\d{4})\]?\.?\s*$")
 
 
@@ -60,6 +61,9 @@ def split_publication_statement(text: str) -> CSLItem:
     """``publisher-place``, ``publisher`` and ``issued`` from a publication statement."""
     text = re.sub(r"\s+", " ", text).strip()
     out: CSLItem = {}
+    date = parse_date(text) if _ONLY_DATE.fullmatch(text) else None
+    if date and len(date["date-parts"][0]) > 1:
+        return {"issued": date}  # "03 October 2017", "2019-05": a date, no publisher
     year = _YEAR_TAIL.search(text)
     if year:
         date = parse_date(year.group(1))

@@ -29,7 +29,7 @@ from records.normalize.dates import parse_date
 from records.normalize.language import normalize_language
 from records.normalize.names import parse_name
 from records.normalize.pages import normalize_pages
-from records.parsers.base import SNIFF_WINDOW, Parser, head
+from records.parsers.base import SNIFF_WINDOW, Parser, head, require_titles
 
 # "Radiologie (Heidelb). 2024 Jul;64(7):575-581." -- journal, date, volume(issue):pages.
 _NLM = re.compile(
@@ -96,6 +96,9 @@ class PubMedPageParser(Parser):
         return min(score, 1.0)
 
     def parse(self, text: str, origin: str) -> ParseResult:
+        return require_titles(self._parse_all(text, origin), origin, self.label)
+
+    def _parse_all(self, text: str, origin: str) -> ParseResult:
         lines = _join_citation_lines(text.splitlines())
         starts = [i for i, line in enumerate(lines) if _is_citation(line, numbered=True)]
         result = ParseResult()

@@ -38,7 +38,7 @@ from records.normalize.dates import parse_date
 from records.normalize.language import guess_language
 from records.normalize.names import parse_name, parse_name_list, strip_affiliation_marks
 from records.normalize.pages import normalize_pages
-from records.parsers.base import SNIFF_WINDOW, Parser, head
+from records.parsers.base import SNIFF_WINDOW, Parser, head, require_titles
 
 _ISSUE_WORD = r"(?:Ausgabe|Heft|Issue)"
 _DATE_LINE = re.compile(
@@ -139,6 +139,9 @@ class SpringerPageParser(Parser):
         return min(score, 1.0)
 
     def parse(self, text: str, origin: str) -> ParseResult:
+        return require_titles(self._parse_all(text, origin), origin, self.label)
+
+    def _parse_all(self, text: str, origin: str) -> ParseResult:
         source = SourceRef(self.name, origin, None, 1, 1)
         lines = text.splitlines()
         medizin = any(_BREADCRUMB.match(ln) for ln in lines[:80]) or any(

@@ -27,7 +27,7 @@ from records.normalize.names import (
 )
 from records.normalize.text import clean_text
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser, catalog_labels, head
+from records.parsers.base import Parser, catalog_labels, head, require_titles
 from records.parsers.citation_line import parse_container_line
 from records.parsers.fieldtable import Entry, FieldTable, group
 from records.parsers.publication import split_publication_statement
@@ -104,6 +104,9 @@ class VuFindPageParser(Parser):
         return min(1.0, len(core) / 4 + (0.3 if caption else 0.0))
 
     def parse(self, text: str, origin: str) -> ParseResult:
+        return require_titles(self._parse_all(text, origin), origin, self.label)
+
+    def _parse_all(self, text: str, origin: str) -> ParseResult:
         result = ParseResult()
         for position, (start_line, lines) in enumerate(_split_pages(text), start=1):
             source = SourceRef(self.name, origin, None, position, start_line)
