@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from abc import ABC, abstractmethod
 from functools import cache
 from importlib import resources
@@ -40,6 +41,14 @@ def head(text: str, lines: int) -> list[str]:
     split or scan the whole text.
     """
     return text[:SNIFF_WINDOW].splitlines()[:lines]
+
+
+_MARKUP = re.compile(r"^\s*(?:\ufeff)?<[!?A-Za-z]")
+
+
+def is_markup(text: str) -> bool:
+    """HTML or XML source: the text-layout parsers leave it to the markup parsers."""
+    return bool(_MARKUP.match(text[:1000]))
 
 
 @cache

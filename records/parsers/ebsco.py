@@ -19,7 +19,7 @@ from records.normalize.language import normalize_language
 from records.normalize.names import parse_name, strip_affiliation_marks, strip_role
 from records.normalize.pages import normalize_pages
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser, head, require_titles
+from records.parsers.base import Parser, head, is_markup, require_titles
 from records.parsers.fieldtable import Entry, FieldTable, group
 
 LABELS: dict[str, list[str]] = {
@@ -108,6 +108,8 @@ class EbscoRecordParser(Parser):
     aliases = ("ebsco",)
 
     def sniff(self, text: str) -> float:
+        if is_markup(text):
+            return 0.0
         fields = _TABLE.fields_in(head(text, 400))
         if "source" not in fields or "title" not in fields:
             return 0.0

@@ -64,7 +64,7 @@ class HtmlPageParser(Parser):
     def sniff(self, text: str) -> float:
         head = text[:4000]
         if _HTML_START.match(head):
-            return 0.95
+            return 1.0
         if len(_HTML_TAGS.findall(head)) >= 3 and "<" in head.lstrip()[:1]:
             return 0.7
         return 0.0
@@ -643,7 +643,7 @@ def coins(kev: dict[str, list[str]]) -> tuple[CSLItem, IssnKinds]:
 # --------------------------------------------------------------------------- visible text
 
 _SKIP = frozenset(
-    "script style noscript template head header nav footer form button select option svg "
+    "script style noscript template head header nav footer form select option svg "
     "iframe object canvas".split()
 )
 _BLOCK = frozenset(

@@ -19,7 +19,7 @@ from records.model import CSLItem, ParseResult, Record, SourceRef
 from records.normalize.dates import parse_date
 from records.normalize.language import normalize_language
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser, head, require_titles
+from records.parsers.base import Parser, head, is_markup, require_titles
 from records.parsers.citation_line import parse_container_line
 from records.parsers.fieldtable import Entry, FieldTable, group
 from records.parsers.publication import split_publication_statement
@@ -72,6 +72,8 @@ class PrimoRecordParser(Parser):
     aliases = ("primo",)
 
     def sniff(self, text: str) -> float:
+        if is_markup(text):
+            return 0.0
         fields = _TABLE.fields_in(head(text, 400))
         if "container" not in fields:
             return 0.0

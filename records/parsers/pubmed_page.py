@@ -29,7 +29,7 @@ from records.normalize.dates import parse_date
 from records.normalize.language import normalize_language
 from records.normalize.names import parse_name
 from records.normalize.pages import normalize_pages
-from records.parsers.base import SNIFF_WINDOW, Parser, head, require_titles
+from records.parsers.base import SNIFF_WINDOW, Parser, head, is_markup, require_titles
 
 # "Radiologie (Heidelb). 2024 Jul;64(7):575-581." -- journal, date, volume(issue):pages.
 _NLM = re.compile(
@@ -48,8 +48,9 @@ _PMID_LINE = re.compile(r"\bPMID:\s*(\d{1,9})")
 _PMCID_LINE = re.compile(r"\bPMCID:\s*(PMC\d+)")
 _DOI_LINE = re.compile(r"^\s*(?:doi|DOI)\s*:\s*(10\.\S+?)\.?(?:\s|$)")
 _KEYWORDS = re.compile(r"^\s*Keywords:\s*(?P<value>.+)$", re.IGNORECASE)
+# "(1)", "(1)(2)" (text display); " 1 2", "2,3" or glued "Mestier1" (abstract page, HTML <sup>)
 _AUTHOR_MARKS = re.compile(
-    r"\s*\(\d+(?:\s*,\s*\d+)*\)|(?<=[^\d\s,])\s+\d+(?:[\s,]+\d+)*(?=\s*(?:,|$))"
+    r"\s*\(\d+(?:\s*,\s*\d+)*\)|(?<=[^\d\s,])\s*\d+(?:[\s,]+\d+)*(?=\s*(?:,|$))"
 )
 # Lines that end the abstract or are page chrome.
 _STOP = re.compile(
@@ -80,6 +81,8 @@ class PubMedPageParser(Parser):
     aliases = ("pubmed-page",)
 
     def sniff(self, text: str) -> float:
+        if is_markup(text):
+            return 0.0
         lines = _join_citation_lines(head(text, 300))
         score = 0.0
         if any(_is_citation(line) for line in lines):

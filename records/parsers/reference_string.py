@@ -24,7 +24,7 @@ from records.model import CSLItem, Failure, ParseResult, Record, SourceRef
 from records.normalize.dates import parse_date
 from records.normalize.names import parse_name, parse_name_list
 from records.normalize.pages import normalize_pages
-from records.parsers.base import Parser, head
+from records.parsers.base import Parser, head, is_markup
 
 _NUMBERING = re.compile(r"^\s*(?:\[\d+\]|\d+[.)]|\(\d+\))\s+")
 _DOI_TAIL = re.compile(
@@ -154,6 +154,8 @@ class ReferenceStringParser(Parser):
     aliases = ("references", "citation", "ref")
 
     def sniff(self, text: str) -> float:
+        if is_markup(text):
+            return 0.0
         lines = [ln for ln in head(text, 200) if ln.strip()]
         if not lines or any(_NOT_REFERENCE.match(ln) for ln in lines[:5]):
             return 0.0

@@ -38,7 +38,7 @@ from records.normalize.dates import parse_date
 from records.normalize.language import guess_language
 from records.normalize.names import parse_name, parse_name_list, strip_affiliation_marks
 from records.normalize.pages import normalize_pages
-from records.parsers.base import SNIFF_WINDOW, Parser, head, require_titles
+from records.parsers.base import SNIFF_WINDOW, Parser, head, is_markup, require_titles
 
 _ISSUE_WORD = r"(?:Ausgabe|Heft|Issue)"
 _DATE_LINE = re.compile(
@@ -123,6 +123,8 @@ class SpringerPageParser(Parser):
     aliases = ("springer",)
 
     def sniff(self, text: str) -> float:
+        if is_markup(text):
+            return 0.0
         head_lines = head(text, 80)
         score = 0.0
         if any(_DATE_LINE.match(line) and "|" in line for line in head_lines):

@@ -27,7 +27,7 @@ from records.normalize.names import (
 )
 from records.normalize.text import clean_text
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser, catalog_labels, head, require_titles
+from records.parsers.base import Parser, catalog_labels, head, is_markup, require_titles
 from records.parsers.citation_line import parse_container_line
 from records.parsers.fieldtable import Entry, FieldTable, group
 from records.parsers.publication import split_publication_statement
@@ -94,6 +94,8 @@ class VuFindPageParser(Parser):
     aliases = ("vufind",)
 
     def sniff(self, text: str) -> float:
+        if is_markup(text):
+            return 0.0
         table, _, _ = _vocabulary()
         lines = head(text, 400)
         fields: set[str] = set()

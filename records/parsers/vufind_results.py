@@ -20,7 +20,7 @@ from functools import cache
 from records.model import CSLItem, ParseResult, Record, SourceRef
 from records.normalize.dates import parse_date
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser, catalog_labels, head
+from records.parsers.base import Parser, catalog_labels, head, is_markup
 from records.parsers.citation_line import parse_container_line
 from records.parsers.vufind import add_names, is_chrome
 
@@ -93,6 +93,8 @@ class VuFindResultListParser(Parser):
     aliases = ("vufind-list",)
 
     def sniff(self, text: str) -> float:
+        if is_markup(text):
+            return 0.0
         lines = head(text, 2000)
         hits = _hits(lines)
         if not hits:

@@ -238,3 +238,31 @@ def test_extruct_opengraph():
 def test_xml_exports_with_title_elements_are_not_html():
     endnote = "<xml><records>" + "<record><titles><title>T</title></titles></record>" * 5
     assert HtmlPageParser().sniff(endnote + "</records></xml>") == 0.0
+
+
+def test_ebsco_detail_page_definition_list_read_through_the_ebsco_layout():
+    record = only_record("html", "ebsco_detail_dl.html", FMT)
+    csl = record.csl
+    assert csl["title"] == "Liver-directed therapies for neuroendocrine neoplasms"
+    assert families(record) == ["Kennedy", "O'Neill"]
+    assert (csl["volume"], csl["issue"], csl["page"]) == ("31", "2", "245-253")
+    assert csl["DOI"] == "10.1016/j.jvir.2019.09.008"
+
+
+def test_pubmed_page_without_meta_tags_read_through_the_pubmed_layout():
+    record = only_record("html", "pubmed_abstract_page.html", FMT)
+    csl = record.csl
+    assert csl["container-title"] == "Rev Endocr Metab Disord"
+    assert (csl["volume"], csl["issue"], csl["page"]) == ("18", "4", "459-471")
+    # affiliation numbers in <sup> are no part of the names
+    assert csl["author"] == [
+        {"family": "de Mestier", "given": "Louis"},
+        {"family": "Zappa", "given": "Magaly"},
+    ]
+    assert csl["PMID"] == "28986749"
+    assert csl["keyword"] == "Embolization, Liver metastases"
+
+
+@pytest.mark.parametrize("name", ["pubmed_abstract_page.html", "ebsco_detail_dl.html"])
+def test_html_source_is_never_read_as_page_text(name):
+    assert detect(sample("html", name), name).name == FMT
