@@ -29,7 +29,7 @@ LABELS: dict[str, list[str]] = {
     "title": ["Title", "Titel"],
     "authors": ["Author", "Authors", "Creator", "Autor", "Autoren", "Verfasser"],
     "contributors": ["Contributor", "Contributors", "Beteiligte Person", "Beteiligte Personen"],
-    "container": ["Is Part Of", "Ist Teil von", "Is part of", "Erschienen in"],
+    "container": ["Is Part Of", "Ist Teil von", "Is part of"],
     "identifier": ["Identifier", "Identifikator", "Identifiers"],
     "language": ["Language", "Sprache"],
     "publisher": ["Publisher", "Verlag", "Verlagsangabe"],

@@ -135,6 +135,9 @@ class SpringerPageParser(Parser):
             score += 0.3
         if any(_LINK_VOLUME.match(line) for line in head_lines):
             score += 0.4
+        footer = _parse_footer(head(text, 400))
+        if len(footer) >= 4 and ({"date", "publisher"} & set(footer)) and "title" in footer:
+            score += 0.8  # the metadata block alone (copied from the page footer)
         window = text[:SNIFF_WINDOW]
         if "springer" in window.casefold() or "doi.org/10.1007/" in window:
             score += 0.2

@@ -132,3 +132,14 @@ def test_springerlink_article_type_lines_are_not_the_title():
 def test_vufind_page_is_not_taken_for_springer():
     assert detect(VUFIND_SEED.read_text("utf-8"), "x").name == "vufind-text"
     assert detect(sample("vufind", "de_summon_glued.txt"), "x").name == "vufind-text"
+
+
+def test_the_metadata_block_alone_is_a_springer_record():
+    record = only_record("springer", "medizin_metadata_block_only.txt", FMT)
+    csl = record.csl
+    assert csl["title"] == "Strahlentherapie des Pankreaskarzinoms: aktuelle Konzepte"
+    assert csl["author"][0] == {"family": "Combs", "given": "Stephanie E."}
+    assert csl["issued"] == {"date-parts": [[2021, 2, 15]]}
+    assert (csl["container-title"], csl["issue"]) == ("Der Onkologe", "3")
+    assert record.issn_kinds == {"0947-8965": "print", "1433-0415": "electronic"}
+    assert csl["DOI"] == "10.1007/s00761-021-00901-2"
