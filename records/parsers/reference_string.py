@@ -1,10 +1,12 @@
-"""Free-text references, one per line: Vancouver/NLM, APA and Springer reference-list styles.
+"""Free-text references, one per line: Vancouver/NLM, APA, Springer, Chicago and MLA styles.
 
     Radosa CG, Nebelung H, Schön F, Hoffmann RT. Radiologisch-interventionelle … Radiologie.
         2024;64(7):575-581. doi:10.1007/s00117-024-01314-z                       (Vancouver)
     Radosa, C. G., Nebelung, H., & Hoffmann, R. T. (2024). Title. Radiologie, 64(7), 575–581.
         https://doi.org/10.1007/s00117-024-01314-z                               (APA)
     Dasari A, Shen C, Halperin D et al (2017) Title. JAMA Oncol 3:1335–1342       (Springer)
+    Radosa, C. G., and H. Nebelung. 2024. "Title." Radiologie 64 (7): 575–81.    (Chicago)
+    Radosa, C. G., et al. "Title." Radiologie, vol. 64, no. 7, 2024, pp. 575-581. (MLA)
 
 Only what a grammar reads with confidence is set: authors, year, title, journal, volume,
 issue, pages, DOI/PMID. A string no grammar reads still yields its DOI/PMID and year when it
@@ -52,12 +54,27 @@ _SPRINGER = re.compile(
     + _PAGES
     + r")\s*\.?\s*$"
 )
+# Quoted titles: Chicago 'Radosa, C. G., and H. Nebelung. 2024. "Title." Radiologie 64 (7):
+# 575–81.' and MLA 'Radosa, C. G., et al. "Title." Radiologie, vol. 64, no. 7, 2024, pp. 575-581.'
+_CHICAGO = re.compile(
+    r"^(?P<authors>.+?)\.\s+(?P<year>\d{4})[a-z]?\.\s+[“\"](?P<title>[^”\"]+?)[.,]?[”\"]\s+"
+    r"(?P<journal>[^\d]+?)\s+(?P<volume>\d+)\s*(?:\((?P<issue>[^)]+)\))?\s*:\s*(?P<pages>"
+    + _PAGES
+    + r")\s*\.?\s*$"
+)
+_MLA = re.compile(
+    r"^(?P<authors>.+?)\.\s+[“\"](?P<title>[^”\"]+?)[.,]?[”\"]\s+(?P<journal>[^,]+?),\s*"
+    r"vol\.\s*(?P<volume>[^,]+),\s*(?:no\.\s*(?P<issue>[^,]+),\s*)?"
+    r"(?:[A-Za-z.]+\s+)?(?P<year>\d{4}),\s*(?:pp?\.\s*(?P<pages>" + _PAGES + r"))?\s*\.?\s*$",
+    re.IGNORECASE,
+)
 _ET_AL = re.compile(r",?\s*(?:et\s+al\.?|u\.\s*a\.|and others)\s*$", re.IGNORECASE)
 # "Radosa CG", "de Mestier L", "O'Neill MJ", "Smith J Jr" -- one Vancouver author.
 _VANCOUVER_NAME = re.compile(
     r"^(?:[a-z]+\s+)*[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]*)*\s+[A-ZÀ-ÖØ-Þ]{1,4}(?:\s+(?:Jr|Sr|II|III|IV))?$"
 )
 _MARKED_YEAR = re.compile(r"(?<![\d/])(1[5-9]\d\d|20\d\d)(?:[a-z]?(?=\))|(?=;))")
+_GIVEN = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ]\.\s*(?:-\s*)?)+$|^[A-ZÀ-ÖØ-Þ][a-zà-ÿ]+(?:\s+[A-ZÀ-ÖØ-Þ]\.)*$")
 _NOT_REFERENCE = re.compile(r"^\s*(?:@\w+\s*[{(]|TY\s+-|PMID-|[{\[<]|%[A-Z0-9]\s|\w+\s*=)")
 
 
@@ -73,6 +90,16 @@ def _authors_any(text: str) -> list[dict[str, str]]:
     text = _ET_AL.sub("", text.strip().rstrip(".").strip())
     if _authors_vancouver(text):
         return _authors_vancouver(text) or []
+    return parse_name_list(text)
+
+
+def _authors_chicago(text: str) -> list[dict[str, str]]:
+    """ "Radosa, C. G., H. Nebelung, and R. T. Hoffmann": the first name inverted, then direct."""
+    text = _ET_AL.sub("", text.strip().rstrip("."))
+    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", text) if p.strip()]
+    if len(parts) >= 2 and _GIVEN.match(parts[1]):
+        names = [parse_name(f"{parts[0]}, {parts[1]}")]
+        return names + [parse_name(p) for p in parts[2:]]
     return parse_name_list(text)
 
 
@@ -111,6 +138,19 @@ def parse_reference(text: str) -> CSLItem:
         csl["volume"] = match["volume"]
         if match["issue"]:
             csl["issue"] = match["issue"]
+        if match["pages"] and (page := normalize_pages(match["pages"])):
+            csl["page"] = page
+        csl["type"] = "article-journal"
+        return csl
+    if match := _CHICAGO.match(body) or _MLA.match(body):
+        if authors := _authors_chicago(match["authors"]):
+            csl["author"] = authors
+        csl["issued"] = {"date-parts": [[int(match["year"])]]}
+        csl["title"] = match["title"].strip()
+        csl["container-title"] = match["journal"].strip(" ,.")
+        csl["volume"] = match["volume"].strip()
+        if match["issue"]:
+            csl["issue"] = match["issue"].strip()
         if match["pages"] and (page := normalize_pages(match["pages"])):
             csl["page"] = page
         csl["type"] = "article-journal"

@@ -129,3 +129,33 @@ def test_unrecognised_text_lists_every_layout_tried():
     message = str(error.value)
     for label in ("VuFind", "Springer", "PubMed", "EBSCO", "Primo", "HTML", "free-text"):
         assert label in message
+
+
+def test_chicago_author_date():
+    csl = parse_reference(
+        "Radosa, C. G., H. Nebelung, F. Schön, and R. T. Hoffmann. 2024. "
+        '"Radiologisch-interventionelle Möglichkeiten." Radiologie 64 (7): 575–81. '
+        "https://doi.org/10.1007/s00117-024-01314-z."
+    )
+    assert csl["author"] == SEED_AUTHORS
+    assert (csl["container-title"], csl["volume"], csl["issue"], csl["page"]) == (
+        "Radiologie",
+        "64",
+        "7",
+        "575-581",
+    )
+    assert csl["DOI"] == "10.1007/s00117-024-01314-z"
+
+
+def test_mla():
+    csl = parse_reference(
+        'de Mestier, Louis, and Magaly Zappa. "Liver Embolizations." Reviews in Endocrine and '
+        "Metabolic Disorders, vol. 18, no. 4, Dec. 2017, pp. 459–71."
+    )
+    assert csl["author"] == [
+        {"family": "de Mestier", "given": "Louis"},
+        {"family": "Zappa", "given": "Magaly"},
+    ]
+    assert csl["title"] == "Liver Embolizations"
+    assert (csl["volume"], csl["issue"], csl["page"]) == ("18", "4", "459-471")
+    assert csl["issued"] == {"date-parts": [[2017]]}
