@@ -166,6 +166,7 @@ def _name(family: str, given: str = "", suffix: str = "") -> Name:
 def parse_name(text: str) -> Name:
     """One name in any of the shapes in the module docstring, as a CSL name object."""
     text = strip_honorifics(clean_text(strip_role(text)))
+    text = ", ".join(p for p in text.split(",") if not _LIFE_DATES.match(p.strip()))
     if not text:
         return {}
     if is_corporate(text):
@@ -201,6 +202,9 @@ def parse_name(text: str) -> Name:
 _GIVEN_TOKEN = re.compile(r"^\S+(?:\s+[A-ZÀ-ÖØ-Þ]\.?)*$|^(?:[A-ZÀ-ÖØ-Þ][.\s-]*)+$")
 
 
+_LIFE_DATES = re.compile(r"^\(?(?:ca\.\s*)?\d{3,4}\??\s*-\s*(?:\d{3,4}\??)?\)?\.?$")
+
+
 def split_name_list(text: str) -> list[str]:
     """Split a displayed author list into single names.
 
@@ -216,7 +220,8 @@ def split_name_list(text: str) -> list[str]:
     if ";" in text:
         return [strip_role(p) for p in text.split(";") if strip_role(p)]
     tokens = [strip_role(t) for t in text.split(",")]
-    tokens = [t for t in tokens if t]
+    # life dates of catalog headings ("Müller, Hans, 1950-2010") are no name part
+    tokens = [t for t in tokens if t and not _LIFE_DATES.match(t)]
     if any(is_initials(t) for t in tokens[1:]):
         names: list[str] = []
         for token in tokens:

@@ -48,3 +48,11 @@ def test_roles():
     assert [role_field(r) for _, r in pairs] == ["author", "editor"]
     assert role_field("Hrsg.") == "editor"
     assert is_role("VerfasserIn") and not is_role("ESR")
+
+
+def test_life_dates_of_catalog_headings_are_dropped():
+    assert parse_name("Müller, Hans, 1950-") == {"family": "Müller", "given": "Hans"}
+    pairs = split_names_with_roles(
+        "Müller, Hans, 1950-2010 (VerfasserIn), Vogl, Thomas J., 1961- (HerausgeberIn)"
+    )
+    assert pairs == [("Müller, Hans", "VerfasserIn"), ("Vogl, Thomas J.", "HerausgeberIn")]
