@@ -178,13 +178,32 @@ _GLUED = re.compile(rf"(^|(?<=[.!?)\]]))\s*({_heading_alt})(?:\s*:\s*|(?=[{_UPPE
 _LEAD = re.compile(rf"^\s*(?:{_lead_alt})\s*:?\s*(?=[{_UPPER}]|$)")
 
 
-# A heading alone on its line (publisher pages and PubMed print them as sub-headings).
-_LINE_HEADING = re.compile(rf"^[ \t]*({_heading_alt})[ \t]*:?[ \t]*\n\s*(?=\S)", re.MULTILINE)
+_HEADING_SET = frozenset(h.casefold() for h in HEADINGS)
+
+
+def _join_heading_lines(value: str) -> str:
+    """A heading alone on its line (publisher pages) joins the text after it: "Heading: text"."""
+    lines = value.splitlines()
+    out: list[str] = []
+    pending: str | None = None
+    for line in lines:
+        stripped = line.strip()
+        if stripped.rstrip(":").casefold() in _HEADING_SET:
+            pending = stripped.rstrip(":")
+            continue
+        if pending and stripped:
+            out.append(f"{pending}: {stripped}")
+            pending = None
+        else:
+            out.append(line)
+    if pending:
+        out.append(pending)
+    return "\n".join(out)
 
 
 def readable_abstract(value: str) -> str:
     """Plain text with structured-abstract headings written ``Heading: text``."""
-    text = clean_text(_LINE_HEADING.sub(lambda m: f"{m.group(1)}: ", value))
+    text = clean_text(_join_heading_lines(value) if "\n" in value else value)
     stripped = _LEAD.sub("", text, count=1)
     if stripped:
         text = stripped

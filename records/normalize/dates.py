@@ -52,13 +52,14 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-_NAMED_SHAPES: dict[str, tuple[tuple[int, ...], int, int | None]] = {
-    "yMd": ((1,), 0, 2),
-    "yMM": ((1, 2), 0, None),
-    "yM": ((1,), 0, None),
-    "My": ((0,), 1, None),
-    "dMy": ((1,), 2, 0),
-    "Mdy": ((0,), 2, 1),
+# shape -> (index of the year group, indexes of month-name groups, index of the day group)
+_NAMED_SHAPES: dict[str, tuple[int, tuple[int, ...], int | None]] = {
+    "yMd": (0, (1,), 2),
+    "yMM": (0, (1, 2), None),
+    "yM": (0, (1,), None),
+    "My": (1, (0,), None),
+    "dMy": (2, (1,), 0),
+    "Mdy": (2, (0,), 1),
 }
 
 
@@ -76,8 +77,12 @@ def _valid(parts: list[int]) -> bool:
     return not (len(parts) > 2 and not 1 <= parts[2] <= 31)
 
 
-def parse_date(value: str | None) -> CSLDate | None:
-    """A CSL date object, or ``None`` when the value is no date we can read with confidence."""
+def parse_date(value: str | None, *, strict: bool = False) -> CSLDate | None:
+    """A CSL date object, or ``None`` when the value is no date we can read with confidence.
+
+    Unless ``strict``, a value that is no date as a whole still yields the year it contains
+    when it holds exactly one ("Heidelberg Springer 2024", "c2019").
+    """
     if not value:
         return None
     text = re.sub(r"\s+", " ", str(value)).strip().rstrip(".")
@@ -98,18 +103,18 @@ def parse_date(value: str | None) -> CSLDate | None:
         elif shape == "y":
             parts = [[int(g[0])]]
         else:
-            # (month groups, year group, day group) for each shape with a month name
-            month_at, year_at, day_at = _NAMED_SHAPES[shape]
+            # Shapes with month names: which group holds the year, the month(s), the day.
+            year_at, month_at, day_at = _NAMED_SHAPES[shape]
             numbers = [_month(g[i]) for i in month_at]
             if any(n is None for n in numbers):
                 continue
-            year = int(g[year_at])
-            day = g[day_at] if day_at is not None else None
-            parts = [[year, n] for n in numbers if n is not None]
-            if day:
-                parts[0].append(int(day))
+            parts = [[int(g[year_at]), n] for n in numbers if n is not None]
+            if day_at is not None:
+                parts[0].append(int(g[day_at]))
         if all(_valid(p) for p in parts):
             return {"date-parts": parts}
+    if strict:
+        return None
     # Last resort: a lone year inside a longer string ("Heidelberg Springer 2024", "c2019").
     years = re.findall(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)", text)
     if len(set(years)) == 1:

@@ -145,7 +145,9 @@ def _initial(word: str) -> str:
     return f"{word}." if len(word) == 1 and word.isupper() else word
 
 
-def _name(family: str, given: str = "", suffix: str = "") -> Name:
+def make_name(family: str, given: str = "", suffix: str = "") -> Name:
+    """A CSL name from parts already told apart (BibTeX, MEDLINE ``FAU``, CSV columns):
+    ALL CAPS re-cased, particles lower-cased, initials written ``C. G.``."""
     family = " ".join(
         recase(w) if w.lower() not in PARTICLES else w.lower() for w in family.split()
     )
@@ -161,6 +163,9 @@ def _name(family: str, given: str = "", suffix: str = "") -> Name:
     if suffix:
         name["suffix"] = suffix
     return name
+
+
+_name = make_name
 
 
 def parse_name(text: str) -> Name:

@@ -26,7 +26,9 @@ PLACES = sorted(
     Barcelona|Milano|Milan|Roma|Rome|Torino|Bologna|Firenze|Stockholm|Copenhagen|København|Oslo|
     Helsinki|Warszawa|Warsaw|Praha|Prague|Budapest|Moscow|Tokyo|Singapore|Beijing|Shanghai|
     New Delhi|Sydney|Melbourne|Toronto|Montreal|Amsterdam [u.a.]|Berlin [u.a.]|New York [u.a.]|
-    Hagerstown|Hagerstown, MD|Oakland|Basingstoke|Bingley|Thorofare|Bethesda|Rockville|Houten|
+    Hagerstown|Hagerstown, MD|Oakland|Basingstoke|Bingley|Thorofare|Bethesda|Rockville|
+    England|United States|United Kingdom|Germany|Netherlands|Switzerland|Austria|France|Italy|
+    Spain|Japan|China|Canada|Australia|India|Denmark|Sweden|Norway|Finland|Poland|Houten|
     Den Haag|The Hague|Nijmegen|Groningen|Leuven|Gent|Antwerpen|Bruxelles|Brussels|Uppsala|Lund|
     Göteborg|Malmö|Kraków|Wrocław|Poznań|Lisboa|Porto|São Paulo|Rio de Janeiro|Buenos Aires|
     México|Santiago|Bogotá|Valencia|Sevilla|Napoli|Padova|Pisa|Stuttgart, New York|Aarhus|
@@ -40,8 +42,8 @@ PLACES = sorted(
     reverse=True,
 )
 _PLACES = [p.strip() for p in PLACES if p.strip()]
-_PLACE_JOINER = re.compile(r"\s*[/;]\s*|\s+u\.\s*a\.\s*")
 _CASEFOLDED = [(p.casefold(), len(p)) for p in _PLACES]
+_PLACE_JOINER = re.compile(r"\s*[/;]\s*|\s+u\.\s*a\.\s*")
 
 
 def _place_at(text: str, start: int) -> int | None:
@@ -53,23 +55,20 @@ def _place_at(text: str, start: int) -> int | None:
     return None
 
 
-_ONLY_DATE = re.compile(r"[\d\s.,/-]*(?:[A-Za-zÀ-ÿ]{3,9}\.?)?[\d\s.,/-]*\d{4}[\d\s.,/-]*")
-_YEAR_TAIL = re.compile(r"[\s,.;]*\[?c?(\d{4})\]?\.?\s*$")
-
-
 def split_publication_statement(text: str) -> CSLItem:
     """``publisher-place``, ``publisher`` and ``issued`` from a publication statement."""
     text = re.sub(r"\s+", " ", text).strip()
     out: CSLItem = {}
-    date = parse_date(text) if _ONLY_DATE.fullmatch(text) else None
-    if date and len(date["date-parts"][0]) > 1:
-        return {"issued": date}  # "03 October 2017", "2019-05": a date, no publisher
-    year = _YEAR_TAIL.search(text)
-    if year:
-        date = parse_date(year.group(1))
+    # The date closes the statement: "2024", "c2019", "[2003]", "07.09.2023", "Sept. 2023".
+    tokens = text.split()
+    for size in (3, 2, 1):
+        if len(tokens) < size:
+            continue
+        date = parse_date(" ".join(tokens[-size:]).strip("[],.c"), strict=True)
         if date:
             out["issued"] = date
-        text = text[: year.start()].strip(" ,;:")
+            text = " ".join(tokens[:-size]).strip(" ,;:")
+            break
     if " : " in text or re.match(r"^[^:]{2,40}:\s*\S", text):  # ISBD: "Place : Publisher"
         place, _, publisher = text.partition(":")
         if place.strip():
