@@ -191,7 +191,11 @@ def parse_page(lines: list[str], source: SourceRef, first_line: int = 1) -> Reco
     title_lines = [ln.strip() for ln in preamble if ln.strip() and not _is_caption(ln)]
     if title_lines:
         csl["title"] = title_lines[0]
+    # The summary under the title: cut with an ellipsis at 300 characters, or shown whole
+    # when shorter (then it is the one long line after the title).
     truncated = next((ln for ln in title_lines[1:] if _TRUNCATED.search(ln)), None)
+    if truncated is None and len(title_lines) == 2 and len(title_lines[1]) >= 100:
+        truncated = title_lines[1]
 
     container_parts: dict[str, str] = {}
     if container := first("container"):

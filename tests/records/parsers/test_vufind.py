@@ -250,3 +250,11 @@ def test_issn_list_on_one_line_and_labelled_kinds():
     text = text.replace("ISSN:0033-832X 1432-2102", "E-ISSN: 1432-2102\nPrint ISSN: 0033-832X")
     record = parse_text(text, "x").records[0]
     assert record.issn_kinds == {"1432-2102": "electronic", "0033-832X": "print"}
+
+
+def test_a_short_summary_shown_whole_is_the_abstract():
+    record = only_record("vufind", "en_short_summary.txt", FMT)
+    assert record.csl["abstract"].startswith("Hepatic arterial infusion delivers")
+    assert record.csl["title"] == "Hepatic arterial infusion for colorectal liver metastases"
+    assert record.csl["author"] == [{"family": "Kemeny", "given": "Nancy E."}]
+    assert (record.csl["issue"], record.csl["page"]) == ("15_suppl", "4126")
