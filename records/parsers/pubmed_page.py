@@ -41,6 +41,9 @@ _NLM = re.compile(
 )
 _DATE_CONTINUATION = re.compile(r"^\s*\.\s*\d{4}\b")
 _DOI_CONTINUATION = re.compile(r"^\s*doi:\s*10\.", re.IGNORECASE)
+_DOI_IN_LINE = re.compile(r"\bDOI:\s*10\.")
+_CITATION_TAIL_LINE = re.compile(r"^(?:doi:|Epub |Online ahead)")
+_ABSTRACT_LANGUAGES = re.compile(r"^in English, \w+$")
 _TAGGED = re.compile(r"^[A-Z][A-Z0-9]{1,3}\s{0,3}-\s")
 _NO_AUTHORS = re.compile(r"^\s*\[?No authors listed\]?\.?\s*$")
 _ARTICLE_IN = re.compile(r"^\s*\[Article in ([A-Za-z, ]+)\]\s*$")
@@ -244,7 +247,7 @@ def _identifiers(csl: CSLItem, lines: list[str]) -> None:
             csl["PMID"] = normalize_pmid(match.group(1))
         if "PMCID" not in csl and (match := _PMCID_LINE.search(line)):
             csl["PMCID"] = normalize_pmcid(match.group(1))
-        if "DOI" not in csl and re.search(r"\bDOI:\s*10\.", line):
+        if "DOI" not in csl and _DOI_IN_LINE.search(line):
             csl["DOI"] = next(find_dois(line.split("DOI:", 1)[1]), None)
 
 
@@ -278,7 +281,7 @@ def _parse_abstract_page(lines: list[str], source: SourceRef) -> Record:
             for ln in stripped[at + 1 :]
             if ln and not _CHROME.match(ln) and not _ARTICLE_IN.match(ln)
         ]
-        rest = [ln for ln in rest if not re.match(r"^(?:doi:|Epub |Online ahead)", ln)]
+        rest = [ln for ln in rest if not _CITATION_TAIL_LINE.match(ln)]
         if rest:
             csl["title"] = _title(rest[0])
             if len(rest) > 1 and _looks_like_authors(rest[1]) and not _STOP.match(rest[1]):
@@ -289,7 +292,7 @@ def _parse_abstract_page(lines: list[str], source: SourceRef) -> Record:
         for line in stripped[abstract_at + 1 :]:
             if _STOP.match(line):
                 break
-            if line and not re.match(r"^in English, \w+$", line):
+            if line and not _ABSTRACT_LANGUAGES.match(line):
                 body.append(line)
         if body:
             csl["abstract"] = "\n".join(body)

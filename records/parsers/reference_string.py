@@ -75,6 +75,9 @@ _VANCOUVER_NAME = re.compile(
 )
 _MARKED_YEAR = re.compile(r"(?<![\d/])(1[5-9]\d\d|20\d\d)(?:[a-z]?(?=\))|(?=;))")
 _GIVEN = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ]\.\s*(?:-\s*)?)+$|^[A-ZÀ-ÖØ-Þ][a-zà-ÿ]+(?:\s+[A-ZÀ-ÖØ-Þ]\.)*$")
+_CHICAGO_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+_ABBREVIATED_WORD = re.compile(r"[A-Z][a-z]{0,7}\.")
 _NOT_REFERENCE = re.compile(r"^\s*(?:@\w+\s*[{(]|TY\s+-|PMID-|[{\[<]|%[A-Z0-9]\s|\w+\s*=)")
 
 
@@ -96,7 +99,7 @@ def _authors_any(text: str) -> list[dict[str, str]]:
 def _authors_chicago(text: str) -> list[dict[str, str]]:
     """ "Radosa, C. G., H. Nebelung, and R. T. Hoffmann": the first name inverted, then direct."""
     text = _ET_AL.sub("", text.strip().rstrip("."))
-    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", text) if p.strip()]
+    parts = [p.strip() for p in _CHICAGO_SPLIT.split(text) if p.strip()]
     if len(parts) >= 2 and _GIVEN.match(parts[1]):
         names = [parse_name(f"{parts[0]}, {parts[1]}")]
         return names + [parse_name(p) for p in parts[2:]]
@@ -105,12 +108,12 @@ def _authors_chicago(text: str) -> list[dict[str, str]]:
 
 def _journal_split(head: str) -> tuple[str, str] | None:
     """ "Authors. Title. Journal" -> ("Authors. Title", "Journal"); keeps "J. Vasc. Radiol."."""
-    segments = re.split(r"(?<=[.?!])\s+", head.strip())
+    segments = _SENTENCE_END.split(head.strip())
     if len(segments) < 2:
         return None
     journal = [segments.pop()]
     # abbreviations with periods ("J. Vasc. Interv. Radiol"): short capitalised segments
-    while len(segments) > 2 and re.fullmatch(r"[A-Z][a-z]{0,7}\.", segments[-1]):
+    while len(segments) > 2 and _ABBREVIATED_WORD.fullmatch(segments[-1]):
         journal.insert(0, segments.pop())
     return " ".join(segments), " ".join(journal).rstrip(".")
 
