@@ -187,8 +187,9 @@ def parse_name(text: str) -> Name:
         return _name(family, " ".join(rest), suffix)
     words = text.split()
     suffix = ""
-    # "Smith John III" / "John Smith Jr" -- but "Vilgrain V" is a family name and an initial
-    if len(words) > 2 and words[-1].lower() in SUFFIXES:
+    # "Long V" is family + initial (Vancouver style), not "Long the Fifth": a one-letter
+    # suffix only counts after a given name ("John Smith V").
+    if len(words) > 1 and words[-1].lower() in SUFFIXES and (len(words) > 2 or len(words[-1]) > 1):
         suffix = SUFFIXES[words.pop().lower()]
     if len(words) == 1:
         return _name(words[0], "", suffix)

@@ -459,11 +459,24 @@ def entry_to_csl(
     return csl, kinds, original
 
 
+# Fields the mapping reads; the others (file, annote, timestamp, owner, groups...) are left in
+# the record's raw text and not evaluated at all, which matters for Zotero/JabRef exports.
+USED_FIELDS = frozenset(
+    {key for key, _ in TEXT_FIELDS}
+    | set(NAME_FIELDS)
+    | set(
+        """number issue chapter pages howpublished date year month day urldate doi eprint
+        eprinttype archiveprefix issn eissn isbn subtitle journalsubtitle booksubtitle
+        maintitle crossref booktitle""".split()
+    )
+)
+
+
 def _entry_fields(entry: Entry, strings: dict[str, str]) -> dict[str, str]:
     fields: dict[str, str] = {}
     for field in entry.fields:
         key = field.key.strip().lower()
-        if key not in fields:  # BibTeX keeps the first of duplicated fields
+        if key in USED_FIELDS and key not in fields:  # BibTeX keeps the first of duplicates
             fields[key] = evaluate(field.value, strings).strip()
     return fields
 
@@ -527,7 +540,7 @@ class BibTeXParser(Parser):
                 parent_type, parent = by_key[parent_key]
                 _inherit(fields, entry_type, parent, parent_type)
                 parent_key = parent.get("crossref", "").lower()
-            if not fields:
+            if not entry.fields:
                 result.failures.append(
                     Failure(
                         origin,
