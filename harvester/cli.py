@@ -111,10 +111,15 @@ def cli(ctx: click.Context, db: str | None, quiet: bool) -> None:
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @format_option
+@click.option(
+    "--no-enrich", is_flag=True, help="Do not ask Crossref now (`harvester enrich` later)."
+)
 @json_option
 @click.pass_obj
 @reports_errors
-def add(state: State, sources: tuple[str, ...], input_format: str | None, as_json: bool) -> None:
+def add(
+    state: State, sources: tuple[str, ...], input_format: str | None, no_enrich: bool, as_json: bool
+) -> None:
     """Import files, folders or - (stdin): parse, normalize, deduplicate and store."""
     with state.library() as library, spinner("Importing", quiet=state.quiet) as show:
         report = import_sources(

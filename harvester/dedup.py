@@ -238,6 +238,7 @@ def _member_ref(record: StoredRecord) -> dict[str, Any]:
     return {
         "source": record.origin,
         "id": record.source_id or str(record.position),
+        "position": record.position,
         "record": record.id,
         "format": record.format,
     }

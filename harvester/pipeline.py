@@ -61,7 +61,7 @@ def parse_inputs(
             continue
         assert item.data is not None
         try:
-            result = parse_bytes(item.data, item.origin, format)
+            result = parse_bytes(item.data, item.origin, format or item.format)
         except InputError as exc:
             failures.append(str(exc))
             continue
@@ -121,7 +121,7 @@ def import_sources(
                 continue
             assert item.data is not None
             try:
-                result = parse_bytes(item.data, item.origin, format)
+                result = parse_bytes(item.data, item.origin, format or item.format)
             except InputError as exc:
                 report.failures.append(str(exc))
                 continue

@@ -6,6 +6,7 @@ Each input yields ``(origin, bytes)``; an input that cannot be read becomes an
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,9 +30,24 @@ def _skipped(name: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Input:
+    """One input: its bytes (or why it could not be read), and a format when the kind of
+    argument already says what it is (a reference string typed on the command line)."""
+
     origin: str
     data: bytes | None = None
     error: InputError | None = None
+    format: str | None = None
+
+
+# An argument that is no file but reads like a citation: words, a year, punctuation.
+_REFERENCE_LIKE = re.compile(r"\s.*\b(1[5-9]\d\d|20\d\d)\b.*[.;:]")
+
+
+def _argument(source: str, position: int) -> Input | None:
+    """A command-line argument that is not a path: a reference string."""
+    if len(source) > 30 and _REFERENCE_LIKE.search(source):
+        return Input(f"<argument {position}>", source.encode("utf-8"), format="reference")
+    return None
 
 
 def _read(path: Path, origin: str) -> Input:
@@ -49,7 +65,7 @@ def _read(path: Path, origin: str) -> Input:
 
 def iter_inputs(sources: list[str]) -> Iterator[Input]:
     """Every input named by ``sources``, folders expanded in sorted order."""
-    for source in sources:
+    for position, source in enumerate(sources, start=1):
         if source == "-":
             yield Input("<stdin>", sys.stdin.buffer.read())
             continue
@@ -66,5 +82,7 @@ def iter_inputs(sources: list[str]) -> Iterator[Input]:
                 yield Input(source, error=UnreadableInput(source, "folder holds no files"))
             for file in files:
                 yield _read(file, str(file))
+        elif not path.exists() and (argument := _argument(source, position)) is not None:
+            yield argument
         else:
             yield _read(path, source)

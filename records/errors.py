@@ -6,6 +6,7 @@
     │   ├── EmptyInput              nothing but whitespace
     │   ├── BinaryInput             bytes that are no text format we know
     │   ├── UnknownFormat           text, but no parser recognised it (names the ones tried)
+    │   ├── UnsafeInput             hostile content refused (XML entity bombs, external entities)
     │   └── RecordError             one record inside an otherwise good file is malformed
     ├── UsageError                  a bad option, key or configuration value     (exit 2)
     └── (harvester.* adds StoreError, NetworkError ... under this same root)
@@ -74,6 +75,10 @@ class UnknownFormat(InputError):
             origin,
             "format not recognised (tried: " + ", ".join(tried) + "); use --format to force one",
         )
+
+
+class UnsafeInput(InputError):
+    """The input carries something that is refused rather than processed (XML entities)."""
 
 
 class RecordError(InputError):

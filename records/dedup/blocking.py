@@ -14,7 +14,7 @@ and report them (:func:`candidate_pairs`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from records.dedup.keys import TITLE_STOPWORDS, Prepared, container_acronym
@@ -69,7 +69,7 @@ class Candidates:
 
 
 def candidate_pairs(
-    keys_per_record: Sequence[Iterable[str]], *, max_block: int = MAX_BLOCK
+    keys_per_record: Iterable[Iterable[str]], *, max_block: int = MAX_BLOCK
 ) -> Candidates:
     """Every pair of records that share a key whose block is at most ``max_block`` large."""
     blocks: dict[str, list[int]] = defaultdict(list)

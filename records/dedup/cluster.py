@@ -16,7 +16,9 @@ Two ways in:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,9 +114,34 @@ def find_clusters(
     """
     ids = [rid for rid, _ in records]
     index = {rid: i for i, rid in enumerate(ids)}
+    with _no_cyclic_gc():
+        return _find_clusters(ids, index, records, must_link, cannot_link, max_block)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Dedup allocates millions of small tuples, strings and decisions without reference
+    cycles; the cyclic collector would rescan them again and again (half the run time at 100k
+    records). Reference counting still frees everything."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _find_clusters(
+    ids: list[str],
+    index: dict[str, int],
+    records: Sequence[tuple[str, CSLItem]],
+    must_link: Iterable[Pair],
+    cannot_link: Iterable[Pair],
+    max_block: int,
+) -> DedupResult:
     prepared = [prepare(csl) for _, csl in records]
-    keys = [blocking_keys(p) for p in prepared]
-    candidates = candidate_pairs(keys, max_block=max_block)
+    candidates = candidate_pairs((blocking_keys(p) for p in prepared), max_block=max_block)
     decisions: dict[tuple[int, int], PairDecision] = {}
     for a, b in candidates.pairs:
         decisions[(a, b)] = compare(prepared[a], prepared[b])

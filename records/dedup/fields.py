@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 from rapidfuzz.fuzz import ratio
 
-from records.dedup.keys import Prepared, containers_match
+from records.dedup.keys import TITLE_STOPWORDS, Prepared, containers_match
 
 # Titles that say nothing about which work a record is: a match on them proves nothing.
 GENERIC_TITLES = frozenset(
@@ -91,8 +91,11 @@ def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
 
 
 def informative_title(p: Prepared) -> bool:
-    """Whether a title is specific enough to identify a work on its own with authors and year."""
-    return len(p.title_tokens) >= MIN_INFORMATIVE_TOKENS and p.title not in GENERIC_TITLES
+    """Whether a title is specific enough to identify a work on its own with authors and year:
+    not a recurring heading ("Editorial", "Editor's Comments") and at least three words that
+    are not articles, prepositions or single letters."""
+    words = [t for t in p.title_tokens if len(t) > 1 and t not in TITLE_STOPWORDS]
+    return len(words) >= MIN_INFORMATIVE_TOKENS and " ".join(words) not in GENERIC_TITLES
 
 
 def _same_family(a: str, b: str) -> bool:
@@ -137,6 +140,19 @@ def compare_authors(p1: Prepared, p2: Prepared) -> AuthorComparison | None:
     for family, _initials in short:
         if family in families or any(_same_family(family, other) for other in families):
             found += 1
+    if found == 0 and len(a1) == len(a2) and len(a1) >= 2:
+        # One source wrote the given names as family names ("Andrea; Lorenzo" for "Carignani,
+        # Andrea; Negri, Lorenzo"): every name of one list is a given name of the other, in order.
+        # One name may differ in the transliteration when there are three or more.
+        needed = len(a1) - 1 if len(a1) >= 3 else len(a1)
+        g1 = p1.given_names[: len(a1)]
+        g2 = p2.given_names[: len(a2)]
+        swapped = max(
+            sum(f == g for (f, _), g in zip(a1, g2, strict=False)),
+            sum(f == g for (f, _), g in zip(a2, g1, strict=False)),
+        )
+        if swapped >= needed:
+            return AuthorComparison(True, swapped / len(a1), len(short))
     return AuthorComparison(first_match, found / len(short), len(short))
 
 
@@ -157,6 +173,7 @@ class FieldComparison:
     pmid: bool | None
     pmcid: bool | None
     isbn: bool | None
+    container_clash: bool = False  # different journals (neither record a conference paper)
 
     @property
     def strong_agree(self) -> list[str]:
@@ -176,6 +193,14 @@ class FieldComparison:
         score = 0.0
         if self.container:
             score += 1
+        elif self.container_clash and not (self.volume and self.first_page and self.last_page):
+            # (With the same volume and page range the journal name is the likelier variant:
+            # a translated or former title, "Gan to Kagaku Ryoho" / "Japanese Journal of Cancer
+            # and Chemotherapy".)
+            # Two different journal names: the same title there is a reprint, a secondary
+            # publication, the same abstract in two meeting supplements or the same paper at two
+            # conferences, unless pages agree.
+            score -= 1.5
         if self.volume:
             score += 1
         if self.first_page:
@@ -202,19 +227,31 @@ def _page_key(page: str | None) -> str | None:
     return page.lstrip("abcdefghijklmnopqrstuvwxyz").lstrip("0") or page
 
 
+def _provisional(p: Prepared) -> bool:
+    """Ahead-of-print pagination: no volume yet and pages counted from 1."""
+    return p.volume is None and p.first_page == "1"
+
+
 def compare_fields(p1: Prepared, p2: Prepared) -> FieldComparison:
     abstract = None
+    pages_comparable = not (_provisional(p1) or _provisional(p2))
+    container = containers_match(p1, p2)
     if p1.abstract and p2.abstract:
         abstract = Indel.normalized_similarity(p1.abstract, p2.abstract)
     return FieldComparison(
         title=title_similarity(p1, p2),
         authors=compare_authors(p1, p2),
         year_gap=abs(p1.year - p2.year) if p1.year and p2.year else None,
-        container=containers_match(p1, p2),
+        container=container,
+        container_clash=container is False,
         volume=_eq(p1.volume, p2.volume),
         issue=_eq(p1.issue, p2.issue),
-        first_page=_eq(_page_key(p1.first_page), _page_key(p2.first_page)),
-        last_page=_eq(_page_key(p1.last_page), _page_key(p2.last_page)),
+        first_page=_eq(_page_key(p1.first_page), _page_key(p2.first_page))
+        if pages_comparable
+        else None,
+        last_page=_eq(_page_key(p1.last_page), _page_key(p2.last_page))
+        if pages_comparable
+        else None,
         abstract=abstract,
         doi=_eq(p1.doi, p2.doi),
         pmid=_eq(p1.pmid, p2.pmid),

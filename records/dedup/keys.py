@@ -50,6 +50,8 @@ _GREEK[0x00B5] = " mu "  # MICRO SIGN
 _GREEK[0x03C2] = " sigma "  # final sigma
 
 _NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+_APOSTROPHE_RE = re.compile(r"'(?=[st]\b)")
+_LOST_LETTER_RE = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 _LATEX_HINT_RE = re.compile(r"\\[A-Za-z\"'`^~=.]|[{}$]")
 # MEDLINE writes translated titles in brackets and may add a note on the language.
 _LANG_NOTE_RE = re.compile(
@@ -70,7 +72,7 @@ _MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "erratum",
         re.compile(
             r"^\s*(?:erratum|errata|corrigendum|corrigenda|addendum)\b"
-            r"|^\s*(?:author\s+)?correction(?:s)?\s*(?:to|for|of|notice|:|$)"
+            r"|^\s*(?:author\s+)?correction(?:s)?\s*(?:to|for|notice|:|$)"
             r"|^\s*publisher'?s?\s+(?:note|correction)"
             r"|\((?:vol|volume)\s*\d+[^()]*(?:pg|page|p)\s*\w+[^()]*\)\s*$",  # WoS erratum titles
             re.I,
@@ -95,12 +97,16 @@ _MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "reply",
         re.compile(
-            r"^\s*(?:(?:the\s+)?authors?'?s?\s+)?(?:reply|response|rejoinder)\b"
+            r"^\s*(?:(?:the\s+)?authors?[’']?s?[’']?\s+)?(?:reply|rejoinder)\b"
+            r"|^\s*(?:the\s+)?authors?[’']?s?[’']?\s+response\b|^\s*response\s*:"
+            r"|^\s*response\s+to\s+(?:the\s+)?(?:letters?|comments?|commentary|editorial|"
+            r"critique|criticism|correspondence|reviewers?|dr\.?\s|drs\.?\s)"
             r"|^\s*in\s+reply\b|\breply\s+to\s+(?:the\s+)?(?:comments?|letter|editor|critics)",
             re.I,
         ),
     ),
 ]
+_ANY_MARKER_RE = re.compile("|".join(f"(?:{p.pattern})" for _, p in _MARKER_PATTERNS), re.I)
 # Conference abstracts: the container or the issue says so.
 _ABSTRACT_CONTAINER_RE = re.compile(
     r"\b(?:abstracts?|meeting|congress|conference|kongress|symposium|poster|annual\s+scientific)\b",
@@ -141,6 +147,7 @@ TITLE_STOPWORDS = frozenset(
     "les des du et".split()
 )
 _PAREN_RE = re.compile(r"\([^()]*\)")
+_BRACKET_RE = re.compile(r"\[[^\[\]]*\]")  # "PLoS ONE [Electronic Resource]"
 
 _latex_converter: Any = None
 
@@ -162,9 +169,17 @@ def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces: the comparison form of any text."""
     if not text:
         return ""
+    if "?" in text:
+        # A "?" inside a word is a letter lost in a character-set conversion ("fran?aises").
+        text = _LOST_LETTER_RE.sub("", text)
     if not text.isascii():
-        text = fold_ascii(text.translate(_GREEK))
-    return _NON_ALNUM_RE.sub(" ", text.lower()).strip()
+        text = fold_ascii(text.translate(_GREEK).replace("’", "'"))
+    # "Schön's" and "Schons", "don't" and "dont": an apostrophe before a final s or t does not
+    # split a word; an elision ("d'anesthésie") does.
+    text = text.lower()
+    if "'" in text:
+        text = _APOSTROPHE_RE.sub("", text)
+    return _NON_ALNUM_RE.sub(" ", text).strip()
 
 
 def _clean(text: str) -> str:
@@ -185,15 +200,18 @@ def title_core(title: str) -> str:
     """The title as written minus what indexes add: translation brackets, language notes,
     "RETRACTED:" flags, surrounding quotes."""
     text = _clean(_ORIGINAL_RE.sub(" = ", title)).strip().strip("\"'“”«» ")
-    text = _RETRACTED_PREFIX_RE.sub("", text)
-    text = _LANG_NOTE_RE.sub("", text)
-    whole = _WHOLE_BRACKET_RE.match(text)
-    if whole and "[" not in whole.group(1):
-        text = whole.group(1)
-    else:
-        trailing = _TRAILING_BRACKET_RE.match(text)
-        if trailing:
-            text = trailing.group(1)
+    if text[:1] in "RrWw":
+        text = _RETRACTED_PREFIX_RE.sub("", text)
+    if text.rstrip(". ").endswith(("]", ")")):
+        text = _LANG_NOTE_RE.sub("", text)
+    if "[" in text:
+        whole = _WHOLE_BRACKET_RE.match(text)
+        if whole and "[" not in whole.group(1):
+            text = whole.group(1)
+        else:
+            trailing = _TRAILING_BRACKET_RE.match(text)
+            if trailing:
+                text = trailing.group(1)
     return text
 
 
@@ -222,8 +240,9 @@ def title_numbers(tokens: tuple[str, ...]) -> frozenset[int]:
     numbers: set[int] = set()
     previous = ""
     for token in tokens:
-        if token.isdigit() and len(token) < 5:
-            numbers.add(int(token))
+        if not token.isalpha():
+            # Digit runs anywhere ("5", "beta3", "covid19"); long runs are ids, not counts.
+            numbers.update(int(d) for d in _INT_RE.findall(token) if len(d) < 5)
         elif token in _NUMBER_WORDS or token in _ROMAN_TOKENS:
             value = _number_word(token)
             if value:
@@ -237,6 +256,8 @@ def title_numbers(tokens: tuple[str, ...]) -> frozenset[int]:
 
 def markers_of(title: str) -> frozenset[str]:
     """Which "about another record" kinds a title announces (erratum, retraction, comment, reply)."""
+    if not _ANY_MARKER_RE.search(title):
+        return frozenset()
     return frozenset(kind for kind, pattern in _MARKER_PATTERNS if pattern.search(title))
 
 
@@ -293,15 +314,27 @@ def _pages(value: Any) -> tuple[str | None, str | None]:
     """First and last page, comparison forms: ``"pp. 575-81"`` -> ("575", "581")."""
     if value in (None, ""):
         return None, None
-    text = str(value).lower()
+    text = str(value).lower().strip(" \"'")
+    # "395-9; discussion 399-400", "119-27; quiz 128": the article's own range comes first.
+    text = text.split(";", 1)[0]
+    excel = _EXCEL_PAGES_RE.match(text)
+    if excel:
+        # A spreadsheet read the range "21-4" (21-24) as the date 21 April and wrote "21-Apr".
+        start = excel.group(1).lstrip("0") or "0"
+        end = str(_MONTH_NUMBERS[excel.group(2)])
+        return start, expand_abbreviated_end(start, end)
     # Words in a page field ("01-Jun" from a spreadsheet, "author reply 2243-5") mean it is not
     # a plain locator we can compare; short letter groups ("S33", "e1234", "vi") are fine.
     if _WORD_RE.search(text):
         return None, None
-    match = _PAGES_RE.match(text)
-    if not match:
+    ranges = _PAGES_RE.findall(text)
+    if not ranges:
         return None, None
-    first, last = match.group(1), match.group(2)
+    if len(ranges) > 1 and all(r[0].isdigit() for r in ranges):
+        # Several ranges ("233-238+230-235", "230-5, 246-51"): sources list them in any order,
+        # so compare the range that starts lowest.
+        ranges.sort(key=lambda r: int(r[0]))
+    first, last = ranges[0][0], ranges[0][1] or None
     first = first.lstrip("0") or first
     if last:
         last = last.lstrip("0") or last
@@ -311,8 +344,12 @@ def _pages(value: Any) -> tuple[str | None, str | None]:
 
 
 _WORD_RE = re.compile(r"[a-z]{3,}")
+_MONTH_NUMBERS = {
+    m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)
+}
+_EXCEL_PAGES_RE = re.compile(r"^(\d{1,2})-(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)$")
 _PAGES_RE = re.compile(
-    r"^\W*(?:pp?\.?\s*)?([a-z]{0,3}\d+[a-z]?)(?:\s*[-–—‐‑]+\s*([a-z]{0,3}\d+[a-z]?))?"
+    r"(?:pp?\.?\s*)?\b([a-z]{0,3}\d+[a-z]?)(?:\s*[-–—‐‑]+\s*([a-z]{0,3}\d+[a-z]?))?"
 )
 
 
@@ -327,6 +364,44 @@ def _family_key(family: str) -> str:
 
 def _initials(given: str) -> str:
     return "".join(w[0] for w in fold(given).split() if w)
+
+
+def _given_names(names: Any) -> tuple[str, ...]:
+    """The folded first given name of each author ("" when none), in the order of ``_authors``."""
+    out: list[str] = []
+    if not isinstance(names, list):
+        return ()
+    for name in names:
+        if not isinstance(name, dict):
+            continue
+        family = name.get("family") or name.get("literal") or ""
+        if not isinstance(family, str) or not _family_key(family):
+            continue
+        given = fold(str(name.get("given") or "")).split()
+        out.append(given[0] if given and len(given[0]) > 1 else "")
+    return tuple(out)
+
+
+# Function words that tell the language of a title (enough for "these two differ").
+_LANGUAGE_WORDS = {
+    "en": frozenset("the of and in for with on to from by an is are among".split()),
+    "de": frozenset(
+        "der die das des dem den und fur mit von zur zum im ein eine einer als auf uber bei".split()
+    ),
+    "fr": frozenset("le la les des du et pour dans une un sur avec chez au aux".split()),
+    "es": frozenset("el los las del y para con en una un por sobre como".split()),
+    "pt": frozenset("o os as do da dos das e para com em uma um por".split()),
+    "it": frozenset("il lo gli della delle degli e per con nel nella una un su".split()),
+}
+
+
+def title_language(tokens: tuple[str, ...]) -> str | None:
+    """The language whose function words a title uses most (two at least), else ``None``."""
+    counts = {lang: sum(t in words for t in tokens) for lang, words in _LANGUAGE_WORDS.items()}
+    lang, hits = max(counts.items(), key=lambda kv: kv[1])
+    if hits < 2 or sum(1 for c in counts.values() if c == hits) > 1:
+        return None
+    return lang
 
 
 def _authors(names: Any) -> tuple[tuple[str, str], ...]:
@@ -345,6 +420,7 @@ def _authors(names: Any) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65536)
 def container_variants(name: str) -> tuple[tuple[str, ...], ...]:
     """A container name as token sequences for abbreviation-aware matching.
 
@@ -352,7 +428,7 @@ def container_variants(name: str) -> tuple[tuple[str, ...], ...]:
     titles ("Zhonghua jie he ... = Chinese journal of ...") are separate variants, and words ISO 4
     drops (articles, prepositions, conjunctions) are removed.
     """
-    text = _PAREN_RE.sub(" ", _clean(name))
+    text = _BRACKET_RE.sub(" ", _PAREN_RE.sub(" ", _clean(name)))
     variants: list[tuple[str, ...]] = []
     for part in text.split("="):
         tokens = tuple(t for t in fold(part).split() if t not in CONTAINER_STOPWORDS)
@@ -369,8 +445,11 @@ class Prepared:
     title_tokens: tuple[str, ...]
     title_variants: tuple[str, ...]  # folded parallel titles (original + translation), if any
     title_numbers: frozenset[int]
+    translated: bool  # the title is a translation in brackets or holds parallel titles
+    language: str | None  # the title's language, guessed from its function words
     main_title: str  # folded title before the first ": " / " - " / ". " (subtitle dropped)
     authors: tuple[tuple[str, str], ...]  # (folded family, initials) in order
+    given_names: tuple[str, ...]  # folded first given name per author (name-part swaps)
     year: int | None
     containers: tuple[tuple[str, ...], ...]
     volume: str | None
@@ -390,6 +469,7 @@ class Prepared:
     abstract: str  # folded, first 600 characters
 
 
+_PARALLEL_HINT_RE = re.compile(r"<original>|\s=\s", re.I)
 _MAIN_SPLIT_RE = re.compile(r"\s*(?::|\s[-–—]\s|\.\s|\?\s)\s*")
 
 
@@ -421,13 +501,25 @@ def prepare(csl: CSLItem) -> Prepared:
     )
     abstract = csl.get("abstract")
     tokens = tuple(title.split())
+    variants = title_variants(core) if core else ()
     return Prepared(
         title=title,
         title_tokens=tokens,
-        title_variants=title_variants(core) if core else (),
+        title_variants=variants,
         title_numbers=title_numbers(tokens),
+        translated=bool(variants)
+        or (
+            bool(raw_title)
+            and (
+                raw_title.lstrip(" \"'").startswith("[")
+                or bool(_PARALLEL_HINT_RE.search(raw_title))
+                or ("[" in raw_title and bool(_TRAILING_BRACKET_RE.match(raw_title)))
+            )
+        ),
         main_title=fold(main),
         authors=_authors(csl.get("author")) or _authors(csl.get("editor")),
+        given_names=_given_names(csl.get("author")) or _given_names(csl.get("editor")),
+        language=title_language(tokens),
         year=year_of(csl.get("issued")),
         containers=tuple(containers),
         volume=_number_field(csl.get("volume")),
@@ -463,11 +555,48 @@ def _abbreviates(short: str, full: str) -> bool:
     return True
 
 
+def _fused(token: str, words: tuple[str, ...]) -> bool:
+    """Whether ``token`` is the words' prefixes run together, one per word, in order: an
+    acronym (``icis``, ``hicss``, ``bmj``) or a fused abbreviation (``jthoraccardiovascsurg``,
+    ``revargentcardiol``)."""
+    if not words or len(token) < len(words) or token in words:
+        # A real word of the name is not an abbreviation of it ("Cancer" / "Cancer Research").
+        return False
+    word, rest = words[0], words[1:]
+    for size in range(min(len(word), len(token)), 0, -1):
+        if token[:size] != word[:size]:
+            continue
+        remaining = token[size:]
+        if not rest:
+            if not remaining:
+                return True
+            continue
+        if remaining and _fused(remaining, rest):
+            return True
+    return False
+
+
+# Words that name an occurrence of a conference rather than the series.
+_OCCURRENCE_RE = re.compile(
+    r"^(?:\d+(?:st|nd|rd|th)?|proceedings|annual|first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth|tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth|"
+    r"(?:twen|thir|for|fif|six|seven|eigh|nine)tieth|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundredth)$"
+)
+
+
+def _series(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(t for t in tokens if not _OCCURRENCE_RE.match(t))
+
+
+@lru_cache(maxsize=262144)
 def _tokens_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if a == b:
         return True
-    # Abbreviations may also fuse words ("JPEN" for "J Parenter Enteral Nutr") but we only
-    # accept token-by-token abbreviation: fusions are rare and this keeps false matches out.
+    if len(a) == 1 and len(b) > 1 and len(a[0]) >= 3 and _fused(a[0], b):
+        return True
+    if len(b) == 1 and len(a) > 1 and len(b[0]) >= 3 and _fused(b[0], a):
+        return True
     if len(a) != len(b):
         return False
     return all(_abbreviates(x, y) or _abbreviates(y, x) for x, y in zip(a, b, strict=True))
@@ -483,7 +612,41 @@ def containers_match(p1: Prepared, p2: Prepared) -> bool | None:
         return True
     if not p1.containers or not p2.containers:
         return None
-    return any(_tokens_match(a, b) for a in p1.containers for b in p2.containers)
+    if any(_tokens_match(a, b) for a in p1.containers for b in p2.containers):
+        return True
+    if _proceedings(p1) and _proceedings(p2):
+        # Proceedings are named with and without edition, year, theme and acronym ("European
+        # Conference on Information Systems" / "... 2020: Information Systems for a Sharing
+        # Society, ECIS" / "Amcis 2017 Proceedings"): the shorter name inside the longer, or an
+        # acronym of one among the other's words, is the same conference series.
+        for a in p1.containers:
+            for b in p2.containers:
+                sa, sb = _series(a), _series(b)
+                if _contains(sa, sb) or _contains(sb, sa) or sa == sb:
+                    return True
+                if any(len(t) >= 3 and _fused(t, sb) for t in sa) or any(
+                    len(t) >= 3 and _fused(t, sa) for t in sb
+                ):
+                    return True
+    return False
+
+
+_PROCEEDINGS_WORDS = frozenset(
+    "proceedings conference symposium workshop congress colloquium meeting".split()
+)
+
+
+def _proceedings(p: Prepared) -> bool:
+    return p.type == "paper-conference" or any(
+        t in _PROCEEDINGS_WORDS for variant in p.containers for t in variant
+    )
+
+
+def _contains(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    size = len(short)
+    if size < 3 or size >= len(long):
+        return False
+    return any(long[i : i + size] == short for i in range(len(long) - size + 1))
 
 
 def container_acronym(p: Prepared) -> str | None:

@@ -111,6 +111,25 @@ def _same_locator(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
         and f.year_gap <= 1
         and not p1.conference_abstract
         and not p2.conference_abstract
+        # Only for titles that cannot be compared: a translation in brackets (MEDLINE),
+        # parallel titles, or titles in two languages. Same-language titles that differ are
+        # different articles.
+        and (
+            p1.translated
+            or p2.translated
+            or (p1.language is not None and p2.language is not None and p1.language != p2.language)
+        )
+    )
+
+
+def _same_gaps(p1: Prepared, p2: Prepared) -> bool:
+    """Both records lack the same details (year, container, volume, pages): one citation
+    copied twice, not a sparse record next to a full one."""
+    return (
+        (p1.year is None) == (p2.year is None)
+        and (not p1.containers) == (not p2.containers)
+        and (p1.volume is None) == (p2.volume is None)
+        and (p1.first_page is None) == (p2.first_page is None)
     )
 
 
@@ -132,6 +151,10 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
         return "duplicate"
     if title is None:
         return "distinct"
+    if f.container_clash and not f.first_page:
+        # Another journal and no page range in common: a reprint, a secondary publication, the
+        # same abstract in two supplements or the same paper at two conferences. Review it.
+        return "maybe" if title >= FUZZY_TITLE else "distinct"
     if f.year_gap is not None and f.year_gap > 1:
         return "maybe" if title >= NEAR_TITLE else "distinct"
     support = f.support
@@ -142,11 +165,16 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
     informative = informative_title(p1) and informative_title(p2)
     if title >= NEAR_TITLE:
         if authors is not None and authors.agree:
-            needed = 0.0 if informative else 2.0
-            if informative and title < 1.0:
+            if not informative:
+                needed = 2.0
+            elif title == 1.0 and (f.year_gap == 0 or _same_gaps(p1, p2)):
+                needed = 0.0
+            elif authors.compared >= 2 and authors.fraction >= 0.8:
+                # A specific title and the same several authors: only a conflict (another
+                # journal, other pages) keeps them apart.
+                needed = 0.0
+            else:
                 needed = 0.5 if f.year_gap == 0 else 1.0
-            elif informative and f.year_gap != 0:
-                needed = 1.0
             return "duplicate" if support >= needed else "maybe"
         if authors is None:
             needed = 2.0 if informative else 3.0
@@ -155,8 +183,10 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
             return "maybe" if support >= 2 else "distinct"
         return "duplicate" if support >= 2.0 and informative else "maybe"
     if title >= FUZZY_TITLE:
-        if authors is not None and authors.agree and informative:
-            return "duplicate" if support >= 2.0 else "maybe"
+        if authors is not None and authors.agree:
+            # Container and page range together locate the article even for a short title.
+            enough = support >= 2.0 if informative else support >= 2.5
+            return "duplicate" if enough else "maybe"
         if authors is None or not authors.conflict:
             return "maybe"
         return "distinct"

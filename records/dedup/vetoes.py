@@ -18,6 +18,36 @@ Ceiling = Literal["distinct", "maybe"]
 _JOURNAL_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper", "review"})
 
 
+# CSL types grouped into kinds of publication. Two records of different kinds are different
+# publications (a thesis and the article drawn from it, a technical report and the paper, a
+# book and its review, a blog post and the article), whatever their titles say. Types that say
+# little ("document", "article", none) belong to no kind.
+_KIND = {
+    "article-journal": "journal",
+    "article-magazine": "journal",
+    "article-newspaper": "journal",
+    "review": "journal",
+    "review-book": "journal",
+    "paper-conference": "proceedings",
+    "chapter": "part of a book",
+    "entry-encyclopedia": "part of a book",
+    "entry-dictionary": "part of a book",
+    "book": "book",
+    "thesis": "thesis",
+    "report": "report",
+    "webpage": "web page",
+    "post": "web page",
+    "post-weblog": "web page",
+    "dataset": "dataset",
+    "software": "software",
+    "patent": "patent",
+    "standard": "standard",
+}
+# Kinds one work legitimately appears as: proceedings are published as book parts (LNCS), and
+# journal vs proceedings has its own, more specific veto (conference abstract vs article).
+_COMPATIBLE = {frozenset({"proceedings", "part of a book"}), frozenset({"journal", "proceedings"})}
+
+
 @dataclass(frozen=True, slots=True)
 class Veto:
     reason: str
@@ -32,6 +62,8 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
     """Every veto that applies to the pair (empty when nothing forbids a merge)."""
     vetoes: list[Veto] = []
     ids_agree = bool(f.strong_agree)
+    # A shared identifier with the same title outweighs a page or volume typo in one source.
+    id_and_title = ids_agree and f.title is not None and f.title >= 0.9
     same_text = (
         f.title == 1.0 and f.authors is not None and f.authors.agree and (f.year_gap or 0) <= 1
     )
@@ -61,21 +93,55 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
         if other.type in _JOURNAL_TYPES or other.type is None:
             vetoes.append(Veto("conference abstract vs journal article", "maybe"))
 
+    kind1, kind2 = _KIND.get(p1.type or ""), _KIND.get(p2.type or "")
+    if (
+        kind1
+        and kind2
+        and kind1 != kind2
+        and not ids_agree
+        and frozenset({kind1, kind2}) not in _COMPATIBLE
+    ):
+        vetoes.append(Veto(f"a {kind1} record vs a {kind2} record", "maybe"))
+
     if f.year_gap is not None and f.year_gap > 1 and not ids_agree:
         vetoes.append(
             Veto(f"published {f.year_gap} years apart", "maybe" if same_text else "distinct")
         )
 
     # Pages locate an article within its volume: two page ranges in one volume are two articles.
-    if f.first_page is False and f.volume is not False:
+    if (
+        f.first_page is False
+        and f.volume is not False
+        and f.container is not False
+        and not id_and_title
+    ):
         where = "the same volume" if f.volume else "the same container"
         if f.volume or f.container:
             vetoes.append(Veto(f"different pages in {where}", "maybe" if ids_agree else "distinct"))
     # Two volumes of one journal are two issues, hence two articles.
-    if f.volume is False and f.container and p1.volume.isdigit() and p2.volume.isdigit():
+    if (
+        f.volume is False
+        and f.container
+        and not id_and_title
+        and p1.volume is not None
+        and p2.volume is not None
+        and p1.volume.isdigit()
+        and p2.volume.isdigit()
+    ):
         vetoes.append(
             Veto("different volumes of the same journal", "maybe" if ids_agree else "distinct")
         )
+    # Different issues of one volume with no pages to tie them: recurring columns ("Editor's
+    # Comments") look identical otherwise. With equal pages the issue is the likelier typo.
+    if (
+        f.issue is False
+        and f.volume
+        and f.container
+        and p1.first_page is None
+        and p2.first_page is None
+        and not ids_agree
+    ):
+        vetoes.append(Veto("different issues of the same volume", "maybe"))
     # Similar titles naming different numbers: "five-year" vs "six-year follow-up", "phase II"
     # vs "phase I/II": a series of reports, not one work.
     if (

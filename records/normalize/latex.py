@@ -147,7 +147,7 @@ _FORMATTING = frozenset(
     url href nolinkurl mbox hbox text mathrm mathit mathbf mathsf mathtt mathcal
     it bf sc sl rm sf tt em small large Large normalsize footnotesize uppercase lowercase
     MakeUppercase MakeLowercase NoCaseChange ensuremath relax protect noopsort
-    bibstring""".split()
+    bibstring sp sb""".split()
 )
 
 # Escaped single characters. Braces and the dollar sign get placeholders so that the final
@@ -223,8 +223,11 @@ def _replace(match: re.Match[str]) -> str:
             return ""
         # An unknown command: keep its name as text unless an argument follows (then the
         # argument is the text), so nothing a reader needs disappears.
+        # Its trailing space is kept too: "the \Foo system" must not become "Foosystem".
         end = match.end()
-        return "" if end < len(match.string) and match.string[end] == "{" else name
+        if end < len(match.string) and match.string[end] == "{":
+            return ""
+        return name + " " if match.group(0)[-1].isspace() else name
     if group == "env":
         return ""
     if group == "esc":
@@ -236,15 +239,46 @@ def _replace(match: re.Match[str]) -> str:
     return "“" if match.group("quote") == "``" else "”"
 
 
+_SUPERSCRIPTS = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
+_SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+_MATH_RE = re.compile(r"(?<!\\)\$([^$]*)(?<!\\)\$")
+_SCRIPT_RE = re.compile(r"([\^_])(?:\{([^{}]*)\}|(\w))")
+_GLYPH_RE = re.compile(r"\\ElsevierGlyph\{([0-9A-Fa-f]{4})\}")
+
+
+def _script(match: re.Match[str]) -> str:
+    text = match.group(2) if match.group(2) is not None else match.group(3)
+    table = _SUPERSCRIPTS if match.group(1) == "^" else _SUBSCRIPTS
+    converted = text.translate(table)
+    # Only digits and signs have Unicode script forms; other text stays as it is.
+    return converted if converted != text or not text else text
+
+
+def _math(match: re.Match[str]) -> str:
+    return "$" + _SCRIPT_RE.sub(_script, match.group(1)) + "$"
+
+
 def needs_decoding(value: str) -> bool:
     """Whether ``value`` has anything :func:`latex_to_unicode` would change."""
-    return "\\" in value or "{" in value or "~" in value or "--" in value or "$" in value
+    return (
+        "\\" in value
+        or "{" in value
+        or "~" in value
+        or "--" in value
+        or "$" in value
+        or "``" in value
+        or "''" in value
+    )
 
 
 def latex_to_unicode(value: str) -> str:
     """Decode the LaTeX in a BibTeX field value (see the module docstring); braces removed."""
     if not needs_decoding(value):
         return value
+    if "$" in value:  # math: x^2, H_2O as Unicode scripts where they exist
+        value = _MATH_RE.sub(_math, value)
+    if "ElsevierGlyph" in value:  # Elsevier's exports: \ElsevierGlyph{2014} is U+2014
+        value = _GLYPH_RE.sub(lambda m: chr(int(m.group(1), 16)), value)
     text = _TOKEN_RE.sub(_replace, value).replace("{", "").replace("}", "")
     if "$" in text:
         text = text.replace("$", "")

@@ -82,6 +82,24 @@ _ROLE_RE = re.compile(r"\s*[(\[][^()\[\]]{1,40}[)\]]\s*$")
 _AFFILIATION_RE = re.compile(r"(?<=\D)\s*(?:\d+(?:\s*,\s*\d+)*|[*†‡§]+)\s*$")
 
 
+# Academic titles and degrees printed around names on publisher pages ("Dr. med. C. G. Radosa",
+# "Prof. Dr. Anna Weber", "John Smith, MD, PhD"): not part of the name.
+_HONORIFIC_RE = re.compile(
+    r"^(?:(?:(?:Prof|Dr|PD(?=\s+Dr))\.?|(?:Priv\.-Doz|Univ\.-Prof|Dipl\.-\w+|med|rer|nat|phil|"
+    r"habil|dent|vet|MUDr|Ing|Mag)\.)(?:\s+|$))+",
+    re.IGNORECASE,
+)
+_DEGREE_RE = re.compile(
+    r"(?:,\s*(?:MD|PhD|MSc|MBBS|MBChB|FRCR|FRCS|FACS|MPH|DPhil|BSc|MA|MS|RN|DO)\.?)+$"
+)
+
+
+def strip_honorifics(text: str) -> str:
+    """``"Prof. Dr. med. Anna Weber"`` -> ``"Anna Weber"``; ``"John Smith, MD, PhD"`` -> ``"John Smith"``."""
+    stripped = _DEGREE_RE.sub("", _HONORIFIC_RE.sub("", text.strip()))
+    return stripped if stripped.strip() else text
+
+
 def is_initials(token: str) -> bool:
     """``"C G"``, ``"CG"``, ``"C.G."``, ``"J.-P."`` are initials; ``"Chen"`` is not."""
     token = token.strip()
@@ -122,6 +140,11 @@ def is_corporate(text: str) -> bool:
     return bool(_CORPORATE_WORDS.search(text)) and "," not in text.strip(", ")
 
 
+def _initial(word: str) -> str:
+    """A lone capital inside a given name is an initial: "Andrew S" -> "Andrew S."."""
+    return f"{word}." if len(word) == 1 and word.isupper() else word
+
+
 def make_name(family: str, given: str = "", suffix: str = "") -> Name:
     """A CSL name from parts already told apart (BibTeX, MEDLINE ``FAU``, CSV columns):
     ALL CAPS re-cased, particles lower-cased, initials written ``C. G.``."""
@@ -130,7 +153,11 @@ def make_name(family: str, given: str = "", suffix: str = "") -> Name:
     )
     name: Name = {"family": family}
     given = given.strip()
-    given = format_initials(given) if is_initials(given) else " ".join(map(recase, given.split()))
+    given = (
+        format_initials(given)
+        if is_initials(given)
+        else " ".join(_initial(recase(w)) for w in given.split())
+    )
     if given:
         name["given"] = given
     if suffix:
@@ -143,7 +170,8 @@ _name = make_name
 
 def parse_name(text: str) -> Name:
     """One name in any of the shapes in the module docstring, as a CSL name object."""
-    text = clean_text(strip_role(text))
+    text = strip_honorifics(clean_text(strip_role(text)))
+    text = ", ".join(p for p in text.split(",") if not _LIFE_DATES.match(p.strip()))
     if not text:
         return {}
     if is_corporate(text):
@@ -159,7 +187,9 @@ def parse_name(text: str) -> Name:
         return _name(family, " ".join(rest), suffix)
     words = text.split()
     suffix = ""
-    if len(words) > 1 and words[-1].lower() in SUFFIXES:
+    # "Long V" is family + initial (Vancouver style), not "Long the Fifth": a one-letter
+    # suffix only counts after a given name ("John Smith V").
+    if len(words) > 1 and words[-1].lower() in SUFFIXES and (len(words) > 2 or len(words[-1]) > 1):
         suffix = SUFFIXES[words.pop().lower()]
     if len(words) == 1:
         return _name(words[0], "", suffix)
@@ -172,6 +202,13 @@ def parse_name(text: str) -> Name:
         start -= 1
     # A particle may open the family name only if a given name stays in front of it.
     return _name(" ".join(words[start:]), " ".join(words[:start]), suffix)
+
+
+# A given-name token of a "Family, Given" list: "Markus", "C G", "Thomas J.", "J.-P.".
+_GIVEN_TOKEN = re.compile(r"^\S+(?:\s+[A-ZÀ-ÖØ-Þ]\.?)*$|^(?:[A-ZÀ-ÖØ-Þ][.\s-]*)+$")
+
+
+_LIFE_DATES = re.compile(r"^\(?(?:ca\.\s*)?\d{3,4}\??\s*-\s*(?:\d{3,4}\??)?\)?\.?$")
 
 
 def split_name_list(text: str) -> list[str]:
@@ -189,7 +226,8 @@ def split_name_list(text: str) -> list[str]:
     if ";" in text:
         return [strip_role(p) for p in text.split(";") if strip_role(p)]
     tokens = [strip_role(t) for t in text.split(",")]
-    tokens = [t for t in tokens if t]
+    # life dates of catalog headings ("Müller, Hans, 1950-2010") are no name part
+    tokens = [t for t in tokens if t and not _LIFE_DATES.match(t)]
     if any(is_initials(t) for t in tokens[1:]):
         names: list[str] = []
         for token in tokens:
@@ -202,7 +240,12 @@ def split_name_list(text: str) -> list[str]:
         return names
     if all(" " in t for t in tokens):
         return tokens
-    if len(tokens) % 2 == 0 and all(" " not in t or is_initials(t) for t in tokens[::2]):
+    # "O'Connor, Mary Ann": one family word, then given names -- one name
+    if len(tokens) == 2 and " " not in tokens[0]:
+        return [f"{tokens[0]}, {tokens[1]}"]
+    # "Family, Given, Family, Given": given names are single words (or initials); family names
+    # may have several ("de Mestier", "García López").
+    if len(tokens) % 2 == 0 and all(_GIVEN_TOKEN.match(t) for t in tokens[1::2]):
         return [f"{tokens[i]}, {tokens[i + 1]}" for i in range(0, len(tokens), 2)]
     return tokens
 
@@ -215,3 +258,71 @@ def parse_name_list(text: str) -> list[Name]:
 def strip_affiliation_marks(name: str) -> str:
     """``"C G Radosa 1 2"`` / ``"H Nebelung 2,3"`` / ``"F Schön*"`` -> the bare name (PubMed pages)."""
     return _AFFILIATION_RE.sub("", name).strip()
+
+
+_ROLE_GROUP_RE = re.compile(r"\s*[(\[](?P<role>[^()\[\]]{1,40})[)\]]\s*(?:[,;]\s*|$)")
+# Role words (catalog relator terms, MARC $e/$4, CreatorRoles in VuFind's UI languages) -> CSL.
+_EDITOR_ROLE = re.compile(
+    r"edit|hrsg|herausgeb|\bhg\b|\béd|redact|redakt|curat|a cura|toim|\bred\b|\bedt\b|\bed\b|"
+    r"utgiv|bewerk|compil|sammanst",
+    re.IGNORECASE,
+)
+_TRANSLATOR_ROLE = re.compile(r"transl|übersetz|\btrad|vertal|övers|\btrl\b|prevod", re.IGNORECASE)
+_CONTRIBUTOR_ROLE = re.compile(
+    r"illustr|photogr|fotogr|contrib|mitwirk|beiträg|sonstige|other|\bctb\b|\bill\b",
+    re.IGNORECASE,
+)
+
+
+_AUTHOR_ROLE = re.compile(
+    r"auth|verfass|auteur|autor|upphov|tekijä|forfatt|creat|\baut\b|\bcre\b", re.IGNORECASE
+)
+
+
+def is_role(text: str) -> bool:
+    """Whether a parenthetical is a role ("VerfasserIn", "Hrsg.") rather than part of a name."""
+    return bool(
+        _AUTHOR_ROLE.search(text)
+        or _EDITOR_ROLE.search(text)
+        or _TRANSLATOR_ROLE.search(text)
+        or _CONTRIBUTOR_ROLE.search(text)
+    )
+
+
+def role_field(role: str | None) -> str:
+    """The CSL name variable for a catalog role: ``"(HerausgeberIn)"`` -> ``"editor"``.
+
+    Authors and unknown roles are ``"author"``; contributors without a CSL variable of their
+    own (illustrators, "other") are ``"contributor"`` and callers usually leave them out.
+    """
+    if not role:
+        return "author"
+    if _EDITOR_ROLE.search(role):
+        return "editor"
+    if _TRANSLATOR_ROLE.search(role):
+        return "translator"
+    if _CONTRIBUTOR_ROLE.search(role):
+        return "contributor"
+    return "author"
+
+
+def split_names_with_roles(text: str) -> list[tuple[str, str | None]]:
+    """A displayed name list with role suffixes, as ``(name, role)`` pairs in order.
+
+    ``Hoffmann, Ralf-Thorsten (VerfasserIn), Radosa, Christoph (HerausgeberIn)``: a role in
+    parentheses ends a name, which makes ``Family, Given`` lists unambiguous. Text between
+    roles is split with :func:`split_name_list`; the role belongs to the last name before it.
+    """
+    out: list[tuple[str, str | None]] = []
+    for line in text.splitlines():
+        position = 0
+        for match in _ROLE_GROUP_RE.finditer(line):
+            chunk = line[position : match.start()]
+            position = match.end()
+            # one comma before a role: one "Family, Given" name ("García López, María (autora)")
+            names = [chunk.strip(" ,;")] if chunk.count(",") == 1 else split_name_list(chunk)
+            out.extend((name, None) for name in names[:-1])
+            if names:
+                out.append((names[-1], match.group("role").strip()))
+        out.extend((name, None) for name in split_name_list(line[position:]))
+    return out

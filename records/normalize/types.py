@@ -13,7 +13,10 @@ for _csl, _labels in {
     "original article|originalarbeit|originalien|übersichten|leitthema|editorial|letter|comment|"
     "case reports|case report|clinical trial|randomized controlled trial|meta-analysis|"
     "systematic review|e-journal article|academic journal|scholarly journal|journal paper|"
-    "zeitschriftenaufsatz|articles|electronic article|online article",
+    "zeitschriftenaufsatz|articles|electronic article|online article|elektronischer aufsatz|"
+    "e-article|e-aufsatz|online-aufsatz|aufsatz (online)|tidskriftsartikel|artikel in tijdschrift|"
+    "articolo di rivista|artículo de revista|article de périodique|artykuł|článek|artikkeli|"
+    "journal article (online)|tijdschriftartikel (online)",
     "article-magazine": "magazine article|magazine|trade publication|zeitschrift (publikumszeitschrift)",
     "article-newspaper": "newspaper article|newspaper|zeitung|zeitungsartikel|news",
     "book": "book|ebook|e-book|buch|monograph|monographie|livre|libro|boek|bok|kirja|books|"

@@ -19,20 +19,43 @@ from records.normalize.record import normalize_csl
 from records.parsers.base import Parser
 from records.parsers.bibtex import BibTeXParser
 from records.parsers.csljson import CSLJSONParser, CSLYAMLParser
+from records.parsers.csv_table import CSVParser
+from records.parsers.ebsco import EbscoRecordParser
+from records.parsers.endnote_xml import EndNoteXMLParser
+from records.parsers.html_meta import HtmlPageParser
+from records.parsers.marc import MARC21Parser, MARCXMLParser
 from records.parsers.medline import MedlineParser
+from records.parsers.primo import PrimoRecordParser
+from records.parsers.pubmed_page import PubMedPageParser
+from records.parsers.pubmed_xml import PubMedXMLParser
+from records.parsers.reference_string import ReferenceStringParser
 from records.parsers.ris import RISParser
 from records.parsers.springer import SpringerPageParser
 from records.parsers.vufind import VuFindPageParser
+from records.parsers.vufind_results import VuFindResultListParser
+from records.parsers.wos import WebOfScienceParser
 
 # Detection order matters only on ties: the parser with the highest confidence wins.
 PARSERS: list[Parser] = [
     VuFindPageParser(),
+    VuFindResultListParser(),
     SpringerPageParser(),
     BibTeXParser(),
     RISParser(),
     MedlineParser(),
     CSLJSONParser(),
     CSLYAMLParser(),
+    EndNoteXMLParser(),
+    PubMedXMLParser(),
+    MARCXMLParser(),
+    MARC21Parser(),
+    WebOfScienceParser(),
+    CSVParser(),
+    PubMedPageParser(),
+    EbscoRecordParser(),
+    PrimoRecordParser(),
+    HtmlPageParser(),
+    ReferenceStringParser(),
 ]
 
 # A parser must be at least this sure before it may read an input it was not asked to read.

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from abc import ABC, abstractmethod
 from functools import cache
 from importlib import resources
 from typing import Any, ClassVar
 
-from records.model import ParseResult
+from records.model import Failure, ParseResult
 
 
 class Parser(ABC):
@@ -30,6 +31,26 @@ class Parser(ABC):
     def parse(self, text: str, origin: str) -> ParseResult: ...
 
 
+SNIFF_WINDOW = 200_000
+
+
+def head(text: str, lines: int) -> list[str]:
+    """The first ``lines`` lines of the input's first 200 kB: what sniffers look at.
+
+    Sniffers run on every input, also on a 100k-record export in another format, so they never
+    split or scan the whole text.
+    """
+    return text[:SNIFF_WINDOW].splitlines()[:lines]
+
+
+_MARKUP = re.compile(r"^\s*(?:\ufeff)?<[!?A-Za-z]")
+
+
+def is_markup(text: str) -> bool:
+    """HTML or XML source: the text-layout parsers leave it to the markup parsers."""
+    return bool(_MARKUP.match(text[:1000]))
+
+
 @cache
 def catalog_labels() -> dict[str, Any]:
     """Field labels and page chrome of catalog and publisher record views, in 21 UI languages."""
@@ -37,3 +58,23 @@ def catalog_labels() -> dict[str, Any]:
         resources.files("records.parsers").joinpath("data/catalog_labels.json").read_text("utf-8")
     )
     return json.loads(data)
+
+
+def require_titles(result: ParseResult, origin: str, label: str) -> ParseResult:
+    """Page records without a title become failures: a page layout always shows the title,
+    so a record without one means the text was not that layout (or was cut off)."""
+    kept = []
+    for record in result.records:
+        if str(record.csl.get("title") or "").strip():
+            kept.append(record)
+        else:
+            result.failures.append(
+                Failure(
+                    origin,
+                    f"no title found (read as {label})",
+                    record=record.source.position,
+                    line=record.source.line,
+                )
+            )
+    result.records = kept
+    return result

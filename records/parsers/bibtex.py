@@ -45,7 +45,7 @@ ENTRY_TYPES: dict[str, str] = {
     "mvbook": "book",
     "booklet": "pamphlet",
     "inbook": "chapter",
-    "bookinbook": "chapter",
+    "bookinbook": "book",
     "suppbook": "chapter",
     "incollection": "chapter",
     "suppcollection": "chapter",
@@ -191,6 +191,10 @@ def evaluate(raw: str, strings: dict[str, str]) -> str:
     ``strings`` maps lower-cased macro names to their values (month macros included).
     """
     raw = raw.strip()
+    if "#" not in raw and len(raw) >= 2:  # the common case: one delimited value
+        first, last = raw[0], raw[-1]
+        if (first == "{" and last == "}") or (first == '"' and last == '"'):
+            return raw[1:-1]
     pieces = _top_level_split(raw, "#") if "#" in raw else [raw]
     out = []
     for piece in pieces:
@@ -378,6 +382,12 @@ def entry_to_csl(
             csl[target] = value if key in _VERBATIM else _text(value)
     if "subtitle" in fields and "title" in csl:
         csl["title"] = f"{csl['title']}: {_text(fields['subtitle'])}"
+    if "container-title" in csl:
+        sub = fields.get("journalsubtitle") or fields.get("booksubtitle")
+        if sub:
+            csl["container-title"] = f"{csl['container-title']}: {_text(sub)}"
+    elif "maintitle" in fields:  # BibLaTeX: one volume of a multi-volume work
+        csl["container-title"] = _text(fields["maintitle"])
     for key, target in NAME_FIELDS.items():
         if key in fields:
             names = split_bibtex_names(fields[key], name_cache)
@@ -449,11 +459,24 @@ def entry_to_csl(
     return csl, kinds, original
 
 
+# Fields the mapping reads; the others (file, annote, timestamp, owner, groups...) are left in
+# the record's raw text and not evaluated at all, which matters for Zotero/JabRef exports.
+USED_FIELDS = frozenset(
+    {key for key, _ in TEXT_FIELDS}
+    | set(NAME_FIELDS)
+    | set(
+        """number issue chapter pages howpublished date year month day urldate doi eprint
+        eprinttype archiveprefix issn eissn isbn subtitle journalsubtitle booksubtitle
+        maintitle crossref booktitle""".split()
+    )
+)
+
+
 def _entry_fields(entry: Entry, strings: dict[str, str]) -> dict[str, str]:
     fields: dict[str, str] = {}
     for field in entry.fields:
         key = field.key.strip().lower()
-        if key not in fields:  # BibTeX keeps the first of duplicated fields
+        if key in USED_FIELDS and key not in fields:  # BibTeX keeps the first of duplicates
             fields[key] = evaluate(field.value, strings).strip()
     return fields
 
@@ -517,7 +540,7 @@ class BibTeXParser(Parser):
                 parent_type, parent = by_key[parent_key]
                 _inherit(fields, entry_type, parent, parent_type)
                 parent_key = parent.get("crossref", "").lower()
-            if not fields:
+            if not entry.fields:
                 result.failures.append(
                     Failure(
                         origin,

@@ -37,12 +37,19 @@ _MARC773 = re.compile(
 )
 
 
+# MARC 773 as displayed: "In: Radiologie. - Berlin : Springer, 2024, 64(2024), 7, Seite 575-581";
+# "In:" opens it and ". - " (the ISBD area separator) ends the title.
+_IN_PREFIX = re.compile(r"^(?:In|Aus|Dans|En)\s*:\s*", re.IGNORECASE)
+_ISBD_AREA = re.compile(r"\.?\s+-\s+.*$")
+_SPACES = re.compile(r"\s+")
+
+
 def parse_container_line(text: str) -> dict[str, str]:
     """``container-title``, ``volume``, ``issue``, ``page`` and ``year`` found in the line.
 
     Only what the line states is returned; a line with no recognisable part is all container.
     """
-    text = re.sub(r"\s+", " ", text).strip()
+    text = _IN_PREFIX.sub("", _SPACES.sub(" ", text).strip())
     for pattern in (_PRIMO, _MARC773, _SUMMON):
         match = pattern.match(text)
         if not match:
@@ -51,7 +58,7 @@ def parse_container_line(text: str) -> dict[str, str]:
         if not any(k in parts for k in ("volume", "issue", "pages")):
             continue
         out: dict[str, str] = {}
-        container = parts.get("container", "").strip(" ,;.")
+        container = _ISBD_AREA.sub("", parts.get("container", "")).strip(" ,;.")
         if container:
             out["container-title"] = container
         for key in ("volume", "issue", "year"):
@@ -62,4 +69,5 @@ def parse_container_line(text: str) -> dict[str, str]:
             if page:
                 out["page"] = page
         return out
-    return {"container-title": text.strip(" ,;.")} if text else {}
+    text = _ISBD_AREA.sub("", text).strip(" ,;.")
+    return {"container-title": text} if text else {}

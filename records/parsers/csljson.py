@@ -58,6 +58,12 @@ _JSON_START_RE = re.compile(r'^\s*(?:\[\s*)?\{\s*"([A-Za-z-]+)"\s*:')
 _YAML_START_RE = re.compile(
     r"^(?:---[ \t]*\n)?(?:references:[ \t]*\n)?[ \t]*- +(?:id|type|title|author|issued)\s*:",
 )
+# Keys a CSL item starts with in real exports (Zotero, citation-js, pandoc, Better BibTeX,
+# manubot). "status" is a CSL variable too, but it is how a Crossref API response starts.
+_ITEM_STARTS = frozenset(
+    """id type title author editor issued DOI citation-key container-title URL ISSN ISBN
+    abstract page volume issue language publisher note accessed source PMID""".split()
+)
 _DECODER = json.JSONDecoder()
 _KINDS = {
     str: "a string",
@@ -189,7 +195,9 @@ class CSLJSONParser(Parser):
         match = _JSON_START_RE.match(text.lstrip("\ufeff")[:2000])
         if not match:
             return 0.0
-        return 0.95 if match.group(1) in ({"id", "type", "title"} | TEXT_VARIABLES) else 0.6
+        # The first key must be a CSL variable: other JSON (a Crossref API response starts
+        # with "status") is not CSL-JSON, though it may hold titles and types further in.
+        return 0.95 if match.group(1) in _ITEM_STARTS else 0.0
 
     def parse(self, text: str, origin: str) -> ParseResult:
         items, error, error_offset = _json_items(text)
@@ -240,9 +248,9 @@ def _records(format_name: str, origin: str, items: list[tuple[int, Any, str]]) -
     result = ParseResult()
     for position, (line, value, raw) in enumerate(items, start=1):
         if not isinstance(value, dict):
-            kind = type(value).__name__ if value is not None else "null"
+            kind = _KINDS.get(type(value), type(value).__name__)
             result.failures.append(
-                Failure(origin, f"CSL item is a {kind}, not an object", record=position, line=line)
+                Failure(origin, f"CSL item is {kind}, not an object", record=position, line=line)
             )
             continue
         csl, original = item_to_csl(value)

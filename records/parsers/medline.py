@@ -16,7 +16,7 @@ import re
 from records.identifiers import normalize_isbn, normalize_issn, normalize_pmid
 from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, SourceRef
 from records.normalize.dates import parse_date
-from records.normalize.names import parse_name
+from records.normalize.names import make_name, parse_name
 from records.normalize.types import normalize_type
 from records.parsers.base import Parser
 from records.parsers.fields import add_isbn, add_issn
@@ -42,7 +42,9 @@ def read_records(text: str) -> list[tuple[int, list[tuple[str, str]], str]]:
             records.append((start + 1, tags, "\n".join(lines[start:end]).rstrip()))
 
     for number, line in enumerate(lines):
-        if not line.strip():
+        if not line.strip():  # a blank line ends a record
+            close(number)
+            start, tags = -1, []
             continue
         if line.startswith((_CONTINUATION, "\t")):
             if tags:
@@ -59,6 +61,21 @@ def read_records(text: str) -> list[tuple[int, list[tuple[str, str]], str]]:
         tags.append((tag, match.group(2).strip()))
     close(len(lines))
     return records
+
+
+_AU_SUFFIXES = {"Jr": "Jr.", "Sr": "Sr.", "2nd": "2nd", "3rd": "3rd", "II": "II", "III": "III"}
+
+
+def au_name(value: str) -> dict[str, str]:
+    """MEDLINE ``AU`` is always ``Family Initials [Suffix]``: ``Radosa CG``, ``Long V``,
+    ``Smith JA Jr`` (a lone ``V`` here is an initial, never the suffix "the fifth")."""
+    words = value.split()
+    suffix = ""
+    if len(words) > 2 and words[-1] in _AU_SUFFIXES:
+        suffix = _AU_SUFFIXES[words.pop()]
+    if len(words) > 1 and words[-1].isalpha() and words[-1].isupper() and len(words[-1]) <= 4:
+        return make_name(" ".join(words[:-1]), words[-1], suffix)
+    return parse_name(value)
 
 
 def _tagged(value: str) -> tuple[str, str]:
@@ -106,7 +123,7 @@ def tags_to_csl(
     if abstract:
         csl["abstract"] = abstract
     names = [parse_name(n) for n in values.get("FAU", [])] or [
-        parse_name(n) for n in values.get("AU", [])
+        au_name(n) for n in values.get("AU", [])
     ]
     names += [{"literal": n} for n in values.get("CN", [])]
     if names:

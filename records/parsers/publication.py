@@ -28,13 +28,31 @@ PLACES = sorted(
     New Delhi|Sydney|Melbourne|Toronto|Montreal|Amsterdam [u.a.]|Berlin [u.a.]|New York [u.a.]|
     Hagerstown|Hagerstown, MD|Oakland|Basingstoke|Bingley|Thorofare|Bethesda|Rockville|
     England|United States|United Kingdom|Germany|Netherlands|Switzerland|Austria|France|Italy|
-    Spain|Japan|China|Canada|Australia|India|Denmark|Sweden|Norway|Finland|Poland""".replace(
+    Spain|Japan|China|Canada|Australia|India|Denmark|Sweden|Norway|Finland|Poland|Houten|
+    Den Haag|The Hague|Nijmegen|Groningen|Leuven|Gent|Antwerpen|Bruxelles|Brussels|Uppsala|Lund|
+    Göteborg|Malmö|Kraków|Wrocław|Poznań|Lisboa|Porto|São Paulo|Rio de Janeiro|Buenos Aires|
+    México|Santiago|Bogotá|Valencia|Sevilla|Napoli|Padova|Pisa|Stuttgart, New York|Aarhus|
+    Odense|Bergen|Trondheim|Turku|Tampere|Brno|Bratislava|Ljubljana|Zagreb|Athens|Athína|Ankara|
+    İstanbul|Istanbul|Kyoto|Osaka|Seoul|Hong Kong|Taipei|Mumbai|Chennai|Cape Town|Auckland|Ottawa|
+    Vancouver|Québec|Quebec|Montréal|Edmonton|Calgary|Dublin|Glasgow|Manchester|Birmingham|
+    Amsterdam, Boston|Berlin, Boston|Oxford, New York|New York, London|London, New York""".replace(
         "\n", ""
     ).split("|"),
     key=len,
     reverse=True,
 )
 _PLACES = [p.strip() for p in PLACES if p.strip()]
+_CASEFOLDED = [(p.casefold(), len(p)) for p in _PLACES]
+_PLACE_JOINER = re.compile(r"\s*[/;]\s*|\s+u\.\s*a\.\s*")
+
+
+def _place_at(text: str, start: int) -> int | None:
+    """The length of the gazetteer place that starts ``text`` at ``start``, if one does."""
+    lowered = text[start:].casefold()
+    for place, length in _CASEFOLDED:
+        if lowered.startswith(place) and (len(lowered) == length or lowered[length] in " ,;/:"):
+            return length
+    return None
 
 
 def split_publication_statement(text: str) -> CSLItem:
@@ -58,16 +76,20 @@ def split_publication_statement(text: str) -> CSLItem:
         if publisher.strip(" ,"):
             out["publisher"] = publisher.strip(" ,")
         return out
-    lowered = text.casefold()
-    for place in _PLACES:
-        if lowered.startswith(place.casefold()) and (
-            len(text) == len(place) or text[len(place)] in " ,;"
-        ):
-            out["publisher-place"] = text[: len(place)].strip()
-            rest = text[len(place) :].strip(" ,;")
-            if rest:
-                out["publisher"] = rest
-            return out
+    # Places joined by "/" or ";" ("Berlin/Heidelberg", "Stuttgart ; New York") are one place.
+    end = 0
+    while (length := _place_at(text, end)) is not None:
+        end += length
+        joiner = _PLACE_JOINER.match(text, end)
+        if not joiner or _place_at(text, joiner.end()) is None:
+            break
+        end = joiner.end()
+    if end:
+        out["publisher-place"] = text[:end].strip()
+        rest = text[end:].strip(" ,;")
+        if rest:
+            out["publisher"] = rest
+        return out
     if text:
         out["publisher"] = text
     return out

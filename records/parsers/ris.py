@@ -25,6 +25,7 @@ from records.parsers.fields import add_standard_numbers, first_doi, slashed_date
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|\s*)$")
 _PMID_RE = re.compile(r"(\d{1,9})\s*\[pmid\]", re.IGNORECASE)
 _PMCID_RE = re.compile(r"(PMC\d+)\s*\[pmcid\]|^\s*(PMC\d+)\s*$", re.IGNORECASE)
+_LEADING_YEAR_RE = re.compile(r"^\s*(1[5-9]\d\d|20\d\d)\b")
 _NOTE_PMID_RE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
 
 TYPES: dict[str, str] = {
@@ -33,7 +34,7 @@ TYPES: dict[str, str] = {
     "ABST": "article-journal",
     "INPR": "article-journal",
     "EJOUR": "article-journal",
-    "AGGR": "article-journal",
+    "AGGR": "dataset",
     "BOOK": "book",
     "EBOOK": "book",
     "EDBOOK": "book",
@@ -106,6 +107,12 @@ def read_records(text: str) -> list[tuple[int, list[tuple[str, str]], str, bool]
     return records
 
 
+def ris_name(value: str) -> dict[str, str]:
+    """RIS names are ``Last, First, Suffix``; publishers also write ``Given Family`` and
+    corporate names without a comma, which :func:`parse_name` tells apart as well as it can."""
+    return parse_name(value)
+
+
 def _date(values: dict[str, list[str]]) -> dict | None:
     """The most precise of PY / Y1 / DA whose year agrees with the first one given."""
     best = None
@@ -113,7 +120,10 @@ def _date(values: dict[str, list[str]]) -> dict | None:
         for value in values.get(tag, ()):
             date = slashed_date(value) or parse_date(value)
             if not date:
-                continue
+                year = _LEADING_YEAR_RE.match(value)  # "1984 - 1985"
+                if not year:
+                    continue
+                date = {"date-parts": [[int(year.group(1))]]}
             if best is None or (
                 date["date-parts"][0][0] == best["date-parts"][0][0]
                 and len(date["date-parts"][0]) > len(best["date-parts"][0])
@@ -142,7 +152,7 @@ def tags_to_csl(
     kinds: dict[str, IssnKind] = {}
     ris_type = (first("TY") or "").upper()
     # Some exporters write the type's name ("Journal Article") instead of its code.
-    csl_type = TYPES.get(ris_type) or normalize_type(first("TY"))
+    csl_type = TYPES.get(ris_type) or normalize_type(first("TY")) or TYPES.get(ris_type[:4])
     if csl_type:
         csl["type"] = csl_type
     title = first("TI", "T1", "CT")
@@ -150,16 +160,16 @@ def tags_to_csl(
         csl["title"] = title
     if "ST" in values:
         csl["title-short"] = values["ST"][0]
-    authors = [parse_name(v) for t in ("AU", "A1") for v in values.get(t, ())]
+    authors = [ris_name(v) for t in ("AU", "A1") for v in values.get(t, ())]
     if authors:
         csl["author"] = [a for a in authors if a]
-    editors = [parse_name(v) for t in ("A2", "ED") for v in values.get(t, ())]
+    editors = [ris_name(v) for t in ("A2", "ED") for v in values.get(t, ())]
     if editors:
         csl["editor"] = [e for e in editors if e]
     if "A3" in values:
-        csl["collection-editor"] = [parse_name(v) for v in values["A3"]]
+        csl["collection-editor"] = [ris_name(v) for v in values["A3"]]
     if "A4" in values:
-        csl["translator"] = [parse_name(v) for v in values["A4"]]
+        csl["translator"] = [ris_name(v) for v in values["A4"]]
 
     if csl_type in _BOOKISH:
         container = first("BT") if csl_type == "book" and "TI" in values else None

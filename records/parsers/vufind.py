@@ -1,11 +1,11 @@
-"""VuFind record pages, copied as text ("select all, copy, paste").
+"""VuFind record pages, copied as text ("select all, copy, paste"), in VuFind's 21 UI languages.
 
-The page's field table (caption "Bibliographic Details") copies as ``LABEL:VALUE`` lines, the
-value glued to the label, after a space or tab, or on the next line. Labels are matched against
-a closed set (VuFind's translations in 21 UI languages, longest first) -- never "any word before a
-colon", since abstracts contain colons. Lines after a field that carry no label continue it
-(a second ISSN on its own line). The title is the page's first line that is not chrome; the
-truncated summary above "Full description" is used only when the page has no full "Summary".
+The page's field table (screen-reader caption "Bibliographic Details") copies as ``LABEL:VALUE``
+rows (see :mod:`records.parsers.fieldtable`). Labels come from VuFind's language files
+(``data/catalog_labels.json``, built by ``scripts/build_catalog_labels.py``), per field, so
+only VuFind's own vocabulary is matched. The title is the page's first line that is not
+chrome; the truncated summary above "Full description" is used only when the page has no full
+"Summary". Several record pages in one file are split at their field-table captions.
 """
 
 from __future__ import annotations
@@ -17,53 +17,75 @@ from records.identifiers import find_dois, find_issns, normalize_isbn, normalize
 from records.model import CSLItem, ParseResult, Record, SourceRef
 from records.normalize.dates import parse_date
 from records.normalize.language import normalize_language
-from records.normalize.names import parse_name_list, strip_role
+from records.normalize.names import (
+    is_corporate,
+    is_role,
+    parse_name,
+    role_field,
+    split_names_with_roles,
+    strip_role,
+)
 from records.normalize.text import clean_text
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser, catalog_labels
+from records.parsers.base import Parser, catalog_labels, head, is_markup, require_titles
 from records.parsers.citation_line import parse_container_line
+from records.parsers.fieldtable import Entry, FieldTable, group
 from records.parsers.publication import split_publication_statement
 
-# Labels whose field is the ISSN kind they name (the rest follow source order: print, electronic).
-_ELECTRONIC_ISSN_LABELS = {
-    "e-issn",
-    "eissn",
-    "elektronische issn",
-    "online issn",
-    "electronic issn",
-}
-_PRINT_ISSN_LABELS = {"print issn", "p-issn", "pissn"}
+# ISSN labels that say which kind they are (the rest follow source order: print, electronic).
+_ELECTRONIC_ISSN_LABELS = frozenset(
+    {"e-issn", "eissn", "elektronische issn", "online issn", "electronic issn"}
+)
+_PRINT_ISSN_LABELS = frozenset({"print issn", "p-issn", "pissn"})
 # Truncated summaries end with an ellipsis; VuFind cuts at 300 characters.
 _TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
+# A publication statement ends with its year ("Heidelberg Springer 2024", "Paris : PUF, c2003.").
+_ENDS_WITH_YEAR = re.compile(r"(?:^|[\s,.:;\[])c?\d{4}\]?\.?$")
+_URL = re.compile(r"https?://\S+")
+_SPLIT_COMMA = re.compile(r"[\s,;]+")
+# "Tags: Add Tag", "No Tags, Be the first to tag this record!" -- chrome phrases joined.
+_NOISE_PARTS = re.compile(r"[:,]")
 
 
 @cache
-def _label_index() -> tuple[re.Pattern[str], dict[str, str], frozenset[str]]:
+def _vocabulary() -> tuple[FieldTable, frozenset[str], frozenset[str]]:
     data = catalog_labels()
-    by_label: dict[str, str] = {}
-    for field, labels in data["fields"].items():
-        for label in labels:
-            by_label.setdefault(label.casefold(), field)
-    for label in _ELECTRONIC_ISSN_LABELS | _PRINT_ISSN_LABELS:
-        by_label[label] = "issn"
-    alternatives = "|".join(re.escape(label) for label in sorted(by_label, key=len, reverse=True))
-    # LABEL followed by ":" (value glued, spaced, or on the next line) or by a TAB.
-    pattern = re.compile(
-        rf"^\s*(?P<label>{alternatives})\s*(?::[ \t]*|\t+)(?P<value>.*)$", re.IGNORECASE
-    )
-    noise = frozenset(n.casefold().rstrip(":") for n in data["noise"])
-    return pattern, by_label, noise
+    fields = dict(data["vufind_fields"])
+    fields["ignored"] = data["vufind_ignored"]
+    table = FieldTable(fields)
+    noise = frozenset(n.casefold().rstrip(":").strip() for n in data["noise"])
+    captions = frozenset(c.casefold() for c in data["vufind_captions"])
+    return table, noise, captions
 
 
-def _is_noise(line: str, noise: frozenset[str]) -> bool:
+# Site chrome above the record that VuFind's language files do not name: skip links, the
+# search box, login and breadcrumbs ("Home › Search › Record"), in the UI languages.
+_SITE_CHROME = re.compile(
+    r"^(?:skip to (?:main )?content|zum inhalt(?: springen)?|zum hauptinhalt|aller au contenu|"
+    r"passer au contenu(?: principal)?|saltar al contenido(?: principal)?|vai al contenuto|"
+    r"salta al contenuto|naar (?:de )?inhoud|ga naar (?:de )?inhoud|hoppa till innehåll|"
+    r"gå till innehåll|siirry sisältöön|przejdź do treści|přejít na obsah|search|suche|recherche|"
+    r"buscar|cerca|ricerca|zoeken|sök|haku|szukaj|hledat|login|log in|anmelden|einloggen|"
+    r"connexion|iniciar sesión|accedi|inloggen|logga in|menu|menü|home|startseite|accueil|"
+    r"inicio|pagina iniziale|startpagina|startsida|back to results|zurück zur trefferliste|"
+    r"retour aux résultats|volver a los resultados|torna ai risultati|terug naar resultaten|"
+    r"tillbaka till träfflistan|(?:home|startseite|accueil|inicio|start)\s*[›>»/|].*)$",
+    re.IGNORECASE,
+)
+
+
+def is_chrome(line: str) -> bool:
+    """Whether a line is VuFind page chrome (tabs, toolbar, tag box, skip links) in any UI language."""
+    _, noise, _ = _vocabulary()
     text = line.strip().rstrip(":").strip().casefold()
-    if not text:
+    if not text or text in noise or _SITE_CHROME.match(text):
         return True
-    if text in noise:
-        return True
-    # "Tags: Add Tag", "No Tags, Be the first to tag this record!" -- chrome phrases joined.
-    parts = [p.strip(" !.") for p in re.split(r"[:,]", text)]
-    return all(p in noise or p in {"tags", ""} for p in parts)
+    parts = [p.strip(" !.") for p in _NOISE_PARTS.split(text)]
+    return all(p in noise or not p for p in parts)
+
+
+def _is_caption(line: str) -> bool:
+    return line.strip().rstrip(":").strip().casefold() in _vocabulary()[2]
 
 
 class VuFindPageParser(Parser):
@@ -72,173 +94,203 @@ class VuFindPageParser(Parser):
     aliases = ("vufind",)
 
     def sniff(self, text: str) -> float:
-        pattern, by_label, noise = _label_index()
-        fields = set()
-        for line in text.splitlines()[:400]:
-            match = pattern.match(line)
-            if match:
-                fields.add(by_label[match.group("label").casefold()])
+        if is_markup(text):
+            return 0.0
+        table, _, _ = _vocabulary()
+        lines = head(text, 400)
+        fields: set[str] = set()
+        for field in table.fields_in(lines):
+            fields.update(field.split("|"))
         core = fields & {"container", "authors", "type", "language", "publication", "issn"}
-        caption = any(
-            line.strip().casefold() in noise and "bibl" in line.casefold()
-            for line in text.splitlines()[:400]
-        )
+        caption = any(_is_caption(line) for line in lines)
         return min(1.0, len(core) / 4 + (0.3 if caption else 0.0))
 
     def parse(self, text: str, origin: str) -> ParseResult:
-        # A pasted list of several record pages: each starts again at its own title block,
-        # which we find by its field-table caption ("Bibliographic Details").
+        return require_titles(self._parse_all(text, origin), origin, self.label)
+
+    def _parse_all(self, text: str, origin: str) -> ParseResult:
         result = ParseResult()
-        for position, (start_line, chunk) in enumerate(_split_pages(text), start=1):
+        for position, (start_line, lines) in enumerate(_split_pages(text), start=1):
             source = SourceRef(self.name, origin, None, position, start_line)
-            result.records.append(_parse_page(chunk, source))
+            result.records.append(parse_page(lines, source, start_line))
         return result
 
 
-def _split_pages(text: str) -> list[tuple[int, str]]:
+def _split_pages(text: str) -> list[tuple[int, list[str]]]:
+    """A pasted series of record pages, one chunk per page, each with its first line number.
+
+    Each page's title block sits above its caption ("Bibliographic Details"): a page ends after
+    the last labelled row (and that row's continuation lines) before the next page's caption.
+    """
     lines = text.splitlines()
-    _, _, noise = _label_index()
-    captions = [
-        i
-        for i, line in enumerate(lines)
-        if line.strip().casefold() in noise and "bibl" in line.casefold()
-    ]
+    captions = [i for i, line in enumerate(lines) if _is_caption(line)]
     if len(captions) <= 1:
-        return [(1, text)]
-    # Each page's title block sits above its caption: cut halfway between the previous page's
-    # last field line and the next caption, i.e. after the last labelled line of each page.
-    pattern, _, _ = _label_index()
+        return [(1, lines)]
+    table, _, _ = _vocabulary()
     cuts = [0]
     for caption in captions[1:]:
         last_field = max(
-            (i for i in range(cuts[-1], caption) if pattern.match(lines[i])), default=cuts[-1]
+            (i for i in range(cuts[-1], caption) if table.match(lines[i])), default=cuts[-1]
         )
-        # skip the continuation lines of that last field (e.g. a second ISSN)
         cut = last_field + 1
-        while (
-            cut < caption
-            and lines[cut].strip()
-            and re.fullmatch(r"[\dXx\-\s]+", lines[cut].strip())
+        # the value on the next line(s) and continuation lines of that last row
+        # (a second ISSN, a DOI): short lines without spaces or made of identifiers
+        while cut < caption and (
+            (not lines[cut].strip() and cut == last_field + 1)
+            or re.fullmatch(r"[\dXx\-\s]+|10\.\S+|https?://\S+", lines[cut].strip())
         ):
             cut += 1
         cuts.append(cut)
     cuts.append(len(lines))
-    return [(cuts[i] + 1, "\n".join(lines[cuts[i] : cuts[i + 1]])) for i in range(len(cuts) - 1)]
+    return [(cuts[i] + 1, lines[cuts[i] : cuts[i + 1]]) for i in range(len(cuts) - 1)]
 
 
-def _parse_page(text: str, source: SourceRef) -> Record:
-    pattern, by_label, noise = _label_index()
-    lines = text.splitlines()
-    fields: list[tuple[str, str, str]] = []  # (field, label, value)
-    preamble: list[str] = []
-    current: list[str] | None = None
-    for line in lines:
-        match = pattern.match(line)
-        if match:
-            label = match.group("label")
-            fields.append((by_label[label.casefold()], label.casefold(), match.group("value")))
-            current = [match.group("value")]
+def _looks_like_publication(value: str) -> bool:
+    """ "Amsterdam Elsevier 2019" (a publication statement) vs "Radiologe Vol. 64; nr. 7"."""
+    line = value.strip().splitlines()[0] if value.strip() else ""
+    parts = parse_container_line(line)
+    if any(k in parts for k in ("volume", "issue", "page")):
+        return False
+    return bool(_ENDS_WITH_YEAR.search(line))
+
+
+def _resolve(entries: list[Entry]) -> list[Entry]:
+    """Decide ambiguous labels ("Gepubliceerd in": container or publication) by value shape."""
+    for entry in entries:
+        if "|" in entry.field:
+            options = entry.field.split("|")
+            if "container" in options and "publication" in options:
+                entry.field = "publication" if _looks_like_publication(entry.value) else "container"
+            else:
+                entry.field = options[0]
+    return entries
+
+
+def add_names(csl: CSLItem, text: str, *, default_role: str = "author") -> None:
+    """Names with role suffixes, each into the CSL variable for its role."""
+    for name, role in split_names_with_roles(text):
+        variable = role_field(role) if role else default_role
+        if variable == "contributor":
             continue
-        if _is_noise(line, noise):
-            current = None if line.strip() else current
-            continue
-        if fields and current is not None:
-            fields[-1] = (fields[-1][0], fields[-1][1], fields[-1][2] + "\n" + line)
-        elif not fields:
-            preamble.append(line)
+        parsed = parse_name(name)
+        if parsed:
+            csl.setdefault(variable, []).append(parsed)
 
+
+def parse_page(lines: list[str], source: SourceRef, first_line: int = 1) -> Record:
+    """One VuFind record page (its lines) as a record."""
+    table, _, _ = _vocabulary()
+    entries, preamble = table.read(lines, is_chrome, first_line)
+    values = group(_resolve(entries))
     csl: CSLItem = {}
-    record = Record(csl=csl, source=source, raw=text)
-    values: dict[str, list[tuple[str, str]]] = {}
-    for field, label, value in fields:
-        values.setdefault(field, []).append((label, value.strip()))
+    record = Record(csl=csl, source=source, raw="\n".join(lines))
 
     def first(field: str) -> str | None:
-        return next((v for _, v in values.get(field, []) if v), None)
+        return next((e.first_line() for e in values.get(field, []) if e.first_line()), None)
 
-    # Title: the first line of the page that is not chrome and not the truncated summary.
-    title_lines = [ln.strip() for ln in preamble if ln.strip()]
-    truncated = next((ln for ln in title_lines[1:] if _TRUNCATED.search(ln)), None)
+    title_lines = [ln.strip() for ln in preamble if ln.strip() and not _is_caption(ln)]
     if title_lines:
         csl["title"] = title_lines[0]
+    # The summary under the title: cut with an ellipsis at 300 characters, or shown whole
+    # when shorter (then it is the one long line after the title).
+    truncated = next((ln for ln in title_lines[1:] if _TRUNCATED.search(ln)), None)
+    if truncated is None and len(title_lines) == 2 and len(title_lines[1]) >= 100:
+        truncated = title_lines[1]
 
+    container_parts: dict[str, str] = {}
     if container := first("container"):
-        csl.update(
-            {
-                k: v
-                for k, v in parse_container_line(container.splitlines()[0]).items()
-                if k != "year"
-            }
-        )
-    authors = []
-    for _, value in values.get("authors", []):
-        authors.extend(parse_name_list(" ".join(value.splitlines())))
-    for _, value in values.get("corporate_authors", []):
-        authors.extend({"literal": strip_role(v)} for v in value.splitlines() if strip_role(v))
-    if authors:
-        csl["author"] = authors
-    if kind := first("type"):
-        csl["type"] = normalize_type(kind.splitlines()[0], default="article-journal")
+        container_parts = parse_container_line(container)
+        csl.update({k: v for k, v in container_parts.items() if k != "year"})
+
+    for entry in entries:  # in page order: main, corporate, other authors
+        if entry.field in ("authors", "other_authors"):
+            add_names(csl, entry.value)
+        elif entry.field == "corporate_authors":
+            for line in entry.lines():
+                name = strip_role(line)
+                suffix = line[len(name) :].strip(" ,()[]")
+                if suffix and not is_role(suffix):
+                    name, suffix = line.strip(), ""  # "European Society of Radiology (ESR)"
+                role = role_field(suffix or None)
+                if name and role in ("author", "editor"):
+                    csl.setdefault(role, []).append({"literal": name})
+    if "author" in csl:
+        # a corporate name among personal ones ("Deutsche Röntgengesellschaft") stays literal
+        csl["author"] = [
+            {"literal": n["family"]} if set(n) == {"family"} and is_corporate(n["family"]) else n
+            for n in csl["author"]
+        ]
+
+    for entry in values.get("type", []):
+        kind = next((normalize_type(v) for v in entry.lines() if normalize_type(v)), None)
+        if kind:
+            csl["type"] = kind
+            break
     if language := first("language"):
-        raw_language = language.splitlines()[0].strip()
+        raw_language = re.split(r"[;,]", language)[0].strip()
         code = normalize_language(raw_language)
         csl["language"] = code or raw_language
         if code and code != raw_language:
             record.original["language"] = raw_language
     if publication := first("publication"):
-        statement = split_publication_statement(publication.splitlines()[0])
-        csl.update(statement)
+        csl.update(split_publication_statement(publication))
     if place := first("place"):
-        csl.setdefault("publisher-place", place.splitlines()[0])
+        csl.setdefault("publisher-place", place)
     if edition := first("edition"):
-        csl["edition"] = edition.splitlines()[0]
+        csl["edition"] = edition
     if series := first("series"):
-        csl["collection-title"] = series.splitlines()[0]
+        csl["collection-title"] = series
     if subjects := values.get("subjects"):
-        keywords = [clean_text(s) for _, v in subjects for s in v.splitlines() if s.strip()]
-        csl["keyword"] = ", ".join(dict.fromkeys(keywords))
-    abstracts = [v for _, v in values.get("abstract", []) if v]
+        keywords = [clean_text(s) for e in subjects for s in e.lines()]
+        csl["keyword"] = ", ".join(dict.fromkeys(k for k in keywords if k))
+    abstracts = [" ".join(e.lines()) for e in values.get("abstract", []) if e.lines()]
     if abstracts:
         csl["abstract"] = max(abstracts, key=len)
     elif truncated:
         csl["abstract"] = truncated
+    _add_issns(record, values.get("issn", []))
+    for entry in values.get("doi", []):
+        if found := next(find_dois(entry.value), None):
+            csl["DOI"] = found
+            break
+    for entry in values.get("isbn", []):
+        isbns = [normalize_isbn(v) for v in _SPLIT_COMMA.split(entry.value) if v]
+        if any(isbns):
+            csl["ISBN"] = ", ".join(i for i in dict.fromkeys(isbns) if i)
+            break
+    if pmid := first("pmid"):
+        csl["PMID"] = normalize_pmid(pmid.split()[0]) or None
+    for entry in values.get("online_access", []):
+        if url := _URL.search(entry.value):
+            csl["URL"] = url.group(0)
+            break
+    if "issued" not in csl and (date := parse_date(container_parts.get("year"))):
+        csl["issued"] = date
+    if "type" not in csl:
+        csl["type"] = (
+            "book"
+            if "ISBN" in csl and "container-title" not in csl
+            else ("chapter" if "ISBN" in csl else "article-journal")
+        )
+    return record
+
+
+def _add_issns(record: Record, entries: list[Entry]) -> None:
     issns: list[str] = []
-    for label, value in values.get("issn", []):
-        for issn in find_issns(value):
+    for entry in entries:
+        for issn in find_issns(entry.value):
             if issn in issns:
                 continue
             issns.append(issn)
-            if label in _ELECTRONIC_ISSN_LABELS:
+            if entry.label in _ELECTRONIC_ISSN_LABELS:
                 record.issn_kinds[issn] = "electronic"
-            elif label in _PRINT_ISSN_LABELS:
+            elif entry.label in _PRINT_ISSN_LABELS:
                 record.issn_kinds[issn] = "print"
-    if issns:
-        csl["ISSN"] = ", ".join(issns)
-        # Summon lists ISSN before EISSN: with two unlabelled ISSNs the first is print.
-        unlabelled = [i for i in issns if i not in record.issn_kinds]
-        if len(unlabelled) == 2 and len(issns) == 2:
-            record.issn_kinds[unlabelled[0]] = "print"
-            record.issn_kinds[unlabelled[1]] = "electronic"
-    if doi := first("doi"):
-        found = next(find_dois(doi), None)
-        if found:
-            csl["DOI"] = found
-    if isbn_text := first("isbn"):
-        isbns = [normalize_isbn(v) for v in re.split(r"[\s,;]+", isbn_text) if v]
-        if any(isbns):
-            csl["ISBN"] = ", ".join(i for i in dict.fromkeys(isbns) if i)
-            csl.setdefault("type", "book")
-    if pmid := first("pmid"):
-        csl["PMID"] = normalize_pmid(pmid.split()[0]) or None
-    if access := first("online_access"):
-        url = re.search(r"https?://\S+", access)
-        if url:
-            csl["URL"] = url.group(0)
-    if "issued" not in csl and "publication" not in values:
-        container_year = parse_container_line(first("container") or "").get("year")
-        if container_year and (date := parse_date(container_year)):
-            csl["issued"] = date
-    csl.setdefault(
-        "type", "book" if "ISBN" in csl and "container-title" not in csl else "article-journal"
-    )
-    return record
+    if not issns:
+        return
+    record.csl["ISSN"] = ", ".join(issns)
+    # Summon lists ISSN before EISSN: with two unlabelled ISSNs the first is print.
+    unlabelled = [i for i in issns if i not in record.issn_kinds]
+    if len(unlabelled) == 2 and len(issns) == 2:
+        record.issn_kinds[unlabelled[0]] = "print"
+        record.issn_kinds[unlabelled[1]] = "electronic"

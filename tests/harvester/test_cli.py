@@ -110,3 +110,22 @@ def test_stdin_is_an_input(tmp_path):
     assert result.returncode == 0, result.stderr
     with Library(db) as library:
         assert library.records([1])[0].origin == "<stdin>"
+
+
+def test_a_reference_string_argument_is_an_input_and_joins_its_work(tmp_path):
+    db = tmp_path / "lib.db"
+    run_cli("add", VUFIND_SEED, db=db)
+    reference = (
+        "Radosa CG, Nebelung H, Schön F, Hoffmann RT. Radiologisch-interventionelle "
+        "Möglichkeiten zur Behandlung von neuroendokrinen Tumoren. Radiologie. "
+        "2024;64(7):575-581."
+    )
+    result = run_cli("add", "--json", reference, db=db)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["merged"] == 1
+    shown = json.loads(run_cli("show", "--json", "radosa2024radiologisch", db=db).stdout)
+    formats = sorted(r["format"] for r in shown["records"])
+    assert formats == ["reference", "vufind-text"]
+    # A short word that is no file is still "no such file", not a reference.
+    missing = run_cli("add", "nonexistent.ris", db=db)
+    assert missing.returncode == 1 and "no such file" in missing.stderr

@@ -1,0 +1,207 @@
+"""PubMed XML (efetch ``PubmedArticleSet``: ``PubmedArticle`` and ``PubmedBookArticle``) -> records.
+
+Parsed with :mod:`records.xmlsafe` (the efetch DOCTYPE names NLM's DTD; it is never fetched).
+Titles and abstracts keep their text without inline markup (``<i>``, ``<sup>``, MathML);
+structured abstracts are written ``Label: text``. ``MedlineDate`` ("2010 Sep-Oct") and
+``PubDate`` parts both become CSL dates; ``ISSN IssnType`` gives print vs electronic.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from records.errors import InputError
+from records.identifiers import normalize_isbn, normalize_issn
+from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, SourceRef
+from records.normalize.dates import parse_date
+from records.normalize.names import make_name
+from records.normalize.types import normalize_type
+from records.parsers.base import Parser
+from records.parsers.fields import add_isbn, add_issn, year_month_day
+from records.xmlsafe import parse_xml, text_of
+
+
+def _authors(parent: etree._Element | None) -> list[dict[str, str]]:
+    names: list[dict[str, str]] = []
+    if parent is None:
+        return names
+    for author in parent.iterfind("Author"):
+        collective = text_of(author.find("CollectiveName"))
+        if collective:
+            names.append({"literal": collective})
+            continue
+        family = text_of(author.find("LastName"))
+        given = text_of(author.find("ForeName")) or text_of(author.find("Initials"))
+        suffix = text_of(author.find("Suffix"))
+        if family:
+            names.append(make_name(family, given, suffix))
+    return names
+
+
+def _pub_date(node: etree._Element | None) -> dict | None:
+    if node is None:
+        return None
+    medline = text_of(node.find("MedlineDate"))
+    if medline:
+        return parse_date(medline)
+    year = text_of(node.find("Year"))
+    season = text_of(node.find("Season"))
+    if season and year:
+        return parse_date(f"{year} {season}")
+    return year_month_day(year, text_of(node.find("Month")), text_of(node.find("Day")))
+
+
+def _abstract(node: etree._Element | None) -> str:
+    if node is None:
+        return ""
+    parts = []
+    for text in node.iterfind("AbstractText"):
+        value = text_of(text)
+        label = text.get("Label")
+        if value:
+            parts.append(
+                f"{label.capitalize() if label.isupper() else label}: {value}" if label else value
+            )
+    return " ".join(parts)
+
+
+def article_to_csl(element: etree._Element) -> tuple[CSLItem, dict[str, IssnKind], str | None]:
+    csl: CSLItem = {}
+    kinds: dict[str, IssnKind] = {}
+    citation = element.find("MedlineCitation")
+    book = element.find("BookDocument")
+    base = citation if citation is not None else book
+    if base is None:
+        return csl, kinds, None
+    pmid = text_of(base.find("PMID")) or None
+    if citation is not None:
+        article = citation.find("Article")
+        if article is None:
+            return csl, kinds, pmid
+        journal = article.find("Journal")
+        types = [text_of(t) for t in article.iterfind("PublicationTypeList/PublicationType")]
+        csl["type"] = next((t for t in map(normalize_type, types) if t), "article-journal")
+        title = text_of(article.find("ArticleTitle")) or text_of(article.find("VernacularTitle"))
+        if title:
+            csl["title"] = title
+        if journal is not None:
+            csl["container-title"] = text_of(journal.find("Title"))
+            csl["container-title-short"] = text_of(journal.find("ISOAbbreviation"))
+            for issn_node in journal.iterfind("ISSN"):
+                issn = normalize_issn(text_of(issn_node))
+                if issn:
+                    kind = (issn_node.get("IssnType") or "").lower()
+                    add_issn(csl, kinds, issn, kind if kind in ("print", "electronic") else None)
+            issue = journal.find("JournalIssue")
+            if issue is not None:
+                csl["volume"] = text_of(issue.find("Volume"))
+                csl["issue"] = text_of(issue.find("Issue"))
+                date = _pub_date(issue.find("PubDate"))
+                if date:
+                    csl["issued"] = date
+        if not csl.get("container-title-short"):
+            csl["container-title-short"] = text_of(citation.find("MedlineJournalInfo/MedlineTA"))
+        csl["page"] = text_of(article.find("Pagination/MedlinePgn")) or text_of(
+            article.find("Pagination/StartPage")
+        )
+        if not csl["page"]:
+            csl["page"] = text_of(article.find("ELocationID[@EIdType='pii']"))
+        csl["abstract"] = _abstract(article.find("Abstract"))
+        authors = _authors(article.find("AuthorList"))
+        if authors:
+            csl["author"] = authors
+        csl["language"] = text_of(article.find("Language"))
+        doi = article.find("ELocationID[@EIdType='doi']")
+        if doi is not None:
+            csl["DOI"] = text_of(doi)
+        keywords = [text_of(k) for k in citation.iterfind("KeywordList/Keyword")]
+        if not any(keywords):
+            keywords = [
+                text_of(k) for k in citation.iterfind("MeshHeadingList/MeshHeading/DescriptorName")
+            ]
+        keywords = [k for k in keywords if k]
+        if keywords:
+            csl["keyword"] = ", ".join(dict.fromkeys(keywords))
+    else:
+        book_node = book.find("Book")
+        title = text_of(book.find("ArticleTitle"))
+        book_title = text_of(book_node.find("BookTitle")) if book_node is not None else ""
+        csl["type"] = "chapter" if title else "book"
+        csl["title"] = title or book_title
+        if title:
+            csl["container-title"] = book_title
+        if book_node is not None:
+            csl["publisher"] = text_of(book_node.find("Publisher/PublisherName"))
+            csl["publisher-place"] = text_of(book_node.find("Publisher/PublisherLocation"))
+            date = _pub_date(book_node.find("PubDate"))
+            if date:
+                csl["issued"] = date
+            for isbn_node in book_node.iterfind("Isbn"):
+                isbn = normalize_isbn(text_of(isbn_node))
+                if isbn:
+                    add_isbn(csl, isbn)
+            editors = _authors(book_node.find("AuthorList[@Type='editors']"))
+            if editors:
+                csl["editor"] = editors
+        authors = _authors(book.find("AuthorList"))
+        if not authors and book_node is not None:
+            authors = _authors(book_node.find("AuthorList[@Type='authors']"))
+        if authors:
+            csl["author"] = authors
+        csl["abstract"] = _abstract(book.find("Abstract"))
+        csl["language"] = text_of(book.find("Language"))
+    for article_id in element.iterfind(".//ArticleIdList/ArticleId"):
+        kind = article_id.get("IdType")
+        value = text_of(article_id)
+        if kind == "doi" and not csl.get("DOI"):
+            csl["DOI"] = value
+        elif kind == "pmc" and not csl.get("PMCID"):
+            csl["PMCID"] = value
+    if pmid:
+        csl["PMID"] = pmid
+    return {k: v for k, v in csl.items() if v}, kinds, pmid
+
+
+class PubMedXMLParser(Parser):
+    name = "pubmed-xml"
+    label = "PubMed XML (efetch)"
+    aliases = ("medline-xml",)
+
+    def sniff(self, text: str) -> float:
+        head = text[:5000]
+        if "<PubmedArticleSet" in head or "<PubmedArticle>" in head or "<PubmedBookArticle" in head:
+            return 0.95
+        if "<MedlineCitation" in head:
+            return 0.8
+        return 0.0
+
+    def parse(self, text: str, origin: str) -> ParseResult:
+        try:
+            root = parse_xml(text, origin)
+        except InputError as exc:
+            return ParseResult(failures=[Failure(origin, exc.reason, line=exc.line)])
+        result = ParseResult()
+        if root.tag in ("PubmedArticle", "PubmedBookArticle", "MedlineCitation"):
+            elements = [root]
+        else:
+            elements = [e for e in root if e.tag in ("PubmedArticle", "PubmedBookArticle")]
+        for position, element in enumerate(elements, start=1):
+            if element.tag == "MedlineCitation":
+                wrapper = etree.Element("PubmedArticle")
+                wrapper.append(element)
+                element = wrapper
+            csl, kinds, pmid = article_to_csl(element)
+            if not csl.get("title") and not pmid:
+                result.failures.append(
+                    Failure(
+                        origin,
+                        "PubMed article has neither PMID nor title",
+                        record=position,
+                        line=element.sourceline,
+                    )
+                )
+                continue
+            raw = etree.tostring(element, encoding="unicode", with_tail=False)
+            source = SourceRef(self.name, origin, pmid, position, element.sourceline)
+            result.records.append(Record(csl, source, raw, kinds))
+        return result

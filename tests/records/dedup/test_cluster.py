@@ -1,0 +1,99 @@
+"""Clustering: no chaining through records that differ, remembered decisions honoured."""
+
+from __future__ import annotations
+
+from records.dedup import compare, find_clusters, match_work, prepare
+from records.model import CSLItem
+
+BASE: CSLItem = {
+    "type": "article-journal",
+    "title": "Tirapazamine plus cisplatin versus cisplatin in advanced non-small-cell lung cancer",
+    "author": [{"family": "von Pawel", "given": "J."}, {"family": "Gatzemeier", "given": "U."}],
+    "issued": {"date-parts": [[2000]]},
+    "container-title": "Journal of Clinical Oncology",
+    "volume": "18",
+    "page": "1351-1359",
+}
+
+
+def test_duplicates_cluster_and_distinct_records_stay_apart() -> None:
+    records = [
+        ("a", BASE),
+        ("b", {**BASE, "container-title": "J Clin Oncol", "page": "1351-9"}),
+        (
+            "c",
+            {
+                **BASE,
+                "title": BASE["title"].upper(),
+                "author": [{"family": "Pawel", "given": "Joachim"}],
+            },
+        ),
+        ("x", {**BASE, "title": "Gemcitabine in small-cell lung cancer", "page": "1400-1410"}),
+    ]
+    result = find_clusters(records)
+    assert result.clusters == [["a", "b", "c"]]
+    assert result.stats["all_pairs"] == 6
+    assert result.stats["candidate_pairs"] <= 6
+
+
+def test_no_chaining_through_a_bridge_record() -> None:
+    # A bridge without pages matches both, but A and C have different page ranges in the same
+    # volume: two articles. Only one of them may join the bridge.
+    a = {**BASE}
+    c = {**BASE, "page": "1360-1368"}
+    bridge = {key: value for key, value in BASE.items() if key != "page"}
+    assert compare(prepare(a), prepare(bridge)).verdict == "duplicate"
+    assert compare(prepare(c), prepare(bridge)).verdict == "duplicate"
+    assert compare(prepare(a), prepare(c)).verdict == "distinct"
+    result = find_clusters([("a", a), ("bridge", bridge), ("c", c)])
+    assert len(result.clusters) == 1 and len(result.clusters[0]) == 2
+    assert not {"a", "c"} <= set(result.clusters[0])
+    # The pair that could not be joined is offered for review, with the reason.
+    assert result.maybe_pairs
+    assert any(
+        "joining would put" in e for _, _, d in result.maybe_pairs for e in d.evidence_against
+    )
+
+
+def test_cannot_link_is_never_merged_nor_proposed_again() -> None:
+    records = [("a", BASE), ("b", {**BASE, "container-title": "J Clin Oncol"})]
+    assert find_clusters(records).clusters == [["a", "b"]]
+    result = find_clusters(records, cannot_link=[("b", "a")])
+    assert result.clusters == []
+    assert all({x, y} != {"a", "b"} for x, y, _ in result.maybe_pairs)
+
+
+def test_cannot_link_also_blocks_indirect_merges() -> None:
+    records = [
+        ("a", BASE),
+        ("b", {**BASE, "container-title": "J Clin Oncol"}),
+        ("c", {**BASE, "page": "1351-59"}),
+    ]
+    result = find_clusters(records, cannot_link=[("a", "c")])
+    assert all(not {"a", "c"} <= set(cluster) for cluster in result.clusters)
+
+
+def test_must_link_joins_what_the_rules_would_not() -> None:
+    other = {**BASE, "title": "Something else entirely about oncology drugs", "page": "10-20"}
+    records = [("a", BASE), ("b", other)]
+    assert find_clusters(records).clusters == []
+    assert find_clusters(records, must_link=[("a", "b")]).clusters == [["a", "b"]]
+
+
+def test_unknown_ids_in_decisions_are_ignored() -> None:
+    result = find_clusters([("a", BASE)], must_link=[("a", "zz")], cannot_link=[("q", "r")])
+    assert result.clusters == []
+
+
+def test_match_work_incremental() -> None:
+    new = prepare({**BASE, "container-title": "J Clin Oncol"})
+    work_same = ("w1", [prepare(BASE)])
+    work_other = (
+        "w2",
+        [prepare({**BASE, "title": "Another trial of erlotinib", "page": "2000-2010"})],
+    )
+    assert match_work(new, [work_other, work_same]).work == "w1"
+    assert match_work(new, [work_same], cannot_link_works=["w1"]).work is None
+    # A work holding any member that clearly differs from the new record is not joined.
+    mixed = ("w3", [prepare(BASE), prepare({**BASE, "page": "1400-1410"})])
+    assert match_work(new, [mixed]).work is None

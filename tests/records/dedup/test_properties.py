@@ -1,0 +1,51 @@
+"""Properties: prepare never fails on odd input; verdicts do not depend on argument order."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from records.dedup import blocking_keys, compare, prepare
+from records.dedup.synthetic import generate
+from records.normalize.record import normalize_csl
+
+_text = st.text(max_size=40)
+_value = st.one_of(st.none(), _text, st.integers(-5, 10**6), st.lists(_text, max_size=2))
+_name = st.dictionaries(
+    st.sampled_from(["family", "given", "literal", "suffix"]), _text, max_size=3
+)
+_csl = st.fixed_dictionaries(
+    {},
+    optional={
+        "title": _text,
+        "author": st.one_of(st.lists(_name, max_size=3), _text),
+        "issued": st.one_of(st.none(), st.just({"date-parts": [[2001]]}), _text),
+        "container-title": _text,
+        "volume": _value,
+        "issue": _value,
+        "page": _value,
+        "DOI": _value,
+        "PMID": _value,
+        "PMCID": _value,
+        "ISSN": _value,
+        "ISBN": _value,
+        "edition": _value,
+        "type": _text,
+        "abstract": _text,
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_csl, _csl)
+def test_prepare_and_compare_never_fail_and_are_symmetric(a: dict, b: dict) -> None:
+    pa, pb = prepare(a), prepare(b)
+    assert all(isinstance(k, str) for k in blocking_keys(pa))
+    assert compare(pa, pb).verdict == compare(pb, pa).verdict
+
+
+def test_symmetric_on_realistic_pairs() -> None:
+    records = [prepare(normalize_csl(csl)) for _, csl in generate(400, seed=5).records]
+    for i in range(len(records) - 1):
+        a, b = records[i], records[i + 1]
+        assert compare(a, b).verdict == compare(b, a).verdict

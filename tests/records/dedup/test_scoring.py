@@ -1,0 +1,261 @@
+"""Pair verdicts: identity, vetoes, and the evidence they report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from records.dedup import compare, prepare
+from records.model import CSLItem
+
+ARTICLE: CSLItem = {
+    "type": "article-journal",
+    "title": "Intrapleural therapy for malignant pleural effusions: a randomized comparison",
+    "author": [
+        {"family": "Ruckdeschel", "given": "John C."},
+        {"family": "Moores", "given": "Dennis"},
+        {"family": "Lee", "given": "Jane Y."},
+    ],
+    "issued": {"date-parts": [[1991]]},
+    "container-title": "Chest",
+    "volume": "100",
+    "issue": "6",
+    "page": "1528-1535",
+}
+
+
+def variant(**changes: Any) -> CSLItem:
+    item = dict(ARTICLE)
+    for key, value in changes.items():
+        if value is None:
+            item.pop(key.replace("_", "-"), None)
+        else:
+            item[key.replace("_", "-")] = value
+    return item
+
+
+def verdict(a: CSLItem, b: CSLItem) -> str:
+    return compare(prepare(a), prepare(b)).verdict
+
+
+def test_same_record_written_differently_is_duplicate() -> None:
+    other = variant(
+        title="INTRAPLEURAL THERAPY FOR MALIGNANT PLEURAL EFFUSIONS. A RANDOMIZED COMPARISON.",
+        author=[{"family": "Ruckdeschel", "given": "J. C."}, {"family": "Moores", "given": "D."}],
+        page="1528-35",
+        container_title="Chest (American College of Chest Physicians)",
+        issue=None,
+    )
+    decision = compare(prepare(ARTICLE), prepare(other))
+    assert decision.verdict == "duplicate"
+    assert "same first page" in decision.evidence_for
+    assert not decision.vetoed
+
+
+def test_symmetric() -> None:
+    other = variant(title="Intrapleural therapy for malignant pleural effusion", issue="7")
+    assert verdict(ARTICLE, other) == verdict(other, ARTICLE)
+
+
+def test_shared_doi_and_title_is_duplicate_despite_sparse_fields() -> None:
+    a = variant(DOI="10.1378/chest.100.6.1528")
+    b = {"title": ARTICLE["title"], "DOI": "10.1378/CHEST.100.6.1528"}
+    assert verdict(a, b) == "duplicate"
+
+
+def test_shared_doi_with_different_title_is_only_maybe() -> None:
+    a = variant(DOI="10.1000/x1")
+    b = {"title": "Annual report of the society treasurer", "DOI": "10.1000/x1"}
+    assert verdict(a, b) == "maybe"
+
+
+def test_conflicting_strong_identifiers_veto() -> None:
+    a = variant(PMID="1000001")
+    b = variant(PMID="1000002", title=ARTICLE["title"] + " in adults")
+    d = compare(prepare(a), prepare(b))
+    assert d.verdict == "distinct" and d.vetoed
+    assert any("different PMID" in e for e in d.evidence_against)
+
+
+def test_conflicting_doi_on_identical_record_goes_to_review() -> None:
+    d = compare(prepare(variant(DOI="10.1000/a")), prepare(variant(DOI="10.1000/b")))
+    assert d.verdict == "maybe" and d.vetoed
+
+
+def test_shared_issn_isbn_journal_or_url_alone_never_identify() -> None:
+    a = {
+        "title": "Cardiac surgery outcomes",
+        "ISSN": "0140-6736",
+        "ISBN": "9780306406157",
+        "URL": "https://example.org/x",
+        "container-title": "Lancet",
+    }
+    b = {
+        "title": "Renal transplant survival in children",
+        "ISSN": "0140-6736",
+        "ISBN": "9780306406157",
+        "URL": "https://example.org/x",
+        "container-title": "Lancet",
+    }
+    assert verdict(a, b) == "distinct"
+
+
+def test_veto_different_pages_same_volume() -> None:
+    other = variant(page="1536-1540")
+    d = compare(prepare(ARTICLE), prepare(other))
+    assert d.verdict == "distinct"
+    assert "veto: different pages in the same volume" in d.evidence_against
+
+
+def test_veto_different_volume_same_journal() -> None:
+    assert verdict(ARTICLE, variant(volume="101")) == "distinct"
+
+
+def test_veto_erratum_vs_target() -> None:
+    erratum = variant(title="Erratum: " + ARTICLE["title"], page=None)
+    d = compare(prepare(ARTICLE), prepare(erratum))
+    assert d.verdict == "distinct" and d.vetoed
+
+
+def test_veto_comment_and_reply_vs_target() -> None:
+    for title in ("Comment on: " + ARTICLE["title"], "Reply to comments on " + ARTICLE["title"]):
+        assert verdict(ARTICLE, variant(title=title, page=None)) == "distinct"
+
+
+def test_veto_part_one_vs_part_two() -> None:
+    one = variant(title="Linomide in progressive MS. Part 1: trial design", page=None)
+    two = variant(title="Linomide in progressive MS. Part II: trial design", page=None)
+    assert verdict(one, two) == "distinct"
+
+
+def test_veto_different_editions() -> None:
+    book = {
+        "type": "book",
+        "title": "Principles of internal medicine for clinicians",
+        "author": [{"family": "Harrison", "given": "T"}],
+        "edition": "2",
+        "issued": {"date-parts": [[2010]]},
+        "publisher": "McGraw",
+    }
+    assert verdict(book, {**book, "edition": "3rd edition"}) == "distinct"
+
+
+def test_conference_abstract_vs_article_is_maybe_not_duplicate() -> None:
+    abstract = variant(container_title="Chest: Annual Meeting Abstracts", page=None, volume="100")
+    d = compare(prepare(ARTICLE), prepare(abstract))
+    assert d.verdict == "maybe" and d.vetoed
+
+
+def test_year_gap_over_one_vetoes_unless_identifiers_agree() -> None:
+    late = variant(issued={"date-parts": [[1994]]}, page=None, volume=None)
+    assert verdict(ARTICLE, late) != "duplicate"
+    with_doi = variant(DOI="10.1000/x")
+    late_doi = variant(issued={"date-parts": [[1994]]}, DOI="10.1000/x")
+    assert verdict(with_doi, late_doi) == "duplicate"
+
+
+def test_year_off_by_one_allowed() -> None:
+    assert verdict(ARTICLE, variant(issued={"date-parts": [[1992]]})) == "duplicate"
+
+
+def test_titles_naming_different_numbers_are_not_merged() -> None:
+    a = variant(
+        title="Five-year follow-up of patients treated with dasatinib", page=None, volume=None
+    )
+    b = variant(
+        title="Six-year follow-up of patients treated with dasatinib", page=None, volume=None
+    )
+    assert verdict(a, b) != "duplicate"
+
+
+def test_different_authors_same_generic_title() -> None:
+    a = {
+        "title": "Editorial",
+        "author": [{"family": "Lee"}],
+        "issued": {"date-parts": [[2001]]},
+        "container-title": "MIS Quarterly",
+        "volume": "25",
+    }
+    b = {**a, "author": [{"family": "Weber"}]}
+    assert verdict(a, b) != "duplicate"
+    same = {**a, "issue": "2"}
+    assert verdict({**a, "issue": "1"}, same) != "duplicate"  # a recurring column, two issues
+
+
+def test_translated_title_with_same_locator_is_duplicate() -> None:
+    english = variant(title="[Comparison of amoxicillin and cefamandole in lung surgery]")
+    french = variant(title="Antibioprophylaxie en chirurgie pulmonaire: étude contrôlée")
+    assert verdict(english, french) == "duplicate"
+
+
+def test_different_title_same_locator_without_translation_is_not_duplicate() -> None:
+    other = variant(title="Big data analytics in human resource management")
+    assert verdict(ARTICLE, other) != "duplicate"
+
+
+def test_different_journals_need_pages_to_agree() -> None:
+    a = variant(container_title="Annals of Internal Medicine", page=None)
+    b = variant(container_title="ACP Journal Club", page=None)
+    assert verdict(a, b) != "duplicate"
+
+
+def test_the_same_sparse_citation_twice_is_duplicate_but_sparse_vs_full_needs_more() -> None:
+    sparse = {
+        "title": "Combinatorial optimization in inductive concept learning",
+        "author": [{"family": "Mladenic", "given": "D."}],
+    }
+    assert verdict(sparse, dict(sparse)) == "duplicate"
+    fuller = {**sparse, "issued": {"date-parts": [[1993]]}, "container-title": "Machine Learning"}
+    assert verdict(sparse, fuller) == "maybe"
+
+
+def test_given_names_written_as_family_names_still_agree() -> None:
+    a = {
+        "title": "We don't need no education: required abilities in online labor markets",
+        "author": [
+            {"family": "Carignani", "given": "Andrea"},
+            {"family": "Negri", "given": "Lorenzo"},
+        ],
+        "issued": {"date-parts": [[2010]]},
+        "type": "paper-conference",
+        "container-title": "International Conference on Information Systems",
+    }
+    b = {
+        **a,
+        "author": [
+            {"family": "Andrea", "given": "Carignani"},
+            {"family": "Lorenzo", "given": "Negri"},
+        ],
+        "container-title": "ICIS 2010 Proceedings",
+    }
+    assert verdict(a, b) == "duplicate"
+    other_people = {
+        **a,
+        "author": [{"family": "Rossi", "given": "Marco"}, {"family": "Bianchi", "given": "Luca"}],
+    }
+    assert verdict(a, other_people) != "duplicate"
+
+
+def test_titles_in_two_languages_with_the_same_locator() -> None:
+    german = variant(title="Zum aktuellen Stand des Plattformkapitalismus in der Arbeitswelt")
+    english = variant(title="The current situation of platform capitalism in the world of work")
+    assert verdict(german, english) == "duplicate"
+    # Without the page range nothing ties them: not merged.
+    assert verdict({**german, "page": None}, {**english, "page": None}) != "duplicate"
+
+
+def test_different_kinds_of_publication_are_not_merged() -> None:
+    thesis = {**ARTICLE, "type": "thesis", "container-title": None, "page": None, "volume": None}
+    thesis = {k: v for k, v in thesis.items() if v is not None}
+    d = compare(prepare(ARTICLE), prepare(thesis))
+    assert d.verdict != "duplicate" and d.vetoed
+    # A conference paper published as a book chapter (LNCS) is one kind of publication.
+    paper = {
+        "type": "paper-conference",
+        "title": "Incremental induction of decision trees by example",
+        "author": [{"family": "Utgoff", "given": "P."}],
+        "issued": {"date-parts": [[1989]]},
+        "container-title": "Machine Learning Workshop",
+        "page": "107-120",
+    }
+    chapter = {**paper, "type": "chapter"}
+    assert verdict(paper, chapter) == "duplicate"
