@@ -440,6 +440,11 @@ def auto_export_remove(state: State, path: Path) -> None:
     click.echo(f"{path} is no longer kept in sync")
 
 
+from harvester.sync_cli import sync  # noqa: E402  (the group is defined in its own module)
+
+cli.add_command(sync)
+
+
 def main() -> None:
     """The console-script entry point."""
     try:

@@ -20,6 +20,7 @@ from records.parsers.base import Parser
 from records.parsers.bibtex import BibTeXParser
 from records.parsers.csljson import CSLJSONParser, CSLYAMLParser
 from records.parsers.medline import MedlineParser
+from records.parsers.oai_dc import OAIDCParser
 from records.parsers.ris import RISParser
 from records.parsers.springer import SpringerPageParser
 from records.parsers.vufind import VuFindPageParser
@@ -33,6 +34,7 @@ PARSERS: list[Parser] = [
     MedlineParser(),
     CSLJSONParser(),
     CSLYAMLParser(),
+    OAIDCParser(),
 ]
 
 # A parser must be at least this sure before it may read an input it was not asked to read.
