@@ -209,7 +209,6 @@ class OAIClient:
 
     def _fetch(self, params: dict[str, str]) -> bytes:
         """The body of a successful response, after bounded retries."""
-        self.requests += 1
         response = get_with_retries(
             self.client,
             self.base_url,
@@ -217,10 +216,15 @@ class OAIClient:
             name=self.name,
             policy=self.retry,
             sleep=self.sleep,
-            before_request=self.before_request,
+            before_request=self._before_request,
             on_retry=self._count_retry,
         )
         return response.content
+
+    def _before_request(self) -> None:
+        self.requests += 1
+        if self.before_request:
+            self.before_request()
 
     def _count_retry(self) -> None:
         self.retries += 1

@@ -166,7 +166,13 @@ def add_source(
                 f"unsupported metadata prefix {metadata_prefix!r}; "
                 f"supported: {', '.join(METADATA_PREFIXES)}"
             )
-        get_parser(METADATA_PREFIXES[metadata_prefix])  # this build can read it
+        try:
+            get_parser(METADATA_PREFIXES[metadata_prefix])
+        except UsageError:
+            raise UsageError(
+                f"metadata prefix {metadata_prefix!r} needs the "
+                f"{METADATA_PREFIXES[metadata_prefix]} parser, which this build lacks"
+            ) from None
     with library.write():
         if get_source(library, name) is not None:
             raise UsageError(f"a source named {name!r} exists (remove it first)")

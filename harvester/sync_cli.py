@@ -13,25 +13,24 @@ or configuration error. No progress display unless stderr is a terminal.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from harvester.progress import spinner, stderr
-from harvester.sync import (
-    KINDS,
-    METADATA_PREFIXES,
-    SourceReport,
-    SyncOptions,
-    add_source,
-    list_sources,
-    remove_source,
-    run_sync,
-)
 from records.errors import HarvesterError
+
+if TYPE_CHECKING:
+    from harvester.sync import SourceReport
+
+# The same as harvester.sync.KINDS / METADATA_PREFIXES (a test checks): spelled out here so
+# that every `harvester` command does not pay for importing the HTTP and XML stack.
+KINDS = ("folder", "file", "oai-pmh", "url")
+METADATA_PREFIXES = ("marc21", "marcxml", "oai_dc")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,6 +77,10 @@ def sync(ctx: click.Context) -> None:
         ctx.invoke(run)
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _summary_line(source: SourceReport) -> str:
     if source.status == "skipped":
         return f"{source.name}: skipped, being harvested by {source.held_by}"
@@ -109,8 +112,12 @@ def _summary_line(source: SourceReport) -> str:
 def run(state: Any, names: tuple[str, ...], as_json: bool, full: bool) -> None:
     """Harvest all sources, or the NAMES given."""
     from harvester.autoexport import refresh
+    from harvester.sync import SyncOptions, list_sources, run_sync
 
     quiet = getattr(state, "quiet", False)
+    # cron and `timeout` stop jobs with SIGTERM: exit through the `finally` blocks, so the
+    # open page is rolled back, the leases are released and the run is marked failed.
+    signal.signal(signal.SIGTERM, _terminate)
     with state.library() as library, spinner("Syncing", quiet=quiet) as show:
         if not list_sources(library):
             click.echo("no sync sources configured (add one with `harvester sync add`)", err=True)
@@ -146,7 +153,7 @@ def run(state: Any, names: tuple[str, ...], as_json: bool, full: bool) -> None:
 @click.option("--set", "set_spec", metavar="SPEC", help="OAI-PMH set to harvest.")
 @click.option(
     "--metadata-prefix",
-    type=click.Choice(sorted(METADATA_PREFIXES)),
+    type=click.Choice(METADATA_PREFIXES),
     help="OAI-PMH metadata format (default oai_dc).",
 )
 @click.pass_obj
@@ -160,6 +167,8 @@ def add(
     metadata_prefix: str | None,
 ) -> None:
     """Configure a source NAME harvesting TARGET (a folder, a file or a URL)."""
+    from harvester.sync import add_source
+
     with state.library() as library:
         source = add_source(
             library, name, target, kind=kind, set_spec=set_spec, metadata_prefix=metadata_prefix
@@ -175,6 +184,8 @@ def add(
 @_reports_errors
 def list_command(state: Any, as_json: bool) -> None:
     """The configured sources and where each harvest stands."""
+    from harvester.sync import list_sources
+
     with state.library() as library:
         sources = list_sources(library)
     if as_json:
@@ -197,6 +208,7 @@ def list_command(state: Any, as_json: bool) -> None:
 def remove(state: Any, name: str) -> None:
     """Forget source NAME and its harvest state (its records stay in the library)."""
     from harvester.errors import NotFound
+    from harvester.sync import remove_source
 
     with state.library() as library:
         if not remove_source(library, name):
