@@ -427,6 +427,7 @@ def _sync_one(
         report.held_by = lease.describe()
         return report
     heartbeat = _Heartbeat(library, lease, options.lease_ttl)
+    finished = False
     try:
         if source.kind in ("folder", "file"):
             _sync_files(library, source, run_id, options, report, heartbeat)
@@ -442,7 +443,11 @@ def _sync_one(
             message = f"{source.name}: {message}"
         report.status = "failed"
         report.error = message
+    else:
+        finished = True
     finally:
+        if not finished and report.status != "failed":  # interrupted (SIGTERM, Ctrl-C)
+            report.status, report.error = "failed", f"{source.name}: interrupted"
         try:
             release_lease(library, lease)
         finally:

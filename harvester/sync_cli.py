@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -77,8 +78,23 @@ def sync(ctx: click.Context) -> None:
         ctx.invoke(run)
 
 
-def _terminate(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
+@contextmanager
+def _exit_on_sigterm() -> Iterator[None]:
+    """cron and `timeout` stop jobs with SIGTERM: leave through the ``finally`` blocks, so the
+    open page is rolled back, the leases are released and the run is marked failed."""
+
+    def terminate(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _summary_line(source: SourceReport) -> str:
@@ -115,10 +131,11 @@ def run(state: Any, names: tuple[str, ...], as_json: bool, full: bool) -> None:
     from harvester.sync import SyncOptions, list_sources, run_sync
 
     quiet = getattr(state, "quiet", False)
-    # cron and `timeout` stop jobs with SIGTERM: exit through the `finally` blocks, so the
-    # open page is rolled back, the leases are released and the run is marked failed.
-    signal.signal(signal.SIGTERM, _terminate)
-    with state.library() as library, spinner("Syncing", quiet=quiet) as show:
+    with (
+        _exit_on_sigterm(),
+        state.library() as library,
+        spinner("Syncing", quiet=quiet) as show,
+    ):
         if not list_sources(library):
             click.echo("no sync sources configured (add one with `harvester sync add`)", err=True)
             if as_json:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -341,6 +345,34 @@ def test_killed_harvest_resumes_without_loss_or_duplicates(tmp_path):
         conn.close()
 
 
+def test_sigterm_rolls_back_releases_the_lease_and_says_so(tmp_path):
+    db = tmp_path / "lib.db"
+    with OAIServer(_records(range(1, 31)), page_size=3) as server:
+        with Library(db) as library:
+            add_source(library, "repo", server.url)
+        server.delay = 0.15
+        process = _sync_process(db)
+        _wait_for("SELECT count(*) FROM sync_oai_records", db, lambda n: n >= 6)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        assert process.returncode == 128 + signal.SIGTERM
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM sync_leases").fetchone()[0] == 0
+    assert conn.execute("SELECT last_status, last_error FROM sync_sources").fetchone() == (
+        "failed",
+        "repo: interrupted",
+    )
+    assert conn.execute("SELECT status FROM runs WHERE command LIKE 'sync%'").fetchone() == (
+        "failed",
+    )
+    # Every committed record has its OAI state beside it (whole pages or nothing).
+    assert conn.execute(
+        "SELECT count(*) FROM source_records s LEFT JOIN sync_oai_records o"
+        " ON o.record_id = s.id WHERE o.identifier IS NULL"
+    ).fetchone() == (0,)
+    conn.close()
+
+
 def test_two_overlapping_syncs_do_not_harvest_the_same_source(tmp_path):
     db = tmp_path / "lib.db"
     with OAIServer(_records(range(1, 16)), page_size=3) as server:
@@ -417,6 +449,51 @@ def test_file_source_and_a_bad_file_is_reported_once(tmp_path):
         assert report.exit_code == 1
         assert report.sources[0].messages()[0].startswith(f"one: {bad}")
         assert run_sync(library).exit_code == 0  # unchanged: not read again
+
+
+class _RISHandler(BaseHTTPRequestHandler):
+    """One RIS document with an ETag; answers 304 to a matching If-None-Match."""
+
+    body = b""
+    seen: ClassVar[list[str | None]] = []
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        etag = '"' + hashlib.sha256(self.body).hexdigest()[:16] + '"'
+        type(self).seen.append(self.headers.get("If-None-Match"))
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("ETag", etag)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+
+def test_url_source_uses_etags_and_imports_changes(db_path):
+    _RISHandler.body = RIS.format(title="Fetched study 1", n=1).encode()
+    _RISHandler.seen = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _RISHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/refs.ris"
+    try:
+        with Library(db_path) as library:
+            add_source(library, "web", url, kind="url")
+            assert run_sync(library).sources[0].imported.new_records == 1
+            again = run_sync(library).sources[0]
+            assert (again.files_unchanged, again.imported.new_records) == (1, 0)
+            assert _RISHandler.seen[0] is None and _RISHandler.seen[1] is not None  # 304
+            _RISHandler.body += RIS.format(title="Fetched study 2", n=2).encode()
+            changed = run_sync(library).sources[0]
+            assert (changed.imported.new_records, changed.imported.already_stored) == (1, 1)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 # -- the command line ------------------------------------------------------------------------
