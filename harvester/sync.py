@@ -729,12 +729,16 @@ def _store_page(
             parsed = result.records[0]
             parsed.source = replace(parsed.source, id=record.identifier, position=position)
             imported.parsed += 1
+            works_before = imported.new_works
             store_records(
                 library, [parsed], run_id=run_id, report=imported, formula=options.formula
             )
             row = db.execute(
-                "SELECT id FROM source_records WHERE content_hash = ?", [parsed.content_hash()]
+                "SELECT id, work_id FROM source_records WHERE content_hash = ?",
+                [parsed.content_hash()],
             ).fetchone()
+            if previous and previous[2] and imported.new_works > works_before:
+                _join_previous_version(library, imported, row[0], row[1], previous[2])
             _remember(library, source.name, record.identifier, record.datestamp, False, row[0])
         resume_from, until_mark = checkpoint
         if page.token is None:
@@ -754,6 +758,27 @@ def _store_page(
             )
         heartbeat(force=True)  # in the same transaction: a lost lease undoes the page
     return position
+
+
+def _join_previous_version(
+    library: Library, imported: ImportReport, record_id: int, new_work: int, previous_id: int
+) -> None:
+    """A new version of an OAI record belongs with its previous version (same identifier, same
+    item), even when its changes (a corrected title or DOI) kept dedup from seeing that."""
+    row = library.db.execute(
+        "SELECT work_id FROM source_records WHERE id = ?", [previous_id]
+    ).fetchone()
+    if row is None or row[0] is None or row[0] == new_work:
+        return
+    library.move_records([record_id], row[0])
+    library.recompute_work(row[0])
+    library.recompute_work(new_work)  # now empty: removed
+    imported.new_works -= 1
+    imported.merged += 1
+    if new_work in imported.new_work_ids:
+        imported.new_work_ids.remove(new_work)
+    imported.touched_work_ids.discard(new_work)
+    imported.touched_work_ids.add(row[0])
 
 
 def _remember(

@@ -136,7 +136,13 @@ def test_second_harvest_asks_from_and_imports_only_new_records(db_path):
         first = len(server.list_requests())
         # Later: two new records, one changed, one deleted; the repository's clock moved on.
         server.records += _records(range(8, 10), "2024-06-02T09:00:00Z")
-        server.records[0] = dc_record(1, "2024-06-03T10:00:00Z", description=["Now with abstract"])
+        # Record 1 is corrected beyond what dedup would match (title and DOI): still one item.
+        server.records[0] = dc_record(
+            1,
+            "2024-06-03T10:00:00Z",
+            title=["A corrected title for the first harvested item"],
+            identifier=["https://doi.org/10.5555/corrected.1"],
+        )
         deleted = server.records[1]
         deleted.deleted, deleted.datestamp = True, "2024-06-03T11:00:00Z"
         server.now = "2024-06-04T00:00:00Z"
@@ -149,6 +155,11 @@ def test_second_harvest_asks_from_and_imports_only_new_records(db_path):
         ids = [s for s, _ in _stored(library)]
         assert len(ids) == 7 + 3 and ids.count("oai:fake.example.org:1") == 2  # both versions
         assert "oai:fake.example.org:2" in ids  # a deletion forgets nothing already stored
+        versions = library.db.execute(
+            "SELECT DISTINCT work_id FROM source_records WHERE source_id = ?",
+            ["oai:fake.example.org:1"],
+        ).fetchall()
+        assert len(versions) == 1 and library.counts()["works"] == 9
         row = library.db.execute(
             "SELECT deleted, datestamp FROM sync_oai_records WHERE identifier = ?",
             ["oai:fake.example.org:2"],
