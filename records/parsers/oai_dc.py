@@ -39,8 +39,16 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 
 _DOCTYPE_RE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_ISSN_ID_RE = re.compile(r"^\s*(?:urn:issn:|issn:?\s*|e?issn\s*)?(\d{4}-?\d{3}[\dXx])\s*$", re.I)
-_ISBN_ID_RE = re.compile(r"^\s*(?:urn:isbn:|isbn:?\s*)?([\dXx][\d\-\s]{8,16}[\dXx])\s*$", re.I)
+# A repository's own numeric ids ("1234567890") must not pass for ISBNs or ISSNs by luck of the
+# check digit: a bare number counts only when written as one (hyphenated, or 978/979-prefixed).
+_ISSN_ID_RE = re.compile(
+    r"^\s*(?:(?:urn:issn:|e?issn:?\s*)(\d{4}-?\d{3}[\dXx])|(\d{4}-\d{3}[\dXx]))\s*$", re.I
+)
+_ISBN_ID_RE = re.compile(
+    r"^\s*(?:(?:urn:isbn:|isbn:?\s*)([\dXx][\d\-\s]{8,16}[\dXx])"
+    r"|(97[89](?:[\-\s]?\d){10}|\d{1,5}-\d+-\d+-[\dXx]))\s*$",
+    re.I,
+)
 _PMID_ID_RE = re.compile(r"^\s*(?:info:pmid/|pmid:?\s*)(\d{1,9})\s*$", re.I)
 _DOI_HINT_RE = re.compile(r"^\s*(?:doi:|info:doi/|https?://(?:dx\.)?doi\.org/|10\.\d{4,9}/)", re.I)
 _URL_RE = re.compile(r"^\s*https?://\S+\s*$", re.I)
@@ -101,6 +109,10 @@ def parse_xml_bytes(data: bytes, origin: str) -> etree._Element:
     return root
 
 
+def _group(match: re.Match[str]) -> str:
+    return match.group(1) or match.group(2)
+
+
 def _texts(dc: etree._Element, name: str) -> list[str]:
     values = []
     for element in dc.iterchildren(f"{{{DC_NS}}}{name}"):
@@ -133,10 +145,10 @@ def _identifiers(values: list[str], csl: CSLItem, kinds: dict[str, IssnKind]) ->
             if pmid and "PMID" not in csl:
                 csl["PMID"] = pmid
             continue
-        if (match := _ISSN_ID_RE.match(value)) and (issn := normalize_issn(match.group(1))):
+        if (match := _ISSN_ID_RE.match(value)) and (issn := normalize_issn(_group(match))):
             add_issn(csl, kinds, issn, None)
             continue
-        if (match := _ISBN_ID_RE.match(value)) and (isbn := normalize_isbn(match.group(1))):
+        if (match := _ISBN_ID_RE.match(value)) and (isbn := normalize_isbn(_group(match))):
             add_isbn(csl, isbn)
             continue
         if _URL_RE.match(value) and "URL" not in csl:
@@ -146,7 +158,7 @@ def _identifiers(values: list[str], csl: CSLItem, kinds: dict[str, IssnKind]) ->
 def _source(values: list[str], csl: CSLItem, kinds: dict[str, IssnKind]) -> None:
     """``dc:source``: ISSNs, or an OJS-style citation ``Journal; Vol. 5 No. 2 (2019); 10-20``."""
     for value in values:
-        if (match := _ISSN_ID_RE.match(value)) and (issn := normalize_issn(match.group(1))):
+        if (match := _ISSN_ID_RE.match(value)) and (issn := normalize_issn(_group(match))):
             add_issn(csl, kinds, issn, None)
             continue
         if "container-title" in csl:

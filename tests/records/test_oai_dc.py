@@ -77,6 +77,26 @@ def test_identifiers_are_sniffed_not_trusted():
     assert csl["type"] == "book"
 
 
+def test_a_repository_number_is_not_taken_for_an_isbn_or_issn():
+    # 0306406152 and 03178471 have valid ISBN-10 / ISSN check digits, but are written as
+    # plain numbers, as repositories write their own ids.
+    csl = _one(
+        """
+        <dc:title>T</dc:title>
+        <dc:identifier>0306406152</dc:identifier>
+        <dc:identifier>03178471</dc:identifier>
+        <dc:identifier>urn:isbn:0306406152</dc:identifier>
+        <dc:identifier>eISSN 0317-8471</dc:identifier>
+        """
+    )
+    assert csl["ISBN"] == "9780306406157" and csl["ISSN"] == "0317-8471"
+    bare = _one(
+        "<dc:title>T</dc:title><dc:identifier>0306406152</dc:identifier>"
+        "<dc:identifier>03178471</dc:identifier>"
+    )
+    assert "ISBN" not in bare and "ISSN" not in bare
+
+
 def test_source_that_is_an_issn_is_not_a_container_title():
     csl = _one(
         """
