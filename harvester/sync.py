@@ -18,20 +18,16 @@ Four kinds:
 * ``url``: one document fetched with ``If-None-Match`` / ``If-Modified-Since``, imported
   when its content hash changed.
 
-Overlap: before harvesting a source a run takes its lease (``sync_leases``: owner, pid,
-host, expiry) in a write transaction and renews it while working. A run that finds a live
-lease skips the source (that is not a failure); a lease whose holder is gone (expired, or its
-pid dead on this host) is taken over.
+Overlap: before harvesting a source a run takes its lease (:mod:`harvester.leases`) and
+renews it while working. A run that finds a live lease skips the source (that is not a
+failure); a lease whose holder is gone (expired, or its pid dead on this host) is taken over.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import socket
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,6 +36,15 @@ from typing import Any
 from lxml import etree
 
 from harvester.http import make_client
+from harvester.leases import (
+    LEASE_TTL_S,
+    Holder,
+    Lease,
+    LeaseLost,
+    acquire_lease,
+    release_lease,
+    renew_lease,
+)
 from harvester.oaipmh import (
     BadResumptionToken,
     HarvestError,
@@ -63,15 +68,10 @@ METADATA_PREFIXES = {"oai_dc": "oai_dc", "marc21": "marcxml", "marcxml": "marcxm
 RESERVED_NAMES = frozenset({"add", "list", "remove", "run"})
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
-LEASE_TTL_S = 900.0
 MAX_EMPTY_PAGES = 10
 MAX_LIST_RESTARTS = 2
 
 Progress = Callable[[str], None]
-
-
-class LeaseLost(HarvestError):
-    """Another run took this source over (our lease had expired); we stop harvesting it."""
 
 
 # -- configuration ----------------------------------------------------------------------------
@@ -209,83 +209,6 @@ def remove_source(library: Library, name: str) -> bool:
             library.db.execute(f"DELETE FROM {table} WHERE source = ?", [name])
         cursor = library.db.execute("DELETE FROM sync_sources WHERE name = ?", [name])
         return cursor.rowcount > 0
-
-
-# -- leases -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Lease:
-    source: str
-    owner: str
-    pid: int
-    host: str
-
-
-@dataclass(frozen=True, slots=True)
-class Holder:
-    """Who holds a lease we could not take."""
-
-    pid: int
-    host: str
-    acquired_at: str
-    expires_at: float
-
-    def describe(self) -> str:
-        return f"pid {self.pid} on {self.host} since {self.acquired_at}"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, someone else's
-        return True
-    except OSError:
-        return True
-    return True
-
-
-def acquire_lease(library: Library, source: str, ttl: float = LEASE_TTL_S) -> Lease | Holder:
-    """Take the source's lease, or return who holds it (see the module docstring)."""
-    host = socket.gethostname()
-    lease = Lease(source, uuid.uuid4().hex, os.getpid(), host)
-    with library.write():
-        row = library.db.execute(
-            "SELECT pid, host, acquired_at, expires_at FROM sync_leases WHERE source = ?",
-            [source],
-        ).fetchone()
-        if row is not None:
-            pid, holder_host, acquired_at, expires_at = row
-            gone = holder_host == host and not _pid_alive(pid)
-            if expires_at > time.time() and not gone:
-                return Holder(pid, holder_host, acquired_at, expires_at)
-        library.db.execute(
-            "INSERT OR REPLACE INTO sync_leases (source, owner, pid, host, acquired_at,"
-            " expires_at) VALUES (?,?,?,?,?,?)",
-            [source, lease.owner, lease.pid, host, now(), time.time() + ttl],
-        )
-    return lease
-
-
-def renew_lease(library: Library, lease: Lease, ttl: float = LEASE_TTL_S) -> None:
-    """Extend our lease (inside the caller's transaction if there is one); raises
-    :class:`LeaseLost` if another run has taken it over."""
-    with library.write():
-        cursor = library.db.execute(
-            "UPDATE sync_leases SET expires_at = ? WHERE source = ? AND owner = ?",
-            [time.time() + ttl, lease.source, lease.owner],
-        )
-        if cursor.rowcount == 0:
-            raise LeaseLost(f"{lease.source}: another run took this source over; stopped")
-
-
-def release_lease(library: Library, lease: Lease) -> None:
-    with library.write():
-        library.db.execute(
-            "DELETE FROM sync_leases WHERE source = ? AND owner = ?", [lease.source, lease.owner]
-        )
 
 
 # -- reports ----------------------------------------------------------------------------------
