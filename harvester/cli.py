@@ -22,6 +22,7 @@ from harvester.exporting import EXPORT_FORMATS, export_text
 from harvester.pipeline import import_sources, parse_inputs
 from harvester.progress import spinner, stderr
 from harvester.store import Library
+from harvester.sync_cli import sync
 from records.errors import HarvesterError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -443,6 +444,9 @@ def auto_export_remove(state: State, path: Path) -> None:
         if not unregister(library, path):
             raise NotFound(f"{path} is not an auto-export")
     click.echo(f"{path} is no longer kept in sync")
+
+
+cli.add_command(sync)
 
 
 def main() -> None:

@@ -63,6 +63,18 @@ def _read(path: Path, origin: str) -> Input:
         return Input(origin, error=UnreadableInput(origin, f"cannot read: {exc.strerror}"))
 
 
+def folder_files(folder: Path) -> list[Path]:
+    """The input files of a folder, recursively, sorted; hidden files and folders, OS litter,
+    editor backups and notes (README, ``*.md``) left out."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and not _skipped(p.name)
+    )
+
+
 def iter_inputs(sources: list[str]) -> Iterator[Input]:
     """Every input named by ``sources``, folders expanded in sorted order."""
     for position, source in enumerate(sources, start=1):
@@ -71,13 +83,7 @@ def iter_inputs(sources: list[str]) -> Iterator[Input]:
             continue
         path = Path(source)
         if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and not _skipped(p.name)
-            )
+            files = folder_files(path)
             if not files:
                 yield Input(source, error=UnreadableInput(source, "folder holds no files"))
             for file in files:

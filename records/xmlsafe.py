@@ -67,7 +67,17 @@ def parse_xml(text: str, origin: str) -> etree._Element:
     # lxml refuses str input that carries an encoding declaration; the text is already decoded,
     # so drop the declaration and hand lxml UTF-8 bytes.
     body = _DECLARATION_RE.sub("", text.lstrip("\ufeff"), count=1)
-    data = body.encode("utf-8")
+    return _parse(body.encode("utf-8"), origin)
+
+
+def parse_xml_bytes(data: bytes, origin: str) -> etree._Element:
+    """As :func:`parse_xml`, for bytes as they arrive over the network (OAI-PMH responses):
+    lxml reads the encoding from the XML declaration."""
+    check_prolog(data[:65536].decode("utf-8", errors="replace"), origin)
+    return _parse(data, origin)
+
+
+def _parse(data: bytes, origin: str) -> etree._Element:
     try:
         try:
             root = etree.fromstring(data, safe_parser())

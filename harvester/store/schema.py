@@ -145,3 +145,70 @@ def m003_auto_exports(db: Database) -> None:
 def m004_settings(db: Database) -> None:
     """Per-library settings (the citation-key formula travels with the library file)."""
     db.execute("CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@migrations()
+def m005_sync(db: Database) -> None:
+    """Scheduled sources (``harvester sync``) and what each has harvested so far.
+
+    * ``sync_sources``: the configured sources and their harvest state: ``harvested_until`` is
+      the ``from`` of the next OAI-PMH request and only moves after a complete, committed list;
+      ``resume_token``/``resume_from`` checkpoint a list in progress (page by page).
+    * ``sync_files``: per file of a folder/file source, the size, mtime and content hash last
+      imported, so an unchanged file is skipped without being read or parsed.
+    * ``sync_oai_records``: per OAI identifier, the datestamp last seen, whether it is deleted,
+      and the source record it was stored as.
+    * ``sync_leases``: who is harvesting a source right now (pid, host, expiry), so that two
+      overlapping runs never harvest the same source at once.
+    """
+    db.executescript(
+        """
+        CREATE TABLE sync_sources (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            target TEXT NOT NULL,
+            set_spec TEXT,
+            metadata_prefix TEXT,
+            created_at TEXT NOT NULL,
+            granularity TEXT,
+            harvested_until TEXT,
+            resume_token TEXT,
+            resume_from TEXT,
+            resume_until TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            content_hash TEXT,
+            last_run_at TEXT,
+            last_status TEXT,
+            last_error TEXT
+        );
+        CREATE TABLE sync_files (
+            source TEXT NOT NULL REFERENCES sync_sources(name) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            records INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            imported_at TEXT NOT NULL,
+            PRIMARY KEY (source, path)
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_oai_records (
+            source TEXT NOT NULL REFERENCES sync_sources(name) ON DELETE CASCADE,
+            identifier TEXT NOT NULL,
+            datestamp TEXT NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            record_id INTEGER REFERENCES source_records(id),
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (source, identifier)
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_leases (
+            source TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            acquired_at TEXT NOT NULL,
+            expires_at REAL NOT NULL
+        );
+        """
+    )

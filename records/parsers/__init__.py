@@ -25,6 +25,7 @@ from records.parsers.endnote_xml import EndNoteXMLParser
 from records.parsers.html_meta import HtmlPageParser
 from records.parsers.marc import MARC21Parser, MARCXMLParser
 from records.parsers.medline import MedlineParser
+from records.parsers.oai_dc import OAIDCParser
 from records.parsers.primo import PrimoRecordParser
 from records.parsers.pubmed_page import PubMedPageParser
 from records.parsers.pubmed_xml import PubMedXMLParser
@@ -56,6 +57,7 @@ PARSERS: list[Parser] = [
     PrimoRecordParser(),
     HtmlPageParser(),
     ReferenceStringParser(),
+    OAIDCParser(),
 ]
 
 # A parser must be at least this sure before it may read an input it was not asked to read.

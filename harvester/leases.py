@@ -1,0 +1,110 @@
+"""Leases: which run is harvesting a source right now, kept in the library (``sync_leases``).
+
+A run takes a source's lease in a write transaction (``BEGIN IMMEDIATE``, so two runs cannot
+both take it), renews it while it works, and deletes it when done. A lease is free when it has
+expired, or when its holder's pid is gone on this host (a run killed with ``kill -9`` leaves its
+lease behind; the next run takes it over at once). Renewing a lease someone else has taken over
+raises :class:`LeaseLost`, inside the caller's transaction, so the work done under a lost lease
+is rolled back.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import uuid
+from dataclasses import dataclass
+
+from harvester.oaipmh import HarvestError
+from harvester.store import Library
+from harvester.store.library import now
+
+LEASE_TTL_S = 900.0
+
+
+class LeaseLost(HarvestError):
+    """Another run took this source over (our lease had expired); we stop harvesting it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    source: str
+    owner: str
+    pid: int
+    host: str
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Who holds a lease we could not take."""
+
+    pid: int
+    host: str
+    acquired_at: str
+    expires_at: float
+
+    def describe(self) -> str:
+        return f"pid {self.pid} on {self.host} since {self.acquired_at}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: alive, someone else's
+        return True
+    return True
+
+
+def acquire_lease(library: Library, source: str, ttl: float = LEASE_TTL_S) -> Lease | Holder:
+    """Take the source's lease, or return who holds it (see the module docstring)."""
+    host = socket.gethostname()
+    lease = Lease(source, uuid.uuid4().hex, os.getpid(), host)
+    with library.write():
+        row = library.db.execute(
+            "SELECT pid, host, acquired_at, expires_at FROM sync_leases WHERE source = ?",
+            [source],
+        ).fetchone()
+        if row is not None:
+            pid, holder_host, acquired_at, expires_at = row
+            gone = holder_host == host and not _pid_alive(pid)
+            if expires_at > time.time() and not gone:
+                return Holder(pid, holder_host, acquired_at, expires_at)
+        library.db.execute(
+            "INSERT OR REPLACE INTO sync_leases (source, owner, pid, host, acquired_at,"
+            " expires_at) VALUES (?,?,?,?,?,?)",
+            [source, lease.owner, lease.pid, host, now(), time.time() + ttl],
+        )
+    return lease
+
+
+def renew_lease(library: Library, lease: Lease, ttl: float = LEASE_TTL_S) -> None:
+    """Extend our lease (inside the caller's transaction if there is one); raises
+    :class:`LeaseLost` if another run has taken it over."""
+    with library.write():
+        cursor = library.db.execute(
+            "UPDATE sync_leases SET expires_at = ? WHERE source = ? AND owner = ?",
+            [time.time() + ttl, lease.source, lease.owner],
+        )
+        if cursor.rowcount == 0:
+            raise LeaseLost(f"{lease.source}: another run took this source over; stopped")
+
+
+def release_lease(library: Library, lease: Lease) -> None:
+    with library.write():
+        library.db.execute(
+            "DELETE FROM sync_leases WHERE source = ? AND owner = ?", [lease.source, lease.owner]
+        )
+
+
+__all__ = [
+    "LEASE_TTL_S",
+    "Holder",
+    "Lease",
+    "LeaseLost",
+    "acquire_lease",
+    "release_lease",
+    "renew_lease",
+]

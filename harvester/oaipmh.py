@@ -1,0 +1,329 @@
+"""An OAI-PMH 2.0 client for incremental harvesting: Identify and ListRecords, one page at a time.
+
+What it takes care of (the failure modes other harvesters' users report, see
+``shared/reference/peers.md`` §1b and §3.14):
+
+* retries with exponential backoff on 503 (``Retry-After`` honoured, in seconds or as an
+  HTTP date), 429, other 5xx, timeouts and cut-off responses; bounded by
+  :class:`RetryPolicy`, and a server asking for a longer wait than the policy allows ends the
+  attempt instead of holding a cron slot for an hour;
+* OAI-PMH ``<error>``: ``noRecordsMatch`` is an empty, complete list; ``badResumptionToken``
+  is :class:`BadResumptionToken` (the caller restarts the list); the others are
+  :class:`OAIError` naming the code;
+* XML parsed safely (no DTD, no entities, no network, no huge trees).
+
+Paging is left to the caller (:mod:`harvester.sync`), which commits each page before asking
+for the next and so can checkpoint, detect token loops and bound empty pages.
+Hand-written on httpx + lxml rather than Sickle: Sickle uses requests, retries only on
+configured status codes with a fixed fallback wait, and iterates records, hiding the pages
+that must be committed one by one.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+from lxml import etree
+
+from harvester.http import make_client
+from records.errors import HarvesterError, InputError
+from records.xmlsafe import parse_xml_bytes
+
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+_NS = f"{{{OAI_NS}}}"
+
+# Status codes worth another try: the server is busy, rate-limits us, or failed transiently.
+RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class HarvestError(HarvesterError):
+    """A source could not be harvested this time (network, server, protocol); one line."""
+
+
+class OAIError(HarvestError):
+    """The repository answered with an OAI-PMH ``<error code="...">``."""
+
+    def __init__(self, origin: str, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(f"{origin}: OAI-PMH error {code}: {message or 'no message'}")
+
+
+class BadResumptionToken(OAIError):
+    """The resumption token expired or was never valid."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard to try one request: ``attempts`` in all, waits doubling from ``backoff`` seconds,
+    never longer than ``max_wait`` (a ``Retry-After`` above it ends the attempt)."""
+
+    attempts: int = 6
+    backoff: float = 1.0
+    max_wait: float = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    repository_name: str
+    granularity: str  # "YYYY-MM-DD" or "YYYY-MM-DDThh:mm:ssZ"
+    earliest_datestamp: str | None
+
+
+@dataclass(slots=True)
+class OAIRecord:
+    identifier: str
+    datestamp: str
+    deleted: bool
+    metadata: etree._Element | None  # the one element inside <metadata>
+
+
+@dataclass(slots=True)
+class Page:
+    records: list[OAIRecord] = field(default_factory=list)
+    token: str | None = None  # None: the list is complete
+    response_date: str | None = None
+    complete_list_size: int | None = None
+
+
+def format_datestamp(value: str, granularity: str) -> str:
+    """A UTC datestamp (either granularity) written at the repository's granularity."""
+    day = value[:10]
+    if granularity.startswith("YYYY-MM-DDThh"):
+        if len(value) > 10:
+            return value if value.endswith("Z") else value + "Z"
+        return f"{day}T00:00:00Z"
+    return day
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def get_with_retries(
+    client: httpx.Client,
+    url: str,
+    *,
+    name: str,
+    params: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    policy: RetryPolicy | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    before_request: Callable[[], None] | None = None,
+    on_retry: Callable[[], None] | None = None,
+    accept: frozenset[int] = frozenset({200}),
+) -> httpx.Response:
+    """GET ``url`` until a status in ``accept`` comes back, retrying what is worth retrying
+    (see the module docstring); raises :class:`HarvestError` naming ``name`` otherwise."""
+    policy = policy or RetryPolicy()
+    last = ""
+    for attempt in range(1, policy.attempts + 1):
+        if before_request:
+            before_request()
+        wait = policy.backoff * 2 ** (attempt - 1)
+        try:
+            response = client.get(url, params=params, headers=headers)
+            status = response.status_code
+            if status in accept:
+                return response
+            if status not in RETRY_STATUS:
+                raise HarvestError(f"{name}: HTTP {status} from {url}")
+            last = f"HTTP {status}"
+            asked = _retry_after(response)
+            if asked is not None:
+                if asked > policy.max_wait:
+                    raise HarvestError(
+                        f"{name}: {url} asks to wait {asked:.0f} s (HTTP {status});"
+                        " giving up until the next run"
+                    )
+                wait = asked
+        except httpx.TimeoutException:
+            last = "timed out"
+        except httpx.TransportError as exc:  # refused, reset, cut off mid-body
+            last = f"connection failed ({exc or type(exc).__name__})"
+        if attempt == policy.attempts:
+            break
+        if on_retry:
+            on_retry()
+        sleep(min(wait, policy.max_wait))
+    raise HarvestError(f"{name}: {url} failed {policy.attempts} times; last: {last}")
+
+
+class OAIClient:
+    """One repository's OAI-PMH endpoint. ``name`` labels every message (the source's name).
+
+    ``sleep`` and ``before_request`` are hooks: tests record the waits instead of sleeping,
+    and the sync renews its lease before each request.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        name: str | None = None,
+        client: httpx.Client | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+        before_request: Callable[[], None] | None = None,
+    ) -> None:
+        self.base_url = base_url
+        self.name = name or base_url
+        self._own_client = client is None
+        self.client = client or make_client(
+            timeout=timeout, headers={"Accept": "text/xml, application/xml"}
+        )
+        self.retry = retry or RetryPolicy()
+        self.sleep = sleep
+        self.before_request = before_request
+        self.requests = 0
+        self.retries = 0
+
+    def close(self) -> None:
+        if self._own_client:
+            self.client.close()
+
+    def __enter__(self) -> OAIClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def _fetch(self, params: dict[str, str]) -> bytes:
+        """The body of a successful response, after bounded retries."""
+        response = get_with_retries(
+            self.client,
+            self.base_url,
+            params=params,
+            name=self.name,
+            policy=self.retry,
+            sleep=self.sleep,
+            before_request=self._before_request,
+            on_retry=self._count_retry,
+        )
+        return response.content
+
+    def _before_request(self) -> None:
+        self.requests += 1
+        if self.before_request:
+            self.before_request()
+
+    def _count_retry(self) -> None:
+        self.retries += 1
+
+    def _request(self, params: dict[str, str]) -> etree._Element:
+        data = self._fetch(params)
+        try:
+            root = parse_xml_bytes(data, self.name)
+        except InputError as exc:
+            raise HarvestError(f"{self.name}: bad OAI-PMH response: {exc.reason}") from None
+        if root.tag != f"{_NS}OAI-PMH":
+            raise HarvestError(f"{self.name}: not an OAI-PMH response (root <{root.tag}>)")
+        for error in root.iterchildren(f"{_NS}error"):
+            code = error.get("code", "unknown")
+            message = " ".join((error.text or "").split())
+            if code == "badResumptionToken":
+                raise BadResumptionToken(self.name, code, message)
+            if code == "noRecordsMatch":
+                continue  # handled by the caller as an empty list
+            raise OAIError(self.name, code, message)
+        return root
+
+    # -- verbs ------------------------------------------------------------------------------
+
+    def identify(self) -> Identity:
+        root = self._request({"verb": "Identify"})
+        identify = root.find(f"{_NS}Identify")
+        if identify is None:
+            raise HarvestError(f"{self.name}: Identify response without <Identify>")
+        granularity = (identify.findtext(f"{_NS}granularity") or "YYYY-MM-DD").strip()
+        return Identity(
+            repository_name=(identify.findtext(f"{_NS}repositoryName") or "").strip(),
+            granularity=granularity,
+            earliest_datestamp=(identify.findtext(f"{_NS}earliestDatestamp") or "").strip() or None,
+        )
+
+    def list_records(
+        self,
+        metadata_prefix: str,
+        *,
+        from_: str | None = None,
+        until: str | None = None,
+        set_spec: str | None = None,
+    ) -> Page:
+        """The first page of a ListRecords list."""
+        params = {"verb": "ListRecords", "metadataPrefix": metadata_prefix}
+        if from_:
+            params["from"] = from_
+        if until:
+            params["until"] = until
+        if set_spec:
+            params["set"] = set_spec
+        return self._page(self._request(params))
+
+    def resume(self, token: str) -> Page:
+        """The page after the one that gave ``token``."""
+        return self._page(self._request({"verb": "ListRecords", "resumptionToken": token}))
+
+    def _page(self, root: etree._Element) -> Page:
+        page = Page(response_date=(root.findtext(f"{_NS}responseDate") or "").strip() or None)
+        listing = root.find(f"{_NS}ListRecords")
+        if listing is None:  # noRecordsMatch: an empty, complete list
+            return page
+        for record in listing.iterchildren(f"{_NS}record"):
+            header = record.find(f"{_NS}header")
+            if header is None:
+                continue
+            identifier = (header.findtext(f"{_NS}identifier") or "").strip()
+            if not identifier:
+                continue
+            metadata = record.find(f"{_NS}metadata")
+            payload = None
+            if metadata is not None:
+                payload = next(metadata.iterchildren(etree.Element), None)
+            page.records.append(
+                OAIRecord(
+                    identifier=identifier,
+                    datestamp=(header.findtext(f"{_NS}datestamp") or "").strip(),
+                    deleted=header.get("status") == "deleted",
+                    metadata=payload,
+                )
+            )
+        token = listing.find(f"{_NS}resumptionToken")
+        if token is not None:
+            page.token = (token.text or "").strip() or None  # empty token: the last page
+            size = token.get("completeListSize")
+            page.complete_list_size = int(size) if size and size.isdigit() else None
+        return page
+
+
+__all__ = [
+    "BadResumptionToken",
+    "HarvestError",
+    "Identity",
+    "OAIClient",
+    "OAIError",
+    "OAIRecord",
+    "Page",
+    "RetryPolicy",
+    "format_datestamp",
+    "get_with_retries",
+]
