@@ -8,44 +8,35 @@ its content changed, so a LaTeX editor watching the file is not disturbed by no-
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from harvester.atomic import write_if_changed
-from harvester.exporting import EXPORT_FORMATS, export_text
-from harvester.store import Library, WorkRow
+from harvester.exporting import EXPORT_FORMATS, ExportOptions, export_text
+from harvester.selection import Selection
+from harvester.store import Library
 from harvester.store.library import now
 from records.errors import UsageError
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """Which works an export holds: all, the given keys, or those matching a search."""
-
-    keys: tuple[str, ...] = ()
-    query: str | None = None
-
-    def works(self, library: Library) -> list[WorkRow]:
-        return list(library.iter_works(keys=self.keys or None, query=self.query))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in (("keys", list(self.keys)), ("query", self.query)) if v}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Selection:
-        return cls(tuple(data.get("keys", ())), data.get("query"))
-
-
-def register(library: Library, path: Path, format: str, selection: Selection) -> None:
+def register(
+    library: Library,
+    path: Path,
+    format: str,
+    selection: Selection,
+    options: ExportOptions | None = None,
+) -> None:
+    """Keep ``path`` in sync with ``selection`` written in ``format``."""
     if format not in EXPORT_FORMATS:
         raise UsageError(f"unknown export format {format!r}")
+    stored = selection.as_dict() | {"options": asdict(options or ExportOptions())}
     with library.write():
         library.db.table("auto_exports").upsert(
             {
                 "path": str(path.resolve()),
                 "format": format,
-                "selection": json.dumps(selection.as_dict()),
+                "selection": json.dumps(stored),
                 "created_at": now(),
             },
             pk="path",
@@ -73,7 +64,8 @@ def refresh(library: Library) -> list[str]:
     written = []
     for export in configured(library):
         selection = Selection.from_dict(export["selection"])
-        text = export_text(selection.works(library), export["format"])
+        options = ExportOptions(**export["selection"].get("options", {}))
+        text = export_text(selection.works(library), export["format"], options)
         if write_if_changed(Path(export["path"]), text):
             written.append(export["path"])
             with library.write():

@@ -16,11 +16,14 @@ from typing import Any, TypeVar
 import click
 
 from harvester import __version__
+from harvester.atomic import write_if_changed
+from harvester.autoexport import register
 from harvester.config import Config
 from harvester.errors import NotFound
-from harvester.exporting import EXPORT_FORMATS, export_text
+from harvester.exporting import EXPORT_FORMATS, FORMATTED, ExportOptions, export_text
 from harvester.pipeline import import_sources, parse_inputs
 from harvester.progress import spinner, stderr
+from harvester.selection import Selection
 from harvester.store import Library
 from harvester.sync_cli import sync
 from records.errors import HarvesterError, UsageError
@@ -161,14 +164,57 @@ def parse(state: State, sources: tuple[str, ...], input_format: str | None) -> N
         sys.exit(1)
 
 
+def selection_options(func: F) -> F:
+    """--key/--search/--tag/--source: which works a command acts on (all by default)."""
+    for option in reversed(
+        [
+            click.option(
+                "--key", "keys", multiple=True, metavar="KEY", help="Only these works (repeatable)."
+            ),
+            click.option(
+                "--search", "query", metavar="QUERY", help="Only works matching a search."
+            ),
+            click.option("--tag", metavar="TAG", help="Only works with this tag."),
+            click.option(
+                "--source",
+                metavar="NAME",
+                help="Only works from this sync source, file, folder or URL.",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+style_options = [
+    click.option(
+        "--style",
+        "-s",
+        default="apa",
+        show_default=True,
+        metavar="STYLE",
+        help="CSL style for formatted output: apa, vancouver, ama, chicago, harvard, "
+        "ieee, nature, or a .csl file.",
+    ),
+    click.option("--locale", metavar="LOCALE", help="CSL locale, e.g. en-US, de-DE."),
+]
+
+
+def with_style(func: F) -> F:
+    for option in reversed(style_options):
+        func = option(func)
+    return func
+
+
 @cli.command()
 @click.option(
     "--format",
     "-f",
     "export_format",
-    type=click.Choice(sorted(EXPORT_FORMATS)),
+    type=click.Choice(EXPORT_FORMATS),
     default="bibtex",
     show_default=True,
+    help="text/html/markdown: a formatted bibliography in --style.",
 )
 @click.option(
     "--output",
@@ -176,8 +222,9 @@ def parse(state: State, sources: tuple[str, ...], input_format: str | None) -> N
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (atomically) instead of standard output.",
 )
-@click.option("--key", "keys", multiple=True, metavar="KEY", help="Only these works (repeatable).")
-@click.option("--search", "query", metavar="QUERY", help="Only works matching a search.")
+@selection_options
+@with_style
+@click.option("--abstract", is_flag=True, help="Include abstracts in BibTeX/BibLaTeX.")
 @click.option("--auto", is_flag=True, help="Keep OUTPUT in sync: rewrite it after every change.")
 @click.pass_obj
 @reports_errors
@@ -187,35 +234,98 @@ def export(
     output: Path | None,
     keys: tuple[str, ...],
     query: str | None,
+    tag: str | None,
+    source: str | None,
+    style: str,
+    locale: str | None,
+    abstract: bool,
     auto: bool,
 ) -> None:
-    """Export the library (or a selection) as BibTeX, BibLaTeX, CSL-JSON or RIS."""
+    """Export the library (or a selection): BibTeX, BibLaTeX, CSL-JSON, RIS or formatted."""
     if auto and output is None:
         raise UsageError("--auto needs --output FILE")
+    selection = Selection(keys, query, tag, source)
+    options = ExportOptions(style=style, locale=locale, abstract=abstract)
     with state.library() as library:
-        if keys:
-            missing = [k for k in keys if library.work_by_key(k) is None]
-            if missing:
-                raise NotFound(f"no work with key {', '.join(missing)}")
-        works = list(library.iter_works(keys=keys or None, query=query))
-    text = export_text(works, export_format)
+        works = selection.works(library)
+        text = export_text(works, export_format, options)
+        if output is not None and auto:
+            register(library, output, export_format, selection, options)
     if output is None:
         click.echo(text, nl=False)
         return
-    from harvester.atomic import write_if_changed
-
     changed = write_if_changed(output, text)
-    if auto:
-        from harvester.autoexport import Selection, register
-
-        with state.library() as library:
-            register(library, output, export_format, Selection(keys, query))
     if not state.quiet:
         stderr.print(
             f"{len(works)} works written to {output}"
             if changed
             else f"{output} is up to date ({len(works)} works)"
         )
+
+
+@cli.command()
+@click.argument("keys", nargs=-1)
+@with_style
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(FORMATTED),
+    default="text",
+    show_default=True,
+)
+@click.option("--search", "query", metavar="QUERY", help="Cite the works matching a search.")
+@click.option("--tag", metavar="TAG", help="Cite the works with this tag.")
+@click.pass_obj
+@reports_errors
+def cite(
+    state: State,
+    keys: tuple[str, ...],
+    style: str,
+    locale: str | None,
+    output_format: str,
+    query: str | None,
+    tag: str | None,
+) -> None:
+    """A formatted reference list: `harvester cite radosa2024radiologisch --style vancouver`."""
+    if not keys and query is None and tag is None:
+        raise UsageError("name the works to cite: KEY..., --search QUERY or --tag TAG")
+    with state.library() as library:
+        works = Selection(keys, query, tag).works(library)
+    click.echo(
+        export_text(works, output_format, ExportOptions(style=style, locale=locale)), nl=False
+    )
+
+
+@cli.command(name="tag")
+@click.argument("keys", nargs=-1, required=True)
+@click.option("--add", "add_tags", multiple=True, metavar="TAG", help="Tag to add (repeatable).")
+@click.option("--remove", "remove_tags", multiple=True, metavar="TAG", help="Tag to remove.")
+@json_option
+@click.pass_obj
+@reports_errors
+def tag_command(
+    state: State,
+    keys: tuple[str, ...],
+    add_tags: tuple[str, ...],
+    remove_tags: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Add or remove tags on works (select them in exports with --tag); shows the tags."""
+    with state.library() as library:
+        works = Selection(keys).works(library)
+        with library.write():
+            for work in works:
+                library.tag(work.id, add_tags)
+                library.tag(work.id, remove_tags, remove=True)
+        shown = {w.key: library.tags_of(w.id) for w in works}
+        if add_tags or remove_tags:
+            refresh_exports(state, library)
+    if as_json:
+        emit_json(shown)
+        return
+    for key, tags in shown.items():
+        click.echo(f"{key}: {', '.join(tags) if tags else '(no tags)'}")
 
 
 @cli.command()

@@ -152,6 +152,7 @@ def merge_works(library: Library, keys: list[str]) -> WorkRow:
                 for earlier in joined:  # every cross pair: older "not a duplicate" words go
                     _decide(library, "merge", earlier, member.id)
             joined.extend(m.id for m in members)
+            library.move_tags(other.id, target.id)
             library.move_records([m.id for m in members], target.id)
             library.recompute_work(other.id)  # now empty: removed
         library.recompute_work(target.id)
@@ -303,21 +304,27 @@ def recluster(library: Library, formula: str | None = None) -> dict[str, int]:
         claimed: set[int] = set()
         moved = created = 0
         touched: set[int] = set()
+        new_work: dict[int, int] = {}  # record id -> the work it is in now
         for group in sorted(groups, key=len, reverse=True):
             votes = Counter(old_work[i] for i in group if old_work[i] is not None)
             target = next((w for w, _ in votes.most_common() if w not in claimed), None)
             if target is None:
-                work_id = new_work_for(library, group[0], formula)
-                library.move_records(group[1:], work_id)
+                target = new_work_for(library, group[0], formula)
+                library.move_records(group[1:], target)
                 created += 1
-                touched.add(work_id)
             else:
                 claimed.add(target)
                 changed = [i for i in group if old_work[i] != target]
                 library.move_records(changed, target)
                 moved += len(changed)
-                touched.add(target)
+            touched.add(target)
+            new_work.update((i, target) for i in group)
             touched.update(old_work[i] for i in group if old_work[i] is not None)  # type: ignore[misc]
+        # A work that lost all its records hands its tags to where most of them went.
+        for old in touched - claimed:
+            heirs = Counter(new_work[r] for r, w in old_work.items() if w == old)
+            if heirs:
+                library.move_tags(old, heirs.most_common(1)[0][0])
         for work_id in touched:
             library.recompute_work(work_id)
         library.db.execute("DELETE FROM candidate_pairs")

@@ -1,48 +1,60 @@
-"""Export stored works in the writers' formats (the exporters themselves are pure, in
-:mod:`records.exporters`); CSL-JSON items carry the work's citation key as ``id``."""
+"""Export stored works in the writers' formats; the exporters themselves are pure
+(:mod:`records.exporters`). Entries carry the work's citation key (CSL-JSON ``id``, BibTeX key).
+
+Formats: ``bibtex``, ``biblatex``, ``csl-json``, ``ris``, and formatted bibliographies in a
+CSL style as ``text``, ``html`` or ``markdown``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from harvester.store import WorkRow
+from records.errors import UsageError
 from records.model import CSLItem
 
 Entries = list[tuple[str, CSLItem]]
+FORMATTED = ("text", "html", "markdown")
+EXPORT_FORMATS = ("bibtex", "biblatex", "csl-json", "ris", *FORMATTED)
 
 
-def _bibtex(entries: Entries) -> str:
-    from records.exporters.bibtex import write_bibtex
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """How to write: the CSL style and locale of formatted output, abstracts in BibTeX."""
 
-    return write_bibtex(entries, flavour="bibtex")
-
-
-def _biblatex(entries: Entries) -> str:
-    from records.exporters.bibtex import write_bibtex
-
-    return write_bibtex(entries, flavour="biblatex")
+    style: str = "apa"
+    locale: str | None = None
+    abstract: bool = False
 
 
-def _csl_json(entries: Entries) -> str:
-    from records.exporters.csl_json import write_csl_json
+def export_entries(entries: Entries, format: str, options: ExportOptions | None = None) -> str:
+    """``(key, csl)`` entries written in ``format`` (one of :data:`EXPORT_FORMATS`)."""
+    options = options or ExportOptions()
+    if format in ("bibtex", "biblatex"):
+        from records.exporters.bibtex import write_bibtex
 
-    return write_csl_json(entries)
+        return write_bibtex(entries, flavour=format, abstract=options.abstract)  # type: ignore[arg-type]
+    if format == "csl-json":
+        from records.exporters.csl_json import write_csl_json
+
+        return write_csl_json(entries)
+    if format == "ris":
+        from records.exporters.ris import write_ris
+
+        return write_ris(entries)
+    if format in FORMATTED:
+        from records.exporters.formatted import render_bibliography
+
+        return render_bibliography(
+            entries,
+            options.style,
+            output=format,  # type: ignore[arg-type]
+            locale=options.locale,
+        )
+    raise UsageError(f"unknown export format {format!r}; known: {', '.join(EXPORT_FORMATS)}")
 
 
-def _ris(entries: Entries) -> str:
-    from records.exporters.ris import write_ris
-
-    return write_ris(entries)
-
-
-EXPORT_FORMATS: dict[str, Callable[[Entries], str]] = {
-    "bibtex": _bibtex,
-    "biblatex": _biblatex,
-    "csl-json": _csl_json,
-    "ris": _ris,
-}
-
-
-def export_text(works: Iterable[WorkRow], format: str) -> str:
-    """The works written in ``format`` (one of :data:`EXPORT_FORMATS`)."""
-    return EXPORT_FORMATS[format]([(w.key, w.csl) for w in works])
+def export_text(works: Iterable[WorkRow], format: str, options: ExportOptions | None = None) -> str:
+    """Stored works written in ``format``."""
+    return export_entries([(w.key, w.csl) for w in works], format, options)

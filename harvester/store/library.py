@@ -317,6 +317,7 @@ class Library:
         records = self.records_of_work(work_id)
         if not any(r.kind in ("input", "edit") for r in records):
             self.db.execute("UPDATE source_records SET work_id = NULL WHERE work_id = ?", [work_id])
+            self.db.execute("DELETE FROM tags WHERE work_id = ?", [work_id])
             self.db.execute("DELETE FROM works WHERE id = ?", [work_id])
             return None
         members = [r.as_member() for r in records]
@@ -379,6 +380,50 @@ class Library:
 
     def set_enrichment(self, work_id: int, status: str, reason: str | None = None) -> None:
         self.db.table("works").update(work_id, {"enrichment": status, "enrichment_reason": reason})
+
+    # -- tags and selections ------------------------------------------------------------------
+
+    def tag(self, work_id: int, tags: Iterable[str], *, remove: bool = False) -> None:
+        sql = (
+            "DELETE FROM tags WHERE work_id = ? AND tag = ?"
+            if remove
+            else "INSERT OR IGNORE INTO tags (work_id, tag) VALUES (?, ?)"
+        )
+        self.db.conn.executemany(sql, [(work_id, t) for t in tags])
+
+    def tags_of(self, work_id: int) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT tag FROM tags WHERE work_id = ? ORDER BY tag", [work_id]
+            ).fetchall()
+        ]
+
+    def move_tags(self, from_work: int, to_work: int) -> None:
+        """A work merged into another hands over its tags (a person's data is never lost)."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO tags (work_id, tag) SELECT ?, tag FROM tags WHERE work_id = ?",
+            [to_work, from_work],
+        )
+        self.db.execute("DELETE FROM tags WHERE work_id = ?", [from_work])
+
+    def work_ids_tagged(self, tag: str) -> list[int]:
+        return [
+            r[0]
+            for r in self.db.execute("SELECT work_id FROM tags WHERE tag = ?", [tag]).fetchall()
+        ]
+
+    def work_ids_from_origin(self, origin: str) -> list[int]:
+        """Works with a record that came from ``origin`` (a file, URL, or anything under a
+        folder or endpoint of that name)."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT work_id FROM source_records WHERE work_id IS NOT NULL"
+                " AND (origin = ? OR substr(origin, 1, length(?) + 1) = ? || '/')",
+                [origin, origin, origin],
+            ).fetchall()
+        ]
 
     def setting(self, name: str) -> str | None:
         row = self.db.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()

@@ -212,3 +212,18 @@ def m005_sync(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m006_tags(db: Database) -> None:
+    """A person's tags on works (selection for exports)."""
+    db.executescript(
+        """
+        CREATE TABLE tags (
+            work_id INTEGER NOT NULL REFERENCES works(id),
+            tag TEXT NOT NULL COLLATE NOCASE,
+            PRIMARY KEY (work_id, tag)
+        ) WITHOUT ROWID;
+        CREATE INDEX tags_tag ON tags(tag);
+        """
+    )

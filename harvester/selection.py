@@ -1,0 +1,55 @@
+"""Which works a command acts on: all, by citation keys, by a search, by tag, by sync source.
+
+One selection type serves ``export``, ``cite`` and auto-exports (which store it as JSON).
+Criteria combine with AND; an empty selection is the whole library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from harvester.errors import NotFound
+from harvester.store import Library, WorkRow
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    keys: tuple[str, ...] = ()
+    query: str | None = None
+    tag: str | None = None
+    source: str | None = None  # a sync source's name, or a file/folder/URL records came from
+
+    def works(self, library: Library) -> list[WorkRow]:
+        """The selected works in citation-key order (keys: in the order given)."""
+        if self.keys:
+            missing = [k for k in self.keys if library.work_by_key(k) is None]
+            if missing:
+                raise NotFound(f"no work with key {', '.join(missing)}")
+        works = list(library.iter_works(keys=self.keys or None, query=self.query))
+        allowed: set[int] | None = None
+        if self.tag is not None:
+            allowed = set(library.work_ids_tagged(self.tag))
+        if self.source is not None:
+            from_source = set(library.work_ids_from_origin(_origin_of(library, self.source)))
+            allowed = from_source if allowed is None else allowed & from_source
+        if allowed is not None:
+            works = [w for w in works if w.id in allowed]
+        if self.query is not None and not self.keys:
+            works.sort(key=lambda w: w.key.lower())
+        return works
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items() if v}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Selection:
+        return cls(
+            tuple(data.get("keys", ())), data.get("query"), data.get("tag"), data.get("source")
+        )
+
+
+def _origin_of(library: Library, source: str) -> str:
+    """A sync source's target (folder, file, endpoint), or the value itself."""
+    row = library.db.execute("SELECT target FROM sync_sources WHERE name = ?", [source]).fetchone()
+    return str(row[0]) if row else source
