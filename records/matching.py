@@ -532,9 +532,16 @@ def judge(
     rejected = _kind_rejection(csl, reference, item)
     evidence = validate_structured(csl, item) if csl else validate_unstructured(reference, item)
     contradictions = tuple(e.field for e in evidence if e.contradiction)
+    strong = next((e for e in evidence if e.field == "title"), None)
+    if csl is None and strong is not None and strong.score <= thresholds.strong_text:
+        # A reference without its title (ACS, AIP styles): enough if the first author, year,
+        # volume and first page all agree; the title then neither helps nor hurts.
+        identified = {e.field for e in evidence if e.score >= 0.99}
+        if {"first author", "year", "volume", "first page"} <= identified:
+            evidence = [e for e in evidence if e.field != "title"]
+            strong = next(e for e in evidence if e.field == "first author")
     similarity = _similarity(evidence)
     supporting = _supporting(evidence, thresholds.strong_text)
-    strong = next((e for e in evidence if e.field == "title"), None)
     if strong is None:
         strong = next((e for e in evidence if e.field == "container title"), None)
     if rejected is None:

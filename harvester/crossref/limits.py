@@ -226,7 +226,7 @@ class ErrorBudget:
     unknown DOI is an answer, not a failure.
     """
 
-    def __init__(self, max_share: float = 0.10, min_requests: int = 50) -> None:
+    def __init__(self, max_share: float = 0.10, min_requests: int = 100) -> None:
         self.max_share = max_share
         self.min_requests = min_requests
         self.requests = 0

@@ -46,7 +46,7 @@ def make_client(
             {cls: PoolLimits(p.limit, p.interval, p.concurrency) for cls, p in pools.items()},
         )
         overrides.setdefault("retry", RetryPolicy(max_attempts=5, base=0.01, cap=0.2))
-        overrides.setdefault("budget", ErrorBudget(min_requests=50))
+        overrides.setdefault("budget", ErrorBudget())
         overrides.setdefault("timeout", 2.0)
         # At a 0.1 s interval, scheduling jitter is a larger share of the window than at 1 s.
         overrides.setdefault("min_margin", 0.02)
