@@ -319,7 +319,7 @@ class _Run:
         items: list[dict[str, Any]],
         *,
         cached: bool,
-    ) -> None:
+    ) -> MatchDecision:
         decision = match(item, items, query=query, thresholds=self.thresholds)
         work_id = self.items[index][0]
         if decision.verdict == "accept" and decision.candidate:
@@ -345,6 +345,7 @@ class _Run:
                 index,
                 ItemOutcome(work_id, "no_match", decision.reason, None, decision, None, cached),
             )
+        return decision
 
     def stop(self, exc: CrossrefUnavailable) -> None:
         if self.stopped is None:
@@ -461,20 +462,13 @@ class _Run:
         else:
             items = result.items
             self.cache.put(CachedResponse(arg, "found", {"items": items}, now))
+            item, query = queries[arg]
             for index in searches[arg]:
-                item, query = queries[arg]
-                self.decide(index, item, query, items, cached=False)
-                outcome = self.outcomes[index]
-                if outcome and outcome.status == "matched" and outcome.record:
-                    work = (
-                        outcome.decision.candidate.work
-                        if outcome.decision and outcome.decision.candidate
-                        else None
-                    )
-                    if work:
-                        self.cache.put(
-                            CachedResponse(work_key(outcome.record.csl["DOI"]), "found", work, now)
-                        )
+                decision = self.decide(index, item, query, items, cached=False)
+                if decision.verdict == "accept" and decision.candidate:
+                    # The accepted work is a full record: remember it under its DOI too.
+                    work = decision.candidate.work
+                    self.cache.put(CachedResponse(work_key(work["DOI"]), "found", work, now))
 
 
 def _short_reason(message: str) -> str:

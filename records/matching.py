@@ -133,6 +133,49 @@ class MatchDecision:
     def doi(self) -> str | None:
         return self.candidate.doi if self.candidate and self.verdict == "accept" else None
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form for the store (the review list): verdict, reason, query, and per
+        candidate its DOI, title, scores, rejection and field evidence; the chosen candidate's
+        work JSON too, so a person's "accept" needs no second request."""
+        return {
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "query": self.query,
+            "candidate": self.candidate.doi if self.candidate else None,
+            "work": self.candidate.work if self.candidate else None,
+            "candidates": [
+                {
+                    "doi": c.doi,
+                    "title": markup_text((c.work.get("title") or [""])[0]),
+                    "relevance": c.relevance,
+                    "normalized": round(c.normalized, 4),
+                    "similarity": round(c.similarity, 4),
+                    "rejected": c.rejected,
+                    "evidence": [
+                        {
+                            "field": e.field,
+                            "ours": e.ours,
+                            "theirs": e.theirs,
+                            "score": e.score,
+                            "verdict": e.verdict,
+                            "contradiction": e.contradiction,
+                        }
+                        for e in c.evidence
+                    ],
+                }
+                for c in self.candidates
+            ],
+        }
+
+    def evidence_lines(self) -> list[str]:
+        """``title        match    0.98  ours … | Crossref …`` lines for ``enrich --review``."""
+        if not self.candidate:
+            return []
+        return [
+            f"{e.field:15} {e.verdict:8} {e.score:4.2f}  {e.ours or '-'} | {e.theirs or '-'}"
+            for e in self.candidate.evidence
+        ]
+
 
 # -- text helpers ----------------------------------------------------------------------------
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")

@@ -138,8 +138,8 @@ class CrossrefClient:
         timeout: float | httpx.Timeout | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
-        margin: float = 0.05,
-        min_margin: float = 0.01,
+        margin: float = 0.1,
+        min_margin: float = 0.02,
     ) -> None:
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self.mailto = mailto or None
@@ -300,6 +300,9 @@ class CrossrefClient:
             with throttle.slot():
                 try:
                     response = self.http.get(path, params=params)
+                except httpx.ConnectTimeout as exc:
+                    # Packets dropped on the way (offline behind a firewall): as unreachable.
+                    failure = _Failure(f"unreachable ({_short(exc)})", unreachable=True)
                 except httpx.TimeoutException:
                     failure = _Failure("timed out")
                 except httpx.ConnectError as exc:

@@ -10,7 +10,7 @@ says in ``x-rate-limit-limit`` / ``x-rate-limit-interval`` / ``x-concurrency-lim
 
 * the *rate*: at most ``limit`` requests start in any window of ``interval`` seconds (a sliding
   window, stricter than a token bucket, which would allow a burst of ``limit`` right after an idle
-  period plus another at the window's edge), with a small safety margin so that network jitter
+  period plus another at the window's edge), with a safety margin (10 %, at least 20 ms) so that network jitter
   cannot make the server see ``limit + 1`` arrivals in one of its windows; and
 * the *concurrency*: at most ``concurrency`` requests in flight.
 
@@ -103,8 +103,8 @@ class Throttle:
         self,
         limits: PoolLimits,
         *,
-        margin: float = 0.05,
-        min_margin: float = 0.01,
+        margin: float = 0.1,
+        min_margin: float = 0.02,
         penalty_windows: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:

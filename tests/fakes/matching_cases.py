@@ -33,6 +33,7 @@ class Case:
     items: list[dict[str, Any]]
     expected: str | None
     query: str
+    known_miss: bool = False  # a right answer the matcher is known not to prove
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -399,6 +400,45 @@ def build_cases() -> list[Case]:
             query,
         )
     )
+
+    # The same article, but Crossref holds only the English title: the right answer, which
+    # title-based validation cannot prove (a known miss, counted against recall).
+    english_only = {
+        **radosa,
+        "title": ["Interventional radiological options for the treatment of neuroendocrine tumors"],
+    }
+    cases.append(
+        Case(
+            "radosa: Crossref has only the English title",
+            "translated-positive",
+            german,
+            [_hit(english_only, query, 0.5)],
+            radosa["DOI"],
+            query,
+            known_miss=True,
+        )
+    )
+    # Generic titles: an "Editorial" by other people in the same journal and year.
+    for work in base_works()[:4]:
+        editorial = _variant(work, "ed", title=["Editorial"], page="1-2")
+        editorial["author"] = [{"given": "Ed", "family": "Itor", "sequence": "first"}]
+        ours = {
+            "title": "Editorial",
+            "author": [{"family": "Boss", "given": "A."}],
+            "container-title": work["container-title"][0],
+            "issued": work_to_record(work).csl["issued"],
+        }
+        q = build_query(ours)
+        cases.append(
+            Case(
+                f"{work['DOI']}: another editorial",
+                "generic-title",
+                ours,
+                [_hit(editorial, q, 0.9)],
+                None,
+                q,
+            )
+        )
 
     # Recorded searches: fixtures 15 (unstructured) and 16 (structured, no title).
     meta15 = json.loads(

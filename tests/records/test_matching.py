@@ -20,7 +20,16 @@ from tests.fakes.synthetic_works import de_mestier_2017
 CASES = build_cases()
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="known miss"))
+        if c.known_miss
+        else c
+        for c in CASES
+    ],
+    ids=[c.name for c in CASES],
+)
 def test_labelled_case(case):
     decision = match(case.record, case.items, query=case.query)
     if case.expected is None:
@@ -116,3 +125,30 @@ def test_two_equally_good_candidates_go_to_review():
 def test_no_candidates():
     decision = match({"title": "Anything"}, [])
     assert decision.verdict == "reject" and decision.doi is None
+
+
+def test_decision_serialises_for_the_review_list():
+    import json
+
+    work = de_mestier_2017()
+    record = {
+        "title": work["title"][0],
+        "author": [{"family": "de Mestier"}],
+        "issued": {"date-parts": [[2017]]},
+        "volume": "19",
+    }
+    decision = match(record, [{**work, "score": 90.0}])
+    data = json.loads(json.dumps(decision.to_dict()))
+    assert data["verdict"] == "review"
+    assert data["candidate"] == "10.1007/s11154-017-9431-2"
+    assert data["work"]["volume"] == "18"
+    volume = next(e for e in data["candidates"][0]["evidence"] if e["field"] == "volume")
+    assert volume == {
+        "field": "volume",
+        "ours": "19",
+        "theirs": "18",
+        "score": 0.0,
+        "verdict": "mismatch",
+        "contradiction": True,
+    }
+    assert any(line.startswith("volume          mismatch") for line in decision.evidence_lines())
