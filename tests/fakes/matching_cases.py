@@ -34,6 +34,7 @@ class Case:
     expected: str | None
     query: str
     known_miss: bool = False  # a right answer the matcher is known not to prove
+    review: bool = False  # the right answer, but the record contradicts it: a person decides
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -254,6 +255,22 @@ def build_cases() -> list[Case]:
                 query,
             )
         )
+
+        # The catalog got the volume wrong: the right work, but a contradiction -> review.
+        if full.get("volume", "").isdigit():
+            typo = {**full, "volume": str(int(full["volume"]) + 10)}
+            q = build_query(typo)
+            cases.append(
+                Case(
+                    f"{short}: catalog volume wrong",
+                    "positive-contradicted",
+                    typo,
+                    [_hit(work, q, 0.8)],
+                    doi,
+                    q,
+                    review=True,
+                )
+            )
 
         # Harder: a follow-up by the same authors a year later in the same journal.
         update = _shift_year(_variant(work, "update", title=[f"{title}: an update"]), 1)

@@ -272,3 +272,11 @@ def test_server_enforces_limits_when_asked_to(crossref_server):
 def test_fake_server_starts_fresh_per_test():
     with FakeCrossref(pools=real_pools(FAST)) as server:
         assert server.url.startswith("http://127.0.0.1:")
+
+
+def test_incremental_harvest_by_index_date(make_client):
+    client = make_client()
+    works = list(client.iter_works({"from-index-date": "2026-10-01"}, rows=20))
+    dois = {w["DOI"] for w in works}
+    assert {"10.1007/s11154-017-9431-2", "10.1007/s00117-024-01314-z"} <= dois
+    assert all(w["indexed"]["date-time"][:10] >= "2026-10-01" for w in works)

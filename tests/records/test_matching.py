@@ -35,6 +35,9 @@ def test_labelled_case(case):
     if case.expected is None:
         # A wrong DOI is worse than no DOI: nothing may be accepted.
         assert decision.verdict != "accept", decision.reason
+    elif case.review:
+        assert decision.verdict == "review", decision.reason
+        assert decision.candidate.doi == case.expected and decision.doi is None
     else:
         assert decision.verdict == "accept", decision.reason
         assert decision.doi == case.expected
