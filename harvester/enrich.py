@@ -28,13 +28,17 @@ store can implement it with one connection. Matching (:mod:`records.matching`) a
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import zip_longest
 from typing import Any, Literal, Protocol
+
+import httpx
 
 from harvester.crossref.client import MAX_DOIS_PER_QUERY, CrossrefClient
 from harvester.errors import CrossrefUnavailable, ErrorBudgetExceeded, RequestFailed
@@ -42,6 +46,8 @@ from records.crossref import work_to_record
 from records.identifiers import doi_key, normalize_doi
 from records.matching import DEFAULT_THRESHOLDS, MatchDecision, Thresholds, build_query, match
 from records.model import CSLItem, Record
+
+log = logging.getLogger("harvester.enrich")
 
 Status = Literal["enriched", "matched", "review", "no_match", "not_found", "pending", "skipped"]
 LookupMode = Literal["auto", "list", "single"]
@@ -274,9 +280,10 @@ class _Run:
                         self.finish_doi(
                             key, "not_found", reason="unknown to Crossref", doi=doi, from_cache=True
                         )
-                    elif entry.body:
+                        continue
+                    if entry.body:
                         self.found_work(key, entry.body, cached=True)
-                    continue
+                        continue
                 to_fetch.append(doi)
                 continue
             query = build_query(item) if isinstance(item, dict) else str(item).strip()
@@ -300,6 +307,8 @@ class _Run:
             queries[key] = (item, query)
             rows[key] = n_rows
 
+        before = self.client.stats.single.requests + self.client.stats.list.requests
+        failed_before = self.client.stats.single.failures + self.client.stats.list.failures
         self.fetch(to_fetch, searches, queries, rows)
         report = EnrichmentReport(stopped=self.stopped, lookup_mode=self.lookup_mode)
         for index, outcome in enumerate(self.outcomes):
@@ -307,8 +316,8 @@ class _Run:
                 outcome = ItemOutcome(self.items[index][0], "pending", "not attempted")
             report.outcomes.append(outcome)
         stats = self.client.stats
-        report.requests = stats.single.requests + stats.list.requests
-        report.failed_requests = stats.single.failures + stats.list.failures
+        report.requests = stats.single.requests + stats.list.requests - before
+        report.failed_requests = stats.single.failures + stats.list.failures - failed_before
         return report
 
     def decide(
@@ -376,12 +385,23 @@ class _Run:
             batches.append(listed[start : start + size])
             start += size
 
+        # Lookups and list queries (searches are list queries) draw on separate throttles:
+        # interleave them so both classes work at once. Only a few tasks are handed to the pool
+        # at a time, so 100,000 records do not become 100,000 futures.
+        list_tasks: list[tuple[str, Any]] = [("list", b) for b in batches]
+        list_tasks += [("search", key) for key in searches]
+        single_tasks: list[tuple[str, Any]] = [("single", d) for d in singles]
+        tasks: deque[tuple[str, Any]] = deque(
+            task
+            for pair in zip_longest(list_tasks, single_tasks)
+            for task in pair
+            if task is not None
+        )
         pending: dict[Future[Any], tuple[str, Any]] = {}
+        window = self.workers * 2
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="crossref") as pool:
 
-            def submit(kind: str, arg: Any) -> None:
-                if self.stopped:
-                    return
+            def start(kind: str, arg: Any) -> None:
                 if kind == "single":
                     fut = pool.submit(self.client.get_work, arg)
                 elif kind == "list":
@@ -390,23 +410,21 @@ class _Run:
                     fut = pool.submit(self.client.search, queries[arg][1], rows[arg])
                 pending[fut] = (kind, arg)
 
-            # Searches and lookups draw on separate throttles; interleave them.
-            for batch in batches:
-                submit("list", batch)
-            for doi in singles:
-                submit("single", doi)
-            for key in searches:
-                submit("search", key)
+            def follow_up(kind: str, arg: Any) -> None:
+                tasks.appendleft((kind, arg))
 
-            while pending:
+            while (tasks or pending) and not self.stopped:
+                while tasks and len(pending) < window:
+                    start(*tasks.popleft())
                 finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
                 for fut in finished:
                     kind, arg = pending.pop(fut)
-                    self.collect(kind, arg, fut, submit, searches, queries)
-                if self.stopped:
-                    for fut in list(pending):
-                        if fut.cancel():
-                            pending.pop(fut)
+                    self.collect(kind, arg, fut, follow_up, searches)
+            # Stopped: let the requests already running end, record what they brought.
+            for fut in list(pending):
+                kind, arg = pending.pop(fut)
+                if not fut.cancel():
+                    self.collect(kind, arg, fut, follow_up, searches)
 
         # Whatever was not done is queued for later, with the reason.
         short = _short_reason(self.stopped or "not attempted")
@@ -423,15 +441,17 @@ class _Run:
         fut: Future[Any],
         submit: Callable[[str, Any], None],
         searches: dict[str, list[int]],
-        queries: dict[str, tuple[CSLItem | str, str]],
     ) -> None:
         try:
             result = fut.result()
         except CrossrefUnavailable as exc:
             self.stop(exc)
             return
-        except RequestFailed as exc:
-            reason = _short_reason(str(exc))
+        except (RequestFailed, ValueError, httpx.HTTPError) as exc:
+            # One request's failure (or an input the API cannot take) costs only its records.
+            if not isinstance(exc, RequestFailed):
+                log.warning("Crossref request failed: %s", exc)
+            reason = _short_reason(str(exc)) if isinstance(exc, RequestFailed) else "request failed"
             if kind == "list":
                 for doi in arg:
                     self.finish_doi(doi_key(doi), "pending", reason=reason, doi=doi)
@@ -462,8 +482,9 @@ class _Run:
         else:
             items = result.items
             self.cache.put(CachedResponse(arg, "found", {"items": items}, now))
-            item, query = queries[arg]
             for index in searches[arg]:
+                item = self.items[index][1]
+                query = build_query(item) if isinstance(item, dict) else str(item).strip()
                 decision = self.decide(index, item, query, items, cached=False)
                 if decision.verdict == "accept" and decision.candidate:
                     # The accepted work is a full record: remember it under its DOI too.
@@ -486,7 +507,7 @@ def enrich(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     now: Callable[[], datetime] = _utcnow,
     mode: LookupMode = "auto",
-    workers: int = 4,
+    workers: int = 6,
 ) -> EnrichmentReport:
     """Enrich ``(work_id, csl)`` items through Crossref; see the module docstring.
 
