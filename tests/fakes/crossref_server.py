@@ -124,6 +124,8 @@ class ServerStats:
     max_in_window: Counter[str] = field(default_factory=Counter)
     max_in_flight: Counter[str] = field(default_factory=Counter)
     over_limit: Counter[str] = field(default_factory=Counter)  # 429s the server had to give
+    over_rate: Counter[str] = field(default_factory=Counter)
+    over_concurrency: Counter[str] = field(default_factory=Counter)
     paths: list[str] = field(default_factory=list)
     user_agents: Counter[str] = field(default_factory=Counter)
 
@@ -270,9 +272,13 @@ class FakeCrossref:
             self._in_flight[cls] += 1
             self.stats.max_in_window[cls] = max(self.stats.max_in_window[cls], len(arrivals))
             self.stats.max_in_flight[cls] = max(self.stats.max_in_flight[cls], self._in_flight[cls])
-            over = len(arrivals) > pool.limit or self._in_flight[cls] > pool.concurrency
+            over_rate = len(arrivals) > pool.limit
+            over_concurrency = self._in_flight[cls] > pool.concurrency
+            over = over_rate or over_concurrency
             if over:
                 self.stats.over_limit[cls] += 1
+                self.stats.over_rate[cls] += over_rate
+                self.stats.over_concurrency[cls] += over_concurrency
             return not (over and self.enforce)
 
     def leave(self, cls: str) -> None:

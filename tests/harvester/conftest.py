@@ -48,9 +48,11 @@ def make_client(
         overrides.setdefault("retry", RetryPolicy(max_attempts=5, base=0.01, cap=0.2))
         overrides.setdefault("budget", ErrorBudget())
         overrides.setdefault("timeout", 2.0)
-        # At a 0.1 s interval, thread scheduling (client and server share one interpreter) is a
-        # larger share of the window than at 1 s: a wider safety margin.
-        overrides.setdefault("min_margin", 0.04)
+        # At a 0.1 s interval, thread scheduling (client and server share one interpreter, on a
+        # machine other test runs share) is a large share of the window: tens of milliseconds
+        # between the client taking a slot and the server seeing the request. At Crossref's 1 s
+        # intervals the default margin (10 %) covers that; here the margin is widened to match.
+        overrides.setdefault("min_margin", 0.06)
         client = CrossrefClient.from_env(**overrides)
         clients.append(client)
         return client

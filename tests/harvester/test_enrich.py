@@ -41,7 +41,10 @@ def _without_doi(work: dict) -> dict:
 def _assert_within_limits(server) -> None:
     polite = server.pools["polite"]
     for cls in ("single", "list"):
-        assert server.stats.over_limit[cls] == 0, f"{cls}: the server had to refuse requests"
+        assert server.stats.over_limit[cls] == 0, (
+            f"{cls}: the server had to refuse requests: rate {server.stats.over_rate[cls]}, "
+            f"concurrency {server.stats.over_concurrency[cls]}"
+        )
         assert server.stats.max_in_window[cls] <= polite[cls].limit
         assert server.stats.max_in_flight[cls] <= polite[cls].concurrency
     assert server.stats.statuses[429] == 0
