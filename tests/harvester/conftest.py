@@ -52,7 +52,7 @@ def make_client(
         # machine other test runs share) is a large share of the window: tens of milliseconds
         # between the client taking a slot and the server seeing the request. At Crossref's 1 s
         # intervals the default margin (10 %) covers that; here the margin is widened to match.
-        overrides.setdefault("min_margin", 0.06)
+        overrides.setdefault("min_margin", 0.1)
         client = CrossrefClient.from_env(**overrides)
         clients.append(client)
         return client
