@@ -141,6 +141,12 @@ class CrossrefClient:
         margin: float = 0.1,
         min_margin: float = 0.02,
     ) -> None:
+        """``base_url``/``mailto`` as :meth:`from_env` reads them; ``transport`` or a ready
+        ``http`` client for tests; ``limits`` to start from other limits than the pool's
+        documented defaults (responses' headers adjust them either way); ``retry``, ``budget``,
+        ``timeout``, ``sleep`` and ``rng`` to change the failure handling; ``margin`` /
+        ``min_margin`` widen each rate window (share of the interval, at least seconds) against
+        jitter between taking a slot and the request reaching Crossref."""
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self.mailto = mailto or None
         self.pool = "polite" if self.mailto else "public"

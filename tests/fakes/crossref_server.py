@@ -230,6 +230,18 @@ class FakeCrossref:
             text = self._texts[key] = _work_text(self.works[key])
         return text
 
+    def stats_dict(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "requests": dict(self.stats.requests),
+                "statuses": {str(k): v for k, v in self.stats.statuses.items()},
+                "max_in_window": dict(self.stats.max_in_window),
+                "max_in_flight": dict(self.stats.max_in_flight),
+                "over_limit": dict(self.stats.over_limit),
+                "over_rate": dict(self.stats.over_rate),
+                "over_concurrency": dict(self.stats.over_concurrency),
+            }
+
     # lifecycle ---------------------------------------------------------------------------------
     @property
     def url(self) -> str:
@@ -440,8 +452,26 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
 
+    def do_POST(self) -> None:
+        """Control routes for a server running in another process (never counted)."""
+        length = int(self.headers.get("Content-Length", "0"))
+        data = json.loads(self.rfile.read(length) or b"null")
+        if self.path == "/_control/works":
+            for work in data:
+                self.fake.add_work(work)
+        elif self.path == "/_control/faults":
+            self.fake.faults = Faults(**data)
+        else:
+            self._send(404, "text/plain", b"no such control", {})
+            return
+        self._send(204, "text/plain", b"", {})
+
     def do_GET(self) -> None:
         fake = self.fake
+        if self.path == "/_control/stats":
+            body = json.dumps(fake.stats_dict()).encode()
+            self._send(200, "application/json", body, {})
+            return
         parts = urlsplit(self.path)
         params = parse_qs(parts.query, keep_blank_values=True)
         path = parts.path.removeprefix("/v1")
@@ -531,6 +561,105 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
+
+
+class FakeCrossrefProcess:
+    """The same fake, served from a child process, for the tests that prove the limits.
+
+    In the test's own process the server's threads share the interpreter lock with the client's,
+    so on a busy machine the server can notice a request tens of milliseconds after it arrived,
+    and a client that kept the limits looks as if it broke them. A separate process sees arrivals
+    the way a remote server does. Works and faults are sent over control routes
+    (``/_control/…``, never counted); :attr:`stats` is read back the same way.
+    """
+
+    def __init__(self, *, pools: dict[str, dict[str, Pool]] | None = None) -> None:
+        self.pools = pools or real_pools()
+        self._pending_works: list[dict[str, Any]] = []
+        self._process: Any = None
+        self.url = ""
+
+    def add_work(self, work: dict[str, Any]) -> None:
+        self.add_works([work])
+
+    def add_works(self, works: list[dict[str, Any]]) -> None:
+        if not self.url:
+            self._pending_works.extend(works)
+            return
+        self._post("/_control/works", works)
+
+    def set_faults(self, faults: Faults) -> None:
+        fields = {k: v for k, v in vars(faults).items() if not k.startswith("_")}
+        self._post("/_control/faults", fields)
+
+    @property
+    def stats(self) -> ServerStats:
+        import urllib.request
+
+        with urllib.request.urlopen(self.url + "/_control/stats", timeout=10) as answer:
+            data = json.loads(answer.read())
+        return ServerStats(
+            requests=Counter(data["requests"]),
+            statuses=Counter({int(k): v for k, v in data["statuses"].items()}),
+            max_in_window=Counter(data["max_in_window"]),
+            max_in_flight=Counter(data["max_in_flight"]),
+            over_limit=Counter(data["over_limit"]),
+            over_rate=Counter(data["over_rate"]),
+            over_concurrency=Counter(data["over_concurrency"]),
+        )
+
+    def _post(self, path: str, payload: Any) -> None:
+        import urllib.request
+
+        request = urllib.request.Request(
+            self.url + path,
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=30):
+            pass
+
+    def start(self) -> FakeCrossrefProcess:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        queue = context.Queue()
+        pools = {
+            name: {cls: [p.limit, p.interval, p.concurrency] for cls, p in classes.items()}
+            for name, classes in self.pools.items()
+        }
+        self._process = context.Process(target=_serve_child, args=(pools, queue), daemon=True)
+        self._process.start()
+        self.url = queue.get(timeout=30)
+        if self._pending_works:
+            self._post("/_control/works", self._pending_works)
+            self._pending_works = []
+        return self
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join(timeout=10)
+            self._process = None
+
+    def __enter__(self) -> FakeCrossrefProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _serve_child(pools: dict[str, dict[str, list[float]]], queue: Any) -> None:
+    fake = FakeCrossref(
+        pools={
+            name: {cls: Pool(int(v[0]), float(v[1]), int(v[2])) for cls, v in classes.items()}
+            for name, classes in pools.items()
+        }
+    )
+    fake.start()
+    queue.put(fake.url)
+    threading.Event().wait()
 
 
 def closed_port_url() -> str:

@@ -38,34 +38,36 @@ def _without_doi(work: dict) -> dict:
     return csl
 
 
-def _assert_within_limits(server) -> None:
+def _assert_within_limits(server):
+    """Every limit held, as the server counted; returns the server's stats."""
     polite = server.pools["polite"]
+    stats = server.stats
     for cls in ("single", "list"):
-        assert server.stats.over_limit[cls] == 0, (
-            f"{cls}: the server had to refuse requests: rate {server.stats.over_rate[cls]}, "
-            f"concurrency {server.stats.over_concurrency[cls]}"
+        assert stats.over_limit[cls] == 0, (
+            f"{cls}: the server had to refuse requests: rate {stats.over_rate[cls]}, "
+            f"concurrency {stats.over_concurrency[cls]}"
         )
-        assert server.stats.max_in_window[cls] <= polite[cls].limit
-        assert server.stats.max_in_flight[cls] <= polite[cls].concurrency
-    assert server.stats.statuses[429] == 0
+        assert stats.max_in_window[cls] <= polite[cls].limit
+        assert stats.max_in_flight[cls] <= polite[cls].concurrency
+    assert stats.statuses[429] == 0
+    return stats
 
 
-def test_thousand_records_stay_inside_every_limit(crossref_server, make_client):
+def test_thousand_records_stay_inside_every_limit(crossref_process, make_process_client):
     works = [generated_work(i) for i in range(900)]
-    for work in works:
-        crossref_server.add_work(work)
+    crossref_process.add_works(works)
     items: list = [(f"w{i}", {"DOI": w["DOI"]}) for i, w in enumerate(works[:850])]
     items += [(f"u{i}", {"DOI": f"10.5555/unknown.{i}"}) for i in range(100)]
     items += [(f"s{i}", _without_doi(w)) for i, w in enumerate(works[850:900])]
     assert len(items) == 1000
     progress: list[tuple[int, int]] = []
     # Some answers take a while (as real ones do), so several requests are in flight at once.
-    crossref_server.faults = Faults(seed=5, slow_rate=0.3, slow_seconds=0.15)
-    client = make_client()
+    crossref_process.set_faults(Faults(seed=5, slow_rate=0.3, slow_seconds=0.15))
+    client = make_process_client()
 
     report = enrich(items, client, MemoryCache(), lambda d, t: progress.append((d, t)))
 
-    _assert_within_limits(crossref_server)
+    stats = _assert_within_limits(crossref_process)
     counts = report.counts()
     assert counts["enriched"] == 850
     assert counts["not_found"] == 100
@@ -81,22 +83,17 @@ def test_thousand_records_stay_inside_every_limit(crossref_server, make_client):
         assert outcome.doi == work["DOI"]
     assert progress[-1] == (1000, 1000) and len(progress) == 1000
     # Concurrency was used: more than one list request was in flight at some point.
-    assert crossref_server.stats.max_in_flight["list"] > 1
+    assert stats.max_in_flight["list"] > 1
 
 
-def test_singles_stay_inside_the_single_limit(crossref_server, make_client):
-    for i in range(150):
-        crossref_server.add_work(generated_work(i))
-    client = make_client()
-    report = enrich(
-        [(i, {"DOI": f"10.5555/fake.{i}"}) for i in range(150)],
-        client,
-        MemoryCache(),
-        mode="single",
-    )
+def test_singles_stay_inside_the_single_limit(crossref_process, make_process_client):
+    crossref_process.add_works([generated_work(i) for i in range(150)])
+    client = make_process_client()
+    items = [(i, {"DOI": f"10.5555/fake.{i}"}) for i in range(150)]
+    report = enrich(items, client, MemoryCache(), mode="single")
     assert report.counts()["enriched"] == 150
-    _assert_within_limits(crossref_server)
-    assert crossref_server.stats.requests["single"] == 150
+    stats = _assert_within_limits(crossref_process)
+    assert stats.requests["single"] == 150
 
 
 def _fake_items(server, n):
