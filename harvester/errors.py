@@ -1,10 +1,19 @@
-"""Errors of the shell, under the one tree rooted at :class:`records.errors.HarvesterError`.
+"""The shell's errors, under the one tree rooted at :class:`records.errors.HarvesterError`.
 
-HarvesterError
-├── InputError ...          (records.errors: unreadable, empty, binary, unknown format)
-├── UsageError              bad option, key or configuration             (exit 2)
-├── StoreError              the library file cannot be opened or written (exit 2)
-└── NotFound                no work with that key                        (exit 1)
+    HarvesterError
+    ├── InputError ...              (records.errors: unreadable, empty, binary, unknown format)
+    ├── UsageError                  bad option, key or configuration             (exit 2)
+    ├── StoreError                  the library file cannot be opened or written (exit 2)
+    ├── NotFound                    no work with that key                        (exit 1)
+    └── NetworkError                a remote service could not be used as asked
+        ├── CrossrefUnavailable     unreachable (refused, DNS), refused access (401/403):
+        │   │                       stop asking, queue the rest for later
+        │   └── ErrorBudgetExceeded more than 10 % of requests failed: Crossref asks us to stop
+        └── RequestFailed           one request failed after its retries: that record waits
+            ├── RateLimited         still 429 Too Many Requests after every retry
+            └── BadResponse         an answer that is not what the API promises
+
+Messages are one line for the person at the keyboard.
 """
 
 from __future__ import annotations
@@ -22,4 +31,39 @@ class NotFound(HarvesterError):
     """A key or id names nothing in the library."""
 
 
-__all__ = ["HarvesterError", "NotFound", "StoreError", "UsageError"]
+class NetworkError(HarvesterError):
+    """A remote service could not be used; nothing local is wrong."""
+
+
+class CrossrefUnavailable(NetworkError):
+    """Crossref cannot be used now; the pipeline queues the records for a later ``enrich``."""
+
+
+class ErrorBudgetExceeded(CrossrefUnavailable):
+    """More than the allowed share of requests failed; Crossref asks clients to stop then."""
+
+
+class RequestFailed(NetworkError):
+    """One request failed after its retries (5xx, timeouts, cut connections)."""
+
+
+class RateLimited(RequestFailed):
+    """Crossref still refused with 429 Too Many Requests after every retry."""
+
+
+class BadResponse(RequestFailed):
+    """The answer was not what the API promises (not JSON, wrong shape)."""
+
+
+__all__ = [
+    "BadResponse",
+    "CrossrefUnavailable",
+    "ErrorBudgetExceeded",
+    "HarvesterError",
+    "NetworkError",
+    "NotFound",
+    "RateLimited",
+    "RequestFailed",
+    "StoreError",
+    "UsageError",
+]

@@ -1,0 +1,251 @@
+"""Staying inside Crossref's limits: throttles fed by response headers, retries, an error budget.
+
+Crossref limits each caller per pool (reference ``crossref.md`` §1.4). Since December 2025 the
+limits are low and differ by request class: single-work lookups (``/works/{doi}``) and list
+queries (``/works?…``). We start from the documented defaults and adapt to what every response
+says in ``x-rate-limit-limit`` / ``x-rate-limit-interval`` / ``x-concurrency-limit`` (or the older
+``x-ratelimit-*`` spelling).
+
+:class:`Throttle` keeps, for one request class, both
+
+* the *rate*: at most ``limit`` requests start in any window of ``interval`` seconds (a sliding
+  window, stricter than a token bucket, which would allow a burst of ``limit`` right after an idle
+  period plus another at the window's edge), with a safety margin (10 %, at least 20 ms) so that network jitter
+  cannot make the server see ``limit + 1`` arrivals in one of its windows; and
+* the *concurrency*: at most ``concurrency`` requests in flight.
+
+After a 429 the throttle halves its rate for a while. :class:`RetryPolicy` gives exponential
+back-off with full jitter and honours ``Retry-After``; :class:`ErrorBudget` trips when more than
+10 % of requests failed ("If you have an overall error (4XX + 5XX) rate >= 10% ... please stop").
+
+The clock and sleep are injectable so tests can use short intervals.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Literal
+
+RequestClass = Literal["single", "list"]
+
+
+@dataclass(frozen=True, slots=True)
+class PoolLimits:
+    """``limit`` requests per ``interval`` seconds, at most ``concurrency`` in flight."""
+
+    limit: int
+    interval: float
+    concurrency: int
+
+    @property
+    def per_second(self) -> float:
+        return self.limit / self.interval
+
+
+# Documented defaults (reference §0/§1.4): list queries go to the stricter "-array" pools.
+DEFAULT_LIMITS: dict[str, dict[RequestClass, PoolLimits]] = {
+    "public": {"single": PoolLimits(5, 1.0, 1), "list": PoolLimits(1, 1.0, 1)},
+    "polite": {"single": PoolLimits(10, 1.0, 3), "list": PoolLimits(3, 1.0, 3)},
+}
+
+_INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$", re.IGNORECASE)
+
+
+def _first(headers: Mapping[str, str], *names: str) -> str | None:
+    for name in names:
+        value = headers.get(name)
+        if value:
+            return value
+    return None
+
+
+def parse_interval(value: str) -> float | None:
+    """``"1s"`` -> 1.0, ``"60s"`` -> 60.0, ``"250ms"`` -> 0.25; ``None`` if unreadable."""
+    match = _INTERVAL_RE.match(value)
+    if not match:
+        return None
+    number = float(match.group(1))
+    unit = (match.group(2) or "s").lower()
+    seconds = number / 1000 if unit == "ms" else number * 60 if unit == "m" else number
+    return seconds if seconds > 0 else None
+
+
+def limits_from_headers(headers: Mapping[str, str], current: PoolLimits) -> PoolLimits:
+    """The limits a response announces (both header spellings), falling back to ``current``.
+
+    ``headers`` must look names up case-insensitively (``httpx.Headers`` does).
+    """
+    limit_text = _first(headers, "x-rate-limit-limit", "x-ratelimit-limit")
+    interval_text = _first(headers, "x-rate-limit-interval", "x-ratelimit-interval")
+    concurrency_text = _first(headers, "x-concurrency-limit", "x-concurrency-limit-limit")
+    limit, interval, concurrency = current.limit, current.interval, current.concurrency
+    if limit_text and limit_text.strip().isdigit() and int(limit_text) > 0:
+        limit = int(limit_text)
+    if interval_text:
+        interval = parse_interval(interval_text) or interval
+    if concurrency_text and concurrency_text.strip().isdigit() and int(concurrency_text) > 0:
+        concurrency = int(concurrency_text)
+    return PoolLimits(limit, interval, concurrency)
+
+
+class Throttle:
+    """Rate (sliding window) and in-flight limits for one request class; thread-safe."""
+
+    def __init__(
+        self,
+        limits: PoolLimits,
+        *,
+        margin: float = 0.1,
+        min_margin: float = 0.02,
+        penalty_windows: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limits = limits
+        self.margin = margin
+        self.min_margin = min_margin
+        self.penalty_windows = penalty_windows
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._starts: deque[float] = deque()
+        self._in_flight = 0
+        self._penalty_until = 0.0
+        self.max_in_flight_seen = 0
+
+    # -- what is allowed now ---------------------------------------------------------------
+    def _window(self) -> float:
+        interval = self.limits.interval
+        return interval + max(interval * self.margin, self.min_margin)
+
+    def _rate_now(self, now: float) -> int:
+        if now < self._penalty_until:
+            return max(1, self.limits.limit // 2)
+        return self.limits.limit
+
+    def acquire(self) -> None:
+        """Block until a request of this class may start, then count it as started."""
+        with self._cond:
+            while True:
+                now = self._clock()
+                window = self._window()
+                while self._starts and self._starts[0] <= now - window:
+                    self._starts.popleft()
+                rate = self._rate_now(now)
+                if self._in_flight < self.limits.concurrency and len(self._starts) < rate:
+                    self._starts.append(now)
+                    self._in_flight += 1
+                    self.max_in_flight_seen = max(self.max_in_flight_seen, self._in_flight)
+                    return
+                timeout = None
+                if len(self._starts) >= rate:
+                    # The oldest start that still counts leaves the window at this moment.
+                    oldest = self._starts[len(self._starts) - rate]
+                    timeout = max(oldest + window - now, 0.001)
+                self._cond.wait(timeout)
+
+    def release(self) -> None:
+        with self._cond:
+            self._in_flight -= 1
+            self._cond.notify_all()
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
+    # -- learning from responses -----------------------------------------------------------
+    def update(self, headers: Mapping[str, str]) -> None:
+        """Adopt the limits a response announces."""
+        new = limits_from_headers(headers, self.limits)
+        if new != self.limits:
+            with self._cond:
+                self.limits = new
+                self._cond.notify_all()
+
+    def penalise(self) -> None:
+        """After a 429: half the rate for ``penalty_windows`` intervals."""
+        with self._cond:
+            self._penalty_until = self._clock() + self.penalty_windows * self.limits.interval
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Exponential back-off with full jitter: attempt n waits up to ``base * 2**n`` (capped).
+
+    Crossref's tips: on 429, 5xx or a timeout "back-off exponentially"; about 5 tries,
+    1-2-4-8 s, capped near a minute. ``Retry-After`` (seconds or an HTTP date) wins when present.
+    """
+
+    max_attempts: int = 5
+    base: float = 1.0
+    cap: float = 60.0
+
+    def delay(
+        self, attempt: int, retry_after: str | None = None, rng: random.Random | None = None
+    ) -> float:
+        """Seconds to wait before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
+        if retry_after:
+            seconds = parse_retry_after(retry_after)
+            if seconds is not None:
+                return min(seconds, self.cap)
+        ceiling = min(self.cap, self.base * 2 ** (attempt - 1))
+        # Full jitter, but never less than half the step: spreads retries, still backs off.
+        return ceiling / 2 + (rng or random).random() * ceiling / 2
+
+
+def parse_retry_after(value: str) -> float | None:
+    """``Retry-After: 3`` or ``Retry-After: <HTTP date>`` -> seconds from now (>= 0)."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    from datetime import UTC, datetime
+
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class ErrorBudget:
+    """Trips when failed requests exceed ``max_share`` of all requests (after ``min_requests``).
+
+    Failures are 429, 5xx, timeouts, cut connections and unreadable answers; a 404 for an
+    unknown DOI is an answer, not a failure.
+    """
+
+    def __init__(self, max_share: float = 0.10, min_requests: int = 100) -> None:
+        self.max_share = max_share
+        self.min_requests = min_requests
+        self.requests = 0
+        self.failures = 0
+        self._lock = threading.Lock()
+
+    def record(self, ok: bool) -> None:
+        with self._lock:
+            self.requests += 1
+            if not ok:
+                self.failures += 1
+
+    @property
+    def exceeded(self) -> bool:
+        with self._lock:
+            return (
+                self.requests >= self.min_requests
+                and self.failures > self.max_share * self.requests
+            )
+
+    def describe(self) -> str:
+        return f"{self.failures} of {self.requests} requests failed"
