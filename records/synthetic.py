@@ -63,6 +63,44 @@ _TOPICS = [
     ("rural hospitals", "ländliche Krankenhäuser"),
     ("machine translation", "maschinelle Übersetzung"),
 ]
+# Generated topics ("adjective noun", both languages) make titles as diverse as real ones, so
+# that blocking keys see realistic block sizes; the fixed topics above carry the hard characters.
+_ADJECTIVES = [
+    ("chronic", "chronische"), ("acute", "akute"), ("early", "frühe"), ("late", "späte"),
+    ("regional", "regionale"), ("global", "globale"), ("dynamic", "dynamische"),
+    ("spatial", "räumliche"), ("temporal", "zeitliche"), ("adaptive", "adaptive"),
+    ("structural", "strukturelle"), ("functional", "funktionelle"), ("genetic", "genetische"),
+    ("social", "soziale"), ("economic", "ökonomische"), ("thermal", "thermische"),
+    ("optical", "optische"), ("magnetic", "magnetische"), ("cognitive", "kognitive"),
+    ("metabolic", "metabolische"), ("immune", "Immun-"), ("renal", "renale"),
+    ("hepatic", "hepatische"), ("cardiac", "kardiale"), ("seasonal", "saisonale"),
+    ("marine", "marine"), ("alpine", "alpine"), ("urban", "urbane"), ("digital", "digitale"),
+    ("statistical", "statistische"), ("bayesian", "bayessche"), ("nonlinear", "nichtlineare"),
+    ("stochastic", "stochastische"), ("quantum", "Quanten-"), ("molecular", "molekulare"),
+    ("surgical", "chirurgische"), ("pediatric", "pädiatrische"), ("geriatric", "geriatrische"),
+    ("resistant", "resistente"), ("invasive", "invasive"),
+]  # fmt: skip
+_NOUNS = [
+    ("inflammation", "Entzündung"), ("fibrosis", "Fibrose"), ("transport", "Transport"),
+    ("signalling", "Signalübertragung"), ("memory", "Gedächtnis"), ("erosion", "Erosion"),
+    ("migration", "Migration"), ("imaging", "Bildgebung"), ("screening", "Screening"),
+    ("resilience", "Resilienz"), ("diffusion", "Diffusion"), ("turbulence", "Turbulenz"),
+    ("feedback", "Rückkopplung"), ("variability", "Variabilität"), ("mortality", "Mortalität"),
+    ("adherence", "Adhärenz"), ("dispersal", "Ausbreitung"), ("stability", "Stabilität"),
+    ("degradation", "Abbau"), ("regulation", "Regulation"), ("catalysis", "Katalyse"),
+    ("attention", "Aufmerksamkeit"), ("perception", "Wahrnehmung"), ("policy", "Politik"),
+    ("inequality", "Ungleichheit"), ("drought", "Dürre"), ("rainfall", "Niederschlag"),
+    ("biodiversity", "Biodiversität"), ("photosynthesis", "Photosynthese"),
+    ("calibration", "Kalibrierung"), ("segmentation", "Segmentierung"),
+    ("prediction", "Vorhersage"), ("clustering", "Clusterbildung"), ("hypoxia", "Hypoxie"),
+    ("angiogenesis", "Angiogenese"), ("apoptosis", "Apoptose"), ("dementia", "Demenz"),
+    ("obesity", "Adipositas"), ("sepsis", "Sepsis"), ("anaemia", "Anämie"),
+    ("corrosion", "Korrosion"), ("friction", "Reibung"), ("conductivity", "Leitfähigkeit"),
+    ("permeability", "Permeabilität"), ("nitrogen uptake", "Stickstoffaufnahme"),
+    ("carbon storage", "Kohlenstoffspeicherung"), ("gene flow", "Genfluss"),
+    ("wound healing", "Wundheilung"), ("bone density", "Knochendichte"),
+    ("blood pressure", "Blutdruck"),
+]  # fmt: skip
 _SETTINGS = [
     ("in older adults", "bei älteren Erwachsenen"),
     ("in children", "bei Kindern"),
@@ -73,20 +111,34 @@ _SETTINGS = [
     ("in a randomized trial", "in einer randomisierten Studie"),
     ("at low temperature", "bei niedriger Temperatur"),
 ]
+_PLACES = [
+    ("", ""), ("in Bavaria", "in Bayern"), ("in Scandinavia", "in Skandinavien"),
+    ("in Brazil", "in Brasilien"), ("in Japan", "in Japan"), ("in Kenya", "in Kenia"),
+    ("in the Alps", "in den Alpen"), ("in Québec", "in Québec"), ("in Poland", "in Polen"),
+    ("in coastal Chile", "im Küstengebiet Chiles"), ("in the Sahel", "im Sahel"),
+    ("in Vietnam", "in Vietnam"), ("in Iceland", "in Island"), ("in Ontario", "in Ontario"),
+]  # fmt: skip
 _TEMPLATES = [
     ("Effects of {a} on {b} {s}", "Wirkung von {a} auf {b} {s}"),
-    ("{A} and {b}: a systematic review", "{A} und {b}: eine systematische Übersicht"),
+    ("A systematic review of {a} and {b}", "Eine systematische Übersicht zu {a} und {b}"),
     ("The role of {a} in {b}", "Die Rolle von {a} bei {b}"),
     ("Long-term outcomes of {a} {s}", "Langzeitergebnisse von {a} {s}"),
-    ("{A} versus {b} {s}: a cohort study", "{A} versus {b} {s}: eine Kohortenstudie"),
+    ("A cohort study of {a} versus {b} {s}", "Eine Kohortenstudie zu {a} versus {b} {s}"),
     ("Modelling {a} with {b}", "Modellierung von {a} mit {b}"),
 ]
 _FAMILIES = [
     "Müller", "Schön", "Nováková", "Dvořák", "García Márquez", "Øster", "Łukasiewicz", "O'Brien",
     "Smith", "Nguyễn", "Kowalski", "Ibáñez", "Jørgensen", "Çelik", "Häkkinen", "Radosa",
     "Hoffmann", "Nebelung", "Šimić", "Zhang", "Andersson", "Papadopoulos", "Fernández", "Lévesque",
-    "Brontë", "Weiß", "Kuznetsov", "Sato", "Mbeki", "Okafor", "Rossi", "Van Halen",
+    "Brontë", "Weiß", "Kuznetsov", "Sato", "Mbeki", "Okafor", "Rossi", "MacDonald",
 ]  # fmt: skip
+# Generated families (onset + ending) give a realistic spread of names for author-year blocks.
+_ONSETS = ["Ba", "Bé", "Ch", "Dö", "Fa", "Gr", "Há", "Ja", "Kö", "Lu", "Ma", "Ne", "Ol", "Pa",
+           "Ré", "Sa", "Šk", "Ta", "Ur", "Va", "We", "Zá", "Kr", "St", "Mo", "Li", "Br", "Ca"]  # fmt: skip
+_ENDINGS = ["rtmann", "ckel", "nović", "lsson", "rová", "ttinen", "lenko", "rquez", "rdieu",
+            "mberg", "ssler", "gawa", "ndez", "rski", "lhaes", "ttoni", "nsen", "rcía", "hler",
+            "wski", "ndré", "ukas", "ppel", "rten", "bauer", "ndrić", "lais", "rtiz", "nder",
+            "llard", "ström", "ršek"]  # fmt: skip
 _PARTICLES = ["van", "van der", "de", "von", "di", "da", "de la", "ter", "du", "le"]
 _PARTICLE_FAMILIES = ["Berg", "Mestier", "Leyen", "Rossi", "Silva", "Fuente", "Horst", "Pont"]
 _GIVENS = [
@@ -183,8 +235,10 @@ def journal(seed: int, index: int) -> dict[str, str]:
 def _person(rng: random.Random) -> dict[str, str]:
     if rng.random() < 0.15:
         family = f"{rng.choice(_PARTICLES)} {rng.choice(_PARTICLE_FAMILIES)}"
-    else:
+    elif rng.random() < 0.25:
         family = rng.choice(_FAMILIES)
+    else:
+        family = rng.choice(_ONSETS) + rng.choice(_ENDINGS)
     name = {"family": family, "given": rng.choice(_GIVENS)}
     if rng.random() < 0.02:
         name["suffix"] = rng.choice(_SUFFIXES)
@@ -200,13 +254,24 @@ def _n_authors(rng: random.Random) -> int:
     return rng.randint(9, 30)
 
 
+def _topic(rng: random.Random) -> tuple[str, str]:
+    if rng.random() < 0.2:
+        return rng.choice(_TOPICS)
+    (ea, da), (en, dn) = rng.choice(_ADJECTIVES), rng.choice(_NOUNS)
+    return f"{ea} {en}", f"{da}{'' if da.endswith('-') else ' '}{dn}"
+
+
 def _titles(rng: random.Random) -> tuple[str, str]:
     """(English, German) title of one work."""
     (en_t, de_t), (ea, da), (eb, db), (es, ds) = (
         rng.choice(_TEMPLATES),
-        *rng.sample(_TOPICS, 2),
+        _topic(rng),
+        _topic(rng),
         rng.choice(_SETTINGS),
     )
+    ep, dp = rng.choice(_PLACES)
+    if ep:
+        es, ds = f"{es} {ep}", f"{ds} {dp}"
     en = en_t.format(a=ea, b=eb, s=es, A=ea[:1].upper() + ea[1:])
     de = de_t.format(a=da, b=db, s=ds, A=da[:1].upper() + da[1:])
     return en, de
