@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -106,6 +107,38 @@ def _work_row(row: dict[str, Any]) -> WorkRow:
     )
 
 
+class BoundedCache:
+    """A small LRU map (record id -> derived value) with a fixed number of entries, so that
+    memory stays bounded however large the library is."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[int, Any] = OrderedDict()
+
+    def get(self, key: int) -> Any:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: int, value: Any) -> Any:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+# Comparison forms kept per open library (see harvester.dedup); ~4 KB each.
+PREPARED_CACHE_SIZE = 50_000
+
+
 def _authors_text(csl: CSLItem) -> str:
     names = []
     for name in csl.get("author") or []:
@@ -120,6 +153,9 @@ class Library:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        # Derived values of stored source records (their dedup comparison forms), valid while
+        # the file is open: source records are immutable once stored.
+        self.prepared_cache = BoundedCache(PREPARED_CACHE_SIZE)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Autocommit mode: transactions are explicit (see `write`), so a read never holds
@@ -153,8 +189,12 @@ class Library:
         """One write transaction: all of it is stored, or (on any error) none of it."""
         conn = self.db.conn
         if conn.in_transaction:  # nested: a savepoint inside the outer transaction
-            with self.db.atomic():
-                yield self
+            try:
+                with self.db.atomic():
+                    yield self
+            except BaseException:
+                self.prepared_cache.clear()
+                raise
             return
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -164,6 +204,8 @@ class Library:
             yield self
         except BaseException:
             conn.execute("ROLLBACK")
+            # Rolled-back records' ids may be handed out again: forget what was derived.
+            self.prepared_cache.clear()
             raise
         else:
             conn.execute("COMMIT")
