@@ -18,12 +18,13 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from harvester.errors import NotFound
 from harvester.store import Library, StoredRecord, WorkRow
 from harvester.store.library import now
-from records.citekeys import DEFAULT_FORMULA, compile_formula, unique_key
+from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, unique_key
 from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, find_clusters, match_work, prepare
 from records.dedup.keys import Prepared
 from records.errors import UsageError
@@ -246,15 +247,19 @@ def split(
         return [library.work(w) for w in new_works]
 
 
+@lru_cache(maxsize=8)
+def _formula(text: str) -> KeyFormula:
+    """A key formula compiled once per process (one is needed for every new work)."""
+    return compile_formula(text)
+
+
 def new_work_for(library: Library, record_id: int, formula: str | None = None) -> int:
     """A new work holding one record, with a fresh citation key."""
     record = library.records([record_id])[0]
     from records.merge import merge
 
     merged = merge([record.as_member()])
-    key = unique_key(
-        compile_formula(formula or DEFAULT_FORMULA).base_key(merged.csl), library.key_taken
-    )
+    key = unique_key(_formula(formula or DEFAULT_FORMULA).base_key(merged.csl), library.key_taken)
     work_id = library.create_work(merged, key)
     library.move_records([record_id], work_id)
     return work_id

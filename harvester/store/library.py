@@ -343,7 +343,13 @@ class Library:
 
     def create_work(self, merged: Merged, key: str) -> int:
         row = self._work_columns(merged) | {"citation_key": key, "created_at": now()}
-        return int(self.db.table("works").insert(row).last_pk)
+        # Plain SQL: sqlite-utils' Table.insert re-reads the table's columns on every call,
+        # which cost more than the insert itself (one call per new work on import).
+        cursor = self.db.conn.execute(
+            f"INSERT INTO works ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        return int(cursor.lastrowid or 0)
 
     def recompute_work(self, work_id: int) -> Merged | None:
         """Recompute a work from its members; a work left without imported records is removed
@@ -355,8 +361,14 @@ class Library:
             return None
         members = [r.as_member() for r in records]
         merged = merge(members)
-        self.db.table("works").update(work_id, self._work_columns(merged))
+        self._update_work(work_id, self._work_columns(merged))
         return merged
+
+    def _update_work(self, work_id: int, columns: dict[str, Any]) -> None:
+        self.db.conn.execute(
+            f"UPDATE works SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+            [*columns.values(), work_id],
+        )
 
     def work(self, work_id: int) -> WorkRow:
         return _work_row(self.db.table("works").get(work_id))
@@ -412,7 +424,7 @@ class Library:
         return [_work_row(r) for r in self.db.query(sql, params)]
 
     def set_enrichment(self, work_id: int, status: str, reason: str | None = None) -> None:
-        self.db.table("works").update(work_id, {"enrichment": status, "enrichment_reason": reason})
+        self._update_work(work_id, {"enrichment": status, "enrichment_reason": reason})
 
     def counts(self) -> dict[str, int]:
         def one(sql: str) -> int:
