@@ -18,12 +18,13 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from harvester.errors import NotFound
 from harvester.store import Library, StoredRecord, WorkRow
 from harvester.store.library import now
-from records.citekeys import DEFAULT_FORMULA, compile_formula, unique_key
+from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, unique_key
 from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, find_clusters, match_work, prepare
 from records.dedup.keys import Prepared
 from records.errors import UsageError
@@ -36,8 +37,11 @@ def index_record(library: Library, record_id: int, prepared: Prepared) -> None:
     )
 
 
-def _candidate_works(library: Library, keys: Iterable[str]) -> dict[int, list[StoredRecord]]:
-    """Stored works sharing a blocking key with the record (oversized blocks skipped)."""
+def _candidate_works(library: Library, keys: Iterable[str]) -> dict[int, list[int]]:
+    """Stored works sharing a blocking key with the record (oversized blocks skipped), each
+    with the ids of its imported members, in id order; works in the order of their first
+    candidate. Only ids are read here: the members' comparison forms come from
+    :func:`_prepared_members`, which parses a stored record's CSL once per library session."""
     record_ids: set[int] = set()
     for key in keys:
         rows = library.db.execute(
@@ -45,17 +49,66 @@ def _candidate_works(library: Library, keys: Iterable[str]) -> dict[int, list[St
         ).fetchall()
         if len(rows) <= MAX_BLOCK:  # a block this large says nothing about identity
             record_ids.update(r[0] for r in rows)
-    works: dict[int, list[StoredRecord]] = {}
-    for record in library.records(record_ids):
-        if record.work_id is not None and record.kind == "input":
-            works.setdefault(record.work_id, [])
-    for work_id in works:
-        works[work_id] = [r for r in library.records_of_work(work_id) if r.kind == "input"]
+    if not record_ids:
+        return {}
+    works: dict[int, list[int]] = {}
+    ids = sorted(record_ids)
+    for start in range(0, len(ids), _SQL_VARS):
+        part = ids[start : start + _SQL_VARS]
+        for (work_id,) in library.db.execute(
+            f"SELECT work_id FROM source_records WHERE id IN ({_marks(part)})"
+            " AND kind = 'input' AND work_id IS NOT NULL ORDER BY id",
+            part,
+        ).fetchall():
+            works.setdefault(work_id, [])
+    work_ids = list(works)
+    for start in range(0, len(work_ids), _SQL_VARS):
+        part = work_ids[start : start + _SQL_VARS]
+        for record_id, work_id in library.db.execute(
+            f"SELECT id, work_id FROM source_records WHERE work_id IN ({_marks(part)})"
+            " AND kind = 'input' ORDER BY id",
+            part,
+        ).fetchall():
+            works[work_id].append(record_id)
     return works
 
 
+# SQLite's default limit on bound parameters per statement (older builds: 999).
+_SQL_VARS = 900
+
+
+def _marks(values: list[int]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, Prepared]:
+    """The comparison forms of stored records, from the library's cache or computed once.
+
+    A stored source record's CSL never changes (edits and enrichment are records of their
+    own), so its prepared form can be kept for as long as the library is open; the cache is
+    bounded and is dropped when a write transaction rolls back (ids may then be reused).
+    """
+    cache = library.prepared_cache
+    found: dict[int, Prepared] = {}
+    missing = []
+    for record_id in record_ids:
+        hit = cache.get(record_id)
+        if hit is None:
+            missing.append(record_id)
+        else:
+            found[record_id] = hit
+    for start in range(0, len(missing), _SQL_VARS):
+        part = missing[start : start + _SQL_VARS]
+        for record_id, csl in library.db.execute(
+            f"SELECT id, csl FROM source_records WHERE id IN ({_marks(part)})",
+            part,
+        ).fetchall():
+            found[record_id] = cache.put(record_id, prepare(json.loads(csl)))
+    return found
+
+
 def _excluded_works(
-    library: Library, record_id: int | None, candidates: dict[int, list[StoredRecord]]
+    library: Library, record_id: int | None, candidates: dict[int, list[int]]
 ) -> set[int]:
     """Works a person said this record is not part of (not-duplicate with any member)."""
     if record_id is None:
@@ -68,7 +121,7 @@ def _excluded_works(
             [record_id] * 3,
         ).fetchall()
     }
-    return {w for w, members in candidates.items() if any(m.id in apart for m in members)}
+    return {w for w, members in candidates.items() if any(m in apart for m in members)}
 
 
 def assign(
@@ -78,11 +131,12 @@ def assign(
     prepared = prepare(csl)
     index_record(library, record_id, prepared)
     candidates = _candidate_works(library, blocking_keys(prepared))
-    candidates.pop(None, None)  # type: ignore[call-overload]
+    library.prepared_cache.put(record_id, prepared)
     excluded = _excluded_works(library, record_id, candidates)
+    forms = _prepared_members(library, (m for members in candidates.values() for m in members))
     match = match_work(
         prepared,
-        ((str(w), [prepare(m.csl) for m in members]) for w, members in candidates.items()),
+        ((str(w), [forms[m] for m in members]) for w, members in candidates.items()),
         cannot_link_works=[str(w) for w in excluded],
     )
     maybes = []
@@ -90,7 +144,7 @@ def assign(
         if int(work) in excluded or (match.work is not None and work == match.work):
             continue
         members = candidates[int(work)]
-        maybes.extend((members[i].id, d) for i, d in decisions if d.verdict == "maybe")
+        maybes.extend((members[i], d) for i, d in decisions if d.verdict == "maybe")
     return (int(match.work) if match.work is not None else None), maybes
 
 
@@ -204,15 +258,19 @@ def split(
         return [library.work(w) for w in new_works]
 
 
+@lru_cache(maxsize=8)
+def _formula(text: str) -> KeyFormula:
+    """A key formula compiled once per process (one is needed for every new work)."""
+    return compile_formula(text)
+
+
 def new_work_for(library: Library, record_id: int, formula: str | None = None) -> int:
     """A new work holding one record, with a fresh citation key."""
     record = library.records([record_id])[0]
     from records.merge import merge
 
     merged = merge([record.as_member()])
-    key = unique_key(
-        compile_formula(formula or DEFAULT_FORMULA).base_key(merged.csl), library.key_taken
-    )
+    key = unique_key(_formula(formula or DEFAULT_FORMULA).base_key(merged.csl), library.key_taken)
     work_id = library.create_work(merged, key)
     library.move_records([record_id], work_id)
     return work_id

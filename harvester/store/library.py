@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -106,6 +107,38 @@ def _work_row(row: dict[str, Any]) -> WorkRow:
     )
 
 
+class BoundedCache:
+    """A small LRU map (record id -> derived value) with a fixed number of entries, so that
+    memory stays bounded however large the library is."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[int, Any] = OrderedDict()
+
+    def get(self, key: int) -> Any:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: int, value: Any) -> Any:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+# Comparison forms kept per open library (see harvester.dedup); ~4 KB each.
+PREPARED_CACHE_SIZE = 50_000
+
+
 def _authors_text(csl: CSLItem) -> str:
     names = []
     for name in csl.get("author") or []:
@@ -120,6 +153,9 @@ class Library:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        # Derived values of stored source records (their dedup comparison forms), valid while
+        # the file is open: source records are immutable once stored.
+        self.prepared_cache = BoundedCache(PREPARED_CACHE_SIZE)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Autocommit mode: transactions are explicit (see `write`), so a read never holds
@@ -153,8 +189,12 @@ class Library:
         """One write transaction: all of it is stored, or (on any error) none of it."""
         conn = self.db.conn
         if conn.in_transaction:  # nested: a savepoint inside the outer transaction
-            with self.db.atomic():
-                yield self
+            try:
+                with self.db.atomic():
+                    yield self
+            except BaseException:
+                self.prepared_cache.clear()
+                raise
             return
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -164,6 +204,8 @@ class Library:
             yield self
         except BaseException:
             conn.execute("ROLLBACK")
+            # Rolled-back records' ids may be handed out again: forget what was derived.
+            self.prepared_cache.clear()
             raise
         else:
             conn.execute("COMMIT")
@@ -309,7 +351,13 @@ class Library:
 
     def create_work(self, merged: Merged, key: str) -> int:
         row = self._work_columns(merged) | {"citation_key": key, "created_at": now()}
-        return int(self.db.table("works").insert(row).last_pk)
+        # Plain SQL: sqlite-utils' Table.insert re-reads the table's columns on every call,
+        # which cost more than the insert itself (one call per new work on import).
+        cursor = self.db.conn.execute(
+            f"INSERT INTO works ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        return int(cursor.lastrowid or 0)
 
     def recompute_work(self, work_id: int) -> Merged | None:
         """Recompute a work from its members; a work left without imported records is removed
@@ -322,8 +370,14 @@ class Library:
             return None
         members = [r.as_member() for r in records]
         merged = merge(members)
-        self.db.table("works").update(work_id, self._work_columns(merged))
+        self._update_work(work_id, self._work_columns(merged))
         return merged
+
+    def _update_work(self, work_id: int, columns: dict[str, Any]) -> None:
+        self.db.conn.execute(
+            f"UPDATE works SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+            [*columns.values(), work_id],
+        )
 
     def work(self, work_id: int) -> WorkRow:
         return _work_row(self.db.table("works").get(work_id))
@@ -379,7 +433,7 @@ class Library:
         return [_work_row(r) for r in self.db.query(sql, params)]
 
     def set_enrichment(self, work_id: int, status: str, reason: str | None = None) -> None:
-        self.db.table("works").update(work_id, {"enrichment": status, "enrichment_reason": reason})
+        self._update_work(work_id, {"enrichment": status, "enrichment_reason": reason})
 
     # -- tags and selections ------------------------------------------------------------------
 

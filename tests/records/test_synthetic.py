@@ -1,0 +1,143 @@
+"""The synthetic library: deterministic, valid identifiers, and every writer's output reads back."""
+
+from __future__ import annotations
+
+import pytest
+
+from records.identifiers import normalize_doi, normalize_isbn, normalize_issn, normalize_pmid
+from records.parsers import parse_text
+from records.synthetic import (
+    WRITERS,
+    bib_value,
+    ground_truth,
+    iter_library,
+    record,
+    work_of,
+)
+
+N = 300
+
+
+@pytest.fixture(scope="module")
+def library():
+    return list(iter_library(N, seed=7))
+
+
+def test_same_seed_same_library_and_files(library):
+    again = list(iter_library(N, seed=7))
+    assert [r.item for r in again] == [r.item for r in library]
+    for write, _ in WRITERS.values():
+        assert "".join(write(r.item for r in again)) == "".join(write(r.item for r in library))
+
+
+def test_other_seed_other_library(library):
+    other = list(iter_library(N, seed=8))
+    assert [r.item["title"] for r in other] != [r.item["title"] for r in library]
+
+
+def test_any_record_alone_equals_its_place_in_the_library(library):
+    for index in (0, 17, N - 1):
+        assert record(7, index).item == library[index].item
+    assert [r.item for r in iter_library(N, seed=7, start=250)] == [r.item for r in library[250:]]
+
+
+def test_identifiers_are_valid(library):
+    for rec in library:
+        item = rec.item
+        for issn in (item.get("ISSN") or "").split(", "):
+            if issn:
+                assert normalize_issn(issn) == issn
+        if "ISBN" in item:
+            assert normalize_isbn(item["ISBN"]) is not None
+        if "DOI" in item:
+            assert normalize_doi(item["DOI"]) == item["DOI"]
+        if "PMID" in item:
+            assert normalize_pmid(item["PMID"]) == item["PMID"]
+
+
+def test_content_has_the_hard_cases(library):
+    titles = " ".join(r.item["title"] for r in library)
+    assert any(c in titles for c in "äöüß")
+    assert any(c in titles for c in "αβκ")
+    assert "&" in titles and "%" in titles and "{" in titles
+    counts = [len(r.item["author"]) for r in library]
+    assert min(counts) >= 1 and max(counts) <= 30 and max(counts) > 8
+    families = " ".join(a["family"] for r in library for a in r.item["author"])
+    assert any(p in families.split() for p in ("van", "de", "von"))
+    words = [len(r.item["abstract"].split()) for r in library if not r.variations]
+    assert min(words) >= 150 and max(words) <= 310
+    assert {r.item["type"] for r in library} == {"article-journal", "chapter", "book"}
+    assert any(r.item.get("page", "").startswith("e") for r in library)
+
+
+def test_duplicates_and_ground_truth(library):
+    duplicates = [r for r in library if r.variations]
+    assert 0.03 * N < len(duplicates) < 0.2 * N
+    for rec in duplicates:
+        assert rec.work < int(rec.item["id"][3:])
+        assert work_of(7, rec.work) == rec.work  # a work is named by its first record
+        first = library[rec.work].item
+        varied = {k for k in first if k != "id" and rec.item.get(k) != first.get(k)}
+        assert varied, rec.variations
+    groups = ground_truth(library)
+    assert sum(len(g) - 1 for g in groups) == len(duplicates)
+    kinds = {v for r in duplicates for v in r.variations}
+    assert {"case", "initials", "no-doi", "year", "translated"} <= kinds
+
+
+def test_no_duplicates_when_share_is_zero():
+    assert not any(r.variations for r in iter_library(100, seed=1, duplicate_share=0.0))
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_files_parse_back(library, name):
+    write, ext = WRITERS[name]
+    items = [r.item for r in library]
+    result = parse_text("".join(write(items)), f"synthetic{ext}")
+    expected = [i for i in items if name != "medline" or "PMID" in i]
+    assert not result.failures
+    assert len(result.records) == len(expected)
+    for item, parsed in zip(expected, result.records, strict=True):
+        csl = parsed.csl
+        assert csl.get("DOI", "").lower() == item.get("DOI", "").lower()
+        if name != "vufind-text":  # initials-only name lists: see the xfail below
+            assert len(csl.get("author", [])) == len(item["author"])
+        assert csl["issued"]["date-parts"][0][0] == item["issued"]["date-parts"][0][0]
+
+
+def test_bibtex_latex_entries_decode_to_the_same_text(library):
+    """The LaTeX-macro entries and the UTF-8 ones read back to the same titles and names."""
+    # Two-accent letters ("ễ") and math subscripts ("Fe$_2$O$_3$") are left out: see the
+    # xfails below.
+    items = [r.item for r in library[:80] if not set(str(r.item)) & {"ễ", "₂", "₃"}]
+    assert len(items) > 20
+    result = parse_text("".join(WRITERS["bibtex"][0](items)), "s.bib")
+    for item, parsed in zip(items, result.records, strict=True):
+        assert parsed.csl["title"] == item["title"]
+        assert parsed.csl["author"][0]["family"] == item["author"][0]["family"]
+
+
+def test_bib_value_escapes_specials():
+    assert bib_value("R&D {x} 5%", latex=False) == r"R\&D \{x\} 5\%"
+    assert bib_value("Müller", latex=True) == r"M{\"u}ller"
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: nested accent macros are not decoded")
+def test_nested_accent_macro_decodes():
+    from records.normalize.latex import latex_to_unicode
+
+    assert latex_to_unicode(r"Nguy{\~{\^e}}n") == "Nguyễn"
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: initials beyond Latin-1 (Ł, Š) are not seen")
+def test_catalog_name_list_with_latin_extended_initials():
+    from records.normalize.names import parse_name_list
+
+    assert len(parse_name_list("Nguyễn, Ł, de Mestier, R")) == 2
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: math-mode subscripts stay as _2")
+def test_math_subscript_decodes():
+    from records.normalize.latex import latex_to_unicode
+
+    assert latex_to_unicode(r"Fe$_2$O$_3$") == "Fe₂O₃"
