@@ -22,7 +22,7 @@ from harvester.config import Config
 from harvester.errors import NotFound
 from harvester.exporting import EXPORT_FORMATS, FORMATTED, ExportOptions, export_text
 from harvester.pipeline import import_sources, parse_inputs
-from harvester.progress import spinner, stderr
+from harvester.progress import bar, spinner, stderr
 from harvester.selection import Selection
 from harvester.store import Library
 from harvester.sync_cli import sync
@@ -124,21 +124,30 @@ def cli(ctx: click.Context, db: str | None, quiet: bool) -> None:
 def add(
     state: State, sources: tuple[str, ...], input_format: str | None, no_enrich: bool, as_json: bool
 ) -> None:
-    """Import files, folders or - (stdin): parse, normalize, deduplicate and store."""
-    with state.library() as library, spinner("Importing", quiet=state.quiet) as show:
-        report = import_sources(
-            library,
-            list(sources),
-            format=input_format,
-            formula=state.formula(library),
-            progress=show,
-        )
+    """Import files, folders, - (stdin), DOIs or reference strings: parse, normalize,
+    deduplicate, store, and enrich the new and changed works through Crossref."""
+    enrichment = None
+    with state.library() as library:
+        with spinner("Importing", quiet=state.quiet) as show:
+            report = import_sources(
+                library,
+                list(sources),
+                format=input_format,
+                formula=state.formula(library),
+                progress=show,
+            )
+        if report.touched_work_ids and not no_enrich:
+            enrichment = run_enrichment(state, library, sorted(report.touched_work_ids))
         counts = library.counts()
         if report.touched_work_ids:
             refresh_exports(state, library)
     report_failures(report.failures)
     if as_json:
-        emit_json(report.as_dict() | {"library": counts})
+        emit_json(
+            report.as_dict()
+            | {"library": counts}
+            | ({"enrichment": enrichment_json(enrichment)} if enrichment else {})
+        )
     else:
         click.echo(
             f"{report.parsed} parsed, {report.new_records} new, "
@@ -146,8 +155,111 @@ def add(
             f"existing works, {report.new_works} new works, {len(report.failures)} failed "
             f"({counts['works']} works in {state.config.db})"
         )
+        if enrichment is not None and enrichment.outcomes and not enrichment.stopped:
+            click.echo(f"Crossref: {enrichment.summary()}")
     if report.failures:
         sys.exit(1)
+
+
+def crossref_client(state: State) -> Any:
+    from harvester.crossref.client import CrossrefClient
+
+    return CrossrefClient(base_url=state.config.crossref_url, mailto=state.config.mailto)
+
+
+def run_enrichment(
+    state: State, library: Library, work_ids: list[int] | None, *, everything: bool = False
+) -> Any:
+    """Enrich through Crossref with a progress bar; an unreachable Crossref is one line."""
+    from harvester.enrichment import enrich_works, works_to_enrich
+
+    total = len(works_to_enrich(library, work_ids, everything=everything))
+    if total == 0:
+        return None
+    with crossref_client(state) as client, bar("Enriching", total, quiet=state.quiet) as step:
+        report = enrich_works(
+            library,
+            client,
+            work_ids,
+            everything=everything,
+            formula=state.formula(library),
+            progress=lambda done, _total: step(),
+        )
+    if report.stopped:
+        click.echo(report.stopped, err=True)
+    return report
+
+
+def enrichment_json(report: Any) -> dict[str, Any]:
+    return {
+        "counts": dict(report.counts()),
+        "stopped": report.stopped,
+        "pending": [
+            {"work": o.work_id, "reason": o.reason}
+            for o in report.outcomes
+            if o.status == "pending"
+        ],
+        "requests": report.requests,
+        "seconds": round(report.seconds, 2),
+    }
+
+
+@cli.command()
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Ask again for every selected work, cached answers included.",
+)
+@click.option("--key", "keys", multiple=True, metavar="KEY", help="Only these works.")
+@click.option("--review", is_flag=True, help="List borderline matches waiting for a person.")
+@click.option("--accept", "accept", type=int, metavar="ID", help="Accept review ID.")
+@click.option("--reject", "reject", type=int, metavar="ID", help="Reject review ID.")
+@json_option
+@click.pass_obj
+@reports_errors
+def enrich(
+    state: State,
+    everything: bool,
+    keys: tuple[str, ...],
+    review: bool,
+    accept: int | None,
+    reject: int | None,
+    as_json: bool,
+) -> None:
+    """Enrich stored works through Crossref (by DOI, or by a validated search without one)."""
+    from harvester.enrichment import decide_review, open_reviews
+
+    with state.library() as library:
+        if accept is not None or reject is not None:
+            key = decide_review(
+                library,
+                accept if accept is not None else reject,  # type: ignore[arg-type]
+                accept is not None,
+                state.formula(library),
+            )
+            refresh_exports(state, library)
+            click.echo(f"{key}: {'accepted' if accept is not None else 'rejected'}")
+            return
+        if review:
+            reviews = open_reviews(library)
+            if as_json:
+                emit_json(reviews)
+                return
+            from harvester.render import render_reviews
+
+            render_reviews(reviews)
+            return
+        work_ids = [w.id for w in Selection(keys).works(library)] if keys else None
+        report = run_enrichment(state, library, work_ids, everything=everything)
+        if report is not None and report.outcomes:
+            refresh_exports(state, library)
+    if as_json:
+        emit_json(enrichment_json(report) if report else {"counts": {}})
+    elif report is None:
+        click.echo("nothing to enrich (use --all to ask Crossref again)")
+    elif not report.stopped:
+        click.echo(f"Crossref: {report.summary()}")
 
 
 @cli.command()

@@ -39,7 +39,8 @@ def index_record(library: Library, record_id: int, prepared: Prepared) -> None:
 
 def _candidate_works(library: Library, keys: Iterable[str]) -> dict[int, list[int]]:
     """Stored works sharing a blocking key with the record (oversized blocks skipped), each
-    with the ids of its imported members, in id order; works in the order of their first
+    with the ids of its members (imported records and Crossref's, which is how a work known
+    only by its DOI is found by title), in id order; works in the order of their first
     candidate. Only ids are read here: the members' comparison forms come from
     :func:`_prepared_members`, which parses a stored record's CSL once per library session."""
     record_ids: set[int] = set()
@@ -57,7 +58,7 @@ def _candidate_works(library: Library, keys: Iterable[str]) -> dict[int, list[in
         part = ids[start : start + _SQL_VARS]
         for (work_id,) in library.db.execute(
             f"SELECT work_id FROM source_records WHERE id IN ({_marks(part)})"
-            " AND kind = 'input' AND work_id IS NOT NULL ORDER BY id",
+            " AND work_id IS NOT NULL ORDER BY id",
             part,
         ).fetchall():
             works.setdefault(work_id, [])
@@ -65,8 +66,7 @@ def _candidate_works(library: Library, keys: Iterable[str]) -> dict[int, list[in
     for start in range(0, len(work_ids), _SQL_VARS):
         part = work_ids[start : start + _SQL_VARS]
         for record_id, work_id in library.db.execute(
-            f"SELECT id, work_id FROM source_records WHERE work_id IN ({_marks(part)})"
-            " AND kind = 'input' ORDER BY id",
+            f"SELECT id, work_id FROM source_records WHERE work_id IN ({_marks(part)}) ORDER BY id",
             part,
         ).fetchall():
             works[work_id].append(record_id)
@@ -271,7 +271,7 @@ def new_work_for(library: Library, record_id: int, formula: str | None = None) -
 
     merged = merge([record.as_member()])
     key = unique_key(_formula(formula or DEFAULT_FORMULA).base_key(merged.csl), library.key_taken)
-    work_id = library.create_work(merged, key)
+    work_id = library.create_work(merged, key, provisional="title" not in merged.csl)
     library.move_records([record_id], work_id)
     return work_id
 
@@ -347,7 +347,10 @@ def recluster(library: Library, formula: str | None = None) -> dict[str, int]:
     records of a work that the rules now split apart get new works.
     """
     with library.write():
-        records = list(library.iter_records("input"))
+        # Crossref's records take part: they carry the DOI and the full metadata that tie a
+        # record known only by its DOI to the page it was found on.
+        records = [*library.iter_records("input"), *library.iter_records("enrichment")]
+        imported = {r.id for r in records if r.kind == "input"}
         decisions = library.db.execute("SELECT kind, a, b FROM decisions").fetchall()
         must = [(str(a), str(b)) for kind, a, b in decisions if kind == "merge"]
         cannot = [(str(a), str(b)) for kind, a, b in decisions if kind == "not-duplicate"]
@@ -364,6 +367,15 @@ def recluster(library: Library, formula: str | None = None) -> dict[str, int]:
         touched: set[int] = set()
         new_work: dict[int, int] = {}  # record id -> the work it is in now
         for group in sorted(groups, key=len, reverse=True):
+            if not imported.intersection(group):
+                # Crossref records whose imported records went elsewhere: they wait, detached,
+                # until their DOI is enriched again.
+                library.db.conn.executemany(
+                    "UPDATE source_records SET work_id = NULL WHERE id = ?", [(i,) for i in group]
+                )
+                touched.update(old_work[i] for i in group if old_work[i] is not None)  # type: ignore[misc]
+                continue
+            group.sort(key=lambda i: (i not in imported, i))  # an imported record first
             votes = Counter(old_work[i] for i in group if old_work[i] is not None)
             target = next((w for w, _ in votes.most_common() if w not in claimed), None)
             if target is None:
@@ -391,7 +403,7 @@ def recluster(library: Library, formula: str | None = None) -> dict[str, int]:
             remember_maybes(library, ra.id, [(rb.id, decision)])
         works = int(library.db.execute("SELECT count(*) FROM works").fetchone()[0])
     return {
-        "records": len(records),
+        "records": len(imported),
         "clusters": len(result.clusters),
         "moved": moved,
         "new_works": created,

@@ -98,3 +98,22 @@ def render_duplicates(report: DuplicateReport) -> None:
             console.print(f"    [green]+[/green] {reason}")
         for reason in pair["evidence"]["against"]:
             console.print(f"    [red]-[/red] {reason}")
+
+
+def render_reviews(reviews: list[dict[str, Any]]) -> None:
+    """Borderline Crossref matches with their evidence, for a person to decide."""
+    if not reviews:
+        console.print("no matches waiting for review")
+        return
+    for review in reviews:
+        decision = review["decision"]
+        console.print(
+            f"[bold]review {review['review']}[/bold]  {review['key']} -> "
+            f"{review['doi']}  ({decision.get('reason', '')})"
+        )
+        for line in decision.get("evidence_lines", []):
+            console.print(f"    {line}")
+        console.print(
+            f"  accept: harvester enrich --accept {review['review']}   "
+            f"reject: harvester enrich --reject {review['review']}"
+        )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from records.errors import InputError, UnreadableInput
+from records.identifiers import normalize_doi
 
 # Files in a folder that are never bibliographic input: OS litter, editor backups, and the
 # folder's own notes (README, *.md). A file named explicitly is always read.
@@ -39,12 +40,15 @@ class Input:
     format: str | None = None
 
 
+_DOI_ARGUMENT = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+$", re.I)
 # An argument that is no file but reads like a citation: words, a year, punctuation.
 _REFERENCE_LIKE = re.compile(r"\s.*\b(1[5-9]\d\d|20\d\d)\b.*[.;:]")
 
 
 def _argument(source: str, position: int) -> Input | None:
-    """A command-line argument that is not a path: a reference string."""
+    """A command-line argument that is not a path: a DOI or a reference string."""
+    if _DOI_ARGUMENT.match(source) and (doi := normalize_doi(source)):
+        return Input(f"doi:{doi}", doi.encode("utf-8"), format="doi")
     if len(source) > 30 and _REFERENCE_LIKE.search(source):
         return Input(f"<argument {position}>", source.encode("utf-8"), format="reference")
     return None

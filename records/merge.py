@@ -5,14 +5,18 @@ joins or leaves, so a merge can always be explained (``harvester show``) and und
 
 Policy, per field:
 
-1. **Who wins.** A person's edits first, then the records the user imported, then enrichment
-   (Crossref): enrichment fills gaps, it never replaces what an imported record says. Among
-   imported records, structured exports (PubMed, MEDLINE, MARC, RIS, BibTeX, CSL-JSON...) rank
-   above page text copied from a screen, which ranks above a bare reference string; ties go to
-   the record imported first, so adding a record never flips an existing value by accident.
+1. **Who wins among the records.** A person's edits first, then the records the user
+   imported: structured exports (PubMed, MEDLINE, MARC, RIS, BibTeX, CSL-JSON...) rank above
+   page text copied from a screen, which ranks above a bare reference string; ties go to the
+   record imported first, so adding a record never flips an existing value by accident.
 2. **Lists that add up** (``ISSN``, ``keyword``) are the union of all members, in rank order.
-3. **Disagreements are kept.** Every other value a member holds for the field is recorded as an
-   alternative with its source, so "Radiologe" vs "Die Radiologie" stays visible.
+3. **Enrichment joins last**, through :func:`records.enrich_merge.merge_crossref`: Crossref
+   fills gaps and upgrades weaker values (initials, a first page, a year); where it disagrees,
+   its documented table decides which value the work shows; a field a person edited is never
+   changed.
+4. **Disagreements are kept.** Every other value a member holds for the field is recorded as an
+   alternative with its source (and, for Crossref, the reason of the choice), so "Radiologe"
+   vs "Die Radiologie" stays visible in ``harvester show``.
 """
 
 from __future__ import annotations
@@ -83,6 +87,59 @@ def _same(a: Any, b: Any) -> bool:
 
 def merge(members: Sequence[Member]) -> Merged:
     """The work computed from its members (see the module docstring for the policy)."""
+    records = [m for m in members if m.kind != "enrichment"]
+    merged = _merge_records(records or list(members))
+    if records:
+        edited = {k for m in records if m.kind == "edit" for k in m.csl}
+        for enrichment in sorted(
+            (m for m in members if m.kind == "enrichment"), key=lambda m: m.record_id
+        ):
+            _join_enrichment(merged, enrichment, edited)
+    return merged
+
+
+def _join_enrichment(merged: Merged, member: Member, edited: set[str]) -> None:
+    from records.enrich_merge import merge_crossref
+
+    outcome = merge_crossref(merged.csl, member.csl, edited=edited)
+    for name, choice in outcome.choices.items():
+        entry = merged.provenance.get(name)
+        if choice.chosen == "crossref" and choice.value not in (None, "", [], {}):
+            replaced = entry is not None and not _same(choice.current, choice.value)
+            new_entry: dict[str, Any] = {
+                "from": [member.record_id],
+                "source": member.label,
+                "reason": choice.reason,
+            }
+            if replaced and entry is not None:
+                new_entry["alternatives"] = [
+                    {"value": choice.current, "from": entry["from"][0], "source": entry["source"]},
+                    *entry.get("alternatives", []),
+                ]
+            elif entry is not None:
+                new_entry["from"] = [*entry["from"], member.record_id]
+            merged.provenance[name] = new_entry
+        elif entry is not None and choice.conflict and choice.crossref not in (None, "", [], {}):
+            entry.setdefault("alternatives", []).append(
+                {
+                    "value": choice.crossref,
+                    "from": member.record_id,
+                    "source": member.label,
+                    "reason": choice.reason,
+                }
+            )
+        elif (
+            entry is not None
+            and choice.crossref is not None
+            and _same(choice.crossref, choice.current)
+        ):
+            entry["from"] = [*entry["from"], member.record_id]
+    merged.csl = outcome.csl
+    # Crossref's ISSN types come from the publisher's deposit: they beat a guess from order.
+    merged.issn_kinds.update(member.issn_kinds)
+
+
+def _merge_records(members: Sequence[Member]) -> Merged:
     ordered = sorted(members, key=lambda m: m.rank)
     csl: CSLItem = {}
     provenance: dict[str, dict[str, Any]] = {}

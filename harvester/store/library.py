@@ -349,8 +349,14 @@ class Library:
             "updated_at": now(),
         }
 
-    def create_work(self, merged: Merged, key: str) -> int:
-        row = self._work_columns(merged) | {"citation_key": key, "created_at": now()}
+    def create_work(self, merged: Merged, key: str, *, provisional: bool = False) -> int:
+        """A new work. ``provisional``: its key was made without a title (a bare DOI) and is
+        replaced once, when enrichment first gives the work one."""
+        row = self._work_columns(merged) | {
+            "citation_key": key,
+            "created_at": now(),
+            "key_provisional": int(provisional),
+        }
         # Plain SQL: sqlite-utils' Table.insert re-reads the table's columns on every call,
         # which cost more than the insert itself (one call per new work on import).
         cursor = self.db.conn.execute(
@@ -489,9 +495,14 @@ class Library:
                 "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", [name, value]
             )
 
+    def key_is_provisional(self, work_id: int) -> bool:
+        row = self.db.execute("SELECT key_provisional FROM works WHERE id = ?", [work_id])
+        return bool(row.fetchone()[0])
+
     def set_key(self, work_id: int, key: str) -> None:
         self.db.execute(
-            "UPDATE works SET citation_key = ?, updated_at = ? WHERE id = ?", [key, now(), work_id]
+            "UPDATE works SET citation_key = ?, key_provisional = 0, updated_at = ? WHERE id = ?",
+            [key, now(), work_id],
         )
 
     def counts(self) -> dict[str, int]:

@@ -227,3 +227,31 @@ def m006_tags(db: Database) -> None:
         CREATE INDEX tags_tag ON tags(tag);
         """
     )
+
+
+@migrations()
+def m007_enrichment(db: Database) -> None:
+    """Crossref answers keyed by request (status 'found' / 'not_found'), the review list of
+    borderline matches, and provisional citation keys (a work known only by its DOI)."""
+    db.executescript(
+        """
+        DROP TABLE crossref_cache;
+        CREATE TABLE crossref_cache (
+            key TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            body TEXT,
+            fetched_at TEXT NOT NULL
+        );
+        CREATE TABLE enrichment_reviews (
+            id INTEGER PRIMARY KEY,
+            work_id INTEGER NOT NULL REFERENCES works(id),
+            doi TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open',
+            created_at TEXT NOT NULL,
+            decided_at TEXT,
+            UNIQUE (work_id, doi)
+        );
+        ALTER TABLE works ADD COLUMN key_provisional INTEGER NOT NULL DEFAULT 0;
+        """
+    )

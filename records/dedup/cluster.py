@@ -40,6 +40,15 @@ class DedupResult:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
+def stands_against(p1: Prepared, p2: Prepared, decision: PairDecision) -> bool:
+    """Whether a pair keeps the clusters holding it apart: a veto always does; "distinct" does
+    when both records can be compared at all. A record without a title (a bare DOI or PMID
+    waiting for enrichment) is no evidence against anything it is not vetoed from."""
+    if decision.vetoed:
+        return True
+    return decision.verdict == "distinct" and bool(p1.title_tokens) and bool(p2.title_tokens)
+
+
 def _key(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
@@ -85,8 +94,7 @@ class _Clusters:
             for b in self.members_of(rb):
                 if _key(a, b) in self.cannot:
                     return (a, b)
-                d = self.decision(a, b)
-                if d.verdict == "distinct" or d.vetoed:
+                if stands_against(self.prepared[a], self.prepared[b], self.decision(a, b)):
                     return (a, b)
         return None
 
@@ -251,7 +259,7 @@ def match_work(
         seen[work_id] = ds
         if work_id in excluded:
             continue
-        if any(d.verdict == "distinct" or d.vetoed for _, d in ds):
+        if any(stands_against(new, members[i], d) for i, d in ds):
             continue
         top = max((d.score for _, d in ds if d.verdict == "duplicate"), default=None)
         if top is not None and (best is None or top > best[0]):

@@ -258,6 +258,17 @@ def _math(match: re.Match[str]) -> str:
     return "$" + _SCRIPT_RE.sub(_script, match.group(1)) + "$"
 
 
+# An accent applied to an accented letter: the inner accent first, then the outer one.
+_NESTED_RE = re.compile(
+    r"""\\([`'^"~=.uvHckrbdt])\s*\{\s*\\([`'^"~=.])\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))\s*\}"""
+)
+
+
+def _nested(match: re.Match[str]) -> str:
+    base = match.group(3) or match.group(4)
+    return _compose(_compose(base, match.group(2)), match.group(1))
+
+
 def needs_decoding(value: str) -> bool:
     """Whether ``value`` has anything :func:`latex_to_unicode` would change."""
     return (
@@ -279,6 +290,8 @@ def latex_to_unicode(value: str) -> str:
         value = _MATH_RE.sub(_math, value)
     if "ElsevierGlyph" in value:  # Elsevier's exports: \ElsevierGlyph{2014} is U+2014
         value = _GLYPH_RE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    if "\\" in value and _NESTED_RE.search(value):  # Vietnamese: {\~{\^e}} -> ễ
+        value = _NESTED_RE.sub(_nested, value)
     text = _TOKEN_RE.sub(_replace, value).replace("{", "").replace("}", "")
     if "$" in text:
         text = text.replace("$", "")

@@ -76,7 +76,12 @@ _CORPORATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 # One name part that is only initials: "C", "C.", "CG", "C.G.", "J-P", "C G" (space-joined).
-_INITIALS_RE = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ](?:\.|\s|-|$)\s*)+$|^[A-ZÀ-ÖØ-Þ]{1,3}$")
+# Capital letters an initial can be: Latin with Latin-1 and Latin Extended-A/B (Ł, Š, Ő),
+# Greek and Cyrillic. Python's re has no \p{Lu}, so the class is built from the code points.
+_UPPER = (
+    "A-ZÀ-ÖØ-Þ" + "".join(c for c in map(chr, range(0x100, 0x250)) if c.isupper()) + ("Α-ΩА-ЯЁ")
+)
+_INITIALS_RE = re.compile(rf"^(?:[{_UPPER}](?:\.|\s|-|$)\s*)+$|^[{_UPPER}]{{1,3}}$")
 # Role suffixes from catalogs: "(VerfasserIn)", "[author]", "(Hrsg.)", ", editor".
 _ROLE_RE = re.compile(r"\s*[(\[][^()\[\]]{1,40}[)\]]\s*$")
 _AFFILIATION_RE = re.compile(r"(?<=\D)\s*(?:\d+(?:\s*,\s*\d+)*|[*†‡§]+)\s*$")
@@ -111,7 +116,7 @@ def format_initials(given: str) -> str:
     given = given.strip()
     if not is_initials(given):
         return given
-    parts = re.findall(r"[A-ZÀ-ÖØ-Þ]|-", given.replace(".", " "))
+    parts = re.findall(rf"[{_UPPER}]|-", given.replace(".", " "))
     out = ""
     for part in parts:
         if part == "-":
@@ -205,7 +210,7 @@ def parse_name(text: str) -> Name:
 
 
 # A given-name token of a "Family, Given" list: "Markus", "C G", "Thomas J.", "J.-P.".
-_GIVEN_TOKEN = re.compile(r"^\S+(?:\s+[A-ZÀ-ÖØ-Þ]\.?)*$|^(?:[A-ZÀ-ÖØ-Þ][.\s-]*)+$")
+_GIVEN_TOKEN = re.compile(rf"^\S+(?:\s+[{_UPPER}]\.?)*$|^(?:[{_UPPER}][.\s-]*)+$")
 
 
 _LIFE_DATES = re.compile(r"^\(?(?:ca\.\s*)?\d{3,4}\??\s*-\s*(?:\d{3,4}\??)?\)?\.?$")

@@ -20,6 +20,7 @@ from records.parsers.base import Parser
 from records.parsers.bibtex import BibTeXParser
 from records.parsers.csljson import CSLJSONParser, CSLYAMLParser
 from records.parsers.csv_table import CSVParser
+from records.parsers.doi_list import DOIListParser
 from records.parsers.ebsco import EbscoRecordParser
 from records.parsers.endnote_xml import EndNoteXMLParser
 from records.parsers.html_meta import HtmlPageParser
@@ -57,6 +58,7 @@ PARSERS: list[Parser] = [
     PrimoRecordParser(),
     HtmlPageParser(),
     ReferenceStringParser(),
+    DOIListParser(),
     OAIDCParser(),
 ]
 

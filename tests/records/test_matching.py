@@ -20,19 +20,16 @@ from tests.fakes.synthetic_works import de_mestier_2017
 CASES = build_cases()
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="known miss"))
-        if c.known_miss
-        else c
-        for c in CASES
-    ],
-    ids=[c.name for c in CASES],
-)
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_labelled_case(case):
     decision = match(case.record, case.items, query=case.query)
-    if case.expected is None:
+    if case.known_miss:
+        # A right answer the matcher cannot prove (Crossref holds only the English title of a
+        # German article): it must not be accepted blindly, and no other DOI may be either.
+        # It counts as a miss in scripts/eval-matching's recall.
+        assert decision.verdict != "accept", decision.reason
+        assert decision.doi is None
+    elif case.expected is None:
         # A wrong DOI is worse than no DOI: nothing may be accepted.
         assert decision.verdict != "accept", decision.reason
     elif case.review:

@@ -100,16 +100,13 @@ def test_files_parse_back(library, name):
     for item, parsed in zip(expected, result.records, strict=True):
         csl = parsed.csl
         assert csl.get("DOI", "").lower() == item.get("DOI", "").lower()
-        if name != "vufind-text":  # initials-only name lists: see the xfail below
-            assert len(csl.get("author", [])) == len(item["author"])
+        assert len(csl.get("author", [])) == len(item["author"])
         assert csl["issued"]["date-parts"][0][0] == item["issued"]["date-parts"][0][0]
 
 
 def test_bibtex_latex_entries_decode_to_the_same_text(library):
     """The LaTeX-macro entries and the UTF-8 ones read back to the same titles and names."""
-    # Two-accent letters ("ễ") and math subscripts ("Fe$_2$O$_3$") are left out: see the
-    # xfails below.
-    items = [r.item for r in library[:80] if not set(str(r.item)) & {"ễ", "₂", "₃"}]
+    items = [r.item for r in library[:80]]
     assert len(items) > 20
     result = parse_text("".join(WRITERS["bibtex"][0](items)), "s.bib")
     for item, parsed in zip(items, result.records, strict=True):
@@ -122,21 +119,18 @@ def test_bib_value_escapes_specials():
     assert bib_value("Müller", latex=True) == r"M{\"u}ller"
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: nested accent macros are not decoded")
 def test_nested_accent_macro_decodes():
     from records.normalize.latex import latex_to_unicode
 
     assert latex_to_unicode(r"Nguy{\~{\^e}}n") == "Nguyễn"
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: initials beyond Latin-1 (Ł, Š) are not seen")
 def test_catalog_name_list_with_latin_extended_initials():
     from records.normalize.names import parse_name_list
 
     assert len(parse_name_list("Nguyễn, Ł, de Mestier, R")) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: math-mode subscripts stay as _2")
 def test_math_subscript_decodes():
     from records.normalize.latex import latex_to_unicode
 

@@ -97,3 +97,36 @@ def test_match_work_incremental() -> None:
     # A work holding any member that clearly differs from the new record is not joined.
     mixed = ("w3", [prepare(BASE), prepare({**BASE, "page": "1400-1410"})])
     assert match_work(new, [mixed]).work is None
+
+
+def test_a_record_known_only_by_its_doi_joins_through_its_enriched_twin():
+    """A bare DOI (no title yet) is no evidence against the page the same article came from;
+    a vetoed pair still is."""
+    doi = "10.1007/s11154-017-9431-2"
+    title = "Liver transarterial embolizations in metastatic neuroendocrine tumors"
+    authors = [{"family": "de Mestier", "given": "Louis"}, {"family": "Zappa", "given": "Magaly"}]
+    records = [
+        ("stub", {"DOI": doi}),
+        (
+            "crossref",
+            {
+                "DOI": doi,
+                "title": title,
+                "author": authors,
+                "volume": "18",
+                "issued": {"date-parts": [[2017, 10, 3]]},
+            },
+        ),
+        (
+            "page",
+            {
+                "title": title,
+                "author": authors,
+                "issued": {"date-parts": [[2017]]},
+                "container-title": "Reviews in Endocrine and Metabolic Disorders",
+            },
+        ),
+        ("other-doi", {"DOI": "10.1007/s11154-017-9999-9"}),
+    ]
+    result = find_clusters(records)
+    assert sorted(sorted(c) for c in result.clusters) == [["crossref", "page", "stub"]]

@@ -1,0 +1,193 @@
+"""Enrichment in the library: Crossref answers cached in the store, outcomes applied to works.
+
+:func:`enrich_works` picks the works that need Crossref (no Crossref record yet, or pending),
+runs :func:`harvester.enrich.enrich` over them with the store as its cache, and applies each
+outcome in one transaction:
+
+* enriched / matched: Crossref's record joins the work as an ``enrichment`` source record
+  (kept verbatim, like every source), and the work is recomputed (:mod:`records.merge`:
+  gaps filled, weaker values upgraded, disagreements kept as provenance). A work known only by
+  its DOI gets its real citation key now (its key was provisional).
+* review: the candidate and its evidence go to ``enrichment_reviews``; a person accepts or
+  rejects it (``harvester enrich --review``); it is never applied on its own.
+* not found, no match, pending: the work's ``enrichment`` status and reason say so; pending
+  works are retried by the next ``harvester enrich``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from harvester.crossref.client import CrossrefClient
+from harvester.dedup import index_record
+from harvester.enrich import CachedResponse, CachePolicy, EnrichmentReport, ItemOutcome, enrich
+from harvester.errors import NotFound
+from harvester.store import Library
+from harvester.store.library import now
+from records.citekeys import DEFAULT_FORMULA, compile_formula, unique_key
+from records.crossref import work_to_record
+from records.dedup import prepare
+from records.errors import UsageError
+
+# Works whose last enrichment settled them; `enrich --all` asks again anyway.
+SETTLED = ("enriched", "matched", "not-found", "no-match", "review")
+# works.enrichment values
+STATUS = {
+    "enriched": "enriched",
+    "matched": "matched",
+    "review": "review",
+    "no_match": "no-match",
+    "not_found": "not-found",
+    "pending": "pending",
+}
+
+
+class StoreCache:
+    """The :class:`harvester.enrich.ResponseCache` kept in the library's ``crossref_cache``."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    def get(self, key: str) -> CachedResponse | None:
+        row = self.library.db.execute(
+            "SELECT status, body, fetched_at FROM crossref_cache WHERE key = ?", [key]
+        ).fetchone()
+        if row is None:
+            return None
+        return CachedResponse(
+            key, row[0], json.loads(row[1]) if row[1] else None, datetime.fromisoformat(row[2])
+        )
+
+    def put(self, response: CachedResponse) -> None:
+        with self.library.write():
+            self.library.db.execute(
+                "INSERT OR REPLACE INTO crossref_cache (key, status, body, fetched_at)"
+                " VALUES (?, ?, ?, ?)",
+                [
+                    response.key,
+                    response.status,
+                    json.dumps(response.body, ensure_ascii=False) if response.body else None,
+                    response.fetched_at.isoformat(),
+                ],
+            )
+
+
+def works_to_enrich(
+    library: Library, work_ids: Iterable[int] | None = None, *, everything: bool = False
+) -> list[tuple[int, dict[str, Any]]]:
+    """``(work_id, csl)`` of the works that need Crossref: those without a Crossref record
+    whose last attempt did not settle it (``everything``: all selected works)."""
+    if work_ids is None:
+        rows = library.db.execute("SELECT id FROM works ORDER BY id").fetchall()
+        work_ids = [r[0] for r in rows]
+    items = []
+    for work_id in work_ids:
+        work = library.work(work_id)
+        if not everything and work.enrichment in SETTLED:
+            continue
+        items.append((work_id, work.csl))
+    return items
+
+
+def enrich_works(
+    library: Library,
+    client: CrossrefClient,
+    work_ids: Iterable[int] | None = None,
+    *,
+    everything: bool = False,
+    formula: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> EnrichmentReport:
+    """Enrich the selected works (default: all that need it); see the module docstring."""
+    items = works_to_enrich(library, work_ids, everything=everything)
+    policy = CachePolicy(max_age=timedelta(0)) if everything else CachePolicy()
+    report = enrich(items, client, StoreCache(library), progress, policy=policy)
+    keys = compile_formula(formula or DEFAULT_FORMULA)
+    for outcome in report.outcomes:
+        with library.write():
+            apply_outcome(library, outcome, keys)
+    return report
+
+
+def apply_outcome(library: Library, outcome: ItemOutcome, keys: Any) -> None:
+    work_id = int(outcome.work_id)
+    if outcome.status in ("enriched", "matched") and outcome.record is not None:
+        attach(library, work_id, outcome.record, keys)
+        reason = outcome.decision.reason if outcome.decision is not None else None
+        library.set_enrichment(work_id, STATUS[outcome.status], reason)
+    elif outcome.status == "review" and outcome.decision is not None:
+        decision = outcome.decision.to_dict() | {
+            "evidence_lines": outcome.decision.evidence_lines()
+        }
+        library.db.execute(
+            "INSERT OR IGNORE INTO enrichment_reviews (work_id, doi, decision, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            [work_id, decision["candidate"], json.dumps(decision, ensure_ascii=False), now()],
+        )
+        library.set_enrichment(work_id, "review", outcome.decision.reason)
+    elif outcome.status in STATUS:
+        library.set_enrichment(work_id, STATUS[outcome.status], outcome.reason or None)
+
+
+def attach(library: Library, work_id: int, record: Any, keys: Any) -> None:
+    """Crossref's record joins the work (once: its content hash is unique)."""
+    if not library.has_record(record.content_hash()):
+        record_id = library.add_record(record, kind="enrichment", work_id=work_id)
+        # Indexed for dedup: a record found later by title alone meets the work through it.
+        index_record(library, record_id, prepare(record.csl))
+    else:
+        library.db.execute(
+            "UPDATE source_records SET work_id = ? WHERE content_hash = ?",
+            [work_id, record.content_hash()],
+        )
+    merged = library.recompute_work(work_id)
+    if merged is not None and library.key_is_provisional(work_id) and "title" in merged.csl:
+        old = library.work(work_id).key.lower()
+
+        def taken(key: str) -> bool:
+            return key.lower() != old and library.key_taken(key)
+
+        library.set_key(work_id, unique_key(keys.base_key(merged.csl), taken))
+
+
+# -- the review list ------------------------------------------------------------------------
+
+
+def open_reviews(library: Library) -> list[dict[str, Any]]:
+    rows = library.db.execute(
+        "SELECT r.id, w.citation_key, r.doi, r.decision, r.created_at FROM enrichment_reviews r"
+        " JOIN works w ON w.id = r.work_id WHERE r.status = 'open' ORDER BY r.id"
+    ).fetchall()
+    return [
+        {"review": r[0], "key": r[1], "doi": r[2], "decision": json.loads(r[3]), "created_at": r[4]}
+        for r in rows
+    ]
+
+
+def decide_review(
+    library: Library, review_id: int, accept: bool, formula: str | None = None
+) -> str:
+    """A person's answer to a borderline match; returns the work's key."""
+    with library.write():
+        row = library.db.execute(
+            "SELECT work_id, decision, status FROM enrichment_reviews WHERE id = ?", [review_id]
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no review {review_id} (see `harvester enrich --review`)")
+        work_id, decision, status = row[0], json.loads(row[1]), row[2]
+        if status != "open":
+            raise UsageError(f"review {review_id} was already {status}")
+        if accept:
+            record = work_to_record(decision["work"])
+            attach(library, work_id, record, compile_formula(formula or DEFAULT_FORMULA))
+            library.set_enrichment(work_id, "matched", "accepted by a person")
+        else:
+            library.set_enrichment(work_id, "no-match", "candidate rejected by a person")
+        library.db.execute(
+            "UPDATE enrichment_reviews SET status = ?, decided_at = ? WHERE id = ?",
+            ["accepted" if accept else "rejected", datetime.now(UTC).isoformat(), review_id],
+        )
+        return library.work(work_id).key
