@@ -468,6 +468,7 @@ def show(state: State, key: str, as_json: bool) -> None:
                         "source_id": m.source_id,
                         "position": m.position,
                         "line": m.line,
+                        "joined": m.joined,
                     }
                     for m in members
                 ],

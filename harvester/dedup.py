@@ -124,10 +124,18 @@ def _excluded_works(
     return {w for w, members in candidates.items() if any(m in apart for m in members)}
 
 
-def assign(
-    library: Library, record_id: int, csl: dict[str, Any]
-) -> tuple[int | None, list[tuple[int, PairDecision]]]:
-    """The work a stored record joins (None: none) and the undecided pairs seen on the way."""
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where a new record goes: the work it joins (None: a new work), why (the best pair
+    verdict with its evidence, kept for `harvester show`), and the undecided pairs seen."""
+
+    work_id: int | None
+    why: dict[str, Any] | None
+    maybes: list[tuple[int, PairDecision]]
+
+
+def assign(library: Library, record_id: int, csl: dict[str, Any]) -> Assignment:
+    """Decide which stored work a stored record belongs to (see the module docstring)."""
     prepared = prepare(csl)
     index_record(library, record_id, prepared)
     candidates = _candidate_works(library, blocking_keys(prepared))
@@ -145,7 +153,20 @@ def assign(
             continue
         members = candidates[int(work)]
         maybes.extend((members[i], d) for i, d in decisions if d.verdict == "maybe")
-    return (int(match.work) if match.work is not None else None), maybes
+    if match.work is None:
+        return Assignment(None, None, maybes)
+    members = candidates[int(match.work)]
+    index, best = max(
+        ((i, d) for i, d in match.decisions[match.work] if d.verdict == "duplicate"),
+        key=lambda pair: pair[1].score,
+    )
+    why = {
+        "with": members[index],
+        "score": best.score,
+        "for": best.evidence_for,
+        "against": best.evidence_against,
+    }
+    return Assignment(int(match.work), why, maybes)
 
 
 def remember_maybes(
@@ -208,6 +229,8 @@ def merge_works(library: Library, keys: list[str]) -> WorkRow:
             joined.extend(m.id for m in members)
             library.move_tags(other.id, target.id)
             library.move_records([m.id for m in members], target.id)
+            for member in members:
+                library.set_joined(member.id, {"by": "merged by a person (harvester merge)"})
             library.recompute_work(other.id)  # now empty: removed
         library.recompute_work(target.id)
         _forget_pairs_within(library, target.id)
@@ -386,6 +409,8 @@ def recluster(library: Library, formula: str | None = None) -> dict[str, int]:
                 claimed.add(target)
                 changed = [i for i in group if old_work[i] != target]
                 library.move_records(changed, target)
+                for i in changed:
+                    library.set_joined(i, {"by": "clustered by harvester dedupe"})
                 moved += len(changed)
             touched.add(target)
             new_work.update((i, target) for i in group)

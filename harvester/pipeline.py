@@ -86,16 +86,18 @@ def store_records(
             continue
         record_id = library.add_record(record, run_id=run_id)
         report.new_records += 1
-        work_id, maybes = assign(library, record_id, record.csl)
+        assignment = assign(library, record_id, record.csl)
+        work_id = assignment.work_id
         if work_id is None:
             work_id = new_work_for(library, record_id, formula)
             report.new_works += 1
             report.new_work_ids.append(work_id)
         else:
             library.move_records([record_id], work_id)
+            library.set_joined(record_id, assignment.why)
             library.recompute_work(work_id)
             report.merged += 1
-        remember_maybes(library, record_id, maybes)
+        remember_maybes(library, record_id, assignment.maybes)
         report.touched_work_ids.add(work_id)
 
 

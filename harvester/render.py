@@ -55,6 +55,8 @@ def render_work(work: WorkRow, members: list[StoredRecord]) -> None:
         console.print(
             f"  #{member.id} {member.kind:<10} {member.label()}  imported {member.imported_at}"
         )
+        if member.joined:
+            console.print(f"      [dim]joined:[/dim] {_why(member.joined)}")
     status = work.enrichment + (f" ({work.enrichment_reason})" if work.enrichment_reason else "")
     console.print(f"[bold]enrichment[/bold] {status}")
 
@@ -117,3 +119,14 @@ def render_reviews(reviews: list[dict[str, Any]]) -> None:
             f"  accept: harvester enrich --accept {review['review']}   "
             f"reject: harvester enrich --reject {review['review']}"
         )
+
+
+def _why(joined: dict[str, Any]) -> str:
+    """Why a record is in its work: the dedup evidence, or who decided."""
+    if "by" in joined:
+        return str(joined["by"])
+    reasons = "; ".join(joined.get("for", [])) or "rules"
+    against = "; ".join(joined.get("against", []))
+    return f"duplicate of #{joined['with']} (score {joined['score']:.2f}): {reasons}" + (
+        f" [dim](despite: {against})[/dim]" if against else ""
+    )

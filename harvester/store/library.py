@@ -45,6 +45,7 @@ class StoredRecord:
     beside: dict[str, Any]
     work_id: int | None
     imported_at: str
+    joined: dict[str, Any] | None = None  # why it joined its work (dedup evidence)
 
     def label(self) -> str:
         place = f"record {self.position}" if self.position else "record"
@@ -90,6 +91,7 @@ def _record_row(row: dict[str, Any]) -> StoredRecord:
         beside=json.loads(row["beside"]),
         work_id=row["work_id"],
         imported_at=row["imported_at"],
+        joined=json.loads(row["joined"]) if row.get("joined") else None,
     )
 
 
@@ -307,6 +309,13 @@ class Library:
                 "SELECT * FROM source_records WHERE work_id = ? ORDER BY id", [work_id]
             )
         ]
+
+    def set_joined(self, record_id: int, why: dict[str, Any] | None) -> None:
+        """Remember why a record joined its work (the dedup verdict and evidence)."""
+        self.db.execute(
+            "UPDATE source_records SET joined = ? WHERE id = ?",
+            [json.dumps(why, ensure_ascii=False) if why else None, record_id],
+        )
 
     def move_records(self, record_ids: Iterable[int], work_id: int) -> None:
         self.db.conn.executemany(

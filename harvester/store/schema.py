@@ -255,3 +255,9 @@ def m007_enrichment(db: Database) -> None:
         ALTER TABLE works ADD COLUMN key_provisional INTEGER NOT NULL DEFAULT 0;
         """
     )
+
+
+@migrations()
+def m008_join_evidence(db: Database) -> None:
+    """Why a record joined its work (the pair verdict and its evidence), for `harvester show`."""
+    db.execute("ALTER TABLE source_records ADD COLUMN joined TEXT")
