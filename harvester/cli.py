@@ -409,6 +409,32 @@ def cite(
     )
 
 
+@cli.command(name="edit")
+@click.argument("key")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    required=True,
+    help="A CSL field and its value (repeatable); names as 'Family, Given; …'.",
+)
+@json_option
+@click.pass_obj
+@reports_errors
+def edit_command(state: State, key: str, assignments: tuple[str, ...], as_json: bool) -> None:
+    """Correct a work by hand; the correction wins over every source and over Crossref."""
+    from harvester.edits import edit_work
+
+    with state.library() as library:
+        work = edit_work(library, key, list(assignments))
+        refresh_exports(state, library)
+    if as_json:
+        emit_json({"key": work.key, "csl": work.csl})
+    else:
+        click.echo(f"{work.key} updated")
+
+
 @cli.command(name="tag")
 @click.argument("keys", nargs=-1, required=True)
 @click.option("--add", "add_tags", multiple=True, metavar="TAG", help="Tag to add (repeatable).")

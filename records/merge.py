@@ -62,11 +62,10 @@ class Member:
 
     @property
     def rank(self) -> tuple[int, int, int]:
-        return (
-            _KIND_RANK[self.kind],
-            FORMAT_RANK.get(self.format, _DEFAULT_FORMAT_RANK),
-            self.record_id,
-        )
+        # Among imported records the earliest wins (a new import never flips a value); among a
+        # person's edits the latest wins (a correction of a correction).
+        order = -self.record_id if self.kind == "edit" else self.record_id
+        return (_KIND_RANK[self.kind], FORMAT_RANK.get(self.format, _DEFAULT_FORMAT_RANK), order)
 
 
 @dataclass(slots=True)

@@ -114,3 +114,26 @@ def test_borderline_match_waits_for_a_person(tmp_path, crossref_server):
     assert json.loads(run_cli("enrich", "--review", "--json", db=db).stdout) == []
     twice = run_cli("enrich", "--accept", str(reviews[0]["review"]), db=db)
     assert twice.returncode == 2 and "already accepted" in twice.stderr
+
+
+def test_a_persons_edit_wins_over_sources_and_crossref_and_can_be_corrected(
+    tmp_path, crossref_server
+):
+    db = tmp_path / "lib.db"
+    run_cli("add", "--no-enrich", VUFIND_SEED, db=db)
+    edited = run_cli("edit", "radosa2024radiologisch", "--set", "container-title=Der Radiologe",
+                     "--set", "author=Radosa, Christoph G.; Nebelung, Heiner", db=db)
+    assert edited.returncode == 0, edited.stderr
+    run_cli("enrich", db=db, env=_env(crossref_server))
+    shown = _show("radosa2024radiologisch", db)
+    assert shown["csl"]["container-title"] == "Der Radiologe"  # Crossref says Die Radiologie
+    assert shown["csl"]["author"][0] == {"family": "Radosa", "given": "Christoph G."}
+    assert shown["csl"]["volume"] == "64"
+    alternatives = {a["value"] for a in shown["provenance"]["container-title"]["alternatives"]}
+    assert {"Radiologe", "Die Radiologie"} <= alternatives
+    assert {r["kind"] for r in shown["records"]} == {"input", "edit", "enrichment"}
+    # A correction of the correction: the latest edit wins.
+    run_cli("edit", "radosa2024radiologisch", "--set", "container-title=Radiologie", db=db)
+    assert _show("radosa2024radiologisch", db)["csl"]["container-title"] == "Radiologie"
+    bad = run_cli("edit", "radosa2024radiologisch", "--set", "colour=blue", db=db)
+    assert bad.returncode == 2 and "not an editable CSL field" in bad.stderr
