@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from harvester import __version__
 from harvester.atomic import write_if_changed
 from harvester.autoexport import register
+from harvester.cli_common import F, emit_json, json_option, reports_errors
 from harvester.config import Config
 from harvester.errors import NotFound
 from harvester.exporting import EXPORT_FORMATS, FORMATTED, ExportOptions, export_text
@@ -26,9 +25,7 @@ from harvester.progress import bar, spinner, stderr
 from harvester.selection import Selection
 from harvester.store import Library
 from harvester.sync_cli import sync
-from records.errors import HarvesterError, UsageError
-
-F = TypeVar("F", bound=Callable[..., Any])
+from records.errors import UsageError
 
 
 class State:
@@ -54,20 +51,6 @@ class State:
         return library_formula(library, self.config.citekey_formula)
 
 
-def reports_errors(func: F) -> F:
-    """Turn a HarvesterError into one line on stderr and its exit code."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except HarvesterError as exc:
-            click.echo(f"harvester: error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-
-    return wrapper  # type: ignore[return-value]
-
-
 def refresh_exports(state: State, library: Library) -> None:
     """Rewrite the auto-exports whose content the command just changed."""
     from harvester.autoexport import refresh
@@ -77,16 +60,11 @@ def refresh_exports(state: State, library: Library) -> None:
             stderr.print(f"auto-export updated: {path}")
 
 
-def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
 def report_failures(failures: list[str]) -> None:
     for failure in failures:
         click.echo(f"harvester: failed: {failure}", err=True)
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 format_option = click.option(
     "--format",
     "-f",

@@ -12,18 +12,16 @@ or configuration error. No progress display unless stderr is a terminal.
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from harvester.cli_common import emit_json, reports_errors
 from harvester.progress import spinner, stderr
-from records.errors import HarvesterError
 
 if TYPE_CHECKING:
     from harvester.sync import SourceReport
@@ -34,24 +32,6 @@ KINDS = ("folder", "file", "oai-pmh", "url")
 METADATA_PREFIXES = ("marc21", "marcxml", "oai_dc")
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _reports_errors(func: F) -> F:
-    """A HarvesterError becomes one line on stderr and its exit code (as in harvester.cli)."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except HarvesterError as exc:
-            click.echo(f"harvester: error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 class _SyncGroup(click.Group):
@@ -124,7 +104,7 @@ def _summary_line(source: SourceReport) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @click.option("--full", is_flag=True, help="Look at everything again (ignore the saved state).")
 @click.pass_obj
-@_reports_errors
+@reports_errors
 def run(state: Any, names: tuple[str, ...], as_json: bool, full: bool) -> None:
     """Harvest all sources, or the NAMES given."""
     from harvester.autoexport import refresh
@@ -139,7 +119,7 @@ def run(state: Any, names: tuple[str, ...], as_json: bool, full: bool) -> None:
         if not list_sources(library):
             click.echo("no sync sources configured (add one with `harvester sync add`)", err=True)
             if as_json:
-                _emit_json({"sources": [], "new_records": 0})
+                emit_json({"sources": [], "new_records": 0})
             return
         options = SyncOptions(full=full, formula=state.formula(library), progress=show)
         report = run_sync(library, list(names) or None, options)
@@ -149,7 +129,7 @@ def run(state: Any, names: tuple[str, ...], as_json: bool, full: bool) -> None:
         for message in source.messages():
             click.echo(f"harvester: failed: {message}", err=True)
     if as_json:
-        _emit_json(report.as_dict() | {"library": counts})
+        emit_json(report.as_dict() | {"library": counts})
     else:
         for source in report.sources:
             click.echo(_summary_line(source))
@@ -174,7 +154,7 @@ def run(state: Any, names: tuple[str, ...], as_json: bool, full: bool) -> None:
     help="OAI-PMH metadata format (default oai_dc).",
 )
 @click.pass_obj
-@_reports_errors
+@reports_errors
 def add(
     state: Any,
     name: str,
@@ -198,7 +178,7 @@ def add(
 @sync.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.pass_obj
-@_reports_errors
+@reports_errors
 def list_command(state: Any, as_json: bool) -> None:
     """The configured sources and where each harvest stands."""
     from harvester.sync import list_sources
@@ -206,7 +186,7 @@ def list_command(state: Any, as_json: bool) -> None:
     with state.library() as library:
         sources = list_sources(library)
     if as_json:
-        _emit_json([s.as_dict() for s in sources])
+        emit_json([s.as_dict() for s in sources])
         return
     if not sources:
         click.echo("no sync sources configured")
@@ -221,7 +201,7 @@ def list_command(state: Any, as_json: bool) -> None:
 @sync.command(name="remove")
 @click.argument("name")
 @click.pass_obj
-@_reports_errors
+@reports_errors
 def remove(state: Any, name: str) -> None:
     """Forget source NAME and its harvest state (its records stay in the library)."""
     from harvester.errors import NotFound

@@ -121,8 +121,15 @@ def test_a_persons_edit_wins_over_sources_and_crossref_and_can_be_corrected(
 ):
     db = tmp_path / "lib.db"
     run_cli("add", "--no-enrich", VUFIND_SEED, db=db)
-    edited = run_cli("edit", "radosa2024radiologisch", "--set", "container-title=Der Radiologe",
-                     "--set", "author=Radosa, Christoph G.; Nebelung, Heiner", db=db)
+    edited = run_cli(
+        "edit",
+        "radosa2024radiologisch",
+        "--set",
+        "container-title=Der Radiologe",
+        "--set",
+        "author=Radosa, Christoph G.; Nebelung, Heiner",
+        db=db,
+    )
     assert edited.returncode == 0, edited.stderr
     run_cli("enrich", db=db, env=_env(crossref_server))
     shown = _show("radosa2024radiologisch", db)
