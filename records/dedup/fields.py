@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 from rapidfuzz.fuzz import ratio
+from rapidfuzz.process import extractOne
 
 from records.dedup.keys import TITLE_STOPWORDS, Prepared, containers_match
 
@@ -136,9 +137,16 @@ def compare_authors(p1: Prepared, p2: Prepared) -> AuthorComparison | None:
         first_match = a1[0][0] == a2[0][0]
     short, long = (a1, a2) if len(a1) <= len(a2) else (a2, a1)
     families = {f for f, _ in long}
+    # The fuzzy test of _same_family, run in rapidfuzz's C loop over the other list (most
+    # compared pairs are different works, whose names all miss: this is the hot path).
+    fuzzy_pool = [f for f in families if len(f) >= 4]
     found = 0
     for family, _initials in short:
-        if family in families or any(_same_family(family, other) for other in families):
+        if family in families or (
+            len(family) >= 4
+            and fuzzy_pool
+            and extractOne(family, fuzzy_pool, scorer=ratio, score_cutoff=85) is not None
+        ):
             found += 1
     if found == 0 and len(a1) == len(a2) and len(a1) >= 2:
         # One source wrote the given names as family names ("Andrea; Lorenzo" for "Carignani,
