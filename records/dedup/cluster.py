@@ -24,7 +24,7 @@ from typing import Any
 
 from records.dedup.blocking import MAX_BLOCK, blocking_keys, candidate_pairs
 from records.dedup.keys import Prepared, prepare
-from records.dedup.scoring import PairDecision, compare
+from records.dedup.scoring import PairDecision, compare, could_match
 from records.model import CSLItem
 
 Pair = tuple[str, str]
@@ -255,6 +255,8 @@ def match_work(
     seen: dict[str, list[tuple[int, PairDecision]]] = {}
     best: tuple[float, str] | None = None
     for work_id, members in works:
+        if not any(could_match(new, m) for m in members):
+            continue  # every comparison would say "distinct": none is needed
         ds = [(i, compare(new, m)) for i, m in enumerate(members)]
         seen[work_id] = ds
         if work_id in excluded:

@@ -20,7 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from records.dedup.fields import FieldComparison, compare_fields, informative_title
+from records.dedup.fields import (
+    FieldComparison,
+    _page_key,
+    compare_fields,
+    informative_title,
+    title_similarity,
+)
 from records.dedup.keys import Prepared
 from records.dedup.vetoes import find_vetoes
 
@@ -193,6 +199,28 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
     if title >= MAYBE_TITLE and authors is not None and authors.agree and support >= 2:
         return "maybe"
     return "distinct"
+
+
+def could_match(p1: Prepared, p2: Prepared) -> bool:
+    """A cheap necessary condition for :func:`compare` to say anything but "distinct": a shared
+    DOI/PMID/PMCID, the same volume and first page (the locator rule for translated titles), or
+    titles at least as similar as the lowest threshold that can make a "maybe". Exact: a pair
+    failing it is "distinct" (tests/records/dedup check the equivalence on the labelled sets)."""
+    if (
+        (p1.doi and p1.doi == p2.doi)
+        or (p1.pmid and p1.pmid == p2.pmid)
+        or (p1.pmcid and p1.pmcid == p2.pmcid)
+    ):
+        return True
+    if (
+        p1.volume
+        and p1.first_page
+        and p1.volume == p2.volume
+        and _page_key(p1.first_page) == _page_key(p2.first_page)
+    ):
+        return True
+    title = title_similarity(p1, p2)
+    return title is not None and title >= MAYBE_TITLE
 
 
 _RANK = {"distinct": 0, "maybe": 1, "duplicate": 2}

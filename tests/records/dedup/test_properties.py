@@ -49,3 +49,27 @@ def test_symmetric_on_realistic_pairs() -> None:
     for i in range(len(records) - 1):
         a, b = records[i], records[i + 1]
         assert compare(a, b).verdict == compare(b, a).verdict
+
+
+def test_could_match_never_hides_a_verdict_on_a_labelled_set():
+    """The incremental path skips pairs that fail could_match; that is only right if compare()
+    would have called every such pair "distinct". Checked on every blocked pair of a real set
+    and on as many random pairs."""
+    import random
+
+    from records.dedup import blocking_keys, candidate_pairs, compare, prepare
+    from records.dedup.scoring import could_match
+    from records.parsers import parse_bytes
+    from tests.conftest import FIXTURES
+
+    path = FIXTURES / "dedup" / "sra_respiratory" / "Respiratory.xml"
+    prepared = [prepare(r.csl) for r in parse_bytes(path.read_bytes(), str(path)).records]
+    pairs = list(candidate_pairs([blocking_keys(p) for p in prepared]).pairs)
+    rng = random.Random(7)
+    pairs += [(rng.randrange(len(prepared)), rng.randrange(len(prepared))) for _ in pairs]
+    skipped = 0
+    for a, b in pairs:
+        if not could_match(prepared[a], prepared[b]):
+            skipped += 1
+            assert compare(prepared[a], prepared[b]).verdict == "distinct", (a, b)
+    assert skipped > len(pairs) // 3  # the filter does skip work
