@@ -81,14 +81,22 @@ def works_to_enrich(
     """``(work_id, csl)`` of the works that need Crossref: those without a Crossref record
     whose last attempt did not settle it (``everything``: all selected works)."""
     if work_ids is None:
-        rows = library.db.execute("SELECT id FROM works ORDER BY id").fetchall()
-        work_ids = [r[0] for r in rows]
-    items = []
-    for work_id in work_ids:
-        work = library.work(work_id)
-        if not everything and work.enrichment in SETTLED:
-            continue
-        items.append((work_id, work.csl))
+        rows = library.db.execute("SELECT id, csl, enrichment FROM works ORDER BY id").fetchall()
+    else:
+        ids = sorted(set(work_ids))
+        rows = []
+        for start in range(0, len(ids), 500):  # bounded variables per statement
+            chunk = ids[start : start + 500]
+            rows += library.db.execute(
+                f"SELECT id, csl, enrichment FROM works WHERE id IN ({','.join('?' * len(chunk))})"
+                " ORDER BY id",
+                chunk,
+            ).fetchall()
+    items = [
+        (work_id, json.loads(csl))
+        for work_id, csl, status in rows
+        if everything or status not in SETTLED
+    ]
     return items
 
 
@@ -106,8 +114,9 @@ def enrich_works(
     policy = CachePolicy(max_age=timedelta(0)) if everything else CachePolicy()
     report = enrich(items, client, StoreCache(library), progress, policy=policy)
     keys = compile_formula(formula or DEFAULT_FORMULA)
-    for outcome in report.outcomes:
-        with library.write():
+    # All outcomes in one transaction: thousands of tiny commits cost more than the work.
+    with library.write():
+        for outcome in report.outcomes:
             apply_outcome(library, outcome, keys)
     return report
 

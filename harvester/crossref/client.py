@@ -158,6 +158,7 @@ class CrossrefClient:
         )
         start = dict(DEFAULT_LIMITS[self.pool])
         start.update(limits or {})
+        self.unreachable: CrossrefUnavailable | None = None
         self.throttles: dict[RequestClass, Throttle] = {
             cls: Throttle(pool, margin=margin, min_margin=min_margin) for cls, pool in start.items()
         }
@@ -296,6 +297,8 @@ class CrossrefClient:
         connect_failures = 0
         while True:
             attempt += 1
+            if self.unreachable is not None:  # another request found Crossref gone: stop now
+                raise self.unreachable
             if self.budget.exceeded:
                 raise ErrorBudgetExceeded(
                     f"Crossref errors passed 10 % ({self.budget.describe()}), stopped asking"
@@ -303,7 +306,9 @@ class CrossrefClient:
             started = time.monotonic()
             response: httpx.Response | None = None
             failure: _Failure | None = None
-            with throttle.slot():
+            with throttle.slot(lambda: self.unreachable is not None):
+                if self.unreachable is not None:
+                    raise self.unreachable
                 try:
                     response = self.http.get(path, params=params)
                 except httpx.ConnectTimeout as exc:
@@ -337,7 +342,15 @@ class CrossrefClient:
             if failure.unreachable:
                 connect_failures += 1
                 if connect_failures >= CONNECT_ATTEMPTS:
-                    raise CrossrefUnavailable(f"Crossref {failure.reason} at {self.base_url}")
+                    # Remembered for every request of this client, and the ones waiting for a
+                    # throttle are woken: thousands of queued records must not each wait a
+                    # rate window to learn that nobody answers.
+                    self.unreachable = CrossrefUnavailable(
+                        f"Crossref {failure.reason} at {self.base_url}"
+                    )
+                    for waiting in self.throttles.values():
+                        waiting.wake()
+                    raise self.unreachable
             else:
                 self.budget.record(False)
             if failure.rate_limited:

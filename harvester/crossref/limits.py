@@ -129,10 +129,13 @@ class Throttle:
             return max(1, self.limits.limit // 2)
         return self.limits.limit
 
-    def acquire(self) -> None:
-        """Block until a request of this class may start, then count it as started."""
+    def acquire(self, give_up: Callable[[], bool] | None = None) -> bool:
+        """Block until a request of this class may start, then count it as started (True);
+        False without counting when ``give_up()`` turns true while waiting (see :meth:`wake`)."""
         with self._cond:
             while True:
+                if give_up is not None and give_up():
+                    return False
                 now = self._clock()
                 window = self._window()
                 while self._starts and self._starts[0] <= now - window:
@@ -142,7 +145,7 @@ class Throttle:
                     self._starts.append(now)
                     self._in_flight += 1
                     self.max_in_flight_seen = max(self.max_in_flight_seen, self._in_flight)
-                    return
+                    return True
                 timeout = None
                 if len(self._starts) >= rate:
                     # The oldest start that still counts leaves the window at this moment.
@@ -155,11 +158,20 @@ class Throttle:
             self._in_flight -= 1
             self._cond.notify_all()
 
+    def wake(self) -> None:
+        """Wake every waiting :meth:`acquire` so that it checks its ``give_up`` again."""
+        with self._cond:
+            self._cond.notify_all()
+
     @contextmanager
-    def slot(self) -> Iterator[None]:
-        self.acquire()
+    def slot(self, give_up: Callable[[], bool] | None = None) -> Iterator[bool]:
+        """A started request while the block runs; yields False (nothing counted) when the
+        caller gave up waiting."""
+        if not self.acquire(give_up):
+            yield False
+            return
         try:
-            yield
+            yield True
         finally:
             self.release()
 

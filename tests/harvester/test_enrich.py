@@ -318,3 +318,21 @@ def test_unreadable_answers_leave_records_pending(crossref_server, make_client):
     report = enrich([(1, {"DOI": "10.1002/jor.1100150407"})], client, MemoryCache(), mode="single")
     assert report.outcomes[0].status == "pending"
     assert report.outcomes[0].reason == "Crossref answered with unreadable JSON"
+
+
+def test_an_unreachable_crossref_is_asked_a_handful_of_times_not_once_per_batch():
+    """Once one request finds nobody answering, the requests queued behind the throttles give
+    up at once: 2,000 DOIs (40 list queries) must not each wait a rate window to fail."""
+    client = CrossrefClient(
+        base_url=closed_port_url(),
+        mailto="x@example.org",
+        retry=RetryPolicy(base=0.001, cap=0.01),
+        timeout=1.0,
+    )
+    items = [(i, {"DOI": f"10.5555/fake.{i}"}) for i in range(2000)]
+    try:
+        report = enrich(items, client, MemoryCache())
+    finally:
+        client.close()
+    assert report.counts() == {"pending": 2000}
+    assert report.requests <= 2 * 6  # two tries each for at most the requests already running
