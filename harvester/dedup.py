@@ -53,32 +53,17 @@ def _candidate_works(library: Library, keys: Iterable[str]) -> dict[int, list[in
     if not record_ids:
         return {}
     works: dict[int, list[int]] = {}
-    ids = sorted(record_ids)
-    for start in range(0, len(ids), _SQL_VARS):
-        part = ids[start : start + _SQL_VARS]
-        for (work_id,) in library.db.execute(
-            f"SELECT work_id FROM source_records WHERE id IN ({_marks(part)})"
-            " AND work_id IS NOT NULL ORDER BY id",
-            part,
-        ).fetchall():
-            works.setdefault(work_id, [])
-    work_ids = list(works)
-    for start in range(0, len(work_ids), _SQL_VARS):
-        part = work_ids[start : start + _SQL_VARS]
-        for record_id, work_id in library.db.execute(
-            f"SELECT id, work_id FROM source_records WHERE work_id IN ({_marks(part)}) ORDER BY id",
-            part,
-        ).fetchall():
-            works[work_id].append(record_id)
+    for (work_id,) in library.select_in(
+        "SELECT work_id FROM source_records WHERE id IN ({marks})"
+        " AND work_id IS NOT NULL ORDER BY id",
+        record_ids,
+    ):
+        works.setdefault(work_id, [])
+    for record_id, work_id in library.select_in(
+        "SELECT id, work_id FROM source_records WHERE work_id IN ({marks}) ORDER BY id", works
+    ):
+        works[work_id].append(record_id)
     return works
-
-
-# SQLite's default limit on bound parameters per statement (older builds: 999).
-_SQL_VARS = 900
-
-
-def _marks(values: list[int]) -> str:
-    return ",".join("?" * len(values))
 
 
 def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, Prepared]:
@@ -97,13 +82,10 @@ def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, 
             missing.append(record_id)
         else:
             found[record_id] = hit
-    for start in range(0, len(missing), _SQL_VARS):
-        part = missing[start : start + _SQL_VARS]
-        for record_id, csl in library.db.execute(
-            f"SELECT id, csl FROM source_records WHERE id IN ({_marks(part)})",
-            part,
-        ).fetchall():
-            found[record_id] = cache.put(record_id, prepare(json.loads(csl)))
+    for record_id, csl in library.select_in(
+        "SELECT id, csl FROM source_records WHERE id IN ({marks})", missing
+    ):
+        found[record_id] = cache.put(record_id, prepare(json.loads(csl)))
     return found
 
 

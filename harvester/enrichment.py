@@ -83,15 +83,11 @@ def works_to_enrich(
     if work_ids is None:
         rows = library.db.execute("SELECT id, csl, enrichment FROM works ORDER BY id").fetchall()
     else:
-        ids = sorted(set(work_ids))
-        rows = []
-        for start in range(0, len(ids), 500):  # bounded variables per statement
-            chunk = ids[start : start + 500]
-            rows += library.db.execute(
-                f"SELECT id, csl, enrichment FROM works WHERE id IN ({','.join('?' * len(chunk))})"
-                " ORDER BY id",
-                chunk,
-            ).fetchall()
+        rows = list(
+            library.select_in(
+                "SELECT id, csl, enrichment FROM works WHERE id IN ({marks}) ORDER BY id", work_ids
+            )
+        )
     items = [
         (work_id, json.loads(csl))
         for work_id, csl, status in rows

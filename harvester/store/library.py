@@ -22,6 +22,8 @@ from records.merge import Member, Merged, merge
 from records.model import CSLItem, Record
 from records.normalize.dates import year_of
 
+# Ids per "IN (...)" statement: well under SQLite's bound on variables (999 in old builds).
+_IN_CHUNK = 500
 # A cron sync and an interactive command may share the file: writers wait this long for each
 # other (SQLite's busy timeout) before giving up with a clear message.
 BUSY_TIMEOUT_S = 30.0
@@ -282,20 +284,27 @@ class Library:
         )
         return record_id
 
+    def select_in(self, sql: str, ids: Iterable[int], *, dicts: bool = False) -> Iterator[Any]:
+        """Rows of ``sql`` (with ``{marks}`` where the ``IN (...)`` list goes) for any number
+        of ids, asked in chunks: SQLite bounds the variables of one statement. The ids are
+        sorted, so ``ORDER BY`` the same column gives one global order. Tuples, or dicts."""
+        ordered = sorted(set(ids))
+        for start in range(0, len(ordered), _IN_CHUNK):
+            chunk = ordered[start : start + _IN_CHUNK]
+            statement = sql.format(marks=",".join("?" * len(chunk)))
+            if dicts:
+                yield from self.db.query(statement, chunk)
+            else:
+                yield from self.db.execute(statement, chunk)
+
     def records(self, ids: Iterable[int]) -> list[StoredRecord]:
         """The records with these ids, in id order (any number of ids)."""
-        ids = sorted(set(ids))
-        out: list[StoredRecord] = []
-        for start in range(0, len(ids), 500):  # SQLite bounds the variables per statement
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            out.extend(
-                _record_row(r)
-                for r in self.db.query(
-                    f"SELECT * FROM source_records WHERE id IN ({marks}) ORDER BY id", chunk
-                )
+        return [
+            _record_row(row)
+            for row in self.select_in(
+                "SELECT * FROM source_records WHERE id IN ({marks}) ORDER BY id", ids, dicts=True
             )
-        return out
+        ]
 
     def iter_records(self, kind: str = "input") -> Iterator[StoredRecord]:
         """Every record of a kind, in id order, streamed."""
