@@ -78,3 +78,17 @@ def require_titles(result: ParseResult, origin: str, label: str) -> ParseResult:
             )
     result.records = kept
     return result
+
+
+def split_paragraphs(lines: list[str]) -> list[str]:
+    """Blank-line separated paragraphs of copied page text, each with its lines kept (a heading
+    alone on its line, "Hintergrund", is structure the abstract reader uses)."""
+    out: list[str] = []
+    current: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            out.append("\n".join(current))
+            current = []
+    return out

@@ -29,7 +29,14 @@ from records.normalize.dates import parse_date
 from records.normalize.language import normalize_language
 from records.normalize.names import parse_name
 from records.normalize.pages import normalize_pages
-from records.parsers.base import SNIFF_WINDOW, Parser, head, is_markup, require_titles
+from records.parsers.base import (
+    SNIFF_WINDOW,
+    Parser,
+    head,
+    is_markup,
+    require_titles,
+    split_paragraphs,
+)
 
 # "Radiologie (Heidelb). 2024 Jul;64(7):575-581." -- journal, date, volume(issue):pages.
 _NLM = re.compile(
@@ -302,23 +309,11 @@ def _parse_abstract_page(lines: list[str], source: SourceRef) -> Record:
     return record
 
 
-def _paragraphs(lines: list[str]) -> list[str]:
-    out: list[str] = []
-    current: list[str] = []
-    for line in [*lines, ""]:
-        if line.strip():
-            current.append(line.strip())
-        elif current:
-            out.append("\n".join(current))
-            current = []
-    return out
-
-
 def _parse_summary(lines: list[str], source: SourceRef) -> Record:
     """One record of the text display: citation, title, authors, affiliations, abstract, ids."""
     csl: CSLItem = {"type": "article-journal"}
     record = Record(csl=csl, source=source, raw="\n".join(lines).strip())
-    paragraphs = _paragraphs(lines)
+    paragraphs = split_paragraphs(lines)
     _citation(csl, paragraphs[0].replace("\n", " "))
     body = [p for p in paragraphs[1:] if not _ARTICLE_IN.match(p)]
     if body:

@@ -38,7 +38,14 @@ from records.normalize.dates import parse_date
 from records.normalize.language import guess_language
 from records.normalize.names import parse_name, parse_name_list, strip_affiliation_marks
 from records.normalize.pages import normalize_pages
-from records.parsers.base import SNIFF_WINDOW, Parser, head, is_markup, require_titles
+from records.parsers.base import (
+    SNIFF_WINDOW,
+    Parser,
+    head,
+    is_markup,
+    require_titles,
+    split_paragraphs,
+)
 
 _ISSUE_WORD = r"(?:Ausgabe|Heft|Issue)"
 _DATE_LINE = re.compile(
@@ -161,18 +168,6 @@ class SpringerPageParser(Parser):
         return ParseResult(records=[record])
 
 
-def _paragraphs(lines: list[str]) -> list[str]:
-    out: list[str] = []
-    current: list[str] = []
-    for line in [*lines, ""]:
-        if line.strip():
-            current.append(line.strip())
-        elif current:
-            out.append("\n".join(current))
-            current = []
-    return out
-
-
 def _parse_medizin(lines: list[str], source: SourceRef) -> Record:
     csl: CSLItem = {"type": "article-journal"}
     record = Record(csl=csl, source=source, raw="")
@@ -205,7 +200,7 @@ def _parse_medizin(lines: list[str], source: SourceRef) -> Record:
         body = lines[crumb_at + 1 :]
     else:
         body = lines[(date_at or 0) + 1 :]
-    paragraphs = _paragraphs(body)
+    paragraphs = split_paragraphs(body)
     # Authors: the first paragraph after the breadcrumb ("Given Family, Given Family, ...").
     if paragraphs and not _CHROME.match(paragraphs[0]) and _looks_like_author_list(paragraphs[0]):
         csl["author"] = _author_line(paragraphs[0])
