@@ -4,10 +4,12 @@ from year/month pieces, type tables. Everything here is a pure function of its a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from records.identifiers import find_dois, normalize_isbn, normalize_issn
 from records.model import CSLItem, IssnKind
 from records.normalize.dates import MONTHS, CSLDate, parse_date
+from records.normalize.pages import normalize_pages
 
 _SPLIT_IDS_RE = re.compile(r"[;,\s]+(?=\S)")
 _ISXN_TOKEN_RE = re.compile(r"[0-9][0-9Xx\-‐ ]{6,16}[0-9Xx]")
@@ -110,3 +112,39 @@ def slashed_date(value: str | None) -> CSLDate | None:
                     parts.append(int(day))
             return {"date-parts": [parts]}
     return parse_date(text)
+
+
+class TagValues(dict[str, list[str]]):
+    """The values of one tagged record (RIS, MEDLINE, Web of Science) by tag, in order."""
+
+    @classmethod
+    def of(cls, tags: Iterable[tuple[str, str]]) -> TagValues:
+        """Values grouped by tag; empty values are left out."""
+        values = cls()
+        for tag, value in tags:
+            if value:
+                values.setdefault(tag, []).append(value)
+        return values
+
+    def first(self, *tags: str) -> str | None:
+        """The first value of the first tag (of ``tags``, in order) that has a non-empty one."""
+        for tag in tags:
+            found = self.get(tag)
+            if found and found[0]:
+                return found[0]
+        return None
+
+
+def add_locator(
+    csl: CSLItem, *, date: str | None, volume: str | None, issue: str | None, pages: str | None
+) -> None:
+    """Set ``issued``, ``volume``, ``issue`` and ``page`` from the pieces of a citation line
+    (``2024 Jul;64(7):575-81``) that are there and readable."""
+    if issued := parse_date(date):
+        csl["issued"] = issued
+    if volume:
+        csl["volume"] = volume
+    if issue:
+        csl["issue"] = issue
+    if page := normalize_pages(pages):
+        csl["page"] = page

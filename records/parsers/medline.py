@@ -19,7 +19,7 @@ from records.normalize.dates import parse_date
 from records.normalize.names import make_name, parse_name
 from records.normalize.types import normalize_type
 from records.parsers.base import Parser
-from records.parsers.fields import add_isbn, add_issn
+from records.parsers.fields import TagValues, add_isbn, add_issn
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
 _CONTINUATION = "      "
@@ -87,16 +87,8 @@ def _tagged(value: str) -> tuple[str, str]:
 def tags_to_csl(
     tags: list[tuple[str, str]],
 ) -> tuple[CSLItem, dict[str, IssnKind], dict[str, str], str | None]:
-    values: dict[str, list[str]] = {}
-    for tag, value in tags:
-        if value:
-            values.setdefault(tag, []).append(value)
-
-    def first(*names: str) -> str | None:
-        for name in names:
-            if name in values:
-                return values[name][0]
-        return None
+    values = TagValues.of(tags)
+    first = values.first
 
     csl: CSLItem = {}
     kinds: dict[str, IssnKind] = {}

@@ -25,10 +25,8 @@ import re
 
 from records.identifiers import find_dois, normalize_pmcid, normalize_pmid
 from records.model import CSLItem, ParseResult, Record, SourceRef
-from records.normalize.dates import parse_date
 from records.normalize.language import normalize_language
 from records.normalize.names import parse_name
-from records.normalize.pages import normalize_pages
 from records.parsers.base import (
     SNIFF_WINDOW,
     Parser,
@@ -37,6 +35,7 @@ from records.parsers.base import (
     require_titles,
     split_paragraphs,
 )
+from records.parsers.fields import add_locator
 
 # "Radiologie (Heidelb). 2024 Jul;64(7):575-581." -- journal, date, volume(issue):pages.
 _NLM = re.compile(
@@ -215,14 +214,9 @@ def _citation(csl: CSLItem, line: str) -> None:
     journal = match["journal"].strip().lstrip("> ").strip()
     csl["container-title"] = journal
     csl["container-title-short"] = journal
-    if date := parse_date(match["date"]):
-        csl["issued"] = date
-    if match["volume"]:
-        csl["volume"] = match["volume"]
-    if match["issue"]:
-        csl["issue"] = match["issue"]
-    if match["pages"] and (page := normalize_pages(match["pages"])):
-        csl["page"] = page
+    add_locator(
+        csl, date=match["date"], volume=match["volume"], issue=match["issue"], pages=match["pages"]
+    )
     if doi := next(find_dois(match["rest"]), None):
         csl["DOI"] = doi
 

@@ -23,10 +23,10 @@ import re
 
 from records.identifiers import find_dois, normalize_pmid
 from records.model import CSLItem, Failure, ParseResult, Record, SourceRef
-from records.normalize.dates import parse_date
 from records.normalize.names import parse_name, parse_name_list
 from records.normalize.pages import normalize_pages
 from records.parsers.base import Parser, head, is_markup
+from records.parsers.fields import add_locator
 
 _NUMBERING = re.compile(r"^\s*(?:\[\d+\]|\d+[.)]|\(\d+\))\s+")
 _DOI_TAIL = re.compile(
@@ -170,14 +170,13 @@ def parse_reference(text: str) -> CSLItem:
             elif not authors and front.count(". ") == 0:
                 csl["title"] = front.rstrip(".")  # no author list: the front is the title
             csl["container-title"] = journal
-            if date := parse_date(match["date"]):
-                csl["issued"] = date
-            if match["volume"]:
-                csl["volume"] = match["volume"]
-            if match["issue"]:
-                csl["issue"] = match["issue"]
-            if page := normalize_pages(match["pages"]):
-                csl["page"] = page
+            add_locator(
+                csl,
+                date=match["date"],
+                volume=match["volume"],
+                issue=match["issue"],
+                pages=match["pages"],
+            )
             csl["type"] = "article-journal"
             return csl
     # no grammar: a year only where the string marks it as one ("(2019)", "2019;")

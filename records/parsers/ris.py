@@ -20,7 +20,7 @@ from records.normalize.dates import parse_date
 from records.normalize.names import parse_name
 from records.normalize.types import normalize_type
 from records.parsers.base import Parser
-from records.parsers.fields import add_standard_numbers, first_doi, slashed_date
+from records.parsers.fields import TagValues, add_standard_numbers, first_doi, slashed_date
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|\s*)$")
 _PMID_RE = re.compile(r"(\d{1,9})\s*\[pmid\]", re.IGNORECASE)
@@ -137,16 +137,8 @@ def tags_to_csl(
     tags: list[tuple[str, str]],
 ) -> tuple[CSLItem, dict[str, IssnKind], str | None]:
     """The CSL item of one record's tags, its ISSN kinds and its own ``ID``."""
-    values: dict[str, list[str]] = {}
-    for tag, value in tags:
-        if value:
-            values.setdefault(tag, []).append(value)
-
-    def first(*names: str) -> str | None:
-        for name in names:
-            if name in values:
-                return values[name][0]
-        return None
+    values = TagValues.of(tags)
+    first = values.first
 
     csl: CSLItem = {}
     kinds: dict[str, IssnKind] = {}

@@ -18,7 +18,7 @@ from records.normalize.dates import parse_date
 from records.normalize.names import parse_name
 from records.normalize.types import normalize_type
 from records.parsers.base import Parser
-from records.parsers.fields import add_isbn, add_issn, year_month_day
+from records.parsers.fields import TagValues, add_isbn, add_issn, year_month_day
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
 _PT_TYPES = {
@@ -70,11 +70,10 @@ def read_records(text: str) -> list[tuple[int, dict[str, list[str]], str]]:
 
 
 def values_to_csl(values: dict[str, list[str]]) -> tuple[CSLItem, dict[str, IssnKind], str | None]:
+    tagged = TagValues(values)
+
     def first(*tags: str) -> str:
-        for tag in tags:
-            if values.get(tag) and values[tag][0]:
-                return values[tag][0]
-        return ""
+        return tagged.first(*tags) or ""
 
     csl: CSLItem = {}
     kinds: dict[str, IssnKind] = {}
