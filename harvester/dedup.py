@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from harvester.errors import NotFound
 from harvester.store import Library, StoredRecord, WorkRow
-from harvester.store.library import now
+from harvester.store.library import NewRecord, new_member, now
 from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, unique_key
 from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, find_clusters, match_work, prepare
 from records.dedup.keys import Prepared
 from records.errors import UsageError
+from records.merge import Member, merge
 
 
 def index_record(library: Library, record_id: int, prepared: Prepared) -> None:
@@ -35,35 +36,6 @@ def index_record(library: Library, record_id: int, prepared: Prepared) -> None:
         "INSERT OR IGNORE INTO blocking_keys (key, record_id) VALUES (?, ?)",
         [(key, record_id) for key in blocking_keys(prepared)],
     )
-
-
-def _candidate_works(library: Library, keys: Iterable[str]) -> dict[int, list[int]]:
-    """Stored works sharing a blocking key with the record (oversized blocks skipped), each
-    with the ids of its members (imported records and Crossref's, which is how a work known
-    only by its DOI is found by title), in id order; works in the order of their first
-    candidate. Only ids are read here: the members' comparison forms come from
-    :func:`_prepared_members`, which parses a stored record's CSL once per library session."""
-    record_ids: set[int] = set()
-    for key in keys:
-        rows = library.db.execute(
-            "SELECT record_id FROM blocking_keys WHERE key = ? LIMIT ?", [key, MAX_BLOCK + 1]
-        ).fetchall()
-        if len(rows) <= MAX_BLOCK:  # a block this large says nothing about identity
-            record_ids.update(r[0] for r in rows)
-    if not record_ids:
-        return {}
-    works: dict[int, list[int]] = {}
-    for (work_id,) in library.select_in(
-        "SELECT work_id FROM source_records WHERE id IN ({marks})"
-        " AND work_id IS NOT NULL ORDER BY id",
-        record_ids,
-    ):
-        works.setdefault(work_id, [])
-    for record_id, work_id in library.select_in(
-        "SELECT id, work_id FROM source_records WHERE work_id IN ({marks}) ORDER BY id", works
-    ):
-        works[work_id].append(record_id)
-    return works
 
 
 def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, Prepared]:
@@ -89,66 +61,90 @@ def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, 
     return found
 
 
-def _excluded_works(
-    library: Library, record_id: int | None, candidates: dict[int, list[int]]
-) -> set[int]:
-    """Works a person said this record is not part of (not-duplicate with any member)."""
-    if record_id is None:
-        return set()
-    apart = {
-        r[0]
-        for r in library.db.execute(
-            "SELECT CASE WHEN a = ? THEN b ELSE a END FROM decisions"
-            " WHERE kind = 'not-duplicate' AND (a = ? OR b = ?)",
-            [record_id] * 3,
-        ).fetchall()
-    }
-    return {w for w, members in candidates.items() if any(m in apart for m in members)}
-
-
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    """Where a new record goes: the work it joins (None: a new work), why (the best pair
-    verdict with its evidence, kept for `harvester show`), and the undecided pairs seen."""
+    """Where a new record goes: the stored work it joins (``work_id``), or the new work that an
+    earlier record of the same batch started (``leader``: that record's id), or neither (it
+    starts a work of its own); why (the best pair verdict with its evidence, kept for
+    `harvester show`), and the undecided pairs seen."""
 
     work_id: int | None
+    leader: int | None
     why: dict[str, Any] | None
     maybes: list[tuple[int, PairDecision]]
 
 
-def assign(library: Library, record_id: int, csl: dict[str, Any]) -> Assignment:
-    """Decide which stored work a stored record belongs to (see the module docstring)."""
-    prepared = prepare(csl)
-    index_record(library, record_id, prepared)
-    candidates = _candidate_works(library, blocking_keys(prepared))
-    library.prepared_cache.put(record_id, prepared)
-    excluded = _excluded_works(library, record_id, candidates)
-    forms = _prepared_members(library, (m for members in candidates.values() for m in members))
-    match = match_work(
-        prepared,
-        ((str(w), [forms[m] for m in members]) for w, members in candidates.items()),
-        cannot_link_works=[str(w) for w in excluded],
-    )
-    maybes = []
-    for work, decisions in match.decisions.items():
-        if int(work) in excluded or (match.work is not None and work == match.work):
+def _candidates(
+    library: Library, new: Sequence[tuple[int, Prepared]]
+) -> tuple[list[list[int]], list[list[str]]]:
+    """Per new record, the records sharing a blocking key with it (stored ones and those
+    earlier in the batch; blocks of more than MAX_BLOCK records skipped: a block that large says
+    nothing about identity), in id order; and its keys. One query for the whole batch."""
+    keys = [sorted(blocking_keys(p)) for _, p in new]
+    stored = library.blocks({k for ks in keys for k in ks})
+    earlier: dict[str, list[int]] = {}
+    candidates = []
+    for (record_id, _), record_keys in zip(new, keys, strict=True):
+        found: set[int] = set()
+        for key in record_keys:
+            in_store = stored.get(key, ())
+            in_batch = earlier.setdefault(key, [])
+            if len(in_store) + len(in_batch) < MAX_BLOCK:  # counting the record itself
+                found.update(in_store)
+                found.update(in_batch)
+            in_batch.append(record_id)
+        candidates.append(sorted(found))
+    return candidates, keys
+
+
+def assign_batch(
+    library: Library, new: Sequence[tuple[int, Prepared]]
+) -> tuple[list[Assignment], list[list[str]]]:
+    """Decide, in order, which work each new record belongs to: a stored work, a work started
+    by an earlier record of the batch, or a new one (see the module docstring); also returns
+    each record's blocking keys (to be stored with it). The new records are not stored yet:
+    ``new`` gives the ids they will be stored under. A new record has no decisions of a person
+    yet, so none can exclude a work here."""
+    candidates, keys = _candidates(library, new)
+    stored_ids = {c for found in candidates for c in found}
+    work_of: dict[int, int] = library.work_ids_of(stored_ids)
+    members: dict[int, list[int]] = library.members_of_works(set(work_of.values()))
+    forms = _prepared_members(library, {m for ids in members.values() for m in ids})
+    assignments = []
+    for (record_id, prepared), found in zip(new, candidates, strict=True):
+        forms[record_id] = library.prepared_cache.put(record_id, prepared)
+        works = list(dict.fromkeys(work_of[c] for c in found if c in work_of))
+        match = match_work(prepared, ((str(w), [forms[m] for m in members[w]]) for w in works))
+        maybes = []
+        for work, decisions in match.decisions.items():
+            if match.work is not None and work == match.work:
+                continue
+            ids = members[int(work)]
+            maybes.extend((ids[i], d) for i, d in decisions if d.verdict == "maybe")
+        if match.work is None:
+            # Works of this batch are named by their first record, negated, until stored.
+            work_of[record_id] = -record_id
+            members[-record_id] = [record_id]
+            assignments.append(Assignment(None, None, None, maybes))
             continue
-        members = candidates[int(work)]
-        maybes.extend((members[i], d) for i, d in decisions if d.verdict == "maybe")
-    if match.work is None:
-        return Assignment(None, None, maybes)
-    members = candidates[int(match.work)]
-    index, best = max(
-        ((i, d) for i, d in match.decisions[match.work] if d.verdict == "duplicate"),
-        key=lambda pair: pair[1].score,
-    )
-    why = {
-        "with": members[index],
-        "score": best.score,
-        "for": best.evidence_for,
-        "against": best.evidence_against,
-    }
-    return Assignment(int(match.work), why, maybes)
+        work = int(match.work)
+        ids = members[work]
+        index, best = max(
+            ((i, d) for i, d in match.decisions[match.work] if d.verdict == "duplicate"),
+            key=lambda pair: pair[1].score,
+        )
+        why = {
+            "with": ids[index],
+            "score": best.score,
+            "for": best.evidence_for,
+            "against": best.evidence_against,
+        }
+        ids.append(record_id)
+        work_of[record_id] = work
+        assignments.append(
+            Assignment(work if work > 0 else None, -work if work < 0 else None, why, maybes)
+        )
+    return assignments, keys
 
 
 def remember_maybes(
@@ -270,15 +266,29 @@ def _formula(text: str) -> KeyFormula:
 
 
 def new_work_for(library: Library, record_id: int, formula: str | None = None) -> int:
-    """A new work holding one record, with a fresh citation key."""
+    """A new work holding one stored record, with a fresh citation key."""
     record = library.records([record_id])[0]
-    from records.merge import merge
-
-    merged = merge([record.as_member()])
-    key = unique_key(_formula(formula or DEFAULT_FORMULA).base_key(merged.csl), library.key_taken)
-    work_id = library.create_work(merged, key, provisional="title" not in merged.csl)
+    work_id = _create_work(library, [record.as_member()], formula)
     library.move_records([record_id], work_id)
     return work_id
+
+
+def create_work_for(library: Library, rows: Sequence[NewRecord], formula: str | None = None) -> int:
+    """A new work for records about to be stored (the first one started it); sets their
+    ``work_id``."""
+    work_id = _create_work(library, [new_member(r.record, r.id) for r in rows], formula)
+    for row in rows:
+        row.work_id = work_id
+    return work_id
+
+
+def _create_work(library: Library, members: list[Member], formula: str | None) -> int:
+    # The key comes from the first member alone, so that it does not depend on which records
+    # happened to arrive in the same batch.
+    first = merge(members[:1])
+    merged = merge(members) if len(members) > 1 else first
+    key = unique_key(_formula(formula or DEFAULT_FORMULA).base_key(first.csl), library.key_taken)
+    return library.create_work(merged, key, provisional="title" not in first.csl)
 
 
 def _forget_pairs_within(library: Library, work_id: int) -> None:

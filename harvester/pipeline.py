@@ -7,12 +7,16 @@ record's content hash is unique in the store).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
-from harvester.dedup import assign, new_work_for, remember_maybes
+from harvester.dedup import assign_batch, create_work_for, remember_maybes
+from harvester.parse_worker import prepared_batches
 from harvester.sources import iter_inputs
 from harvester.store import Library
+from harvester.store.library import NewRecord
+from records.dedup import prepare
+from records.dedup.keys import Prepared
 from records.errors import InputError
 from records.model import Record
 from records.parsers import parse_bytes
@@ -33,6 +37,18 @@ class ImportReport:
     failures: list[str] = field(default_factory=list)
     new_work_ids: list[int] = field(default_factory=list)
     touched_work_ids: set[int] = field(default_factory=set)
+
+    def snapshot(self) -> ImportReport:
+        return replace(
+            self,
+            failures=list(self.failures),
+            new_work_ids=list(self.new_work_ids),
+            touched_work_ids=set(self.touched_work_ids),
+        )
+
+    def restore(self, earlier: ImportReport) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(earlier, name))
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -70,35 +86,89 @@ def parse_inputs(
     return records, failures, count
 
 
+# Records decided and written together: large enough that the SQL is a few statements per
+# batch, small enough that memory does not grow with the file.
+BATCH = 2000
+
+
 def store_records(
     library: Library,
-    records: list[Record],
+    records: Iterable[Record],
+    *,
+    run_id: int | None,
+    report: ImportReport,
+    formula: str | None = None,
+    prepared: Iterable[Prepared] | None = None,
+) -> None:
+    """Store new records, each joining the work it duplicates or starting one (in the caller's
+    transaction), in batches; see :mod:`harvester.dedup`. ``prepared``, if given, holds the
+    records' comparison forms computed elsewhere (a parsing worker), in the same order."""
+    forms = iter(prepared) if prepared is not None else None
+    batch: list[tuple[Record, Prepared | None]] = []
+    for record in records:
+        batch.append((record, next(forms) if forms is not None else None))
+        if len(batch) >= BATCH:
+            store_batch(library, batch, run_id=run_id, report=report, formula=formula)
+            batch = []
+    if batch:
+        store_batch(library, batch, run_id=run_id, report=report, formula=formula)
+
+
+def store_batch(
+    library: Library,
+    batch: Sequence[tuple[Record, Prepared | None]],
     *,
     run_id: int | None,
     report: ImportReport,
     formula: str | None = None,
 ) -> None:
-    """Store new records, each joining the work it duplicates or starting one (in the caller's
-    transaction); see :mod:`harvester.dedup`."""
-    for record in records:
-        if library.has_record(record.content_hash()):
+    """One batch of :func:`store_records`: decide every record's work, then write records,
+    new works and changed works in a few statements."""
+    hashes = [record.content_hash() for record, _ in batch]
+    seen = library.stored_hashes(hashes)
+    next_id = library.next_record_id()
+    rows: list[NewRecord] = []
+    new: list[tuple[int, Prepared]] = []
+    for (record, form), content_hash in zip(batch, hashes, strict=True):
+        if content_hash in seen:
             report.already_stored += 1
             continue
-        record_id = library.add_record(record, run_id=run_id)
-        report.new_records += 1
-        assignment = assign(library, record_id, record.csl)
-        work_id = assignment.work_id
-        if work_id is None:
-            work_id = new_work_for(library, record_id, formula)
-            report.new_works += 1
-            report.new_work_ids.append(work_id)
-        else:
-            library.move_records([record_id], work_id)
-            library.set_joined(record_id, assignment.why)
-            library.recompute_work(work_id)
+        seen.add(content_hash)
+        row = NewRecord(next_id, record, content_hash, (), run_id=run_id)
+        rows.append(row)
+        new.append((next_id, form if form is not None else prepare(record.csl)))
+        next_id += 1
+    if not rows:
+        return
+    report.new_records += len(rows)
+    assignments, keys = assign_batch(library, new)
+    by_id = {row.id: row for row in rows}
+    followers: dict[int, list[int]] = {}  # first record of a new work -> the others
+    changed: set[int] = set()
+    for row, assignment, record_keys in zip(rows, assignments, keys, strict=True):
+        row.blocking_keys = record_keys
+        row.joined = assignment.why
+        if assignment.work_id is not None:
+            row.work_id = assignment.work_id
+            changed.add(assignment.work_id)
             report.merged += 1
-        remember_maybes(library, record_id, assignment.maybes)
+        elif assignment.leader is not None:
+            followers[assignment.leader].append(row.id)
+            report.merged += 1
+        else:
+            followers[row.id] = []
+    for leader, others in followers.items():
+        work_id = create_work_for(library, [by_id[leader], *(by_id[o] for o in others)], formula)
+        report.new_works += 1
+        report.new_work_ids.append(work_id)
         report.touched_work_ids.add(work_id)
+    library.insert_records(rows)
+    for work_id in sorted(changed):
+        library.recompute_work(work_id)
+        report.touched_work_ids.add(work_id)
+    for row, assignment in zip(rows, assignments, strict=True):
+        if assignment.maybes:
+            remember_maybes(library, row.id, assignment.maybes)
 
 
 def import_sources(
@@ -108,8 +178,11 @@ def import_sources(
     format: str | None = None,
     formula: str | None = None,
     progress: Progress | None = None,
+    parallel: bool | None = None,
 ) -> ImportReport:
-    """Parse every input and store it, one transaction per input (see the module docstring)."""
+    """Parse every input and store it, one transaction per input (see the module docstring).
+    Large inputs are parsed in a second process while this one stores
+    (:mod:`harvester.parse_worker`; ``parallel`` forces it on or off)."""
     report = ImportReport()
     run_id = library.start_run("add " + " ".join(sources))
     status = "failed"
@@ -122,17 +195,26 @@ def import_sources(
                 report.failures.append(str(item.error))
                 continue
             assert item.data is not None
+            before = report.snapshot()
             try:
-                result = parse_bytes(item.data, item.origin, format or item.format)
+                with library.write():
+                    for result, forms in prepared_batches(
+                        item.data, item.origin, format or item.format, parallel=parallel
+                    ):
+                        report.parsed += len(result.records)
+                        report.failures.extend(str(f) for f in result.failures)
+                        store_records(
+                            library,
+                            result.records,
+                            prepared=forms,
+                            run_id=run_id,
+                            report=report,
+                            formula=formula,
+                        )
             except InputError as exc:
+                # Nothing of this input was stored (its transaction rolled back).
+                report.restore(before)
                 report.failures.append(str(exc))
-                continue
-            report.parsed += len(result.records)
-            report.failures.extend(str(f) for f in result.failures)
-            with library.write():
-                store_records(
-                    library, result.records, run_id=run_id, report=report, formula=formula
-                )
         status = "done"
     finally:
         library.finish_run(run_id, status, report.as_dict())

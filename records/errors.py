@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class HarvesterError(Exception):
     """Base of every error harvester reports to a user.
@@ -43,6 +45,11 @@ class InputError(HarvesterError):
         self.line = line
         self.record = record
         super().__init__(self.describe())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt without calling __init__ (subclasses take other arguments), so that an error
+        # raised in a parsing worker process reaches the importing process as itself.
+        return (_rebuild, (type(self), dict(self.__dict__), self.args))
 
     def describe(self) -> str:
         place = []
@@ -83,3 +90,10 @@ class UnsafeInput(InputError):
 
 class RecordError(InputError):
     """One record in an input is malformed; the rest of the input is still usable."""
+
+
+def _rebuild(cls: type[InputError], state: dict[str, Any], args: tuple[Any, ...]) -> InputError:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    error.args = args
+    return error

@@ -33,6 +33,27 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def record_label(origin: str, position: int | None, source_id: str | None, format: str) -> str:
+    """How `show` names a source record: "examples/radosa.txt (record 1, vufind-text)"."""
+    place = f"record {position}" if position else "record"
+    if source_id:
+        place += f" '{source_id}'"
+    return f"{origin} ({place}, {format})"
+
+
+def new_member(record: Record, record_id: int) -> Member:
+    """An imported record as the merge sees it, before it is read back from the store."""
+    source = record.source
+    return Member(
+        record_id=record_id,
+        kind="input",
+        format=source.format,  # type: ignore[arg-type]
+        csl=record.csl,
+        label=record_label(source.origin, source.position, source.id, source.format),
+        issn_kinds=record.issn_kinds,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class StoredRecord:
     id: int
@@ -50,10 +71,7 @@ class StoredRecord:
     joined: dict[str, Any] | None = None  # why it joined its work (dedup evidence)
 
     def label(self) -> str:
-        place = f"record {self.position}" if self.position else "record"
-        if self.source_id:
-            place += f" '{self.source_id}'"
-        return f"{self.origin} ({place}, {self.format})"
+        return record_label(self.origin, self.position, self.source_id, self.format)
 
     def as_member(self) -> Member:
         return Member(
@@ -64,6 +82,19 @@ class StoredRecord:
             label=self.label(),
             issn_kinds=self.beside.get("issn_kinds", {}),
         )
+
+
+@dataclass(slots=True)
+class NewRecord:
+    """An imported record about to be stored (:meth:`Library.insert_records`)."""
+
+    id: int
+    record: Record
+    content_hash: str
+    blocking_keys: Iterable[str]
+    work_id: int | None = None
+    run_id: int | None = None
+    joined: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +278,94 @@ class Library:
             is not None
         )
 
+    def stored_hashes(self, hashes: Iterable[str]) -> set[str]:
+        """Which of these content hashes are stored already (re-imports are no-ops)."""
+        return {
+            row[0]
+            for row in self.select_in(
+                "SELECT content_hash FROM source_records WHERE content_hash IN ({marks})", hashes
+            )
+        }
+
+    def next_record_id(self) -> int:
+        """The id the next stored record gets. Only meaningful inside :meth:`write`, which holds
+        the write lock, so that a batch can name its records before inserting them."""
+        return int(
+            self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM source_records").fetchone()[0]
+        )
+
+    def insert_records(self, rows: list[NewRecord]) -> None:
+        """Store imported records verbatim under the ids they were given, with their
+        identifiers and blocking keys, in a few statements (one batch of an import)."""
+        stamp = now()
+        dumps = json.dumps
+        self.db.conn.executemany(
+            "INSERT INTO source_records (id, content_hash, kind, format, origin, source_id,"
+            " position, line, raw, csl, beside, work_id, run_id, imported_at, joined)"
+            " VALUES (?,?,'input',?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    row.id,
+                    row.content_hash,
+                    row.record.source.format,
+                    row.record.source.origin,
+                    row.record.source.id,
+                    row.record.source.position,
+                    row.record.source.line,
+                    row.record.raw,
+                    dumps(row.record.csl, ensure_ascii=False),
+                    dumps(
+                        {"issn_kinds": row.record.issn_kinds, "original": row.record.original},
+                        ensure_ascii=False,
+                    ),
+                    row.work_id,
+                    row.run_id,
+                    stamp,
+                    dumps(row.joined, ensure_ascii=False) if row.joined else None,
+                )
+                for row in rows
+            ],
+        )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO identifiers (kind, value, record_id) VALUES (?,?,?)",
+            [(k, v, row.id) for row in rows for k, v in index_rows(row.record.csl)],
+        )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO blocking_keys (key, record_id) VALUES (?, ?)",
+            [(key, row.id) for row in rows for key in row.blocking_keys],
+        )
+
+    def blocks(self, keys: Iterable[str]) -> dict[str, list[int]]:
+        """The stored records under each blocking key (record ids in id order)."""
+        found: dict[str, list[int]] = {}
+        for key, record_id in self.select_in(
+            "SELECT key, record_id FROM blocking_keys WHERE key IN ({marks})"
+            " ORDER BY key, record_id",
+            keys,
+        ):
+            found.setdefault(key, []).append(record_id)
+        return found
+
+    def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]:
+        """The work of each record that is in one (detached Crossref records are not)."""
+        return dict(
+            self.select_in(
+                "SELECT id, work_id FROM source_records WHERE id IN ({marks})"
+                " AND work_id IS NOT NULL",
+                record_ids,
+            )
+        )
+
+    def members_of_works(self, work_ids: Iterable[int]) -> dict[int, list[int]]:
+        """The record ids of each work, in id order."""
+        members: dict[int, list[int]] = {}
+        for record_id, work_id in self.select_in(
+            "SELECT id, work_id FROM source_records WHERE work_id IN ({marks}) ORDER BY id",
+            work_ids,
+        ):
+            members.setdefault(work_id, []).append(record_id)
+        return members
+
     def add_record(
         self,
         record: Record,
@@ -284,11 +403,14 @@ class Library:
         )
         return record_id
 
-    def select_in(self, sql: str, ids: Iterable[int], *, dicts: bool = False) -> Iterator[Any]:
+    def select_in(
+        self, sql: str, ids: Iterable[int] | Iterable[str], *, dicts: bool = False
+    ) -> Iterator[Any]:
         """Rows of ``sql`` (with ``{marks}`` where the ``IN (...)`` list goes) for any number
-        of ids, asked in chunks: SQLite bounds the variables of one statement. The ids are
-        sorted, so ``ORDER BY`` the same column gives one global order. Tuples, or dicts."""
-        ordered = sorted(set(ids))
+        of ids (or other values), asked in chunks: SQLite bounds the variables of one
+        statement. The values are sorted, so ``ORDER BY`` the same column gives one global
+        order. Tuples, or dicts."""
+        ordered: list[Any] = sorted(set(ids))  # type: ignore[type-var]
         for start in range(0, len(ordered), _IN_CHUNK):
             chunk = ordered[start : start + _IN_CHUNK]
             statement = sql.format(marks=",".join("?" * len(chunk)))

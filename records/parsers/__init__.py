@@ -12,6 +12,8 @@ It returns a :class:`~records.model.ParseResult`: normalized records plus failur
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from records.decoding import decode
 from records.errors import UnknownFormat, UsageError
 from records.model import ParseResult
@@ -106,4 +108,24 @@ def parse_bytes(data: bytes, origin: str, format: str | None = None) -> ParseRes
     return parse_text(decode(data, origin), origin, format)
 
 
-__all__ = ["PARSERS", "Parser", "detect", "get_parser", "parse_bytes", "parse_text", "register"]
+def iter_parse(
+    data: bytes, origin: str, format: str | None = None, *, batch: int = 1000
+) -> Iterator[ParseResult]:
+    """Parse ``data`` like :func:`parse_bytes`, handing the records over in batches of about
+    ``batch``, in input order (failures come with the batch they were found in)."""
+    result = parse_bytes(data, origin, format)
+    records = result.records
+    for start in range(0, max(len(records), 1), batch):
+        yield ParseResult(records[start : start + batch], result.failures if start == 0 else [])
+
+
+__all__ = [
+    "PARSERS",
+    "Parser",
+    "detect",
+    "get_parser",
+    "iter_parse",
+    "parse_bytes",
+    "parse_text",
+    "register",
+]

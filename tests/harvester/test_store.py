@@ -76,20 +76,19 @@ def test_raw_input_is_kept_verbatim_with_its_parsed_form(db_path):
 def test_a_failure_inside_a_transaction_writes_nothing(db_path):
     records = _seed_records()
     with Library(db_path) as library:
-        original = library.add_record
-        calls = []
+        original = library.insert_records
+        written = []
 
-        def fail_on_second(record, **kwargs):
-            calls.append(record)
-            if len(calls) == 2:
-                raise sqlite3.OperationalError("disk I/O error (simulated)")
-            return original(record, **kwargs)
+        def write_then_fail(rows):
+            original(rows)  # the records and their new works are written...
+            written.append(library.counts())
+            raise sqlite3.OperationalError("disk I/O error (simulated)")
 
-        library.add_record = fail_on_second  # type: ignore[method-assign]
+        library.insert_records = write_then_fail  # type: ignore[method-assign]
         with pytest.raises(sqlite3.OperationalError), library.write():
             store_records(library, records, run_id=None, report=ImportReport())
-        assert len(calls) == 2  # the first record was written inside the transaction...
-    with Library(db_path) as reopened:  # ...and rolled back with it
+        assert [(c["works"], c["records"]) for c in written] == [(2, 2)]
+    with Library(db_path) as reopened:  # ...and rolled back with the transaction
         assert reopened.counts() == {"works": 0, "records": 0, "pending_enrichment": 0}
 
 

@@ -1,0 +1,103 @@
+"""Parsing in a second process while the first one stores and deduplicates.
+
+An import is two halves of about the same cost: parse + normalize + comparison forms (pure,
+:mod:`records`) and store + dedup (SQLite, one writer). On a machine with two or more cores a
+large input is parsed by a worker process that hands over batches through a bounded queue, so
+the halves overlap and memory holds a few batches, not the file. Small inputs are parsed in
+process: starting a worker costs more than it saves.
+
+The worker is started with ``spawn`` (a fresh interpreter: the parent's open SQLite connection
+and any progress-bar thread are not inherited). An error in the worker reaches the parent as
+the same exception (:class:`records.errors.InputError` pickles as itself); a worker that dies
+without a word becomes a :class:`~harvester.errors.HarvesterError` naming the input.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+from collections.abc import Iterator
+from typing import Any
+
+from harvester.errors import HarvesterError
+from records.dedup import prepare
+from records.dedup.keys import Prepared
+from records.model import ParseResult
+from records.parsers import iter_parse
+
+# Inputs at least this large are parsed in a worker (about 2,000 BibTeX or RIS records).
+WORKER_MIN_BYTES = 4_000_000
+BATCH = 2000
+# Batches in flight between the processes: enough to keep both busy, few enough to bound
+# memory (a batch of 2,000 records is about 10 MB pickled).
+QUEUE_BATCHES = 4
+# How long the parent waits for a batch before checking that the worker is still alive.
+_POLL_S = 1.0
+
+Batch = tuple[ParseResult, list[Prepared]]
+
+
+def prepared_batches(
+    data: bytes, origin: str, format: str | None = None, *, parallel: bool | None = None
+) -> Iterator[Batch]:
+    """Parsed, normalized records of one input with their comparison forms, in batches and in
+    input order. ``parallel``: parse in a worker process (default: when the input is large and
+    the machine has a second core)."""
+    if parallel is None:
+        parallel = len(data) >= WORKER_MIN_BYTES and (os.cpu_count() or 1) > 1
+    if parallel:
+        yield from _from_worker(data, origin, format)
+    else:
+        yield from _batches(data, origin, format)
+
+
+def _batches(data: bytes, origin: str, format: str | None) -> Iterator[Batch]:
+    for result in iter_parse(data, origin, format, batch=BATCH):
+        yield result, [prepare(record.csl) for record in result.records]
+
+
+def _produce(data: bytes, origin: str, format: str | None, out: Any) -> None:
+    """The worker: every batch, then ``None``; or the exception that stopped it."""
+    try:
+        for batch in _batches(data, origin, format):
+            out.put(("batch", batch))
+        out.put(("done", None))
+    except BaseException as exc:
+        out.put(("error", exc))
+
+
+def _from_worker(data: bytes, origin: str, format: str | None) -> Iterator[Batch]:
+    context = mp.get_context("spawn")
+    channel = context.Queue(maxsize=QUEUE_BATCHES)
+    worker = context.Process(
+        target=_produce, args=(data, origin, format, channel), name="harvester-parse", daemon=True
+    )
+    worker.start()
+    try:
+        while True:
+            try:
+                kind, payload = channel.get(timeout=_POLL_S)
+            except queue.Empty:
+                if not worker.is_alive():
+                    raise HarvesterError(
+                        f"{origin}: the parsing process stopped unexpectedly "
+                        f"(exit code {worker.exitcode})"
+                    ) from None
+                continue
+            if kind == "batch":
+                yield payload
+            elif kind == "error":
+                raise payload
+            else:
+                return
+    finally:
+        # Normal end, an error, or the consumer stopped early (its transaction rolled back).
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+        channel.close()
+        channel.join_thread()
+
+
+__all__ = ["BATCH", "WORKER_MIN_BYTES", "prepared_batches"]

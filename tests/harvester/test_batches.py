@@ -1,0 +1,170 @@
+"""Imports in batches and through the parsing worker: the same library whatever the batching.
+
+The store decides a batch of records at a time (one query for all their blocking keys, works
+written at the end of the batch) and a large input is parsed in a second process. Neither may
+change a single decision: these tests import the same records with different batch sizes, in
+one call or several, in process or through the worker, and compare the resulting libraries.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import pytest
+
+from harvester import parse_worker, pipeline
+from harvester.pipeline import ImportReport, import_sources, store_records
+from harvester.store import Library
+from records.dedup.synthetic import generate
+from records.errors import InputError, RecordError, UnknownFormat
+from records.model import Record, SourceRef
+from records.normalize.record import normalize_csl
+from records.parsers import parse_bytes
+
+
+def _records(n: int, seed: int = 3) -> tuple[list[Record], list[list[str]]]:
+    library = generate(n, seed=seed)
+    records = [
+        Record(
+            csl=normalize_csl(csl),
+            source=SourceRef("csl-json", "synthetic.json", rid, position, None),
+            raw=json.dumps(csl, sort_keys=True),
+        )
+        for position, (rid, csl) in enumerate(library.records, 1)
+    ]
+    return records, library.clusters
+
+
+def _library_state(library: Library) -> dict[str, object]:
+    """Everything dedup decided, by the records' own ids: work membership and keys, the work
+    each record joined and why, and the review pairs."""
+    key_of = dict(library.db.execute("SELECT id, citation_key FROM works").fetchall())
+    rows = library.db.execute(
+        "SELECT id, source_id, work_id, joined FROM source_records ORDER BY id"
+    ).fetchall()
+    source = {rid: sid for rid, sid, _, _ in rows}
+    members = {sid: key_of[work] for _, sid, work, _ in rows}
+    joined = {
+        sid: (lambda why: why and {**why, "with": source[why["with"]]})(
+            json.loads(j) if j else None
+        )
+        for _, sid, _, j in rows
+    }
+    pairs = sorted(
+        (source[a], source[b], score)
+        for a, b, score in library.db.execute("SELECT a, b, score FROM candidate_pairs")
+    )
+    works = sorted(
+        (row[0], row[1]) for row in library.db.execute("SELECT citation_key, csl FROM works")
+    )
+    return {"members": members, "joined": joined, "pairs": pairs, "works": works}
+
+
+def _import(path, records, *, batch: int, calls: int = 1, monkeypatch) -> dict[str, object]:
+    monkeypatch.setattr(pipeline, "BATCH", batch)
+    with Library(path) as library:
+        step = -(-len(records) // calls)
+        for start in range(0, len(records), step):
+            with library.write():
+                store_records(
+                    library, records[start : start + step], run_id=None, report=ImportReport()
+                )
+        return _library_state(library)
+
+
+def test_batch_size_and_import_calls_do_not_change_any_decision(tmp_path, monkeypatch):
+    records, clusters = _records(400)
+    assert any(len(c) > 1 for c in clusters)  # the set has duplicates to find
+    whole = _import(tmp_path / "a.db", records, batch=2000, monkeypatch=monkeypatch)
+    small = _import(tmp_path / "b.db", records, batch=7, monkeypatch=monkeypatch)
+    split = _import(tmp_path / "c.db", records, batch=50, calls=3, monkeypatch=monkeypatch)
+    assert whole["members"] == small["members"] == split["members"]
+    assert whole["joined"] == small["joined"] == split["joined"]
+    assert whole["pairs"] == small["pairs"] == split["pairs"]
+    assert whole["works"] == small["works"] == split["works"]
+    # ...and the decisions found the duplicates (a library of singletons would also agree).
+    merged = sum(1 for why in whole["joined"].values() if why)
+    assert merged >= 0.8 * sum(len(c) - 1 for c in clusters)
+
+
+def test_a_record_joins_a_work_started_earlier_in_the_same_batch(tmp_path):
+    records, clusters = _records(120)
+    by_id = {r.source.id: r for r in records}
+    cluster = next(c for c in clusters if len(c) >= 2)
+    with Library(tmp_path / "lib.db") as library:
+        report = ImportReport()
+        with library.write():
+            store_records(library, [by_id[i] for i in cluster], run_id=None, report=report)
+        assert report.new_works == 1 and report.merged == len(cluster) - 1
+        (work_id,) = report.new_work_ids
+        members = library.records_of_work(work_id)
+        assert sorted(m.source_id for m in members) == sorted(cluster)
+        assert members[1].joined is not None and members[1].joined["with"] == members[0].id
+        # The work is merged from all its members, not just the first.
+        assert library.work(work_id).provenance["title"]["from"][0] == members[0].id
+
+
+def test_identical_records_in_one_batch_are_stored_once(tmp_path):
+    records, _ = _records(20)
+    with Library(tmp_path / "lib.db") as library:
+        report = ImportReport()
+        with library.write():
+            store_records(library, records + records[:5], run_id=None, report=report)
+        distinct = len({r.content_hash() for r in records})
+        assert report.new_records == distinct
+        assert report.already_stored == len(records) + 5 - distinct
+
+
+BIB = "".join(
+    f"@article{{k{i},\n  title = {{A study of glacier number {i} and its meltwater}},\n"
+    f"  author = {{Müller, Anna and Berg, Jon}},\n  journal = {{Journal of Ice}},\n"
+    f"  year = {{2020}},\n  volume = {{{i}}},\n  pages = {{1--9}}\n}}\n\n"
+    for i in range(1, 60)
+)
+
+
+def test_the_parsing_worker_gives_the_records_parsing_in_process_gives(tmp_path):
+    data = BIB.encode()
+    here = list(parse_worker.prepared_batches(data, "refs.bib", parallel=False))
+    there = list(parse_worker.prepared_batches(data, "refs.bib", parallel=True))
+    assert [r.csl for result, _ in there for r in result.records] == [
+        r.csl for result, _ in here for r in result.records
+    ]
+    assert [p for _, forms in there for p in forms] == [p for _, forms in here for p in forms]
+    assert sum(len(result.records) for result, _ in there) == 59
+
+
+def test_an_input_error_in_the_worker_reaches_the_importer_as_itself():
+    with pytest.raises(UnknownFormat) as caught:
+        list(parse_worker.prepared_batches(b"no format here at all\n", "x.txt", parallel=True))
+    assert caught.value.origin == "x.txt" and "tried:" in str(caught.value)
+
+
+def test_input_errors_pickle_as_themselves():
+    for error in (
+        UnknownFormat("a.txt", ["bibtex", "ris"]),
+        RecordError("b.ris", "no TY line", line=4, record=2),
+    ):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error) and str(copy) == str(error)
+        assert isinstance(copy, InputError) and copy.__dict__ == error.__dict__
+
+
+def test_import_through_the_worker_equals_import_in_process(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    states = []
+    for parallel in (False, True):
+        with Library(tmp_path / f"{parallel}.db") as library:
+            report = import_sources(library, [str(path)], parallel=parallel)
+            assert report.parsed == 59 and report.failures == []
+            states.append(_library_state(library))
+    assert states[0] == states[1]
+
+
+def test_records_parsed_in_process_match_parse_bytes():
+    data = BIB.encode()
+    batches = list(parse_worker.prepared_batches(data, "refs.bib", parallel=False))
+    expected = parse_bytes(data, "refs.bib").records
+    assert [r.csl for result, _ in batches for r in result.records] == [r.csl for r in expected]
