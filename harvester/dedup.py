@@ -16,19 +16,22 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from harvester.errors import NotFound
 from harvester.store import Library, StoredRecord, WorkRow
 from harvester.store.library import NewRecord, new_member, now
 from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, unique_key
-from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, find_clusters, match_work, prepare
+from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, match_work, prepare
 from records.dedup.keys import Prepared
 from records.errors import UsageError
 from records.merge import Member, merge
+
+# Records placed per step of a re-run (`harvester dedupe`).
+RECLUSTER_BATCH = 2000
 
 
 def index_record(library: Library, record_id: int, prepared: Prepared) -> None:
@@ -74,23 +77,35 @@ class Assignment:
     maybes: list[tuple[int, PairDecision]]
 
 
+class Index(Protocol):
+    """What :func:`assign_batch` decides against: the records already placed, by blocking key,
+    and the works (or, in a re-run, the clusters) they are in. The :class:`Library` is one: its
+    stored works. A re-run uses :class:`_Reclustering`."""
+
+    def blocks(self, keys: Iterable[str]) -> dict[str, list[int]]: ...
+
+    def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]: ...
+
+    def members_of_works(self, work_ids: Iterable[int]) -> dict[int, list[int]]: ...
+
+
 def _candidates(
-    library: Library, new: Sequence[tuple[int, Prepared]]
+    index: Index, new: Sequence[tuple[int, Prepared]]
 ) -> tuple[list[list[int]], list[list[str]]]:
-    """Per new record, the records sharing a blocking key with it (stored ones and those
+    """Per new record, the records sharing a blocking key with it (placed ones and those
     earlier in the batch; blocks of more than MAX_BLOCK records skipped: a block that large says
     nothing about identity), in id order; and its keys. One query for the whole batch."""
     keys = [sorted(blocking_keys(p)) for _, p in new]
-    stored = library.blocks({k for ks in keys for k in ks})
+    placed = index.blocks({k for ks in keys for k in ks})
     earlier: dict[str, list[int]] = {}
     candidates = []
     for (record_id, _), record_keys in zip(new, keys, strict=True):
         found: set[int] = set()
         for key in record_keys:
-            in_store = stored.get(key, ())
+            in_index = placed.get(key, ())
             in_batch = earlier.setdefault(key, [])
-            if len(in_store) + len(in_batch) < MAX_BLOCK:  # counting the record itself
-                found.update(in_store)
+            if len(in_index) + len(in_batch) < MAX_BLOCK:  # counting the record itself
+                found.update(in_index)
                 found.update(in_batch)
             in_batch.append(record_id)
         candidates.append(sorted(found))
@@ -98,26 +113,40 @@ def _candidates(
 
 
 def assign_batch(
-    library: Library, new: Sequence[tuple[int, Prepared]]
+    library: Library,
+    new: Sequence[tuple[int, Prepared]],
+    *,
+    index: Index | None = None,
+    apart: Mapping[int, Iterable[int]] | None = None,
 ) -> tuple[list[Assignment], list[list[str]]]:
-    """Decide, in order, which work each new record belongs to: a stored work, a work started
+    """Decide, in order, which work each new record belongs to: a placed work, a work started
     by an earlier record of the batch, or a new one (see the module docstring); also returns
-    each record's blocking keys (to be stored with it). The new records are not stored yet:
-    ``new`` gives the ids they will be stored under. A new record has no decisions of a person
-    yet, so none can exclude a work here."""
-    candidates, keys = _candidates(library, new)
-    stored_ids = {c for found in candidates for c in found}
-    work_of: dict[int, int] = library.work_ids_of(stored_ids)
-    members: dict[int, list[int]] = library.members_of_works(set(work_of.values()))
+    each record's blocking keys (to be stored with it). ``new`` gives the ids the records are
+    (or will be) stored under; ``index`` is what they are decided against (default: the
+    library's works); ``apart[r]``: records a person said ``r`` is not a duplicate of, whose
+    works ``r`` never joins (a new record has none)."""
+    index = index or library
+    apart = apart or {}
+    candidates, keys = _candidates(index, new)
+    partners = {p for record_id, _ in new for p in apart.get(record_id, ())}
+    work_of: dict[int, int] = index.work_ids_of(
+        {c for found in candidates for c in found} | partners
+    )
+    members: dict[int, list[int]] = index.members_of_works(set(work_of.values()))
     forms = _prepared_members(library, {m for ids in members.values() for m in ids})
     assignments = []
     for (record_id, prepared), found in zip(new, candidates, strict=True):
         forms[record_id] = library.prepared_cache.put(record_id, prepared)
         works = list(dict.fromkeys(work_of[c] for c in found if c in work_of))
-        match = match_work(prepared, ((str(w), [forms[m] for m in members[w]]) for w in works))
+        excluded = {str(work_of[p]) for p in apart.get(record_id, ()) if p in work_of}
+        match = match_work(
+            prepared,
+            ((str(w), [forms[m] for m in members[w]]) for w in works),
+            cannot_link_works=excluded,
+        )
         maybes = []
         for work, decisions in match.decisions.items():
-            if match.work is not None and work == match.work:
+            if work in excluded or (match.work is not None and work == match.work):
                 continue
             ids = members[int(work)]
             maybes.extend((ids[i], d) for i, d in decisions if d.verdict == "maybe")
@@ -129,12 +158,12 @@ def assign_batch(
             continue
         work = int(match.work)
         ids = members[work]
-        index, best = max(
+        best_index, best = max(
             ((i, d) for i, d in match.decisions[match.work] if d.verdict == "duplicate"),
             key=lambda pair: pair[1].score,
         )
         why = {
-            "with": ids[index],
+            "with": ids[best_index],
             "score": best.score,
             "for": best.evidence_for,
             "against": best.evidence_against,
@@ -355,75 +384,215 @@ def duplicates(library: Library) -> DuplicateReport:
 # -- re-run ---------------------------------------------------------------------------------
 
 
-def recluster(library: Library, formula: str | None = None) -> dict[str, int]:
+class _Reclustering:
+    """The index of a re-run (:class:`Index`): the records placed so far and their new
+    clusters, in a temporary table; a cluster is named by its first record. Memory stays that
+    of one batch however large the library is."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        library.db.executescript(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS reclustered (
+                record_id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL, why TEXT
+            );
+            CREATE INDEX IF NOT EXISTS temp.reclustered_cluster ON reclustered(cluster);
+            DELETE FROM temp.reclustered;
+            """
+        )
+
+    def blocks(self, keys: Iterable[str]) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for key, record_id in self.library.select_in(
+            "SELECT b.key, b.record_id FROM blocking_keys b JOIN temp.reclustered r"
+            " ON r.record_id = b.record_id WHERE b.key IN ({marks}) ORDER BY b.key, b.record_id",
+            keys,
+        ):
+            found.setdefault(key, []).append(record_id)
+        return found
+
+    def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]:
+        return dict(
+            self.library.select_in(
+                "SELECT record_id, cluster FROM temp.reclustered WHERE record_id IN ({marks})",
+                record_ids,
+            )
+        )
+
+    def members_of_works(self, work_ids: Iterable[int]) -> dict[int, list[int]]:
+        members: dict[int, list[int]] = {}
+        for record_id, cluster in self.library.select_in(
+            "SELECT record_id, cluster FROM temp.reclustered WHERE cluster IN ({marks})"
+            " ORDER BY record_id",
+            work_ids,
+        ):
+            members.setdefault(cluster, []).append(record_id)
+        return members
+
+    def place(self, rows: list[tuple[int, int, str | None]]) -> None:
+        self.library.db.conn.executemany(
+            "INSERT INTO temp.reclustered (record_id, cluster, why) VALUES (?,?,?)", rows
+        )
+
+    def join(self, a: int, b: int) -> bool:
+        """A person's merge: the clusters of ``a`` and ``b`` become one (False: already one)."""
+        ca, cb = (self.work_ids_of([r]).get(r) for r in (a, b))
+        if ca is None or cb is None or ca == cb:
+            return False
+        keep, gone = min(ca, cb), max(ca, cb)
+        self.library.db.execute(
+            "UPDATE temp.reclustered SET cluster = ?, why = coalesce(why, ?) WHERE cluster = ?",
+            [keep, json.dumps({"by": "merged by a person (harvester merge)"}), gone],
+        )
+        return True
+
+
+def _decisions(library: Library) -> tuple[dict[int, set[int]], list[tuple[int, int]]]:
+    """A person's decisions: who is apart from whom (not-duplicate, split) and the merges."""
+    apart: dict[int, set[int]] = {}
+    together = []
+    for kind, a, b in library.db.execute(
+        "SELECT kind, a, b FROM decisions WHERE b IS NOT NULL ORDER BY id"
+    ):
+        if kind == "merge":
+            together.append((a, b))
+        elif kind == "not-duplicate":
+            apart.setdefault(a, set()).add(b)
+            apart.setdefault(b, set()).add(a)
+    return apart, together
+
+
+def _records_to_place(library: Library, batch: int) -> Iterator[list[tuple[int, Prepared]]]:
+    """Imported and Crossref records (Crossref's carry the DOI and full metadata that tie a
+    record known only by its DOI to the page it was found on), in id order, a batch at a time."""
+    last = 0
+    while True:
+        rows = library.db.execute(
+            "SELECT id, csl FROM source_records WHERE kind IN ('input', 'enrichment')"
+            " AND id > ? ORDER BY id LIMIT ?",
+            [last, batch],
+        ).fetchall()
+        if not rows:
+            return
+        cache = library.prepared_cache
+        yield [(rid, cache.get(rid) or prepare(json.loads(csl))) for rid, csl in rows]
+        last = rows[-1][0]
+
+
+def recluster(
+    library: Library, formula: str | None = None, *, batch: int = RECLUSTER_BATCH
+) -> dict[str, int]:
     """Cluster the whole library again under the current rules, keeping every decision.
 
-    Each new cluster keeps the work (and citation key) that most of its members were in;
-    records of a work that the rules now split apart get new works.
+    The records are placed again in the order they were stored, exactly as an import decides
+    (:func:`assign_batch`), against the clusters built so far instead of the stored works; a
+    person's "not a duplicate" keeps records apart and their merges are applied last (the
+    person decided). Then each new cluster keeps the work (and citation key) that most of its
+    members were in, larger clusters choosing first; records of a work that the rules now split
+    apart get new works. Only what changed is written.
     """
     with library.write():
-        # Crossref's records take part: they carry the DOI and the full metadata that tie a
-        # record known only by its DOI to the page it was found on.
-        records = [*library.iter_records("input"), *library.iter_records("enrichment")]
-        imported = {r.id for r in records if r.kind == "input"}
-        decisions = library.db.execute("SELECT kind, a, b FROM decisions").fetchall()
-        must = [(str(a), str(b)) for kind, a, b in decisions if kind == "merge"]
-        cannot = [(str(a), str(b)) for kind, a, b in decisions if kind == "not-duplicate"]
-        result = find_clusters(
-            [(str(r.id), r.csl) for r in records], must_link=must, cannot_link=cannot
-        )
-        by_id = {r.id: r for r in records}
-        clustered = {int(i) for cluster in result.clusters for i in cluster}
-        groups = [[int(i) for i in c] for c in result.clusters]
-        groups += [[r.id] for r in records if r.id not in clustered]
-        old_work = {r.id: r.work_id for r in records}
-        claimed: set[int] = set()
-        moved = created = 0
-        touched: set[int] = set()
-        new_work: dict[int, int] = {}  # record id -> the work it is in now
-        for group in sorted(groups, key=len, reverse=True):
-            if not imported.intersection(group):
-                # Crossref records whose imported records went elsewhere: they wait, detached,
-                # until their DOI is enriched again.
-                library.db.conn.executemany(
-                    "UPDATE source_records SET work_id = NULL WHERE id = ?", [(i,) for i in group]
-                )
-                touched.update(old_work[i] for i in group if old_work[i] is not None)  # type: ignore[misc]
-                continue
-            group.sort(key=lambda i: (i not in imported, i))  # an imported record first
-            votes = Counter(old_work[i] for i in group if old_work[i] is not None)
-            target = next((w for w, _ in votes.most_common() if w not in claimed), None)
-            if target is None:
-                target = new_work_for(library, group[0], formula)
-                library.move_records(group[1:], target)
-                created += 1
-            else:
-                claimed.add(target)
-                changed = [i for i in group if old_work[i] != target]
-                library.move_records(changed, target)
-                for i in changed:
-                    library.set_joined(i, {"by": "clustered by harvester dedupe"})
-                moved += len(changed)
-            touched.add(target)
-            new_work.update((i, target) for i in group)
-            touched.update(old_work[i] for i in group if old_work[i] is not None)  # type: ignore[misc]
-        # A work that lost all its records hands its tags to where most of them went.
-        for old in touched - claimed:
-            heirs = Counter(new_work[r] for r, w in old_work.items() if w == old)
-            if heirs:
-                library.move_tags(old, heirs.most_common(1)[0][0])
-        for work_id in touched:
-            library.recompute_work(work_id)
+        index = _Reclustering(library)
+        apart, together = _decisions(library)
         library.db.execute("DELETE FROM candidate_pairs")
-        for a, b, decision in result.maybe_pairs:
-            ra, rb = by_id[int(a)], by_id[int(b)]
-            remember_maybes(library, ra.id, [(rb.id, decision)])
-        works = int(library.db.execute("SELECT count(*) FROM works").fetchone()[0])
+        review = 0
+        for new in _records_to_place(library, batch):
+            assignments, _ = assign_batch(library, new, index=index, apart=apart)
+            rows = []
+            for (record_id, _), assignment in zip(new, assignments, strict=True):
+                cluster = assignment.work_id or assignment.leader or record_id
+                why = assignment.why and {**assignment.why, "by": "clustered by harvester dedupe"}
+                rows.append(
+                    (record_id, cluster, json.dumps(why, ensure_ascii=False) if why else None)
+                )
+                if assignment.maybes:
+                    remember_maybes(library, record_id, assignment.maybes)
+                    review += len(assignment.maybes)
+            index.place(rows)
+        for a, b in together:
+            index.join(a, b)
+        summary = _apply_clusters(library, formula)
+        summary["review_pairs"] = review
+        library.db.execute("DROP TABLE temp.reclustered")
+    return summary
+
+
+def _apply_clusters(library: Library, formula: str | None) -> dict[str, int]:
+    """Move records to the works of their new clusters (see :func:`recluster`)."""
+    db = library.db
+    # Per cluster: its size, whether it holds an imported record, and its votes for old works.
+    sizes = {
+        cluster: (size, imported)
+        for cluster, size, imported in db.execute(
+            "SELECT r.cluster, count(*), sum(s.kind = 'input') FROM temp.reclustered r"
+            " JOIN source_records s ON s.id = r.record_id GROUP BY r.cluster"
+        )
+    }
+    votes: dict[int, list[tuple[int, int, int]]] = {}
+    for cluster, work_id, count, first in db.execute(
+        "SELECT r.cluster, s.work_id, count(*), min(s.id) FROM temp.reclustered r"
+        " JOIN source_records s ON s.id = r.record_id WHERE s.work_id IS NOT NULL"
+        " GROUP BY r.cluster, s.work_id"
+    ):
+        votes.setdefault(cluster, []).append((-count, first, work_id))
+    target: dict[int, int | None] = {}  # cluster -> the work it keeps (None: a new one)
+    claimed: set[int] = set()
+    for cluster in sorted(sizes, key=lambda c: (-sizes[c][0], c)):
+        if not sizes[cluster][1]:
+            continue  # Crossref records only: detached below
+        work = next((w for _, _, w in sorted(votes.get(cluster, [])) if w not in claimed), None)
+        target[cluster] = work
+        if work is not None:
+            claimed.add(work)
+    moved = created = 0
+    touched: set[int] = set()
+    heirs: dict[int, Counter[int]] = {}  # old work -> where its records went
+    new_work: dict[int, int] = {}
+    # Streamed: SQLite sorts the rows before the first one is returned, so the updates below
+    # cannot disturb the iteration.
+    rows = db.conn.execute(
+        "SELECT r.record_id, r.cluster, r.why, s.work_id FROM temp.reclustered r"
+        " JOIN source_records s ON s.id = r.record_id"
+        " ORDER BY r.cluster, s.kind != 'input', r.record_id"
+    )
+    for record_id, cluster, why, old in rows:
+        if cluster not in target:
+            if old is not None:
+                # Crossref records whose imported records went elsewhere wait, detached,
+                # until their DOI is enriched again.
+                db.execute("UPDATE source_records SET work_id = NULL WHERE id = ?", [record_id])
+                touched.add(old)
+            continue
+        work = target[cluster]
+        if work is None:
+            work = new_work.get(cluster)
+            if work is None:  # the cluster's first imported record starts its new work
+                work = new_work[cluster] = new_work_for(library, record_id, formula)
+                library.set_joined(record_id, None)
+                created += 1
+                if old is not None:
+                    touched.add(old)
+                    heirs.setdefault(old, Counter())[work] += 1
+                continue
+        if work == old:
+            continue
+        library.move_records([record_id], work)
+        library.set_joined(record_id, json.loads(why) if why else None)
+        moved += 1
+        touched.add(work)
+        if old is not None:
+            touched.add(old)
+            heirs.setdefault(old, Counter())[work] += 1
+    # A work that lost all its records hands its tags to where most of them went.
+    for old, where in heirs.items():
+        if old not in claimed:
+            library.move_tags(old, where.most_common(1)[0][0])
+    for work_id in sorted(touched):
+        library.recompute_work(work_id)
     return {
-        "records": len(imported),
-        "clusters": len(result.clusters),
+        "records": sum(imported for _, imported in sizes.values()),
+        "clusters": sum(1 for size, imported in sizes.values() if imported and size > 1),
         "moved": moved,
         "new_works": created,
-        "works": works,
-        "review_pairs": len(result.maybe_pairs),
+        "works": int(db.execute("SELECT count(*) FROM works").fetchone()[0]),
     }

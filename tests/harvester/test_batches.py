@@ -14,6 +14,7 @@ import pickle
 import pytest
 
 from harvester import parse_worker, pipeline
+from harvester.dedup import merge_works, new_work_for, not_duplicate, recluster, split
 from harvester.pipeline import ImportReport, import_sources, store_records
 from harvester.store import Library
 from records.dedup.synthetic import generate
@@ -168,3 +169,71 @@ def test_records_parsed_in_process_match_parse_bytes():
     batches = list(parse_worker.prepared_batches(data, "refs.bib", parallel=False))
     expected = parse_bytes(data, "refs.bib").records
     assert [r.csl for result, _ in batches for r in result.records] == [r.csl for r in expected]
+
+
+def _partition(library: Library) -> set[frozenset[str]]:
+    groups: dict[int, set[str]] = {}
+    for sid, work in library.db.execute(
+        "SELECT source_id, work_id FROM source_records WHERE kind = 'input'"
+    ):
+        groups.setdefault(work, set()).add(sid)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_dedupe_of_a_freshly_imported_library_changes_nothing(tmp_path, monkeypatch):
+    records, _ = _records(300)
+    with Library(tmp_path / "lib.db") as library:
+        with library.write():
+            store_records(library, records, run_id=None, report=ImportReport())
+        before = _library_state(library)
+        summary = recluster(library, batch=64)
+        assert summary["moved"] == 0 and summary["new_works"] == 0
+        after = _library_state(library)
+        assert after["members"] == before["members"] and after["works"] == before["works"]
+        assert after["pairs"] == before["pairs"]
+
+
+def test_dedupe_rebuilds_the_clusters_from_any_state(tmp_path):
+    records, _ = _records(300)
+    with Library(tmp_path / "lib.db") as library:
+        with library.write():
+            store_records(library, records, run_id=None, report=ImportReport())
+        expected = _partition(library)
+        assert any(len(g) > 1 for g in expected)
+        # Scramble: every record alone in a work of its own (as if the rules had merged nothing).
+        with library.write():
+            for work_id in {w for (w,) in library.db.execute("SELECT id FROM works")}:
+                for member in library.records_of_work(work_id)[1:]:
+                    new_work_for(library, member.id)
+                library.recompute_work(work_id)
+        assert all(len(g) == 1 for g in _partition(library))
+        summary = recluster(library, batch=50)
+        assert _partition(library) == expected
+        assert summary["moved"] == sum(len(g) - 1 for g in expected)
+        assert summary["works"] == len(expected)
+        joined = library.db.execute(
+            "SELECT joined FROM source_records WHERE joined IS NOT NULL"
+        ).fetchall()
+        assert joined and all("clustered by harvester dedupe" in j for (j,) in joined)
+
+
+def test_dedupe_keeps_records_a_person_set_apart_and_together(tmp_path):
+    records, clusters = _records(300)
+    pair = next(c for c in clusters if len(c) == 2)
+    clustered = {rid for c in clusters for rid in c}
+    lonely = [next(r.source.id for r in records if r.source.id not in clustered)]
+    with Library(tmp_path / "lib.db") as library:
+        with library.write():
+            store_records(library, records, run_id=None, report=ImportReport())
+        key = {
+            sid: library.work(w).key
+            for sid, w in library.db.execute("SELECT source_id, work_id FROM source_records")
+        }
+        assert key[pair[0]] == key[pair[1]]  # found as duplicates on import
+        not_duplicate(library, key[pair[0]], key[lonely[0]])  # a no-op decision, harmless
+        (parted,) = split(library, key[pair[0]])  # a person: these two are different works
+        merge_works(library, [key[lonely[0]], parted.key])  # ...and this is the same work
+        before = _partition(library)
+        assert frozenset({lonely[0], pair[1]}) in before
+        recluster(library, batch=32)
+        assert _partition(library) == before
