@@ -61,6 +61,9 @@ GENERIC_TITLES = frozenset(
 )
 MIN_INFORMATIVE_TOKENS = 3
 AUTHOR_NAMES_COMPARED = 12
+NEAR_TITLE = 0.93  # one or two typos, punctuation or a word in a long title
+# Two articles of one volume share at most the page where one ends and the next begins.
+MIN_SHARED_PAGES = 2
 
 
 def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
@@ -182,6 +185,8 @@ class FieldComparison:
     pmcid: bool | None
     isbn: bool | None
     container_clash: bool = False  # different journals (neither record a conference paper)
+    # Two different page ranges that share pages: one source mis-transcribed the range.
+    pages_overlap: bool = False
 
     @property
     def strong_agree(self) -> list[str]:
@@ -235,6 +240,33 @@ def _page_key(page: str | None) -> str | None:
     return page.lstrip("abcdefghijklmnopqrstuvwxyz").lstrip("0") or page
 
 
+def _page_number(page: str | None) -> int | None:
+    key = _page_key(page)
+    return int(key) if key and key.isdigit() else None
+
+
+def pages_overlap(p1: Prepared, p2: Prepared) -> bool:
+    """Whether two different page ranges share at least :data:`MIN_SHARED_PAGES` pages, and at
+    least half of the longer range (a two-page item inside a long range is not a typo of it).
+
+    Articles of one volume follow each other: two of them share at most a boundary page. Ranges
+    that overlap more than that (678-684 and 676-682) cannot both be right, so the difference is
+    a transcription error in one source, not evidence of two articles.
+    """
+    ranges = []
+    for p in (p1, p2):
+        first, last = _page_number(p.first_page), _page_number(p.last_page)
+        if first is None or last is None or last <= first:
+            return False
+        ranges.append((first, last))
+    (a1, b1), (a2, b2) = ranges
+    if (a1, b1) == (a2, b2):
+        return False
+    shared = min(b1, b2) - max(a1, a2) + 1
+    longer = max(b1 - a1, b2 - a2) + 1
+    return shared >= MIN_SHARED_PAGES and 2 * shared >= longer
+
+
 def _provisional(p: Prepared) -> bool:
     """Ahead-of-print pagination: no volume yet and pages counted from 1."""
     return p.volume is None and p.first_page == "1"
@@ -265,4 +297,5 @@ def compare_fields(p1: Prepared, p2: Prepared) -> FieldComparison:
         pmid=_eq(p1.pmid, p2.pmid),
         pmcid=_eq(p1.pmcid, p2.pmcid),
         isbn=bool(p1.isbns & p2.isbns) if p1.isbns and p2.isbns else None,
+        pages_overlap=pages_comparable and pages_overlap(p1, p2),
     )

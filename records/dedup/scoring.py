@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from records.dedup.fields import (
+    NEAR_TITLE,
     FieldComparison,
     _page_key,
     compare_fields,
@@ -32,7 +33,6 @@ from records.dedup.vetoes import find_vetoes
 
 Verdict = Literal["duplicate", "maybe", "distinct"]
 
-NEAR_TITLE = 0.93  # one or two typos, punctuation or a word in a long title
 FUZZY_TITLE = 0.85
 MAYBE_TITLE = 0.75
 
@@ -164,7 +164,7 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
     if f.year_gap is not None and f.year_gap > 1:
         return "maybe" if title >= NEAR_TITLE else "distinct"
     support = f.support
-    if f.first_page is False:
+    if f.first_page is False and not f.pages_overlap:
         support -= 1.5  # pages of two different articles (no known container/volume to veto)
     if f.abstract is not None and f.abstract < 0.5:
         support -= 1.0

@@ -259,3 +259,38 @@ def test_different_kinds_of_publication_are_not_merged() -> None:
     }
     chapter = {**paper, "type": "chapter"}
     assert verdict(paper, chapter) == "duplicate"
+
+
+def test_overlapping_page_ranges_are_a_mistyped_locator() -> None:
+    # Two articles of one volume share at most a boundary page: ranges that overlap more than
+    # that cannot both be right, and the same title by the same authors says which article.
+    shifted = variant(page="1526-1533")
+    d = compare(prepare(ARTICLE), prepare(shifted))
+    assert d.verdict == "duplicate" and not d.vetoed
+    # Containment counts too (a range with a wrong end page), as long as most pages are shared.
+    assert verdict(ARTICLE, variant(page="1528-1531")) == "duplicate"
+
+
+def test_ranges_sharing_only_a_boundary_page_are_two_articles() -> None:
+    following = variant(page="1535-1540")
+    d = compare(prepare(ARTICLE), prepare(following))
+    assert d.verdict == "distinct"
+    assert "veto: different pages in the same volume" in d.evidence_against
+    # A short item inside a long range shares too few of the long range's pages to matter when
+    # the titles differ; with a recurring generic title the overlap proves nothing either.
+    column = {
+        "title": "Editorial",
+        "author": [{"family": "Weber", "given": "R."}],
+        "issued": {"date-parts": [[2001]]},
+        "container-title": "MIS Quarterly",
+        "volume": "25",
+    }
+    assert verdict({**column, "page": "1-4"}, {**column, "page": "2-5"}) == "distinct"
+
+
+def test_overlapping_pages_with_another_title_are_still_two_articles() -> None:
+    other = variant(
+        title="Talc poudrage versus tetracycline for malignant pleural effusions",
+        page="1526-1533",
+    )
+    assert verdict(ARTICLE, other) == "distinct"
