@@ -294,3 +294,26 @@ def test_overlapping_pages_with_another_title_are_still_two_articles() -> None:
         page="1526-1533",
     )
     assert verdict(ARTICLE, other) == "distinct"
+
+
+def test_translated_title_same_locator_and_authors_under_another_journal_name() -> None:
+    # The same volume, page range, year and several authors are one article whatever the
+    # journal is called (a translated, transliterated or former name, or one garbled by a
+    # character-set conversion).
+    english = variant(
+        title="[Intrapleural therapy of malignant effusions: a randomized comparison]",
+        container_title="Revue des maladies respiratoires",
+    )
+    french = variant(
+        title="Traitement intrapleural des épanchements malins: une comparaison randomisée",
+        container_title="Rev Mal Respir Engl Ed",
+    )
+    assert verdict(english, french) == "duplicate"
+    # One author is too little to overrule two journal names.
+    alone = [{"family": "Ruckdeschel", "given": "J."}]
+    assert verdict({**english, "author": alone}, {**french, "author": alone}) != "duplicate"
+    # Nor does the rule apply to titles in one language that simply differ.
+    other = {**french, "title": "Big data analytics in human resource management"}
+    assert verdict(variant(container_title="Revue des maladies respiratoires"), other) != (
+        "duplicate"
+    )
