@@ -132,7 +132,9 @@ def _same_locator(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
         return False
     authors = f.authors
     if authors is None:
-        return False
+        # No author list on one side (some indexes drop them): the journal must agree, and the
+        # titles must at least resemble each other (two translations of one title).
+        return bool(f.container) and f.title is not None and f.title >= MAYBE_TITLE
     if not (authors.first_match and authors.fraction >= LOCATOR_AUTHORS):
         return False
     # The same several authors on the same volume and page range: a journal name that differs

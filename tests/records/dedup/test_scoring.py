@@ -317,3 +317,20 @@ def test_translated_title_same_locator_and_authors_under_another_journal_name() 
     assert verdict(variant(container_title="Revue des maladies respiratoires"), other) != (
         "duplicate"
     )
+
+
+def test_translated_title_same_locator_without_authors_needs_resembling_titles() -> None:
+    # Some indexes drop the authors of foreign-language articles: the journal, volume, page
+    # range and year still locate the article when the two translations resemble each other.
+    bracketed = variant(title="[Postoperative immunotherapy in bronchial carcinoma: outcome]")
+    anonymous = variant(
+        title="Postoperative local immunotherapy in non-small-cell bronchial carcinoma",
+        author=None,
+    )
+    assert verdict(bracketed, anonymous) == "duplicate"
+    # Another title on the same pages, with nobody to compare, is not enough.
+    unrelated = {**anonymous, "title": "Surgical management of oesophageal atresia in infants"}
+    assert verdict(bracketed, unrelated) != "duplicate"
+    # Nor is a resembling title under another journal name.
+    elsewhere = {**anonymous, "container-title": "Thoraxchirurgie"}
+    assert verdict(bracketed, elsewhere) != "duplicate"
