@@ -64,6 +64,7 @@ AUTHOR_NAMES_COMPARED = 12
 NEAR_TITLE = 0.93  # one or two typos, punctuation or a word in a long title
 # Two articles of one volume share at most the page where one ends and the next begins.
 MIN_SHARED_PAGES = 2
+SAME_ABSTRACT = 0.9  # abstracts this similar are one text (typos, truncation, markup)
 
 
 def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
@@ -201,18 +202,29 @@ class FieldComparison:
         ]
 
     @property
+    def clash_excused(self) -> bool:
+        """Two journal names, yet the same volume and page range, or the same volume and issue
+        with the same abstract: one journal under two names (translated, transliterated or
+        former: "Gan to Kagaku Ryoho" / "Japanese Journal of Cancer and Chemotherapy"), since
+        a reprint or a secondary publication elsewhere does not land on the same locator."""
+        return bool(
+            self.volume
+            and (
+                (self.first_page and self.last_page)
+                or (self.issue and self.abstract is not None and self.abstract >= SAME_ABSTRACT)
+            )
+        )
+
+    @property
     def support(self) -> float:
         """How much of the bibliographic detail (where, volume, pages, abstract) agrees."""
         score = 0.0
         if self.container:
             score += 1
-        elif self.container_clash and not (self.volume and self.first_page and self.last_page):
-            # (With the same volume and page range the journal name is the likelier variant:
-            # a translated or former title, "Gan to Kagaku Ryoho" / "Japanese Journal of Cancer
-            # and Chemotherapy".)
+        elif self.container_clash and not self.clash_excused:
             # Two different journal names: the same title there is a reprint, a secondary
             # publication, the same abstract in two meeting supplements or the same paper at two
-            # conferences, unless pages agree.
+            # conferences, unless the locator agrees (see clash_excused).
             score -= 1.5
         if self.volume:
             score += 1
@@ -222,7 +234,7 @@ class FieldComparison:
                 score += 0.5
         if self.issue:
             score += 0.5
-        if self.abstract is not None and self.abstract >= 0.9:
+        if self.abstract is not None and self.abstract >= SAME_ABSTRACT:
             score += 1.5
         return score
 

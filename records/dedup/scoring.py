@@ -172,7 +172,7 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
         return "duplicate"
     if title is None:
         return "distinct"
-    if f.container_clash and not f.first_page:
+    if f.container_clash and not f.first_page and not f.clash_excused:
         # Another journal and no page range in common: a reprint, a secondary publication, the
         # same abstract in two supplements or the same paper at two conferences. Review it.
         return "maybe" if title >= FUZZY_TITLE else "distinct"

@@ -334,3 +334,22 @@ def test_translated_title_same_locator_without_authors_needs_resembling_titles()
     # Nor is a resembling title under another journal name.
     elsewhere = {**anonymous, "container-title": "Thoraxchirurgie"}
     assert verdict(bracketed, elsewhere) != "duplicate"
+
+
+ABSTRACT = (
+    "Background: malignant pleural effusions recur in most patients. Methods: we randomized "
+    "patients to intrapleural therapy or drainage alone and followed them for recurrence. "
+    "Results: recurrence was less frequent after intrapleural therapy."
+)
+
+
+def test_another_journal_name_with_the_same_issue_and_abstract_is_one_journal() -> None:
+    # A journal under its romanized and its English name, no pages on one side: the same
+    # volume and issue with the same abstract place both records in one issue of one journal.
+    romanized = variant(container_title="Kyobu Geka Zasshi", page=None, abstract=ABSTRACT)
+    english = variant(container_title="Japanese Journal of Thoracic Surgery", abstract=ABSTRACT)
+    assert verdict(romanized, english) == "duplicate"
+    # Without the abstract, or in another issue, two journal names still mean two publications
+    # (a reprint, a secondary publication): review, not merge.
+    assert verdict({**romanized, "abstract": None}, english) == "maybe"
+    assert verdict({**romanized, "issue": "7"}, english) == "maybe"
