@@ -279,6 +279,19 @@ def pages_overlap(p1: Prepared, p2: Prepared) -> bool:
     return shared >= MIN_SHARED_PAGES and 2 * shared >= longer
 
 
+def _year_as_volume(p: Prepared) -> bool:
+    """The volume field holds the publication year (some sources do this for magazines that
+    have no volume numbering)."""
+    return p.year is not None and p.volume == str(p.year)
+
+
+def _volumes(p1: Prepared, p2: Prepared) -> bool | None:
+    same = _eq(p1.volume, p2.volume)
+    if same is False and (_year_as_volume(p1) or _year_as_volume(p2)):
+        return None  # a year against a volume number: nothing to compare
+    return same
+
+
 def _provisional(p: Prepared) -> bool:
     """Ahead-of-print pagination: no volume yet and pages counted from 1."""
     return p.volume is None and p.first_page == "1"
@@ -296,7 +309,7 @@ def compare_fields(p1: Prepared, p2: Prepared) -> FieldComparison:
         year_gap=abs(p1.year - p2.year) if p1.year and p2.year else None,
         container=container,
         container_clash=container is False,
-        volume=_eq(p1.volume, p2.volume),
+        volume=_volumes(p1, p2),
         issue=_eq(p1.issue, p2.issue),
         first_page=_eq(_page_key(p1.first_page), _page_key(p2.first_page))
         if pages_comparable

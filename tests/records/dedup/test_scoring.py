@@ -353,3 +353,22 @@ def test_another_journal_name_with_the_same_issue_and_abstract_is_one_journal() 
     # (a reprint, a secondary publication): review, not merge.
     assert verdict({**romanized, "abstract": None}, english) == "maybe"
     assert verdict({**romanized, "issue": "7"}, english) == "maybe"
+
+
+def test_a_year_in_the_volume_field_is_not_another_volume() -> None:
+    # Some sources write the year as the volume of a magazine without volume numbering.
+    magazine = {
+        "type": "article-magazine",
+        "title": "How a reluctant engineer learned to run a distributed company",
+        "author": [{"family": "Moreau", "given": "Claire"}],
+        "issued": {"date-parts": [[2016]]},
+        "container-title": "Harvard Business Review",
+        "volume": "94",
+        "issue": "5",
+        "page": "35-37",
+    }
+    year_as_volume = {**magazine, "volume": "2016", "issue": "May", "page": None}
+    d = compare(prepare(magazine), prepare(year_as_volume))
+    assert d.verdict == "duplicate" and not d.vetoed
+    # Two real volume numbers still veto.
+    assert verdict(magazine, {**year_as_volume, "volume": "95"}) == "distinct"
