@@ -65,6 +65,16 @@ NEAR_TITLE = 0.93  # one or two typos, punctuation or a word in a long title
 # Two articles of one volume share at most the page where one ends and the next begins.
 MIN_SHARED_PAGES = 2
 SAME_ABSTRACT = 0.9  # abstracts this similar are one text (typos, truncation, markup)
+# A title under a heading ("How I did it... <title>", "Viewpoint: <title>"): at most this many
+# heading words before a title of at least this many significant words count as the same title.
+HEADING_MAX_WORDS = 5
+HEADED_TITLE_MIN_WORDS = 6
+# Headings that name another kind of record about the same title are not column headings.
+OTHER_RECORD_HEADINGS = frozenset(
+    "protocol abstract abstracts poster summary letter letters editorial comment comments "
+    "commentary reply response correction erratum corrigendum retraction retracted withdrawn "
+    "review".split()
+)
 
 
 def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
@@ -72,27 +82,47 @@ def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
 
     A missing subtitle or appended note (one title is the other's main title, or a prefix of
     six words or more) counts 0.9: the same work is often indexed with and without its subtitle.
-    Parallel titles (original language and translation) are compared one by one.
+    A heading before the title (a column, section or article-type label of a few words set off by
+    punctuation, before a title of six significant words or more) counts as a near match (:data:`NEAR_TITLE`): unlike
+    a subtitle it says nothing about which work this is, and sources drop headings, not main
+    titles. Parallel titles (original language and translation) are compared one by one.
     """
     if not p1.title or not p2.title:
         return None
     if p1.title == p2.title:
         return 1.0
     similarity = Indel.normalized_similarity(p1.title, p2.title)
-    if similarity < 0.9:
+    if similarity < NEAR_TITLE:
         short, long = sorted((p1.title, p2.title), key=len)
         words = short.count(" ") + 1
         if (
-            words >= 4
+            similarity < 0.9
+            and words >= 4
             and long.startswith(short + " ")
             and (words >= 6 or short == p1.main_title or short == p2.main_title)
         ):
             similarity = 0.9
-    if similarity < 0.93 and (p1.title_variants or p2.title_variants):
+        elif _under_heading(p1, p2) or _under_heading(p2, p1):
+            similarity = NEAR_TITLE
+    if similarity < NEAR_TITLE and (p1.title_variants or p2.title_variants):
         for a in p1.title_variants or (p1.title,):
             for b in p2.title_variants or (p2.title,):
                 similarity = max(similarity, Indel.normalized_similarity(a, b))
     return similarity
+
+
+def _under_heading(headed: Prepared, plain: Prepared) -> bool:
+    """Whether ``headed`` is ``plain``'s title after a heading: a main title of at most
+    :data:`HEADING_MAX_WORDS` words set off by a colon, dash or full stop ("Viewpoint: ...",
+    "How I did it... ..."), before a title of :data:`HEADED_TITLE_MIN_WORDS` significant words."""
+    heading = headed.main_title
+    if not heading or headed.title != f"{heading} {plain.title}":
+        return False
+    words = heading.split()
+    if len(words) > HEADING_MAX_WORDS or OTHER_RECORD_HEADINGS.intersection(words):
+        return False
+    significant = [w for w in plain.title_tokens if len(w) > 1 and w not in TITLE_STOPWORDS]
+    return len(significant) >= HEADED_TITLE_MIN_WORDS
 
 
 def informative_title(p: Prepared) -> bool:

@@ -372,3 +372,35 @@ def test_a_year_in_the_volume_field_is_not_another_volume() -> None:
     assert d.verdict == "duplicate" and not d.vetoed
     # Two real volume numbers still veto.
     assert verdict(magazine, {**year_as_volume, "volume": "95"}) == "distinct"
+
+
+def test_a_column_heading_before_the_title_is_not_part_of_it() -> None:
+    plain = {
+        "type": "article-magazine",
+        "title": "Steel mill upgrades for global specialist suppliers",
+        "author": [{"family": "Lindqvist", "given": "A."}],
+        "issued": {"date-parts": [[2016]]},
+        "container-title": "Harvard Business Review",
+    }
+    headed = {**plain, "title": "How I did it... " + plain["title"], "volume": "94"}
+    assert verdict(plain, headed) == "duplicate"
+    assert verdict(plain, {**headed, "title": "Viewpoint: " + plain["title"]}) == "duplicate"
+    # Without punctuation setting the words off, they belong to the title.
+    unset = {
+        **headed,
+        "title": "Lessons from family steel mill upgrades for global specialist suppliers",
+    }
+    assert verdict(plain, unset) != "duplicate"
+    # A heading naming another kind of record is not a column: a protocol, a letter.
+    for kind in ("Study protocol: ", "Abstract: "):
+        assert verdict(plain, {**headed, "title": kind + plain["title"]}) != "duplicate"
+
+
+def test_a_short_title_under_a_heading_proves_nothing() -> None:
+    plain = {
+        "title": "The future of work",
+        "author": [{"family": "Lindqvist", "given": "A."}],
+        "issued": {"date-parts": [[2016]]},
+        "container-title": "Harvard Business Review",
+    }
+    assert verdict(plain, {**plain, "title": "Big Idea: The future of work"}) != "duplicate"
