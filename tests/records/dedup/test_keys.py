@@ -48,6 +48,7 @@ def test_parallel_titles_become_variants() -> None:
         ("Correction to: A study of pleurisy", "correction" and "erratum"),
         ("Retraction notice to: A study", "retraction"),
         ("Comment on: A study of pleurisy", "comment"),
+        ('A commentary on - "A study of pleurisy"', "comment"),
         ("Reply to the letter by Smith", "reply"),
         ("Authors' reply", "reply"),
     ],
@@ -61,6 +62,7 @@ def test_markers(title: str, marker: str) -> None:
     [
         "Correction of pectus excavatum in adults",
         "Response of tumours to radiotherapy",
+        "A commentary approach to teaching anatomy",
         "A study of pleurisy.[Erratum appears in N Engl J Med 2005;352:2146]",
     ],
 )
