@@ -404,3 +404,16 @@ def test_a_short_title_under_a_heading_proves_nothing() -> None:
         "container-title": "Harvard Business Review",
     }
     assert verdict(plain, {**plain, "title": "Big Idea: The future of work"}) != "duplicate"
+
+
+def test_ahead_of_print_record_and_its_final_version_are_one_article() -> None:
+    # Online-first: no volume yet, the PDF's own pages from 1, and often the year before the
+    # issue's. Those pages say nothing about the final pagination.
+    final = variant(issued={"date-parts": [[1992]]})
+    ahead = variant(volume=None, issue=None, page="1-8")
+    d = compare(prepare(final), prepare(ahead))
+    assert d.verdict == "duplicate" and not d.vetoed
+    # Pages 1-8 in a known volume are the volume's first article: another article.
+    assert verdict(final, variant(page="1-8")) == "distinct"
+    # The year rule still holds: two years apart is not the ahead-of-print version.
+    assert verdict(variant(issued={"date-parts": [[1993]]}), ahead) != "duplicate"
