@@ -61,6 +61,20 @@ GENERIC_TITLES = frozenset(
 )
 MIN_INFORMATIVE_TOKENS = 3
 AUTHOR_NAMES_COMPARED = 12
+NEAR_TITLE = 0.93  # one or two typos, punctuation or a word in a long title
+# Two articles of one volume share at most the page where one ends and the next begins.
+MIN_SHARED_PAGES = 2
+SAME_ABSTRACT = 0.9  # abstracts this similar are one text (typos, truncation, markup)
+# A title under a heading ("How I did it... <title>", "Viewpoint: <title>"): at most this many
+# heading words before a title of at least this many significant words count as the same title.
+HEADING_MAX_WORDS = 5
+HEADED_TITLE_MIN_WORDS = 6
+# Headings that name another kind of record about the same title are not column headings.
+OTHER_RECORD_HEADINGS = frozenset(
+    "protocol abstract abstracts poster summary letter letters editorial comment comments "
+    "commentary reply response correction erratum corrigendum retraction retracted withdrawn "
+    "review".split()
+)
 
 
 def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
@@ -68,27 +82,47 @@ def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
 
     A missing subtitle or appended note (one title is the other's main title, or a prefix of
     six words or more) counts 0.9: the same work is often indexed with and without its subtitle.
-    Parallel titles (original language and translation) are compared one by one.
+    A heading before the title (a column, section or article-type label of a few words set off by
+    punctuation, before a title of six significant words or more) counts as a near match (:data:`NEAR_TITLE`): unlike
+    a subtitle it says nothing about which work this is, and sources drop headings, not main
+    titles. Parallel titles (original language and translation) are compared one by one.
     """
     if not p1.title or not p2.title:
         return None
     if p1.title == p2.title:
         return 1.0
     similarity = Indel.normalized_similarity(p1.title, p2.title)
-    if similarity < 0.9:
+    if similarity < NEAR_TITLE:
         short, long = sorted((p1.title, p2.title), key=len)
         words = short.count(" ") + 1
         if (
-            words >= 4
+            similarity < 0.9
+            and words >= 4
             and long.startswith(short + " ")
             and (words >= 6 or short == p1.main_title or short == p2.main_title)
         ):
             similarity = 0.9
-    if similarity < 0.93 and (p1.title_variants or p2.title_variants):
+        elif _under_heading(p1, p2) or _under_heading(p2, p1):
+            similarity = NEAR_TITLE
+    if similarity < NEAR_TITLE and (p1.title_variants or p2.title_variants):
         for a in p1.title_variants or (p1.title,):
             for b in p2.title_variants or (p2.title,):
                 similarity = max(similarity, Indel.normalized_similarity(a, b))
     return similarity
+
+
+def _under_heading(headed: Prepared, plain: Prepared) -> bool:
+    """Whether ``headed`` is ``plain``'s title after a heading: a main title of at most
+    :data:`HEADING_MAX_WORDS` words set off by a colon, dash or full stop ("Viewpoint: ...",
+    "How I did it... ..."), before a title of :data:`HEADED_TITLE_MIN_WORDS` significant words."""
+    heading = headed.main_title
+    if not heading or headed.title != f"{heading} {plain.title}":
+        return False
+    words = heading.split()
+    if len(words) > HEADING_MAX_WORDS or OTHER_RECORD_HEADINGS.intersection(words):
+        return False
+    significant = [w for w in plain.title_tokens if len(w) > 1 and w not in TITLE_STOPWORDS]
+    return len(significant) >= HEADED_TITLE_MIN_WORDS
 
 
 def informative_title(p: Prepared) -> bool:
@@ -182,6 +216,8 @@ class FieldComparison:
     pmcid: bool | None
     isbn: bool | None
     container_clash: bool = False  # different journals (neither record a conference paper)
+    # Two different page ranges that share pages: one source mis-transcribed the range.
+    pages_overlap: bool = False
 
     @property
     def strong_agree(self) -> list[str]:
@@ -196,18 +232,29 @@ class FieldComparison:
         ]
 
     @property
+    def clash_excused(self) -> bool:
+        """Two journal names, yet the same volume and page range, or the same volume and issue
+        with the same abstract: one journal under two names (translated, transliterated or
+        former: "Gan to Kagaku Ryoho" / "Japanese Journal of Cancer and Chemotherapy"), since
+        a reprint or a secondary publication elsewhere does not land on the same locator."""
+        return bool(
+            self.volume
+            and (
+                (self.first_page and self.last_page)
+                or (self.issue and self.abstract is not None and self.abstract >= SAME_ABSTRACT)
+            )
+        )
+
+    @property
     def support(self) -> float:
         """How much of the bibliographic detail (where, volume, pages, abstract) agrees."""
         score = 0.0
         if self.container:
             score += 1
-        elif self.container_clash and not (self.volume and self.first_page and self.last_page):
-            # (With the same volume and page range the journal name is the likelier variant:
-            # a translated or former title, "Gan to Kagaku Ryoho" / "Japanese Journal of Cancer
-            # and Chemotherapy".)
+        elif self.container_clash and not self.clash_excused:
             # Two different journal names: the same title there is a reprint, a secondary
             # publication, the same abstract in two meeting supplements or the same paper at two
-            # conferences, unless pages agree.
+            # conferences, unless the locator agrees (see clash_excused).
             score -= 1.5
         if self.volume:
             score += 1
@@ -217,7 +264,7 @@ class FieldComparison:
                 score += 0.5
         if self.issue:
             score += 0.5
-        if self.abstract is not None and self.abstract >= 0.9:
+        if self.abstract is not None and self.abstract >= SAME_ABSTRACT:
             score += 1.5
         return score
 
@@ -233,6 +280,46 @@ def _page_key(page: str | None) -> str | None:
     if not page:
         return None
     return page.lstrip("abcdefghijklmnopqrstuvwxyz").lstrip("0") or page
+
+
+def _page_number(page: str | None) -> int | None:
+    key = _page_key(page)
+    return int(key) if key and key.isdigit() else None
+
+
+def pages_overlap(p1: Prepared, p2: Prepared) -> bool:
+    """Whether two different page ranges share at least :data:`MIN_SHARED_PAGES` pages, and at
+    least half of the longer range (a two-page item inside a long range is not a typo of it).
+
+    Articles of one volume follow each other: two of them share at most a boundary page. Ranges
+    that overlap more than that (678-684 and 676-682) cannot both be right, so the difference is
+    a transcription error in one source, not evidence of two articles.
+    """
+    ranges = []
+    for p in (p1, p2):
+        first, last = _page_number(p.first_page), _page_number(p.last_page)
+        if first is None or last is None or last <= first:
+            return False
+        ranges.append((first, last))
+    (a1, b1), (a2, b2) = ranges
+    if (a1, b1) == (a2, b2):
+        return False
+    shared = min(b1, b2) - max(a1, a2) + 1
+    longer = max(b1 - a1, b2 - a2) + 1
+    return shared >= MIN_SHARED_PAGES and 2 * shared >= longer
+
+
+def _year_as_volume(p: Prepared) -> bool:
+    """The volume field holds the publication year (some sources do this for magazines that
+    have no volume numbering)."""
+    return p.year is not None and p.volume == str(p.year)
+
+
+def _volumes(p1: Prepared, p2: Prepared) -> bool | None:
+    same = _eq(p1.volume, p2.volume)
+    if same is False and (_year_as_volume(p1) or _year_as_volume(p2)):
+        return None  # a year against a volume number: nothing to compare
+    return same
 
 
 def _provisional(p: Prepared) -> bool:
@@ -252,7 +339,7 @@ def compare_fields(p1: Prepared, p2: Prepared) -> FieldComparison:
         year_gap=abs(p1.year - p2.year) if p1.year and p2.year else None,
         container=container,
         container_clash=container is False,
-        volume=_eq(p1.volume, p2.volume),
+        volume=_volumes(p1, p2),
         issue=_eq(p1.issue, p2.issue),
         first_page=_eq(_page_key(p1.first_page), _page_key(p2.first_page))
         if pages_comparable
@@ -265,4 +352,5 @@ def compare_fields(p1: Prepared, p2: Prepared) -> FieldComparison:
         pmid=_eq(p1.pmid, p2.pmid),
         pmcid=_eq(p1.pmcid, p2.pmcid),
         isbn=bool(p1.isbns & p2.isbns) if p1.isbns and p2.isbns else None,
+        pages_overlap=pages_comparable and pages_overlap(p1, p2),
     )

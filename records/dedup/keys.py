@@ -89,7 +89,7 @@ _MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "comment",
         re.compile(
-            r"^\s*(?:comments?|commentary)\s+(?:on|to|about|regarding)\b|^\s*re\s*:"
+            r"^\s*(?:an?\s+)?(?:comments?|commentary)\s+(?:on|to|about|regarding)\b|^\s*re\s*:"
             r"|^\s*(?:comments?|commentary)\s*:",
             re.I,
         ),

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from records.dedup.fields import (
+    NEAR_TITLE,
     FieldComparison,
     _page_key,
     compare_fields,
@@ -32,9 +33,12 @@ from records.dedup.vetoes import find_vetoes
 
 Verdict = Literal["duplicate", "maybe", "distinct"]
 
-NEAR_TITLE = 0.93  # one or two typos, punctuation or a word in a long title
 FUZZY_TITLE = 0.85
 MAYBE_TITLE = 0.75
+# The locator rule (translated titles): share of the authors that must agree, and how many
+# authors must be compared when the journal names differ.
+LOCATOR_AUTHORS = 0.8
+LOCATOR_AUTHORS_WITHOUT_JOURNAL = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,28 +108,39 @@ def _describe(f: FieldComparison) -> tuple[list[str], list[str]]:
 
 
 def _same_locator(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
-    return bool(
-        f.container
-        and f.volume
+    """Whether volume, page range and year (with the journal or the authors) locate one article.
+
+    Only for titles that cannot be compared: a translation in brackets (MEDLINE), parallel
+    titles, or titles in two languages. Same-language titles that differ are different articles.
+    """
+    if not (
+        f.volume
         and f.first_page
         and f.last_page
         and p1.first_page != p1.last_page
-        and f.authors is not None
-        and f.authors.first_match
-        and f.authors.fraction >= 0.8
         and f.year_gap is not None
         and f.year_gap <= 1
         and not p1.conference_abstract
         and not p2.conference_abstract
-        # Only for titles that cannot be compared: a translation in brackets (MEDLINE),
-        # parallel titles, or titles in two languages. Same-language titles that differ are
-        # different articles.
-        and (
-            p1.translated
-            or p2.translated
-            or (p1.language is not None and p2.language is not None and p1.language != p2.language)
-        )
-    )
+    ):
+        return False
+    if not (
+        p1.translated
+        or p2.translated
+        or (p1.language is not None and p2.language is not None and p1.language != p2.language)
+    ):
+        return False
+    authors = f.authors
+    if authors is None:
+        # No author list on one side (some indexes drop them): the journal must agree, and the
+        # titles must at least resemble each other (two translations of one title).
+        return bool(f.container) and f.title is not None and f.title >= MAYBE_TITLE
+    if not (authors.first_match and authors.fraction >= LOCATOR_AUTHORS):
+        return False
+    # The same several authors on the same volume and page range: a journal name that differs
+    # or is missing is another name of the same journal (translated, transliterated, former, or
+    # garbled by a character-set conversion).
+    return bool(f.container) or authors.compared >= LOCATOR_AUTHORS_WITHOUT_JOURNAL
 
 
 def _same_gaps(p1: Prepared, p2: Prepared) -> bool:
@@ -152,19 +167,19 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
             return "duplicate"
         return "maybe"
     if _same_locator(p1, p2, f):
-        # Same journal, volume, page range, authors and year locate one article, whatever
-        # language its title was indexed in.
+        # Same volume, page range and year, with the journal or the authors, locate one
+        # article, whatever language its title was indexed in.
         return "duplicate"
     if title is None:
         return "distinct"
-    if f.container_clash and not f.first_page:
+    if f.container_clash and not f.first_page and not f.clash_excused:
         # Another journal and no page range in common: a reprint, a secondary publication, the
         # same abstract in two supplements or the same paper at two conferences. Review it.
         return "maybe" if title >= FUZZY_TITLE else "distinct"
     if f.year_gap is not None and f.year_gap > 1:
         return "maybe" if title >= NEAR_TITLE else "distinct"
     support = f.support
-    if f.first_page is False:
+    if f.first_page is False and not f.pages_overlap:
         support -= 1.5  # pages of two different articles (no known container/volume to veto)
     if f.abstract is not None and f.abstract < 0.5:
         support -= 1.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from records.dedup.fields import FieldComparison
+from records.dedup.fields import NEAR_TITLE, FieldComparison, informative_title
 from records.dedup.keys import Prepared
 
 Ceiling = Literal["distinct", "maybe"]
@@ -109,11 +109,24 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
         )
 
     # Pages locate an article within its volume: two page ranges in one volume are two articles.
+    # Unless the ranges overlap (articles do not): then one source mis-transcribed the range,
+    # and the same specific title by the same authors says which. (Journals that restart their
+    # pagination in every issue are why the title and authors must agree.)
+    mistyped_range = (
+        f.pages_overlap
+        and f.title is not None
+        and f.title >= NEAR_TITLE
+        and f.authors is not None
+        and f.authors.agree
+        and informative_title(p1)
+        and informative_title(p2)
+    )
     if (
         f.first_page is False
         and f.volume is not False
         and f.container is not False
         and not id_and_title
+        and not mistyped_range
     ):
         where = "the same volume" if f.volume else "the same container"
         if f.volume or f.container:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from records.dedup.keys import containers_match, prepare, title_numbers
+from records.dedup.fields import pages_overlap
+from records.dedup.keys import Prepared, containers_match, prepare, title_numbers
 
 
 def _title(text: str) -> str:
@@ -47,6 +48,7 @@ def test_parallel_titles_become_variants() -> None:
         ("Correction to: A study of pleurisy", "correction" and "erratum"),
         ("Retraction notice to: A study", "retraction"),
         ("Comment on: A study of pleurisy", "comment"),
+        ('A commentary on - "A study of pleurisy"', "comment"),
         ("Reply to the letter by Smith", "reply"),
         ("Authors' reply", "reply"),
     ],
@@ -60,6 +62,7 @@ def test_markers(title: str, marker: str) -> None:
     [
         "Correction of pectus excavatum in adults",
         "Response of tumours to radiotherapy",
+        "A commentary approach to teaching anatomy",
         "A study of pleurisy.[Erratum appears in N Engl J Med 2005;352:2146]",
     ],
 )
@@ -173,3 +176,16 @@ def test_fold_apostrophes_and_lost_letters() -> None:
     assert fold("d'anesthésie l'Académie") == "d anesthesie l academie"  # elisions split
     assert fold("fran?aises") == fold("franaises")  # a letter lost in a charset conversion
     assert fold("Are they useful? Yes") == "are they useful yes"
+
+
+def test_pages_overlap() -> None:
+    def pages(value: str) -> Prepared:
+        return prepare({"title": "x", "page": value})
+
+    assert pages_overlap(pages("678-684"), pages("676-682"))
+    assert pages_overlap(pages("100-110"), pages("100-108"))
+    assert not pages_overlap(pages("100-110"), pages("100-110"))  # equal: no disagreement
+    assert not pages_overlap(pages("676-680"), pages("680-684"))  # one boundary page
+    assert not pages_overlap(pages("100-200"), pages("150-151"))  # a sliver of a long range
+    assert not pages_overlap(pages("12"), pages("12-15"))  # not two ranges
+    assert not pages_overlap(pages("e1234"), pages("e1235"))

@@ -259,3 +259,161 @@ def test_different_kinds_of_publication_are_not_merged() -> None:
     }
     chapter = {**paper, "type": "chapter"}
     assert verdict(paper, chapter) == "duplicate"
+
+
+def test_overlapping_page_ranges_are_a_mistyped_locator() -> None:
+    # Two articles of one volume share at most a boundary page: ranges that overlap more than
+    # that cannot both be right, and the same title by the same authors says which article.
+    shifted = variant(page="1526-1533")
+    d = compare(prepare(ARTICLE), prepare(shifted))
+    assert d.verdict == "duplicate" and not d.vetoed
+    # Containment counts too (a range with a wrong end page), as long as most pages are shared.
+    assert verdict(ARTICLE, variant(page="1528-1531")) == "duplicate"
+
+
+def test_ranges_sharing_only_a_boundary_page_are_two_articles() -> None:
+    following = variant(page="1535-1540")
+    d = compare(prepare(ARTICLE), prepare(following))
+    assert d.verdict == "distinct"
+    assert "veto: different pages in the same volume" in d.evidence_against
+    # A short item inside a long range shares too few of the long range's pages to matter when
+    # the titles differ; with a recurring generic title the overlap proves nothing either.
+    column = {
+        "title": "Editorial",
+        "author": [{"family": "Weber", "given": "R."}],
+        "issued": {"date-parts": [[2001]]},
+        "container-title": "MIS Quarterly",
+        "volume": "25",
+    }
+    assert verdict({**column, "page": "1-4"}, {**column, "page": "2-5"}) == "distinct"
+
+
+def test_overlapping_pages_with_another_title_are_still_two_articles() -> None:
+    other = variant(
+        title="Talc poudrage versus tetracycline for malignant pleural effusions",
+        page="1526-1533",
+    )
+    assert verdict(ARTICLE, other) == "distinct"
+
+
+def test_translated_title_same_locator_and_authors_under_another_journal_name() -> None:
+    # The same volume, page range, year and several authors are one article whatever the
+    # journal is called (a translated, transliterated or former name, or one garbled by a
+    # character-set conversion).
+    english = variant(
+        title="[Intrapleural therapy of malignant effusions: a randomized comparison]",
+        container_title="Revue des maladies respiratoires",
+    )
+    french = variant(
+        title="Traitement intrapleural des épanchements malins: une comparaison randomisée",
+        container_title="Rev Mal Respir Engl Ed",
+    )
+    assert verdict(english, french) == "duplicate"
+    # One author is too little to overrule two journal names.
+    alone = [{"family": "Ruckdeschel", "given": "J."}]
+    assert verdict({**english, "author": alone}, {**french, "author": alone}) != "duplicate"
+    # Nor does the rule apply to titles in one language that simply differ.
+    other = {**french, "title": "Big data analytics in human resource management"}
+    assert verdict(variant(container_title="Revue des maladies respiratoires"), other) != (
+        "duplicate"
+    )
+
+
+def test_translated_title_same_locator_without_authors_needs_resembling_titles() -> None:
+    # Some indexes drop the authors of foreign-language articles: the journal, volume, page
+    # range and year still locate the article when the two translations resemble each other.
+    bracketed = variant(title="[Postoperative immunotherapy in bronchial carcinoma: outcome]")
+    anonymous = variant(
+        title="Postoperative local immunotherapy in non-small-cell bronchial carcinoma",
+        author=None,
+    )
+    assert verdict(bracketed, anonymous) == "duplicate"
+    # Another title on the same pages, with nobody to compare, is not enough.
+    unrelated = {**anonymous, "title": "Surgical management of oesophageal atresia in infants"}
+    assert verdict(bracketed, unrelated) != "duplicate"
+    # Nor is a resembling title under another journal name.
+    elsewhere = {**anonymous, "container-title": "Thoraxchirurgie"}
+    assert verdict(bracketed, elsewhere) != "duplicate"
+
+
+ABSTRACT = (
+    "Background: malignant pleural effusions recur in most patients. Methods: we randomized "
+    "patients to intrapleural therapy or drainage alone and followed them for recurrence. "
+    "Results: recurrence was less frequent after intrapleural therapy."
+)
+
+
+def test_another_journal_name_with_the_same_issue_and_abstract_is_one_journal() -> None:
+    # A journal under its romanized and its English name, no pages on one side: the same
+    # volume and issue with the same abstract place both records in one issue of one journal.
+    romanized = variant(container_title="Kyobu Geka Zasshi", page=None, abstract=ABSTRACT)
+    english = variant(container_title="Japanese Journal of Thoracic Surgery", abstract=ABSTRACT)
+    assert verdict(romanized, english) == "duplicate"
+    # Without the abstract, or in another issue, two journal names still mean two publications
+    # (a reprint, a secondary publication): review, not merge.
+    assert verdict({**romanized, "abstract": None}, english) == "maybe"
+    assert verdict({**romanized, "issue": "7"}, english) == "maybe"
+
+
+def test_a_year_in_the_volume_field_is_not_another_volume() -> None:
+    # Some sources write the year as the volume of a magazine without volume numbering.
+    magazine = {
+        "type": "article-magazine",
+        "title": "How a reluctant engineer learned to run a distributed company",
+        "author": [{"family": "Moreau", "given": "Claire"}],
+        "issued": {"date-parts": [[2016]]},
+        "container-title": "Harvard Business Review",
+        "volume": "94",
+        "issue": "5",
+        "page": "35-37",
+    }
+    year_as_volume = {**magazine, "volume": "2016", "issue": "May", "page": None}
+    d = compare(prepare(magazine), prepare(year_as_volume))
+    assert d.verdict == "duplicate" and not d.vetoed
+    # Two real volume numbers still veto.
+    assert verdict(magazine, {**year_as_volume, "volume": "95"}) == "distinct"
+
+
+def test_a_column_heading_before_the_title_is_not_part_of_it() -> None:
+    plain = {
+        "type": "article-magazine",
+        "title": "Steel mill upgrades for global specialist suppliers",
+        "author": [{"family": "Lindqvist", "given": "A."}],
+        "issued": {"date-parts": [[2016]]},
+        "container-title": "Harvard Business Review",
+    }
+    headed = {**plain, "title": "How I did it... " + plain["title"], "volume": "94"}
+    assert verdict(plain, headed) == "duplicate"
+    assert verdict(plain, {**headed, "title": "Viewpoint: " + plain["title"]}) == "duplicate"
+    # Without punctuation setting the words off, they belong to the title.
+    unset = {
+        **headed,
+        "title": "Lessons from family steel mill upgrades for global specialist suppliers",
+    }
+    assert verdict(plain, unset) != "duplicate"
+    # A heading naming another kind of record is not a column: a protocol, a letter.
+    for kind in ("Study protocol: ", "Abstract: "):
+        assert verdict(plain, {**headed, "title": kind + plain["title"]}) != "duplicate"
+
+
+def test_a_short_title_under_a_heading_proves_nothing() -> None:
+    plain = {
+        "title": "The future of work",
+        "author": [{"family": "Lindqvist", "given": "A."}],
+        "issued": {"date-parts": [[2016]]},
+        "container-title": "Harvard Business Review",
+    }
+    assert verdict(plain, {**plain, "title": "Big Idea: The future of work"}) != "duplicate"
+
+
+def test_ahead_of_print_record_and_its_final_version_are_one_article() -> None:
+    # Online-first: no volume yet, the PDF's own pages from 1, and often the year before the
+    # issue's. Those pages say nothing about the final pagination.
+    final = variant(issued={"date-parts": [[1992]]})
+    ahead = variant(volume=None, issue=None, page="1-8")
+    d = compare(prepare(final), prepare(ahead))
+    assert d.verdict == "duplicate" and not d.vetoed
+    # Pages 1-8 in a known volume are the volume's first article: another article.
+    assert verdict(final, variant(page="1-8")) == "distinct"
+    # The year rule still holds: two years apart is not the ahead-of-print version.
+    assert verdict(variant(issued={"date-parts": [[1993]]}), ahead) != "duplicate"
