@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -25,7 +25,8 @@ from harvester.errors import NotFound
 from harvester.store import Library, StoredRecord, WorkRow
 from harvester.store.library import NewRecord, new_member, now
 from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, unique_key
-from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, match_work, prepare
+from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, compare, match_work, prepare
+from records.dedup.cluster import WorkMatch, stands_against
 from records.dedup.keys import Prepared
 from records.errors import UsageError
 from records.merge import Member, merge
@@ -66,15 +67,48 @@ def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, 
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    """Where a new record goes: the stored work it joins (``work_id``), or the new work that an
-    earlier record of the same batch started (``leader``: that record's id), or neither (it
-    starts a work of its own); why (the best pair verdict with its evidence, kept for
-    `harvester show`), and the undecided pairs seen."""
+    """Where a new record goes: ``work``, a placed work (its id), or a new work that an earlier
+    record of the same batch started (minus that record's id), or ``None`` (it starts a work of
+    its own); why (the best pair verdict with its evidence, kept for `harvester show`), and
+    the undecided pairs seen."""
 
-    work_id: int | None
-    leader: int | None
+    work: int | None
     why: dict[str, Any] | None
     maybes: list[tuple[int, PairDecision]]
+
+
+@dataclass(slots=True)
+class BatchPlan:
+    """The decisions on one batch: an assignment and the blocking keys per record, and the works
+    that a record proved to be one (``absorbed``: work -> the work it joins; works named as in
+    :class:`Assignment`). Placed works survive over new ones, older over newer."""
+
+    assignments: list[Assignment]
+    keys: list[list[str]]
+    absorbed: dict[int, int] = field(default_factory=dict)
+    bridged_by: dict[int, int] = field(default_factory=dict)  # absorbed work -> the record
+
+    def final(self, work: int) -> int:
+        """The work ``work`` ends up in after every absorption of the batch."""
+        while work in self.absorbed:
+            work = self.absorbed[work]
+        return work
+
+    def work_of(self, index: int, record_id: int) -> int:
+        """The final work of the batch's ``index``-th record (stored id ``record_id``)."""
+        work = self.assignments[index].work
+        return self.final(-record_id if work is None else work)
+
+
+# The records a person said a record is not a duplicate of ("not-duplicate", "split").
+Apart = Callable[[int], Collection[int]]
+
+
+def _stored_decisions(library: Library) -> Apart:
+    """:data:`Apart` from the library's decisions (a person's words: few, read at once)."""
+    apart, _ = _decisions(library)
+    empty: frozenset[int] = frozenset()
+    return lambda record_id: apart.get(record_id, empty)
 
 
 class Index(Protocol):
@@ -117,28 +151,32 @@ def assign_batch(
     new: Sequence[tuple[int, Prepared]],
     *,
     index: Index | None = None,
-    apart: Mapping[int, Iterable[int]] | None = None,
-) -> tuple[list[Assignment], list[list[str]]]:
+    apart: Apart | None = None,
+) -> BatchPlan:
     """Decide, in order, which work each new record belongs to: a placed work, a work started
-    by an earlier record of the batch, or a new one (see the module docstring); also returns
-    each record's blocking keys (to be stored with it). ``new`` gives the ids the records are
-    (or will be) stored under; ``index`` is what they are decided against (default: the
-    library's works); ``apart[r]``: records a person said ``r`` is not a duplicate of, whose
-    works ``r`` never joins (a new record has none)."""
+    by an earlier record of the batch, or a new one (see the module docstring). ``new`` gives
+    the ids the records are (or will be) stored under; ``index`` is what they are decided
+    against (default: the library's works); ``apart(r)``: the records a person said ``r`` is
+    not a duplicate of, whose works ``r`` never joins (default: the library's decisions).
+
+    A record that is a duplicate of two works (each pair found "maybe" on its own) proves them
+    one work: they are joined when no pair across them stands against it, as in
+    :func:`records.dedup.find_clusters`.
+    """
     index = index or library
-    apart = apart or {}
+    apart = apart or _stored_decisions(library)
     candidates, keys = _candidates(index, new)
-    partners = {p for record_id, _ in new for p in apart.get(record_id, ())}
+    partners = {p for record_id, _ in new for p in apart(record_id)}
     work_of: dict[int, int] = index.work_ids_of(
         {c for found in candidates for c in found} | partners
     )
     members: dict[int, list[int]] = index.members_of_works(set(work_of.values()))
     forms = _prepared_members(library, {m for ids in members.values() for m in ids})
-    assignments = []
+    plan = BatchPlan([], keys)
     for (record_id, prepared), found in zip(new, candidates, strict=True):
         forms[record_id] = library.prepared_cache.put(record_id, prepared)
         works = list(dict.fromkeys(work_of[c] for c in found if c in work_of))
-        excluded = {str(work_of[p]) for p in apart.get(record_id, ()) if p in work_of}
+        excluded = {str(work_of[p]) for p in apart(record_id) if p in work_of}
         match = match_work(
             prepared,
             ((str(w), [forms[m] for m in members[w]]) for w in works),
@@ -154,7 +192,7 @@ def assign_batch(
             # Works of this batch are named by their first record, negated, until stored.
             work_of[record_id] = -record_id
             members[-record_id] = [record_id]
-            assignments.append(Assignment(None, None, None, maybes))
+            plan.assignments.append(Assignment(None, None, maybes))
             continue
         work = int(match.work)
         ids = members[work]
@@ -170,10 +208,66 @@ def assign_batch(
         }
         ids.append(record_id)
         work_of[record_id] = work
-        assignments.append(
-            Assignment(work if work > 0 else None, -work if work < 0 else None, why, maybes)
+        work = _bridge(
+            record_id, prepared, match, work, excluded, forms, members, work_of, apart, plan
         )
-    return assignments, keys
+        maybes = [(other, d) for other, d in maybes if work_of.get(other) != work]
+        plan.assignments.append(Assignment(work, why, maybes))
+    return plan
+
+
+def _bridge(
+    record_id: int,
+    prepared: Prepared,
+    match: WorkMatch,
+    work: int,
+    excluded: set[str],
+    forms: dict[int, Prepared],
+    members: dict[int, list[int]],
+    work_of: dict[int, int],
+    apart: Apart,
+    plan: BatchPlan,
+) -> int:
+    """Join into ``work`` (which the record just joined) the other works it is a duplicate of,
+    where nothing across them stands against it; returns the work the record is in now."""
+    others = [
+        int(w)
+        for w, decisions in match.decisions.items()
+        if w != match.work
+        and w not in excluded
+        and any(d.verdict == "duplicate" for _, d in decisions)
+        and not any(stands_against(prepared, forms[members[int(w)][i]], d) for i, d in decisions)
+    ]
+    for other in others:
+        if other not in members or other == work:
+            continue  # already joined through an earlier one
+        if not _compatible(members[work], members[other], forms, apart):
+            continue
+        # Placed works survive over new ones (their keys are in use), older over newer.
+        keep, gone = sorted((work, other), key=lambda w: (w < 0, abs(w)))
+        for m in members[gone]:
+            work_of[m] = keep
+        members[keep] = sorted(members[keep] + members.pop(gone))
+        plan.absorbed[gone] = keep
+        plan.bridged_by[gone] = record_id
+        work = keep
+    return work
+
+
+def _bridged(record_id: int) -> str:
+    return f"its work and this one were joined: record {record_id} is a duplicate of both"
+
+
+def _compatible(a: list[int], b: list[int], forms: dict[int, Prepared], apart: Apart) -> bool:
+    """Whether two works may become one: no pair across them stands against it."""
+    for x in a:
+        kept_apart = apart(x)
+        for y in b:
+            if y in kept_apart:
+                return False
+            if stands_against(forms[x], forms[y], compare(forms[x], forms[y])):
+                return False
+    return True
 
 
 def remember_maybes(
@@ -320,6 +414,19 @@ def _create_work(library: Library, members: list[Member], formula: str | None) -
     return library.create_work(merged, key, provisional="title" not in first.csl)
 
 
+def join_works(library: Library, keep: int, gone: int, through: int) -> None:
+    """Dedup's own merge: work ``gone`` joins ``keep`` (its key stays) because record
+    ``through`` is a duplicate of both. Its members say so in `harvester show`; its tags move."""
+    members = library.records_of_work(gone)
+    library.move_records([m.id for m in members], keep)
+    for member in members:
+        if member.joined is None:  # the others still say which record they duplicate
+            library.set_joined(member.id, {"with": through, "by": _bridged(through)})
+    library.move_tags(gone, keep)
+    library.recompute_work(gone)  # now empty: removed
+    _forget_pairs_within(library, keep)
+
+
 def _forget_pairs_within(library: Library, work_id: int) -> None:
     library.db.execute(
         "DELETE FROM candidate_pairs WHERE a IN (SELECT id FROM source_records WHERE work_id = ?)"
@@ -434,6 +541,13 @@ class _Reclustering:
             "INSERT INTO temp.reclustered (record_id, cluster, why) VALUES (?,?,?)", rows
         )
 
+    def merge_clusters(self, keep: int, gone: int, through: int) -> None:
+        """Cluster ``gone`` joins ``keep``: record ``through`` is a duplicate of both."""
+        self.library.db.execute(
+            "UPDATE temp.reclustered SET cluster = ?, why = coalesce(why, ?) WHERE cluster = ?",
+            [keep, json.dumps({"by": _bridged(through)}), gone],
+        )
+
     def join(self, a: int, b: int) -> bool:
         """A person's merge: the clusters of ``a`` and ``b`` become one (False: already one)."""
         ca, cb = (self.work_ids_of([r]).get(r) for r in (a, b))
@@ -494,13 +608,19 @@ def recluster(
     with library.write():
         index = _Reclustering(library)
         apart, together = _decisions(library)
+        empty: frozenset[int] = frozenset()
         library.db.execute("DELETE FROM candidate_pairs")
         review = 0
         for new in _records_to_place(library, batch):
-            assignments, _ = assign_batch(library, new, index=index, apart=apart)
+            plan = assign_batch(library, new, index=index, apart=lambda r: apart.get(r, empty))
+            for gone, keep in plan.absorbed.items():
+                if gone > 0:  # placed clusters proved one by a record of this batch
+                    index.merge_clusters(plan.final(keep), gone, plan.bridged_by[gone])
             rows = []
-            for (record_id, _), assignment in zip(new, assignments, strict=True):
-                cluster = assignment.work_id or assignment.leader or record_id
+            for position, ((record_id, _), assignment) in enumerate(
+                zip(new, plan.assignments, strict=True)
+            ):
+                cluster = abs(plan.work_of(position, record_id))
                 why = assignment.why and {**assignment.why, "by": "clustered by harvester dedupe"}
                 rows.append(
                     (record_id, cluster, json.dumps(why, ensure_ascii=False) if why else None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from harvester.dedup import assign_batch, create_work_for, remember_maybes
+from harvester.dedup import assign_batch, create_work_for, join_works, remember_maybes
 from harvester.parse_worker import prepared_batches
 from harvester.sources import iter_inputs
 from harvester.store import Library
@@ -34,6 +34,7 @@ class ImportReport:
     already_stored: int = 0
     new_works: int = 0
     merged: int = 0
+    works_joined: int = 0  # stored works a new record proved to be one
     failures: list[str] = field(default_factory=list)
     new_work_ids: list[int] = field(default_factory=list)
     touched_work_ids: set[int] = field(default_factory=set)
@@ -58,6 +59,7 @@ class ImportReport:
             "already_stored": self.already_stored,
             "new_works": self.new_works,
             "merged": self.merged,
+            "works_joined": self.works_joined,
             "failed": len(self.failures),
             "failures": self.failures,
         }
@@ -141,32 +143,42 @@ def store_batch(
     if not rows:
         return
     report.new_records += len(rows)
-    assignments, keys = assign_batch(library, new)
+    plan = assign_batch(library, new)
     by_id = {row.id: row for row in rows}
-    followers: dict[int, list[int]] = {}  # first record of a new work -> the others
+    new_works: dict[int, list[NewRecord]] = {}  # first record -> all records of a new work
     changed: set[int] = set()
-    for row, assignment, record_keys in zip(rows, assignments, keys, strict=True):
+    for position, (row, assignment, record_keys) in enumerate(
+        zip(rows, plan.assignments, plan.keys, strict=True)
+    ):
         row.blocking_keys = record_keys
         row.joined = assignment.why
-        if assignment.work_id is not None:
-            row.work_id = assignment.work_id
-            changed.add(assignment.work_id)
+        if assignment.work is not None:
             report.merged += 1
-        elif assignment.leader is not None:
-            followers[assignment.leader].append(row.id)
-            report.merged += 1
+        work = plan.work_of(position, row.id)
+        if work > 0:
+            row.work_id = work
+            changed.add(work)
         else:
-            followers[row.id] = []
-    for leader, others in followers.items():
-        work_id = create_work_for(library, [by_id[leader], *(by_id[o] for o in others)], formula)
+            new_works.setdefault(-work, []).append(row)
+    for leader, members in new_works.items():
+        assert members[0] is by_id[leader]
+        work_id = create_work_for(library, members, formula)
         report.new_works += 1
         report.new_work_ids.append(work_id)
         report.touched_work_ids.add(work_id)
     library.insert_records(rows)
+    for gone, keep in plan.absorbed.items():
+        if gone > 0:  # stored works proved one by a record of this batch
+            join_works(library, plan.final(keep), gone, plan.bridged_by[gone])
+            report.works_joined += 1
+            report.touched_work_ids.discard(gone)
+            if gone in report.new_work_ids:
+                report.new_work_ids.remove(gone)
+            changed.add(plan.final(keep))
     for work_id in sorted(changed):
         library.recompute_work(work_id)
         report.touched_work_ids.add(work_id)
-    for row, assignment in zip(rows, assignments, strict=True):
+    for row, assignment in zip(rows, plan.assignments, strict=True):
         if assignment.maybes:
             remember_maybes(library, row.id, assignment.maybes)
 

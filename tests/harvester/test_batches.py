@@ -237,3 +237,65 @@ def test_dedupe_keeps_records_a_person_set_apart_and_together(tmp_path):
         assert frozenset({lonely[0], pair[1]}) in before
         recluster(library, batch=32)
         assert _partition(library) == before
+
+
+TITLE = "Glacier retreat and meltwater chemistry in the central Alps since 1950"
+# A and B are only "maybe" (B names no authors and no journal); C is a duplicate of both:
+# of A by authors, journal and pages, of B by the DOI they share.
+A = {"type": "article-journal", "title": TITLE, "author": [{"family": "Keller", "given": "Ina"}],
+     "container-title": "Journal of Glaciology", "volume": "61", "page": "101-115",
+     "issued": {"date-parts": [[2015]]}}  # fmt: skip
+B = {"type": "article-journal", "title": TITLE, "DOI": "10.3189/2015jog14j101",
+     "issued": {"date-parts": [[2015]]}}  # fmt: skip
+C = {**A, "DOI": "10.3189/2015JoG14J101"}
+
+
+def _record(csl: dict, rid: str) -> Record:
+    return Record(
+        csl=normalize_csl(csl),
+        source=SourceRef("csl-json", "bridge.json", rid, 1, None),
+        raw=json.dumps({"id": rid, **csl}),
+    )
+
+
+def test_a_record_that_duplicates_two_works_joins_them(tmp_path):
+    a, b, c = _record(A, "a"), _record(B, "b"), _record(C, "c")
+    with Library(tmp_path / "one-by-one.db") as library:
+        for record in (a, b):
+            with library.write():
+                store_records(library, [record], run_id=None, report=ImportReport())
+        assert len(_partition(library)) == 2  # only "maybe": kept apart, for review
+        assert library.db.execute("SELECT count(*) FROM candidate_pairs").fetchone()[0] == 1
+        report = ImportReport()
+        with library.write():
+            store_records(library, [c], run_id=None, report=report)
+        assert report.works_joined == 1
+        assert _partition(library) == {frozenset({"a", "b", "c"})}
+        assert library.db.execute("SELECT count(*) FROM candidate_pairs").fetchone()[0] == 0
+        work = library.work_by_key("keller2015glacier")  # the older work and its key stay
+        assert work is not None
+        joined = {m.source_id: m.joined for m in library.records_of_work(work.id)}
+        c_id = library.db.execute("SELECT id FROM source_records WHERE source_id = 'c'")
+        assert joined["b"] == {"with": c_id.fetchone()[0], "by": joined["b"]["by"]}
+        assert "duplicate of both" in joined["b"]["by"]
+        one_by_one = _partition(library)
+    with Library(tmp_path / "one-batch.db") as library:
+        with library.write():
+            store_records(library, [a, b, c], run_id=None, report=ImportReport())
+        assert _partition(library) == one_by_one
+        recluster(library)
+        assert _partition(library) == one_by_one
+
+
+def test_a_bridge_never_joins_works_a_person_kept_apart(tmp_path):
+    a, b, c = _record(A, "a"), _record(B, "b"), _record(C, "c")
+    with Library(tmp_path / "lib.db") as library:
+        with library.write():
+            store_records(library, [a, b], run_id=None, report=ImportReport())
+        keys = [w.key for w in library.iter_works()]
+        not_duplicate(library, *keys)
+        with library.write():
+            store_records(library, [c], run_id=None, report=ImportReport())
+        assert len(_partition(library)) == 2
+        recluster(library)
+        assert len(_partition(library)) == 2
