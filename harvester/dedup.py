@@ -84,7 +84,7 @@ class BatchPlan:
     :class:`Assignment`). Placed works survive over new ones, older over newer."""
 
     assignments: list[Assignment]
-    keys: list[list[str]]
+    keys: Sequence[Sequence[str]]
     absorbed: dict[int, int] = field(default_factory=dict)
     bridged_by: dict[int, int] = field(default_factory=dict)  # absorbed work -> the record
 
@@ -124,12 +124,13 @@ class Index(Protocol):
 
 
 def _candidates(
-    index: Index, new: Sequence[tuple[int, Prepared]]
-) -> tuple[list[list[int]], list[list[str]]]:
+    index: Index, new: Sequence[tuple[int, Prepared]], keys: Sequence[Sequence[str]] | None
+) -> tuple[list[list[int]], Sequence[Sequence[str]]]:
     """Per new record, the records sharing a blocking key with it (placed ones and those
     earlier in the batch; blocks of more than MAX_BLOCK records skipped: a block that large says
     nothing about identity), in id order; and its keys. One query for the whole batch."""
-    keys = [sorted(blocking_keys(p)) for _, p in new]
+    if keys is None:
+        keys = [sorted(blocking_keys(p)) for _, p in new]
     placed = index.blocks({k for ks in keys for k in ks})
     earlier: dict[str, list[int]] = {}
     candidates = []
@@ -152,6 +153,7 @@ def assign_batch(
     *,
     index: Index | None = None,
     apart: Apart | None = None,
+    keys: Sequence[Sequence[str]] | None = None,
 ) -> BatchPlan:
     """Decide, in order, which work each new record belongs to: a placed work, a work started
     by an earlier record of the batch, or a new one (see the module docstring). ``new`` gives
@@ -165,7 +167,7 @@ def assign_batch(
     """
     index = index or library
     apart = apart or _stored_decisions(library)
-    candidates, keys = _candidates(index, new)
+    candidates, keys = _candidates(index, new, keys)
     partners = {p for record_id, _ in new for p in apart(record_id)}
     work_of: dict[int, int] = index.work_ids_of(
         {c for found in candidates for c in found} | partners

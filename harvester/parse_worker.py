@@ -21,9 +21,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from harvester.errors import HarvesterError
-from records.dedup import prepare
-from records.dedup.keys import Prepared
-from records.model import ParseResult
+from harvester.store.library import NewRecord
+from records.model import Failure
 from records.parsers import iter_parse
 
 # Inputs at least this large are parsed in a worker (about 2,000 BibTeX or RIS records).
@@ -35,14 +34,15 @@ QUEUE_BATCHES = 4
 # How long the parent waits for a batch before checking that the worker is still alive.
 _POLL_S = 1.0
 
-Batch = tuple[ParseResult, list[Prepared]]
+# The records of a batch, ready to store, and the failures found in it.
+Batch = tuple[list[NewRecord], list[Failure]]
 
 
 def prepared_batches(
     data: bytes, origin: str, format: str | None = None, *, parallel: bool | None = None
 ) -> Iterator[Batch]:
-    """Parsed, normalized records of one input with their comparison forms, in batches and in
-    input order. ``parallel``: parse in a worker process (default: when the input is large and
+    """Parsed, normalized records of one input with everything derived from them alone
+    (:class:`NewRecord`), in batches and in input order. ``parallel``: parse in a worker process (default: when the input is large and
     the machine has a second core)."""
     if parallel is None:
         parallel = len(data) >= WORKER_MIN_BYTES and (os.cpu_count() or 1) > 1
@@ -54,7 +54,7 @@ def prepared_batches(
 
 def _batches(data: bytes, origin: str, format: str | None) -> Iterator[Batch]:
     for result in iter_parse(data, origin, format, batch=BATCH):
-        yield result, [prepare(record.csl) for record in result.records]
+        yield [NewRecord.of(record) for record in result.records], result.failures
 
 
 def _produce(data: bytes, origin: str, format: str | None, out: Any) -> None:

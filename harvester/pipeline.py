@@ -15,8 +15,6 @@ from harvester.parse_worker import prepared_batches
 from harvester.sources import iter_inputs
 from harvester.store import Library
 from harvester.store.library import NewRecord
-from records.dedup import prepare
-from records.dedup.keys import Prepared
 from records.errors import InputError
 from records.model import Record
 from records.parsers import parse_bytes
@@ -95,20 +93,18 @@ BATCH = 2000
 
 def store_records(
     library: Library,
-    records: Iterable[Record],
+    records: Iterable[Record | NewRecord],
     *,
     run_id: int | None,
     report: ImportReport,
     formula: str | None = None,
-    prepared: Iterable[Prepared] | None = None,
 ) -> None:
     """Store new records, each joining the work it duplicates or starting one (in the caller's
-    transaction), in batches; see :mod:`harvester.dedup`. ``prepared``, if given, holds the
-    records' comparison forms computed elsewhere (a parsing worker), in the same order."""
-    forms = iter(prepared) if prepared is not None else None
-    batch: list[tuple[Record, Prepared | None]] = []
+    transaction), in batches; see :mod:`harvester.dedup`. Records may come with their derived
+    forms already computed (:class:`NewRecord`, from a parsing worker)."""
+    batch: list[NewRecord] = []
     for record in records:
-        batch.append((record, next(forms) if forms is not None else None))
+        batch.append(record if isinstance(record, NewRecord) else NewRecord.of(record))
         if len(batch) >= BATCH:
             store_batch(library, batch, run_id=run_id, report=report, formula=formula)
             batch = []
@@ -118,7 +114,7 @@ def store_records(
 
 def store_batch(
     library: Library,
-    batch: Sequence[tuple[Record, Prepared | None]],
+    batch: Sequence[NewRecord],
     *,
     run_id: int | None,
     report: ImportReport,
@@ -126,31 +122,27 @@ def store_batch(
 ) -> None:
     """One batch of :func:`store_records`: decide every record's work, then write records,
     new works and changed works in a few statements."""
-    hashes = [record.content_hash() for record, _ in batch]
-    seen = library.stored_hashes(hashes)
+    seen = library.stored_hashes(row.content_hash for row in batch)
     next_id = library.next_record_id()
     rows: list[NewRecord] = []
-    new: list[tuple[int, Prepared]] = []
-    for (record, form), content_hash in zip(batch, hashes, strict=True):
-        if content_hash in seen:
+    for row in batch:
+        if row.content_hash in seen:
             report.already_stored += 1
             continue
-        seen.add(content_hash)
-        row = NewRecord(next_id, record, content_hash, (), run_id=run_id)
+        seen.add(row.content_hash)
+        row.id, row.run_id = next_id, run_id
         rows.append(row)
-        new.append((next_id, form if form is not None else prepare(record.csl)))
         next_id += 1
     if not rows:
         return
     report.new_records += len(rows)
-    plan = assign_batch(library, new)
+    plan = assign_batch(
+        library, [(row.id, row.form) for row in rows], keys=[row.blocking_keys for row in rows]
+    )
     by_id = {row.id: row for row in rows}
     new_works: dict[int, list[NewRecord]] = {}  # first record -> all records of a new work
     changed: set[int] = set()
-    for position, (row, assignment, record_keys) in enumerate(
-        zip(rows, plan.assignments, plan.keys, strict=True)
-    ):
-        row.blocking_keys = record_keys
+    for position, (row, assignment) in enumerate(zip(rows, plan.assignments, strict=True)):
         row.joined = assignment.why
         if assignment.work is not None:
             report.merged += 1
@@ -210,15 +202,14 @@ def import_sources(
             before = report.snapshot()
             try:
                 with library.write():
-                    for result, forms in prepared_batches(
+                    for rows, failures in prepared_batches(
                         item.data, item.origin, format or item.format, parallel=parallel
                     ):
-                        report.parsed += len(result.records)
-                        report.failures.extend(str(f) for f in result.failures)
+                        report.parsed += len(rows)
+                        report.failures.extend(str(f) for f in failures)
                         store_records(
                             library,
-                            result.records,
-                            prepared=forms,
+                            rows,
                             run_id=run_id,
                             report=report,
                             formula=formula,

@@ -17,6 +17,8 @@ from sqlite_utils import Database
 
 from harvester.errors import StoreError
 from harvester.store.schema import migrations
+from records.dedup import blocking_keys, prepare
+from records.dedup.keys import Prepared
 from records.identity import index_rows
 from records.merge import Member, Merged, merge
 from records.model import CSLItem, Record
@@ -86,15 +88,36 @@ class StoredRecord:
 
 @dataclass(slots=True)
 class NewRecord:
-    """An imported record about to be stored (:meth:`Library.insert_records`)."""
+    """An imported record on its way into the store, with everything derived from the record
+    alone: its comparison form and blocking keys (dedup), its content hash and its JSON texts.
+    Computed where the record was parsed, possibly in a worker process
+    (:mod:`harvester.parse_worker`); the store adds its id, work and why it joined."""
 
-    id: int
     record: Record
+    form: Prepared
     content_hash: str
-    blocking_keys: Iterable[str]
+    blocking_keys: list[str]
+    csl_json: str
+    beside_json: str
+    id: int = 0
     work_id: int | None = None
     run_id: int | None = None
     joined: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, record: Record) -> NewRecord:
+        form = prepare(record.csl)
+        return cls(
+            record=record,
+            form=form,
+            content_hash=record.content_hash(),
+            blocking_keys=sorted(blocking_keys(form)),
+            csl_json=json.dumps(record.csl, ensure_ascii=False),
+            beside_json=json.dumps(
+                {"issn_kinds": record.issn_kinds, "original": record.original},
+                ensure_ascii=False,
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +321,6 @@ class Library:
         """Store imported records verbatim under the ids they were given, with their
         identifiers and blocking keys, in a few statements (one batch of an import)."""
         stamp = now()
-        dumps = json.dumps
         self.db.conn.executemany(
             "INSERT INTO source_records (id, content_hash, kind, format, origin, source_id,"
             " position, line, raw, csl, beside, work_id, run_id, imported_at, joined)"
@@ -313,15 +335,12 @@ class Library:
                     row.record.source.position,
                     row.record.source.line,
                     row.record.raw,
-                    dumps(row.record.csl, ensure_ascii=False),
-                    dumps(
-                        {"issn_kinds": row.record.issn_kinds, "original": row.record.original},
-                        ensure_ascii=False,
-                    ),
+                    row.csl_json,
+                    row.beside_json,
                     row.work_id,
                     row.run_id,
                     stamp,
-                    dumps(row.joined, ensure_ascii=False) if row.joined else None,
+                    json.dumps(row.joined, ensure_ascii=False) if row.joined else None,
                 )
                 for row in rows
             ],

@@ -127,13 +127,22 @@ BIB = "".join(
 
 def test_the_parsing_worker_gives_the_records_parsing_in_process_gives(tmp_path):
     data = BIB.encode()
-    here = list(parse_worker.prepared_batches(data, "refs.bib", parallel=False))
-    there = list(parse_worker.prepared_batches(data, "refs.bib", parallel=True))
-    assert [r.csl for result, _ in there for r in result.records] == [
-        r.csl for result, _ in here for r in result.records
+    here = [
+        row
+        for rows, _ in parse_worker.prepared_batches(data, "r.bib", parallel=False)
+        for row in rows
     ]
-    assert [p for _, forms in there for p in forms] == [p for _, forms in here for p in forms]
-    assert sum(len(result.records) for result, _ in there) == 59
+    there = [
+        row
+        for rows, _ in parse_worker.prepared_batches(data, "r.bib", parallel=True)
+        for row in rows
+    ]
+    assert len(there) == 59
+    assert [r.record.csl for r in there] == [r.record.csl for r in here]
+    assert [r.form for r in there] == [r.form for r in here]
+    assert [(r.content_hash, r.blocking_keys, r.csl_json, r.beside_json) for r in there] == [
+        (r.content_hash, r.blocking_keys, r.csl_json, r.beside_json) for r in here
+    ]
 
 
 def test_an_input_error_in_the_worker_reaches_the_importer_as_itself():
@@ -168,7 +177,7 @@ def test_records_parsed_in_process_match_parse_bytes():
     data = BIB.encode()
     batches = list(parse_worker.prepared_batches(data, "refs.bib", parallel=False))
     expected = parse_bytes(data, "refs.bib").records
-    assert [r.csl for result, _ in batches for r in result.records] == [r.csl for r in expected]
+    assert [r.record.csl for rows, _ in batches for r in rows] == [r.csl for r in expected]
 
 
 def _partition(library: Library) -> set[frozenset[str]]:
