@@ -400,20 +400,24 @@ def new_work_for(library: Library, record_id: int, formula: str | None = None) -
 
 def create_work_for(library: Library, rows: Sequence[NewRecord], formula: str | None = None) -> int:
     """A new work for records about to be stored (the first one started it); sets their
-    ``work_id``."""
-    work_id = _create_work(library, [new_member(r.record, r.id) for r in rows], formula)
+    ``work_id``. It is not in the full-text index yet: see :meth:`Library.index_works`."""
+    work_id = _create_work(
+        library, [new_member(r.record, r.id) for r in rows], formula, index=False
+    )
     for row in rows:
         row.work_id = work_id
     return work_id
 
 
-def _create_work(library: Library, members: list[Member], formula: str | None) -> int:
+def _create_work(
+    library: Library, members: list[Member], formula: str | None, *, index: bool = True
+) -> int:
     # The key comes from the first member alone, so that it does not depend on which records
     # happened to arrive in the same batch.
     first = merge(members[:1])
     merged = merge(members) if len(members) > 1 else first
     key = unique_key(_formula(formula or DEFAULT_FORMULA).base_key(first.csl), library.key_taken)
-    return library.create_work(merged, key, provisional="title" not in first.csl)
+    return library.create_work(merged, key, provisional="title" not in first.csl, index=index)
 
 
 def join_works(library: Library, keep: int, gone: int, through: int) -> None:

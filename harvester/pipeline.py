@@ -152,12 +152,14 @@ def store_batch(
             changed.add(work)
         else:
             new_works.setdefault(-work, []).append(row)
+    created = []
     for leader, members in new_works.items():
         assert members[0] is by_id[leader]
-        work_id = create_work_for(library, members, formula)
-        report.new_works += 1
-        report.new_work_ids.append(work_id)
-        report.touched_work_ids.add(work_id)
+        created.append(create_work_for(library, members, formula))
+    library.index_works(created)
+    report.new_works += len(created)
+    report.new_work_ids.extend(created)
+    report.touched_work_ids.update(created)
     library.insert_records(rows)
     for gone, keep in plan.absorbed.items():
         if gone > 0:  # stored works proved one by a record of this batch

@@ -31,6 +31,11 @@ _IN_CHUNK = 500
 BUSY_TIMEOUT_S = 30.0
 
 
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -430,8 +435,7 @@ class Library:
         statement. The values are sorted, so ``ORDER BY`` the same column gives one global
         order. Tuples, or dicts."""
         ordered: list[Any] = sorted(set(ids))  # type: ignore[type-var]
-        for start in range(0, len(ordered), _IN_CHUNK):
-            chunk = ordered[start : start + _IN_CHUNK]
+        for chunk in _chunks(ordered, _IN_CHUNK):
             statement = sql.format(marks=",".join("?" * len(chunk)))
             if dicts:
                 yield from self.db.query(statement, chunk)
@@ -508,9 +512,12 @@ class Library:
             "updated_at": now(),
         }
 
-    def create_work(self, merged: Merged, key: str, *, provisional: bool = False) -> int:
+    def create_work(
+        self, merged: Merged, key: str, *, provisional: bool = False, index: bool = True
+    ) -> int:
         """A new work. ``provisional``: its key was made without a title (a bare DOI) and is
-        replaced once, when enrichment first gives the work one."""
+        replaced once, when enrichment first gives the work one. ``index=False``: the caller
+        adds it to the full-text index with :meth:`index_works` before anything updates it."""
         row = self._work_columns(merged) | {
             "citation_key": key,
             "created_at": now(),
@@ -522,7 +529,20 @@ class Library:
             f"INSERT INTO works ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             list(row.values()),
         )
-        return int(cursor.lastrowid or 0)
+        work_id = int(cursor.lastrowid or 0)
+        if index:
+            self.index_works([work_id])
+        return work_id
+
+    def index_works(self, work_ids: Iterable[int]) -> None:
+        """Add new works to the full-text index (schema m009), in one statement per chunk."""
+        for chunk in _chunks(sorted(work_ids), _IN_CHUNK):
+            self.db.conn.execute(
+                "INSERT INTO works_fts (rowid, title, authors, container, abstract)"
+                " SELECT id, title, authors, container, abstract FROM works"
+                f" WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
 
     def recompute_work(self, work_id: int) -> Merged | None:
         """Recompute a work from its members; a work left without imported records is removed

@@ -308,3 +308,25 @@ def test_a_bridge_never_joins_works_a_person_kept_apart(tmp_path):
         assert len(_partition(library)) == 2
         recluster(library)
         assert len(_partition(library)) == 2
+
+
+def test_the_full_text_index_follows_batched_imports_splits_and_dedupe(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "BATCH", 40)
+    records, _ = _records(200)
+    with Library(tmp_path / "lib.db") as library:
+        with library.write():
+            store_records(library, records, run_id=None, report=ImportReport())
+        work = library.work_by_key(
+            library.db.execute(
+                "SELECT citation_key FROM works w WHERE"
+                " (SELECT count(*) FROM source_records s WHERE s.work_id = w.id) > 1"
+            ).fetchone()[0]
+        )
+        split(library, work.key)
+        recluster(library, batch=30)
+        db = library.db
+        db.execute("INSERT INTO works_fts (works_fts) VALUES ('integrity-check')")
+        indexed = db.execute("SELECT count(*) FROM works_fts").fetchone()[0]
+        assert indexed == db.execute("SELECT count(*) FROM works").fetchone()[0]
+        for key, title in db.execute("SELECT citation_key, title FROM works LIMIT 25").fetchall():
+            assert key in [w.key for w in library.search(f'"{title}"', limit=None)]
