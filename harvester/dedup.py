@@ -58,7 +58,7 @@ def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, 
             missing.append(record_id)
         else:
             found[record_id] = hit
-    for record_id, csl in library.select_in(
+    for record_id, csl in library.rows_in(
         "SELECT id, csl FROM source_records WHERE id IN ({marks})", missing
     ):
         found[record_id] = cache.put(record_id, prepare(json.loads(csl)))
@@ -516,7 +516,7 @@ class _Reclustering:
 
     def blocks(self, keys: Iterable[str]) -> dict[str, list[int]]:
         found: dict[str, list[int]] = {}
-        for key, record_id in self.library.select_in(
+        for key, record_id in self.library.rows_in(
             "SELECT b.key, b.record_id FROM blocking_keys b JOIN temp.reclustered r"
             " ON r.record_id = b.record_id WHERE b.key IN ({marks}) ORDER BY b.key, b.record_id",
             keys,
@@ -526,7 +526,7 @@ class _Reclustering:
 
     def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]:
         return dict(
-            self.library.select_in(
+            self.library.rows_in(
                 "SELECT record_id, cluster FROM temp.reclustered WHERE record_id IN ({marks})",
                 record_ids,
             )
@@ -534,7 +534,7 @@ class _Reclustering:
 
     def members_of_works(self, work_ids: Iterable[int]) -> dict[int, list[int]]:
         members: dict[int, list[int]] = {}
-        for record_id, cluster in self.library.select_in(
+        for record_id, cluster in self.library.rows_in(
             "SELECT record_id, cluster FROM temp.reclustered WHERE cluster IN ({marks})"
             " ORDER BY record_id",
             work_ids,
