@@ -3,28 +3,34 @@ file, and a file whose content did not change is not touched at all."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_if_changed(path: Path, text: str, encoding: str = "utf-8") -> bool:
-    """Write ``text`` to ``path`` unless it already holds exactly that; True if written.
+def write_if_changed(path: Path, text: str | Iterable[str], encoding: str = "utf-8") -> bool:
+    """Write ``text`` (a string, or pieces of one) to ``path`` unless it already holds exactly
+    that; True if written.
 
-    The new content goes to a temporary file in the same directory, is flushed to disk, and
-    replaces the old file in one rename.
+    The new content goes to a temporary file in the same directory as it comes (pieces are
+    never joined in memory), is flushed to disk, and replaces the old file in one rename; if
+    it turns out identical to the old file, the temporary file is dropped instead.
     """
-    data = text.encode(encoding)
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+    pieces = [text] if isinstance(text, str) else text
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        digest = hashlib.sha256()
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in pieces:
+                data = piece.encode(encoding)
+                digest.update(data)
+                handle.write(data)
+            if _same_content(path, digest.hexdigest(), handle.tell()):
+                Path(temp).unlink()
+                return False
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
@@ -36,6 +42,19 @@ def write_if_changed(path: Path, text: str, encoding: str = "utf-8") -> bool:
         Path(temp).unlink(missing_ok=True)
         raise
     return True
+
+
+def _same_content(path: Path, sha256: str, size: int) -> bool:
+    try:
+        if path.stat().st_size != size:
+            return False
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except FileNotFoundError:
+        return False
+    return digest.hexdigest() == sha256
 
 
 def _umask() -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from harvester.atomic import write_if_changed
-from harvester.exporting import EXPORT_FORMATS, ExportOptions, export_text
+from harvester.exporting import EXPORT_FORMATS, ExportOptions, iter_works_export
 from harvester.selection import Selection
 from harvester.store import Library
 from harvester.store.library import now
@@ -65,8 +65,8 @@ def refresh(library: Library) -> list[str]:
     for export in configured(library):
         selection = Selection.from_dict(export["selection"])
         options = ExportOptions(**export["selection"].get("options", {}))
-        text = export_text(selection.works(library), export["format"], options)
-        if write_if_changed(Path(export["path"]), text):
+        pieces = iter_works_export(selection.iter_works(library), export["format"], options)
+        if write_if_changed(Path(export["path"]), pieces):
             written.append(export["path"])
             with library.write():
                 library.db.execute(

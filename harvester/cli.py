@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,17 @@ from harvester.autoexport import register
 from harvester.cli_common import F, emit_json, json_option, reports_errors
 from harvester.config import Config
 from harvester.errors import NotFound
-from harvester.exporting import EXPORT_FORMATS, FORMATTED, ExportOptions, export_text
+from harvester.exporting import (
+    EXPORT_FORMATS,
+    FORMATTED,
+    ExportOptions,
+    export_text,
+    iter_works_export,
+)
 from harvester.pipeline import import_sources, parse_inputs
 from harvester.progress import bar, spinner, stderr
 from harvester.selection import Selection
-from harvester.store import Library
+from harvester.store import Library, WorkRow
 from harvester.sync_cli import sync
 from records.errors import UsageError
 
@@ -336,20 +343,29 @@ def export(
         raise UsageError("--auto needs --output FILE")
     selection = Selection(keys, query, tag, source)
     options = ExportOptions(style=style, locale=locale, abstract=abstract)
+    counted = [0]
+
+    def counting(works: Iterator[WorkRow]) -> Iterator[WorkRow]:
+        for work in works:
+            counted[0] += 1
+            yield work
+
     with state.library() as library:
-        works = selection.works(library)
-        text = export_text(works, export_format, options)
-        if output is not None and auto:
+        # Streamed from the store to the output: memory holds a chunk of works at a time.
+        works = counting(selection.iter_works(library))
+        pieces = iter_works_export(works, export_format, options)
+        if output is None:
+            for piece in pieces:
+                click.echo(piece, nl=False)
+            return
+        changed = write_if_changed(output, pieces)
+        if auto:
             register(library, output, export_format, selection, options)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    changed = write_if_changed(output, text)
     if not state.quiet:
         stderr.print(
-            f"{len(works)} works written to {output}"
+            f"{counted[0]} works written to {output}"
             if changed
-            else f"{output} is up to date ({len(works)} works)"
+            else f"{output} is up to date ({counted[0]} works)"
         )
 
 

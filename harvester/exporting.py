@@ -7,7 +7,7 @@ CSL style as ``text``, ``html`` or ``markdown``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from harvester.store import WorkRow
@@ -28,33 +28,53 @@ class ExportOptions:
     abstract: bool = False
 
 
-def export_entries(entries: Entries, format: str, options: ExportOptions | None = None) -> str:
-    """``(key, csl)`` entries written in ``format`` (one of :data:`EXPORT_FORMATS`)."""
+def iter_export(
+    entries: Iterable[tuple[str, CSLItem]], format: str, options: ExportOptions | None = None
+) -> Iterator[str]:
+    """``(key, csl)`` entries written in ``format`` (one of :data:`EXPORT_FORMATS`), as pieces
+    of text: the file formats stream (memory holds a chunk of entries, never the library); a
+    formatted bibliography is sorted as a whole by its style, so it comes as one piece."""
     options = options or ExportOptions()
     if format in ("bibtex", "biblatex"):
-        from records.exporters.bibtex import write_bibtex
+        from records.exporters.bibtex import iter_bibtex
 
-        return write_bibtex(entries, flavour=format, abstract=options.abstract)  # type: ignore[arg-type]
+        return iter_bibtex(entries, flavour=format, abstract=options.abstract)  # type: ignore[arg-type]
     if format == "csl-json":
-        from records.exporters.csl_json import write_csl_json
+        from records.exporters.csl_json import iter_csl_json
 
-        return write_csl_json(entries)
+        return iter_csl_json(entries)
     if format == "ris":
-        from records.exporters.ris import write_ris
+        from records.exporters.ris import iter_ris
 
-        return write_ris(entries)
+        return iter_ris(entries)
     if format in FORMATTED:
         from records.exporters.formatted import render_bibliography
 
-        return render_bibliography(
-            entries,
-            options.style,
-            output=format,  # type: ignore[arg-type]
-            locale=options.locale,
+        return iter(
+            [
+                render_bibliography(
+                    list(entries),
+                    options.style,
+                    output=format,  # type: ignore[arg-type]
+                    locale=options.locale,
+                )
+            ]
         )
     raise UsageError(f"unknown export format {format!r}; known: {', '.join(EXPORT_FORMATS)}")
 
 
+def export_entries(entries: Entries, format: str, options: ExportOptions | None = None) -> str:
+    """``(key, csl)`` entries written in ``format``, as one string."""
+    return "".join(iter_export(entries, format, options))
+
+
+def iter_works_export(
+    works: Iterable[WorkRow], format: str, options: ExportOptions | None = None
+) -> Iterator[str]:
+    """Stored works written in ``format``, streamed (see :func:`iter_export`)."""
+    return iter_export(((w.key, w.csl) for w in works), format, options)
+
+
 def export_text(works: Iterable[WorkRow], format: str, options: ExportOptions | None = None) -> str:
-    """Stored works written in ``format``."""
-    return export_entries([(w.key, w.csl) for w in works], format, options)
+    """Stored works written in ``format``, as one string."""
+    return "".join(iter_works_export(works, format, options))

@@ -6,6 +6,7 @@ Criteria combine with AND; an empty selection is the whole library.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -22,11 +23,16 @@ class Selection:
 
     def works(self, library: Library) -> list[WorkRow]:
         """The selected works in citation-key order (keys: in the order given)."""
+        return list(self.iter_works(library))
+
+    def iter_works(self, library: Library) -> Iterator[WorkRow]:
+        """:meth:`works`, streamed from the store when the order allows (the whole library, a
+        tag, a source): an export of a million works never holds them all."""
         if self.keys:
             missing = [k for k in self.keys if library.work_by_key(k) is None]
             if missing:
                 raise NotFound(f"no work with key {', '.join(missing)}")
-        works = list(library.iter_works(keys=self.keys or None, query=self.query))
+        works = library.iter_works(keys=self.keys or None, query=self.query)
         allowed: set[int] | None = None
         if self.tag is not None:
             allowed = set(library.work_ids_tagged(self.tag))
@@ -34,9 +40,10 @@ class Selection:
             from_source = set(library.work_ids_from_origin(_origin_of(library, self.source)))
             allowed = from_source if allowed is None else allowed & from_source
         if allowed is not None:
-            works = [w for w in works if w.id in allowed]
+            works = (w for w in works if w.id in allowed)
         if self.query is not None and not self.keys:
-            works.sort(key=lambda w: w.key.lower())
+            # Search results come best first; a selection lists them by key.
+            works = iter(sorted(works, key=lambda w: w.key.lower()))
         return works
 
     def as_dict(self) -> dict[str, Any]:

@@ -52,3 +52,31 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
         write_if_changed(path, "new\n")
     assert path.read_text("utf-8") == "old\n"
     assert os.listdir(tmp_path) == ["refs.bib"]
+
+
+def test_pieces_are_written_as_they_come_and_compared_without_joining(tmp_path):
+    path = tmp_path / "refs.bib"
+    pieces = ["@article{a,}\n", "\n", "@article{b, title = {Ü}}\n"]
+    assert write_if_changed(path, iter(pieces)) is True
+    assert path.read_text("utf-8") == "".join(pieces)
+    stamp = path.stat().st_mtime_ns, path.stat().st_ino
+    assert write_if_changed(path, iter(pieces)) is False  # same content, other piece sizes...
+    assert write_if_changed(path, iter(["".join(pieces)])) is False  # ...or one piece
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) == stamp
+    assert write_if_changed(path, iter(pieces[:2])) is True  # a prefix is a change
+    assert path.read_text("utf-8") == "".join(pieces[:2])
+    assert sorted(os.listdir(tmp_path)) == ["refs.bib"]
+
+
+def test_an_error_while_the_pieces_are_made_leaves_the_old_file(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text("old\n", "utf-8")
+
+    def pieces():
+        yield "@article{a,}\n"
+        raise ValueError("citation key 'a' occurs twice")
+
+    with pytest.raises(ValueError, match="occurs twice"):
+        write_if_changed(path, pieces())
+    assert path.read_text("utf-8") == "old\n"
+    assert os.listdir(tmp_path) == ["refs.bib"]
