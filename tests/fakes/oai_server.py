@@ -1,6 +1,7 @@
 """A real OAI-PMH 2.0 repository on 127.0.0.1 for the tests: a threaded ``http.server`` on port 0.
 
-It serves ``Identify`` and ``ListRecords`` (oai_dc) from records the test constructs, with
+It serves ``Identify`` and ``ListRecords`` (oai_dc, and marc21 for records that carry MARCXML)
+from records the test constructs, with
 ``from``/``until``/``set`` filtering at the declared granularity, resumption tokens (stateless:
 they encode the offset and the request, and a *generation* so the test can expire them all),
 ``noRecordsMatch``, and deleted records. Faults are injected for the next ListRecords requests,
@@ -42,8 +43,9 @@ class FakeRecord:
     dc: dict[str, list[str]] = field(default_factory=dict)
     deleted: bool = False
     sets: tuple[str, ...] = ()
+    marc: str | None = None  # a MARCXML <record> (served for metadataPrefix=marc21)
 
-    def xml(self) -> str:
+    def xml(self, prefix: str = "oai_dc") -> str:
         status = ' status="deleted"' if self.deleted else ""
         sets = "".join(f"<setSpec>{escape(s)}</setSpec>" for s in self.sets)
         header = (
@@ -52,6 +54,8 @@ class FakeRecord:
         )
         if self.deleted:
             return f"<record>{header}</record>"
+        if prefix == "marc21":
+            return f"<record>{header}<metadata>{self.marc}</metadata></record>"
         elements = "".join(
             f"<dc:{name}>{escape(value)}</dc:{name}>"
             for name, values in self.dc.items()
@@ -168,9 +172,10 @@ class OAIServer:
             if fault and fault.kind == "badtoken":
                 return self._error(query, "badResumptionToken", "the token has expired")
         else:
-            if query.get("metadataPrefix") != "oai_dc":
-                return self._error(query, "cannotDisseminateFormat", "only oai_dc here")
+            if query.get("metadataPrefix") not in ("oai_dc", "marc21"):
+                return self._error(query, "cannotDisseminateFormat", "oai_dc and marc21 here")
             state = {
+                "prefix": query["metadataPrefix"],
                 "offset": 0,
                 "from": query.get("from"),
                 "until": query.get("until"),
@@ -184,6 +189,7 @@ class OAIServer:
                 if (not state["from"] or self._stamp(r.datestamp) >= state["from"])
                 and (not state["until"] or self._stamp(r.datestamp) <= state["until"])
                 and (not state["set"] or state["set"] in r.sets)
+                and (state.get("prefix") != "marc21" or r.marc is not None or r.deleted)
             ]
         if not matched:
             return self._error(query, "noRecordsMatch", "nothing in this range")
@@ -200,7 +206,7 @@ class OAIServer:
             )
         elif offset > 0:
             token = f'<resumptionToken completeListSize="{len(matched)}" cursor="{offset}"/>'
-        body = "".join(r.xml() for r in page)
+        body = "".join(r.xml(state.get("prefix", "oai_dc")) for r in page)
         return self._wrap(query, f"<ListRecords>{body}{token}</ListRecords>")
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

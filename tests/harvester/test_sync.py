@@ -38,7 +38,7 @@ from harvester.sync import (
 )
 from records.errors import UsageError
 from tests.conftest import REPO
-from tests.fakes.oai_server import Fault, OAIServer, dc_record
+from tests.fakes.oai_server import FakeRecord, Fault, OAIServer, dc_record
 from tests.harvester.cli_runner import run_cli
 
 T0 = "2024-06-01T12:00:00Z"
@@ -586,3 +586,66 @@ def test_library_api_mirrors_the_cli(db_path):
         with pytest.raises(UsageError):
             run_sync(library, ["nope"])
         assert remove_source(library, "u") and not list_sources(library)
+
+
+# -- OAI-PMH with MARCXML ------------------------------------------------------------------------
+
+
+def _marc_records() -> list:
+    """The real MARCXML records of pymarc's test batch, one repository item each."""
+    from lxml import etree
+
+    from tests.conftest import FIXTURES
+
+    tree = etree.parse(str(FIXTURES / "formats" / "pymarc" / "test" / "batch.xml"))
+    records = tree.getroot().findall("{http://www.loc.gov/MARC21/slim}record")
+    assert len(records) >= 2
+    return [
+        FakeRecord(
+            f"oai:fake.example.org:marc{n}",
+            "2024-01-15T08:00:00Z",
+            marc=etree.tostring(record, encoding="unicode"),
+        )
+        for n, record in enumerate(records, 1)
+    ]
+
+
+def test_marc21_harvest_parses_marcxml_records_like_a_marcxml_file(db_path):
+    from records.parsers import parse_bytes
+    from tests.conftest import FIXTURES
+
+    items = _marc_records()
+    expected = parse_bytes(
+        (FIXTURES / "formats" / "pymarc" / "test" / "batch.xml").read_bytes(), "batch.xml"
+    ).records
+    with OAIServer(items, page_size=1) as server, Library(db_path) as library:
+        add_source(library, "catalog", server.url, metadata_prefix="marc21")
+        report = run_sync(library, options=_fast())
+        source = report.sources[0]
+        assert report.exit_code == 0 and source.status == "done"
+        assert source.imported.new_records == len(items) == len(expected)
+        assert {q.get("metadataPrefix") for q in server.list_requests()} == {"marc21", None}
+        rows = library.db.execute(
+            "SELECT source_id, format, csl FROM source_records ORDER BY id"
+        ).fetchall()
+        assert [r[0] for r in rows] == [i.identifier for i in items]
+        assert {r[1] for r in rows} == {"marcxml"}
+        assert [json.loads(r[2])["title"] for r in rows] == [e.csl["title"] for e in expected]
+        # Incremental: one new record later, one deleted; the next harvest asks from the mark.
+        title = expected[0].csl["title"].split(" ")[0]  # a word of the first record's 245
+        corrected = items[0].marc.replace(title, "Corrected", 1)
+        assert corrected != items[0].marc
+        server.records.append(
+            FakeRecord("oai:fake.example.org:marc9", "2024-06-02T09:00:00Z", marc=corrected)
+        )
+        server.records[1] = FakeRecord(items[1].identifier, "2024-06-02T10:00:00Z", deleted=True)
+        server.now = "2024-06-03T00:00:00Z"
+        asked = len(server.list_requests())
+        report = run_sync(library, options=_fast())
+        source = report.sources[0]
+        assert server.list_requests()[asked]["from"] == T0
+        assert (source.imported.new_records, source.deleted) == (1, 1)
+        (newest,) = library.db.execute(
+            "SELECT csl FROM source_records WHERE source_id = 'oai:fake.example.org:marc9'"
+        ).fetchone()
+        assert json.loads(newest)["title"].startswith("Corrected")
