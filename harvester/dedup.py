@@ -515,14 +515,11 @@ class _Reclustering:
         )
 
     def blocks(self, keys: Iterable[str]) -> dict[str, list[int]]:
-        found: dict[str, list[int]] = {}
-        for key, record_id in self.library.rows_in(
+        return self.library.grouped_in(
             "SELECT b.key, b.record_id FROM blocking_keys b JOIN temp.reclustered r"
             " ON r.record_id = b.record_id WHERE b.key IN ({marks}) ORDER BY b.key, b.record_id",
             keys,
-        ):
-            found.setdefault(key, []).append(record_id)
-        return found
+        )
 
     def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]:
         return dict(
@@ -533,14 +530,11 @@ class _Reclustering:
         )
 
     def members_of_works(self, work_ids: Iterable[int]) -> dict[int, list[int]]:
-        members: dict[int, list[int]] = {}
-        for record_id, cluster in self.library.rows_in(
-            "SELECT record_id, cluster FROM temp.reclustered WHERE cluster IN ({marks})"
+        return self.library.grouped_in(
+            "SELECT cluster, record_id FROM temp.reclustered WHERE cluster IN ({marks})"
             " ORDER BY record_id",
             work_ids,
-        ):
-            members.setdefault(cluster, []).append(record_id)
-        return members
+        )
 
     def place(self, rows: list[tuple[int, int, str | None]]) -> None:
         self.library.db.conn.executemany(

@@ -361,14 +361,11 @@ class Library:
 
     def blocks(self, keys: Iterable[str]) -> dict[str, list[int]]:
         """The stored records under each blocking key (record ids in id order)."""
-        found: dict[str, list[int]] = {}
-        for key, record_id in self.rows_in(
+        return self.grouped_in(
             "SELECT key, record_id FROM blocking_keys WHERE key IN ({marks})"
             " ORDER BY key, record_id",
             keys,
-        ):
-            found.setdefault(key, []).append(record_id)
-        return found
+        )
 
     def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]:
         """The work of each record that is in one (detached Crossref records are not)."""
@@ -382,13 +379,10 @@ class Library:
 
     def members_of_works(self, work_ids: Iterable[int]) -> dict[int, list[int]]:
         """The record ids of each work, in id order."""
-        members: dict[int, list[int]] = {}
-        for record_id, work_id in self.rows_in(
-            "SELECT id, work_id FROM source_records WHERE work_id IN ({marks}) ORDER BY id",
+        return self.grouped_in(
+            "SELECT work_id, id FROM source_records WHERE work_id IN ({marks}) ORDER BY id",
             work_ids,
-        ):
-            members.setdefault(work_id, []).append(record_id)
-        return members
+        )
 
     def add_record(
         self,
@@ -451,6 +445,13 @@ class Library:
         for chunk in _chunks(ordered, _IN_CHUNK):
             rows.extend(conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk))
         return rows
+
+    def grouped_in(self, sql: str, values: Iterable[int] | Iterable[str]) -> dict[Any, list[Any]]:
+        """:meth:`rows_in` of ``(group, item)`` rows as ``{group: [item, ...]}``, in row order."""
+        groups: dict[Any, list[Any]] = {}
+        for group, item in self.rows_in(sql, values):
+            groups.setdefault(group, []).append(item)
+        return groups
 
     def records(self, ids: Iterable[int]) -> list[StoredRecord]:
         """The records with these ids, in id order (any number of ids)."""
