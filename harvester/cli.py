@@ -149,7 +149,12 @@ def add(
 def crossref_client(state: State) -> Any:
     from harvester.crossref.client import CrossrefClient
 
-    return CrossrefClient(base_url=state.config.crossref_url, mailto=state.config.mailto)
+    # The rate windows are shared with every other harvester process (a cron sync, say).
+    return CrossrefClient(
+        base_url=state.config.crossref_url,
+        mailto=state.config.mailto,
+        shared_dir=state.config.state_dir,
+    )
 
 
 def run_enrichment(

@@ -1,5 +1,6 @@
 """Configuration: defaults, then the TOML file in the user's config directory, then the
-environment (``HARVESTER_DB``, ``HARVESTER_CROSSREF_URL``, ``HARVESTER_MAILTO``), then options."""
+environment (``HARVESTER_DB``, ``HARVESTER_CROSSREF_URL``, ``HARVESTER_MAILTO``,
+``HARVESTER_STATE_DIR``), then options."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP)) / "library.db"
 
 
+def default_state_dir() -> Path:
+    """Where processes share state that is not the library (Crossref's rate windows)."""
+    return Path(os.environ.get("HARVESTER_STATE_DIR") or platformdirs.user_state_dir(APP))
+
+
 def config_path() -> Path:
     return Path(
         os.environ.get("HARVESTER_CONFIG")
@@ -33,6 +39,7 @@ class Config:
     crossref_url: str = DEFAULT_CROSSREF_URL
     mailto: str | None = None
     citekey_formula: str | None = None
+    state_dir: Path = field(default_factory=default_state_dir)
 
     @classmethod
     def load(cls, db: str | None = None) -> Config:

@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -42,6 +43,7 @@ from harvester.crossref.limits import (
     RetryPolicy,
     Throttle,
 )
+from harvester.crossref.shared_window import SharedWindow
 from harvester.errors import (
     BadResponse,
     CrossrefUnavailable,
@@ -140,13 +142,15 @@ class CrossrefClient:
         rng: random.Random | None = None,
         margin: float = 0.1,
         min_margin: float = 0.02,
+        shared_dir: Path | None = None,
     ) -> None:
         """``base_url``/``mailto`` as :meth:`from_env` reads them; ``transport`` or a ready
         ``http`` client for tests; ``limits`` to start from other limits than the pool's
         documented defaults (responses' headers adjust them either way); ``retry``, ``budget``,
         ``timeout``, ``sleep`` and ``rng`` to change the failure handling; ``margin`` /
         ``min_margin`` widen each rate window (share of the interval, at least seconds) against
-        jitter between taking a slot and the request reaching Crossref."""
+        jitter between taking a slot and the request reaching Crossref; ``shared_dir``: where
+        the rate windows shared with other harvester processes live (None: not shared)."""
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self.mailto = mailto or None
         self.pool = "polite" if self.mailto else "public"
@@ -160,7 +164,15 @@ class CrossrefClient:
         start.update(limits or {})
         self.unreachable: CrossrefUnavailable | None = None
         self.throttles: dict[RequestClass, Throttle] = {
-            cls: Throttle(pool, margin=margin, min_margin=min_margin) for cls, pool in start.items()
+            cls: Throttle(
+                pool,
+                margin=margin,
+                min_margin=min_margin,
+                shared=SharedWindow.for_pool(shared_dir, self.base_url, self.pool, cls)
+                if shared_dir is not None
+                else None,
+            )
+            for cls, pool in start.items()
         }
         self.retry = retry or RetryPolicy()
         self.budget = budget or ErrorBudget()

@@ -14,7 +14,9 @@ says in ``x-rate-limit-limit`` / ``x-rate-limit-interval`` / ``x-concurrency-lim
   cannot make the server see ``limit + 1`` arrivals in one of its windows; and
 * the *concurrency*: at most ``concurrency`` requests in flight.
 
-After a 429 the throttle halves its rate for a while. :class:`RetryPolicy` gives exponential
+With a :class:`~harvester.crossref.shared_window.SharedWindow` the rate window is also shared
+by every harvester process on the machine (Crossref counts per IP). After a 429 the throttle
+halves its rate for a while. :class:`RetryPolicy` gives exponential
 back-off with full jitter and honours ``Retry-After``; :class:`ErrorBudget` trips when more than
 10 % of requests failed ("If you have an overall error (4XX + 5XX) rate >= 10% ... please stop").
 
@@ -33,6 +35,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Literal
+
+from harvester.crossref.shared_window import SharedWindow
 
 RequestClass = Literal["single", "list"]
 
@@ -107,8 +111,10 @@ class Throttle:
         min_margin: float = 0.02,
         penalty_windows: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
+        shared: SharedWindow | None = None,
     ) -> None:
         self.limits = limits
+        self.shared = shared  # the same window in every process on the machine
         self.margin = margin
         self.min_margin = min_margin
         self.penalty_windows = penalty_windows
@@ -142,6 +148,10 @@ class Throttle:
                     self._starts.popleft()
                 rate = self._rate_now(now)
                 if self._in_flight < self.limits.concurrency and len(self._starts) < rate:
+                    wait = self.shared.claim(now, window, rate) if self.shared else 0.0
+                    if wait > 0:  # other processes used the window: theirs count too
+                        self._cond.wait(wait)
+                        continue
                     self._starts.append(now)
                     self._in_flight += 1
                     self.max_in_flight_seen = max(self.max_in_flight_seen, self._in_flight)

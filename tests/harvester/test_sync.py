@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -79,6 +80,7 @@ def _env() -> dict[str, str]:
         PYTHONPATH=str(REPO),
         HARVESTER_CROSSREF_URL="http://127.0.0.1:9",
         HARVESTER_CONFIG=str(REPO / "no-such-config.toml"),
+        HARVESTER_STATE_DIR=str(Path(tempfile.gettempdir()) / "harvester-tests-state"),
     )
     return env
 
