@@ -109,8 +109,23 @@ def cli(ctx: click.Context, db: str | None, quiet: bool) -> None:
 def add(
     state: State, sources: tuple[str, ...], input_format: str | None, no_enrich: bool, as_json: bool
 ) -> None:
-    """Import files, folders, - (stdin), DOIs or reference strings: parse, normalize,
-    deduplicate, store, and enrich the new and changed works through Crossref."""
+    """Import files, folders, - (stdin), web addresses, DOIs, PMIDs or reference strings:
+    parse, normalize, deduplicate, store, and enrich the new and changed works through Crossref.
+
+    \b
+    Each SOURCE is one of:
+      FILE, FOLDER     any format harvester reads, detected from the content
+      -                standard input
+      http(s)://...    a web page (record or article page) or an export on the web
+      10.1007/...      a DOI (also doi:..., https://doi.org/...)
+      PMID:38767734    a PubMed id (also "pmid 38767734", a PubMed page address,
+                       or a bare number when no file of that name exists)
+      PMC1234567       a PubMed Central id: its PubMed record
+      "Author. Ti..."  a reference string, quoted
+
+    An existing file or folder always wins over the other readings of its name. PubMed is
+    asked through NCBI's E-utilities (HARVESTER_PUBMED_URL, HARVESTER_NCBI_API_KEY).
+    """
     enrichment = None
     with state.library() as library:
         with spinner("Importing", quiet=state.quiet) as show:
@@ -258,7 +273,8 @@ def enrich(
 @click.pass_obj
 @reports_errors
 def parse(state: State, sources: tuple[str, ...], input_format: str | None) -> None:
-    """Parse and normalize only; print a CSL-JSON array and store nothing."""
+    """Parse and normalize only; print a CSL-JSON array and store nothing. SOURCE is what
+    `harvester add` takes: files, folders, -, web addresses, DOIs, PMIDs, PMCIDs, references."""
     records, failures, _ = parse_inputs(list(sources), input_format)
     emit_json([r.to_csl_json() for r in records])
     report_failures(failures)

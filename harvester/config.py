@@ -1,5 +1,6 @@
 """Configuration: defaults, then the TOML file in the user's config directory, then the
 environment (``HARVESTER_DB``, ``HARVESTER_CROSSREF_URL``, ``HARVESTER_MAILTO``,
+``HARVESTER_PUBMED_URL``, ``HARVESTER_NCBI_API_KEY``, ``HARVESTER_HTTP_TIMEOUT``,
 ``HARVESTER_STATE_DIR``), then options."""
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from records.errors import UsageError
 
 APP = "harvester"
 DEFAULT_CROSSREF_URL = "https://api.crossref.org"
+# NCBI E-utilities (efetch, elink); PMIDs and PMCIDs given to `harvester add` are fetched there.
+DEFAULT_PUBMED_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+# Seconds to wait for a web page or PubMed to answer (and, for a page, to finish sending).
+DEFAULT_HTTP_TIMEOUT = 30.0
 
 
 def default_db_path() -> Path:
@@ -39,6 +44,9 @@ class Config:
     crossref_url: str = DEFAULT_CROSSREF_URL
     mailto: str | None = None
     citekey_formula: str | None = None
+    pubmed_url: str = DEFAULT_PUBMED_URL
+    ncbi_api_key: str | None = None
+    http_timeout: float = DEFAULT_HTTP_TIMEOUT
     state_dir: Path = field(default_factory=default_state_dir)
 
     @classmethod
@@ -57,10 +65,32 @@ class Config:
             config.crossref_url = str(crossref.get("url", config.crossref_url))
             config.mailto = crossref.get("mailto", config.mailto)
             config.citekey_formula = data.get("citekey", {}).get("formula")
+            pubmed = data.get("pubmed", {})
+            config.pubmed_url = str(pubmed.get("url", config.pubmed_url))
+            config.ncbi_api_key = pubmed.get("api_key", config.ncbi_api_key)
+            timeout = data.get("http", {}).get("timeout", config.http_timeout)
+            config.http_timeout = _seconds(timeout, f"{path}: [http] timeout")
         if env_db := os.environ.get("HARVESTER_DB"):
             config.db = Path(env_db).expanduser()
         config.crossref_url = os.environ.get("HARVESTER_CROSSREF_URL", config.crossref_url)
         config.mailto = os.environ.get("HARVESTER_MAILTO", config.mailto) or None
+        config.pubmed_url = os.environ.get("HARVESTER_PUBMED_URL", config.pubmed_url)
+        config.ncbi_api_key = (
+            os.environ.get("HARVESTER_NCBI_API_KEY", config.ncbi_api_key or "") or None
+        )
+        if env_timeout := os.environ.get("HARVESTER_HTTP_TIMEOUT"):
+            config.http_timeout = _seconds(env_timeout, "HARVESTER_HTTP_TIMEOUT")
         if db:
             config.db = Path(db).expanduser()
         return config
+
+
+def _seconds(value: object, name: str) -> float:
+    """A positive number of seconds, or a :class:`UsageError` naming where it was set."""
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not seconds > 0:
+        raise UsageError(f"{name} must be a positive number of seconds, not {value!r}")
+    return seconds

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from records.errors import BinaryInput, EmptyInput
 
@@ -41,3 +42,51 @@ def decode(data: bytes, origin: str) -> str:
     if controls > max(8, len(sample) // 50) or "\ufffd" * 4 in sample:
         raise BinaryInput(origin, "binary file, not a bibliographic text format")
     return text
+
+
+# Where a page or document names its own encoding: ``<meta charset=…>`` or
+# ``<meta http-equiv="Content-Type" content="…; charset=…">`` near the top of an HTML page,
+# ``<?xml … encoding="…"?>`` at the start of an XML document.
+_META_CHARSET = re.compile(rb"<meta\s[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9_.:-]+)", re.I)
+# Labels that browsers read as windows-1252 (the WHATWG Encoding Standard): a page that says
+# ISO-8859-1 and uses the curly quotes at 0x91-0x94 means cp1252.
+_WINDOWS_1252_LABELS = {"iso8859-1", "ascii", "cp1252"}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page or XML document declares in its first 4 kB, if any."""
+    head = data[:4096]
+    match = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def to_utf8(data: bytes, charset: str | None) -> bytes:
+    """``data`` re-encoded as UTF-8 when ``charset`` (a server's ``Content-Type`` charset, else
+    the document's own declaration) is what the bytes are in; otherwise ``data`` unchanged, for
+    :func:`decode`'s own reading.
+
+    A BOM always wins, and bytes that are valid UTF-8 stay UTF-8 even when a server calls them
+    ISO-8859-1 (a common server default): non-ASCII text in another encoding is almost never
+    valid UTF-8 by chance. UTF-16/32 labels are believed, since UTF-16 text can be valid UTF-8.
+    """
+    if not charset or data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data
+    try:
+        codec = codecs.lookup(charset.strip().strip("\"'")).name
+    except LookupError:
+        return data
+    if codec == "utf-8":
+        return data
+    if not codec.startswith(("utf-16", "utf-32")):
+        try:
+            data.decode("utf-8")
+            return data
+        except UnicodeDecodeError:
+            pass
+    for candidate in ("cp1252", "latin-1") if codec in _WINDOWS_1252_LABELS else (codec,):
+        try:
+            return data.decode(candidate).encode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    return data

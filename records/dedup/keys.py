@@ -263,7 +263,7 @@ def markers_of(title: str) -> frozenset[str]:
 
 def _number_word(token: str) -> int | None:
     token = token.lower()
-    if token.isdigit():
+    if token.isdecimal():  # not isdigit(): "¹" is a digit that int() refuses
         return int(token)
     if token in _WORD_NUMBERS:
         return _WORD_NUMBERS[token]

@@ -12,6 +12,7 @@ It returns a :class:`~records.model.ParseResult`: normalized records plus failur
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from records.decoding import decode
@@ -94,10 +95,22 @@ def detect(text: str, origin: str) -> Parser:
     raise UnknownFormat(origin, [p.label for p in PARSERS])
 
 
+_WEB_ADDRESS = re.compile(r"^https?://\S+$", re.I)
+
+
 def parse_text(text: str, origin: str, format: str | None = None) -> ParseResult:
-    """Parse and normalize every record in ``text``; see the module docstring."""
+    """Parse and normalize every record in ``text``; see the module docstring.
+
+    When ``origin`` is the http(s) address the text was fetched from and the text is one
+    record's page (:attr:`Parser.page`), that address is the record's ``URL`` unless the page
+    names its own (a canonical link, ``citation_public_url``, ``og:url``...).
+    """
     parser = get_parser(format) if format else detect(text, origin)
     result = parser.parse(text, origin)
+    if parser.page and len(result.records) == 1 and _WEB_ADDRESS.match(origin):
+        csl = result.records[0].csl
+        if not csl.get("URL"):
+            csl["URL"] = origin
     for record in result.records:
         record.csl = normalize_csl(record.csl)
     return result

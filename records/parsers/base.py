@@ -23,6 +23,9 @@ class Parser(ABC):
     name: ClassVar[str]
     label: ClassVar[str]
     aliases: ClassVar[tuple[str, ...]] = ()
+    # A layout of one record's web page (not a list, not an export): a record read from a page
+    # fetched from an http(s) address gets that address as its ``URL`` when the page gave none.
+    page: ClassVar[bool] = False
 
     @abstractmethod
     def sniff(self, text: str) -> float: ...

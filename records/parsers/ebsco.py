@@ -106,6 +106,7 @@ class EbscoRecordParser(Parser):
     name = "ebsco-text"
     label = "EBSCO detailed record (text)"
     aliases = ("ebsco",)
+    page = True  # one record's web page
 
     def sniff(self, text: str) -> float:
         if is_markup(text):

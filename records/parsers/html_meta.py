@@ -60,6 +60,7 @@ class HtmlPageParser(Parser):
     name = "html"
     label = "HTML page (embedded metadata and visible text)"
     aliases = ("html-meta", "htm")
+    page = True  # one record's web page
 
     def sniff(self, text: str) -> float:
         head = text[:4000]

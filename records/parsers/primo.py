@@ -70,6 +70,7 @@ class PrimoRecordParser(Parser):
     name = "primo-text"
     label = "Primo full display (text)"
     aliases = ("primo",)
+    page = True  # one record's web page
 
     def sniff(self, text: str) -> float:
         if is_markup(text):

@@ -88,6 +88,7 @@ class PubMedPageParser(Parser):
     name = "pubmed-text"
     label = "PubMed abstract page or text display"
     aliases = ("pubmed-page",)
+    page = True  # one record's web page
 
     def sniff(self, text: str) -> float:
         if is_markup(text):

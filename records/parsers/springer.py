@@ -128,6 +128,7 @@ class SpringerPageParser(Parser):
     name = "springer-text"
     label = "Springer Medizin / SpringerLink article page (text)"
     aliases = ("springer",)
+    page = True  # one record's web page
 
     def sniff(self, text: str) -> float:
         if is_markup(text):

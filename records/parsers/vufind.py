@@ -92,6 +92,7 @@ class VuFindPageParser(Parser):
     name = "vufind-text"
     label = "VuFind record page (text)"
     aliases = ("vufind",)
+    page = True  # one record's web page
 
     def sniff(self, text: str) -> float:
         if is_markup(text):

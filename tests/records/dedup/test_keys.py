@@ -167,6 +167,8 @@ def test_identifiers_and_part_edition() -> None:
     )
     assert (p.doi, p.pmid, p.part, p.edition) == ("10.1000/abc", "123", 2, 2)
     assert p.issns == {"0140-6736", "1474-547X"}
+    # superscripts are digits to str.isdigit() but no number
+    assert prepare({"title": "Foo. Part ¹", "edition": "² ed."}).edition is None
 
 
 def test_fold_apostrophes_and_lost_letters() -> None:
