@@ -71,9 +71,11 @@ def test_two_processes_together_stay_within_one_rate(tmp_path):
     ]
     starts = sorted(t for w in workers for t in json.loads(w.communicate(timeout=60)[0]))
     assert len(starts) == 24
-    # At most 4 starts in any 0.3 s window, counting both processes' starts...
+    # At most 4 starts in any 0.3 s window, counting both processes' starts (measured after
+    # each slot was taken, so allow the scheduling jitter that the throttle's margin absorbs in
+    # use; two unshared windows would start 8 in one window, 0 s apart)...
     for i in range(len(starts) - 4):
-        assert starts[i + 4] - starts[i] >= 0.3 - 1e-6
+        assert starts[i + 4] - starts[i] >= 0.3 - 0.05
     # ...while one process alone may use the whole rate (the window is not split in two).
     alone = Throttle(PoolLimits(4, 0.3, 10), margin=0.0, min_margin=0.0)
     assert all(alone.acquire() for _ in range(4)) and alone.limits.limit == 4
