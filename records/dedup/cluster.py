@@ -200,7 +200,9 @@ def _find_clusters(
         if ra == rb:
             continue
         group = _key(ra, rb)
-        if group not in best or d.score > best[group][2].score:
+        current = best.get(group)
+        # The best-scored pair; among equals the first by record order (not dict order).
+        if current is None or (-d.score, a, b) < (-current[2].score, current[0], current[1]):
             best[group] = (a, b, d)
     maybe_pairs = sorted(
         ((ids[a], ids[b], d) for a, b, d in best.values()), key=lambda t: (-t[2].score, t[0], t[1])
