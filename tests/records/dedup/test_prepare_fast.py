@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,15 +12,20 @@ from records.dedup.keys import (
     _GREEK,
     _LANGUAGE_WORDS,
     _family_key,
+    _latex_to_text,
     _names,
+    _pylatexenc_text,
     fold,
     title_language,
 )
 from records.normalize.text import fold_ascii
 
 # Characters fold treats specially, mixed with anything else Unicode has.
-_tricky = st.sampled_from(list("aZs t9_?'’ -.éüßæØłαΩµςΣ\u0301ﬁ½²٣"))
-_text = st.text(alphabet=st.one_of(_tricky, st.characters()), max_size=60)
+_tricky = list("aZs t9_?'’ -.éüßæØłαΩµςΣ\u0301ﬁ½²٣Ⅻ")
+_text = st.one_of(
+    st.lists(st.sampled_from([*_tricky, "?", "??", "'s", "'t", "don't"]), max_size=16).map("".join),
+    st.text(alphabet=st.one_of(st.sampled_from(_tricky), st.characters()), max_size=60),
+)
 
 _LOST_LETTER_RE = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 _APOSTROPHE_RE = re.compile(r"'(?=[st]\b)")
@@ -93,3 +99,26 @@ _name = st.dictionaries(
 @given(st.one_of(st.lists(st.one_of(_name, _text), max_size=4), _text, st.none()))
 def test_names_equal_their_definition(names: object) -> None:
     assert _names(names) == _names_reference(names)
+
+
+# Pieces of titles as BibTeX writes them: words, every printable character, groups, and what
+# pylatexenc reads as ligatures or markup ("--", "''", "!`", "~", macros, math, comments).
+_pieces = [*string.printable, "Bayes", "é", "α", "–", "’", "\u00a0", "{", "}", "{B}", "{0, 1}"]
+_pieces += ["--", "---", "''", "``", "!`", "?`", "~", "%", "&", "$x$", '\\"u', "\\alpha", "\\\\"]
+_latexish = st.one_of(
+    st.lists(st.sampled_from(_pieces), max_size=12).map("".join),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_latexish)
+def test_latex_without_markup_but_braces_is_what_pylatexenc_gives(text: str) -> None:
+    assert _latex_to_text(text) == _pylatexenc_text(text)
+
+
+def test_latex_examples() -> None:
+    assert _latex_to_text("{0, 1}-valued {B}ayesian") == "0, 1-valued Bayesian"
+    assert _latex_to_text('K{\\"u}chlin -- $\\alpha$') == _pylatexenc_text(
+        'K{\\"u}chlin -- $\\alpha$'
+    )
