@@ -13,8 +13,9 @@ and report them (:func:`candidate_pairs`).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from records.dedup.keys import TITLE_STOPWORDS, Prepared, container_acronym
@@ -68,15 +69,56 @@ class Candidates:
     oversized: dict[str, int] = field(default_factory=dict)  # key -> block size, skipped
 
 
-def candidate_pairs(
-    keys_per_record: Iterable[Iterable[str]], *, max_block: int = MAX_BLOCK
-) -> Candidates:
-    """Every pair of records that share a key whose block is at most ``max_block`` large."""
+def _blocks(keys_per_record: Iterable[Iterable[str]]) -> dict[str, list[int]]:
+    """Key -> the indexes of the records holding it, ascending."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for index, keys in enumerate(keys_per_record):
         for key in keys:
             blocks[key].append(index)
-    return pairs_from_blocks(blocks, max_block=max_block)
+    return blocks
+
+
+def candidate_pairs(
+    keys_per_record: Iterable[Iterable[str]], *, max_block: int = MAX_BLOCK
+) -> Candidates:
+    """Every pair of records that share a key whose block is at most ``max_block`` large."""
+    return pairs_from_blocks(_blocks(keys_per_record), max_block=max_block)
+
+
+@dataclass
+class Neighbours:
+    """The candidate pairs of :func:`candidate_pairs` grouped by their first record: ``later[i]``
+    holds every ``j > i`` paired with ``i`` (so each pair appears once), for comparing one
+    record with all its candidates in one batch."""
+
+    later: list[set[int]]
+    oversized: dict[str, int] = field(default_factory=dict)  # key -> block size, skipped
+
+    @property
+    def pair_count(self) -> int:
+        return sum(map(len, self.later))
+
+
+def candidate_neighbours(
+    keys_per_record: Sequence[Iterable[str]], *, max_block: int = MAX_BLOCK
+) -> Neighbours:
+    """:func:`candidate_pairs` as :class:`Neighbours`, built with set unions of block slices
+    (no tuple per pair)."""
+    blocks = _blocks(keys_per_record)
+    result = Neighbours([set() for _ in keys_per_record])
+    usable: dict[str, list[int]] = {}
+    for key, members in blocks.items():
+        if len(members) > max_block:
+            result.oversized[key] = len(members)
+        elif len(members) > 1:
+            usable[key] = members
+    later = result.later
+    for index, keys in enumerate(keys_per_record):
+        mine = [usable[key] for key in keys if key in usable]
+        if mine:
+            # Block lists are ascending: the members after this record's place are the later ones.
+            later[index].update(*(members[bisect_right(members, index) :] for members in mine))
+    return result
 
 
 def pairs_from_blocks(blocks: Mapping[str, list[int]], *, max_block: int = MAX_BLOCK) -> Candidates:

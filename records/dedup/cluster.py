@@ -12,6 +12,11 @@ Two ways in:
   :func:`~records.dedup.blocking.blocking_keys`, :func:`~records.dedup.scoring.compare` and
   :func:`match_work`, which picks the stored work (if any) that a new record joins, given the
   candidate works the store fetched by blocking key.
+
+Both compare a record with its candidates through :func:`~records.dedup.triage.triage`, which
+gives compare()'s verdicts but runs the full comparison only on pairs that may not be
+"distinct"; pairs it settles are not kept (a few million at 100k records), and are rebuilt
+from the candidate lists when a conflict check meets them.
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from records.dedup.blocking import MAX_BLOCK, blocking_keys, candidate_pairs
+from records.dedup.blocking import MAX_BLOCK, blocking_keys, candidate_neighbours
 from records.dedup.keys import Prepared, prepare
-from records.dedup.scoring import PairDecision, compare, could_match
+from records.dedup.scoring import PairDecision, compare
+from records.dedup.triage import Triage, triage
 from records.model import CSLItem
 
 Pair = tuple[str, str]
@@ -61,10 +67,12 @@ class _Clusters:
         prepared: Sequence[Prepared],
         decisions: dict[tuple[int, int], PairDecision],
         cannot: set[tuple[int, int]],
+        later: Sequence[set[int]],
     ) -> None:
         self.prepared = prepared
         self.decisions = decisions
         self.cannot = cannot
+        self.later = later  # candidate pairs: decisions holds all that triage did not settle
         self.parent = list(range(len(prepared)))
         self.members: dict[int, list[int]] = {}
         self.extra_comparisons = 0
@@ -79,22 +87,26 @@ class _Clusters:
     def members_of(self, root: int) -> list[int]:
         return self.members.get(root) or [root]
 
-    def decision(self, a: int, b: int) -> PairDecision:
+    def apart(self, a: int, b: int) -> bool:
+        """Whether the pair stands against joining (:func:`stands_against`)."""
         key = _key(a, b)
+        first, second = self.prepared[key[0]], self.prepared[key[1]]
         found = self.decisions.get(key)
         if found is None:
-            found = compare(self.prepared[key[0]], self.prepared[key[1]])
+            candidate = key[1] in self.later[key[0]]
+            if candidate and first.title_tokens and second.title_tokens:
+                return True  # triage found the pair surely "distinct"
+            found = compare(first, second)
             self.decisions[key] = found
-            self.extra_comparisons += 1
-        return found
+            if not candidate:
+                self.extra_comparisons += 1
+        return stands_against(first, second, found)
 
     def conflict(self, ra: int, rb: int) -> tuple[int, int] | None:
         """A pair across two clusters that must not end up together, if any."""
         for a in self.members_of(ra):
             for b in self.members_of(rb):
-                if _key(a, b) in self.cannot:
-                    return (a, b)
-                if stands_against(self.prepared[a], self.prepared[b], self.decision(a, b)):
+                if _key(a, b) in self.cannot or self.apart(a, b):
                     return (a, b)
         return None
 
@@ -149,13 +161,19 @@ def _find_clusters(
     max_block: int,
 ) -> DedupResult:
     prepared = [prepare(csl) for _, csl in records]
-    candidates = candidate_pairs((blocking_keys(p) for p in prepared), max_block=max_block)
+    candidates = candidate_neighbours([blocking_keys(p) for p in prepared], max_block=max_block)
+    # Only the pairs triage does not settle as "distinct" are kept (the others are rebuilt as
+    # needed from candidates.later): "maybe" and "duplicate" pairs are all among them.
     decisions: dict[tuple[int, int], PairDecision] = {}
-    for a, b in candidates.pairs:
-        decisions[(a, b)] = compare(prepared[a], prepared[b])
+    for a, later in enumerate(candidates.later):
+        if later:
+            others = sorted(later)
+            found = triage(prepared[a], [prepared[b] for b in others])
+            for i, decision in found.decisions.items():
+                decisions[(a, others[i])] = decision
 
     cannot = {_key(index[a], index[b]) for a, b in cannot_link if a in index and b in index}
-    state = _Clusters(prepared, decisions, cannot)
+    state = _Clusters(prepared, decisions, cannot, candidates.later)
     conflicting_decisions = 0
     for a, b in must_link:
         if a in index and b in index:
@@ -200,7 +218,9 @@ def _find_clusters(
         if ra == rb:
             continue
         group = _key(ra, rb)
-        if group not in best or d.score > best[group][2].score:
+        current = best.get(group)
+        # The best-scored pair; among equals the first by record order (not dict order).
+        if current is None or (-d.score, a, b) < (-current[2].score, current[0], current[1]):
             best[group] = (a, b, d)
     maybe_pairs = sorted(
         ((ids[a], ids[b], d) for a, b, d in best.values()), key=lambda t: (-t[2].score, t[0], t[1])
@@ -217,8 +237,8 @@ def _find_clusters(
         stats={
             "records": n,
             "all_pairs": n * (n - 1) // 2,
-            "candidate_pairs": len(candidates.pairs),
-            "comparisons": len(candidates.pairs) + state.extra_comparisons,
+            "candidate_pairs": candidates.pair_count,
+            "comparisons": candidates.pair_count + state.extra_comparisons,
             "oversized_blocks": len(candidates.oversized),
             "oversized_block_keys": dict(
                 sorted(candidates.oversized.items(), key=lambda kv: -kv[1])[:20]
@@ -232,7 +252,13 @@ def _find_clusters(
 
 @dataclass
 class WorkMatch:
-    """Which stored work a new record joins (``None``: a new work) and the decisions seen."""
+    """Which stored work a new record joins (``None``: a new work) and the decisions seen.
+
+    ``decisions`` holds, per work, :func:`compare`'s decision for each member that
+    :func:`~records.dedup.triage.triage` could not settle as "distinct": every "maybe" and
+    "duplicate" member is there, surely distinct members are left out, and so are works with
+    no member left.
+    """
 
     work: str | None
     decisions: dict[str, list[tuple[int, PairDecision]]]  # work -> [(member index, decision)]
@@ -249,21 +275,45 @@ def match_work(
     ``works`` are the stored works that share a blocking key with ``new`` (fetched by the store
     in batches), each with its members' prepared forms. The record joins the work with the best
     "duplicate" verdict whose members are none of them "distinct" from it or vetoed, and that
-    a person did not mark as not a duplicate (``cannot_link_works``).
+    a person did not mark as not a duplicate (``cannot_link_works``). All members of all works
+    are triaged in one batch.
     """
     excluded = set(cannot_link_works)
+    works = [(work_id, list(members)) for work_id, members in works]
+    found = triage(new, [m for _, members in works for m in members])
+    unvetted = set(found.unvetted)
     seen: dict[str, list[tuple[int, PairDecision]]] = {}
     best: tuple[float, str] | None = None
+    start = 0
     for work_id, members in works:
-        if not any(could_match(new, m) for m in members):
-            continue  # every comparison would say "distinct": none is needed
-        ds = [(i, compare(new, m)) for i, m in enumerate(members)]
+        offset, start = start, start + len(members)
+        ds = [
+            (i - offset, found.decisions[i]) for i in range(offset, start) if i in found.decisions
+        ]
+        if not ds:
+            continue  # every member surely "distinct": nothing to join, nothing to review
         seen[work_id] = ds
-        if work_id in excluded:
+        if work_id in excluded or any(stands_against(new, members[i], d) for i, d in ds):
             continue
-        if any(stands_against(new, members[i], d) for i, d in ds):
+        if len(ds) < len(members) and _settled_against(new, members, offset, found, unvetted):
             continue
         top = max((d.score for _, d in ds if d.verdict == "duplicate"), default=None)
         if top is not None and (best is None or top > best[0]):
             best = (top, work_id)
     return WorkMatch(best[1] if best else None, seen)
+
+
+def _settled_against(
+    new: Prepared, members: list[Prepared], offset: int, found: Triage, unvetted: set[int]
+) -> bool:
+    """Whether a member triage settled as "distinct" stands against joining its work: any
+    titled one does; an untitled one only when vetoed (compared now)."""
+    for i in range(offset, offset + len(members)):
+        if i in found.decisions:
+            continue
+        if i not in unvetted:
+            return True
+        member = members[i - offset]
+        if stands_against(new, member, compare(new, member)):
+            return True
+    return False

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import attrgetter
 
 from rapidfuzz.distance import Indel
 from rapidfuzz.fuzz import ratio
@@ -91,7 +94,14 @@ def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
         return None
     if p1.title == p2.title:
         return 1.0
-    similarity = Indel.normalized_similarity(p1.title, p2.title)
+    return lift_title_similarity(p1, p2, Indel.normalized_similarity(p1.title, p2.title))
+
+
+def lift_title_similarity(p1: Prepared, p2: Prepared, similarity: float) -> float:
+    """:func:`title_similarity` of two different, non-empty titles from their plain Indel
+    ``similarity``: the subtitle, heading and parallel-title rules. Where
+    :func:`title_lift_candidates` does not name a pair, this must return ``similarity``
+    unchanged (tests check it)."""
     if similarity < NEAR_TITLE:
         short, long = sorted((p1.title, p2.title), key=len)
         words = short.count(" ") + 1
@@ -123,6 +133,26 @@ def _under_heading(headed: Prepared, plain: Prepared) -> bool:
         return False
     significant = [w for w in plain.title_tokens if len(w) > 1 and w not in TITLE_STOPWORDS]
     return len(significant) >= HEADED_TITLE_MIN_WORDS
+
+
+def title_lift_candidates(p: Prepared, others: Sequence[Prepared], titles: list[str]) -> set[int]:
+    """The indexes of ``others`` (whose titles are ``titles``) for which
+    :func:`lift_title_similarity` may raise the plain similarity: one title starts with the
+    other (the subtitle rule) or ends with it (the heading rule), or either side has parallel
+    titles. C-level scans, as this runs over every candidate of a record."""
+    everyone = range(len(titles))
+    if p.title_variants:
+        return set(everyone)
+    title = p.title
+    found = set(compress(everyone, map(title.startswith, titles)))
+    found.update(compress(everyone, map(str.startswith, titles, repeat(title))))
+    found.update(compress(everyone, map(title.endswith, titles)))
+    found.update(compress(everyone, map(str.endswith, titles, repeat(title))))
+    found.update(compress(everyone, map(_VARIANTS, others)))
+    return found
+
+
+_VARIANTS = attrgetter("title_variants")
 
 
 def informative_title(p: Prepared) -> bool:
@@ -327,14 +357,32 @@ def _provisional(p: Prepared) -> bool:
     return p.volume is None and p.first_page == "1"
 
 
+def abstract_similarity(p1: Prepared, p2: Prepared) -> float | None:
+    """0..1 Indel similarity of the folded abstracts; ``None`` when either has none."""
+    if p1.abstract and p2.abstract:
+        return Indel.normalized_similarity(p1.abstract, p2.abstract)
+    return None
+
+
+def abstract_bound(p1: Prepared, p2: Prepared) -> float | None:
+    """The highest value :func:`abstract_similarity` can return for the pair, without
+    comparing the abstracts (600 characters each: the costliest field)."""
+    return 1.0 if p1.abstract and p2.abstract else None
+
+
 def compare_fields(p1: Prepared, p2: Prepared) -> FieldComparison:
-    abstract = None
+    return fields_with(p1, p2, title_similarity(p1, p2), abstract_similarity(p1, p2))
+
+
+def fields_with(
+    p1: Prepared, p2: Prepared, title: float | None, abstract: float | None
+) -> FieldComparison:
+    """:func:`compare_fields` with the title and abstract similarities given (computed in a
+    batch, or bounded)."""
     pages_comparable = not (_provisional(p1) or _provisional(p2))
     container = containers_match(p1, p2)
-    if p1.abstract and p2.abstract:
-        abstract = Indel.normalized_similarity(p1.abstract, p2.abstract)
     return FieldComparison(
-        title=title_similarity(p1, p2),
+        title=title,
         authors=compare_authors(p1, p2),
         year_gap=abs(p1.year - p2.year) if p1.year and p2.year else None,
         container=container,

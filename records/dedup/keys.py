@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from records.identifiers import (
@@ -49,9 +50,7 @@ for _code in range(0x0391, 0x03CA):
 _GREEK[0x00B5] = " mu "  # MICRO SIGN
 _GREEK[0x03C2] = " sigma "  # final sigma
 
-_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
 _APOSTROPHE_RE = re.compile(r"'(?=[st]\b)")
-_LOST_LETTER_RE = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 _LATEX_HINT_RE = re.compile(r"\\[A-Za-z\"'`^~=.]|[{}$]")
 # MEDLINE writes translated titles in brackets and may add a note on the language.
 _LANG_NOTE_RE = re.compile(
@@ -152,8 +151,21 @@ _BRACKET_RE = re.compile(r"\[[^\[\]]*\]")  # "PLoS ONE [Electronic Resource]"
 _latex_converter: Any = None
 
 
+# What pylatexenc turns into something else than itself besides braces: macros, math, comments,
+# alignment, non-breaking space, quote and dash ligatures (tests/records/dedup check the rest).
+_LATEX_SPECIAL_RE = re.compile(r"[\\$%&~`]|--|''")
+
+
 def _latex_to_text(text: str) -> str:
-    """LaTeX markup to Unicode (``K{\\"u}chlin`` -> ``Küchlin``), pylatexenc created once."""
+    """LaTeX markup to Unicode (``K{\\"u}chlin`` -> ``Küchlin``), pylatexenc created once.
+    Text whose only markup is braces ("{B}ayesian", "{0, 1}-valued", BibTeX's usual case
+    protection) is what pylatexenc gives without it, 100 times faster: the braces dropped."""
+    if not _LATEX_SPECIAL_RE.search(text):
+        return text.replace("{", "").replace("}", "")
+    return _pylatexenc_text(text)
+
+
+def _pylatexenc_text(text: str) -> str:
     global _latex_converter
     if _latex_converter is None:
         from pylatexenc.latex2text import LatexNodes2Text
@@ -165,21 +177,49 @@ def _latex_to_text(text: str) -> str:
         return text.replace("{", "").replace("}", "")
 
 
+# fold's steps as C-level passes (fold runs on every title, abstract and name: 100k records
+# means ~300k calls). Greek letters are looked up only when some are present (str.translate
+# with a dict costs a lookup per character), and the final "runs of anything but [a-z0-9]
+# become one space" is a byte translation to spaces, then runs of spaces squeezed.
+_GREEK_RE = re.compile("[" + "".join(chr(code) for code in sorted(_GREEK)) + "]")
+_GREEK_NAMES = {chr(code): name for code, name in _GREEK.items()}
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_TO_SPACE = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
+_SPACES_RE = re.compile(b"  +")
+
+
+def _drop_lost_letters(text: str) -> str:
+    """Every "?" between two letters removed (a letter lost in a character-set conversion:
+    "fran?aises"); the neighbours are those of the original text, as for a look-around regex."""
+    parts = text.split("?")
+    kept = [parts[0]]
+    for before, after in pairwise(parts):
+        if not (before and after and _LETTER_RE.match(before[-1]) and _LETTER_RE.match(after[0])):
+            kept.append("?")
+        kept.append(after)
+    return "".join(kept)
+
+
+def _greek_name(match: re.Match[str]) -> str:
+    return _GREEK_NAMES[match.group()]
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces: the comparison form of any text."""
     if not text:
         return ""
     if "?" in text:
-        # A "?" inside a word is a letter lost in a character-set conversion ("fran?aises").
-        text = _LOST_LETTER_RE.sub("", text)
+        text = _drop_lost_letters(text)
     if not text.isascii():
-        text = fold_ascii(text.translate(_GREEK).replace("’", "'"))
+        if _GREEK_RE.search(text):
+            text = _GREEK_RE.sub(_greek_name, text)
+        text = fold_ascii(text.replace("’", "'"))
     # "Schön's" and "Schons", "don't" and "dont": an apostrophe before a final s or t does not
     # split a word; an elision ("d'anesthésie") does.
     text = text.lower()
     if "'" in text:
         text = _APOSTROPHE_RE.sub("", text)
-    return _NON_ALNUM_RE.sub(" ", text).strip()
+    return _SPACES_RE.sub(b" ", text.encode("ascii").translate(_TO_SPACE)).strip().decode("ascii")
 
 
 def _clean(text: str) -> str:
@@ -362,24 +402,12 @@ def _family_key(family: str) -> str:
     return "".join(kept or words)
 
 
-def _initials(given: str) -> str:
-    return "".join(w[0] for w in fold(given).split() if w)
-
-
-def _given_names(names: Any) -> tuple[str, ...]:
-    """The folded first given name of each author ("" when none), in the order of ``_authors``."""
-    out: list[str] = []
-    if not isinstance(names, list):
-        return ()
-    for name in names:
-        if not isinstance(name, dict):
-            continue
-        family = name.get("family") or name.get("literal") or ""
-        if not isinstance(family, str) or not _family_key(family):
-            continue
-        given = fold(str(name.get("given") or "")).split()
-        out.append(given[0] if given and len(given[0]) > 1 else "")
-    return tuple(out)
+@lru_cache(maxsize=65536)
+def _given_forms(given: str) -> tuple[str, str]:
+    """A given name's initials and its folded first name ("" when that is a bare initial):
+    ``"Jean-Paul A."`` -> ``("jpa", "jean")``."""
+    words = fold(given).split()
+    return "".join(w[0] for w in words), words[0] if words and len(words[0]) > 1 else ""
 
 
 # Function words that tell the language of a title (enough for "these two differ").
@@ -395,19 +423,36 @@ _LANGUAGE_WORDS = {
 }
 
 
+# Which languages each function word belongs to, for one dictionary lookup per title token.
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _LANGUAGE_WORDS.items():
+    for _word in _words:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
+
+
 def title_language(tokens: tuple[str, ...]) -> str | None:
-    """The language whose function words a title uses most (two at least), else ``None``."""
-    counts = {lang: sum(t in words for t in tokens) for lang, words in _LANGUAGE_WORDS.items()}
-    lang, hits = max(counts.items(), key=lambda kv: kv[1])
-    if hits < 2 or sum(1 for c in counts.values() if c == hits) > 1:
+    """The language whose function words a title uses most (two at least), else ``None``
+    (also when two languages tie)."""
+    counts: dict[str, int] = {}
+    for token in tokens:
+        for lang in _LANGUAGES_OF.get(token, ()):
+            counts[lang] = counts.get(lang, 0) + 1
+    if not counts:
         return None
-    return lang
+    hits = max(counts.values())
+    if hits < 2:
+        return None
+    best = [lang for lang, count in counts.items() if count == hits]
+    return best[0] if len(best) == 1 else None
 
 
-def _authors(names: Any) -> tuple[tuple[str, str], ...]:
-    out: list[tuple[str, str]] = []
+def _names(names: Any) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """The (folded family, initials) of each named person in order, and the folded first given
+    name of each ("" when none: used to spot given and family names swapped)."""
     if not isinstance(names, list):
-        return ()
+        return (), ()
+    authors: list[tuple[str, str]] = []
+    given_names: list[str] = []
     for name in names:
         if not isinstance(name, dict):
             continue
@@ -416,8 +461,10 @@ def _authors(names: Any) -> tuple[tuple[str, str], ...]:
             continue
         key = _family_key(family)
         if key:
-            out.append((key, _initials(str(name.get("given") or ""))))
-    return tuple(out)
+            initials, first = _given_forms(str(name.get("given") or ""))
+            authors.append((key, initials))
+            given_names.append(first)
+    return tuple(authors), tuple(given_names)
 
 
 @lru_cache(maxsize=65536)
@@ -473,6 +520,34 @@ _PARALLEL_HINT_RE = re.compile(r"<original>|\s=\s", re.I)
 _MAIN_SPLIT_RE = re.compile(r"\s*(?::|\s[-–—]\s|\.\s|\?\s)\s*")
 
 
+_ABSTRACT_GENRE_RE = re.compile("abstract", re.I)
+_YEARS: dict[int, int] = {}
+
+
+def _shared_year(year: int | None) -> int | None:
+    """One int object per year value for all records: comparing many records' years then
+    reads a few hot objects instead of one scattered object per record."""
+    if year is None or len(_YEARS) > 4096:
+        return year
+    return _YEARS.setdefault(year, year)
+
+
+# Journals and their ISSNs recur across a library: their parsed forms are cached.
+@lru_cache(maxsize=65536)
+def _conference_container(text: str) -> bool:
+    return bool(_ABSTRACT_CONTAINER_RE.search(text))
+
+
+@lru_cache(maxsize=65536)
+def _issn_set(text: str) -> frozenset[str]:
+    return frozenset(issn_list(text))
+
+
+@lru_cache(maxsize=65536)
+def _isbn_set(text: str) -> frozenset[str]:
+    return frozenset(i for i in (normalize_isbn(v) for v in re.split(r"[,;]", text)) if i)
+
+
 def prepare(csl: CSLItem) -> Prepared:
     """The comparison form of a CSL item; cheap (tens of microseconds), no I/O."""
     raw_title = str(csl.get("title") or "")
@@ -488,20 +563,26 @@ def prepare(csl: CSLItem) -> Prepared:
                     containers.append(variant)
     first, last = _pages(csl.get("page"))
     doi = normalize_doi(str(csl["DOI"])) if csl.get("DOI") else None
-    isbns = frozenset(
-        i for i in (normalize_isbn(v) for v in re.split(r"[,;]", str(csl.get("ISBN") or ""))) if i
+    isbn = csl.get("ISBN")
+    isbns = _isbn_set(str(isbn)) if isbn else frozenset()
+    issn = csl.get("ISSN")
+    issns = (
+        _issn_set(" ".join(issn) if isinstance(issn, list) else str(issn)) if issn else frozenset()
     )
-    container_text = " ".join(str(csl.get(f) or "") for f in ("container-title", "event-title"))
+    container_text = f"{csl.get('container-title') or ''} {csl.get('event-title') or ''}"
     issue_text = f"{csl.get('issue') or ''} {csl.get('volume') or ''} {csl.get('page') or ''}"
-    genre = str(csl.get("genre") or "")
-    conference_abstract = bool(
-        _ABSTRACT_CONTAINER_RE.search(container_text)
-        or _SUPPLEMENT_RE.search(issue_text)
-        or re.search(r"abstract", genre, re.I)
+    genre = csl.get("genre")
+    conference_abstract = (
+        _conference_container(container_text)
+        or bool(_SUPPLEMENT_RE.search(issue_text))
+        or bool(genre and _ABSTRACT_GENRE_RE.search(str(genre)))
     )
     abstract = csl.get("abstract")
     tokens = tuple(title.split())
     variants = title_variants(core) if core else ()
+    authors, given_names = _names(csl.get("author"))
+    if not authors:
+        authors, given_names = _names(csl.get("editor"))
     return Prepared(
         title=title,
         title_tokens=tokens,
@@ -516,11 +597,11 @@ def prepare(csl: CSLItem) -> Prepared:
                 or ("[" in raw_title and bool(_TRAILING_BRACKET_RE.match(raw_title)))
             )
         ),
-        main_title=fold(main),
-        authors=_authors(csl.get("author")) or _authors(csl.get("editor")),
-        given_names=_given_names(csl.get("author")) or _given_names(csl.get("editor")),
+        main_title=title if main == core else fold(main),
+        authors=authors,
+        given_names=given_names,
         language=title_language(tokens),
-        year=year_of(csl.get("issued")),
+        year=_shared_year(year_of(csl.get("issued"))),
         containers=tuple(containers),
         volume=_number_field(csl.get("volume")),
         issue=_number_field(csl.get("issue")),
@@ -529,7 +610,7 @@ def prepare(csl: CSLItem) -> Prepared:
         doi=doi_key(doi) if doi else None,
         pmid=normalize_pmid(csl.get("PMID")) if csl.get("PMID") else None,
         pmcid=normalize_pmcid(str(csl.get("PMCID"))) if csl.get("PMCID") else None,
-        issns=frozenset(issn_list(csl.get("ISSN"))),
+        issns=issns,
         isbns=isbns,
         type=str(csl.get("type")) if csl.get("type") else None,
         part=part_of(core) if core else None,

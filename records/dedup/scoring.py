@@ -29,7 +29,7 @@ from records.dedup.fields import (
     title_similarity,
 )
 from records.dedup.keys import Prepared
-from records.dedup.vetoes import find_vetoes
+from records.dedup.vetoes import Veto, find_vetoes
 
 Verdict = Literal["duplicate", "maybe", "distinct"]
 
@@ -243,14 +243,26 @@ _RANK = {"distinct": 0, "maybe": 1, "duplicate": 2}
 
 def compare(p1: Prepared, p2: Prepared) -> PairDecision:
     """The verdict on two prepared records (see the module docstring)."""
-    f = compare_fields(p1, p2)
+    return decide(p1, p2, compare_fields(p1, p2))
+
+
+def verdict_of(p1: Prepared, p2: Prepared, f: FieldComparison) -> tuple[Verdict, list[Veto]]:
+    """The verdict from the field comparison (positive evidence capped by the vetoes) and the
+    vetoes that apply."""
     verdict = _positive(p1, p2, f)
-    pro, con = _describe(f)
     vetoes = find_vetoes(p1, p2, f)
     for veto in vetoes:
-        con.insert(0, f"veto: {veto.reason}")
         if _RANK[veto.ceiling] < _RANK[verdict]:
             verdict = veto.ceiling
+    return verdict, vetoes
+
+
+def decide(p1: Prepared, p2: Prepared, f: FieldComparison) -> PairDecision:
+    """:func:`compare` from the pair's field comparison."""
+    verdict, vetoes = verdict_of(p1, p2, f)
+    pro, con = _describe(f)
+    for veto in vetoes:
+        con.insert(0, f"veto: {veto.reason}")
     return PairDecision(
         verdict=verdict,
         score=_score(f),
