@@ -28,6 +28,7 @@ from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, uniqu
 from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, compare, match_work, prepare
 from records.dedup.cluster import WorkMatch, stands_against
 from records.dedup.keys import Prepared
+from records.dedup.triage import triage
 from records.errors import UsageError
 from records.merge import Member, merge
 
@@ -161,6 +162,12 @@ def assign_batch(
     against (default: the library's works); ``apart(r)``: the records a person said ``r`` is
     not a duplicate of, whose works ``r`` never joins (default: the library's decisions).
 
+    A work is a candidate when a record sharing a blocking key with the new one may be its
+    duplicate (:func:`records.dedup.triage`, which settles most candidates as surely distinct
+    in C-level scans); then all of its members are compared, so that none of them is distinct
+    from the new record (no chaining). Triage needs no assignment, so it runs for the whole
+    batch first, and only the works it leaves are read from the store.
+
     A record that is a duplicate of two works (each pair found "maybe" on its own) proves them
     one work: they are joined when no pair across them stands against it, as in
     :func:`records.dedup.find_clusters`.
@@ -172,12 +179,24 @@ def assign_batch(
     work_of: dict[int, int] = index.work_ids_of(
         {c for found in candidates for c in found} | partners
     )
-    members: dict[int, list[int]] = index.members_of_works(set(work_of.values()))
-    forms = _prepared_members(library, {m for ids in members.values() for m in ids})
-    plan = BatchPlan([], keys)
-    for (record_id, prepared), found in zip(new, candidates, strict=True):
+    batch_ids = {record_id for record_id, _ in new}
+    forms = _prepared_members(library, (c for c in work_of if c not in batch_ids))
+    for record_id, prepared in new:
         forms[record_id] = library.prepared_cache.put(record_id, prepared)
-        works = list(dict.fromkeys(work_of[c] for c in found if c in work_of))
+    # Triage: per record, the placed candidates that may not be distinct from it.
+    alive: list[list[int]] = []
+    for (_, prepared), found in zip(new, candidates, strict=True):
+        placed = [c for c in found if c in work_of or c in batch_ids]
+        settled = triage(prepared, [forms[c] for c in placed])
+        alive.append([placed[i] for i in sorted(settled.decisions)])
+    live = {work_of[c] for found in alive for c in found if c in work_of}
+    members: dict[int, list[int]] = index.members_of_works(live)
+    forms.update(
+        _prepared_members(library, {m for ids in members.values() for m in ids} - forms.keys())
+    )
+    plan = BatchPlan([], keys)
+    for (record_id, prepared), found in zip(new, alive, strict=True):
+        works = list(dict.fromkeys(work_of[c] for c in found))
         excluded = {str(work_of[p]) for p in apart(record_id) if p in work_of}
         match = match_work(
             prepared,

@@ -198,8 +198,10 @@ class BoundedCache:
         return len(self._items)
 
 
-# Comparison forms kept per open library (see harvester.dedup); ~4 KB each.
-PREPARED_CACHE_SIZE = 50_000
+# Comparison forms kept per open library (see harvester.dedup): about 3 KB each, so at most
+# some 300 MB however large the library. Candidates come from anywhere in the library; in a
+# larger one the forms of records not seen for long are derived again (prepare: ~50 us).
+PREPARED_CACHE_SIZE = 100_000
 
 
 def _authors_text(csl: CSLItem) -> str:
