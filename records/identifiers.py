@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
+from urllib.parse import unquote
 
 # A DOI is "10." + registrant + "/" + suffix; the suffix may contain almost anything, so the end
 # is found by stripping trailing punctuation that belongs to the surrounding sentence.
@@ -42,8 +44,6 @@ def normalize_doi(value: str | None) -> str | None:
     match = _DOI_RE.search(text)
     if not match:
         return None
-    from urllib.parse import unquote
-
     doi = _strip_trailing(unquote(match.group(0)))
     return doi if "/" in doi and len(doi.split("/", 1)[1]) > 0 else None
 
@@ -85,12 +85,18 @@ def normalize_issn(value: str | None) -> str | None:
 
 def find_issns(text: str) -> list[str]:
     """Every valid ISSN in text, in order, without repeats."""
+    return list(_find_issns(text))
+
+
+# A journal's ISSNs recur in every record of it: each distinct value is read once.
+@lru_cache(maxsize=1 << 14)
+def _find_issns(text: str) -> tuple[str, ...]:
     found: list[str] = []
     for match in _ISSN_RE.finditer(text):
         issn = normalize_issn(match.group(0))
         if issn and issn not in found:
             found.append(issn)
-    return found
+    return tuple(found)
 
 
 def _isbn10_ok(digits: str) -> bool:

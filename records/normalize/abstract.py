@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from records.normalize.text import clean_text
+from records.normalize.text import clean_text, collapse_space
 
 LEAD_LABELS = (
     "Zusammenfassung",
@@ -234,15 +234,15 @@ def _join_heading_lines(value: str) -> str:
 def readable_abstract(value: str) -> str:
     """Plain text with structured-abstract headings written ``Heading: text``."""
     text = clean_text(_join_heading_lines(value) if "\n" in value else value)
-    cleaned = text
+    changed = False
     stripped = _LEAD.sub("", text, count=1)
-    if stripped:
-        text = stripped
+    if stripped and stripped != text:
+        text, changed = stripped, True
     if _GLUED.match(text) or _GLUED_AFTER_END.search(text):
         text = _GLUED.sub(
             lambda m: f"{' ' if m.group(1) is not None and m.start() else ''}{m.group(2)}: ",
             text,
         )
-    if text is cleaned:  # clean_text already collapsed the whitespace
-        return text
-    return " ".join(text.split())  # = re.sub(r"\s+", " ", text).strip(), see clean_text
+        changed = True
+    # clean_text has collapsed the whitespace already; only the two steps above can undo that
+    return collapse_space(text) if changed else text
