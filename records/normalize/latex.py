@@ -209,6 +209,21 @@ _COMPOSED: dict[tuple[str, str], str] = {}
 
 
 def _replace(match: re.Match[str]) -> str:
+    # Most tokens of a file are a few dozen accents and escapes ({\'e}, \&): each is worked
+    # out once (the callback runs for every token of every value, abstracts included).
+    token = match.group(0)
+    text = _REPLACED.get(token)
+    if text is None:
+        text = _replacement(match)
+        if match.lastgroup != "cmd" and len(_REPLACED) < 4096:
+            _REPLACED[token] = text  # an unknown command's text depends on what follows it
+    return text
+
+
+_REPLACED: dict[str, str] = {}
+
+
+def _replacement(match: re.Match[str]) -> str:
     group = match.lastgroup
     if group == "abase":
         return _compose(_base(match.group("abase")), match.group("acc"))
