@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from bibtexparser.model import Entry, String
@@ -311,26 +312,22 @@ def _labelled_name(parts: list[str]) -> Name:
     return name
 
 
-def split_bibtex_names(raw: str, cache: dict[str, Name] | None = None) -> list[Name]:
-    """A BibTeX name list (``A and B and others``) as CSL names; "others" is dropped.
-
-    ``cache`` (one per file) remembers names already split: in a real bibliography the same
-    people recur in many entries.
-    """
+def split_bibtex_names(raw: str) -> list[Name]:
+    """A BibTeX name list (``A and B and others``) as CSL names; "others" is dropped."""
     names = []
     for part in _top_level_and_split(raw):
         part = part.strip()
         if part.lower() == "others":
             continue
-        if cache is not None and part in cache:
-            name = dict(cache[part])
-        else:
-            name = split_bibtex_name(part)
-            if cache is not None:
-                cache[part] = dict(name)
+        name = _split_name_cached(part)
         if name:
-            names.append(name)
+            names.append(dict(name))
     return names
+
+
+# The same people recur across a bibliography: each distinct name is split once (the cached
+# dict is never handed out).
+_split_name_cached = lru_cache(maxsize=1 << 16)(split_bibtex_name)
 
 
 def _top_level_and_split(text: str) -> list[str]:
@@ -373,7 +370,7 @@ def _inherit(
 
 
 def entry_to_csl(
-    entry_type: str, fields: dict[str, str], name_cache: dict[str, Name] | None = None
+    entry_type: str, fields: dict[str, str]
 ) -> tuple[CSLItem, dict[str, IssnKind], dict[str, str]]:
     """The CSL item for one entry's evaluated (still LaTeX) fields."""
     csl: CSLItem = {"type": ENTRY_TYPES.get(entry_type, "document")}
@@ -393,7 +390,7 @@ def entry_to_csl(
         csl["container-title"] = _text(fields["maintitle"])
     for key, target in NAME_FIELDS.items():
         if key in fields:
-            names = split_bibtex_names(fields[key], name_cache)
+            names = split_bibtex_names(fields[key])
             if names:
                 csl[target] = names
     number = fields.get("number") or fields.get("issue")
@@ -566,7 +563,6 @@ class BibTeXParser(StreamingParser):
         # Read when the first entry with a crossref shows up: the entries before it inherit
         # nothing, and so are the same whether read before or after the parents.
         parents: dict[str, _Parent] | None = None
-        name_cache: dict[str, Name] = {}
         position = 0
         for block in read_blocks(text):
             if isinstance(block, FailedBlock):
@@ -591,9 +587,7 @@ class BibTeXParser(StreamingParser):
                     line=block.line,
                 )
                 continue
-            if len(name_cache) > 1 << 16:
-                name_cache.clear()  # bounded: names recur, but a file may have millions
-            csl, kinds, original = entry_to_csl(block.entry_type, fields, name_cache)
+            csl, kinds, original = entry_to_csl(block.entry_type, fields)
             source = SourceRef(self.name, origin, block.key or None, position, block.line)
             yield Record(csl, source, block.raw, kinds, original)
 
