@@ -8,7 +8,6 @@ normalized, empty values removed. It is idempotent: ``normalize_csl(normalize_cs
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 from records.identifiers import (
@@ -48,29 +47,38 @@ TITLE_FIELDS = (
 )
 
 
-def _clean_name(name: dict[str, Any]) -> dict[str, Any]:
-    items = tuple(name.items())
-    try:
-        return dict(_cached_clean_name(items))
-    except TypeError:  # a list or dict inside a name (unhashable): not worth remembering
-        return _clean_name_items(items)
-
-
-def _clean_name_items(items: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+def _clean_name(items: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
     out = {k: clean_text(v) if isinstance(v, str) else v for k, v in items}
     return {k: v for k, v in out.items() if v not in ("", None)}
 
 
 # Names recur across a bibliography far more than other values: each distinct one is cleaned
-# once (callers get a copy, the cached dict is never handed out).
-_cached_clean_name = lru_cache(maxsize=1 << 16)(_clean_name_items)
+# once. A plain dict emptied when full: on this path (every name of every record) an LRU's
+# bookkeeping costs more than the rare refill. Callers get copies; cached dicts stay here.
+_CLEAN_NAMES: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
+_CLEAN_NAMES_MAX = 1 << 16
 
 
 def _names(value: Any) -> Any:
     if not isinstance(value, list):
         return _plain(value)
-    names = [_clean_name(n) for n in value if isinstance(n, dict)]
-    return [n for n in names if n]
+    out = []
+    for name in value:
+        if not isinstance(name, dict):
+            continue
+        items = tuple(name.items())
+        try:
+            clean = _CLEAN_NAMES.get(items)
+        except TypeError:  # a list or dict inside a name: unhashable, not remembered
+            clean = _clean_name(items)
+        if clean is None:
+            clean = _clean_name(items)
+            if len(_CLEAN_NAMES) >= _CLEAN_NAMES_MAX:
+                _CLEAN_NAMES.clear()
+            _CLEAN_NAMES[items] = clean
+        if clean:
+            out.append(dict(clean))
+    return out
 
 
 def _title(value: Any) -> Any:

@@ -14,6 +14,7 @@ or a source is reported as a failure.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator
 
 from records.model import CSLItem, Failure, IssnKind, Record, SourceRef
@@ -24,6 +25,10 @@ from records.parsers.base import StreamingParser, iter_lines
 from records.parsers.fields import TagValues, add_standard_numbers, first_doi, slashed_date
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|\s*)$")
+# Every tag _TAG_RE accepts: [A-Z][A-Z0-9], ASCII only.
+_TAGS = frozenset(
+    a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + string.digits
+)
 _PMID_RE = re.compile(r"(\d{1,9})\s*\[pmid\]", re.IGNORECASE)
 _PMCID_RE = re.compile(r"(PMC\d+)\s*\[pmcid\]|^\s*(PMC\d+)\s*$", re.IGNORECASE)
 _LEADING_YEAR_RE = re.compile(r"^\s*(1[5-9]\d\d|20\d\d)\b")
@@ -86,9 +91,13 @@ def read_records(text: str) -> Iterator[tuple[int, list[tuple[str, str]], str, b
     lines: list[str] = []  # the current record's, for its verbatim text
     start = -1
     for number, line in enumerate(iter_lines(text)):
-        match = _TAG_RE.match(line)
-        if match:
+        if line[2:6] == "  - " and line[:2] in _TAGS:
+            tag, value = line[:2], line[6:].strip()  # what _TAG_RE reads, without the regex
+        elif match := _TAG_RE.match(line):
             tag, value = match.group(1), (match.group(2) or "").strip()
+        else:
+            tag = ""
+        if tag:
             if tag == "TY" or start < 0:
                 if start >= 0:  # a TY before the previous record's ER
                     yield start + 1, tags, "\n".join(lines), False
