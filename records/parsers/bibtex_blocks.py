@@ -11,14 +11,15 @@ entry, half of what importing a 100k-entry file costs once the mapping is fast. 
   leaves unfinished is reported as failed at the piece's end where the whole text goes on: that
   block starts the next piece instead. This is what lets :func:`read_blocks` stream.
 * **Fast path.** A piece holding one plain entry (``@type{key, field = {value}, ...}`` with
-  braced or bare values, nothing after it but whitespace) is read by two regular expressions that
-  follow the splitter's rules for exactly that shape: a brace (or quote, comma...) after a
-  backslash is no mark, ``"`` inside braces is text, keys and values are the stripped text
-  between marks. Anything else (quoted values, ``@string``, comments, ``@`` block marks inside
-  values, syntax errors, braces nested deeper than :data:`MAX_DEPTH`) goes to bibtexparser, so
-  the hard cases are read by the library, and the fast path only ever answers where both agree
-  (``tests/records/parsers/test_bibtex_blocks.py`` checks that on every fixture and on generated
-  entries).
+  braced, quoted or bare values, nothing after it but whitespace) is read by two regular
+  expressions that follow the splitter's rules for exactly that shape: a brace (or quote,
+  comma...) after a backslash is no mark, a quote inside braces and a brace inside quotes are
+  text, ``{"}`` inside quotes is a quote character, keys and values are the stripped text between
+  marks. Anything else (``@string``, comments, ``@`` block marks inside values, a backslash
+  outside braces and quotes, syntax errors, braces nested deeper than :data:`MAX_DEPTH`) goes to
+  bibtexparser, so the hard cases are read by the library, and the fast path only ever answers
+  where both agree (``tests/records/parsers/test_bibtex_blocks.py`` checks that on every fixture
+  and on generated entries).
 
 Line numbers follow bibtexparser's count, which skips a newline right after a backslash.
 """
@@ -80,10 +81,16 @@ def _braces(depth: int) -> str:
     return rf"\{{(?:{inner})*+\}}"
 
 
+# A quoted value. Inside quotes the splitter counts no braces and ends at the next quote that
+# is a mark: not one after a backslash, and not the quote of {"} (its escape for a quote
+# character, when anything follows).
+_QUOTED = r'"(?:[^"\\{]++|\{"\}(?=[\s\S])|\{|\\++"?+)*+"'
 _HEAD_RE = re.compile(r"[ \t]*@(\w+)[ \t]*\{([^{}\",=\n\\@]*),")
-# One field: its key up to "=", its value (bare text and braced groups; no quotes, backslashes
-# or "=" outside braces) up to the "," or "}" that ends it.
-_FIELD_RE = re.compile(rf"([^{{}}\",=\\@]*)=((?:[^{{}}\",=\\@]++|{_braces(MAX_DEPTH)})*+)([,}}])")
+# One field: its key up to "=", its value (bare text, braced groups and quoted strings; no
+# backslash or "=" outside them) up to the "," or "}" that ends it.
+_FIELD_RE = re.compile(
+    rf"([^{{}}\",=\\@]*)=((?:[^{{}}\",=\\@]++|{_braces(MAX_DEPTH)}|{_QUOTED})*+)([,}}])"
+)
 _END_RE = re.compile(r"\s*\}")
 _SPECIAL_TYPES = ("comment", "preamble", "string")
 

@@ -103,6 +103,10 @@ _VALUE_BITS = st.sampled_from(
         "(",
         ")",
         "\\\n",
+        '{"}',
+        '{"}"',
+        '\\"',
+        '""',
     ]
 )
 _VALUES = st.one_of(
@@ -122,18 +126,42 @@ _ENTRY = st.builds(
     st.sampled_from([",\n", ",", "\n"]),
     st.sampled_from(["\n}", ",\n}", "}", "", "\n", ")"]),
 )
+# Entries of the shape the fast path reads, with the escapes that make it tricky, so that
+# generated texts exercise the fast path as much as the fallback.
+_PLAIN_BITS = st.sampled_from(
+    ["word", " ", "\n  ", ",", "=", "{\\'e}", "{{x}}", "a@b", "\\{", "\\}", "#", "(", ")"]
+)
+_PLAIN_VALUES = st.one_of(
+    st.lists(_PLAIN_BITS, max_size=6).map(lambda bits: "{" + "".join(bits) + "}"),
+    st.lists(st.one_of(_PLAIN_BITS, st.sampled_from(['{"}', '\\"', "{", "}"])), max_size=6).map(
+        lambda bits: '"' + "".join(bits) + '"'
+    ),
+    st.sampled_from(["2024", "jul", 'jan # "-" # feb']),
+)
+_PLAIN_ENTRY = st.builds(
+    lambda kind, key, fields, end: f"@{kind}{{{key},\n" + ",\n".join(fields) + end,
+    st.sampled_from(["article", "Book", "inproceedings"]),
+    st.sampled_from(["key1", " key2 "]),
+    st.lists(
+        st.tuples(st.sampled_from(["title", "author", "Year"]), _PLAIN_VALUES).map(
+            lambda kv: f"  {kv[0]} = {kv[1]}"
+        ),
+        max_size=4,
+    ),
+    st.sampled_from(["\n}", ",\n}"]),
+)
 _BETWEEN = st.sampled_from(["\n\n", "\n", " ", "% comment\n", "text @misc{x, a={b}}\n", "\n  "])
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.tuples(_BETWEEN, _ENTRY), max_size=6))
+@given(st.lists(st.tuples(_BETWEEN, st.one_of(_ENTRY, _PLAIN_ENTRY)), max_size=6))
 def test_generated_texts_split_as_a_whole(parts):
     text = "".join(between + entry for between, entry in parts)
     assert list(read_blocks(text)) == _whole(text)
 
 
 @settings(max_examples=400, deadline=None)
-@given(_ENTRY, st.sampled_from(["", "\n", "\n\n  "]))
+@given(st.one_of(_ENTRY, _PLAIN_ENTRY), st.sampled_from(["", "\n", "\n\n  "]))
 def test_fast_path_agrees_or_declines(entry, after):
     piece = entry + after
     found = fast_entry(piece, 7)
@@ -156,6 +184,12 @@ TRICKY = [
     "@x{k, t = {a}} trailing",
     "@x{k,\n title\n = {a}\n,\n}",
     "@x{k, t = {a}, t = {b}}",
+    '@x{k, t = "a {"} b", u = "c"}',
+    '@x{k, t = "a {"}"}',
+    '@x{k, t = "a \\" b"}',
+    '@x{k, t = "a \\\\" b"}',
+    '@x{k, t = "{a" # "b}"}',
+    '@x{k, t = "a" "b"}',
 ]
 
 
@@ -175,6 +209,29 @@ def test_fast_path_reads_plain_entries():
         piece.strip(),
         3,
     )
-    # Quoted values and a block mark inside a value are left to bibtexparser.
-    assert fast_entry('@article{k, title = "A"}', 1) is None
+    quoted = '@article{k, title = "A {"} \\" {b" # {c}, year = 2024}'
+    assert fast_entry(quoted, 1) == RawEntry(
+        "article", "k", [("title", '"A {"} \\" {b" # {c}'), ("year", "2024")], quoted, 1
+    )
+    # A block mark inside a value, or a backslash outside braces and quotes, is left to
+    # bibtexparser.
     assert fast_entry("@article{k, title = {see @misc{x}}}", 1) is None
+    assert fast_entry('@article{k, title = Sch\\"on}', 1) is None
+
+
+# Shapes the fast path must read itself (and, as everywhere, as the splitter does).
+FAST = [
+    '@x{k, t = "a \\\\" b", u = "c"}',
+    '@x{k, t = "a {"}',
+    '@x{k, t = "a {"} b"}',
+    "@x{k, t = {a \\\\{ b}}",
+    "@x{k, t = {a \\} b}}",
+    '@x{k, t = {"}, u = "}"}',
+]
+
+
+@pytest.mark.parametrize("piece", FAST)
+def test_fast_path_reads_the_splitters_escapes(piece):
+    found = fast_entry(piece, 1)
+    assert found is not None
+    assert [found] == _whole(piece)
