@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from urllib.parse import unquote  # at module level: a local "from" import costs ~7 us a call
 
 # A DOI is "10." + registrant + "/" + suffix; the suffix may contain almost anything, so the end
@@ -84,12 +85,18 @@ def normalize_issn(value: str | None) -> str | None:
 
 def find_issns(text: str) -> list[str]:
     """Every valid ISSN in text, in order, without repeats."""
+    return list(_find_issns(text))
+
+
+# A journal's ISSNs recur in every record of it: each distinct value is read once.
+@lru_cache(maxsize=1 << 14)
+def _find_issns(text: str) -> tuple[str, ...]:
     found: list[str] = []
     for match in _ISSN_RE.finditer(text):
         issn = normalize_issn(match.group(0))
         if issn and issn not in found:
             found.append(issn)
-    return found
+    return tuple(found)
 
 
 def _isbn10_ok(digits: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from records.normalize.text import clean_text
+from records.normalize.text import clean_text, collapse_space
 
 LEAD_LABELS = (
     "Zusammenfassung",
@@ -178,6 +178,36 @@ _GLUED = re.compile(rf"(^|(?<=[.!?)\]]))\s*({_heading_alt})(?:\s*:\s*|(?=[{_UPPE
 _LEAD = re.compile(rf"^\s*(?:{_lead_alt})\s*:?\s*(?=[{_UPPER}]|$)")
 
 
+def _trie_pattern(words: set[str]) -> str:
+    """A regex matching exactly the given words, as a trie: ``Method(?:ology|s)?``.
+
+    re tries the branches of a plain alternation one by one, so a 170-word list costs 170
+    attempts at every candidate position; a trie costs one per character of the text.
+    """
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+# What every _GLUED match after the start needs: sentence-end punctuation, a heading and a
+# colon or capital after it. Whether such a place exists does not depend on the order in
+# which the headings are tried, so the trie finds it; _GLUED (longest heading first) then does
+# the replacing, only in the abstracts that have one (most have none).
+_GLUED_AFTER_END = re.compile(rf"[.!?)\]]\s*{_trie_pattern(set(HEADINGS))}(?:\s*:|[{_UPPER}])")
+
+
 _HEADING_SET = frozenset(h.casefold() for h in HEADINGS)
 
 
@@ -204,10 +234,15 @@ def _join_heading_lines(value: str) -> str:
 def readable_abstract(value: str) -> str:
     """Plain text with structured-abstract headings written ``Heading: text``."""
     text = clean_text(_join_heading_lines(value) if "\n" in value else value)
+    changed = False
     stripped = _LEAD.sub("", text, count=1)
-    if stripped:
-        text = stripped
-    text = _GLUED.sub(
-        lambda m: f"{' ' if m.group(1) is not None and m.start() else ''}{m.group(2)}: ", text
-    )
-    return re.sub(r"\s+", " ", text).strip()
+    if stripped and stripped != text:
+        text, changed = stripped, True
+    if _GLUED.match(text) or _GLUED_AFTER_END.search(text):
+        text = _GLUED.sub(
+            lambda m: f"{' ' if m.group(1) is not None and m.start() else ''}{m.group(2)}: ",
+            text,
+        )
+        changed = True
+    # clean_text has collapsed the whitespace already; only the two steps above can undo that
+    return collapse_space(text) if changed else text

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 CSLDate = dict[str, Any]
@@ -85,7 +86,15 @@ def parse_date(value: str | None, *, strict: bool = False) -> CSLDate | None:
     """
     if not value:
         return None
-    text = re.sub(r"\s+", " ", str(value)).strip().rstrip(".")
+    found = _parse_date(str(value), strict)
+    # A fresh object for the caller: the remembered one is never handed out.
+    return None if found is None else {"date-parts": [list(p) for p in found["date-parts"]]}
+
+
+# Dates recur (a year, "2024 Jul"): each distinct value is read once.
+@lru_cache(maxsize=1 << 14)
+def _parse_date(value: str, strict: bool) -> CSLDate | None:
+    text = " ".join(value.split()).rstrip(".")
     for pattern, shape in _PATTERNS:
         match = pattern.match(text)
         if not match:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # code: ISO 639-2/B, ISO 639-2/T (= 639-3 for these), then names in English, German, the
 # language itself, French, Spanish, Italian and Dutch (the VuFind UI languages people paste).
@@ -77,7 +78,12 @@ def normalize_language(value: str | None) -> str | None:
     """
     if not value:
         return None
-    for part in re.split(r"[;,/|]| and | und ", str(value)):
+    return _normalize_language(str(value))
+
+
+@lru_cache(maxsize=4096)  # a file has a handful of distinct language values
+def _normalize_language(value: str) -> str | None:
+    for part in re.split(r"[;,/|]| and | und ", value):
         key = _key(part.replace("[", "").replace("]", ""))
         if not key:
             continue

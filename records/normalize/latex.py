@@ -185,7 +185,6 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 _PLACEHOLDER_RE = re.compile("[\x0e-\x10]")
-_RESTORE = str.maketrans({_LBRACE: "{", _RBRACE: "}", _DOLLAR: "$"})
 
 
 _DOTLESS = {"\\i": "i", "\\j": "j"}
@@ -210,6 +209,21 @@ _COMPOSED: dict[tuple[str, str], str] = {}
 
 
 def _replace(match: re.Match[str]) -> str:
+    # Most tokens of a file are a few dozen accents and escapes ({\'e}, \&): each is worked
+    # out once (the callback runs for every token of every value, abstracts included).
+    token = match.group(0)
+    text = _REPLACED.get(token)
+    if text is None:
+        text = _replacement(match)
+        if match.lastgroup != "cmd" and len(_REPLACED) < 4096:
+            _REPLACED[token] = text  # an unknown command's text depends on what follows it
+    return text
+
+
+_REPLACED: dict[str, str] = {}
+
+
+def _replacement(match: re.Match[str]) -> str:
     group = match.lastgroup
     if group == "abase":
         return _compose(_base(match.group("abase")), match.group("acc"))
@@ -296,5 +310,7 @@ def latex_to_unicode(value: str) -> str:
     if "$" in text:
         text = text.replace("$", "")
     if _PLACEHOLDER_RE.search(text):
-        text = text.translate(_RESTORE)
+        # Three replaces, not str.translate: translate with a dict is a Python-level lookup
+        # per character, ~100 us for an abstract.
+        text = text.replace(_LBRACE, "{").replace(_RBRACE, "}").replace(_DOLLAR, "$")
     return text

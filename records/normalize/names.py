@@ -15,6 +15,7 @@ Handles the shapes people's references arrive in:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from records.normalize.text import clean_text
 
@@ -175,6 +176,14 @@ _name = make_name
 
 def parse_name(text: str) -> Name:
     """One name in any of the shapes in the module docstring, as a CSL name object."""
+    # The same people recur across a bibliography (a 100k-record export has a few distinct
+    # name strings per record at most), so each distinct string is parsed once; the caller gets
+    # its own copy to change.
+    return dict(_parse_name(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_name(text: str) -> Name:
     text = strip_honorifics(clean_text(strip_role(text)))
     text = ", ".join(p for p in text.split(",") if not _LIFE_DATES.match(p.strip()))
     if not text:

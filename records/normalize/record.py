@@ -7,6 +7,7 @@ normalized, empty values removed. It is idempotent: ``normalize_csl(normalize_cs
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from records.identifiers import (
@@ -46,56 +47,94 @@ TITLE_FIELDS = (
 )
 
 
-def _clean_name(name: dict[str, Any]) -> dict[str, Any]:
-    out = {k: clean_text(v) if isinstance(v, str) else v for k, v in name.items()}
+def _clean_name(items: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    out = {k: clean_text(v) if isinstance(v, str) else v for k, v in items}
     return {k: v for k, v in out.items() if v not in ("", None)}
+
+
+# Names recur across a bibliography far more than other values: each distinct one is cleaned
+# once. A plain dict emptied when full: on this path (every name of every record) an LRU's
+# bookkeeping costs more than the rare refill. Callers get copies; cached dicts stay here.
+_CLEAN_NAMES: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
+_CLEAN_NAMES_MAX = 1 << 16
+
+
+def _names(value: Any) -> Any:
+    if not isinstance(value, list):
+        return _plain(value)
+    out = []
+    for name in value:
+        if not isinstance(name, dict):
+            continue
+        items = tuple(name.items())
+        try:
+            clean = _CLEAN_NAMES.get(items)
+        except TypeError:  # a list or dict inside a name: unhashable, not remembered
+            clean = _clean_name(items)
+        if clean is None:
+            clean = _clean_name(items)
+            if len(_CLEAN_NAMES) >= _CLEAN_NAMES_MAX:
+                _CLEAN_NAMES.clear()
+            _CLEAN_NAMES[items] = clean
+        if clean:
+            out.append(dict(clean))
+    return out
+
+
+def _title(value: Any) -> Any:
+    return strip_trailing_period(clean_text(value)) if isinstance(value, str) else value
+
+
+def _abstract(value: Any) -> Any:
+    return readable_abstract(value) if isinstance(value, str) else value
+
+
+def _isbns(value: Any) -> str | None:
+    isbns = [normalize_isbn(v) for v in str(value).replace(";", ",").split(",")]
+    return ", ".join(i for i in isbns if i) or None
+
+
+def _plain(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _text(value: Any) -> str:
+    return clean_text(str(value))
+
+
+# What each field gets; a field not listed is cleaned if it is a string (dates are not).
+_STEPS: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(NAME_FIELDS, _names),
+    **dict.fromkeys(TITLE_FIELDS, _title),
+    "abstract": _abstract,
+    "DOI": lambda value: normalize_doi(str(value)),
+    "ISSN": lambda value: ", ".join(issn_list(value)) or None,
+    "ISBN": _isbns,
+    "PMID": normalize_pmid,
+    "PMCID": lambda value: normalize_pmcid(str(value)),
+    "page": lambda value: normalize_pages(str(value)),
+    "language": lambda value: normalize_language(str(value)) or clean_text(str(value)),
+    **dict.fromkeys(
+        """volume issue number edition publisher publisher-place URL note genre medium
+        number-of-pages version""".split(),
+        _text,
+    ),
+    **dict.fromkeys(DATE_FIELDS, lambda value: value),
+}
+
+
+# Compared with ==, so every empty list and dict is empty; one tuple, not a new one per value.
+_EMPTY = (None, "", [], {})
 
 
 def normalize_csl(csl: CSLItem) -> CSLItem:
     """A normalized copy of a CSL item (see the module docstring)."""
     out: CSLItem = {}
+    steps = _STEPS
     for key, value in csl.items():
-        if value in (None, "", [], {}):
+        if value in _EMPTY:
             continue
-        if key in NAME_FIELDS and isinstance(value, list):
-            names = [_clean_name(n) for n in value if isinstance(n, dict)]
-            value = [n for n in names if n]
-        elif key in TITLE_FIELDS and isinstance(value, str):
-            value = strip_trailing_period(clean_text(value))
-        elif key == "abstract" and isinstance(value, str):
-            value = readable_abstract(value)
-        elif key == "DOI":
-            value = normalize_doi(str(value))
-        elif key == "ISSN":
-            value = ", ".join(issn_list(value)) or None
-        elif key == "ISBN":
-            isbns = [normalize_isbn(v) for v in str(value).replace(";", ",").split(",")]
-            value = ", ".join(i for i in isbns if i) or None
-        elif key == "PMID":
-            value = normalize_pmid(value)
-        elif key == "PMCID":
-            value = normalize_pmcid(str(value))
-        elif key == "page":
-            value = normalize_pages(str(value))
-        elif key == "language":
-            value = normalize_language(str(value)) or clean_text(str(value))
-        elif key in (
-            "volume",
-            "issue",
-            "number",
-            "edition",
-            "publisher",
-            "publisher-place",
-            "URL",
-            "note",
-            "genre",
-            "medium",
-            "number-of-pages",
-            "version",
-        ):
-            value = clean_text(str(value))
-        elif isinstance(value, str) and key not in DATE_FIELDS:
-            value = clean_text(value)
-        if value not in (None, "", [], {}):
+        value = steps.get(key, _plain)(value)
+        if value not in _EMPTY:
             out[key] = value
     return out

@@ -1,13 +1,16 @@
 """The parser framework: detect an input's format from its content and read it into records.
 
 Each parser is a small module with one :class:`~records.parsers.base.Parser` subclass; the
-registry below lists them in detection order. :func:`parse_text` is the whole public API:
+registry below lists them in detection order. The public API:
 
-    result = parse_text(text, origin="refs.ris")          # auto-detected
-    result = parse_text(text, origin="-", format="ris")   # forced
+    result = parse_bytes(data, origin="refs.ris")           # auto-detected
+    result = parse_text(text, origin="-", format="ris")     # forced
+    for batch in iter_parse(data, origin="refs.ris"):       # streamed, ~1000 records a batch
+        ...
 
-It returns a :class:`~records.model.ParseResult`: normalized records plus failures as data
-(one per malformed record, with its place), never an exception for a bad record.
+Each returns (or yields) :class:`~records.model.ParseResult`: normalized records plus failures
+as data (one per malformed record, with its place), never an exception for a bad record.
+``parse_*`` is ``iter_parse`` merged, so the two always agree.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from records.decoding import decode
 from records.errors import UnknownFormat, UsageError
 from records.model import ParseResult
 from records.normalize.record import normalize_csl
-from records.parsers.base import Parser
+from records.parsers.base import DEFAULT_BATCH, Parser
 from records.parsers.bibtex import BibTeXParser
 from records.parsers.csljson import CSLJSONParser, CSLYAMLParser
 from records.parsers.csv_table import CSVParser
@@ -95,24 +98,63 @@ def detect(text: str, origin: str) -> Parser:
     raise UnknownFormat(origin, [p.label for p in PARSERS])
 
 
+def iter_parse_text(
+    text: str, origin: str, format: str | None = None, *, batch: int = DEFAULT_BATCH
+) -> Iterator[ParseResult]:
+    """The normalized records and failures of ``text`` in batches of about ``batch`` records
+    (failures count), in input order, with the positions, lines and ids :func:`parse_text`
+    gives them; batches are never empty.
+
+    The format is detected (or :class:`UnknownFormat` / :class:`UsageError` raised) right away,
+    from the head of the text; reading happens as the batches are taken. RIS, MEDLINE, BibTeX and
+    CSL-JSON are read batch by batch (memory follows the batch, besides ``text`` itself); the
+    other formats are read whole and come as one batch.
+    """
+    parser = get_parser(format) if format else detect(text, origin)
+    return _normalized(_with_page_url(parser, origin, parser.iter_parse(text, origin, batch)))
+
+
 _WEB_ADDRESS = re.compile(r"^https?://\S+$", re.I)
 
 
-def parse_text(text: str, origin: str, format: str | None = None) -> ParseResult:
-    """Parse and normalize every record in ``text``; see the module docstring.
-
-    When ``origin`` is the http(s) address the text was fetched from and the text is one
+def _with_page_url(
+    parser: Parser, origin: str, results: Iterator[ParseResult]
+) -> Iterator[ParseResult]:
+    """When ``origin`` is the http(s) address the text was fetched from and the text is one
     record's page (:attr:`Parser.page`), that address is the record's ``URL`` unless the page
-    names its own (a canonical link, ``citation_public_url``, ``og:url``...).
+    names its own (a canonical link, ``citation_public_url``, ``og:url``...)."""
+    if not (parser.page and _WEB_ADDRESS.match(origin)):
+        yield from results
+        return
+    batches = list(results)  # page layouts are read whole: one batch
+    records = [record for batch in batches for record in batch.records]
+    if len(records) == 1 and not records[0].csl.get("URL"):
+        records[0].csl["URL"] = origin
+    yield from batches
+
+
+def _normalized(results: Iterator[ParseResult]) -> Iterator[ParseResult]:
+    for result in results:
+        for record in result.records:
+            record.csl = normalize_csl(record.csl)
+        yield result
+
+
+def iter_parse(
+    data: bytes, origin: str, format: str | None = None, *, batch: int = DEFAULT_BATCH
+) -> Iterator[ParseResult]:
+    """Decode (BOM, UTF-16, legacy code pages) and parse in batches: :func:`iter_parse_text`.
+
+    Empty or binary input raises (:class:`EmptyInput`, :class:`BinaryInput`) right away.
     """
-    parser = get_parser(format) if format else detect(text, origin)
-    result = parser.parse(text, origin)
-    if parser.page and len(result.records) == 1 and _WEB_ADDRESS.match(origin):
-        csl = result.records[0].csl
-        if not csl.get("URL"):
-            csl["URL"] = origin
-    for record in result.records:
-        record.csl = normalize_csl(record.csl)
+    return iter_parse_text(decode(data, origin), origin, format, batch=batch)
+
+
+def parse_text(text: str, origin: str, format: str | None = None) -> ParseResult:
+    """Parse and normalize every record in ``text``: :func:`iter_parse_text` merged."""
+    result = ParseResult()
+    for batch in iter_parse_text(text, origin, format):
+        result.extend(batch)
     return result
 
 
@@ -121,23 +163,13 @@ def parse_bytes(data: bytes, origin: str, format: str | None = None) -> ParseRes
     return parse_text(decode(data, origin), origin, format)
 
 
-def iter_parse(
-    data: bytes, origin: str, format: str | None = None, *, batch: int = 1000
-) -> Iterator[ParseResult]:
-    """Parse ``data`` like :func:`parse_bytes`, handing the records over in batches of about
-    ``batch``, in input order (failures come with the batch they were found in)."""
-    result = parse_bytes(data, origin, format)
-    records = result.records
-    for start in range(0, max(len(records), 1), batch):
-        yield ParseResult(records[start : start + batch], result.failures if start == 0 else [])
-
-
 __all__ = [
     "PARSERS",
     "Parser",
     "detect",
     "get_parser",
     "iter_parse",
+    "iter_parse_text",
     "parse_bytes",
     "parse_text",
     "register",

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 from typing import Any, ClassVar
 
-from records.model import Failure, ParseResult
+from records.model import Failure, ParseResult, Record
+
+# Records per batch of Parser.iter_parse when the caller does not say.
+DEFAULT_BATCH = 1000
 
 
 class Parser(ABC):
@@ -33,6 +37,76 @@ class Parser(ABC):
     @abstractmethod
     def parse(self, text: str, origin: str) -> ParseResult: ...
 
+    def iter_parse(
+        self, text: str, origin: str, batch: int = DEFAULT_BATCH
+    ) -> Iterator[ParseResult]:
+        """The records (and failures) of ``text`` in batches of about ``batch``, in input order.
+
+        This default reads the whole input and yields it as one batch: right for page layouts,
+        XML and MARC, whose inputs are small or whose libraries read them whole. Formats that
+        arrive as 100k-record exports derive from :class:`StreamingParser` instead.
+        """
+        result = self.parse(text, origin)
+        if result.records or result.failures:
+            yield result
+
+
+class StreamingParser(Parser):
+    """A parser that reads its input record by record.
+
+    Subclasses write :meth:`read`, a generator of records and failures in input order; both
+    :meth:`parse` (everything) and :meth:`iter_parse` (batches) are made from it, so the two
+    cannot disagree, and a batch's memory is the batch's, not the file's.
+    """
+
+    @abstractmethod
+    def read(self, text: str, origin: str) -> Iterator[Record | Failure]: ...
+
+    def parse(self, text: str, origin: str) -> ParseResult:
+        return collect(self.read(text, origin))
+
+    def iter_parse(
+        self, text: str, origin: str, batch: int = DEFAULT_BATCH
+    ) -> Iterator[ParseResult]:
+        return batches(self.read(text, origin), batch)
+
+
+def collect(items: Iterable[Record | Failure]) -> ParseResult:
+    """One result holding all the records and failures."""
+    result = ParseResult()
+    for item in items:
+        (result.records if isinstance(item, Record) else result.failures).append(item)
+    return result
+
+
+def batches(items: Iterable[Record | Failure], size: int) -> Iterator[ParseResult]:
+    """Records and failures grouped into results of ``size`` items (the last one smaller)."""
+    size = max(1, size)
+    result, count = ParseResult(), 0
+    for item in items:
+        (result.records if isinstance(item, Record) else result.failures).append(item)
+        count += 1
+        if count >= size:
+            yield result
+            result, count = ParseResult(), 0
+    if count:
+        yield result
+
+
+def iter_lines(text: str, chunk: int = 1 << 18) -> Iterator[str]:
+    """``text.splitlines()`` one piece of about ``chunk`` characters at a time, so that a
+    200 MB export is never held as a list of millions of lines (nor copied whole).
+
+    Pieces end right after a ``\n``, which always ends a line (also in ``\r\n``), so the lines
+    are exactly those of ``text.splitlines()``.
+    """
+    start, end_of_text = 0, len(text)
+    while start < end_of_text:
+        end = text.find("\n", start + chunk)
+        end = end_of_text if end < 0 else end + 1
+        yield from text[start:end].splitlines()
+        start = end
+
 
 SNIFF_WINDOW = 200_000
 
@@ -44,6 +118,20 @@ def head(text: str, lines: int) -> list[str]:
     split or scan the whole text.
     """
     return text[:SNIFF_WINDOW].splitlines()[:lines]
+
+
+def stripped_head(text: str, chars: str, size: int) -> str:
+    """``text.lstrip(chars)[:size]`` without copying the whole text first (``lstrip`` does
+    when there is something to strip, and sniffers see 200 MB exports)."""
+    offset = 0
+    while True:
+        piece = text[offset : offset + 65536]
+        rest = piece.lstrip(chars)
+        if rest or not piece:
+            break
+        offset += len(piece)
+    start = offset + len(piece) - len(rest)
+    return text[start : start + size]
 
 
 _MARKUP = re.compile(r"^\s*(?:\ufeff)?<[!?A-Za-z]")

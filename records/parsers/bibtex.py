@@ -1,8 +1,10 @@
 """BibTeX and BibLaTeX (``.bib``) -> records.
 
 bibtexparser v2's splitter finds the blocks (entries, ``@string``, comments) and the entries it
-cannot read (``failed_blocks``, which become :class:`~records.model.Failure`); everything after
-the split is done here, on purpose without bibtexparser's middlewares: its LaTeX decoding
+cannot read (``failed_blocks``, which become :class:`~records.model.Failure`), a piece of the
+file at a time and with a fast path for plain entries (:mod:`records.parsers.bibtex_blocks`), so
+that a 100k-entry file streams. Everything after the split is done here, on purpose without
+bibtexparser's middlewares: its LaTeX decoding
 (pylatexenc) reads ~180 entries/s and its string interpolation ignores ``#`` concatenation.
 Here field values are evaluated once (``@string`` macros, ``#``, month macros), crossref parents
 are inherited from (BibTeX: missing fields copied; BibLaTeX: a book's ``title`` becomes a
@@ -16,23 +18,25 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
-from bibtexparser.model import (
-    DuplicateBlockKeyBlock,
-    DuplicateFieldKeyBlock,
-    Entry,
-    ParsingFailedBlock,
-    String,
-)
-from bibtexparser.splitter import Splitter
+from bibtexparser.model import Entry, String
 
 from records.identifiers import normalize_isbn
-from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, SourceRef
+from records.model import CSLItem, Failure, IssnKind, Record, SourceRef
 from records.normalize.dates import parse_date
 from records.normalize.latex import latex_to_unicode, needs_decoding
 from records.normalize.names import SUFFIXES, Name, make_name
-from records.parsers.base import Parser
+from records.parsers.base import StreamingParser
+from records.parsers.bibtex_blocks import (
+    FailedBlock,
+    RawEntry,
+    as_entry,
+    read_blocks,
+    split_regions,
+)
 from records.parsers.fields import add_issn, add_standard_numbers, year_month_day
 
 # bibtexparser logs every malformed block as a warning; the failure is reported as data here,
@@ -308,26 +312,22 @@ def _labelled_name(parts: list[str]) -> Name:
     return name
 
 
-def split_bibtex_names(raw: str, cache: dict[str, Name] | None = None) -> list[Name]:
-    """A BibTeX name list (``A and B and others``) as CSL names; "others" is dropped.
-
-    ``cache`` (one per file) remembers names already split: in a real bibliography the same
-    people recur in many entries.
-    """
+def split_bibtex_names(raw: str) -> list[Name]:
+    """A BibTeX name list (``A and B and others``) as CSL names; "others" is dropped."""
     names = []
     for part in _top_level_and_split(raw):
         part = part.strip()
         if part.lower() == "others":
             continue
-        if cache is not None and part in cache:
-            name = dict(cache[part])
-        else:
-            name = split_bibtex_name(part)
-            if cache is not None:
-                cache[part] = dict(name)
+        name = _split_name_cached(part)
         if name:
-            names.append(name)
+            names.append(dict(name))
     return names
+
+
+# The same people recur across a bibliography: each distinct name is split once (the cached
+# dict is never handed out).
+_split_name_cached = lru_cache(maxsize=1 << 16)(split_bibtex_name)
 
 
 def _top_level_and_split(text: str) -> list[str]:
@@ -370,7 +370,7 @@ def _inherit(
 
 
 def entry_to_csl(
-    entry_type: str, fields: dict[str, str], name_cache: dict[str, Name] | None = None
+    entry_type: str, fields: dict[str, str]
 ) -> tuple[CSLItem, dict[str, IssnKind], dict[str, str]]:
     """The CSL item for one entry's evaluated (still LaTeX) fields."""
     csl: CSLItem = {"type": ENTRY_TYPES.get(entry_type, "document")}
@@ -390,7 +390,7 @@ def entry_to_csl(
         csl["container-title"] = _text(fields["maintitle"])
     for key, target in NAME_FIELDS.items():
         if key in fields:
-            names = split_bibtex_names(fields[key], name_cache)
+            names = split_bibtex_names(fields[key])
             if names:
                 csl[target] = names
     number = fields.get("number") or fields.get("issue")
@@ -472,16 +472,74 @@ USED_FIELDS = frozenset(
 )
 
 
-def _entry_fields(entry: Entry, strings: dict[str, str]) -> dict[str, str]:
+def _entry_fields(pairs: list[tuple[str, str]], strings: dict[str, str]) -> dict[str, str]:
+    """The used fields of an entry (key, raw value pairs as split), evaluated."""
     fields: dict[str, str] = {}
-    for field in entry.fields:
-        key = field.key.strip().lower()
+    for name, value in pairs:
+        key = name.strip().lower()
         if key in USED_FIELDS and key not in fields:  # BibTeX keeps the first of duplicates
-            fields[key] = evaluate(field.value, strings).strip()
+            fields[key] = evaluate(value, strings).strip()
     return fields
 
 
-class BibTeXParser(Parser):
+def _pairs(entry: Entry) -> list[tuple[str, str]]:
+    return [(field.key, field.value) for field in entry.fields]
+
+
+_STRING_RE = re.compile(r"@string", re.IGNORECASE)
+_CROSSREF_RE = re.compile(r"crossref", re.IGNORECASE)
+# An entry's key after its "@type{": the text up to the splitter's next mark.
+_ENTRY_KEY_RE = re.compile(r"@\w*[ \t]*[{(]([^,{}\"=]*)")
+
+
+def _macros(text: str) -> dict[str, str]:
+    """The ``@string`` macros of the whole file (month macros included), as BibTeX sees them at
+    the end of reading: each defined in file order from the ones before it, a repeated key
+    (same spelling) ignored, as bibtexparser reports it as a duplicate."""
+    strings = dict(MONTH_MACROS)
+    seen: set[str] = set()
+    for _, blocks in split_regions(text, (m.start() for m in _STRING_RE.finditer(text))):
+        for block in blocks:
+            if isinstance(block, String) and block.key not in seen:
+                seen.add(block.key)
+                strings[block.key.strip().lower()] = evaluate(block.value, strings)
+    return strings
+
+
+# A crossref parent: its type, its evaluated fields (shared with the parent's own reading, as
+# inheriting from its own parent changes them), and its line (which of same-key entries it is).
+_Parent = tuple[str, dict[str, str], int | None]
+
+
+def _parents(text: str, strings: dict[str, str]) -> dict[str, _Parent]:
+    """The entries some entry's ``crossref`` names, by lower-cased key; for a key given twice
+    the last entry, as the whole file's key table had it. Read before the entries stream, since
+    BibTeX puts parents after their children."""
+    wanted: set[str] = set()
+    for _, blocks in split_regions(text, (m.start() for m in _CROSSREF_RE.finditer(text))):
+        for block in blocks:
+            entry = as_entry(block)
+            if entry is not None:
+                target = _entry_fields(_pairs(entry), strings).get("crossref", "").lower()
+                if target:
+                    wanted.add(target)
+    if not wanted:
+        return {}
+    hits = (m.start() for m in _ENTRY_KEY_RE.finditer(text) if m.group(1).strip().lower() in wanted)
+    parents: dict[str, _Parent] = {}
+    for line, blocks in split_regions(text, hits):
+        for block in blocks:
+            entry = as_entry(block)
+            if entry is not None and entry.key.lower() in wanted:
+                parents[entry.key.lower()] = (
+                    entry.entry_type.lower(),
+                    _entry_fields(_pairs(entry), strings),
+                    entry.start_line + line + 1,
+                )
+    return parents
+
+
+class BibTeXParser(StreamingParser):
     name = "bibtex"
     label = "BibTeX/BibLaTeX"
     aliases = ("biblatex", "bib")
@@ -494,80 +552,68 @@ class BibTeXParser(Parser):
         known = sum(1 for t in starts if t.lower() in ENTRY_TYPES)
         return 0.95 if known and "=" in head else 0.6
 
-    def parse(self, text: str, origin: str) -> ParseResult:
-        library = Splitter(text).split()
-        strings: dict[str, str] = dict(MONTH_MACROS)
-        result = ParseResult()
-        entries: list[tuple[int, Entry]] = []
+    def read(self, text: str, origin: str) -> Iterator[Record | Failure]:
+        """The entries in file order (see :mod:`records.parsers.bibtex_blocks`).
+
+        What needs the whole file is read first, from the places that have it: the ``@string``
+        macros (an entry may use one defined after it) and the crossref parents (BibTeX puts them
+        after their children). A file without either pays one regex search for each.
+        """
+        strings = _macros(text) if _STRING_RE.search(text) else dict(MONTH_MACROS)
+        # Read when the first entry with a crossref shows up: the entries before it inherit
+        # nothing, and so are the same whether read before or after the parents.
+        parents: dict[str, _Parent] | None = None
         position = 0
-        for block in library.blocks:
-            if isinstance(block, String):
-                strings[block.key.strip().lower()] = evaluate(block.value, strings)
-                continue
-            if isinstance(block, (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock)):
-                inner = block.ignore_error_block
-                if isinstance(inner, Entry):
-                    position += 1
-                    entries.append((position, inner))
-                continue
-            if isinstance(block, ParsingFailedBlock):
-                if (
-                    (block.raw or "")
-                    .lstrip()
-                    .lower()
-                    .startswith(("@string", "@preamble", "@comment"))
-                ):
-                    reason = f"malformed @string/@preamble block: {_why(block.error)}"
+        for block in read_blocks(text):
+            if isinstance(block, FailedBlock):
+                if block.raw.lstrip().lower().startswith(("@string", "@preamble", "@comment")):
+                    reason = f"malformed @string/@preamble block: {block.reason}"
                 else:
                     position += 1
-                    reason = f"malformed BibTeX entry: {_why(block.error)}"
-                result.failures.append(
-                    Failure(origin, reason, record=position, line=_line(block.start_line))
+                    reason = f"malformed BibTeX entry: {block.reason}"
+                yield Failure(origin, reason, record=position, line=block.line)
+                continue
+            position += 1
+            fields = _entry_fields(block.fields, strings)
+            if parents is None and "crossref" in fields:
+                parents = _parents(text, strings)
+            if parents:
+                fields = _inherit_all(block, fields, parents)
+            if not block.fields:
+                yield Failure(
+                    origin,
+                    f"BibTeX entry {block.key!r} has no fields",
+                    record=position,
+                    line=block.line,
                 )
                 continue
-            if isinstance(block, Entry):
-                position += 1
-                entries.append((position, block))
-        evaluated = [(pos, e, _entry_fields(e, strings)) for pos, e in entries]
-        name_cache: dict[str, Name] = {}
-        by_key = {e.key.lower(): (e.entry_type.lower(), f) for _, e, f in evaluated}
-        for pos, entry, fields in evaluated:
-            entry_type = entry.entry_type.lower()
-            seen = {entry.key.lower()}
-            parent_key = fields.get("crossref", "").lower()
-            while parent_key and parent_key in by_key and parent_key not in seen:
-                seen.add(parent_key)
-                parent_type, parent = by_key[parent_key]
-                _inherit(fields, entry_type, parent, parent_type)
-                parent_key = parent.get("crossref", "").lower()
-            if not entry.fields:
-                result.failures.append(
-                    Failure(
-                        origin,
-                        f"BibTeX entry {entry.key!r} has no fields",
-                        record=pos,
-                        line=_line(entry.start_line),
-                    )
-                )
-                continue
-            csl, kinds, original = entry_to_csl(entry_type, fields, name_cache)
-            source = SourceRef(self.name, origin, entry.key or None, pos, _line(entry.start_line))
-            result.records.append(Record(csl, source, entry.raw or "", kinds, original))
-        return result
+            csl, kinds, original = entry_to_csl(block.entry_type, fields)
+            source = SourceRef(self.name, origin, block.key or None, position, block.line)
+            yield Record(csl, source, block.raw, kinds, original)
 
 
-def _why(error: Exception) -> str:
-    reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__
-    return " ".join(str(reason).split())
-
-
-def _line(start_line: int | None) -> int | None:
-    """bibtexparser counts lines from 0; people count from 1."""
-    return None if start_line is None else start_line + 1
+def _inherit_all(
+    entry: RawEntry, fields: dict[str, str], parents: dict[str, _Parent]
+) -> dict[str, str]:
+    """An entry's fields with what its crossref parents (and theirs) give it."""
+    key = entry.key.lower()
+    own = parents.get(key)
+    if own is not None and own[2] == entry.line:
+        # The parent table's entry itself: its shared fields take what it inherits, so that
+        # the children read after it see that too (as when all entries were read first).
+        fields = own[1]
+    entry_type = entry.entry_type
+    seen = {key}
+    parent_key = fields.get("crossref", "").lower()
+    while parent_key and parent_key in parents and parent_key not in seen:
+        seen.add(parent_key)
+        parent_type, parent, _ = parents[parent_key]
+        _inherit(fields, entry_type, parent, parent_type)
+        parent_key = parent.get("crossref", "").lower()
+    return fields
 
 
 def parse_fields(text: str) -> list[dict[str, Any]]:  # pragma: no cover - debugging aid
     """The evaluated fields of every entry (for debugging a mapping)."""
-    library = Splitter(text).split()
-    strings = dict(MONTH_MACROS)
-    return [_entry_fields(e, strings) for e in library.entries]
+    strings = _macros(text)
+    return [_entry_fields(b.fields, strings) for b in read_blocks(text) if isinstance(b, RawEntry)]

@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -24,7 +25,7 @@ from records.model import CSLItem, Failure, ParseResult, Record, SourceRef
 from records.normalize.dates import parse_date
 from records.normalize.names import parse_name
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser
+from records.parsers.base import Parser, StreamingParser, collect, stripped_head
 
 CSL_TYPES = frozenset(
     """article article-journal article-magazine article-newspaper bill book broadcast chapter
@@ -147,8 +148,15 @@ def item_to_csl(item: dict[str, Any]) -> tuple[CSLItem, dict[str, str]]:
     return csl, original
 
 
-def _json_items(text: str) -> tuple[list[tuple[int, Any, str]], str | None, int]:
-    """(offset, value, raw) for each top-level item; an error message and its offset if any."""
+class _JSONError(NamedTuple):
+    """Where the JSON stopped being readable: the last thing :func:`_json_items` yields."""
+
+    message: str
+    offset: int
+
+
+def _json_items(text: str) -> Iterator[tuple[int, Any, str] | _JSONError]:
+    """(offset, value, raw) for each top-level item, then a :class:`_JSONError` if any."""
     i = 0
     n = len(text)
     while i < n and text[i] in " \t\r\n\ufeff":
@@ -157,73 +165,79 @@ def _json_items(text: str) -> tuple[list[tuple[int, Any, str]], str | None, int]
         try:
             value, end = _DECODER.raw_decode(text, i)
         except json.JSONDecodeError as exc:
-            return [], f"invalid JSON: {exc.msg}", exc.pos
+            yield _JSONError(f"invalid JSON: {exc.msg}", exc.pos)
+            return
         if isinstance(value, dict) and not ({"id", "type", "title"} & value.keys()):
             for key in ("items", "references"):
                 if isinstance(value.get(key), list):
-                    return [(i, v, json.dumps(v, ensure_ascii=False)) for v in value[key]], None, 0
-        return [(i, value, text[i:end])], None, 0
+                    for v in value[key]:
+                        yield i, v, json.dumps(v, ensure_ascii=False)
+                    return
+        yield i, value, text[i:end]
+        return
     if i >= n or text[i] != "[":
-        return [], "not CSL-JSON: expected an array or an object", i
-    items = []
+        yield _JSONError("not CSL-JSON: expected an array or an object", i)
+        return
     i += 1
     while True:
         while i < n and text[i] in " \t\r\n,":
             i += 1
         if i >= n:
-            return items, "invalid JSON: the array is not closed", n
+            yield _JSONError("invalid JSON: the array is not closed", n)
+            return
         if text[i] == "]":
-            return items, None, 0
+            return
         try:
             value, end = _DECODER.raw_decode(text, i)
         except json.JSONDecodeError as exc:
-            return items, f"invalid JSON: {exc.msg}; the rest of the file was not read", exc.pos
-        items.append((i, value, text[i:end]))
+            yield _JSONError(f"invalid JSON: {exc.msg}; the rest of the file was not read", exc.pos)
+            return
+        yield i, value, text[i:end]
         i = end
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
-def _lines_of(text: str, offsets: list[int]) -> list[int]:
-    """The line of each offset (ascending), counting each stretch of text once: counting from
-    the start for every item was quadratic (a 100k-item file would be scanned 100k times)."""
-    lines = []
+def _with_lines(text: str, items: Iterable[tuple[int, Any, str]]) -> Iterator[tuple[int, Any, str]]:
+    """(line, value, raw) for (offset, value, raw), offsets ascending: each stretch of text is
+    counted once (counting from the start for every item was quadratic)."""
     line, last = 1, 0
-    for offset in offsets:
+    for offset, value, raw in items:
         line += text.count("\n", last, offset)
         last = offset
-        lines.append(line)
-    return lines
+        yield line, value, raw
 
 
-class CSLJSONParser(Parser):
+class CSLJSONParser(StreamingParser):
     name = "csl-json"
     label = "CSL-JSON"
     aliases = ("csljson", "json")
 
     def sniff(self, text: str) -> float:
-        match = _JSON_START_RE.match(text.lstrip("\ufeff")[:2000])
+        match = _JSON_START_RE.match(stripped_head(text, "\ufeff", 2000))
         if not match:
             return 0.0
         # The first key must be a CSL variable: other JSON (a Crossref API response starts
         # with "status") is not CSL-JSON, though it may hold titles and types further in.
         return 0.95 if match.group(1) in _ITEM_STARTS else 0.0
 
-    def parse(self, text: str, origin: str) -> ParseResult:
-        items, error, error_offset = _json_items(text)
-        lines = _lines_of(text, [o for o, _, _ in items])
-        result = _records(
-            self.name,
-            origin,
-            [(line, v, raw) for line, (_, v, raw) in zip(lines, items, strict=True)],
-        )
-        if error:
-            result.failures.append(
-                Failure(origin, error, record=len(items) + 1, line=_line_of(text, error_offset))
-            )
-        return result
+    def read(self, text: str, origin: str) -> Iterator[Record | Failure]:
+        """Items are decoded one at a time, so only the batch being read is held; an input
+        that is one object (or ``{"items": [...]}``) is decoded whole."""
+        errors: list[_JSONError] = []
+
+        def items() -> Iterator[tuple[int, Any, str]]:
+            for item in _json_items(text):
+                if isinstance(item, _JSONError):
+                    errors.append(item)
+                else:
+                    yield item
+
+        count = 0
+        for item in _read_items(self.name, origin, _with_lines(text, items())):
+            count += 1
+            yield item
+        for error in errors:
+            line = text.count("\n", 0, error.offset) + 1
+            yield Failure(origin, error.message, record=count + 1, line=line)
 
 
 class CSLYAMLParser(Parser):
@@ -232,7 +246,7 @@ class CSLYAMLParser(Parser):
     aliases = ("yaml",)
 
     def sniff(self, text: str) -> float:
-        return 0.9 if _YAML_START_RE.match(text.lstrip("\ufeff")[:2000]) else 0.0
+        return 0.9 if _YAML_START_RE.match(stripped_head(text, "\ufeff", 2000)) else 0.0
 
     def parse(self, text: str, origin: str) -> ParseResult:
         loader = yaml.SafeLoader(text)
@@ -258,22 +272,20 @@ class CSLYAMLParser(Parser):
             return ParseResult(failures=[Failure(origin, f"invalid YAML: {reason}", line=line)])
         finally:
             loader.dispose()
-        return _records(self.name, origin, items)
+        return collect(_read_items(self.name, origin, items))
 
 
-def _records(format_name: str, origin: str, items: list[tuple[int, Any, str]]) -> ParseResult:
-    result = ParseResult()
+def _read_items(
+    format_name: str, origin: str, items: Iterable[tuple[int, Any, str]]
+) -> Iterator[Record | Failure]:
     for position, (line, value, raw) in enumerate(items, start=1):
         if not isinstance(value, dict):
             kind = _KINDS.get(type(value), type(value).__name__)
-            result.failures.append(
-                Failure(origin, f"CSL item is {kind}, not an object", record=position, line=line)
-            )
+            yield Failure(origin, f"CSL item is {kind}, not an object", record=position, line=line)
             continue
         csl, original = item_to_csl(value)
         own_id = value.get("id")
         source = SourceRef(
             format_name, origin, str(own_id) if own_id not in (None, "") else None, position, line
         )
-        result.records.append(Record(csl, source, raw, {}, original))
-    return result
+        yield Record(csl, source, raw, {}, original)

@@ -21,7 +21,7 @@ from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, Sourc
 from records.normalize.dates import parse_date
 from records.normalize.names import parse_name, parse_name_list
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser
+from records.parsers.base import Parser, stripped_head
 from records.parsers.bibtex import ENTRY_TYPES
 from records.parsers.fields import add_standard_numbers, year_month_day
 
@@ -157,7 +157,7 @@ class CSVParser(Parser):
     aliases = ("tsv", "table")
 
     def sniff(self, text: str) -> float:
-        first = text.lstrip("\ufeff").split("\n", 1)[0].strip("\r")
+        first = stripped_head(text, "\ufeff", 5001).split("\n", 1)[0].strip("\r")
         if not first or len(first) > 5000:
             return 0.0
         try:

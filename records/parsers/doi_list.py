@@ -10,7 +10,7 @@ import re
 
 from records.identifiers import normalize_doi
 from records.model import Failure, ParseResult, Record, SourceRef
-from records.parsers.base import Parser
+from records.parsers.base import Parser, head
 
 _DOI_LINE = re.compile(
     r"^\s*(?:doi\s*:?\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+\s*$", re.IGNORECASE
@@ -23,7 +23,7 @@ class DOIListParser(Parser):
     aliases = ("dois", "doi-list")
 
     def sniff(self, text: str) -> float:
-        lines = [line for line in text.splitlines()[:200] if line.strip()]
+        lines = [line for line in head(text, 200) if line.strip()]
         if not lines:
             return 0.0
         return 0.95 if all(_DOI_LINE.match(line) for line in lines) else 0.0

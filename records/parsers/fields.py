@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from records.identifiers import find_dois, normalize_isbn, normalize_issn
 from records.model import CSLItem, IssnKind
@@ -13,6 +14,7 @@ from records.normalize.pages import normalize_pages
 
 _SPLIT_IDS_RE = re.compile(r"[;,\s]+(?=\S)")
 _ISXN_TOKEN_RE = re.compile(r"[0-9][0-9Xx\-‐ ]{6,16}[0-9Xx]")
+_NOT_ISXN_DIGIT_RE = re.compile(r"[^0-9Xx]")
 
 
 def add_issn(csl: CSLItem, kinds: dict[str, IssnKind], issn: str, kind: IssnKind | None) -> None:
@@ -38,8 +40,22 @@ def add_standard_numbers(
     RIS ``SN`` and EndNote ``isbn`` hold either (journals: ISSN; books: ISBN), often several
     joined with ``;`` or spaces, sometimes with labels ("1432-2102 (Electronic)").
     """
+    for issn, isbn, label in _standard_numbers(value, kind):
+        if issn:
+            add_issn(csl, kinds, issn, label)
+        else:
+            add_isbn(csl, isbn)
+
+
+# A journal's ISSN value recurs in every record of it: each distinct one is read once.
+@lru_cache(maxsize=1 << 14)
+def _standard_numbers(
+    value: str, kind: IssnKind | None
+) -> tuple[tuple[str, str, IssnKind | None], ...]:
+    """(ISSN or "", ISBN or "", ISSN kind) for each valid number in the value, in order."""
+    found: list[tuple[str, str, IssnKind | None]] = []
     for token in _ISXN_TOKEN_RE.findall(value):
-        digits = re.sub(r"[^0-9Xx]", "", token)
+        digits = _NOT_ISXN_DIGIT_RE.sub("", token)
         if len(digits) == 8:
             issn = normalize_issn(digits)
             if issn:
@@ -49,11 +65,12 @@ def add_standard_numbers(
                     label = "electronic"
                 elif "print" in after:
                     label = "print"
-                add_issn(csl, kinds, issn, label)
+                found.append((issn, "", label))
         elif len(digits) in (10, 13):
             isbn = normalize_isbn(digits)
             if isbn:
-                add_isbn(csl, isbn)
+                found.append(("", isbn, None))
+    return tuple(found)
 
 
 def first_doi(*values: str | None) -> str | None:

@@ -32,7 +32,7 @@ from records.identifiers import normalize_doi, normalize_isbn, normalize_issn
 from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, SourceRef
 from records.normalize.dates import parse_date
 from records.normalize.names import parse_name
-from records.parsers.base import Parser
+from records.parsers.base import Parser, stripped_head
 from records.parsers.fields import add_isbn, add_issn
 from records.xmlsafe import local_name, parse_xml
 
@@ -289,7 +289,7 @@ class MARC21Parser(Parser):
     aliases = ("marc", "mrc")
 
     def sniff(self, text: str) -> float:
-        head = text.lstrip("\ufeff \r\n")[:30]
+        head = stripped_head(text, "\ufeff \r\n", 30)
         if (
             len(head) >= 24
             and head[:5].isdigit()

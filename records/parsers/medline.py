@@ -12,13 +12,14 @@ records are separated by blank lines and start with ``PMID-``. Mapped as NLM doc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from records.identifiers import normalize_isbn, normalize_issn, normalize_pmid
-from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, SourceRef
+from records.model import CSLItem, Failure, IssnKind, Record, SourceRef
 from records.normalize.dates import parse_date
 from records.normalize.names import make_name, parse_name
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser
+from records.parsers.base import StreamingParser, iter_lines, stripped_head
 from records.parsers.fields import TagValues, add_isbn, add_issn
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
@@ -30,37 +31,37 @@ _MEDLINE_ONLY = frozenset(
 )
 
 
-def read_records(text: str) -> list[tuple[int, list[tuple[str, str]], str]]:
+def read_records(text: str) -> Iterator[tuple[int, list[tuple[str, str]], str]]:
     """(start line, [(tag, value)], verbatim text) for every record."""
-    records: list[tuple[int, list[tuple[str, str]], str]] = []
-    lines = text.splitlines()
     tags: list[tuple[str, str]] = []
+    lines: list[str] = []  # the current record's, for its verbatim text
     start = -1
-
-    def close(end: int) -> None:
-        if start >= 0 and tags:
-            records.append((start + 1, tags, "\n".join(lines[start:end]).rstrip()))
-
-    for number, line in enumerate(lines):
+    for number, line in enumerate(iter_lines(text)):
         if not line.strip():  # a blank line ends a record
-            close(number)
-            start, tags = -1, []
+            if start >= 0 and tags:
+                yield start + 1, tags, "\n".join(lines).rstrip()
+            start, tags, lines = -1, [], []
             continue
         if line.startswith((_CONTINUATION, "\t")):
             if tags:
+                lines.append(line)
                 tag, value = tags[-1]
                 tags[-1] = (tag, f"{value} {line.strip()}")
             continue
         match = _TAG_RE.match(line)
         if not match:  # neither a tag nor a continuation: not MEDLINE, skipped
+            if start >= 0:
+                lines.append(line)
             continue
         tag = match.group(1)
         if tag == "PMID" or start < 0:
-            close(number)
-            start, tags = number, []
+            if start >= 0 and tags:
+                yield start + 1, tags, "\n".join(lines).rstrip()
+            start, tags, lines = number, [], []
+        lines.append(line)
         tags.append((tag, match.group(2).strip()))
-    close(len(lines))
-    return records
+    if start >= 0 and tags:
+        yield start + 1, tags, "\n".join(lines).rstrip()
 
 
 _AU_SUFFIXES = {"Jr": "Jr.", "Sr": "Sr.", "2nd": "2nd", "3rd": "3rd", "II": "II", "III": "III"}
@@ -180,13 +181,13 @@ def tags_to_csl(
     return csl, kinds, original, pmid
 
 
-class MedlineParser(Parser):
+class MedlineParser(StreamingParser):
     name = "medline"
     label = "MEDLINE/PubMed (nbib)"
     aliases = ("nbib", "pubmed")
 
     def sniff(self, text: str) -> float:
-        head = text.lstrip("\ufeff \r\n")[:20000]
+        head = stripped_head(text, "\ufeff \r\n", 20000)
         if head.startswith("PMID-"):
             return 0.95
         if re.search(r"^TY {1,2}- ", head, re.MULTILINE):
@@ -198,21 +199,18 @@ class MedlineParser(Parser):
             return 0.75
         return 0.0
 
-    def parse(self, text: str, origin: str) -> ParseResult:
-        result = ParseResult()
+    def read(self, text: str, origin: str) -> Iterator[Record | Failure]:
         for position, (line, tags, raw) in enumerate(read_records(text.lstrip("\ufeff")), 1):
             csl, kinds, original, pmid = tags_to_csl(tags)
             if not pmid and not any(k in csl for k in ("title", "author", "container-title")):
                 found = ", ".join(dict.fromkeys(t for t, _ in tags))
-                result.failures.append(
-                    Failure(
-                        origin,
-                        f"MEDLINE record has no PMID, title, author or journal (tags: {found})",
-                        record=position,
-                        line=line,
-                    )
+                yield Failure(
+                    origin,
+                    f"MEDLINE record has no PMID, title, author or journal (tags: {found})",
+                    record=position,
+                    line=line,
                 )
                 continue
-            source = SourceRef(self.name, origin, pmid, position, line)
-            result.records.append(Record(csl, source, raw, kinds, original))
-        return result
+            yield Record(
+                csl, SourceRef(self.name, origin, pmid, position, line), raw, kinds, original
+            )

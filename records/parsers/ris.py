@@ -14,15 +14,21 @@ or a source is reported as a failure.
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Iterator
 
-from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, SourceRef
+from records.model import CSLItem, Failure, IssnKind, Record, SourceRef
 from records.normalize.dates import parse_date
 from records.normalize.names import parse_name
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser
+from records.parsers.base import StreamingParser, iter_lines
 from records.parsers.fields import TagValues, add_standard_numbers, first_doi, slashed_date
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|\s*)$")
+# Every tag _TAG_RE accepts: [A-Z][A-Z0-9], ASCII only.
+_TAGS = frozenset(
+    a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + string.digits
+)
 _PMID_RE = re.compile(r"(\d{1,9})\s*\[pmid\]", re.IGNORECASE)
 _PMCID_RE = re.compile(r"(PMC\d+)\s*\[pmcid\]|^\s*(PMC\d+)\s*$", re.IGNORECASE)
 _LEADING_YEAR_RE = re.compile(r"^\s*(1[5-9]\d\d|20\d\d)\b")
@@ -79,32 +85,38 @@ TYPES: dict[str, str] = {
 _BOOKISH = frozenset({"book", "thesis", "report"})
 
 
-def read_records(text: str) -> list[tuple[int, list[tuple[str, str]], str, bool]]:
+def read_records(text: str) -> Iterator[tuple[int, list[tuple[str, str]], str, bool]]:
     """The records of a RIS text: (start line, [(tag, value)], verbatim text, ended by ER)."""
-    records = []
-    lines = text.splitlines()
     tags: list[tuple[str, str]] = []
+    lines: list[str] = []  # the current record's, for its verbatim text
     start = -1
-    for number, line in enumerate(lines):
-        match = _TAG_RE.match(line)
-        if match:
+    for number, line in enumerate(iter_lines(text)):
+        if line[2:6] == "  - " and line[:2] in _TAGS:
+            tag, value = line[:2], line[6:].strip()  # what _TAG_RE reads, without the regex
+        elif match := _TAG_RE.match(line):
             tag, value = match.group(1), (match.group(2) or "").strip()
+        else:
+            tag = ""
+        if tag:
             if tag == "TY" or start < 0:
                 if start >= 0:  # a TY before the previous record's ER
-                    records.append((start + 1, tags, "\n".join(lines[start:number]), False))
-                start, tags = number, []
+                    yield start + 1, tags, "\n".join(lines), False
+                start, tags, lines = number, [], []
+            lines.append(line)
             if tag == "ER":
-                records.append((start + 1, tags, "\n".join(lines[start : number + 1]), True))
-                start, tags = -1, []
+                yield start + 1, tags, "\n".join(lines), True
+                start, tags, lines = -1, [], []
                 continue
             tags.append((tag, value))
-        elif start >= 0 and tags and line.strip():
-            # An untagged line inside a record continues the previous value.
-            tag, value = tags[-1]
-            tags[-1] = (tag, f"{value} {line.strip()}" if value else line.strip())
+            continue
+        if start >= 0:
+            lines.append(line)
+            if tags and line.strip():
+                # An untagged line inside a record continues the previous value.
+                tag, value = tags[-1]
+                tags[-1] = (tag, f"{value} {line.strip()}" if value else line.strip())
     if start >= 0 and tags:
-        records.append((start + 1, tags, "\n".join(lines[start:]).rstrip(), False))
-    return records
+        yield start + 1, tags, "\n".join(lines).rstrip(), False
 
 
 def ris_name(value: str) -> dict[str, str]:
@@ -257,7 +269,7 @@ def _is_doi_only(note: str) -> bool:
     return bool(doi) and len(note) < len(doi) + 12
 
 
-class RISParser(Parser):
+class RISParser(StreamingParser):
     name = "ris"
     label = "RIS"
     aliases = ("refman",)
@@ -271,22 +283,17 @@ class RISParser(Parser):
             return 0.7
         return 0.0
 
-    def parse(self, text: str, origin: str) -> ParseResult:
-        result = ParseResult()
+    def read(self, text: str, origin: str) -> Iterator[Record | Failure]:
         if text.startswith("\ufeff"):
             text = text[1:]
         for position, (line, tags, raw, _ended) in enumerate(read_records(text), start=1):
-            csl, kinds, own_id = tags_to_csl(tags)
             if not any(value for tag, value in tags if tag != "TY"):
-                result.failures.append(
-                    Failure(
-                        origin,
-                        "empty RIS record: a TY line with no fields after it",
-                        record=position,
-                        line=line,
-                    )
+                yield Failure(
+                    origin,
+                    "empty RIS record: a TY line with no fields after it",
+                    record=position,
+                    line=line,
                 )
                 continue
-            source = SourceRef(self.name, origin, own_id, position, line)
-            result.records.append(Record(csl, source, raw, kinds))
-        return result
+            csl, kinds, own_id = tags_to_csl(tags)
+            yield Record(csl, SourceRef(self.name, origin, own_id, position, line), raw, kinds)

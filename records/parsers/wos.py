@@ -17,7 +17,7 @@ from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, Sourc
 from records.normalize.dates import parse_date
 from records.normalize.names import parse_name
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser
+from records.parsers.base import Parser, stripped_head
 from records.parsers.fields import TagValues, add_isbn, add_issn, year_month_day
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
@@ -147,7 +147,7 @@ class WebOfScienceParser(Parser):
     aliases = ("isi", "web-of-science")
 
     def sniff(self, text: str) -> float:
-        head = text.lstrip("\ufeff \r\n")[:20000]
+        head = stripped_head(text, "\ufeff \r\n", 20000)
         if re.match(r"FN (?:Clarivate|Thomson|ISI)", head):
             return 0.95
         if re.search(r"^PT [A-Z]\s*$", head, re.MULTILINE) and re.search(
