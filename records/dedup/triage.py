@@ -197,9 +197,10 @@ def _screen(record: Prepared, candidates: Sequence[Prepared]) -> tuple[set[int],
     keys = map(itemgetter(*positions), rows)
     kept = set(compress(everyone, map(combinations.__contains__, keys)))
     exceptions = shared - kept
-    if record.title and len(kept) < len(rows) and allowed[-1][0] is None:
-        # The record has an identifier: a candidate kept apart only by a conflicting one is an
-        # exception if its title may be similar 1.0 (same title, or parallel titles).
+    has_identifier = len(positions) > (1 if record.year else 0)
+    if record.title and has_identifier and len(kept) < len(rows):
+        # A candidate kept apart only by a conflicting identifier is an exception if its title
+        # may be similar 1.0 to the record's (the same title, or parallel titles).
         if record.year:
             near = compress(everyone, map(allowed[0].__contains__, map(itemgetter(0), rows)))
             conflicting = [i for i in near if i not in kept]
