@@ -11,7 +11,7 @@ from records.dedup.blocking import MAX_BLOCK, blocking_keys, candidate_pairs
 from records.dedup.cluster import DedupResult, WorkMatch, find_clusters, match_work
 from records.dedup.keys import Prepared, prepare
 from records.dedup.scoring import PairDecision, compare
-from records.dedup.triage import Triage, triage
+from records.dedup.triage import Triage, stands_against, triage
 
 __all__ = [
     "MAX_BLOCK",
@@ -26,5 +26,6 @@ __all__ = [
     "find_clusters",
     "match_work",
     "prepare",
+    "stands_against",
     "triage",
 ]

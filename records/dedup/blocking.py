@@ -13,9 +13,9 @@ and report them (:func:`candidate_pairs`).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from records.dedup.keys import TITLE_STOPWORDS, Prepared, container_acronym
@@ -69,29 +69,35 @@ class Candidates:
     oversized: dict[str, int] = field(default_factory=dict)  # key -> block size, skipped
 
 
-def _blocks(keys_per_record: Iterable[Iterable[str]]) -> dict[str, list[int]]:
-    """Key -> the indexes of the records holding it, ascending."""
+def _blocks(keys_per_record: Iterable[Iterable[str]]) -> tuple[dict[str, list[int]], int]:
+    """Key -> the indexes of the records holding it, ascending; and the number of records."""
     blocks: dict[str, list[int]] = defaultdict(list)
+    count = 0
     for index, keys in enumerate(keys_per_record):
+        count = index + 1
         for key in keys:
             blocks[key].append(index)
-    return blocks
+    return blocks, count
 
 
 def candidate_pairs(
     keys_per_record: Iterable[Iterable[str]], *, max_block: int = MAX_BLOCK
 ) -> Candidates:
     """Every pair of records that share a key whose block is at most ``max_block`` large."""
-    return pairs_from_blocks(_blocks(keys_per_record), max_block=max_block)
+    return pairs_from_blocks(_blocks(keys_per_record)[0], max_block=max_block)
+
+
+_NONE: frozenset[int] = frozenset()
 
 
 @dataclass
 class Neighbours:
     """The candidate pairs of :func:`candidate_pairs` grouped by their first record: ``later[i]``
     holds every ``j > i`` paired with ``i`` (so each pair appears once), for comparing one
-    record with all its candidates in one batch."""
+    record with all its candidates in one batch. Records without later candidates share one
+    empty set."""
 
-    later: list[set[int]]
+    later: list[AbstractSet[int]]
     oversized: dict[str, int] = field(default_factory=dict)  # key -> block size, skipped
 
     @property
@@ -100,24 +106,25 @@ class Neighbours:
 
 
 def candidate_neighbours(
-    keys_per_record: Sequence[Iterable[str]], *, max_block: int = MAX_BLOCK
+    keys_per_record: Iterable[Iterable[str]], *, max_block: int = MAX_BLOCK
 ) -> Neighbours:
-    """:func:`candidate_pairs` as :class:`Neighbours`, built with set unions of block slices
-    (no tuple per pair)."""
-    blocks = _blocks(keys_per_record)
-    result = Neighbours([set() for _ in keys_per_record])
-    usable: dict[str, list[int]] = {}
+    """:func:`candidate_pairs` as :class:`Neighbours`, built from slices of the blocks (no
+    tuple per pair, no per-record key lists kept)."""
+    blocks, count = _blocks(keys_per_record)
+    result = Neighbours([_NONE] * count)
+    later = result.later
     for key, members in blocks.items():
         if len(members) > max_block:
             result.oversized[key] = len(members)
-        elif len(members) > 1:
-            usable[key] = members
-    later = result.later
-    for index, keys in enumerate(keys_per_record):
-        mine = [usable[key] for key in keys if key in usable]
-        if mine:
-            # Block lists are ascending: the members after this record's place are the later ones.
-            later[index].update(*(members[bisect_right(members, index) :] for members in mine))
+            continue
+        # Block lists are ascending: the members after a record's place are its later ones.
+        for place in range(len(members) - 1):
+            record = members[place]
+            found = later[record]
+            if found is _NONE:
+                later[record] = set(members[place + 1 :])
+            else:
+                found.update(members[place + 1 :])  # type: ignore[attr-defined]
     return result
 
 

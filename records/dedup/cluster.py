@@ -30,7 +30,7 @@ from typing import Any
 from records.dedup.blocking import MAX_BLOCK, blocking_keys, candidate_neighbours
 from records.dedup.keys import Prepared, prepare
 from records.dedup.scoring import PairDecision, compare
-from records.dedup.triage import Triage, triage
+from records.dedup.triage import Triage, stands_against, triage
 from records.model import CSLItem
 
 Pair = tuple[str, str]
@@ -44,15 +44,6 @@ class DedupResult:
     clusters: list[list[str]]
     maybe_pairs: list[tuple[str, str, PairDecision]]
     stats: dict[str, Any] = field(default_factory=dict)
-
-
-def stands_against(p1: Prepared, p2: Prepared, decision: PairDecision) -> bool:
-    """Whether a pair keeps the clusters holding it apart: a veto always does; "distinct" does
-    when both records can be compared at all. A record without a title (a bare DOI or PMID
-    waiting for enrichment) is no evidence against anything it is not vetoed from."""
-    if decision.vetoed:
-        return True
-    return decision.verdict == "distinct" and bool(p1.title_tokens) and bool(p2.title_tokens)
 
 
 def _key(a: int, b: int) -> tuple[int, int]:
@@ -161,7 +152,7 @@ def _find_clusters(
     max_block: int,
 ) -> DedupResult:
     prepared = [prepare(csl) for _, csl in records]
-    candidates = candidate_neighbours([blocking_keys(p) for p in prepared], max_block=max_block)
+    candidates = candidate_neighbours(map(blocking_keys, prepared), max_block=max_block)
     # Only the pairs triage does not settle as "distinct" are kept (the others are rebuilt as
     # needed from candidates.later): "maybe" and "duplicate" pairs are all among them.
     decisions: dict[tuple[int, int], PairDecision] = {}

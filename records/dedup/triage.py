@@ -21,9 +21,9 @@ steps, cheapest first, and only pairs no step settles get the full comparison:
 
 Every step only ever concludes "distinct" (vetoes only lower verdicts, so nothing turns that
 into anything else). Whether a distinct pair keeps clusters apart
-(:func:`~records.dedup.cluster.stands_against`) also depends on vetoes when a side has no
-title: such pairs are reported as ``unvetted`` for the caller to :func:`compare` if it needs
-to know. tests/records/dedup/test_triage.py checks on the labelled sets, the synthetic
+(:func:`stands_against`) also depends on vetoes when a side has no
+title: such pairs are reported as ``unvetted`` (:meth:`Triage.standing_against` compares them
+when asked). tests/records/dedup/test_triage.py checks on the labelled sets, the synthetic
 generator and random pairs near every rule that triage and :func:`compare` agree, and that the
 properties the steps rely on hold (a rule change that breaks one fails there).
 """
@@ -39,6 +39,7 @@ from rapidfuzz.distance import Indel
 from rapidfuzz.process import extract
 
 from records.dedup.fields import (
+    FieldComparison,
     _page_key,
     abstract_bound,
     abstract_similarity,
@@ -50,6 +51,7 @@ from records.dedup.fields import (
 from records.dedup.keys import Prepared
 from records.dedup.scoring import (
     MAYBE_TITLE,
+    NEAR_TITLE,
     PairDecision,
     compare,
     decide,
@@ -75,6 +77,28 @@ class Triage:
     decisions: dict[int, PairDecision]
     unvetted: list[int]
 
+    def standing_against(self, record: Prepared, candidates: Sequence[Prepared]) -> list[int]:
+        """The candidates that keep the record out of their cluster (:func:`stands_against`),
+        as comparing every pair would find them; the unvetted ones are compared here."""
+        unvetted = set(self.unvetted)
+        found = []
+        for i, other in enumerate(candidates):
+            decision = self.decisions.get(i)
+            if decision is None and i in unvetted:
+                decision = compare(record, other)
+            if decision is None or stands_against(record, other, decision):
+                found.append(i)
+        return found
+
+
+def stands_against(p1: Prepared, p2: Prepared, decision: PairDecision) -> bool:
+    """Whether a pair keeps the clusters holding it apart: a veto always does; "distinct" does
+    when both records can be compared at all. A record without a title (a bare DOI or PMID
+    waiting for enrichment) is no evidence against anything it is not vetoed from."""
+    if decision.vetoed:
+        return True
+    return decision.verdict == "distinct" and bool(p1.title_tokens) and bool(p2.title_tokens)
+
 
 def triage(record: Prepared, candidates: Sequence[Prepared]) -> Triage:
     """Decide ``compare(record, c)`` for every candidate ``c`` (see the module docstring)."""
@@ -90,6 +114,12 @@ def triage(record: Prepared, candidates: Sequence[Prepared]) -> Triage:
             decisions[i] = compare(record, other)  # an identifier or the locator in common
             continue
         title = titles[i] if i in titles else title_similarity(record, other)
+        assert title is not None  # both titled
+        if i in shared or title >= NEAR_TITLE:
+            # Likely "maybe" or "duplicate": bounding first would only add work (a cost choice;
+            # either way the verdict is compare()'s).
+            decisions[i] = decide(record, other, _fields(record, other, title))
+            continue
         fields = fields_with(record, other, title, abstract_bound(record, other))
         if verdict_of(record, other, fields)[0] == "distinct":
             if not (titled and other.title_tokens):
@@ -102,6 +132,10 @@ def triage(record: Prepared, candidates: Sequence[Prepared]) -> Triage:
         if i not in possible and not (titled and candidates[i].title_tokens):
             unvetted.append(i)
     return Triage(decisions, sorted(unvetted))
+
+
+def _fields(record: Prepared, other: Prepared, title: float) -> FieldComparison:
+    return fields_with(record, other, title, abstract_similarity(record, other))
 
 
 def vetoed_apart(record: Prepared, other: Prepared) -> bool:
@@ -163,9 +197,10 @@ def _screen(record: Prepared, candidates: Sequence[Prepared]) -> tuple[set[int],
     keys = map(itemgetter(*positions), rows)
     kept = set(compress(everyone, map(combinations.__contains__, keys)))
     exceptions = shared - kept
-    if record.title and len(kept) < len(rows) and allowed[-1][0] is None:
-        # The record has an identifier: a candidate kept apart only by a conflicting one is an
-        # exception if its title may be similar 1.0 (same title, or parallel titles).
+    has_identifier = len(positions) > (1 if record.year else 0)
+    if record.title and has_identifier and len(kept) < len(rows):
+        # A candidate kept apart only by a conflicting identifier is an exception if its title
+        # may be similar 1.0 to the record's (the same title, or parallel titles).
         if record.year:
             near = compress(everyone, map(allowed[0].__contains__, map(itemgetter(0), rows)))
             conflicting = [i for i in near if i not in kept]
@@ -182,6 +217,9 @@ def _screen(record: Prepared, candidates: Sequence[Prepared]) -> tuple[set[int],
     return shared, sorted(kept)
 
 
+_FEW = 3
+
+
 def _could_match(
     record: Prepared, candidates: Sequence[Prepared], indexes: list[int]
 ) -> tuple[set[int], dict[int, float]]:
@@ -195,7 +233,13 @@ def _could_match(
         same_volume = compress(indexes, map(eq, map(_VOLUME, subset), repeat(record.volume)))
         same_place.update(i for i in same_volume if _page_key(candidates[i].first_page) == page)
     titles: dict[int, float] = {}
-    if record.title:
+    if record.title and len(indexes) <= _FEW:
+        # A few candidates: title_similarity itself costs less than setting up the C scans.
+        for i in indexes:
+            similarity = title_similarity(record, candidates[i])
+            if similarity is not None and similarity >= MAYBE_TITLE:
+                titles[i] = similarity
+    elif record.title:
         title = record.title
         texts = list(map(_TITLE, subset))
         for text, score, k in extract(

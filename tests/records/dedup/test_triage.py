@@ -80,6 +80,11 @@ def assert_triage_exact(record: Prepared, candidates: Sequence[Prepared]) -> Tri
             assert not (record.title_tokens and other.title_tokens)
         else:
             assert stands_against(record, other, decision), (record, other, decision)
+    assert found.standing_against(record, candidates) == [
+        i
+        for i, other in enumerate(candidates)
+        if stands_against(record, other, compare(record, other))
+    ]
     return found
 
 
@@ -323,7 +328,7 @@ _base = st.fixed_dictionaries(
 def _groups(draw: st.DrawFn) -> tuple[Prepared, list[Prepared]]:
     base = draw(_base)
     record = draw(_variant(base))
-    others = draw(st.lists(_variant(base), min_size=1, max_size=6))
+    others = draw(st.lists(_variant(base), min_size=1, max_size=8))
     clean = [{k: v for k, v in item.items() if v is not None} for item in (record, *others)]
     forms = [prepare(normalize_csl(item)) for item in clean]
     return forms[0], forms[1:]
