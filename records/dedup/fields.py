@@ -190,6 +190,23 @@ class AuthorComparison:
         return not self.first_match and self.fraction < 0.34
 
 
+def _names_found(names: Sequence[tuple[str, str]], other: Sequence[tuple[str, str]]) -> int:
+    """How many of ``names`` have their family name (or a close variant) in ``other``."""
+    families = {f for f, _ in other}
+    # The fuzzy test of _same_family, run in rapidfuzz's C loop over the other list (most
+    # compared pairs are different works, whose names all miss: this is the hot path).
+    fuzzy_pool = [f for f in families if len(f) >= 4]
+    found = 0
+    for family, _initials in names:
+        if family in families or (
+            len(family) >= 4
+            and fuzzy_pool
+            and extractOne(family, fuzzy_pool, scorer=ratio, score_cutoff=85) is not None
+        ):
+            found += 1
+    return found
+
+
 def compare_authors(p1: Prepared, p2: Prepared) -> AuthorComparison | None:
     """How far the author lists agree, order and initials-vs-full-names aside."""
     a1, a2 = p1.authors[:AUTHOR_NAMES_COMPARED], p2.authors[:AUTHOR_NAMES_COMPARED]
@@ -200,18 +217,11 @@ def compare_authors(p1: Prepared, p2: Prepared) -> AuthorComparison | None:
         # Family and given swapped for the whole list (East Asian names) still names the author.
         first_match = a1[0][0] == a2[0][0]
     short, long = (a1, a2) if len(a1) <= len(a2) else (a2, a1)
-    families = {f for f, _ in long}
-    # The fuzzy test of _same_family, run in rapidfuzz's C loop over the other list (most
-    # compared pairs are different works, whose names all miss: this is the hot path).
-    fuzzy_pool = [f for f in families if len(f) >= 4]
-    found = 0
-    for family, _initials in short:
-        if family in families or (
-            len(family) >= 4
-            and fuzzy_pool
-            and extractOne(family, fuzzy_pool, scorer=ratio, score_cutoff=85) is not None
-        ):
-            found += 1
+    found = _names_found(short, long)
+    if len(a1) == len(a2) and found:
+        # Lists of one length are read both ways (a name repeated in one list is found once
+        # per repetition): the smaller count, so that the verdict does not depend on the order.
+        found = min(found, _names_found(long, short))
     if found == 0 and len(a1) == len(a2) and len(a1) >= 2:
         # One source wrote the given names as family names ("Andrea; Lorenzo" for "Carignani,
         # Andrea; Negri, Lorenzo"): every name of one list is a given name of the other, in order.

@@ -11,6 +11,7 @@ from importlib import resources
 from typing import Any, ClassVar
 
 from records.model import Failure, ParseResult, Record
+from records.normalize.text import clean_text, strip_trailing_period
 
 # Records per batch of Parser.iter_parse when the caller does not say.
 DEFAULT_BATCH = 1000
@@ -156,7 +157,9 @@ def require_titles(result: ParseResult, origin: str, label: str) -> ParseResult:
     so a record without one means the text was not that layout (or was cut off)."""
     kept = []
     for record in result.records:
-        if str(record.csl.get("title") or "").strip():
+        # As normalization will leave it: a title of markup alone ("<A>") is no title.
+        title = record.csl.get("title")
+        if isinstance(title, str) and strip_trailing_period(clean_text(title)).strip():
             kept.append(record)
         else:
             result.failures.append(

@@ -30,6 +30,8 @@ ODD_INPUTS = [
     "\t\t:\n",
     "Source: \nTitle: \n",
     '<script type="application/ld+json">{"@graph": [{"@type": "Article"}</script>',
+    "<A>\n",  # found by hypothesis: a "title" of markup alone, empty once normalized
+    "Title: <b></b>\n",
 ]
 
 
