@@ -95,7 +95,7 @@ def batches(items: Iterable[Record | Failure], size: int) -> Iterator[ParseResul
 
 
 def iter_lines(text: str, chunk: int = 1 << 18) -> Iterator[str]:
-    """``text.splitlines()`` one piece of about ``chunk`` characters at a time, so that a
+    r"""``text.splitlines()`` one piece of about ``chunk`` characters at a time, so that a
     200 MB export is never held as a list of millions of lines (nor copied whole).
 
     Pieces end right after a ``\n``, which always ends a line (also in ``\r\n``), so the lines

@@ -22,8 +22,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from bibtexparser.model import Entry, String
-
 from records.identifiers import normalize_isbn
 from records.model import CSLItem, Failure, IssnKind, Record, SourceRef
 from records.normalize.dates import parse_date
@@ -33,9 +31,9 @@ from records.parsers.base import StreamingParser
 from records.parsers.bibtex_blocks import (
     FailedBlock,
     RawEntry,
-    as_entry,
+    RawString,
     read_blocks,
-    split_regions,
+    read_regions,
 )
 from records.parsers.fields import add_issn, add_standard_numbers, year_month_day
 
@@ -482,10 +480,6 @@ def _entry_fields(pairs: list[tuple[str, str]], strings: dict[str, str]) -> dict
     return fields
 
 
-def _pairs(entry: Entry) -> list[tuple[str, str]]:
-    return [(field.key, field.value) for field in entry.fields]
-
-
 _STRING_RE = re.compile(r"@string", re.IGNORECASE)
 _CROSSREF_RE = re.compile(r"crossref", re.IGNORECASE)
 # An entry's key after its "@type{": the text up to the splitter's next mark.
@@ -498,17 +492,16 @@ def _macros(text: str) -> dict[str, str]:
     (same spelling) ignored, as bibtexparser reports it as a duplicate."""
     strings = dict(MONTH_MACROS)
     seen: set[str] = set()
-    for _, blocks in split_regions(text, (m.start() for m in _STRING_RE.finditer(text))):
-        for block in blocks:
-            if isinstance(block, String) and block.key not in seen:
-                seen.add(block.key)
-                strings[block.key.strip().lower()] = evaluate(block.value, strings)
+    for block in read_regions(text, (m.start() for m in _STRING_RE.finditer(text))):
+        if isinstance(block, RawString) and block.key not in seen:
+            seen.add(block.key)
+            strings[block.key.strip().lower()] = evaluate(block.value, strings)
     return strings
 
 
 # A crossref parent: its type, its evaluated fields (shared with the parent's own reading, as
 # inheriting from its own parent changes them), and its line (which of same-key entries it is).
-_Parent = tuple[str, dict[str, str], int | None]
+_Parent = tuple[str, dict[str, str], int]
 
 
 def _parents(text: str, strings: dict[str, str]) -> dict[str, _Parent]:
@@ -516,26 +509,19 @@ def _parents(text: str, strings: dict[str, str]) -> dict[str, _Parent]:
     the last entry, as the whole file's key table had it. Read before the entries stream, since
     BibTeX puts parents after their children."""
     wanted: set[str] = set()
-    for _, blocks in split_regions(text, (m.start() for m in _CROSSREF_RE.finditer(text))):
-        for block in blocks:
-            entry = as_entry(block)
-            if entry is not None:
-                target = _entry_fields(_pairs(entry), strings).get("crossref", "").lower()
-                if target:
-                    wanted.add(target)
+    for block in read_regions(text, (m.start() for m in _CROSSREF_RE.finditer(text))):
+        if isinstance(block, RawEntry):
+            target = _entry_fields(block.fields, strings).get("crossref", "").lower()
+            if target:
+                wanted.add(target)
     if not wanted:
         return {}
     hits = (m.start() for m in _ENTRY_KEY_RE.finditer(text) if m.group(1).strip().lower() in wanted)
     parents: dict[str, _Parent] = {}
-    for line, blocks in split_regions(text, hits):
-        for block in blocks:
-            entry = as_entry(block)
-            if entry is not None and entry.key.lower() in wanted:
-                parents[entry.key.lower()] = (
-                    entry.entry_type.lower(),
-                    _entry_fields(_pairs(entry), strings),
-                    entry.start_line + line + 1,
-                )
+    for block in read_regions(text, hits):
+        if isinstance(block, RawEntry) and block.key.lower() in wanted:
+            fields = _entry_fields(block.fields, strings)
+            parents[block.key.lower()] = (block.entry_type, fields, block.line)
     return parents
 
 

@@ -39,6 +39,7 @@ from bibtexparser.model import (
     DuplicateFieldKeyBlock,
     Entry,
     ParsingFailedBlock,
+    String,
 )
 from bibtexparser.splitter import Splitter
 
@@ -52,6 +53,13 @@ class RawEntry(NamedTuple):
     fields: list[tuple[str, str]]
     raw: str
     line: int
+
+
+class RawString(NamedTuple):
+    """An ``@string`` definition as split: its key and value as written (stripped)."""
+
+    key: str
+    value: str
 
 
 class FailedBlock(NamedTuple):
@@ -163,9 +171,16 @@ def as_entry(block: Block) -> Entry | None:
     return block if isinstance(block, Entry) else None
 
 
-def converted(blocks: list[Block], offset: int) -> Iterator[RawEntry | FailedBlock]:
-    """bibtexparser's blocks as :func:`read_blocks` gives them (``offset``: lines before)."""
+def converted(
+    blocks: list[Block], offset: int, strings: bool = False
+) -> Iterator[RawEntry | RawString | FailedBlock]:
+    """bibtexparser's blocks as :func:`read_blocks` gives them (``offset``: lines before), with
+    the ``@string`` definitions if ``strings`` (a repeated key, reported by bibtexparser as a
+    duplicate, is left out as it is by the whole text's split)."""
     for block in blocks:
+        if strings and isinstance(block, String):
+            yield RawString(block.key, block.value)
+            continue
         entry = as_entry(block)
         if entry is not None:
             fields = [(field.key, field.value) for field in entry.fields]
@@ -204,22 +219,26 @@ def read_blocks(text: str) -> Iterator[RawEntry | FailedBlock]:
         end = next(starts, end_of_text)
 
 
-def split_regions(text: str, hits: Iterable[int]) -> Iterator[tuple[int, list[Block]]]:
-    """bibtexparser's blocks around the given offsets (ascending), with the lines before each
-    region: a region runs between line-start block starts, so its blocks are the whole text's.
-    This reads the few ``@string`` or ``crossref`` places of a file without splitting it all."""
+def read_regions(text: str, hits: Iterable[int]) -> Iterator[RawEntry | RawString | FailedBlock]:
+    """The entries, ``@string`` definitions and failed blocks around the given offsets
+    (ascending), in text order: each from its region, the text between the line-start block
+    starts around it, which holds the whole text's blocks (see the module docstring; a block
+    left unfinished at a region's end fails in both). This reads the few ``@string`` or
+    ``crossref`` places of a file without reading it all."""
     starts = array("q", cut_points(text))
-    spans: list[list[int]] = []
+    line, last, previous = 0, 0, -2
     for hit in hits:
         i = bisect_right(starts, hit) - 1
+        if i == previous:
+            continue
+        previous = i
         begin = starts[i] if i >= 0 else 0
         end = starts[i + 1] if i + 1 < len(starts) else len(text)
-        if spans and begin <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], end)  # adjacent or the same: one region
-        else:
-            spans.append([begin, end])
-    line, last = 0, 0
-    for begin, end in spans:
         line += count_lines(text, last, begin)
         last = begin
-        yield line, Splitter(text[begin:end]).split().blocks
+        piece = text[begin:end]
+        entry = fast_entry(piece, line + 1)
+        if entry is not None:
+            yield entry
+        else:
+            yield from converted(Splitter(piece).split().blocks, line, strings=True)
