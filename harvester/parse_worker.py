@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,11 +46,23 @@ def prepared_batches(
     (:class:`NewRecord`), in batches and in input order. ``parallel``: parse in a worker process (default: when the input is large and
     the machine has a second core)."""
     if parallel is None:
-        parallel = len(data) >= WORKER_MIN_BYTES and (os.cpu_count() or 1) > 1
+        parallel = (
+            len(data) >= WORKER_MIN_BYTES and (os.cpu_count() or 1) > 1 and _main_is_importable()
+        )
     if parallel:
         yield from _from_worker(data, origin, format)
     else:
         yield from _batches(data, origin, format)
+
+
+def _main_is_importable() -> bool:
+    """Whether a spawned worker can start: it imports the parent's ``__main__`` again, which
+    is harmless for ``python -m harvester`` (a module) and an interactive session, but would run
+    a plain script (``python my_import.py``) a second time. Such a script is parsed in process,
+    unless it asks for ``parallel=True`` (and guards its code with ``if __name__ ==
+    "__main__":``, as multiprocessing requires)."""
+    main = sys.modules.get("__main__")
+    return getattr(main, "__spec__", None) is not None or not getattr(main, "__file__", None)
 
 
 def _batches(data: bytes, origin: str, format: str | None) -> Iterator[Batch]:

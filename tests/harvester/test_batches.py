@@ -330,3 +330,35 @@ def test_the_full_text_index_follows_batched_imports_splits_and_dedupe(tmp_path,
         assert indexed == db.execute("SELECT count(*) FROM works").fetchone()[0]
         for key, title in db.execute("SELECT citation_key, title FROM works LIMIT 25").fetchall():
             assert key in [w.key for w in library.search(f'"{title}"', limit=None)]
+
+
+def test_a_plain_script_importing_a_large_file_is_not_run_twice(tmp_path):
+    # A spawned worker imports the parent's __main__ again: for a script without the
+    # `if __name__ == "__main__":` guard that would import everything a second time (and
+    # multiprocessing refuses). Such a script parses in process instead.
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    script = tmp_path / "my_import.py"
+    script.write_text(
+        "from harvester import parse_worker\n"
+        "from harvester.pipeline import import_sources\n"
+        "from harvester.store import Library\n"
+        "parse_worker.WORKER_MIN_BYTES = 0  # as if the file were large\n"
+        f"with Library({str(tmp_path / 'lib.db')!r}) as library:\n"
+        f"    print(import_sources(library, [{str(bib)!r}]).parsed)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "59"
