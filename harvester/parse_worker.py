@@ -17,8 +17,10 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import re
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from harvester.errors import HarvesterError
@@ -55,14 +57,24 @@ def prepared_batches(
         yield from _batches(data, origin, format)
 
 
+_MAIN_GUARD = re.compile(r"""__name__\s*==\s*['"]__main__['"]""")
+
+
 def _main_is_importable() -> bool:
     """Whether a spawned worker can start: it imports the parent's ``__main__`` again, which
-    is harmless for ``python -m harvester`` (a module) and an interactive session, but would run
-    a plain script (``python my_import.py``) a second time. Such a script is parsed in process,
-    unless it asks for ``parallel=True`` (and guards its code with ``if __name__ ==
-    "__main__":``, as multiprocessing requires)."""
+    is harmless for ``python -m harvester`` (a module), an interactive session, the installed
+    ``harvester`` command and any script whose code sits under ``if __name__ == "__main__":``,
+    but would run a plain script a second time. Such a script parses in process."""
     main = sys.modules.get("__main__")
-    return getattr(main, "__spec__", None) is not None or not getattr(main, "__file__", None)
+    if getattr(main, "__spec__", None) is not None:
+        return True
+    path = getattr(main, "__file__", None)
+    if not path:
+        return True
+    try:
+        return _MAIN_GUARD.search(Path(path).read_text("utf-8", errors="replace")) is not None
+    except OSError:
+        return False
 
 
 def _batches(data: bytes, origin: str, format: str | None) -> Iterator[Batch]:

@@ -335,7 +335,8 @@ def test_the_full_text_index_follows_batched_imports_splits_and_dedupe(tmp_path,
 def test_a_plain_script_importing_a_large_file_is_not_run_twice(tmp_path):
     # A spawned worker imports the parent's __main__ again: for a script without the
     # `if __name__ == "__main__":` guard that would import everything a second time (and
-    # multiprocessing refuses). Such a script parses in process instead.
+    # multiprocessing refuses). Such a script parses in process; a guarded one (like the
+    # installed `harvester` command) gets the worker.
     import subprocess
     import sys
 
@@ -343,22 +344,34 @@ def test_a_plain_script_importing_a_large_file_is_not_run_twice(tmp_path):
 
     bib = tmp_path / "refs.bib"
     bib.write_text(BIB, encoding="utf-8")
-    script = tmp_path / "my_import.py"
-    script.write_text(
+    body = (
         "from harvester import parse_worker\n"
         "from harvester.pipeline import import_sources\n"
         "from harvester.store import Library\n"
         "parse_worker.WORKER_MIN_BYTES = 0  # as if the file were large\n"
-        f"with Library({str(tmp_path / 'lib.db')!r}) as library:\n"
-        f"    print(import_sources(library, [{str(bib)!r}]).parsed)\n",
-        encoding="utf-8",
+        "started = parse_worker._from_worker\n"
+        "def counted(*args):\n"
+        "    print('worker')\n"
+        "    yield from started(*args)\n"
+        "parse_worker._from_worker = counted\n"
+        "def run(db):\n"
+        "    with Library(db) as library:\n"
+        f"        print(import_sources(library, [{str(bib)!r}]).parsed)\n"
     )
-    done = subprocess.run(
-        [sys.executable, str(script)],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "59"
+    scripts = {
+        "plain.py": body + f"run({str(tmp_path / 'a.db')!r})\n",
+        "guarded.py": body + f"if __name__ == '__main__':\n    run({str(tmp_path / 'b.db')!r})\n",
+    }
+    outputs = {}
+    for name, text in scripts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, str(tmp_path / name)],
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        outputs[name] = done.stdout.split()
+    assert outputs == {"plain.py": ["59"], "guarded.py": ["worker", "59"]}
