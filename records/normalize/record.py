@@ -81,8 +81,14 @@ def _names(value: Any) -> Any:
     return out
 
 
+def normalize_title(value: str) -> str:
+    """A title as every record stores it: entities and inline markup out, whitespace collapsed,
+    no trailing period."""
+    return strip_trailing_period(clean_text(value))
+
+
 def _title(value: Any) -> Any:
-    return strip_trailing_period(clean_text(value)) if isinstance(value, str) else value
+    return normalize_title(value) if isinstance(value, str) else value
 
 
 def _abstract(value: Any) -> Any:

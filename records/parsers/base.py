@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any, ClassVar
 
 from records.model import Failure, ParseResult, Record
-from records.normalize.text import clean_text, strip_trailing_period
+from records.normalize.record import normalize_title
 
 # Records per batch of Parser.iter_parse when the caller does not say.
 DEFAULT_BATCH = 1000
@@ -159,7 +159,7 @@ def require_titles(result: ParseResult, origin: str, label: str) -> ParseResult:
     for record in result.records:
         # As normalization will leave it: a title of markup alone ("<A>") is no title.
         title = record.csl.get("title")
-        if isinstance(title, str) and strip_trailing_period(clean_text(title)).strip():
+        if isinstance(title, str) and normalize_title(title).strip():
             kept.append(record)
         else:
             result.failures.append(
