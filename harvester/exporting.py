@@ -14,7 +14,6 @@ from harvester.store import WorkRow
 from records.errors import UsageError
 from records.model import CSLItem
 
-Entries = list[tuple[str, CSLItem]]
 FORMATTED = ("text", "html", "markdown")
 EXPORT_FORMATS = ("bibtex", "biblatex", "csl-json", "ris", *FORMATTED)
 
@@ -61,11 +60,6 @@ def iter_export(
             ]
         )
     raise UsageError(f"unknown export format {format!r}; known: {', '.join(EXPORT_FORMATS)}")
-
-
-def export_entries(entries: Entries, format: str, options: ExportOptions | None = None) -> str:
-    """``(key, csl)`` entries written in ``format``, as one string."""
-    return "".join(iter_export(entries, format, options))
 
 
 def iter_works_export(

@@ -489,17 +489,6 @@ class Library:
             "UPDATE source_records SET work_id = ? WHERE id = ?", [(work_id, r) for r in record_ids]
         )
 
-    def works_with(self, kind: str, value: str) -> set[int]:
-        """Works holding a record with this identifier."""
-        return {
-            row[0]
-            for row in self.db.execute(
-                "SELECT DISTINCT s.work_id FROM identifiers i JOIN source_records s"
-                " ON s.id = i.record_id WHERE i.kind = ? AND i.value = ? AND s.work_id IS NOT NULL",
-                [kind, value],
-            ).fetchall()
-        }
-
     # -- works ------------------------------------------------------------------------------
 
     def key_taken(self, key: str) -> bool:
