@@ -362,7 +362,7 @@ def _volumes(p1: Prepared, p2: Prepared) -> bool | None:
     return same
 
 
-def _provisional(p: Prepared) -> bool:
+def provisional_pages(p: Prepared) -> bool:
     """Ahead-of-print pagination: no volume yet and pages counted from 1."""
     return p.volume is None and p.first_page == "1"
 
@@ -389,7 +389,7 @@ def fields_with(
 ) -> FieldComparison:
     """:func:`compare_fields` with the title and abstract similarities given (computed in a
     batch, or bounded)."""
-    pages_comparable = not (_provisional(p1) or _provisional(p2))
+    pages_comparable = not (provisional_pages(p1) or provisional_pages(p2))
     container = containers_match(p1, p2)
     return FieldComparison(
         title=title,

@@ -10,7 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from records.dedup.fields import NEAR_TITLE, FieldComparison, informative_title
+from records.dedup.fields import (
+    NEAR_TITLE,
+    FieldComparison,
+    informative_title,
+    provisional_pages,
+)
 from records.dedup.keys import Prepared
 
 Ceiling = Literal["distinct", "maybe"]
@@ -107,6 +112,19 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
         vetoes.append(
             Veto(f"published {f.year_gap} years apart", "maybe" if same_text else "distinct")
         )
+
+    # An ahead-of-print record's pages are not compared with the final ones (fields_with),
+    # which leaves a pair a year apart with nothing but title, authors and journal in common:
+    # a retracted-and-republished article, or a reprint in a later issue, has those too.
+    # bib-dedupe's rule: the same year, or pages that do not contradict. For review, then.
+    if (
+        f.year_gap == 1
+        and not ids_agree
+        and provisional_pages(p1) != provisional_pages(p2)
+        and (p1.first_page or p1.volume)
+        and (p2.first_page or p2.volume)
+    ):
+        vetoes.append(Veto("an ahead-of-print record a year apart from a paginated one", "maybe"))
 
     # Pages locate an article within its volume: two page ranges in one volume are two articles.
     # Unless the ranges overlap (articles do not): then one source mis-transcribed the range,
