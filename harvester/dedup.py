@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from harvester.errors import NotFound
+from harvester.gc_pause import paused_gc
 from harvester.store import Library, StoredRecord, WorkRow
 from harvester.store.library import NewRecord, new_member, now
 from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, unique_key
@@ -186,8 +187,13 @@ def assign_batch(
     # Triage: per record, the placed candidates that may not be distinct from it.
     alive: list[list[int]] = []
     for (_, prepared), found in zip(new, candidates, strict=True):
-        placed = [c for c in found if c in work_of or c in batch_ids]
-        settled = triage(prepared, [forms[c] for c in placed])
+        # ``forms`` holds exactly the placed candidates (in a work, or earlier in the batch).
+        try:  # nearly always all of them: a C-level lookup (this loop sees millions of ids)
+            placed, their_forms = found, list(map(forms.__getitem__, found))
+        except KeyError:  # a detached (Crossref) record shares a key
+            placed = [c for c in found if c in forms]
+            their_forms = [forms[c] for c in placed]
+        settled = triage(prepared, their_forms)
         alive.append([placed[i] for i in sorted(settled.decisions)])
     live = {work_of[c] for found in alive for c in found if c in work_of}
     members: dict[int, list[int]] = index.members_of_works(live)
@@ -417,15 +423,31 @@ def new_work_for(library: Library, record_id: int, formula: str | None = None) -
     return work_id
 
 
-def create_work_for(library: Library, rows: Sequence[NewRecord], formula: str | None = None) -> int:
-    """A new work for records about to be stored (the first one started it); sets their
-    ``work_id``. It is not in the full-text index yet: see :meth:`Library.index_works`."""
-    work_id = _create_work(
-        library, [new_member(r.record, r.id) for r in rows], formula, index=False
+def create_works_for(
+    library: Library, groups: Sequence[Sequence[NewRecord]], formula: str | None = None
+) -> list[int]:
+    """New works for records about to be stored, one per group (its first record started it),
+    written in one statement; sets the records' ``work_id``. Their keys are checked against the
+    stored ones in one query (:meth:`Library.key_test`). They are not in the full-text index
+    yet: see :meth:`Library.index_works`."""
+    compiled = _formula(formula or DEFAULT_FORMULA)
+    works = []
+    for rows in groups:
+        members = [new_member(r.record, r.id) for r in rows]
+        first = merge(members[:1])
+        merged = merge(members) if len(members) > 1 else first
+        works.append((first, merged, compiled.base_key(first.csl)))
+    taken = library.key_test(base for _, _, base in works)
+    work_ids = library.create_works(
+        [
+            (merged, taken.claim(unique_key(base, taken)), "title" not in first.csl)
+            for first, merged, base in works
+        ]
     )
-    for row in rows:
-        row.work_id = work_id
-    return work_id
+    for rows, work_id in zip(groups, work_ids, strict=True):
+        for row in rows:
+            row.work_id = work_id
+    return work_ids
 
 
 def _create_work(
@@ -627,33 +649,44 @@ def recluster(
     with library.write():
         index = _Reclustering(library)
         apart, together = _decisions(library)
-        empty: frozenset[int] = frozenset()
         library.db.execute("DELETE FROM candidate_pairs")
         review = 0
         for new in _records_to_place(library, batch):
-            plan = assign_batch(library, new, index=index, apart=lambda r: apart.get(r, empty))
-            for gone, keep in plan.absorbed.items():
-                if gone > 0:  # placed clusters proved one by a record of this batch
-                    index.merge_clusters(plan.final(keep), gone, plan.bridged_by[gone])
-            rows = []
-            for position, ((record_id, _), assignment) in enumerate(
-                zip(new, plan.assignments, strict=True)
-            ):
-                cluster = abs(plan.work_of(position, record_id))
-                why = assignment.why and {**assignment.why, "by": "clustered by harvester dedupe"}
-                rows.append(
-                    (record_id, cluster, json.dumps(why, ensure_ascii=False) if why else None)
-                )
-                if assignment.maybes:
-                    remember_maybes(library, record_id, assignment.maybes)
-                    review += len(assignment.maybes)
-            index.place(rows)
+            with paused_gc():
+                review += _recluster_batch(library, index, new, apart)
         for a, b in together:
             index.join(a, b)
         summary = _apply_clusters(library, formula)
         summary["review_pairs"] = review
         library.db.execute("DROP TABLE temp.reclustered")
     return summary
+
+
+def _recluster_batch(
+    library: Library,
+    index: _Reclustering,
+    new: list[tuple[int, Prepared]],
+    apart: dict[int, set[int]],
+) -> int:
+    """Place one batch of :func:`recluster`; returns how many pairs went to review."""
+    empty: frozenset[int] = frozenset()
+    plan = assign_batch(library, new, index=index, apart=lambda r: apart.get(r, empty))
+    for gone, keep in plan.absorbed.items():
+        if gone > 0:  # placed clusters proved one by a record of this batch
+            index.merge_clusters(plan.final(keep), gone, plan.bridged_by[gone])
+    rows = []
+    review = 0
+    for position, ((record_id, _), assignment) in enumerate(
+        zip(new, plan.assignments, strict=True)
+    ):
+        cluster = abs(plan.work_of(position, record_id))
+        why = assignment.why and {**assignment.why, "by": "clustered by harvester dedupe"}
+        rows.append((record_id, cluster, json.dumps(why, ensure_ascii=False) if why else None))
+        if assignment.maybes:
+            remember_maybes(library, record_id, assignment.maybes)
+            review += len(assignment.maybes)
+    index.place(rows)
+    return review
 
 
 def _apply_clusters(library: Library, formula: str | None) -> dict[str, int]:

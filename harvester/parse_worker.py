@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from harvester.errors import HarvesterError
+from harvester.gc_pause import paused_gc
 from harvester.store.library import NewRecord
 from records.model import Failure
 from records.parsers import iter_parse
@@ -79,7 +80,9 @@ def _main_is_importable() -> bool:
 
 def _batches(data: bytes, origin: str, format: str | None) -> Iterator[Batch]:
     for result in iter_parse(data, origin, format, batch=BATCH):
-        yield [NewRecord.of(record) for record in result.records], result.failures
+        with paused_gc():
+            prepared = [NewRecord.of(record) for record in result.records]
+        yield prepared, result.failures
 
 
 def _produce(data: bytes, origin: str, format: str | None, out: Any) -> None:
@@ -102,7 +105,8 @@ def _from_worker(data: bytes, origin: str, format: str | None) -> Iterator[Batch
     try:
         while True:
             try:
-                kind, payload = channel.get(timeout=_POLL_S)
+                with paused_gc():  # unpickling a batch makes a million objects
+                    kind, payload = channel.get(timeout=_POLL_S)
             except queue.Empty:
                 if not worker.is_alive():
                     raise HarvesterError(

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from harvester.dedup import assign_batch, create_work_for, join_works, remember_maybes
+from harvester.dedup import assign_batch, create_works_for, join_works, remember_maybes
+from harvester.gc_pause import paused_gc
 from harvester.parse_worker import prepared_batches
 from harvester.sources import iter_inputs
 from harvester.store import Library
@@ -102,14 +103,27 @@ def store_records(
     """Store new records, each joining the work it duplicates or starting one (in the caller's
     transaction), in batches; see :mod:`harvester.dedup`. Records may come with their derived
     forms already computed (:class:`NewRecord`, from a parsing worker)."""
-    batch: list[NewRecord] = []
+    batch: list[Record | NewRecord] = []
     for record in records:
-        batch.append(record if isinstance(record, NewRecord) else NewRecord.of(record))
+        batch.append(record)
         if len(batch) >= BATCH:
-            store_batch(library, batch, run_id=run_id, report=report, formula=formula)
+            _prepare_and_store(library, batch, run_id=run_id, report=report, formula=formula)
             batch = []
     if batch:
-        store_batch(library, batch, run_id=run_id, report=report, formula=formula)
+        _prepare_and_store(library, batch, run_id=run_id, report=report, formula=formula)
+
+
+def _prepare_and_store(
+    library: Library,
+    batch: Sequence[Record | NewRecord],
+    *,
+    run_id: int | None,
+    report: ImportReport,
+    formula: str | None,
+) -> None:
+    with paused_gc():
+        rows = [r if isinstance(r, NewRecord) else NewRecord.of(r) for r in batch]
+        store_batch(library, rows, run_id=run_id, report=report, formula=formula)
 
 
 def store_batch(
@@ -152,10 +166,9 @@ def store_batch(
             changed.add(work)
         else:
             new_works.setdefault(-work, []).append(row)
-    created = []
     for leader, members in new_works.items():
         assert members[0] is by_id[leader]
-        created.append(create_work_for(library, members, formula))
+    created = create_works_for(library, list(new_works.values()), formula)
     library.index_works(created)
     report.new_works += len(created)
     report.new_work_ids.extend(created)

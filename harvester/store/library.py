@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -211,6 +211,29 @@ def _authors_text(csl: CSLItem) -> str:
             name.get("literal") or " ".join(p for p in (name.get("family"), name.get("given")) if p)
         )
     return "; ".join(names)
+
+
+class KeyTest:
+    """``taken(key)`` for the citation keys of one batch of new works: the stored keys were
+    asked once (``taken``/``free``: lower-cased keys known to be in use or not), keys given
+    out in the batch are claimed (:meth:`claim`), and anything else (a suffixed variant) is asked."""
+
+    def __init__(self, library: Library, taken: set[str], free: set[str]) -> None:
+        self._library, self._taken, self._free = library, taken, free
+
+    def __call__(self, key: str) -> bool:
+        lowered = key.lower()
+        if lowered in self._taken:
+            return True
+        if lowered in self._free:
+            return False
+        return self._library.key_taken(key)
+
+    def claim(self, key: str) -> str:
+        lowered = key.lower()
+        self._taken.add(lowered)
+        self._free.discard(lowered)
+        return key
 
 
 class Library:
@@ -499,7 +522,7 @@ class Library:
             is not None
         )
 
-    def _work_columns(self, merged: Merged) -> dict[str, Any]:
+    def _work_columns(self, merged: Merged, stamp: str | None = None) -> dict[str, Any]:
         csl = merged.csl
         return {
             "csl": json.dumps(csl, ensure_ascii=False),
@@ -511,7 +534,7 @@ class Library:
             "container": csl.get("container-title"),
             "year": year_of(csl.get("issued")),
             "abstract": csl.get("abstract"),
-            "updated_at": now(),
+            "updated_at": stamp or now(),
         }
 
     def create_work(
@@ -535,6 +558,40 @@ class Library:
         if index:
             self.index_works([work_id])
         return work_id
+
+    def create_works(self, works: Sequence[tuple[Merged, str, bool]]) -> list[int]:
+        """:meth:`create_work` for many works at once (``(merged, key, provisional)`` each,
+        ``index=False``), in one statement; returns their ids in order. Only inside
+        :meth:`write`, which holds the write lock, so that the ids can be given out here."""
+        if not works:
+            return []
+        first_id = int(self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM works").fetchone()[0])
+        stamp = now()
+        rows = [
+            {"id": first_id + i}
+            | self._work_columns(merged, stamp)
+            | {"citation_key": key, "created_at": stamp, "key_provisional": int(provisional)}
+            for i, (merged, key, provisional) in enumerate(works)
+        ]
+        columns = list(rows[0])
+        self.db.conn.executemany(
+            f"INSERT INTO works ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [[row[c] for c in columns] for row in rows],
+        )
+        return [row["id"] for row in rows]
+
+    def key_test(self, keys: Iterable[str]) -> KeyTest:
+        """A case-insensitive ``taken`` test for new citation keys (see
+        :func:`records.citekeys.unique_key`) that asks the store once for all of ``keys``,
+        and again only for suffixed variants of a key that is taken."""
+        found = {
+            row[0].lower()
+            for row in self.rows_in(
+                "SELECT citation_key FROM works WHERE citation_key IN ({marks})",
+                {k.lower() for k in keys},
+            )
+        }
+        return KeyTest(self, found, {k.lower() for k in keys} - found)
 
     def index_works(self, work_ids: Iterable[int]) -> None:
         """Add new works to the full-text index (schema m009), in one statement per chunk."""

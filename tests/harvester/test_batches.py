@@ -375,3 +375,73 @@ def test_a_plain_script_importing_a_large_file_is_not_run_twice(tmp_path):
         assert done.returncode == 0, done.stderr[-2000:]
         outputs[name] = done.stdout.split()
     assert outputs == {"plain.py": ["59"], "guarded.py": ["worker", "59"]}
+
+
+def _article(title: str, page: str) -> Record:
+    csl = normalize_csl(
+        {
+            "type": "article-journal",
+            "title": title,
+            "author": [{"family": "Okafor", "given": "N."}],
+            "issued": {"date-parts": [[2020]]},
+            "container-title": "Thorax",
+            "volume": "75",
+            "page": page,
+        }
+    )
+    return Record(csl=csl, source=SourceRef("csl-json", "x.json", page, 1, None), raw=page)
+
+
+def test_new_works_of_one_batch_get_keys_unique_among_themselves_and_the_stored_ones(tmp_path):
+    # Three different articles whose keys start alike: "okafor2020pleural" for all three.
+    articles = [
+        _article("Pleural infection in adults: a cohort", "101-109"),
+        _article("Pleural effusion after cardiac surgery", "210-215"),
+        _article("Pleural biopsy under local anaesthesia", "330-338"),
+    ]
+    with Library(tmp_path / "lib.db") as library:
+        with library.write():
+            store_records(library, articles[:1], run_id=None, report=ImportReport())
+            # A person gave the stored work another case of the same key (keys are
+            # case-insensitive, as in BibTeX and biber).
+            library.db.execute("UPDATE works SET citation_key = 'Okafor2020Pleural'")
+        report = ImportReport()
+        with library.write():
+            store_records(library, articles[1:], run_id=None, report=report)
+        assert report.new_works == 2
+        keys = sorted(k for (k,) in library.db.execute("SELECT citation_key FROM works"))
+    assert keys == ["Okafor2020Pleural", "okafor2020pleurala", "okafor2020pleuralb"]
+
+
+def test_the_garbage_collector_is_paused_for_a_batch_and_restored_after(tmp_path, monkeypatch):
+    import gc
+
+    records, _ = _records(30)
+    seen: list[bool] = []
+    real_assign = pipeline.assign_batch
+
+    def assign(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_assign(*args, **kwargs)
+
+    def feed():
+        for record in records:
+            seen.append(gc.isenabled())  # while the caller's records are read: on
+            yield record
+
+    monkeypatch.setattr(pipeline, "assign_batch", assign)
+    monkeypatch.setattr(pipeline, "BATCH", 10)
+    assert gc.isenabled()
+    with Library(tmp_path / "lib.db") as library:
+        with library.write():
+            store_records(library, feed(), run_id=None, report=ImportReport())
+        assert gc.isenabled()
+        assert seen.count(False) == 3 and seen.count(True) == 30
+
+        def fail(*args, **kwargs):
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(pipeline, "assign_batch", fail)
+        with pytest.raises(RuntimeError), library.write():
+            store_records(library, _records(5, seed=9)[0], run_id=None, report=ImportReport())
+    assert gc.isenabled()
