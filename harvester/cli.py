@@ -178,10 +178,10 @@ def run_enrichment(
     """Enrich through Crossref with a progress bar; an unreachable Crossref is one line."""
     from harvester.enrichment import enrich_works, works_to_enrich
 
-    total = len(works_to_enrich(library, work_ids, everything=everything))
-    if total == 0:
+    items = works_to_enrich(library, work_ids, everything=everything)
+    if not items:
         return None
-    with crossref_client(state) as client, bar("Enriching", total, quiet=state.quiet) as step:
+    with crossref_client(state) as client, bar("Enriching", len(items), quiet=state.quiet) as step:
         report = enrich_works(
             library,
             client,
@@ -189,6 +189,7 @@ def run_enrichment(
             everything=everything,
             formula=state.formula(library),
             progress=lambda done, _total: step(),
+            items=items,
         )
     if report.stopped:
         click.echo(report.stopped, err=True)

@@ -104,9 +104,12 @@ def enrich_works(
     everything: bool = False,
     formula: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    items: list[tuple[int, dict[str, Any]]] | None = None,
 ) -> EnrichmentReport:
-    """Enrich the selected works (default: all that need it); see the module docstring."""
-    items = works_to_enrich(library, work_ids, everything=everything)
+    """Enrich the selected works (default: all that need it); see the module docstring.
+    ``items``: :func:`works_to_enrich` for the same selection, when the caller has it."""
+    if items is None:
+        items = works_to_enrich(library, work_ids, everything=everything)
     policy = CachePolicy(max_age=timedelta(0)) if everything else CachePolicy()
     report = enrich(items, client, StoreCache(library), progress, policy=policy)
     keys = compile_formula(formula or DEFAULT_FORMULA)

@@ -270,3 +270,25 @@ def m009_explicit_fts_insert(db: Database) -> None:
     works at once, and one INSERT ... SELECT per batch indexes them in a third of the time.
     Updates and deletes keep their triggers."""
     db.execute('DROP TRIGGER IF EXISTS "works_ai"')
+
+
+@migrations()
+def m010_fts_update_only_when_indexed_text_changes(db: Database) -> None:
+    """The full-text index is rewritten for a work only when its indexed text changes. The
+    update trigger fired for every UPDATE of a work (an enrichment status, a key, a recompute
+    that changed nothing searchable) and re-indexed it: queueing 90k new works for Crossref
+    took 12 s of FTS churn."""
+    db.executescript(
+        """
+        DROP TRIGGER IF EXISTS "works_au";
+        CREATE TRIGGER "works_au" AFTER UPDATE OF title, authors, container, abstract ON "works"
+        WHEN old.title IS NOT new.title OR old.authors IS NOT new.authors
+          OR old.container IS NOT new.container OR old.abstract IS NOT new.abstract
+        BEGIN
+          INSERT INTO "works_fts" ("works_fts", rowid, "title", "authors", "container", "abstract")
+            VALUES('delete', old.rowid, old."title", old."authors", old."container", old."abstract");
+          INSERT INTO "works_fts" (rowid, "title", "authors", "container", "abstract")
+            VALUES (new.rowid, new."title", new."authors", new."container", new."abstract");
+        END;
+        """
+    )

@@ -115,3 +115,37 @@ def test_full_text_search_finds_by_title_author_and_abstract(db_path):
         assert [w.key for w in library.search("schon")] == ["radosa2024radiologisch"]
         assert [w.key for w in library.search("Lebermetastasen")] == ["radosa2024radiologisch"]
         assert library.search("nothing-like-this") == []
+
+
+def _fts_changes(library: Library) -> int:
+    # Every write to an FTS5 table adds or rewrites rows of its shadow tables.
+    return library.db.execute("SELECT total_changes()").fetchone()[0]
+
+
+def test_the_search_index_is_rewritten_only_when_searchable_text_changes(db_path):
+    with Library(db_path) as library:
+        with library.write():
+            store_records(library, _seed_records(), run_id=None, report=ImportReport())
+        work = library.db.execute("SELECT id, title FROM works ORDER BY id").fetchone()
+        fts_rows = library.db.execute("SELECT count(*) FROM works_fts_docsize").fetchone()[0]
+        # An enrichment status, a key, or a recompute that changes nothing searchable: the
+        # row alone changes (one change, no trigger writes into the index).
+        for update in (
+            lambda: library.set_enrichment(work[0], "queued", "Crossref unreachable"),
+            lambda: library.set_key(work[0], "renamed2024"),
+            lambda: library.recompute_work(work[0]),
+        ):
+            before = _fts_changes(library)
+            with library.write():
+                update()
+            assert _fts_changes(library) - before == 1
+        # A new title is indexed: found by it, no longer by the old one.
+        for title in ("Wombat burrow ecology", "Quokka thermoregulation"):
+            with library.write():
+                library.db.execute("UPDATE works SET title = ? WHERE id = ?", [title, work[0]])
+        assert [w.id for w in library.search("quokka")] == [work[0]]
+        assert library.search("wombat") == []
+        library.db.execute("INSERT INTO works_fts (works_fts) VALUES ('integrity-check')")
+        assert library.db.execute("SELECT count(*) FROM works_fts_docsize").fetchone()[0] == (
+            fts_rows
+        )
