@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from importlib import resources
 from typing import Any, ClassVar
@@ -77,6 +77,26 @@ def collect(items: Iterable[Record | Failure]) -> ParseResult:
     result = ParseResult()
     for item in items:
         (result.records if isinstance(item, Record) else result.failures).append(item)
+    return result
+
+
+def one_per_line(
+    text: str, origin: str, read: Callable[[str, int, int], Record | str]
+) -> ParseResult:
+    """Inputs with one record per non-blank line (DOI lists, reference strings):
+    ``read(line, position, line_number)`` gives the line's record, or why it is none (a
+    failure at that record and line; the other lines are still read)."""
+    result = ParseResult()
+    position = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        position += 1
+        got = read(line, position, number)
+        if isinstance(got, Record):
+            result.records.append(got)
+        else:
+            result.failures.append(Failure(origin, got, record=position, line=number))
     return result
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from records.identifiers import normalize_doi
-from records.model import Failure, ParseResult, Record, SourceRef
-from records.parsers.base import Parser, head
+from records.model import ParseResult, Record, SourceRef
+from records.parsers.base import Parser, head, one_per_line
 
 _DOI_LINE = re.compile(
     r"^\s*(?:doi\s*:?\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+\s*$", re.IGNORECASE
@@ -29,25 +29,14 @@ class DOIListParser(Parser):
         return 0.95 if all(_DOI_LINE.match(line) for line in lines) else 0.0
 
     def parse(self, text: str, origin: str) -> ParseResult:
-        result = ParseResult()
-        position = 0
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            position += 1
+        def read(line: str, position: int, number: int) -> Record | str:
             doi = normalize_doi(line) if _DOI_LINE.match(line) else None
             if doi is None:
-                result.failures.append(
-                    Failure(
-                        origin, f"not a DOI: {line.strip()[:60]!r}", record=position, line=number
-                    )
-                )
-                continue
-            result.records.append(
-                Record(
-                    csl={"DOI": doi},
-                    source=SourceRef(self.name, origin, doi, position, number),
-                    raw=line.strip(),
-                )
+                return f"not a DOI: {line.strip()[:60]!r}"
+            return Record(
+                csl={"DOI": doi},
+                source=SourceRef(self.name, origin, doi, position, number),
+                raw=line.strip(),
             )
-        return result
+
+        return one_per_line(text, origin, read)

@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 
 from records.identifiers import find_dois, normalize_pmid
-from records.model import CSLItem, Failure, ParseResult, Record, SourceRef
+from records.model import CSLItem, ParseResult, Record, SourceRef
 from records.normalize.names import parse_name, parse_name_list
 from records.normalize.pages import normalize_pages
-from records.parsers.base import Parser, head, is_markup
+from records.parsers.base import Parser, head, is_markup, one_per_line
 from records.parsers.fields import add_locator
 
 _NUMBERING = re.compile(r"^\s*(?:\[\d+\]|\d+[.)]|\(\d+\))\s+")
@@ -207,23 +207,16 @@ class ReferenceStringParser(Parser):
         return 0.55 + 0.3 * share if share >= 0.8 else 0.0
 
     def parse(self, text: str, origin: str) -> ParseResult:
-        result = ParseResult()
-        position = 0
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            position += 1
+        def read(line: str, position: int, number: int) -> Record | str:
             csl = parse_reference(line)
             if not csl:
-                result.failures.append(
-                    Failure(origin, "no author, title, year or identifier found", position, number)
-                )
-                continue
+                return "no author, title, year or identifier found"
             record = Record(
                 csl=csl,
                 source=SourceRef(self.name, origin, None, position, number),
                 raw=line.strip(),
             )
             record.original["reference"] = line.strip()
-            result.records.append(record)
-        return result
+            return record
+
+        return one_per_line(text, origin, read)
