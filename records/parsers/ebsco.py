@@ -15,12 +15,12 @@ import re
 from records.identifiers import find_dois, find_issns, normalize_isbn, normalize_pmid
 from records.model import CSLItem, ParseResult, Record, SourceRef
 from records.normalize.dates import parse_date
-from records.normalize.language import normalize_language
 from records.normalize.names import parse_name, strip_affiliation_marks, strip_role
 from records.normalize.pages import normalize_pages
 from records.normalize.types import normalize_type
 from records.parsers.base import Parser, head, is_markup, require_titles
-from records.parsers.fieldtable import Entry, FieldTable, group
+from records.parsers.fields import add_language
+from records.parsers.fieldtable import Entry, FieldTable, group, title_led_records
 
 LABELS: dict[str, list[str]] = {
     "title": ["Title", "Titel"],
@@ -118,30 +118,10 @@ class EbscoRecordParser(Parser):
         return min(score, 1.0)
 
     def parse(self, text: str, origin: str) -> ParseResult:
-        return require_titles(self._parse_all(text, origin), origin, self.label)
-
-    def _parse_all(self, text: str, origin: str) -> ParseResult:
-        lines = text.splitlines()
-        entries, _ = _TABLE.read(lines)
-        entries = [e for e in entries if e.field != "ignored"]
-        result = ParseResult()
-        chunks = _split_records(entries)
-        starts = [chunk[0].line - 1 for chunk in chunks] + [len(lines)]
-        for position, chunk in enumerate(chunks, start=1):
-            source = SourceRef(self.name, origin, None, position, chunk[0].line)
-            raw = "\n".join(lines[starts[position - 1] : starts[position]]).strip()
-            result.records.append(_parse_record(chunk, source, raw))
-        return result
-
-
-def _split_records(entries: list[Entry]) -> list[list[Entry]]:
-    """A new record starts at each Title row that follows rows of the record before."""
-    records: list[list[Entry]] = []
-    for entry in entries:
-        if entry.field == "title" or not records:
-            records.append([])
-        records[-1].append(entry)
-    return [r for r in records if any(e.field != "title" for e in r) or len(records) == 1]
+        records = title_led_records(
+            _TABLE, text, origin, self.name, _parse_record, lone_titles=False
+        )
+        return require_titles(records, origin, self.label)
 
 
 def _authors(entries: list[Entry]) -> list[dict[str, str]]:
@@ -177,11 +157,7 @@ def _parse_record(entries: list[Entry], source: SourceRef, raw: str) -> Record:
             break
     csl.setdefault("type", "article-journal")
     if language := first("language"):
-        raw_language = re.split(r"[;,]", language)[0].strip()
-        code = normalize_language(raw_language)
-        csl["language"] = code or raw_language
-        if code and code != raw_language:
-            record.original["language"] = raw_language
+        add_language(record, language)
     keywords = [
         re.sub(r"^\*\s*", "", line)
         for entry in values.get("subjects", [])

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from records.identifiers import find_dois, normalize_isbn, normalize_issn
-from records.model import CSLItem, IssnKind
+from records.model import CSLItem, IssnKind, Record
 from records.normalize.dates import MONTHS, CSLDate, parse_date
+from records.normalize.language import normalize_language
 from records.normalize.pages import normalize_pages
 
 _SPLIT_IDS_RE = re.compile(r"[;,\s]+(?=\S)")
@@ -165,3 +166,13 @@ def add_locator(
         csl["issue"] = issue
     if page := normalize_pages(pages):
         csl["page"] = page
+
+
+def add_language(record: Record, value: str) -> None:
+    """A language field's first value ("German; English") as an ISO 639 code, with the label
+    as the page wrote it kept as the original when it differs."""
+    written = re.split(r"[;,]", value)[0].strip()
+    code = normalize_language(written)
+    record.csl["language"] = code or written
+    if code and code != written:
+        record.original["language"] = written

@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from records.model import ParseResult, Record, SourceRef
+
 
 @dataclass(slots=True)
 class Entry:
@@ -123,3 +125,34 @@ def group(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
     for entry in entries:
         out.setdefault(entry.field, []).append(entry)
     return out
+
+
+def title_led_records(
+    table: FieldTable,
+    text: str,
+    origin: str,
+    name: str,
+    parse_record: Callable[[list[Entry], SourceRef, str], Record],
+    *,
+    lone_titles: bool = True,
+) -> ParseResult:
+    """A results or record page that lists records one after another, each beginning with its
+    Title row (EBSCO, Primo): each record's entries, raw text (from its first row to the next
+    record's) and place. ``lone_titles=False`` drops a Title row with nothing after it (a
+    heading that repeats the title) unless it is all there is."""
+    lines = text.splitlines()
+    entries = [e for e in table.read(lines)[0] if e.field != "ignored"]
+    chunks: list[list[Entry]] = []
+    for entry in entries:
+        if entry.field == "title" or not chunks:
+            chunks.append([])
+        chunks[-1].append(entry)
+    if not lone_titles and len(chunks) > 1:
+        chunks = [c for c in chunks if any(e.field != "title" for e in c)]
+    starts = [chunk[0].line - 1 for chunk in chunks] + [len(lines)]
+    result = ParseResult()
+    for position, chunk in enumerate(chunks, start=1):
+        source = SourceRef(name, origin, None, position, chunk[0].line)
+        raw = "\n".join(lines[starts[position - 1] : starts[position]]).strip()
+        result.records.append(parse_record(chunk, source, raw))
+    return result

@@ -17,11 +17,11 @@ import re
 from records.identifiers import find_dois, find_issns, normalize_isbn, normalize_pmid
 from records.model import CSLItem, ParseResult, Record, SourceRef
 from records.normalize.dates import parse_date
-from records.normalize.language import normalize_language
 from records.normalize.types import normalize_type
 from records.parsers.base import Parser, head, is_markup, require_titles
 from records.parsers.citation_line import parse_container_line
-from records.parsers.fieldtable import Entry, FieldTable, group
+from records.parsers.fields import add_language
+from records.parsers.fieldtable import Entry, FieldTable, group, title_led_records
 from records.parsers.publication import split_publication_statement
 from records.parsers.vufind import add_names
 
@@ -82,24 +82,8 @@ class PrimoRecordParser(Parser):
         return min(score, 1.0)
 
     def parse(self, text: str, origin: str) -> ParseResult:
-        return require_titles(self._parse_all(text, origin), origin, self.label)
-
-    def _parse_all(self, text: str, origin: str) -> ParseResult:
-        lines = text.splitlines()
-        entries, _ = _TABLE.read(lines)
-        entries = [e for e in entries if e.field != "ignored"]
-        chunks: list[list[Entry]] = []
-        for entry in entries:
-            if entry.field == "title" or not chunks:
-                chunks.append([])
-            chunks[-1].append(entry)
-        starts = [chunk[0].line - 1 for chunk in chunks] + [len(lines)]
-        result = ParseResult()
-        for position, chunk in enumerate(chunks, start=1):
-            source = SourceRef(self.name, origin, None, position, chunk[0].line)
-            raw = "\n".join(lines[starts[position - 1] : starts[position]]).strip()
-            result.records.append(_parse_record(chunk, source, raw))
-        return result
+        records = title_led_records(_TABLE, text, origin, self.name, _parse_record)
+        return require_titles(records, origin, self.label)
 
 
 def _parse_record(entries: list[Entry], source: SourceRef, raw: str) -> Record:
@@ -127,11 +111,7 @@ def _parse_record(entries: list[Entry], source: SourceRef, raw: str) -> Record:
         statement.pop("issued", None)
         csl.update(statement)
     if language := first("language"):
-        raw_language = re.split(r"[;,]", language)[0].strip()
-        code = normalize_language(raw_language)
-        csl["language"] = code or raw_language
-        if code and code != raw_language:
-            record.original["language"] = raw_language
+        add_language(record, language)
     keywords = [
         k.strip(" .")
         for entry in values.get("subjects", [])

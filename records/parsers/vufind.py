@@ -16,7 +16,6 @@ from functools import cache
 from records.identifiers import find_dois, find_issns, normalize_isbn, normalize_pmid
 from records.model import CSLItem, ParseResult, Record, SourceRef
 from records.normalize.dates import parse_date
-from records.normalize.language import normalize_language
 from records.normalize.names import (
     is_corporate,
     is_role,
@@ -29,6 +28,7 @@ from records.normalize.text import clean_text
 from records.normalize.types import normalize_type
 from records.parsers.base import Parser, catalog_labels, head, is_markup, require_titles
 from records.parsers.citation_line import parse_container_line
+from records.parsers.fields import add_language
 from records.parsers.fieldtable import Entry, FieldTable, group
 from records.parsers.publication import split_publication_statement
 
@@ -228,11 +228,7 @@ def parse_page(lines: list[str], source: SourceRef, first_line: int = 1) -> Reco
             csl["type"] = kind
             break
     if language := first("language"):
-        raw_language = re.split(r"[;,]", language)[0].strip()
-        code = normalize_language(raw_language)
-        csl["language"] = code or raw_language
-        if code and code != raw_language:
-            record.original["language"] = raw_language
+        add_language(record, language)
     if publication := first("publication"):
         csl.update(split_publication_statement(publication))
     if place := first("place"):
