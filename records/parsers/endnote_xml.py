@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from lxml import etree
 
-from records.errors import InputError
-from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, SourceRef
+from records.model import CSLItem, IssnKind, ParseResult
 from records.normalize.dates import parse_date
 from records.normalize.names import parse_name
 from records.normalize.types import normalize_type
 from records.parsers.base import Parser
 from records.parsers.fields import add_standard_numbers, first_doi, year_month_day
-from records.xmlsafe import parse_xml, text_of
+from records.parsers.xml_records import element_records
+from records.xmlsafe import text_of
 
 REF_TYPES = {
     "journal article": "article-journal",
@@ -174,24 +174,12 @@ class EndNoteXMLParser(Parser):
         return 0.0
 
     def parse(self, text: str, origin: str) -> ParseResult:
-        try:
-            root = parse_xml(text, origin)
-        except InputError as exc:
-            return ParseResult(failures=[Failure(origin, exc.reason, line=exc.line)])
-        result = ParseResult()
-        for position, record in enumerate(root.iter("record"), start=1):
-            csl, kinds, rec_number = record_to_csl(record)
-            if not csl.get("title") and not csl.get("author"):
-                result.failures.append(
-                    Failure(
-                        origin,
-                        "EndNote record has neither title nor authors",
-                        record=position,
-                        line=record.sourceline,
-                    )
-                )
-                continue
-            raw = etree.tostring(record, encoding="unicode", with_tail=False)
-            source = SourceRef(self.name, origin, rec_number, position, record.sourceline)
-            result.records.append(Record(csl, source, raw, kinds))
-        return result
+        return element_records(
+            text,
+            origin,
+            self.name,
+            lambda root: root.iter("record"),
+            record_to_csl,
+            lambda csl, _: bool(csl.get("title") or csl.get("author")),
+            "EndNote record has neither title nor authors",
+        )

@@ -8,17 +8,19 @@ structured abstracts are written ``Label: text``. ``MedlineDate`` ("2010 Sep-Oct
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from lxml import etree
 
-from records.errors import InputError
 from records.identifiers import normalize_isbn, normalize_issn
-from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, SourceRef
+from records.model import CSLItem, IssnKind, ParseResult
 from records.normalize.dates import parse_date
 from records.normalize.names import make_name
 from records.normalize.types import normalize_type
 from records.parsers.base import Parser
 from records.parsers.fields import add_isbn, add_issn, year_month_day
-from records.xmlsafe import parse_xml, text_of
+from records.parsers.xml_records import element_records
+from records.xmlsafe import text_of
 
 
 def _authors(parent: etree._Element | None) -> list[dict[str, str]]:
@@ -176,32 +178,27 @@ class PubMedXMLParser(Parser):
         return 0.0
 
     def parse(self, text: str, origin: str) -> ParseResult:
-        try:
-            root = parse_xml(text, origin)
-        except InputError as exc:
-            return ParseResult(failures=[Failure(origin, exc.reason, line=exc.line)])
-        result = ParseResult()
-        if root.tag in ("PubmedArticle", "PubmedBookArticle", "MedlineCitation"):
-            elements = [root]
-        else:
-            elements = [e for e in root if e.tag in ("PubmedArticle", "PubmedBookArticle")]
-        for position, element in enumerate(elements, start=1):
-            if element.tag == "MedlineCitation":
-                wrapper = etree.Element("PubmedArticle")
-                wrapper.append(element)
-                element = wrapper
-            csl, kinds, pmid = article_to_csl(element)
-            if not csl.get("title") and not pmid:
-                result.failures.append(
-                    Failure(
-                        origin,
-                        "PubMed article has neither PMID nor title",
-                        record=position,
-                        line=element.sourceline,
-                    )
-                )
-                continue
-            raw = etree.tostring(element, encoding="unicode", with_tail=False)
-            source = SourceRef(self.name, origin, pmid, position, element.sourceline)
-            result.records.append(Record(csl, source, raw, kinds))
-        return result
+        return element_records(
+            text,
+            origin,
+            self.name,
+            _articles,
+            article_to_csl,
+            lambda csl, pmid: bool(csl.get("title") or pmid),
+            "PubMed article has neither PMID nor title",
+        )
+
+
+def _articles(root: etree._Element) -> Iterator[etree._Element]:
+    """The articles of a set, or the one article the document is (a bare MedlineCitation is
+    wrapped as the PubmedArticle it would be in a set)."""
+    if root.tag in ("PubmedArticle", "PubmedBookArticle", "MedlineCitation"):
+        elements = [root]
+    else:
+        elements = [e for e in root if e.tag in ("PubmedArticle", "PubmedBookArticle")]
+    for element in elements:
+        if element.tag == "MedlineCitation":
+            wrapper = etree.Element("PubmedArticle")
+            wrapper.append(element)
+            element = wrapper
+        yield element
