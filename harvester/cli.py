@@ -152,8 +152,13 @@ def add(
         click.echo(
             f"{report.parsed} parsed, {report.new_records} new, "
             f"{report.already_stored} already in the library, {report.merged} merged into "
-            f"existing works, {report.new_works} new works, {len(report.failures)} failed "
-            f"({counts['works']} works in {state.config.db})"
+            f"existing works, {report.new_works} new works, "
+            + (
+                f"{report.works_joined} works joined into others (a new record proved them one), "
+                if report.works_joined
+                else ""
+            )
+            + f"{len(report.failures)} failed ({counts['works']} works in {state.config.db})"
         )
         if enrichment is not None and enrichment.outcomes and not enrichment.stopped:
             click.echo(f"Crossref: {enrichment.summary()}")

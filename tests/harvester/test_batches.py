@@ -445,3 +445,17 @@ def test_the_garbage_collector_is_paused_for_a_batch_and_restored_after(tmp_path
         with pytest.raises(RuntimeError), library.write():
             store_records(library, _records(5, seed=9)[0], run_id=None, report=ImportReport())
     assert gc.isenabled()
+
+
+def test_the_add_summary_says_when_a_new_record_joined_two_works(tmp_path):
+    from tests.harvester.cli_runner import run_cli
+
+    db = tmp_path / "lib.db"
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    first.write_text(json.dumps([{"id": "a", **A}, {"id": "b", **B}]), "utf-8")
+    second.write_text(json.dumps([{"id": "c", **C}]), "utf-8")
+    before = run_cli("add", "--no-enrich", first, db=db)
+    assert "joined" not in before.stdout and "(2 works in" in before.stdout
+    after = run_cli("add", "--no-enrich", second, db=db)
+    assert after.returncode == 0, after.stderr
+    assert "1 works joined into others" in after.stdout and "(1 works in" in after.stdout
