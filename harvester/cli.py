@@ -78,7 +78,8 @@ format_option = click.option(
     "input_format",
     default=None,
     metavar="FORMAT",
-    help="Force the input format instead of detecting it from the content.",
+    help="Force the format of files, stdin and web pages instead of detecting it "
+    "(DOIs, PMIDs and reference strings are read as what they are).",
 )
 
 
@@ -123,8 +124,9 @@ def add(
       PMC1234567       a PubMed Central id: its PubMed record
       "Author. Ti..."  a reference string, quoted
 
-    An existing file or folder always wins over the other readings of its name. PubMed is
-    asked through NCBI's E-utilities (HARVESTER_PUBMED_URL, HARVESTER_NCBI_API_KEY).
+    An existing file or folder always wins over the other readings of its name; --format
+    applies to files, folders, - and web addresses, never to DOIs, PMIDs or references.
+    PubMed is asked through NCBI's E-utilities (HARVESTER_PUBMED_URL, HARVESTER_NCBI_API_KEY).
     """
     enrichment = None
     with state.library() as library:

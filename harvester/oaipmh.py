@@ -4,9 +4,9 @@ What it takes care of (the failure modes other harvesters' users report, see
 ``shared/reference/peers.md`` §1b and §3.14):
 
 * retries with exponential backoff on 503 (``Retry-After`` honoured, in seconds or as an
-  HTTP date), 429, other 5xx, timeouts and cut-off responses; bounded by
-  :class:`RetryPolicy`, and a server asking for a longer wait than the policy allows ends the
-  attempt instead of holding a cron slot for an hour;
+  HTTP date), 429, other 5xx, timeouts and cut-off responses (the loop and the policy are
+  :mod:`harvester.retry`'s); a server asking for a longer wait than the policy allows ends
+  the attempt instead of holding a cron slot for an hour;
 * OAI-PMH ``<error>``: ``noRecordsMatch`` is an empty, complete list; ``badResumptionToken``
   is :class:`BadResumptionToken` (the caller restarts the list); the others are
   :class:`OAIError` naming the code;
@@ -21,24 +21,27 @@ that must be committed one by one.
 
 from __future__ import annotations
 
-import email.utils
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import httpx
 from lxml import etree
 
 from harvester.http import make_client
+from harvester.retry import (
+    RETRY_STATUS,
+    RetriesExhausted,
+    RetryPolicy,
+    Transient,
+    retry_after,
+    with_retries,
+)
 from records.errors import HarvesterError, InputError
 from records.xmlsafe import parse_xml_bytes
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 _NS = f"{{{OAI_NS}}}"
-
-# Status codes worth another try: the server is busy, rate-limits us, or failed transiently.
-RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 
 
 class HarvestError(HarvesterError):
@@ -55,16 +58,6 @@ class OAIError(HarvestError):
 
 class BadResumptionToken(OAIError):
     """The resumption token expired or was never valid."""
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How hard to try one request: ``attempts`` in all, waits doubling from ``backoff`` seconds,
-    never longer than ``max_wait`` (a ``Retry-After`` above it ends the attempt)."""
-
-    attempts: int = 6
-    backoff: float = 1.0
-    max_wait: float = 120.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,22 +93,6 @@ def format_datestamp(value: str, granularity: str) -> str:
     return day
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
 def get_with_retries(
     client: httpx.Client,
     url: str,
@@ -132,37 +109,34 @@ def get_with_retries(
     """GET ``url`` until a status in ``accept`` comes back, retrying what is worth retrying
     (see the module docstring); raises :class:`HarvestError` naming ``name`` otherwise."""
     policy = policy or RetryPolicy()
-    last = ""
-    for attempt in range(1, policy.attempts + 1):
-        if before_request:
-            before_request()
-        wait = policy.backoff * 2 ** (attempt - 1)
+
+    def attempt(_number: int) -> httpx.Response:
         try:
             response = client.get(url, params=params, headers=headers)
-            status = response.status_code
-            if status in accept:
-                return response
-            if status not in RETRY_STATUS:
-                raise HarvestError(f"{name}: HTTP {status} from {url}")
-            last = f"HTTP {status}"
-            asked = _retry_after(response)
-            if asked is not None:
-                if asked > policy.max_wait:
-                    raise HarvestError(
-                        f"{name}: {url} asks to wait {asked:.0f} s (HTTP {status});"
-                        " giving up until the next run"
-                    )
-                wait = asked
         except httpx.TimeoutException:
-            last = "timed out"
+            raise Transient("timed out") from None
         except httpx.TransportError as exc:  # refused, reset, cut off mid-body
-            last = f"connection failed ({exc or type(exc).__name__})"
-        if attempt == policy.attempts:
-            break
-        if on_retry:
-            on_retry()
-        sleep(min(wait, policy.max_wait))
-    raise HarvestError(f"{name}: {url} failed {policy.attempts} times; last: {last}")
+            raise Transient(f"connection failed ({exc or type(exc).__name__})") from None
+        status = response.status_code
+        if status in accept:
+            return response
+        if status not in RETRY_STATUS:
+            raise HarvestError(f"{name}: HTTP {status} from {url}")
+        raise Transient(f"HTTP {status}", retry_after(response))
+
+    try:
+        return with_retries(
+            attempt, policy, sleep=sleep, before_attempt=before_request, on_retry=on_retry
+        )
+    except RetriesExhausted as stop:
+        if stop.asked is not None:
+            raise HarvestError(
+                f"{name}: {url} asks to wait {stop.asked:.0f} s ({stop.last.reason});"
+                " giving up until the next run"
+            ) from None
+        raise HarvestError(
+            f"{name}: {url} failed {stop.attempts} times; last: {stop.last.reason}"
+        ) from None
 
 
 class OAIClient:

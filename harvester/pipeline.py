@@ -67,7 +67,9 @@ class ImportReport:
 def parse_inputs(
     sources: list[str], format: str | None = None
 ) -> tuple[list[Record], list[str], int]:
-    """Parse every input; returns (records, failure messages, number of inputs). Stores nothing."""
+    """Parse every input; returns (records, failure messages, number of inputs). Stores nothing.
+    ``format`` forces the format of files, standard input and web pages; DOIs, PubMed ids and
+    reference strings keep the format their argument already says (:attr:`Input.format`)."""
     records: list[Record] = []
     failures: list[str] = []
     count = 0
@@ -78,7 +80,7 @@ def parse_inputs(
             continue
         assert item.data is not None
         try:
-            result = parse_bytes(item.data, item.origin, format or item.format)
+            result = parse_bytes(item.data, item.origin, item.format or format)
         except InputError as exc:
             failures.append(str(exc))
             continue
@@ -199,7 +201,8 @@ def import_sources(
     progress: Progress | None = None,
     parallel: bool | None = None,
 ) -> ImportReport:
-    """Parse every input and store it, one transaction per input (see the module docstring).
+    """Parse every input and store it, one transaction per input (see the module docstring);
+    ``format`` as in :func:`parse_inputs`.
     Large inputs are parsed in a second process while this one stores
     (:mod:`harvester.parse_worker`; ``parallel`` forces it on or off)."""
     report = ImportReport()
@@ -218,7 +221,7 @@ def import_sources(
             try:
                 with library.write():
                     for rows, failures in prepared_batches(
-                        item.data, item.origin, format or item.format, parallel=parallel
+                        item.data, item.origin, item.format or format, parallel=parallel
                     ):
                         report.parsed += len(rows)
                         report.failures.extend(str(f) for f in failures)

@@ -28,7 +28,14 @@ from lxml import etree
 
 from harvester.errors import NetworkError
 from harvester.http import make_client
-from harvester.oaipmh import RETRY_STATUS, RetryPolicy, _retry_after
+from harvester.retry import (
+    RETRY_STATUS,
+    RetriesExhausted,
+    RetryPolicy,
+    Transient,
+    retry_after,
+    with_retries,
+)
 from harvester.sources import Input
 from records.errors import InputError, UnreadableInput
 from records.identifiers import normalize_pmid
@@ -127,10 +134,9 @@ class EUtilsClient:
         if self.api_key:
             data["api_key"] = self.api_key
         url = f"{self.base_url}/{endpoint}"
-        last = ""
-        for attempt in range(1, self.retry.attempts + 1):
+
+        def attempt(_number: int) -> bytes:
             self._wait_turn()
-            wait = self.retry.backoff * 2 ** (attempt - 1)
             try:
                 response = self.http.post(url, data=data)
             except httpx.TimeoutException:
@@ -138,24 +144,24 @@ class EUtilsClient:
             except httpx.ConnectError as exc:
                 raise PubMedUnavailable(f"PubMed cannot be reached at {url} ({exc})") from None
             except httpx.TransportError as exc:  # reset, cut off mid-body: worth another try
-                last = f"connection failed ({exc or type(exc).__name__})"
-            else:
-                if response.status_code == 200:
-                    return response.content
-                status = f"HTTP {response.status_code}{_message(response)}"
-                if response.status_code not in RETRY_STATUS:
-                    raise PubMedUnavailable(f"PubMed refused the request: {status} ({url})")
-                last = status
-                asked = _retry_after(response)
-                if asked is not None:
-                    if asked > self.retry.max_wait:
-                        raise PubMedUnavailable(
-                            f"PubMed asks to wait {asked:.0f} s ({status}); try again later"
-                        )
-                    wait = asked
-            if attempt < self.retry.attempts:
-                self.sleep(min(wait, self.retry.max_wait))
-        raise PubMedUnavailable(f"PubMed failed {self.retry.attempts} times ({url}); last: {last}")
+                raise Transient(f"connection failed ({exc or type(exc).__name__})") from None
+            if response.status_code == 200:
+                return response.content
+            status = f"HTTP {response.status_code}{_message(response)}"
+            if response.status_code not in RETRY_STATUS:
+                raise PubMedUnavailable(f"PubMed refused the request: {status} ({url})")
+            raise Transient(status, retry_after(response))
+
+        try:
+            return with_retries(attempt, self.retry, sleep=self.sleep)
+        except RetriesExhausted as stop:
+            if stop.asked is not None:
+                raise PubMedUnavailable(
+                    f"PubMed asks to wait {stop.asked:.0f} s ({stop.last.reason}); try again later"
+                ) from None
+            raise PubMedUnavailable(
+                f"PubMed failed {stop.attempts} times ({url}); last: {stop.last.reason}"
+            ) from None
 
     def _xml(self, body: bytes, what: str) -> etree._Element:
         try:

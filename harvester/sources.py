@@ -44,7 +44,9 @@ def _skipped(name: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class Input:
     """One input: its bytes (or why it could not be read), and a format when the kind of
-    argument already says what it is (a reference string typed on the command line)."""
+    argument already says what it is (a DOI, a PubMed record, a reference string typed on the
+    command line). That format wins over ``--format``, which is for content whose kind the
+    argument does not say (files, standard input, web pages)."""
 
     origin: str
     data: bytes | None = None

@@ -15,8 +15,9 @@ Four kinds:
   datestamp), so nothing is lost or stored twice. ``harvested_until`` moves only in the
   transaction of the last page. Deleted records (``status="deleted"``) are recorded, never
   imported; token loops and runs of empty pages end the harvest with an error.
-* ``url``: one document fetched with ``If-None-Match`` / ``If-Modified-Since``, imported
-  when its content hash changed.
+* ``url``: one document fetched as ``harvester add URL`` fetches it (:mod:`harvester.web`:
+  charset from ``Content-Type``, size limit, content-type check, retries within a time budget)
+  with ``If-None-Match`` / ``If-Modified-Since``, imported when its content hash changed.
 
 Overlap: before harvesting a source a run takes its lease (:mod:`harvester.leases`) and
 renews it while working. A run that finds a live lease skips the source (that is not a
@@ -52,12 +53,12 @@ from harvester.oaipmh import (
     Page,
     RetryPolicy,
     format_datestamp,
-    get_with_retries,
 )
 from harvester.pipeline import ImportReport, store_records
 from harvester.sources import folder_files
 from harvester.store import Library
 from harvester.store.library import now
+from harvester.web import fetch_if_changed
 from records.errors import HarvesterError, InputError, UsageError
 from records.parsers import get_parser, parse_bytes, parse_text
 
@@ -730,33 +731,25 @@ def _sync_url(
     report: SourceReport,
     heartbeat: _Heartbeat,
 ) -> None:
-    headers = {}
-    if source.etag and not options.full:
-        headers["If-None-Match"] = source.etag
-    if source.last_modified and not options.full:
-        headers["If-Modified-Since"] = source.last_modified
-    with make_client(timeout=options.timeout, headers={"Accept": "*/*"}) as client:
-        response = get_with_retries(
+    # The fetch of `harvester add URL` (charset, size and content-type checks, retries), with
+    # each attempt given the time an OAI-PMH request gets.
+    with make_client(timeout=options.timeout) as client:
+        fetched = fetch_if_changed(
             client,
             source.target,
-            name=source.name,
-            headers=headers,
-            policy=options.retry,
+            etag=None if options.full else source.etag,
+            last_modified=None if options.full else source.last_modified,
+            timeout=options.timeout * options.retry.attempts,
+            retry=options.retry,
             sleep=options.sleep,
-            before_request=heartbeat,
-            accept=frozenset({200, 304}),
+            before_attempt=heartbeat,
         )
-    if response.status_code == 304:
+    if fetched.data is None:  # 304 Not Modified
         report.files_unchanged += 1
         return
-    data = response.content
+    data = fetched.data
     digest = hashlib.sha256(data).hexdigest()
-    state = [
-        response.headers.get("ETag"),
-        response.headers.get("Last-Modified"),
-        digest,
-        source.name,
-    ]
+    state = [fetched.etag, fetched.last_modified, digest, source.name]
     update = "UPDATE sync_sources SET etag = ?, last_modified = ?, content_hash = ? WHERE name = ?"
     if digest == source.content_hash and not options.full:
         report.files_unchanged += 1

@@ -4,17 +4,23 @@ The page (or a ``.bib``/``.ris`` served as text) goes through the same detection
 a record page to the page layouts and the embedded-metadata parser, an export to its parser.
 What can go wrong becomes one line naming the address: an HTTP error status, a timeout, a
 refused connection, content that is no text (a PDF, an image), a body over :data:`MAX_BYTES`.
-Redirects are followed (httpx's limit of 20). The bytes are handed on as UTF-8 when the
-server's ``Content-Type`` charset (or the page's own declaration) says what they are in
-(:func:`records.decoding.to_utf8`).
+What may pass (429, 502, 503, 504 with their ``Retry-After``, refused or cut connections,
+timeouts) is tried again, a few times, within the same overall timeout
+(:func:`fetch_if_changed`, on :mod:`harvester.retry`). Redirects are followed (httpx's limit
+of 20). The bytes are handed on as UTF-8 when the server's ``Content-Type`` charset (or the
+page's own declaration) says what they are in (:func:`records.decoding.to_utf8`). ``harvester
+sync``'s ``url`` sources are fetched here too, conditionally.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import httpx
 
+from harvester.retry import RetriesExhausted, RetryPolicy, Transient, retry_after, with_retries
 from records.decoding import declared_charset, to_utf8
 from records.errors import UnreadableInput
 
@@ -23,6 +29,11 @@ from records.errors import UnreadableInput
 MAX_BYTES = 50 * 1024 * 1024
 # What a browser asks for, minus images: pages first, then exports of any kind.
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
+# Answers worth another try: rate-limited, or a gateway or the server busy for a moment. A
+# page's own 500 (or 408) is what the next attempt gets too, and is reported at once.
+RETRY_STATUS = frozenset({429, 502, 503, 504})
+# Three attempts, 0.5 s then 1 s apart (or what Retry-After says), all within the timeout.
+RETRY = RetryPolicy(attempts=3, backoff=0.5, max_wait=60.0)
 
 # Media types that are never a bibliographic text, for a clear message before the bytes
 # would be refused as binary anyway. Anything else (text/*, XML, JSON, application/x-bibtex,
@@ -74,39 +85,137 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.0f} MB"
 
 
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """What an address gave: its bytes (UTF-8 when their charset is known), or ``None`` when
+    the server said they did not change since ``etag`` / ``last_modified`` (HTTP 304); the
+    answer's own ``ETag`` and ``Last-Modified``, to ask with next time."""
+
+    data: bytes | None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
 def fetch(
-    client: httpx.Client, url: str, *, timeout: float = 30.0, max_bytes: int = MAX_BYTES
+    client: httpx.Client,
+    url: str,
+    *,
+    timeout: float = 30.0,
+    max_bytes: int = MAX_BYTES,
+    retry: RetryPolicy = RETRY,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> bytes:
     """The bytes at ``url`` (UTF-8 when their charset is known), or :class:`UnreadableInput`
-    naming ``url`` and why. ``timeout`` bounds the whole answer, not only each read: a server
-    that trickles bytes is given up on too."""
+    naming ``url`` and why. ``timeout`` bounds the whole answer, retries included, not only
+    each read: a server that trickles bytes is given up on too. See :func:`fetch_if_changed`."""
+    data = fetch_if_changed(
+        client, url, timeout=timeout, max_bytes=max_bytes, retry=retry, sleep=sleep
+    ).data
+    assert data is not None  # nothing was asked conditionally
+    return data
+
+
+def fetch_if_changed(
+    client: httpx.Client,
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    timeout: float = 30.0,
+    max_bytes: int = MAX_BYTES,
+    retry: RetryPolicy = RETRY,
+    sleep: Callable[[float], None] = time.sleep,
+    before_attempt: Callable[[], None] | None = None,
+) -> Fetched:
+    """:func:`fetch`, asking with ``If-None-Match: etag`` / ``If-Modified-Since:
+    last_modified`` when given (a 304 answer is ``Fetched(None)``), and returning the answer's
+    validators.
+
+    Transient failures are tried again (:data:`RETRY_STATUS`, refused or cut connections,
+    timeouts) under ``retry``, all within ``timeout``: each attempt may wait for the server a
+    share of the time left (the time left over the attempts left), so that a stalled answer
+    leaves time for another; no wait reaches past the deadline, and a ``Retry-After`` longer
+    than the time left (or than ``retry.max_wait``) ends the fetch at once, saying so.
+    ``sleep`` and ``before_attempt`` are hooks (tests record the waits; a sync renews its
+    lease)."""
+    headers = {"Accept": ACCEPT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    conditional = bool(etag or last_modified)
     deadline = time.monotonic() + timeout
+    timed_out = f"timed out: no complete answer within {timeout:g} s"
+
+    def attempt(number: int) -> Fetched:
+        share = _share(client.timeout, deadline - time.monotonic(), retry.attempts - number + 1)
+        try:
+            with client.stream("GET", url, headers=headers, timeout=share) as response:
+                return _answer(response, url, deadline, max_bytes, conditional)
+        except httpx.TimeoutException:
+            raise Transient(timed_out) from None
+        except httpx.ConnectError as exc:
+            raise Transient(f"cannot connect ({exc or 'connection refused'})") from None
+        except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:  # reset, cut off
+            raise Transient(f"connection failed ({exc or type(exc).__name__})") from None
+
     try:
-        with client.stream("GET", url, headers={"Accept": ACCEPT}) as response:
-            data, charset = _body(response, url, deadline, max_bytes)
-    except httpx.TimeoutException:
-        reason = f"timed out: no complete answer within {timeout:g} s"
+        return with_retries(
+            attempt, retry, sleep=sleep, deadline=deadline, before_attempt=before_attempt
+        )
+    except RetriesExhausted as stop:
+        reason = stop.last.reason
+        if stop.asked is not None:
+            limit = (
+                f"more than the {timeout:g} s timeout leaves"
+                if stop.left is not None
+                else f"longer than harvester waits ({retry.max_wait:g} s)"
+            )
+            reason += f"; the server asks to wait {stop.asked:.0f} s, {limit}"
+        elif stop.attempts > 1:
+            reason += f" ({stop.attempts} attempts)"
     except httpx.TooManyRedirects:
         reason = "too many redirects"
     except httpx.UnsupportedProtocol as exc:
         reason = f"redirected to an address that is not http(s) ({exc})"
-    except httpx.ConnectError as exc:
-        reason = f"cannot connect ({exc or 'connection refused'})"
+    except httpx.DecodingError as exc:
+        reason = f"the answer cannot be decoded ({exc or 'bad Content-Encoding'})"
     except (httpx.TransportError, httpx.InvalidURL) as exc:
         reason = f"connection failed ({exc or type(exc).__name__})"
-    else:
-        return to_utf8(data, charset or declared_charset(data))
     raise UnreadableInput(url, reason)
 
 
-def _body(
-    response: httpx.Response, url: str, deadline: float, max_bytes: int
-) -> tuple[bytes, str | None]:
-    """The body of a good answer and its declared charset; :class:`UnreadableInput` for an
-    error status, content that is no text, or a body over ``max_bytes``."""
-    if response.status_code >= 400:
-        phrase = response.reason_phrase or ""
-        raise UnreadableInput(url, f"HTTP {response.status_code} {phrase}".rstrip())
+def _share(configured: httpx.Timeout, left: float, attempts_left: int) -> httpx.Timeout:
+    """The client's timeouts, none longer than this attempt's share of the time left."""
+    share = max(left / max(attempts_left, 1), 0.001)
+
+    def capped(value: float | None) -> float:
+        return share if value is None else min(value, share)
+
+    return httpx.Timeout(
+        connect=capped(configured.connect),
+        read=capped(configured.read),
+        write=capped(configured.write),
+        pool=capped(configured.pool),
+    )
+
+
+def _answer(
+    response: httpx.Response, url: str, deadline: float, max_bytes: int, conditional: bool
+) -> Fetched:
+    """A good answer's body and validators; :class:`Transient` for a status worth another try;
+    :class:`UnreadableInput` for an error status, content that is no text, or a body over
+    ``max_bytes``."""
+    status = response.status_code
+    etag = response.headers.get("ETag")
+    last_modified = response.headers.get("Last-Modified")
+    if status == 304 and conditional:
+        return Fetched(None, etag, last_modified)
+    if status >= 400:
+        reason = f"HTTP {status} {response.reason_phrase or ''}".rstrip()
+        if status in RETRY_STATUS:
+            raise Transient(reason, retry_after(response))
+        raise UnreadableInput(url, reason)
     media_type, charset = _media_type(response.headers.get("Content-Type", ""))
     if media_type and not _is_text(media_type):
         raise UnreadableInput(
@@ -129,7 +238,16 @@ def _body(
         if time.monotonic() > deadline:
             raise httpx.ReadTimeout("the whole answer took too long")
         chunks.append(chunk)
-    return b"".join(chunks), charset
+    data = b"".join(chunks)
+    return Fetched(to_utf8(data, charset or declared_charset(data)), etag, last_modified)
 
 
-__all__ = ["ACCEPT", "MAX_BYTES", "fetch"]
+__all__ = [
+    "ACCEPT",
+    "MAX_BYTES",
+    "RETRY",
+    "RETRY_STATUS",
+    "Fetched",
+    "fetch",
+    "fetch_if_changed",
+]

@@ -17,7 +17,8 @@ says in ``x-rate-limit-limit`` / ``x-rate-limit-interval`` / ``x-concurrency-lim
 With a :class:`~harvester.crossref.shared_window.SharedWindow` the rate window is also shared
 by every harvester process on the machine (Crossref counts per IP). After a 429 the throttle
 halves its rate for a while. :class:`RetryPolicy` gives exponential
-back-off with full jitter and honours ``Retry-After``; :class:`ErrorBudget` trips when more than
+back-off with full jitter and honours ``Retry-After`` (read by
+:func:`harvester.retry.parse_retry_after`, shared with the other clients); :class:`ErrorBudget` trips when more than
 10 % of requests failed ("If you have an overall error (4XX + 5XX) rate >= 10% ... please stop").
 
 The clock and sleep are injectable so tests can use short intervals.
@@ -33,10 +34,10 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Literal
 
 from harvester.crossref.shared_window import SharedWindow
+from harvester.retry import parse_retry_after
 
 RequestClass = Literal["single", "list"]
 
@@ -223,22 +224,6 @@ class RetryPolicy:
         ceiling = min(self.cap, self.base * 2 ** (attempt - 1))
         # Full jitter, but never less than half the step: spreads retries, still backs off.
         return ceiling / 2 + (rng or random).random() * ceiling / 2
-
-
-def parse_retry_after(value: str) -> float | None:
-    """``Retry-After: 3`` or ``Retry-After: <HTTP date>`` -> seconds from now (>= 0)."""
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when is None:
-        return None
-    from datetime import UTC, datetime
-
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class ErrorBudget:

@@ -2,9 +2,11 @@
 ``http.server`` on port 0 serving what the test puts at each path.
 
 Besides pages (any bytes, status, ``Content-Type``), it serves redirects, slow answers (a delay
-before the headers, or a body trickled out in pieces), and huge bodies generated as they are
-sent (with a ``Content-Length``, or none and the end of the body marked by closing the
-connection), so that the client's limits are exercised against real sockets.
+before the headers, or a body trickled out in pieces), bodies cut off halfway, huge bodies
+generated as they are sent (with a ``Content-Length``, or none and the end of the body marked
+by closing the connection), and answers queued to be given once each before a page (a 503
+with ``Retry-After``, then the page), so that the client's limits and retries are exercised
+against real sockets.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Page:
     trickle: float = 0.0  # seconds between pieces of the body (1 kB each)
     size: int | None = None  # a generated body of this many bytes (instead of ``body``)
     announce_length: bool = True  # send Content-Length (else close-delimited)
+    cut: bool = False  # announce the whole body, send half of it, close the connection
 
 
 class FakeWeb:
@@ -32,6 +35,7 @@ class FakeWeb:
 
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
+        self.queued: dict[str, list[Page]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []  # (path, headers) in order
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
@@ -48,6 +52,16 @@ class FakeWeb:
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.pages[path] = Page(body=data, **options)  # type: ignore[arg-type]
         return self.url(path)
+
+    def queue(self, path: str, *answers: Page) -> str:
+        """Give ``answers`` once each, in order, to the next requests for ``path``; then what
+        :meth:`add` put there. Returns the address."""
+        self.queued.setdefault(path, []).extend(answers)
+        return self.url(path)
+
+    def hits(self, path: str) -> int:
+        """How many requests asked for ``path``."""
+        return sum(1 for asked, _ in self.requests if asked.split("?")[0] == path)
 
     def redirect(self, path: str, to: str, status: int = 302) -> str:
         return self.add(path, status=status, headers={"Location": to}, content_type=None)
@@ -71,7 +85,9 @@ class FakeWeb:
 
             def do_GET(self) -> None:
                 web.requests.append((self.path, dict(self.headers.items())))
-                page = web.pages.get(self.path.split("?")[0])
+                path = self.path.split("?")[0]
+                queued = web.queued.get(path)
+                page = queued.pop(0) if queued else web.pages.get(path)
                 try:
                     if page is None:
                         self._answer(Page(b"<h1>Not Found</h1>", status=404))
@@ -102,6 +118,10 @@ class FakeWeb:
                         piece = line[:left]
                         self.wfile.write(piece)
                         left -= len(piece)
+                elif page.cut:
+                    self.wfile.write(page.body[: len(page.body) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
                 elif page.trickle:
                     for start in range(0, len(page.body), 1024):
                         self.wfile.write(page.body[start : start + 1024])

@@ -13,7 +13,7 @@ from harvester.store import Library
 from harvester.web import MAX_BYTES
 from tests.conftest import SPRINGER_SEED, VUFIND_SEED
 from tests.fakes.crossref_server import closed_port_url
-from tests.fakes.web_server import FakeWeb
+from tests.fakes.web_server import FakeWeb, Page
 from tests.harvester.cli_runner import run_cli
 
 BIB = """@article{demestier2017,
@@ -151,6 +151,26 @@ def test_each_bad_address_is_one_line_and_the_good_ones_are_imported(web, tmp_pa
         assert reason in line
     report = json.loads(result.stdout)
     assert (report["inputs"], report["new_works"], report["failed"]) == (7, 1, 6)
+
+
+def test_a_busy_server_is_asked_again_when_it_says(web, tmp_path):
+    db = tmp_path / "lib.db"
+    busy = web.add("/Record/1234", VUFIND_SEED.read_bytes(), content_type="text/plain")
+    web.queue("/Record/1234", Page(b"busy", status=503, headers={"Retry-After": "1"}))
+    storm = web.add("/storm", status=429, headers={"Retry-After": "3600"})
+    started = time.monotonic()
+    result = run_cli("add", "--json", "--no-enrich", busy, storm, db=db)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1
+    (line,) = failures(result.stderr)
+    assert line == (
+        f"harvester: failed: {storm}: HTTP 429 Too Many Requests; the server asks to wait"
+        " 3600 s, more than the 30 s timeout leaves"
+    )
+    report = json.loads(result.stdout)
+    assert (report["parsed"], report["new_works"], report["failed"]) == (1, 1, 1)
+    assert (web.hits("/Record/1234"), web.hits("/storm")) == (2, 1)
+    assert elapsed < 10  # waited the one second asked for, not the hour
 
 
 def test_a_slow_server_is_given_up_on(web, tmp_path):

@@ -6,6 +6,8 @@ import json
 
 from harvester.store import Library
 from tests.conftest import SPRINGER_SEED, VUFIND_SEED
+from tests.fakes.eutils_server import FakeEUtils
+from tests.fakes.web_server import FakeWeb
 from tests.harvester.cli_runner import run_cli
 
 
@@ -73,6 +75,72 @@ def test_unknown_format_option_is_a_usage_error(tmp_path):
     assert result.returncode == 2
     assert "unknown format 'nonsense'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# Tagged lines that detection reads as RIS and that MEDLINE's parser reads as well.
+TAGGED = "TI  - {title}\nAU  - Novak, Jan\nPY  - 2019\nER  - \n"
+DOI = "10.1007/s11154-017-9431-2"
+PMID = "PMID:29768149"  # served by the fake E-utilities
+REFERENCE = (
+    "Radosa CG, Nebelung H. Radiologisch-interventionelle Therapie. Radiologie. 2024;64:575-581."
+)
+
+
+def _formats(result) -> list[tuple[str, str]]:
+    assert result.returncode == 0, result.stderr
+    return [
+        (i["custom"]["harvester"]["source"]["format"], i.get("title") or i.get("DOI"))
+        for i in json.loads(result.stdout)
+    ]
+
+
+def test_format_is_forced_on_files_stdin_and_pages_not_on_identifiers(tmp_path):
+    export = tmp_path / "export.txt"
+    export.write_text(TAGGED.format(title="From a file"))
+    stdin = TAGGED.format(title="From standard input").encode()
+    with FakeWeb() as web, FakeEUtils() as eutils:
+        page = web.add(
+            "/export.txt", TAGGED.format(title="From the web"), content_type="text/plain"
+        )
+        arguments = (export, "-", page, DOI, PMID, REFERENCE)
+        env = {"HARVESTER_PUBMED_URL": eutils.url}
+        detected = _formats(run_cli("parse", *arguments, stdin=stdin, env=env, cwd=tmp_path))
+        forced = _formats(
+            run_cli("parse", "--format", "medline", *arguments, stdin=stdin, env=env, cwd=tmp_path)
+        )
+    assert [f for f, _ in detected] == ["ris", "ris", "ris", "doi", "pubmed-xml", "reference"]
+    assert [f for f, _ in forced] == ["medline"] * 3 + ["doi", "pubmed-xml", "reference"]
+    assert [t for _, t in forced] == [t for _, t in detected]
+    assert [t for _, t in forced][:4] == [
+        "From a file",
+        "From standard input",
+        "From the web",
+        DOI,
+    ]
+
+
+def test_add_a_doi_and_a_pmid_with_a_forced_format(tmp_path):
+    # --format ris used to be applied to the DOI and to PubMed's XML: nothing was read, and
+    # nothing was said either (exit 0, "0 parsed, 0 failed").
+    db = tmp_path / "lib.db"
+    with FakeEUtils() as eutils:
+        result = run_cli(
+            "add",
+            "--json",
+            "--no-enrich",
+            "--format",
+            "ris",
+            DOI,
+            PMID,
+            db=db,
+            env={"HARVESTER_PUBMED_URL": eutils.url},
+        )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["parsed"], report["new_works"], report["failed"]) == (2, 2, 0)
+    with Library(db) as library:
+        stored = sorted((r.format, r.origin) for r in library.iter_records())
+    assert stored == [("doi", f"doi:{DOI}"), ("pubmed-xml", "pmid:29768149")]
 
 
 def test_show_explains_where_each_field_came_from(tmp_path):

@@ -40,6 +40,7 @@ from harvester.sync import (
 from records.errors import UsageError
 from tests.conftest import REPO
 from tests.fakes.oai_server import FakeRecord, Fault, OAIServer, dc_record
+from tests.fakes.web_server import FakeWeb, Page
 from tests.harvester.cli_runner import run_cli
 
 T0 = "2024-06-01T12:00:00Z"
@@ -507,6 +508,64 @@ def test_url_source_uses_etags_and_imports_changes(db_path):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_url_source_reads_the_charset_the_server_declares(db_path):
+    latin = (
+        "TY  - JOUR\nTI  - Über die Größe der Öffnung\nAU  - Müller, Jürgen\nPY  - 2019\nER  - \n"
+    )
+    # cp1250 bytes read as the cp1252 a file without a declaration is taken to be would give
+    # "Dvoøák": only the header says what they are.
+    czech = "TY  - JOUR\nTI  - Symfonie č. 9 Z Nového světa\nAU  - Dvořák, Antonín\nPY  - 1893\nER  - \n"
+    with FakeWeb() as web, Library(db_path) as library:
+        add_source(
+            library,
+            "latin",
+            web.add(
+                "/latin.ris",
+                latin.encode("latin-1"),
+                content_type="application/x-research-info-systems; charset=ISO-8859-1",
+            ),
+            kind="url",
+        )
+        add_source(
+            library,
+            "czech",
+            web.add(
+                "/czech.ris",
+                czech.encode("cp1250"),
+                content_type="text/plain; charset=windows-1250",
+            ),
+            kind="url",
+        )
+        report = run_sync(library, options=_fast())
+        assert report.exit_code == 0, [s.messages() for s in report.sources]
+        stored = {r.origin: r.csl for r in library.iter_records()}
+    assert stored[web.url("/latin.ris")]["title"] == "Über die Größe der Öffnung"
+    assert stored[web.url("/latin.ris")]["author"] == [{"family": "Müller", "given": "Jürgen"}]
+    assert stored[web.url("/czech.ris")]["title"] == "Symfonie č. 9 Z Nového světa"
+    assert stored[web.url("/czech.ris")]["author"] == [{"family": "Dvořák", "given": "Antonín"}]
+
+
+def test_url_source_is_checked_and_retried_as_add_url_is(db_path):
+    with FakeWeb() as web, Library(db_path) as library:
+        pdf = web.add(
+            "/paper.pdf", b"%PDF-1.7\n" + bytes(range(256)), content_type="application/pdf"
+        )
+        busy = web.add("/refs.ris", RIS.format(title="Busy study", n=1), content_type="text/plain")
+        web.queue("/refs.ris", Page(b"busy", status=503, headers={"Retry-After": "7"}))
+        add_source(library, "busy", busy, kind="url")
+        add_source(library, "paper", pdf, kind="url")
+        options = _fast()
+        report = run_sync(library, options=options)
+        done, refused = report.sources
+        assert (done.name, done.status, done.imported.new_records) == ("busy", "done", 1)
+        assert options.sleep == [7] and web.hits("/refs.ris") == 2
+        assert refused.status == "failed" and refused.error == (
+            f"paper: {pdf}: served as application/pdf, not as text: harvester reads web pages"
+            " and text exports (BibTeX, RIS, ...), not documents or images"
+        )
+        assert get_source(library, "paper").content_hash is None  # tried again next run
 
 
 # -- the command line ------------------------------------------------------------------------
