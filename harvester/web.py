@@ -132,9 +132,8 @@ def fetch_if_changed(
     validators.
 
     Transient failures are tried again (:data:`RETRY_STATUS`, refused or cut connections,
-    timeouts) under ``retry``, all within ``timeout``: each attempt may wait for the server a
-    share of the time left (the time left over the attempts left), so that a stalled answer
-    leaves time for another; no wait reaches past the deadline, and a ``Retry-After`` longer
+    timeouts) under ``retry``, all within ``timeout`` (see :func:`_share` for how an attempt's
+    waits are bounded); no wait reaches past the deadline, and a ``Retry-After`` longer
     than the time left (or than ``retry.max_wait``) ends the fetch at once, saying so.
     ``sleep`` and ``before_attempt`` are hooks (tests record the waits; a sync renews its
     lease)."""
@@ -186,17 +185,22 @@ def fetch_if_changed(
 
 
 def _share(configured: httpx.Timeout, left: float, attempts_left: int) -> httpx.Timeout:
-    """The client's timeouts, none longer than this attempt's share of the time left."""
+    """The client's timeouts for one attempt. Connecting may take this attempt's share of the
+    time left (the time left over the attempts left): a lost SYN or a restarting server is
+    where another quick try helps. Waiting for the answer may take all the time left: a slow
+    catalog page that answers within the timeout must not be cut short to keep time for
+    retries it does not need."""
+    left = max(left, 0.001)
     share = max(left / max(attempts_left, 1), 0.001)
 
-    def capped(value: float | None) -> float:
-        return share if value is None else min(value, share)
+    def capped(value: float | None, limit: float) -> float:
+        return limit if value is None else min(value, limit)
 
     return httpx.Timeout(
-        connect=capped(configured.connect),
-        read=capped(configured.read),
-        write=capped(configured.write),
-        pool=capped(configured.pool),
+        connect=capped(configured.connect, share),
+        read=capped(configured.read, left),
+        write=capped(configured.write, left),
+        pool=capped(configured.pool, left),
     )
 
 

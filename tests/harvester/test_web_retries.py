@@ -158,14 +158,12 @@ def test_a_refused_connection_is_tried_again_then_named(client):
     assert waits == [RETRY.backoff, 2 * RETRY.backoff]
 
 
-def test_a_stalled_answer_leaves_time_for_another_attempt(web, client):
-    url = web.add("/refs.ris", RIS, content_type="text/plain")
-    web.queue("/refs.ris", Page(RIS, content_type="text/plain", delay=3.0))
-    started = time.monotonic()
-    # the first attempt may wait a third of the 1.5 s, and the page comes on the second
-    assert fetch(client, url, timeout=1.5, retry=QUICK) == RIS
-    assert time.monotonic() - started < 1.5
-    assert web.hits("/refs.ris") == 2
+def test_a_slow_answer_within_the_timeout_is_waited_for(web, client):
+    # A slow catalog page: longer than a third of the timeout, shorter than all of it. It is
+    # not cut short to keep time for retries.
+    url = web.add("/refs.ris", RIS, content_type="text/plain", delay=1.0)
+    assert fetch(client, url, timeout=2.0, retry=QUICK) == RIS
+    assert web.hits("/refs.ris") == 1
 
 
 def test_every_attempt_and_wait_fit_in_the_one_timeout(web, client):
@@ -173,7 +171,8 @@ def test_every_attempt_and_wait_fit_in_the_one_timeout(web, client):
     started = time.monotonic()
     line = failure(lambda: fetch(client, url, timeout=1.2, retry=QUICK))
     elapsed = time.monotonic() - started
-    assert line == f"{url}: timed out: no complete answer within 1.2 s ({QUICK.attempts} attempts)"
+    # The answer may take all the time there is (no attempt left for a retry after it).
+    assert line == f"{url}: timed out: no complete answer within 1.2 s"
     assert 1.0 < elapsed < 1.6
     # a Retry-After that fits is waited for, really
     web.add("/busy", RIS, content_type="text/plain")
