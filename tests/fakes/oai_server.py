@@ -20,10 +20,12 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
+
+from tests.fakes.local_http import LocalHTTP, QuietHandler
 
 OAI_HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -115,22 +117,18 @@ class OAIServer:
         self.faults: deque[Fault] = deque()
         self.log: list[dict[str, str]] = []  # the query of every request, in order
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._http = LocalHTTP(self._handler())
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/oai"
+        return self._http.root + "/oai"
 
     def __enter__(self) -> OAIServer:
-        self._thread.start()
+        self._http.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._http.stop()
 
     def inject(self, *faults: Fault) -> None:
         self.faults.extend(faults)
@@ -212,12 +210,7 @@ class OAIServer:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:  # quiet
-                pass
-
+        class Handler(QuietHandler):
             def _send(
                 self, status: int, body: bytes, headers: dict[str, str] | None = None
             ) -> None:

@@ -11,10 +11,11 @@ against real sockets.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.fakes.local_http import LocalHTTP, QuietHandler
 
 
 @dataclass
@@ -37,15 +38,10 @@ class FakeWeb:
         self.pages: dict[str, Page] = {}
         self.queued: dict[str, list[Page]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []  # (path, headers) in order
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
+        self._http = LocalHTTP(self._handler())
 
     def url(self, path: str = "/") -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}{path}"
+        return self._http.root + path
 
     def add(self, path: str, body: bytes | str = b"", **options: object) -> str:
         """Serve ``body`` (str is sent as UTF-8) at ``path``; returns its address."""
@@ -67,22 +63,16 @@ class FakeWeb:
         return self.add(path, status=status, headers={"Location": to}, content_type=None)
 
     def __enter__(self) -> FakeWeb:
-        self._thread.start()
+        self._http.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._http.stop()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         web = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:  # quiet
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 web.requests.append((self.path, dict(self.headers.items())))
                 path = self.path.split("?")[0]

@@ -10,9 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
@@ -39,6 +37,7 @@ from harvester.sync import (
 )
 from records.errors import UsageError
 from tests.conftest import REPO
+from tests.fakes.local_http import LocalHTTP, QuietHandler
 from tests.fakes.oai_server import FakeRecord, Fault, OAIServer, dc_record
 from tests.fakes.web_server import FakeWeb, Page
 from tests.harvester.cli_runner import run_cli
@@ -465,14 +464,11 @@ def test_file_source_and_a_bad_file_is_reported_once(tmp_path):
         assert run_sync(library).exit_code == 0  # unchanged: not read again
 
 
-class _RISHandler(BaseHTTPRequestHandler):
+class _RISHandler(QuietHandler):
     """One RIS document with an ETag; answers 304 to a matching If-None-Match."""
 
     body = b""
     seen: ClassVar[list[str | None]] = []
-
-    def log_message(self, *args: object) -> None:
-        pass
 
     def do_GET(self) -> None:
         etag = '"' + hashlib.sha256(self.body).hexdigest()[:16] + '"'
@@ -492,9 +488,9 @@ class _RISHandler(BaseHTTPRequestHandler):
 def test_url_source_uses_etags_and_imports_changes(db_path):
     _RISHandler.body = RIS.format(title="Fetched study 1", n=1).encode()
     _RISHandler.seen = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _RISHandler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/refs.ris"
+    server = LocalHTTP(_RISHandler)
+    server.start()
+    url = server.root + "/refs.ris"
     try:
         with Library(db_path) as library:
             add_source(library, "web", url, kind="url")
@@ -506,8 +502,7 @@ def test_url_source_uses_etags_and_imports_changes(db_path):
             changed = run_sync(library).sources[0]
             assert (changed.imported.new_records, changed.imported.already_stored) == (1, 1)
     finally:
-        httpd.shutdown()
-        httpd.server_close()
+        server.stop()
 
 
 def test_url_source_reads_the_charset_the_server_declares(db_path):
