@@ -416,9 +416,10 @@ def _formula(text: str) -> KeyFormula:
 
 
 def new_work_for(library: Library, record_id: int, formula: str | None = None) -> int:
-    """A new work holding one stored record, with a fresh citation key."""
+    """A new work holding one stored record, with a fresh citation key (inside a write)."""
     record = library.records([record_id])[0]
-    work_id = _create_work(library, [record.as_member()], formula)
+    (work_id,) = _create_works(library, [[record.as_member()]], formula)
+    library.index_works([work_id])
     library.move_records([record_id], work_id)
     return work_id
 
@@ -426,23 +427,11 @@ def new_work_for(library: Library, record_id: int, formula: str | None = None) -
 def create_works_for(
     library: Library, groups: Sequence[Sequence[NewRecord]], formula: str | None = None
 ) -> list[int]:
-    """New works for records about to be stored, one per group (its first record started it),
-    written in one statement; sets the records' ``work_id``. Their keys are checked against the
-    stored ones in one query (:meth:`Library.key_test`). They are not in the full-text index
-    yet: see :meth:`Library.index_works`."""
-    compiled = _formula(formula or DEFAULT_FORMULA)
-    works = []
-    for rows in groups:
-        members = [new_member(r.record, r.id) for r in rows]
-        first = merge(members[:1])
-        merged = merge(members) if len(members) > 1 else first
-        works.append((first, merged, compiled.base_key(first.csl)))
-    taken = library.key_test(base for _, _, base in works)
-    work_ids = library.create_works(
-        [
-            (merged, taken.claim(unique_key(base, taken)), "title" not in first.csl)
-            for first, merged, base in works
-        ]
+    """New works for records about to be stored, one per group (its first record started it);
+    sets the records' ``work_id``. They are not in the full-text index yet: see
+    :meth:`Library.index_works`."""
+    work_ids = _create_works(
+        library, [[new_member(r.record, r.id) for r in rows] for rows in groups], formula
     )
     for rows, work_id in zip(groups, work_ids, strict=True):
         for row in rows:
@@ -450,15 +439,26 @@ def create_works_for(
     return work_ids
 
 
-def _create_work(
-    library: Library, members: list[Member], formula: str | None, *, index: bool = True
-) -> int:
-    # The key comes from the first member alone, so that it does not depend on which records
-    # happened to arrive in the same batch.
-    first = merge(members[:1])
-    merged = merge(members) if len(members) > 1 else first
-    key = unique_key(_formula(formula or DEFAULT_FORMULA).base_key(first.csl), library.key_taken)
-    return library.create_work(merged, key, provisional="title" not in first.csl, index=index)
+def _create_works(
+    library: Library, groups: Sequence[list[Member]], formula: str | None
+) -> list[int]:
+    """One new work per group of members, written in one statement, with keys checked against
+    the stored ones in one query (:meth:`Library.key_test`); not full-text indexed yet."""
+    compiled = _formula(formula or DEFAULT_FORMULA)
+    works = []
+    for members in groups:
+        # The key comes from the first member alone, so that it does not depend on which
+        # records happened to arrive in the same batch.
+        first = merge(members[:1])
+        merged = merge(members) if len(members) > 1 else first
+        works.append((first, merged, compiled.base_key(first.csl)))
+    taken = library.key_test(base for _, _, base in works)
+    return library.create_works(
+        [
+            (merged, taken.claim(unique_key(base, taken)), "title" not in first.csl)
+            for first, merged, base in works
+        ]
+    )
 
 
 def join_works(library: Library, keep: int, gone: int, through: int) -> None:

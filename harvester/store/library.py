@@ -537,32 +537,12 @@ class Library:
             "updated_at": stamp or now(),
         }
 
-    def create_work(
-        self, merged: Merged, key: str, *, provisional: bool = False, index: bool = True
-    ) -> int:
-        """A new work. ``provisional``: its key was made without a title (a bare DOI) and is
-        replaced once, when enrichment first gives the work one. ``index=False``: the caller
-        adds it to the full-text index with :meth:`index_works` before anything updates it."""
-        row = self._work_columns(merged) | {
-            "citation_key": key,
-            "created_at": now(),
-            "key_provisional": int(provisional),
-        }
-        # Plain SQL: sqlite-utils' Table.insert re-reads the table's columns on every call,
-        # which cost more than the insert itself (one call per new work on import).
-        cursor = self.db.conn.execute(
-            f"INSERT INTO works ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-            list(row.values()),
-        )
-        work_id = int(cursor.lastrowid or 0)
-        if index:
-            self.index_works([work_id])
-        return work_id
-
     def create_works(self, works: Sequence[tuple[Merged, str, bool]]) -> list[int]:
-        """:meth:`create_work` for many works at once (``(merged, key, provisional)`` each,
-        ``index=False``), in one statement; returns their ids in order. Only inside
-        :meth:`write`, which holds the write lock, so that the ids can be given out here."""
+        """New works (``(merged, key, provisional)`` each), in one statement; returns their ids
+        in order. ``provisional``: the key was made without a title (a bare DOI) and is replaced
+        once, when enrichment first gives the work one. The caller adds them to the full-text
+        index with :meth:`index_works` before anything updates them. Only inside :meth:`write`,
+        which holds the write lock, so that the ids can be given out here."""
         if not works:
             return []
         first_id = int(self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM works").fetchone()[0])

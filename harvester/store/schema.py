@@ -265,10 +265,9 @@ def m008_join_evidence(db: Database) -> None:
 
 @migrations()
 def m009_explicit_fts_insert(db: Database) -> None:
-    """New works enter the full-text index from :meth:`Library.create_work` (or in bulk,
-    :meth:`Library.index_works`) instead of a per-row trigger: an import adds thousands of
-    works at once, and one INSERT ... SELECT per batch indexes them in a third of the time.
-    Updates and deletes keep their triggers."""
+    """New works enter the full-text index from :meth:`Library.index_works` instead of a
+    per-row trigger: an import adds thousands of works at once, and one INSERT ... SELECT per
+    batch indexes them in a third of the time. Updates and deletes keep their triggers."""
     db.execute('DROP TRIGGER IF EXISTS "works_ai"')
 
 
