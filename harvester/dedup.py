@@ -108,9 +108,13 @@ Apart = Callable[[int], Collection[int]]
 
 def _stored_decisions(library: Library) -> Apart:
     """:data:`Apart` from the library's decisions (a person's words: few, read at once)."""
-    apart, _ = _decisions(library)
+    return _apart(_decisions(library)[0])
+
+
+def _apart(pairs: dict[int, set[int]]) -> Apart:
+    """:data:`Apart` from the not-duplicate pairs read by :func:`_decisions`."""
     empty: frozenset[int] = frozenset()
-    return lambda record_id: apart.get(record_id, empty)
+    return lambda record_id: pairs.get(record_id, empty)
 
 
 class Index(Protocol):
@@ -669,8 +673,7 @@ def _recluster_batch(
     apart: dict[int, set[int]],
 ) -> int:
     """Place one batch of :func:`recluster`; returns how many pairs went to review."""
-    empty: frozenset[int] = frozenset()
-    plan = assign_batch(library, new, index=index, apart=lambda r: apart.get(r, empty))
+    plan = assign_batch(library, new, index=index, apart=_apart(apart))
     for gone, keep in plan.absorbed.items():
         if gone > 0:  # placed clusters proved one by a record of this batch
             index.merge_clusters(plan.final(keep), gone, plan.bridged_by[gone])

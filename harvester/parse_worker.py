@@ -46,8 +46,8 @@ def prepared_batches(
     data: bytes, origin: str, format: str | None = None, *, parallel: bool | None = None
 ) -> Iterator[Batch]:
     """Parsed, normalized records of one input with everything derived from them alone
-    (:class:`NewRecord`), in batches and in input order. ``parallel``: parse in a worker process (default: when the input is large and
-    the machine has a second core)."""
+    (:class:`NewRecord`), in batches and in input order. ``parallel``: parse in a worker
+    process (default: when the input is large and the machine has a second core)."""
     if parallel is None:
         parallel = (
             len(data) >= WORKER_MIN_BYTES and (os.cpu_count() or 1) > 1 and _main_is_importable()

@@ -155,7 +155,6 @@ def store_batch(
     plan = assign_batch(
         library, [(row.id, row.form) for row in rows], keys=[row.blocking_keys for row in rows]
     )
-    by_id = {row.id: row for row in rows}
     new_works: dict[int, list[NewRecord]] = {}  # first record -> all records of a new work
     changed: set[int] = set()
     for position, (row, assignment) in enumerate(zip(rows, plan.assignments, strict=True)):
@@ -168,8 +167,8 @@ def store_batch(
             changed.add(work)
         else:
             new_works.setdefault(-work, []).append(row)
-    for leader, members in new_works.items():
-        assert members[0] is by_id[leader]
+    # A new work's key comes from its first record, the one that started it.
+    assert all(members[0].id == leader for leader, members in new_works.items())
     created = create_works_for(library, list(new_works.values()), formula)
     library.index_works(created)
     report.new_works += len(created)
