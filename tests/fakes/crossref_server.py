@@ -10,7 +10,7 @@ connection handling, timeouts and header parsing are exercised for real. It serv
   ANDed), ``select``, ``rows``, ``offset`` and ``cursor`` (a stable ``next-cursor`` string,
   empty pages past the end, 404 ``cursor-invalid`` for an unknown cursor);
 
-from the recorded fixtures in ``../shared/fixtures/crossref`` (read in place) plus works the tests
+from the recorded fixtures in ``tests/data/shared/fixtures/crossref`` plus works the tests
 add. A ``query.bibliographic`` recorded in fixtures 15/16 is answered with the recorded body;
 other searches are scored here so that the score grows with the query length like Crossref's
 (``score / len(query)`` is the share of the query's characters found in the work).

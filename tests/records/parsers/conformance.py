@@ -2,7 +2,7 @@
 
 Used by ``test_conformance.py`` (every case must meet its recorded floor) and by
 ``scripts/conformance`` (prints the per-format table for the README). Sources, all read in place
-from ``../shared/fixtures/formats``:
+from ``tests/data/shared/fixtures/formats`` (copied from the team's shared data):
 
 * rispy ``expected.json`` (RIS -> rispy dicts), citation-js RIS file cases (RIS -> CSL-JSON);
 * citation-js BibTeX/BibLaTeX cases and the mapping tables (``*-input.bib`` -> ``*-csl.json``);
