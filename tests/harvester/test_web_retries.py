@@ -97,9 +97,8 @@ def test_a_429_storm_gives_up_after_the_last_attempt(web, client):
 def test_a_longer_wait_than_the_timeout_leaves_fails_at_once(web, client, asked):
     url = web.add("/refs.ris", status=503, headers={"Retry-After": asked})
     waits = Waits()
-    started = time.monotonic()
     line = failure(lambda: fetch(client, url, timeout=5, sleep=waits))
-    assert time.monotonic() - started < 2
+    assert waits == [] and web.hits("/refs.ris") == 1  # failed at once: no wait, no retry
     assert re.fullmatch(
         rf"{re.escape(url)}: HTTP 503 Service Unavailable; the server asks to wait \d+ s,"
         r" more than the 5 s timeout leaves",
@@ -173,10 +172,10 @@ def test_every_attempt_and_wait_fit_in_the_one_timeout(web, client):
     elapsed = time.monotonic() - started
     # The answer may take all the time there is (no attempt left for a retry after it).
     assert line == f"{url}: timed out: no complete answer within 1.2 s"
-    assert 1.0 < elapsed < 1.6
+    assert elapsed > 1.0 and web.hits("/slow") == 1
     # a Retry-After that fits is waited for, really
     web.add("/busy", RIS, content_type="text/plain")
     web.queue("/busy", Page(status=503, headers={"Retry-After": "1"}))
     started = time.monotonic()
     assert fetch(client, web.url("/busy"), timeout=3, retry=QUICK) == RIS
-    assert 1.0 <= time.monotonic() - started < 2.5
+    assert time.monotonic() - started >= 1.0 and web.hits("/busy") == 2
