@@ -420,9 +420,10 @@ class _Parser:
         if token.kind == "text":
             literal = token.value
 
-            def getter(_csl: CSLItem, _literal: str = literal) -> str:
-                return _literal
+            def constant(_csl: CSLItem) -> str:
+                return literal
 
+            getter: Getter = constant
         elif token.kind == "name":
             key = token.value.lower()
             if key not in FUNCTIONS:

@@ -187,10 +187,10 @@ def upgrade_policy(field: str, current: Any, crossref: Any, *, edited: bool = Fa
         return take("print date from Crossref", conflict=True)
 
     if field == "ISSN":
-        ours, theirs = issn_list(current), issn_list(crossref)
-        if set(ours) & set(theirs):
-            union = list(dict.fromkeys([*theirs, *ours]))
-            if set(union) == set(ours):
+        our_issns, their_issns = issn_list(current), issn_list(crossref)
+        if set(our_issns) & set(their_issns):
+            union = list(dict.fromkeys([*their_issns, *our_issns]))
+            if set(union) == set(our_issns):
                 return keep("same ISSNs")
             return Choice(
                 field, ", ".join(union), "crossref", "both ISSNs", current, crossref, False

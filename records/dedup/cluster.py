@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,7 +59,7 @@ class _Clusters:
         prepared: Sequence[Prepared],
         decisions: dict[tuple[int, int], PairDecision],
         cannot: set[tuple[int, int]],
-        later: Sequence[set[int]],
+        later: Sequence[AbstractSet[int]],
     ) -> None:
         self.prepared = prepared
         self.decisions = decisions
@@ -163,12 +164,12 @@ def _find_clusters(
             for i, decision in found.decisions.items():
                 decisions[(a, others[i])] = decision
 
-    cannot = {_key(index[a], index[b]) for a, b in cannot_link if a in index and b in index}
+    cannot = {_key(index[x], index[y]) for x, y in cannot_link if x in index and y in index}
     state = _Clusters(prepared, decisions, cannot, candidates.later)
     conflicting_decisions = 0
-    for a, b in must_link:
-        if a in index and b in index:
-            ra, rb = state.find(index[a]), state.find(index[b])
+    for id_a, id_b in must_link:
+        if id_a in index and id_b in index:
+            ra, rb = state.find(index[id_a]), state.find(index[id_b])
             if ra != rb:
                 state.union(ra, rb)
     for a, b in cannot:
@@ -295,7 +296,7 @@ def match_work(
 
 
 def _settled_against(
-    new: Prepared, members: list[Prepared], offset: int, found: Triage, unvetted: set[int]
+    new: Prepared, members: Sequence[Prepared], offset: int, found: Triage, unvetted: set[int]
 ) -> bool:
     """Whether a member triage settled as "distinct" stands against joining its work: any
     titled one does; an untitled one only when vetoed (compared now)."""

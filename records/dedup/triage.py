@@ -39,6 +39,7 @@ from rapidfuzz.distance import Indel
 from rapidfuzz.process import extract
 
 from records.dedup.fields import (
+    NEAR_TITLE,
     FieldComparison,
     _page_key,
     abstract_bound,
@@ -51,7 +52,6 @@ from records.dedup.fields import (
 from records.dedup.keys import Prepared
 from records.dedup.scoring import (
     MAYBE_TITLE,
-    NEAR_TITLE,
     PairDecision,
     compare,
     decide,

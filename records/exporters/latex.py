@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from pylatexenc.latexencode import get_builtin_uni2latex_dict
 
@@ -60,7 +61,8 @@ _OVERRIDES = {
 # letters without a math macro (pylatexenc writes "A" for Α and "\'{}A" for Ά).
 _WRONG = "ĦħŦŧĿŀόĸŉ"
 _GREEK_MACRO = re.compile(r"^\\ensuremath\{\\[A-Za-z]+\}$")
-_CONTROL = {c: None for c in range(32) if chr(c) not in "\t\n"} | {0x7F: None}
+_CONTROL: dict[int, str | None] = {c: None for c in range(32) if chr(c) not in "\t\n"}
+_CONTROL[0x7F] = None
 _CONTROL.update({0x2028: " ", 0x2029: " "})  # line/paragraph separators
 _CONTROL.update({c: None for c in range(0xFDD0, 0xFDD6)})  # noncharacters: our placeholders
 
@@ -157,7 +159,7 @@ _NOT_PDFLATEX_RE = re.compile(
 )
 
 
-def _macros(table: dict[int, str | None]):
+def _macros(table: dict[int, str | None]) -> Callable[[re.Match[str]], str]:
     get = table.get
 
     def run(match: re.Match[str]) -> str:

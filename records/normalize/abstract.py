@@ -11,6 +11,7 @@ A leading label that only names the section ("Zusammenfassung", "Abstract", "Sum
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from records.normalize.text import clean_text, collapse_space
 
@@ -184,14 +185,14 @@ def _trie_pattern(words: set[str]) -> str:
     re tries the branches of a plain alternation one by one, so a 170-word list costs 170
     attempts at every candidate position; a trie costs one per character of the text.
     """
-    root: dict[str, dict] = {}
+    root: dict[str, dict[str, Any]] = {}
     for word in words:
         node = root
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def emit(node: dict[str, dict]) -> str:
+    def emit(node: dict[str, dict[str, Any]]) -> str:
         branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
         if not branches:
             return ""

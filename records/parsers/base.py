@@ -76,7 +76,10 @@ def collect(items: Iterable[Record | Failure]) -> ParseResult:
     """One result holding all the records and failures."""
     result = ParseResult()
     for item in items:
-        (result.records if isinstance(item, Record) else result.failures).append(item)
+        if isinstance(item, Record):
+            result.records.append(item)
+        else:
+            result.failures.append(item)
     return result
 
 
@@ -105,7 +108,10 @@ def batches(items: Iterable[Record | Failure], size: int) -> Iterator[ParseResul
     size = max(1, size)
     result, count = ParseResult(), 0
     for item in items:
-        (result.records if isinstance(item, Record) else result.failures).append(item)
+        if isinstance(item, Record):
+            result.records.append(item)
+        else:
+            result.failures.append(item)
         count += 1
         if count >= size:
             yield result
@@ -169,7 +175,8 @@ def catalog_labels() -> dict[str, Any]:
     data = (
         resources.files("records.parsers").joinpath("data/catalog_labels.json").read_text("utf-8")
     )
-    return json.loads(data)
+    labels: dict[str, Any] = json.loads(data)
+    return labels
 
 
 def require_titles(result: ParseResult, origin: str, label: str) -> ParseResult:

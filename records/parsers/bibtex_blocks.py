@@ -184,7 +184,7 @@ def converted(
         entry = as_entry(block)
         if entry is not None:
             fields = [(field.key, field.value) for field in entry.fields]
-            line = entry.start_line + offset + 1
+            line = (entry.start_line or 0) + offset + 1
             yield RawEntry(entry.entry_type.lower(), entry.key, fields, entry.raw or "", line)
         elif type(block) is ParsingFailedBlock:
             yield FailedBlock(_why(block.error), block.raw or "", _line(block.start_line, offset))
@@ -212,7 +212,9 @@ def read_blocks(text: str) -> Iterator[RawEntry | FailedBlock]:
             blocks = Splitter(piece).split().blocks
             if end < end_of_text and blocks and _runs_to_end(blocks[-1], piece):
                 next_pos = end - len(blocks.pop().raw or "")
-            yield from converted(blocks, line)
+            for block in converted(blocks, line):
+                if not isinstance(block, RawString):  # not asked for: strings=False
+                    yield block
         line += count_lines(text, pos, next_pos)
         carried = next_pos < end
         pos = next_pos

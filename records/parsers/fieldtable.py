@@ -12,7 +12,7 @@ Labels are never "any word before a colon": abstracts contain colons ("Hintergru
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from records.model import ParseResult, Record, SourceRef
@@ -44,7 +44,7 @@ class FieldTable:
     ``"a|b"`` and the caller decides by the value's shape.
     """
 
-    def __init__(self, fields: dict[str, Iterable[str]], *, bare_labels: bool = False) -> None:
+    def __init__(self, fields: Mapping[str, Iterable[str]], *, bare_labels: bool = False) -> None:
         by_label: dict[str, list[str]] = {}
         for field, labels in fields.items():
             for label in labels:

@@ -37,7 +37,7 @@ from records.identifiers import (
     normalize_issn,
     normalize_pmid,
 )
-from records.model import CSLItem, Failure, ParseResult, Record, SourceRef
+from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, SourceRef
 from records.normalize.dates import parse_date
 from records.normalize.language import normalize_language
 from records.normalize.names import is_corporate, parse_name, parse_name_list
@@ -485,10 +485,10 @@ def _jsonld_names(value: Any) -> list[dict[str, str]]:
                 if name := _text_of(person.get("name")):
                     out.append({"literal": name})
             elif person.get("familyName"):
-                name = {"family": str(_text_of(person["familyName"]))}
+                structured = {"family": str(_text_of(person["familyName"]))}
                 if given := _text_of(person.get("givenName")):
-                    name["given"] = given
-                out.append(name)
+                    structured["given"] = given
+                out.append(structured)
             elif name_text := _text_of(person.get("name")):
                 out.append(parse_name(name_text))
     return [n for n in out if n]
@@ -527,7 +527,8 @@ def schema_org(doc: Any) -> tuple[CSLItem, IssnKinds]:
     )
     _put(csl, "page", page)
     for key in ("identifier", "sameAs", "doi", "@id", "url"):
-        for value in best.get(key) if isinstance(best.get(key), list) else [best.get(key)]:
+        found = best.get(key)
+        for value in found if isinstance(found, list) else [found]:
             text = _text_of(value) if not isinstance(value, dict) else _text_of(value.get("value"))
             if text and (doi := next(find_dois(text), None)):
                 csl.setdefault("DOI", doi)
@@ -798,7 +799,7 @@ def parse_document(doc: Any, text: str, origin: str, fmt: str) -> ParseResult:
             if not csl.get("title"):
                 continue
             record = Record(csl=csl, source=SourceRef(fmt, origin, None, position), raw=text)
-            record.issn_kinds.update(kinds)
+            record.issn_kinds.update(_issn_kinds(kinds))
             result.records.append(record)
         if result.records:
             return result
@@ -830,8 +831,17 @@ def parse_document(doc: Any, text: str, origin: str, fmt: str) -> ParseResult:
         csl["title"] = title.rstrip(".")[1:-1]
     csl.setdefault("type", "article-journal" if csl.get("container-title") else "webpage")
     record = Record(csl=csl, source=SourceRef(fmt, origin, None, 1, 1), raw=text)
-    record.issn_kinds.update({i: k for i, k in kinds.items() if i in csl.get("ISSN", "")})
+    record.issn_kinds.update(_issn_kinds({i: k for i, k in kinds.items() if i in csl.get("ISSN", "")}))
     if text_records:
         record.original.update(text_records[0].original)
     result.records.append(record)
     return result
+
+
+def _issn_kinds(kinds: dict[str, str]) -> dict[str, IssnKind]:
+    """The ISSN kinds a metadata source named, those that are print or electronic."""
+    return {
+        issn: "print" if kind == "print" else "electronic"
+        for issn, kind in kinds.items()
+        if kind in ("print", "electronic")
+    }

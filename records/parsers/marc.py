@@ -23,7 +23,7 @@ import re
 import warnings
 
 from lxml import etree
-from pymarc import Field, Indicators, MARCReader, Subfield
+from pymarc import Field, Indicators, Leader, MARCReader, Subfield
 from pymarc import Record as MarcRecord
 from pymarc.exceptions import PymarcException
 
@@ -70,7 +70,7 @@ def _clean(value: str | None) -> str:
 
 
 def _values(record: MarcRecord, tag: str, codes: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for field in record.get_fields(tag):
         for code in codes:
             out.extend(v for v in field.get_subfields(code) if v)
@@ -157,7 +157,8 @@ def marc_to_csl(record: MarcRecord) -> tuple[CSLItem, dict[str, IssnKind], str |
             title = f"{title}. {parts}"
         if title:
             csl["title"] = title
-    authors, editors = [], []
+    authors: list[dict[str, str]] = []
+    editors: list[dict[str, str]] = []
     for tag in ("100", "110", "111", "700", "710", "711"):
         for field in record.get_fields(tag):
             name, is_editor = _name(field)
@@ -344,7 +345,7 @@ def _from_xml(element: etree._Element) -> MarcRecord:
     for child in element:
         name = local_name(child)
         if name == "leader":
-            record.leader = (child.text or "").ljust(24)[:24]
+            record.leader = Leader((child.text or "").ljust(24)[:24])
         elif name == "controlfield":
             record.add_field(Field(tag=child.get("tag", "000"), data=child.text or ""))
         elif name == "datafield":

@@ -11,6 +11,7 @@ in capitals), ``JI`` its ISO abbreviation; ``SN``/``EI`` the print and electroni
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from records.identifiers import normalize_isbn, normalize_issn
 from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, SourceRef
@@ -127,7 +128,11 @@ def values_to_csl(values: dict[str, list[str]]) -> tuple[CSLItem, dict[str, Issn
         date = year_month_day(first("PY"))
     if date:
         csl["issued"] = date
-    for tag, kind in (("SN", "print"), ("EI", "electronic")):
+    tags: tuple[tuple[str, Literal["print", "electronic"]], ...] = (
+        ("SN", "print"),
+        ("EI", "electronic"),
+    )
+    for tag, kind in tags:
         issn = normalize_issn(first(tag))
         if issn:
             add_issn(csl, kinds, issn, kind)
