@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.conftest import REPO, STATE_DIR
 
 
 def run_cli(
@@ -24,7 +23,7 @@ def run_cli(
     # Enrichment must not leave this machine in tests: an unroutable local port.
     full_env["HARVESTER_CROSSREF_URL"] = "http://127.0.0.1:9"
     full_env["HARVESTER_CONFIG"] = str(Path(cwd or REPO) / "no-such-config.toml")
-    full_env["HARVESTER_STATE_DIR"] = str(Path(tempfile.gettempdir()) / "harvester-tests-state")
+    full_env["HARVESTER_STATE_DIR"] = str(STATE_DIR)
     full_env.update(env or {})
     command = [sys.executable, "-m", "harvester"]
     if db is not None:

@@ -9,7 +9,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import ClassVar
@@ -36,7 +35,7 @@ from harvester.sync import (
     run_sync,
 )
 from records.errors import UsageError
-from tests.conftest import REPO
+from tests.conftest import REPO, STATE_DIR
 from tests.fakes.local_http import LocalHTTP, QuietHandler
 from tests.fakes.oai_server import FakeRecord, Fault, OAIServer, dc_record
 from tests.fakes.web_server import FakeWeb, Page
@@ -80,7 +79,7 @@ def _env() -> dict[str, str]:
         PYTHONPATH=str(REPO),
         HARVESTER_CROSSREF_URL="http://127.0.0.1:9",
         HARVESTER_CONFIG=str(REPO / "no-such-config.toml"),
-        HARVESTER_STATE_DIR=str(Path(tempfile.gettempdir()) / "harvester-tests-state"),
+        HARVESTER_STATE_DIR=str(STATE_DIR),
     )
     return env
 
