@@ -35,6 +35,7 @@ from records.normalize.record import normalize_csl
 
 FORMAT = "feed"
 _TAG_RE = re.compile(r"<[^>]+>")
+_SPACE_BEFORE_RE = re.compile(r"\s+([.,;:!?)\]])")
 _DOI_PATH_RE = re.compile(r"/doi/(?:abs/|full/|pdf/|epdf/|epub/|fulltext/)?(10\.\d{4,9}/[^?#]+)")
 
 
@@ -59,7 +60,8 @@ def _text(value: Any) -> str:
     """Plain text of a feed value (which may carry HTML)."""
     if not isinstance(value, str):
         return ""
-    return " ".join(html.unescape(_TAG_RE.sub(" ", value)).split())
+    text = " ".join(html.unescape(_TAG_RE.sub(" ", value)).split())
+    return _SPACE_BEFORE_RE.sub(r"\1", text)  # "<b>outcomes</b>." -> "outcomes ." -> back
 
 
 def entry_doi(entry: Any) -> str | None:
