@@ -4,7 +4,10 @@ OAI-PMH in date windows, against real HTTP servers on 127.0.0.1 (issue 18)."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -459,3 +462,52 @@ def test_since_reads_ages_and_dates():
     assert since_time("2026-12-01", now) == "2026-12-01T00:00:00+00:00"
     with pytest.raises(UsageError, match="give an age"):
         since_time("last week", now)
+
+
+# -- scheduling ----------------------------------------------------------------------------------
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+
+
+def _unit(name: str) -> dict[str, dict[str, str]]:
+    sections: dict[str, dict[str, str]] = {}
+    current: dict[str, str] = {}
+    for line in (SCRIPTS / name).read_text().splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], {})
+        elif "=" in line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            current[key.strip()] = value.strip()
+    return sections
+
+
+def test_systemd_timer_runs_the_sync_nightly_at_0230_and_catches_up():
+    timer, service = _unit("harvester-sync.timer"), _unit("harvester-sync.service")
+    assert timer["Timer"]["OnCalendar"] == "*-*-* 02:30:00"
+    assert timer["Timer"]["Persistent"] == "true"
+    assert timer["Install"]["WantedBy"] == "timers.target"
+    assert service["Service"]["Type"] == "oneshot"
+    assert service["Service"]["ExecStart"].endswith("harvester sync")
+    cron = [
+        line
+        for line in (SCRIPTS / "crontab.example").read_text().splitlines()
+        if line and not line.startswith(("#", "HARVESTER_"))
+    ]
+    assert cron and all("/harvester sync" in line for line in cron)
+
+
+def test_systemd_units_pass_systemd_analyze_verify(tmp_path):
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed here (no systemd)")
+    for name in ("harvester-sync.service", "harvester-sync.timer"):
+        shutil.copy(SCRIPTS / name, tmp_path / name)
+    result = subprocess.run(
+        [analyze, "verify", str(tmp_path / "harvester-sync.service"),
+         str(tmp_path / "harvester-sync.timer")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    if "Failed to initialize manager" in result.stderr:
+        pytest.skip(f"systemd-analyze cannot run here: {result.stderr.strip()}")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "", result.stderr
