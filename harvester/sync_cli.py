@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from harvester.cli_common import emit_json, reports_errors
-from harvester.progress import spinner, stderr
+from harvester.progress import spinner
 
 if TYPE_CHECKING:
     from harvester.sync import SourceReport
@@ -182,9 +182,8 @@ def run(
                 click.echo(f"{source.name}: note: {note}")
         if line := _enrichment_line(report):
             click.echo(line)
-        for path in written:
-            if not quiet:
-                stderr.print(f"auto-export updated: {path}")
+        for path in written:  # on stdout: under cron stderr is for failures only
+            click.echo(f"auto-export updated: {path}")
     sys.exit(report.exit_code)
 
 
