@@ -157,7 +157,15 @@ def _raw(entry: Any) -> str:
 def parse_feed(data: bytes, origin: str) -> ParsedFeed:
     """The entries of a feed; an entry without a title or a link is a failure naming its
     place; a document that is no feed at all is one failure."""
-    parsed = feedparser.parse(data)
+    headers = {}
+    try:
+        data.decode("utf-8")
+        # Valid UTF-8 is UTF-8 (the fetcher re-encodes to it from the server's charset, which
+        # leaves an XML declaration naming the old one): said the way feedparser believes.
+        headers = {"content-type": "application/xml; charset=utf-8"}
+    except UnicodeDecodeError:
+        pass  # the document's own declaration (or feedparser's sniffing) decides
+    parsed = feedparser.parse(data, response_headers=headers)
     channel = parsed.get("feed") or {}
     failures: list[Failure] = []
     entries: list[FeedEntry] = []
