@@ -1,23 +1,35 @@
 """``harvester sync``: configured sources harvested incrementally, for cron.
 
 Sources live in the library (``sync_sources``), so the library file is the whole state.
-Four kinds:
+Seven kinds:
 
 * ``folder`` / ``file``: each file's size, mtime and SHA-256 are remembered
   (``sync_files``); a file whose size and mtime did not change is skipped without being read,
   one whose content hash did not change is skipped without being parsed, and a file that
   changes while it is read is left for the next run.
-* ``oai-pmh``: ListRecords with ``from`` = the ``responseDate`` of the last complete harvest
-  (at the repository's granularity), page by page (:mod:`harvester.oaipmh`). Each page is
-  one transaction holding its records, the per-identifier state (``sync_oai_records``) and a
-  checkpoint (the resumption token), so a killed run resumes where it stopped, or restarts the
-  list when the token has expired: storing is idempotent (content hash, and identifier plus
-  datestamp), so nothing is lost or stored twice. ``harvested_until`` moves only in the
-  transaction of the last page. Deleted records (``status="deleted"``) are recorded, never
-  imported; token loops and runs of empty pages end the harvest with an error.
+* ``oai-pmh``: ListRecords in explicit ``from``/``until`` windows (a calendar month each, the
+  first harvest from the repository's ``earliestDatestamp``), as metha does: a window whose
+  ``completeListSize`` is over :attr:`SyncOptions.oai_window_max` is split in halves; the next
+  run starts at this run's ``responseDate`` (the repository's clock, from Identify) minus 48
+  hours, so the last two days are looked at again; a repository that lists records outside the
+  window it was asked for ignores ``from``/``until``: that is reported and remembered, and it is
+  harvested as one whole list. Within a window, page by page (:mod:`harvester.oaipmh`): each
+  page is one transaction holding its records, the per-identifier state (``sync_oai_records``)
+  and a checkpoint (the resumption token); the run's plan (the next window) is checkpointed
+  when a window completes, so a killed run resumes in the window it stopped in, and a bad or
+  expired token restarts only that window: storing is idempotent (content hash, and
+  identifier plus datestamp), so nothing is lost or stored twice. ``harvested_until`` moves
+  only when the last window is complete. Deleted records (``status="deleted"``) are
+  recorded, never imported; token loops and runs of empty pages end the harvest with an error.
+* ``crossref`` / ``pubmed`` / ``feed``: saved searches and tables of contents
+  (:mod:`harvester.sync_searches`).
 * ``url``: one document fetched as ``harvester add URL`` fetches it (:mod:`harvester.web`:
   charset from ``Content-Type``, size limit, content-type check, retries within a time budget)
   with ``If-None-Match`` / ``If-Modified-Since``, imported when its content hash changed.
+
+After the sources the works they created or added records to are enriched through Crossref
+(:attr:`SyncOptions.enrich`), and each source's run is logged with those works
+(``sync_log``, ``harvester sync log``).
 
 Overlap: before harvesting a source a run takes its lease (:mod:`harvester.leases`) and
 renews it while working. A run that finds a live lease skips the source (that is not a
@@ -290,6 +302,7 @@ class SourceReport:
     harvested_until: str | None = None
     held_by: str | None = None
     windows: int = 0  # OAI-PMH date windows harvested
+    splits: int = 0  # windows (OAI-PMH) or date slices (PubMed) split for being too large
     notes: list[str] = field(default_factory=list)  # worth saying, not failures
     requests_planned: list[str] = field(default_factory=list)  # --dry-run
 
@@ -326,6 +339,7 @@ class SourceReport:
             data.update(
                 requests=self.requests,
                 pages=self.pages,
+                splits=self.splits,
                 resumed=self.resumed,
                 harvested_from=self.harvested_from,
                 harvested_until=self.harvested_until,
@@ -333,6 +347,7 @@ class SourceReport:
         if self.kind == "oai-pmh":
             data.update(
                 windows=self.windows,
+                splits=self.splits,
                 deleted=self.deleted,
                 pages=self.pages,
                 requests=self.requests,
@@ -846,6 +861,7 @@ def _harvest_list(
         )  # fmt: skip
         if outcome == "split":
             assert low is not None
+            report.splits += 1
             middle = low + (high - low) / 2
             middle = middle.replace(microsecond=0)
             if step == timedelta(days=1):

@@ -171,7 +171,6 @@ def store_items(
         for item, _ in fresh:
             options.progress(item)
     imported.parsed += len(fresh)
-    new_before = set(imported.new_work_ids)
     store_records(
         library, [r for _, r in fresh], run_id=run_id, report=imported, formula=options.formula
     )
@@ -183,7 +182,7 @@ def store_items(
         if record.source.format == "crossref" and work_id is not None:
             crossref_works.add(work_id)
     # Their Crossref record is in the library: nothing left to ask Crossref about them.
-    for work_id in crossref_works - (new_before - set(imported.new_work_ids)):
+    for work_id in sorted(crossref_works):
         library.set_enrichment(work_id, "enriched", "harvested from Crossref")
 
 
@@ -347,7 +346,7 @@ def sync_pubmed(
             if history.count >= options.pubmed_cap and low < high:
                 middle = low + (high - low) // 2
                 pending += [(middle + timedelta(days=1), high), (low, middle)]
-                report.restarts += 1  # counted as splits
+                report.splits += 1
                 continue
             wanted = history.count
             if wanted > options.pubmed_cap:

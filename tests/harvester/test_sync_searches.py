@@ -214,6 +214,7 @@ def test_pubmed_splits_a_window_over_the_esearch_cap(db_path):
             if r.endpoint == "esearch.fcgi"
         ]
         assert windows[0] == ("2026/01/01", "2026/07/01")  # 65 > 30: split
+        assert source.splits == sum(_count(eutils, w) >= 30 for w in windows) >= 1
         # Every slice fetched is under the cap, in date order, and together they cover it.
         fetched = [w for w in windows if _count(eutils, w) < 30]
         assert fetched[0][0] == "2026/01/01" and fetched[-1][1] == "2026/07/01"
@@ -385,6 +386,7 @@ def test_oai_window_over_the_size_limit_is_split(db_path):
         add_source(library, "repo", server.url)
         source = run_sync(library, options=_options(oai_window_max=5)).sources[0]
         assert source.status == "done" and source.imported.new_records == 12
+        assert (source.splits, source.windows) == (3, 4)
         starts = [(q["from"], q["until"]) for q in server.list_requests() if "from" in q]
         # The month lists 12 (> 5): halved, and its first half again, until a window holds
         # at most 5; then the windows follow each other to the end, one second apart.
