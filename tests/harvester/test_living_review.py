@@ -26,7 +26,6 @@ from tests.fakes.crossref_server import FakeCrossref
 from tests.fakes.eutils_server import FakeEUtils, renumbered
 from tests.fakes.feed_server import Entry, FeedServer, atom_feed, rss_feed
 from tests.fakes.synthetic_works import generated_work, radosa_2024
-from tests.harvester.cli_runner import run_cli
 from tests.harvester.conftest import MAILTO
 
 NEJM_DOI = "10.1056/NEJMoa1715274"  # the real PubMed article 29768149 of the fixtures
@@ -123,7 +122,7 @@ def services(crossref_server: FakeCrossref) -> Iterator[Services]:
 
 def _cli(db: Path, services: Services | None, *args: str | Path):
     """The CLI in-process (click's runner, same code path as the console script): quick;
-    the nightly runs themselves are real processes (:func:`run_cli`)."""
+    the nightly runs themselves are real processes (:class:`Run`)."""
     env = dict(services.env) if services else {}
     env.update(
         HARVESTER_CONFIG=str(REPO / "no-such-config.toml"),
@@ -169,10 +168,11 @@ def test_a_living_review_from_sync_add_to_the_weeks_new_records_in_the_bib(tmp_p
     exported = _cli(db, services, "export", "--output", bib, "--auto")
     assert exported.exit_code == 0, exported.output
 
-    night = run_cli("sync", db=db, env=services.env)
-    assert night.returncode == 0, night.stderr
-    assert night.stderr == ""  # off a terminal: no progress display, nothing failed
-    lines = night.stdout.splitlines()
+    night = Run(db, services, "sync")
+    stdout, stderr = night.communicate()
+    assert night.returncode == 0, stderr
+    assert stderr == ""  # off a terminal: no progress display, nothing failed
+    lines = stdout.splitlines()
     summary = {line.split(":")[0]: line for line in lines}
     assert summary["asthma"].startswith("asthma: 4 new, 0 merged into existing works")
     assert summary["review"].startswith("review: 7 new")
@@ -202,9 +202,10 @@ def test_a_living_review_from_sync_add_to_the_weeks_new_records_in_the_bib(tmp_p
     _asthma(services.eutils, range(4, 5), "2026/12/05")
     _feeds(services.feeds, 2)
     services.crossref.add_work(_indexed(generated_work(99), "2099-01-01"))
-    second = run_cli("sync", db=db, env=services.env)
-    assert second.returncode == 0, second.stderr
-    summary = {line.split(":")[0]: line for line in second.stdout.splitlines()}
+    second = Run(db, services, "sync")
+    stdout, stderr = second.communicate()
+    assert second.returncode == 0, stderr
+    summary = {line.split(":")[0]: line for line in stdout.splitlines()}
     assert summary["asthma"].startswith("asthma: 1 new")
     assert summary["review"].startswith("review: 1 new")
     assert summary["journal-a"].startswith("journal-a: 2 new")  # the Radosa entry was known
@@ -252,11 +253,12 @@ def test_bad_sync_add_lines_are_one_line_usage_errors(tmp_path):
 
 
 class Run:
-    """``harvester sync --no-enrich`` in a real child process, forked from this one so that it
-    starts at once (a fresh interpreter spends seconds importing on a busy machine); it can be
-    killed with SIGKILL like any cron job. The child only talks to the fakes over HTTP."""
+    """``harvester sync ARGS`` in a real child process, forked from this one so that it starts
+    at once (a fresh interpreter spends seconds importing on a busy machine); it can be killed
+    with SIGKILL like any cron job. The child only talks to the fakes over HTTP; its standard
+    streams are files, not a terminal (as under cron)."""
 
-    def __init__(self, db: Path, services: Services) -> None:
+    def __init__(self, db: Path, services: Services, *args: str) -> None:
         self.out = db.with_name(f"{db.name}.{os.urandom(4).hex()}.out")
         self.err = self.out.with_suffix(".err")
         env = services.env | {
@@ -264,8 +266,10 @@ class Run:
             "HARVESTER_STATE_DIR": str(Path(tempfile.gettempdir()) / "harvester-tests-state"),
         }
         context = multiprocessing.get_context("fork")
-        args = (str(db), env, str(self.out), str(self.err))
-        self.process = context.Process(target=_child, args=args)
+        command = ["--db", str(db), *args]
+        self.process = context.Process(
+            target=_child, args=(command, env, str(self.out), str(self.err))
+        )
         self.process.start()
         assert self.process.pid is not None
         self.pid: int = self.process.pid
@@ -286,7 +290,7 @@ class Run:
         return self.out.read_text(), self.err.read_text()
 
 
-def _child(db: str, env: dict[str, str], out: str, err: str) -> None:
+def _child(command: list[str], env: dict[str, str], out: str, err: str) -> None:
     for name in [k for k in os.environ if k.startswith("HARVESTER_")]:
         del os.environ[name]
     os.environ.update(env)
@@ -297,7 +301,7 @@ def _child(db: str, env: dict[str, str], out: str, err: str) -> None:
     sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
     code = 0
     try:
-        cli.main(["--db", db, "sync", "--no-enrich"], prog_name="harvester")
+        cli.main(command, prog_name="harvester")
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 1
     sys.stdout.flush()
@@ -306,7 +310,7 @@ def _child(db: str, env: dict[str, str], out: str, err: str) -> None:
 
 
 def _sync(db: Path, services: Services) -> Run:
-    return Run(db, services)
+    return Run(db, services, "sync", "--no-enrich")
 
 
 def _bigger(services: Services) -> None:
