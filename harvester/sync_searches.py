@@ -121,7 +121,9 @@ def crossref_target(query: dict[str, Any]) -> str:
     return "crossref:/works?" + "&".join(parts)
 
 
-def pubmed_query(term: str | None, *, batch: int | None = None, since: str | None = None) -> dict:
+def pubmed_query(
+    term: str | None, *, batch: int | None = None, since: str | None = None
+) -> dict[str, Any]:
     if not term or not term.strip():
         raise UsageError("a pubmed source needs a search term (TARGET), as typed in PubMed")
     batch = batch or DEFAULT_PUBMED_BATCH

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import feedparser  # type: ignore[import-untyped]
+import feedparser  # type: ignore[import-untyped, unused-ignore]
 
 from records.identifiers import normalize_doi, normalize_issn
 from records.model import CSLItem, Failure, Record, SourceRef
