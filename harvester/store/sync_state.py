@@ -193,11 +193,13 @@ class SyncState:
         return entries
 
     def last_logs(self) -> dict[str, dict[str, Any]]:
-        """The latest logged run of every source."""
+        """The latest run of every source that harvested (a run that found the source busy
+        and skipped it brought nothing and says nothing about the source)."""
         return {
             row["source"]: dict(row)
             for row in self.db.query(
-                "SELECT * FROM sync_log WHERE id IN (SELECT max(id) FROM sync_log GROUP BY source)"
+                "SELECT * FROM sync_log WHERE id IN (SELECT max(id) FROM sync_log"
+                " WHERE status != 'skipped' GROUP BY source)"
             )
         }
 

@@ -513,3 +513,29 @@ def test_systemd_units_pass_systemd_analyze_verify(tmp_path):
         pytest.skip(f"systemd-analyze cannot run here: {result.stderr.strip()}")
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == "", result.stderr
+
+
+def test_crossref_field_queries_and_filters_are_sent_as_saved(
+    db_path, crossref_server, make_client
+):
+    crossref_server.add_work(_indexed(generated_work(1), "2026-11-20"))
+    query = crossref_query(
+        "embolization",
+        author="Author1",
+        container="Journal of Synthetic Results",
+        filters=["has-abstract:false", "type:journal-article", "type:review"],
+    )
+    with Library(db_path) as library:
+        add_source(library, "review", "", kind="crossref", query=query)
+        run_sync(library, options=_options(crossref=make_client, today=Days(date(2026, 12, 1))))
+        (path,) = [p for p in crossref_server.stats.paths if p.startswith("/works?")]
+        assert "query.author=Author1" in path
+        assert "query.container-title=Journal+of+Synthetic+Results" in path
+        # Repeated names are ORed by Crossref: both types are asked, beside the other filter.
+        assert "filter=has-abstract%3Afalse%2Ctype%3Ajournal-article%2Ctype%3Areview" in path
+        assert "rows=500" in path  # the default page size
+        listed = get_source(library, "review").as_dict()
+        assert listed["query"]["filters"] == {
+            "has-abstract": ["false"],
+            "type": ["journal-article", "review"],
+        }
