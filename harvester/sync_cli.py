@@ -60,7 +60,16 @@ def sync(ctx: click.Context) -> None:
     """Harvest the configured sources incrementally (for cron); `sync add` configures one.
 
     Plain `harvester sync` runs every source; `harvester sync NAME...` only those. Safe to run
-    twice at once (a source being harvested by another run is skipped) and to kill.
+    twice at once (a source being harvested by another run is skipped) and to kill. After the
+    sources, the new and changed works are enriched through Crossref and every auto-export is
+    rewritten.
+
+    \b
+    Options of a run:
+      --json       a machine-readable summary
+      --full       look at everything again (ignore the saved state)
+      --no-enrich  do not ask Crossref about the new works now
+      --dry-run    say what each source would ask for; ask nothing
     """
     if ctx.invoked_subcommand is None:
         ctx.invoke(run)
