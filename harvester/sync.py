@@ -478,11 +478,11 @@ def run_sync(
 
 def _enrich(library: Library, report: SyncReport, options: SyncOptions) -> None:
     """The works the sources created or added records to, and those an earlier sync left
-    pending (Crossref was unreachable), through Crossref: same client, same shared rate
-    window and throttles as ``harvester enrich``."""
+    unenriched (Crossref unreachable, the run killed first, ``--no-enrich``), through Crossref:
+    same client, same shared rate window and throttles as ``harvester enrich``."""
     from harvester.enrichment import enrich_works, works_to_enrich
 
-    work_ids = sorted(report.touched_work_ids | set(SyncState(library).pending_enrichment()))
+    work_ids = sorted(report.touched_work_ids | set(SyncState(library).awaiting_enrichment()))
     items = works_to_enrich(library, work_ids) if work_ids else []
     if not items:
         return
@@ -935,7 +935,7 @@ def _harvest_window(
             return "split"
         first = False
         if from_ is not None or until is not None:
-            outside = outside or _outside(page, from_, until, fresh.granularity or "YYYY-MM-DD")
+            outside = outside or _outside(page, from_, until)
         report.pages += 1
         report.imported.inputs += 1
         position = _store_page(
@@ -968,13 +968,22 @@ def _harvest_window(
             page = None
 
 
-def _outside(page: Page, from_: str | None, until: str | None, granularity: str) -> bool:
-    """Whether a page lists a record dated outside the window it was asked for."""
+# A record this far outside the window it was listed in means the repository ignored the
+# window (nearer, it may be a repository comparing at another granularity or time zone).
+OUTSIDE_TOLERANCE = timedelta(days=1)
+
+
+def _outside(page: Page, from_: str | None, until: str | None) -> bool:
+    """Whether a page lists a record dated well outside the window it was asked for."""
+    low = _parse_stamp(from_)
+    high = _parse_stamp(until)
+    if high is not None and until is not None and len(until) <= 10:
+        high += timedelta(days=1)  # a day's `until` covers the whole day
     for record in page.records:
-        if not record.datestamp:
+        stamp = _parse_stamp(record.datestamp)
+        if stamp is None:
             continue
-        stamp = format_datestamp(record.datestamp, granularity)
-        if (from_ and stamp < from_) or (until and stamp > until):
+        if (low and stamp < low - OUTSIDE_TOLERANCE) or (high and stamp > high + OUTSIDE_TOLERANCE):
             return True
     return False
 

@@ -114,10 +114,20 @@ class SyncState:
             ).fetchone()[0]
         )
 
-    def pending_enrichment(self) -> list[int]:
-        """Works an earlier enrichment could not finish (Crossref unreachable, budget spent)."""
+    def awaiting_enrichment(self) -> list[int]:
+        """Works an earlier enrichment could not finish (Crossref unreachable, budget spent),
+        and works a sync brought that were never asked about (that run was killed before its
+        enrichment, or ran with ``--no-enrich``). Works imported by ``add --no-enrich`` are
+        left alone: a person asked for that."""
         return [
-            int(r[0]) for r in self.db.execute("SELECT id FROM works WHERE enrichment = 'pending'")
+            int(r[0])
+            for r in self.db.execute(
+                "SELECT id FROM works WHERE enrichment = 'pending'"
+                " UNION SELECT DISTINCT w.id FROM works w"
+                " JOIN source_records s ON s.work_id = w.id"
+                " JOIN runs r ON r.id = s.run_id"
+                " WHERE w.enrichment = 'none' AND s.kind = 'input' AND r.command LIKE 'sync%'"
+            )
         ]
 
     # -- the log ----------------------------------------------------------------------------

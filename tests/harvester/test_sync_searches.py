@@ -539,3 +539,26 @@ def test_crossref_field_queries_and_filters_are_sent_as_saved(
             "has-abstract": ["false"],
             "type": ["journal-article", "review"],
         }
+
+
+def test_works_a_sync_left_unenriched_are_enriched_by_the_next_sync(
+    db_path, tmp_path, crossref_server, make_client
+):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    mestier = de_mestier_2017()
+    (inbox / "one.ris").write_text(
+        "TY  - JOUR\nTI  - Liver transarterial embolizations in metastatic neuroendocrine"
+        f" tumors\nAU  - de Mestier, L.\nPY  - 2017\nDO  - {mestier['DOI']}\nER  - \n"
+    )
+    with Library(db_path) as library:
+        add_source(library, "inbox", str(inbox))
+        # As if killed before its enrichment (or run with --no-enrich).
+        run_sync(library, options=_options(crossref=make_client))
+        assert _rows(library, "SELECT enrichment FROM works") == [("none",)]
+        report = run_sync(library, options=_options(crossref=make_client, enrich=True))
+        assert report.sources[0].imported.new_records == 0  # nothing new: the backlog only
+        assert _rows(library, "SELECT enrichment FROM works") == [("enriched",)]
+        (csl,) = _rows(library, "SELECT csl FROM works")[0]
+        assert json.loads(csl)["container-title"] == mestier["container-title"][0]
+        assert json.loads(csl)["volume"] == "18"  # from Crossref: the RIS had no volume
