@@ -222,6 +222,12 @@ def test_a_living_review_from_sync_add_to_the_weeks_new_records_in_the_bib(tmp_p
     text = bib.read_text()
     assert all(f"{{{key}," in text for key in week_keys)  # every new work is in the .bib
 
+    # What one search brought, exported on its own (records name their source).
+    by_source = _cli(db, services, "export", "--source", "asthma", "--format", "csl-json")
+    assert by_source.exit_code == 0, by_source.output
+    exported_titles = sorted(item["title"] for item in json.loads(by_source.stdout))
+    assert len(exported_titles) == 5 and all("sthma" in t for t in exported_titles)
+
     readable = _cli(db, services, "sync", "log", "--since", "7d")
     assert f"new    {nejm_key}" in readable.stdout
     listing = _cli(db, services, "sync", "list")
