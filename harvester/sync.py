@@ -1057,18 +1057,10 @@ def _store_page(
             if harvested_until is not None:
                 state.complete_harvest(source.name, harvested_until)
             else:
-                db.execute(
-                    "UPDATE sync_sources SET resume_token = NULL, resume_from = NULL,"
-                    " resume_until = NULL WHERE name = ?",
-                    [source.name],
-                )
+                state.save_list_checkpoint(source.name, None, None, None)
                 state.save_checkpoint(source.name, done)
         else:
-            db.execute(
-                "UPDATE sync_sources SET resume_token = ?, resume_from = ?, resume_until = ?"
-                " WHERE name = ?",
-                [page.token, resume_from, resume_until, source.name],
-            )
+            state.save_list_checkpoint(source.name, page.token, resume_from, resume_until)
         heartbeat(force=True)  # in the same transaction: a lost lease undoes the page
     return position
 

@@ -45,6 +45,17 @@ class SyncState:
             [json.dumps(checkpoint, sort_keys=True) if checkpoint is not None else None, source],
         )
 
+    def save_list_checkpoint(
+        self, source: str, token: str | None, from_: str | None, until: str | None
+    ) -> None:
+        """Where an OAI-PMH list stands: the resumption token for the next page of the window
+        ``from_``..``until`` (all None: no list in progress)."""
+        self.db.execute(
+            "UPDATE sync_sources SET resume_token = ?, resume_from = ?, resume_until = ?"
+            " WHERE name = ?",
+            [token, from_, until, source],
+        )
+
     def complete_harvest(self, source: str, harvested_until: str) -> None:
         """A run went through to the end: the next one starts from ``harvested_until``."""
         self.db.execute(
