@@ -85,7 +85,7 @@ SEARCH_KINDS = ("crossref", "pubmed", "feed")
 # OAI-PMH metadataPrefix -> the parser that reads it.
 METADATA_PREFIXES = {"oai_dc": "oai_dc", "marc21": "marcxml", "marcxml": "marcxml"}
 # Names that would read as `harvester sync` subcommands.
-RESERVED_NAMES = frozenset({"add", "list", "remove", "run"})
+RESERVED_NAMES = frozenset({"add", "list", "log", "remove", "run"})
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 MAX_EMPTY_PAGES = 10

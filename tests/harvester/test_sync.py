@@ -640,6 +640,7 @@ def test_cli_add_list_remove_and_usage_errors(tmp_path):
     for args in (
         ("sync", "add", "repo", str(folder)),  # exists
         ("sync", "add", "list", str(folder)),  # reserved
+        ("sync", "add", "log", str(folder)),  # reserved: `harvester sync log` is a command
         ("sync", "add", "x", str(tmp_path / "missing")),
         ("sync", "add", "y", str(folder), "--set", "s"),
         ("sync", "add", "z", str(folder), "--kind", "ftp"),
