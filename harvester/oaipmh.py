@@ -65,6 +65,7 @@ class Identity:
     repository_name: str
     granularity: str  # "YYYY-MM-DD" or "YYYY-MM-DDThh:mm:ssZ"
     earliest_datestamp: str | None
+    response_date: str | None = None  # the repository's clock when it answered
 
 
 @dataclass(slots=True)
@@ -233,6 +234,7 @@ class OAIClient:
             repository_name=(identify.findtext(f"{_NS}repositoryName") or "").strip(),
             granularity=granularity,
             earliest_datestamp=(identify.findtext(f"{_NS}earliestDatestamp") or "").strip() or None,
+            response_date=(root.findtext(f"{_NS}responseDate") or "").strip() or None,
         )
 
     def list_records(

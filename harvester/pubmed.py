@@ -57,6 +57,15 @@ class PubMedUnavailable(NetworkError):
 
 
 @dataclass(frozen=True, slots=True)
+class SearchHistory:
+    """An ``esearch`` result kept on NCBI's history server: how many, and where."""
+
+    count: int
+    webenv: str
+    query_key: str
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One PubMed record: its PMID and its XML as a one-article ``PubmedArticleSet``."""
 
@@ -171,10 +180,12 @@ class EUtilsClient:
 
     def efetch(self, pmids: Sequence[str]) -> list[Article]:
         """The PubMed records of up to :data:`BATCH` PMIDs (those PubMed has), in its order."""
-        root = self._xml(
-            self._post("efetch.fcgi", {"db": "pubmed", "retmode": "xml", "id": ",".join(pmids)}),
-            "efetch",
+        return self._articles(
+            self._post("efetch.fcgi", {"db": "pubmed", "retmode": "xml", "id": ",".join(pmids)})
         )
+
+    def _articles(self, body: bytes) -> list[Article]:
+        root = self._xml(body, "efetch")
         if root.tag != "PubmedArticleSet":
             error = root.findtext(".//ERROR")
             if error is not None:
@@ -197,6 +208,54 @@ class EUtilsClient:
             )
             articles.append(Article(pmid, xml))
         return articles
+
+    def esearch(
+        self, term: str, *, mindate: str, maxdate: str, datetype: str = "edat"
+    ) -> SearchHistory:
+        """Search PubMed for ``term`` between two dates (``YYYY/MM/DD``, inclusive), keeping
+        the result on NCBI's history server (``usehistory=y``) for :meth:`efetch_history`."""
+        root = self._xml(
+            self._post(
+                "esearch.fcgi",
+                {
+                    "db": "pubmed",
+                    "term": term,
+                    "datetype": datetype,
+                    "mindate": mindate,
+                    "maxdate": maxdate,
+                    "usehistory": "y",
+                    "retmax": "0",
+                },
+            ),
+            "esearch",
+        )
+        error = root.findtext("ERROR")
+        if root.tag != "eSearchResult" or error:
+            why = f": {error.strip()[:200]}" if error else f" with <{root.tag}>"
+            raise PubMedUnavailable(f"PubMed answered esearch{why}")
+        count = (root.findtext("Count") or "").strip()
+        webenv = (root.findtext("WebEnv") or "").strip()
+        query_key = (root.findtext("QueryKey") or "").strip()
+        if not count.isdigit() or (int(count) and not (webenv and query_key)):
+            raise PubMedUnavailable("PubMed answered esearch without a count and a history")
+        return SearchHistory(int(count), webenv, query_key)
+
+    def efetch_history(self, history: SearchHistory, retstart: int, retmax: int) -> list[Article]:
+        """Records ``retstart`` .. ``retstart + retmax - 1`` of a search kept on the history
+        server, as PubMed XML."""
+        return self._articles(
+            self._post(
+                "efetch.fcgi",
+                {
+                    "db": "pubmed",
+                    "retmode": "xml",
+                    "WebEnv": history.webenv,
+                    "query_key": history.query_key,
+                    "retstart": str(retstart),
+                    "retmax": str(retmax),
+                },
+            )
+        )
 
     def pmc_to_pubmed(self, pmcids: Sequence[str]) -> dict[str, str]:
         """PMCID -> PMID for up to :data:`BATCH` PMCIDs (those with a PubMed record)."""
@@ -286,4 +345,12 @@ def pubmed_inputs(client: EUtilsClient, identifiers: Sequence[str]) -> Iterator[
         done += len(batch)
 
 
-__all__ = ["BATCH", "Article", "EUtilsClient", "PubMedUnavailable", "origin_of", "pubmed_inputs"]
+__all__ = [
+    "BATCH",
+    "Article",
+    "EUtilsClient",
+    "PubMedUnavailable",
+    "SearchHistory",
+    "origin_of",
+    "pubmed_inputs",
+]

@@ -1,23 +1,35 @@
 """``harvester sync``: configured sources harvested incrementally, for cron.
 
 Sources live in the library (``sync_sources``), so the library file is the whole state.
-Four kinds:
+Seven kinds:
 
 * ``folder`` / ``file``: each file's size, mtime and SHA-256 are remembered
   (``sync_files``); a file whose size and mtime did not change is skipped without being read,
   one whose content hash did not change is skipped without being parsed, and a file that
   changes while it is read is left for the next run.
-* ``oai-pmh``: ListRecords with ``from`` = the ``responseDate`` of the last complete harvest
-  (at the repository's granularity), page by page (:mod:`harvester.oaipmh`). Each page is
-  one transaction holding its records, the per-identifier state (``sync_oai_records``) and a
-  checkpoint (the resumption token), so a killed run resumes where it stopped, or restarts the
-  list when the token has expired: storing is idempotent (content hash, and identifier plus
-  datestamp), so nothing is lost or stored twice. ``harvested_until`` moves only in the
-  transaction of the last page. Deleted records (``status="deleted"``) are recorded, never
-  imported; token loops and runs of empty pages end the harvest with an error.
+* ``oai-pmh``: ListRecords in explicit ``from``/``until`` windows (a calendar month each, the
+  first harvest from the repository's ``earliestDatestamp``), as metha does: a window whose
+  ``completeListSize`` is over :attr:`SyncOptions.oai_window_max` is split in halves; the next
+  run starts at this run's ``responseDate`` (the repository's clock, from Identify) minus 48
+  hours, so the last two days are looked at again; a repository that lists records outside the
+  window it was asked for ignores ``from``/``until``: that is reported and remembered, and it is
+  harvested as one whole list. Within a window, page by page (:mod:`harvester.oaipmh`): each
+  page is one transaction holding its records, the per-identifier state (``sync_oai_records``)
+  and a checkpoint (the resumption token); the run's plan (the next window) is checkpointed
+  when a window completes, so a killed run resumes in the window it stopped in, and a bad or
+  expired token restarts only that window: storing is idempotent (content hash, and
+  identifier plus datestamp), so nothing is lost or stored twice. ``harvested_until`` moves
+  only when the last window is complete. Deleted records (``status="deleted"``) are
+  recorded, never imported; token loops and runs of empty pages end the harvest with an error.
+* ``crossref`` / ``pubmed`` / ``feed``: saved searches and tables of contents
+  (:mod:`harvester.sync_searches`).
 * ``url``: one document fetched as ``harvester add URL`` fetches it (:mod:`harvester.web`:
   charset from ``Content-Type``, size limit, content-type check, retries within a time budget)
   with ``If-None-Match`` / ``If-Modified-Since``, imported when its content hash changed.
+
+After the sources the works they created or added records to are enriched through Crossref
+(:attr:`SyncOptions.enrich`), and each source's run is logged with those works
+(``sync_log``, ``harvester sync log``).
 
 Overlap: before harvesting a source a run takes its lease (:mod:`harvester.leases`) and
 renews it while working. A run that finds a live lease skips the source (that is not a
@@ -27,15 +39,18 @@ failure); a lease whose holder is gone (expired, or its pid dead on this host) i
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
+from harvester.crossref.client import CrossrefClient
 from harvester.http import make_client
 from harvester.leases import (
     LEASE_TTL_S,
@@ -55,18 +70,22 @@ from harvester.oaipmh import (
     format_datestamp,
 )
 from harvester.pipeline import ImportReport, store_records
+from harvester.pubmed import EUtilsClient
 from harvester.sources import folder_files
 from harvester.store import Library
 from harvester.store.library import now
+from harvester.store.sync_state import SyncState
 from harvester.web import fetch_if_changed
 from records.errors import HarvesterError, InputError, UsageError
 from records.parsers import get_parser, parse_bytes, parse_text
 
-KINDS = ("folder", "file", "oai-pmh", "url")
+KINDS = ("folder", "file", "oai-pmh", "url", "crossref", "pubmed", "feed")
+# Kinds whose target is a search or a feed (harvester.sync_searches).
+SEARCH_KINDS = ("crossref", "pubmed", "feed")
 # OAI-PMH metadataPrefix -> the parser that reads it.
 METADATA_PREFIXES = {"oai_dc": "oai_dc", "marc21": "marcxml", "marcxml": "marcxml"}
 # Names that would read as `harvester sync` subcommands.
-RESERVED_NAMES = frozenset({"add", "list", "remove", "run"})
+RESERVED_NAMES = frozenset({"add", "list", "log", "remove", "run"})
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 MAX_EMPTY_PAGES = 10
@@ -99,24 +118,31 @@ class SyncSource:
     last_run_at: str | None = None
     last_status: str | None = None
     last_error: str | None = None
+    query: str | None = None  # JSON: a crossref/pubmed source's saved search
+    checkpoint: str | None = None  # JSON: how far a run in progress got
+    notes: str | None = None  # JSON: what the last run noticed about the server
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> SyncSource:
-        return cls(**{k: row[k] for k in cls.__dataclass_fields__})
+        return cls(**{k: row.get(k) for k in cls.__dataclass_fields__})  # type: ignore[arg-type]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "target": self.target,
-            "set": self.set_spec,
-            "metadata_prefix": self.metadata_prefix,
-            "harvested_until": self.harvested_until,
-            "checkpoint": bool(self.resume_token),
-            "last_run_at": self.last_run_at,
-            "last_status": self.last_status,
-            "last_error": self.last_error,
-        }
+        return (
+            {
+                "name": self.name,
+                "kind": self.kind,
+                "target": self.target,
+                "set": self.set_spec,
+                "metadata_prefix": self.metadata_prefix,
+                "harvested_until": self.harvested_until,
+                "checkpoint": bool(self.resume_token),
+                "last_run_at": self.last_run_at,
+                "last_status": self.last_status,
+                "last_error": self.last_error,
+            }
+            | ({"query": json.loads(self.query)} if self.query else {})
+            | ({"notes": json.loads(self.notes)} if self.notes else {})
+        )
 
 
 def _guess_kind(target: str) -> str:
@@ -138,8 +164,13 @@ def add_source(
     kind: str | None = None,
     set_spec: str | None = None,
     metadata_prefix: str | None = None,
+    query: dict[str, Any] | None = None,
 ) -> SyncSource:
-    """Configure a source; raises :class:`UsageError` for a bad name, kind or option."""
+    """Configure a source; raises :class:`UsageError` for a bad name, kind or option.
+
+    ``query``: a ``crossref`` source's saved query (:func:`harvester.sync_searches.crossref_query`)
+    or a ``pubmed`` source's (:func:`~harvester.sync_searches.pubmed_query`); built from
+    ``target`` (the query text, the term) when not given."""
     if not _NAME_RE.match(name) or name in RESERVED_NAMES:
         raise UsageError(
             f"bad source name {name!r}: use letters, digits, '.', '_' or '-'"
@@ -150,7 +181,18 @@ def add_source(
         raise UsageError(f"unknown source kind {kind!r}; known: {', '.join(KINDS)}")
     if kind != "oai-pmh" and (set_spec or metadata_prefix):
         raise UsageError("--set and --metadata-prefix are for oai-pmh sources only")
-    if kind in ("oai-pmh", "url"):
+    if query is not None and kind not in ("crossref", "pubmed"):
+        raise UsageError("a saved query is for crossref and pubmed sources only")
+    if kind in ("crossref", "pubmed"):
+        from harvester.sync_searches import crossref_query, crossref_target, pubmed_query
+
+        if kind == "crossref":
+            query = query or crossref_query(target)
+            target = crossref_target(query)
+        else:
+            query = query or pubmed_query(target)
+            target = f"pubmed:{query['term']}"
+    elif kind in ("oai-pmh", "url", "feed"):
         if not re.match(r"^https?://\S+$", target, re.I):
             raise UsageError(f"{target}: a {kind} source needs an http(s) URL")
     else:
@@ -185,6 +227,7 @@ def add_source(
                 "set_spec": set_spec,
                 "metadata_prefix": metadata_prefix,
                 "created_at": now(),
+                "query": json.dumps(query, sort_keys=True) if query is not None else None,
             }
         )
     source = get_source(library, name)
@@ -206,10 +249,32 @@ def list_sources(library: Library) -> list[SyncSource]:
 def remove_source(library: Library, name: str) -> bool:
     """Forget a source and its harvest state (the records it brought in stay)."""
     with library.write():
-        for table in ("sync_files", "sync_oai_records", "sync_leases"):
+        for table in ("sync_files", "sync_oai_records", "sync_leases", "sync_items"):
             library.db.execute(f"DELETE FROM {table} WHERE source = ?", [name])
         cursor = library.db.execute("DELETE FROM sync_sources WHERE name = ?", [name])
         return cursor.rowcount > 0
+
+
+_AGE_RE = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$", re.I)
+_AGE_UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def since_time(text: str, now_: datetime | None = None) -> str:
+    """``7d`` / ``12h`` / ``30m`` / ``2w`` ago, or a date or time, as the library's timestamps
+    are written (ISO, UTC); raises :class:`UsageError` for anything else."""
+    now_ = now_ or datetime.now(UTC)
+    if match := _AGE_RE.match(text):
+        delta = timedelta(**{_AGE_UNITS[match[2].lower()]: int(match[1])})
+        return (now_ - delta).isoformat(timespec="seconds")
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"--since {text!r}: give an age (30m, 12h, 7d, 2w) or a date (YYYY-MM-DD)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 # -- reports ----------------------------------------------------------------------------------
@@ -236,6 +301,10 @@ class SourceReport:
     harvested_from: str | None = None
     harvested_until: str | None = None
     held_by: str | None = None
+    windows: int = 0  # OAI-PMH date windows harvested
+    splits: int = 0  # windows (OAI-PMH) or date slices (PubMed) split for being too large
+    notes: list[str] = field(default_factory=list)  # worth saying, not failures
+    requests_planned: list[str] = field(default_factory=list)  # --dry-run
 
     @property
     def failed(self) -> bool:
@@ -262,8 +331,23 @@ class SourceReport:
                 files_unchanged=self.files_unchanged,
                 files_changing=self.files_changing,
             )
+        if self.notes:
+            data["notes"] = self.notes
+        if self.requests_planned:
+            data["would_ask"] = self.requests_planned
+        if self.kind in SEARCH_KINDS:
+            data.update(
+                requests=self.requests,
+                pages=self.pages,
+                splits=self.splits,
+                resumed=self.resumed,
+                harvested_from=self.harvested_from,
+                harvested_until=self.harvested_until,
+            )
         if self.kind == "oai-pmh":
             data.update(
+                windows=self.windows,
+                splits=self.splits,
                 deleted=self.deleted,
                 pages=self.pages,
                 requests=self.requests,
@@ -279,6 +363,8 @@ class SourceReport:
 @dataclass(slots=True)
 class SyncReport:
     sources: list[SourceReport] = field(default_factory=list)
+    enrichment: Any = None  # harvester.enrich.EnrichmentReport of the works the run touched
+    enrichment_error: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -295,6 +381,19 @@ class SyncReport:
             "new_records": sum(s.imported.new_records for s in self.sources),
             "failed_sources": sum(s.status == "failed" for s in self.sources),
             "skipped_sources": sum(s.status == "skipped" for s in self.sources),
+        } | (
+            {"enrichment": self.enrichment_dict()}
+            if self.enrichment or self.enrichment_error
+            else {}
+        )
+
+    def enrichment_dict(self) -> dict[str, Any]:
+        if self.enrichment is None:
+            return {"error": self.enrichment_error}
+        return {
+            "counts": dict(self.enrichment.counts()),
+            "stopped": self.enrichment.stopped,
+            "requests": self.enrichment.requests,
         }
 
 
@@ -309,6 +408,37 @@ class SyncOptions:
     lease_ttl: float = LEASE_TTL_S
     formula: str | None = None
     progress: Progress | None = None
+    enrich: bool = True  # new and changed works through Crossref after the sources
+    dry_run: bool = False  # say what each source would ask, ask nothing
+    crossref: Callable[[], CrossrefClient] = field(default=lambda: _default_crossref())
+    pubmed: Callable[[], EUtilsClient] = field(default=lambda: _default_pubmed())
+    today: Callable[[], date] = field(default=lambda: datetime.now(UTC).date())
+    pubmed_cap: int = 10_000  # esearch's limit (sync_searches.PUBMED_CAP)
+    oai_window: str = "month"  # "month", or a number of days
+    oai_window_max: int = 100_000  # a window listing more records is split in two
+    oai_overlap: timedelta = timedelta(hours=48)  # re-checked every run
+
+
+def _default_crossref() -> CrossrefClient:
+    from harvester.config import Config
+
+    config = Config.load()
+    # The rate windows are shared with every other harvester process on the machine.
+    return CrossrefClient(
+        base_url=config.crossref_url, mailto=config.mailto, shared_dir=config.state_dir
+    )
+
+
+def _default_pubmed() -> EUtilsClient:
+    from harvester.config import Config
+
+    config = Config.load()
+    return EUtilsClient(
+        config.pubmed_url,
+        api_key=config.ncbi_api_key,
+        mailto=config.mailto,
+        timeout=config.http_timeout,
+    )
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -330,14 +460,60 @@ def run_sync(
             )
         sources = [s for s in sources if s.name in names]
     report = SyncReport()
+    if options.dry_run:
+        report.sources = [_plan(library, source, options) for source in sources]
+        return report
     run_id = library.start_run("sync " + " ".join(s.name for s in sources))
     status = "failed"
     try:
         for source in sources:
             report.sources.append(_sync_one(library, source, run_id, options))
+        if options.enrich:
+            _enrich(library, report, options)
         status = "done"
     finally:
         library.finish_run(run_id, status, report.as_dict())
+    return report
+
+
+def _enrich(library: Library, report: SyncReport, options: SyncOptions) -> None:
+    """The works the sources created or added records to, and those an earlier sync left
+    unenriched (Crossref unreachable, the run killed first, ``--no-enrich``), through Crossref:
+    same client, same shared rate window and throttles as ``harvester enrich``."""
+    from harvester.enrichment import enrich_works, works_to_enrich
+
+    work_ids = sorted(report.touched_work_ids | set(SyncState(library).awaiting_enrichment()))
+    items = works_to_enrich(library, work_ids) if work_ids else []
+    if not items:
+        return
+    try:
+        with options.crossref() as client:
+            report.enrichment = enrich_works(
+                library, client, work_ids, formula=options.formula, items=items
+            )
+    except HarvesterError as exc:  # the works stay pending: the next sync asks again
+        report.enrichment_error = f"enrichment: {exc}"
+
+
+def _plan(library: Library, source: SyncSource, options: SyncOptions) -> SourceReport:
+    """What a run of ``source`` would ask for (``--dry-run``), asking nothing."""
+    from harvester import sync_searches
+
+    report = SourceReport(source.name, source.kind, status="planned")
+    if source.kind == "crossref":
+        report.requests_planned = sync_searches.crossref_requests(source, options)
+    elif source.kind == "pubmed":
+        report.requests_planned = sync_searches.pubmed_requests(source, options)
+    elif source.kind == "feed":
+        report.requests_planned = sync_searches.feed_requests(source, options)
+    elif source.kind == "oai-pmh":
+        report.requests_planned = _oai_requests(source, options)
+    elif source.kind == "url":
+        report.requests_planned = [f"GET {source.target} (If-None-Match: {source.etag})"
+                                   if source.etag and not options.full
+                                   else f"GET {source.target}"]  # fmt: skip
+    else:
+        report.requests_planned = [f"read the new and changed files of {source.target}"]
     return report
 
 
@@ -352,8 +528,18 @@ def _sync_one(
         return report
     heartbeat = _Heartbeat(library, lease, options.lease_ttl)
     finished = False
+    started_at = now()
     try:
-        if source.kind in ("folder", "file"):
+        if source.kind in SEARCH_KINDS:
+            from harvester import sync_searches
+
+            harvest = {
+                "crossref": sync_searches.sync_crossref,
+                "pubmed": sync_searches.sync_pubmed,
+                "feed": sync_searches.sync_feed,
+            }[source.kind]
+            harvest(library, source, run_id, options, report, heartbeat)
+        elif source.kind in ("folder", "file"):
             _sync_files(library, source, run_id, options, report, heartbeat)
         elif source.kind == "oai-pmh":
             _sync_oai(library, source, run_id, options, report, heartbeat)
@@ -380,6 +566,17 @@ def _sync_one(
                     "UPDATE sync_sources SET last_run_at = ?, last_status = ?, last_error = ?"
                     " WHERE name = ?",
                     [now(), report.status, report.error, source.name],
+                )
+                imported = report.imported
+                SyncState(library).log_run(
+                    run_id=run_id,
+                    source=source.name,
+                    kind=source.kind,
+                    started_at=started_at,
+                    status=report.status,
+                    summary=report.as_dict(),
+                    new_work_ids=imported.new_work_ids,
+                    merged_work_ids=imported.touched_work_ids,
                 )
     return report
 
@@ -526,6 +723,86 @@ def _sync_oai(
         client.close()
 
 
+def _parse_stamp(value: str | None) -> datetime | None:
+    """An OAI-PMH datestamp (either granularity) as a UTC datetime; None if unreadable."""
+    if not value:
+        return None
+    try:
+        if len(value) <= 10:
+            return datetime.fromisoformat(value[:10]).replace(tzinfo=UTC)
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        return None
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _step(granularity: str) -> timedelta:
+    """The smallest difference the repository's datestamps can express."""
+    return timedelta(seconds=1) if granularity.startswith("YYYY-MM-DDThh") else timedelta(days=1)
+
+
+def _windows(
+    start: datetime | None, end: datetime, granularity: str, size: str
+) -> list[tuple[datetime | None, datetime]]:
+    """Consecutive inclusive [from, until] windows from ``start`` to ``end``: calendar months
+    (``size="month"``) or ``size`` days; one open window when there is no start."""
+    if start is None or start > end:
+        return [(start, end)]
+    step = _step(granularity)
+    windows: list[tuple[datetime | None, datetime]] = []
+    low = start
+    while low <= end:
+        if size == "month":
+            first = low.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+            following = (first + timedelta(days=32)).replace(day=1)
+        else:
+            day = low.replace(hour=0, minute=0, second=0, microsecond=0)
+            following = day + timedelta(days=int(size))
+        high = min(following - step, end)
+        windows.append((low, high))
+        low = high + step
+    return windows
+
+
+def _oai_plan(
+    source: SyncSource, options: SyncOptions, earliest: str | None, now_stamp: datetime
+) -> tuple[datetime | None, datetime]:
+    """(start, end) of a fresh run: from the last complete harvest's ``responseDate`` minus
+    the overlap (the last 48 hours are looked at again: records a repository dated late or
+    indexed slowly), else from the repository's earliest datestamp."""
+    last = None if options.full else _parse_stamp(source.harvested_until)
+    if last is not None:
+        return last - options.oai_overlap, now_stamp
+    return _parse_stamp(earliest), now_stamp
+
+
+def _oai_requests(source: SyncSource, options: SyncOptions) -> list[str]:
+    """The windows a run would list (``--dry-run``): known only up to the repository's clock,
+    which is not asked, so the plan runs to now."""
+    granularity = source.granularity or "YYYY-MM-DD"
+    prefix = source.metadata_prefix or "oai_dc"
+    now_stamp = datetime.now(UTC).replace(microsecond=0)
+    notes = json.loads(source.notes) if source.notes else {}
+    if notes.get("ignores_dates"):
+        return [f"GET {source.target}?verb=ListRecords&metadataPrefix={prefix} (the whole list:"
+                " the repository ignores from/until)"]  # fmt: skip
+    start, end = _oai_plan(source, options, None, now_stamp)
+    lines = [f"GET {source.target}?verb=Identify"]
+    for low, high in _windows(start, end, granularity, options.oai_window):
+        window = f"&from={format_datestamp(_iso(low), granularity)}" if low else ""
+        lines.append(
+            f"GET {source.target}?verb=ListRecords&metadataPrefix={prefix}{window}"
+            f"&until={format_datestamp(_iso(high), granularity)}"
+            + (f"&set={source.set_spec}" if source.set_spec else "")
+        )
+    if start is None:
+        lines.append("(first harvest: from the repository's earliestDatestamp, month by month)")
+    return lines
+
+
 def _harvest_list(
     library: Library,
     source: SyncSource,
@@ -537,48 +814,138 @@ def _harvest_list(
     report: SourceReport,
     heartbeat: _Heartbeat,
 ) -> None:
+    """ListRecords window by window (see :func:`_windows`), each window's pages committed one
+    by one with a checkpoint, and the run's plan (its windows' end, the next window's start)
+    in ``sync_sources.checkpoint`` so that a killed run resumes in the window it was in."""
     identity = client.identify()
     granularity = identity.granularity
-    from_ = None
-    if source.harvested_until and not options.full:
-        from_ = format_datestamp(source.harvested_until, granularity)
-    report.harvested_from = from_
+    state = SyncState(library)
+    notes = json.loads(source.notes) if source.notes else {}
+    checkpoint = None if options.full else state.checkpoint(source.name)
+    if checkpoint and checkpoint.get("kind") == "oai-pmh":
+        start = _parse_stamp(checkpoint.get("next"))
+        end = _parse_stamp(checkpoint["until"]) or datetime.now(UTC)
+        response_date = checkpoint["until"]
+        report.resumed = True
+    else:
+        response = _parse_stamp(identity.response_date) or datetime.now(UTC).replace(microsecond=0)
+        start, end = _oai_plan(source, options, identity.earliest_datestamp, response)
+        response_date = _iso(end)
+        with library.write():
+            state.set_granularity(source.name, granularity)
+            state.save_checkpoint(
+                source.name,
+                {"kind": "oai-pmh", "next": _iso(start) if start else None, "until": response_date},
+            )
+    ignores = bool(notes.get("ignores_dates"))
+    pending: list[tuple[datetime | None, datetime]] = (
+        [(None, end)] if ignores else _windows(start, end, granularity, options.oai_window)
+    )
+    pending.reverse()  # a stack: the earliest window on top
+    report.harvested_from = format_datestamp(_iso(start), granularity) if start else None
+    step = _step(granularity)
+    while pending:
+        low, high = pending.pop()
+        from_ = None if ignores or low is None else format_datestamp(_iso(low), granularity)
+        until = None if ignores else format_datestamp(_iso(high), granularity)
+        following = {
+            "kind": "oai-pmh",
+            "next": _iso(high + step) if pending else None,
+            "until": response_date,
+        }
+        outcome = _harvest_window(
+            library, source, client, prefix, format, run_id, options, report, heartbeat,
+            window=(from_, until), done=following,
+            last=not pending, harvested_until=response_date,
+            may_split=low is not None and high - low >= step * 2 and not ignores,
+        )  # fmt: skip
+        if outcome == "split":
+            assert low is not None
+            report.splits += 1
+            middle = low + (high - low) / 2
+            middle = middle.replace(microsecond=0)
+            if step == timedelta(days=1):
+                middle = middle.replace(hour=0, minute=0, second=0)
+            pending += [(middle + step, high), (low, middle)]
+            continue
+        if outcome == "ignores" and not ignores:
+            ignores = True
+            notes["ignores_dates"] = True
+            report.notes.append(
+                "the repository ignores from/until (it listed records outside the window):"
+                " the whole list is harvested each run; unchanged records are skipped"
+            )
+            with library.write():
+                state.save_notes(source.name, notes)
+                if pending:  # the list just harvested was the whole list: nothing is left
+                    state.complete_harvest(source.name, response_date)
+            pending = []
+        report.windows += 1
+    if ignores and not report.notes:
+        report.notes.append("the repository ignores from/until: the whole list was harvested")
+    report.harvested_until = format_datestamp(response_date, granularity)
 
+
+def _harvest_window(
+    library: Library,
+    source: SyncSource,
+    client: OAIClient,
+    prefix: str,
+    format: str,
+    run_id: int,
+    options: SyncOptions,
+    report: SourceReport,
+    heartbeat: _Heartbeat,
+    *,
+    window: tuple[str | None, str | None],
+    done: dict[str, Any],
+    last: bool,
+    harvested_until: str,
+    may_split: bool,
+) -> str:
+    """One window's list, to its end: ``"done"``, ``"split"`` (too large: nothing stored,
+    harvest its halves) or ``"ignores"`` (records outside the window came back)."""
+    from_, until = window
+    fresh = get_source(library, source.name)
+    assert fresh is not None
     page: Page | None = None
-    until_mark: str | None = None
-    if source.resume_token and not options.full and source.resume_from == (from_ or ""):
+    if (
+        fresh.resume_token
+        and fresh.resume_from == (from_ or "")
+        and (fresh.resume_until == (until or ""))
+    ):
         try:
-            page = client.resume(source.resume_token)
-            until_mark = source.resume_until
+            page = client.resume(fresh.resume_token)
             report.resumed = True
         except BadResumptionToken:
-            page = None  # expired while we were away: restart the list (idempotent)
+            page = None  # expired while we were away: restart this window (idempotent)
     seen_tokens: set[str] = set()
     empty_pages = 0
     position = 0
+    restarts = 0
+    outside = False
+    first = page is None
     while True:
         if page is None:
-            page = client.list_records(prefix, from_=from_, set_spec=source.set_spec)
-            until_mark = page.response_date
+            page = client.list_records(prefix, from_=from_, until=until, set_spec=source.set_spec)
             seen_tokens.clear()
             empty_pages = 0
+            first = True
+        if first and may_split and (page.complete_list_size or 0) > options.oai_window_max:
+            return "split"
+        first = False
+        if from_ is not None or until is not None:
+            outside = outside or _outside(page, from_, until)
         report.pages += 1
         report.imported.inputs += 1
         position = _store_page(
-            library,
-            source,
-            page,
-            format,
-            run_id,
-            options,
-            report,
-            heartbeat,
-            checkpoint=(from_ or "", until_mark),
-            position=position,
-        )
+            library, source, page, format, run_id, options, report, heartbeat,
+            checkpoint=(from_ or "", until or ""), position=position,
+            done=done, harvested_until=harvested_until if last or outside else None,
+        )  # fmt: skip
         token = page.token
         if token is None:
-            break
+            return "ignores" if outside else "done"
         if token in seen_tokens:
             raise HarvestError(
                 f"{source.name}: the repository sent resumption token {token!r} twice;"
@@ -593,15 +960,32 @@ def _harvest_list(
         try:
             page = client.resume(token)
         except BadResumptionToken:
-            if report.restarts >= MAX_LIST_RESTARTS:
+            # Only this window is listed again (the ones before it are committed).
+            if restarts >= MAX_LIST_RESTARTS:
                 raise
+            restarts += 1
             report.restarts += 1
             page = None
-    report.harvested_until = until_mark
-    with library.write():
-        library.db.execute(
-            "UPDATE sync_sources SET granularity = ? WHERE name = ?", [granularity, source.name]
-        )
+
+
+# A record this far outside the window it was listed in means the repository ignored the
+# window (nearer, it may be a repository comparing at another granularity or time zone).
+OUTSIDE_TOLERANCE = timedelta(days=1)
+
+
+def _outside(page: Page, from_: str | None, until: str | None) -> bool:
+    """Whether a page lists a record dated well outside the window it was asked for."""
+    low = _parse_stamp(from_)
+    high = _parse_stamp(until)
+    if high is not None and until is not None and len(until) <= 10:
+        high += timedelta(days=1)  # a day's `until` covers the whole day
+    for record in page.records:
+        stamp = _parse_stamp(record.datestamp)
+        if stamp is None:
+            continue
+        if (low and stamp < low - OUTSIDE_TOLERANCE) or (high and stamp > high + OUTSIDE_TOLERANCE):
+            return True
+    return False
 
 
 def _store_page(
@@ -614,14 +998,15 @@ def _store_page(
     report: SourceReport,
     heartbeat: _Heartbeat,
     *,
-    checkpoint: tuple[str, str | None],
+    checkpoint: tuple[str, str],
     position: int,
+    done: dict[str, Any],
+    harvested_until: str | None,
 ) -> int:
     """Store one page's records and the checkpoint in one transaction; returns the position
     of the last record."""
     imported = report.imported
     db = library.db
-    latest = max((r.datestamp for r in page.records if r.datestamp), default=None)
     with library.write():
         for record in page.records:
             position += 1
@@ -664,22 +1049,18 @@ def _store_page(
             if previous and previous[2] and imported.new_works > works_before:
                 _join_previous_version(library, imported, row[0], row[1], previous[2])
             _remember(library, source.name, record.identifier, record.datestamp, False, row[0])
-        resume_from, until_mark = checkpoint
+        resume_from, resume_until = checkpoint
+        state = SyncState(library)
         if page.token is None:
-            # The list is complete: the next harvest starts where this one's first response
-            # was dated (inclusive `from`: the boundary records are looked at again, no-ops).
-            until = until_mark or latest
-            db.execute(
-                "UPDATE sync_sources SET harvested_until = coalesce(?, harvested_until),"
-                " resume_token = NULL, resume_from = NULL, resume_until = NULL WHERE name = ?",
-                [until, source.name],
-            )
+            # The window is complete: the run's plan moves to the next window; after the last
+            # one the next harvest starts from this run's responseDate (minus the overlap).
+            if harvested_until is not None:
+                state.complete_harvest(source.name, harvested_until)
+            else:
+                state.save_list_checkpoint(source.name, None, None, None)
+                state.save_checkpoint(source.name, done)
         else:
-            db.execute(
-                "UPDATE sync_sources SET resume_token = ?, resume_from = ?, resume_until = ?"
-                " WHERE name = ?",
-                [page.token, resume_from, until_mark, source.name],
-            )
+            state.save_list_checkpoint(source.name, page.token, resume_from, resume_until)
         heartbeat(force=True)  # in the same transaction: a lost lease undoes the page
     return position
 

@@ -282,6 +282,20 @@ class CrossrefClient:
                 return
             cursor = page.next_cursor
 
+    def query_pages(
+        self, params: Mapping[str, str], rows: int = 1000, cursor: str = "*"
+    ) -> Iterator[SearchResult]:
+        """Every page of a list query (``query.*``, ``filter`` ... in ``params``) by cursor,
+        as it comes, so that a caller can commit page by page. Stops at a page with fewer
+        items than ``rows`` (pages past the end come back empty)."""
+        base = {**params, "rows": str(rows)}
+        while True:
+            page = self._list({**base, "cursor": cursor})
+            yield page
+            if len(page.items) < rows or not page.next_cursor:
+                return
+            cursor = page.next_cursor
+
     # -- plumbing --------------------------------------------------------------------------
     def _list(self, params: dict[str, str]) -> SearchResult:
         body = self._request("list", "/works", params)

@@ -291,3 +291,54 @@ def m010_fts_update_only_when_indexed_text_changes(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m011_i18_living_reviews(db: Database) -> None:
+    """Searches and feeds as sync sources (issue 18), and the per-source run log.
+
+    * ``sync_sources.query``: the saved search of a ``crossref`` / ``pubmed`` / ``feed`` source
+      (JSON); ``checkpoint``: how far a run in progress got (JSON: the date window or slice,
+      cleared when the run completes); ``notes``: what the last run noticed about the server
+      (JSON: an OAI-PMH repository that ignores ``from``/``until``).
+    * ``sync_items``: per source, every item (DOI, PMID, feed entry id) with the version last
+      stored (Crossref's ``indexed`` stamp, the content hash), so re-seeing it costs no parse.
+    * ``sync_log`` / ``sync_log_works``: what each source brought, run by run, and which works
+      (new, or a new record merged into an existing one), for ``harvester sync log``.
+    """
+    db.executescript(
+        """
+        ALTER TABLE sync_sources ADD COLUMN query TEXT;
+        ALTER TABLE sync_sources ADD COLUMN checkpoint TEXT;
+        ALTER TABLE sync_sources ADD COLUMN notes TEXT;
+        CREATE TABLE sync_items (
+            source TEXT NOT NULL,
+            item TEXT NOT NULL,
+            version TEXT NOT NULL,
+            record_id INTEGER REFERENCES source_records(id),
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (source, item)
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_log (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES runs(id),
+            source TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            new_records INTEGER NOT NULL DEFAULT 0,
+            merged INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            summary TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX sync_log_finished ON sync_log(finished_at);
+        CREATE TABLE sync_log_works (
+            log_id INTEGER NOT NULL REFERENCES sync_log(id) ON DELETE CASCADE,
+            work_id INTEGER NOT NULL,
+            change TEXT NOT NULL,
+            key TEXT NOT NULL,
+            PRIMARY KEY (log_id, work_id)
+        ) WITHOUT ROWID;
+        """
+    )

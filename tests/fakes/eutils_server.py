@@ -7,7 +7,13 @@ tests), read in place and keyed by PMID; tests may add more (:func:`renumbered` 
 a real article under another PMID). PMC links come from the articles' own ``ArticleIdList``.
 
 ``efetch`` answers like NCBI: the known articles of the ``id`` list in a ``PubmedArticleSet``
-with the PubMed DOCTYPE, unknown ids left out. Faults are queued per request (a status with
+with the PubMed DOCTYPE, unknown ids left out. ``esearch`` (for ``harvester sync``) matches a
+term's words against an article's title, abstract and MeSH headings (``all[sb]`` matches every
+article) within ``mindate``..``maxdate`` of the entry date (``datetype=edat``: the article's
+``PubMedPubDate PubStatus="entrez"``, or what a test sets in :attr:`FakeEUtils.entry_dates`),
+keeps the result on a history server (``WebEnv``/``query_key``) for ``efetch`` with
+``retstart``/``retmax``, and, as NCBI, hands out no more than :attr:`FakeEUtils.cap` results of
+one search (``efetch`` past it answers an ``ERROR``). Faults are queued per request (a status with
 optional ``Retry-After``, a body that is no XML), and :attr:`FakeEUtils.requests` records what
 every request asked and when it arrived, so tests can check batching, identification and rate.
 """
@@ -15,6 +21,7 @@ every request asked and when it arrived, so tests can check batching, identifica
 from __future__ import annotations
 
 import copy
+import re
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -36,6 +43,7 @@ DOCTYPE = (
     b'1st January 2019//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_190101.dtd">\n'
 )
 ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle")
+_OPERATORS = {"and", "or", "not", "tiab", "ti", "mesh", "mh", "sb", "all", "au"}
 
 
 def own_pmid(article: etree._Element) -> str | None:
@@ -95,6 +103,9 @@ class FakeEUtils:
         self.articles = load_articles()
         self.faults: deque[Fault] = deque()
         self.requests: list[Request] = []
+        self.entry_dates: dict[str, str] = {}  # PMID -> YYYY/MM/DD, over the article's own
+        self.cap = 10_000
+        self.history: dict[str, list[str]] = {}  # WebEnv -> the PMIDs of its search
         self._http = LocalHTTP(self._handler())
 
     @property
@@ -121,6 +132,58 @@ class FakeEUtils:
         found = [self.articles[i] for i in ids if i in self.articles]
         body = b"".join(etree.tostring(a, encoding="utf-8") for a in found)
         return DOCTYPE + b"<PubmedArticleSet>\n" + body + b"\n</PubmedArticleSet>\n"
+
+    def entry_date(self, pmid: str) -> str:
+        if pmid in self.entry_dates:
+            return self.entry_dates[pmid]
+        node = self.articles[pmid].find(".//PubmedData/History/PubMedPubDate[@PubStatus='entrez']")
+        if node is None:
+            return "1900/01/01"
+        parts = [node.findtext(p) or "1" for p in ("Year", "Month", "Day")]
+        return f"{int(parts[0]):04d}/{int(parts[1]):02d}/{int(parts[2]):02d}"
+
+    def matches(self, term: str, pmid: str) -> bool:
+        words = [w for w in re.findall(r"[a-z0-9]+", term.lower()) if w not in _OPERATORS]
+        if not words or term.strip().lower() == "all[sb]":
+            return True
+        article = self.articles[pmid]
+        text = " ".join(
+            t
+            for path in (".//ArticleTitle", ".//AbstractText", ".//DescriptorName")
+            for node in article.iterfind(path)
+            for t in [" ".join(node.itertext())]
+        ).lower()
+        return all(re.search(rf"\b{re.escape(w)}", text) for w in words)
+
+    def esearch(self, params: dict[str, list[str]]) -> bytes:
+        one = {k: v[-1] for k, v in params.items()}
+        low, high = one.get("mindate", "0000/00/00"), one.get("maxdate", "9999/99/99")
+        found = sorted(
+            (p for p in self.articles
+             if low <= self.entry_date(p) <= high and self.matches(one.get("term", ""), p)),
+            key=lambda p: (self.entry_date(p), int(p)),
+        )  # fmt: skip
+        webenv = f"MCID_fake_{len(self.history)}"
+        self.history[webenv] = found
+        return (
+            '<?xml version="1.0" encoding="UTF-8" ?>\n<eSearchResult>'
+            f"<Count>{len(found)}</Count><RetMax>0</RetMax><RetStart>0</RetStart>"
+            f"<QueryKey>1</QueryKey><WebEnv>{webenv}</WebEnv><IdList></IdList>"
+            "</eSearchResult>\n"
+        ).encode()
+
+    def efetch_history(self, params: dict[str, list[str]]) -> bytes:
+        one = {k: v[-1] for k, v in params.items()}
+        pmids = self.history.get(one["WebEnv"])
+        if pmids is None:
+            return b"<eFetchResult><ERROR>Unable to obtain query #1</ERROR></eFetchResult>"
+        start, count = int(one.get("retstart", "0")), int(one.get("retmax", "20"))
+        if start + count > self.cap and start >= self.cap:
+            return (
+                b"<eFetchResult><ERROR>Search Backend failed: retstart cannot be larger than"
+                b" 9998</ERROR></eFetchResult>"
+            )
+        return self.efetch(pmids[start : min(start + count, self.cap)])
 
     def elink(self, ids: list[str]) -> bytes:
         links = self.pmc_links()
@@ -169,8 +232,13 @@ class FakeEUtils:
                     fault = fake.faults.popleft()
                     extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                     self._send(fault.status, fault.body, fault.content_type, **extra)
+                elif endpoint == "efetch.fcgi" and "WebEnv" in request.params:
+                    body = fake.efetch_history(request.params)
+                    self._send(200, body, "text/xml; charset=UTF-8")
                 elif endpoint == "efetch.fcgi":
                     self._send(200, fake.efetch(request.ids()), "text/xml; charset=UTF-8")
+                elif endpoint == "esearch.fcgi":
+                    self._send(200, fake.esearch(request.params), "text/xml; charset=UTF-8")
                 elif endpoint == "elink.fcgi":
                     self._send(200, fake.elink(request.params.get("id", [])), "text/xml")
                 else:

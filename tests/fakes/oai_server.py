@@ -4,7 +4,8 @@ It serves ``Identify`` and ``ListRecords`` (oai_dc, and marc21 for records that 
 from records the test constructs, with
 ``from``/``until``/``set`` filtering at the declared granularity, resumption tokens (stateless:
 they encode the offset and the request, and a *generation* so the test can expire them all),
-``noRecordsMatch``, and deleted records. Faults are injected for the next ListRecords requests,
+``noRecordsMatch``, and deleted records; ``ignore_dates`` makes it a repository that ignores
+``from``/``until`` (some do) and lists everything. Faults are injected for the next ListRecords requests,
 one per request: HTTP 503 with ``Retry-After``, 429, 500, a slow response, a response cut off
 mid-body, malformed XML, ``badResumptionToken``, and a token that repeats itself.
 
@@ -113,6 +114,7 @@ class OAIServer:
         self.now = now
         self.delay = 0.0  # seconds before every ListRecords answer (slow repository)
         self.always_bad_xml = False
+        self.ignore_dates = False  # a repository that lists everything whatever from/until say
         self.generation = 0  # bump to expire every token handed out
         self.faults: deque[Fault] = deque()
         self.log: list[dict[str, str]] = []  # the query of every request, in order
@@ -184,8 +186,13 @@ class OAIServer:
             matched = [
                 r
                 for r in self.records
-                if (not state["from"] or self._stamp(r.datestamp) >= state["from"])
-                and (not state["until"] or self._stamp(r.datestamp) <= state["until"])
+                if (
+                    self.ignore_dates
+                    or (
+                        (not state["from"] or self._stamp(r.datestamp) >= state["from"])
+                        and (not state["until"] or self._stamp(r.datestamp) <= state["until"])
+                    )
+                )
                 and (not state["set"] or state["set"] in r.sets)
                 and (state.get("prefix") != "marc21" or r.marc is not None or r.deleted)
             ]

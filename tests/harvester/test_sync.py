@@ -57,6 +57,7 @@ class Waits(list):
 
 def _fast(**changes: object) -> SyncOptions:
     """Options whose waits are recorded (``options.sleep`` is a :class:`Waits`)."""
+    changes.setdefault("enrich", False)  # these tests are about harvesting (no Crossref)
     return SyncOptions(
         retry=RetryPolicy(attempts=6, backoff=1.0, max_wait=30), sleep=Waits(), **changes
     )
@@ -78,6 +79,7 @@ def _env() -> dict[str, str]:
     env.update(
         PYTHONPATH=str(REPO),
         HARVESTER_CROSSREF_URL="http://127.0.0.1:9",
+        HARVESTER_MAILTO="harvester-tests@example.org",
         HARVESTER_CONFIG=str(REPO / "no-such-config.toml"),
         HARVESTER_STATE_DIR=str(STATE_DIR),
     )
@@ -118,8 +120,19 @@ def test_first_harvest_imports_everything_across_pages(db_path):
         report = run_sync(library, options=_fast())
         source = report.sources[0]
         assert report.exit_code == 0
-        assert (source.status, source.pages, source.imported.new_records) == ("done", 4, 10)
-        assert [q.get("from") for q in server.list_requests()] == [None] * 4
+        # Month by month from the earliest datestamp to the repository's clock: the first
+        # window holds the ten records (four pages), the five others are empty.
+        assert (source.status, source.windows, source.imported.new_records) == ("done", 6, 10)
+        assert source.pages == 4 + 5
+        starts = [q for q in server.list_requests() if "resumptionToken" not in q]
+        assert [(q["from"], q["until"]) for q in starts] == [
+            ("2024-01-15T08:00:00Z", "2024-01-31T23:59:59Z"),
+            ("2024-02-01T00:00:00Z", "2024-02-29T23:59:59Z"),
+            ("2024-03-01T00:00:00Z", "2024-03-31T23:59:59Z"),
+            ("2024-04-01T00:00:00Z", "2024-04-30T23:59:59Z"),
+            ("2024-05-01T00:00:00Z", "2024-05-31T23:59:59Z"),
+            ("2024-06-01T00:00:00Z", T0),
+        ]
         assert sum("resumptionToken" in q for q in server.list_requests()) == 3
         stored = _stored(library)
         assert sorted(s for s, _ in stored) == sorted(
@@ -150,8 +163,16 @@ def test_second_harvest_asks_from_and_imports_only_new_records(db_path):
         report = run_sync(library, options=_fast())
         source = report.sources[0]
         second = server.list_requests()[first:]
-        assert second[0]["from"] == T0
-        assert (source.imported.new_records, source.deleted, source.pages) == (3, 1, 2)
+        # From the last responseDate minus 48 hours, in the repository's own windows.
+        assert (second[0]["from"], second[0]["until"]) == (
+            "2024-05-30T12:00:00Z",
+            "2024-05-31T23:59:59Z",
+        )
+        assert (second[1]["from"], second[1]["until"]) == (
+            "2024-06-01T00:00:00Z",
+            "2024-06-04T00:00:00Z",
+        )
+        assert (source.imported.new_records, source.deleted, source.pages) == (3, 1, 1 + 2)
         assert source.imported.already_stored == 0  # the server filtered: nothing old came back
         ids = [s for s, _ in _stored(library)]
         assert len(ids) == 7 + 3 and ids.count("oai:fake.example.org:1") == 2  # both versions
@@ -177,8 +198,9 @@ def test_day_granularity_is_respected_in_from(db_path):
     with server, Library(db_path) as library:
         add_source(library, "repo", server.url)
         run_sync(library, options=_fast())
+        asked = len(server.list_requests())
         run_sync(library, options=_fast())
-        assert server.list_requests()[-1]["from"] == T0[:10]
+        assert server.list_requests()[asked]["from"] == "2024-05-30"  # T0's day minus 48 hours
         # The boundary day is looked at again (from is inclusive); nothing is stored twice.
         assert len(_stored(library)) == 3
 
@@ -207,7 +229,8 @@ def test_503_storm_is_survived_honouring_retry_after(db_path):
         source = report.sources[0]
         assert report.exit_code == 0 and source.imported.new_records == 6
         assert options.sleep == [7, 7, 7, 7, 1.0, 2.0]  # Retry-After, then doubling backoff
-        assert source.retries == 6 and source.requests == 1 + 5 + 3  # Identify, pages
+        # Identify, the first window's two pages, the five empty monthly windows.
+        assert source.retries == 6 and source.requests == 1 + 5 + 3 + 5
 
 
 def test_retries_are_bounded_and_a_failed_harvest_keeps_its_state(db_path):
@@ -273,8 +296,15 @@ def test_an_expired_checkpoint_restarts_the_list(db_path):
         server.inject(Fault("none"), *[Fault("500")] * 6)
         assert run_sync(library, options=_fast()).exit_code == 1
         server.generation += 1  # the repository restarted: every token is void
+        asked = len(server.list_requests())
         source = run_sync(library, options=_fast()).sources[0]
-        assert source.status == "done" and not source.resumed
+        assert source.status == "done" and source.resumed  # in the window it stopped in
+        refused, restart = server.list_requests()[asked : asked + 2]
+        assert "resumptionToken" in refused
+        assert (restart["from"], restart["until"]) == (
+            "2024-01-15T08:00:00Z",
+            "2024-01-31T23:59:59Z",
+        )
         assert len(_stored(library)) == 9
 
 
@@ -340,7 +370,7 @@ def test_killed_harvest_resumes_without_loss_or_duplicates(tmp_path):
             assert library.db.execute("SELECT pid FROM sync_leases").fetchone()[0] == process.pid
         server.delay = 0
         before = len(server.list_requests())
-        result = run_cli("sync", "--json", db=db)
+        result = run_cli("sync", "--json", db=db, env={"HARVESTER_MAILTO": "tests@example.org"})
         assert result.returncode == 0, result.stderr
         assert result.stderr == ""  # quiet: no progress display off a terminal
         summary = json.loads(result.stdout)["sources"][0]
@@ -398,7 +428,8 @@ def test_two_overlapping_syncs_do_not_harvest_the_same_source(tmp_path):
         harvested = [out for out, _ in outputs if "repo: 15 new" in out]
         assert len(skipped) == 1 and len(harvested) == 1, outputs
         starts = [q for q in server.list_requests() if "resumptionToken" not in q]
-        assert len(starts) == 1  # one list, by one run
+        windows = [(q["from"], q["until"]) for q in starts]
+        assert len(windows) == len(set(windows)) == 6  # each monthly window listed once
         assert len(_stored(db)) == 15
 
 
@@ -575,7 +606,7 @@ def test_bad_xml_names_the_source_and_the_run_goes_on(tmp_path):
         with Library(db) as library:
             add_source(library, "a-broken", server.url)
             add_source(library, "b-inbox", str(folder))
-        result = run_cli("sync", db=db)
+        result = run_cli("sync", db=db, env={"HARVESTER_MAILTO": "tests@example.org"})
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("harvester: failed: a-broken: ")
@@ -608,6 +639,7 @@ def test_cli_add_list_remove_and_usage_errors(tmp_path):
     for args in (
         ("sync", "add", "repo", str(folder)),  # exists
         ("sync", "add", "list", str(folder)),  # reserved
+        ("sync", "add", "log", str(folder)),  # reserved: `harvester sync log` is a command
         ("sync", "add", "x", str(tmp_path / "missing")),
         ("sync", "add", "y", str(folder), "--set", "s"),
         ("sync", "add", "z", str(folder), "--kind", "ftp"),
@@ -698,7 +730,7 @@ def test_marc21_harvest_parses_marcxml_records_like_a_marcxml_file(db_path):
         asked = len(server.list_requests())
         report = run_sync(library, options=_fast())
         source = report.sources[0]
-        assert server.list_requests()[asked]["from"] == T0
+        assert server.list_requests()[asked]["from"] == "2024-05-30T12:00:00Z"  # T0 - 48 h
         assert (source.imported.new_records, source.deleted) == (1, 1)
         (newest,) = library.db.execute(
             "SELECT csl FROM source_records WHERE source_id = 'oai:fake.example.org:marc9'"
