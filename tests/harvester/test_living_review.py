@@ -12,7 +12,6 @@ import random
 import signal
 import sqlite3
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from harvester.cli import cli
-from tests.conftest import REPO
+from tests.conftest import REPO, STATE_DIR
 from tests.fakes.crossref_server import FakeCrossref
 from tests.fakes.eutils_server import FakeEUtils, renumbered
 from tests.fakes.feed_server import Entry, FeedServer, atom_feed, rss_feed
@@ -126,7 +125,7 @@ def _cli(db: Path, services: Services | None, *args: str | Path):
     env = dict(services.env) if services else {}
     env.update(
         HARVESTER_CONFIG=str(REPO / "no-such-config.toml"),
-        HARVESTER_STATE_DIR=str(Path(tempfile.gettempdir()) / "harvester-tests-state"),
+        HARVESTER_STATE_DIR=str(STATE_DIR),
     )
     return CliRunner().invoke(cli, ["--db", str(db), *map(str, args)], env=env)
 
@@ -269,7 +268,7 @@ class Run:
         self.err = self.out.with_suffix(".err")
         env = services.env | {
             "HARVESTER_CONFIG": str(REPO / "no-such-config.toml"),
-            "HARVESTER_STATE_DIR": str(Path(tempfile.gettempdir()) / "harvester-tests-state"),
+            "HARVESTER_STATE_DIR": str(STATE_DIR),
         }
         context = multiprocessing.get_context("fork")
         command = ["--db", str(db), *args]
