@@ -6,16 +6,23 @@ which a harvester needs. This module follows Crossref's documented API instead.
 
 Concurrency model: **threads**. The client is synchronous and thread-safe; callers that want
 several requests in flight (the enrichment orchestrator) run it from a small thread pool, and
-each request first takes a slot from the :class:`~harvester.crossref.limits.Throttle` of its
-class (single lookup or list query), which blocks until both the rate and the in-flight limit
-allow it. Crossref allows at most 3 requests in flight, so a handful of threads is all the
+each request first takes a slot of the pool's in-flight budget, then one from the
+:class:`~harvester.crossref.limits.Throttle` of its class (single lookup or list query), which
+blocks until the class's rate allows it. Crossref allows at most 3 requests in flight, so a handful of threads is all the
 parallelism there is to have; asyncio would add a second code path for no throughput.
 
 Every request: the ``mailto`` query parameter and ``(mailto:…)`` in the User-Agent (both, as the
-reference advises), the throttle slot, and on 429 / 5xx / timeout / cut connection / unreadable
-JSON a retry with exponential back-off and jitter (``Retry-After`` honoured). Every outcome is
-counted in the :class:`~harvester.crossref.limits.ErrorBudget`; once more than 10 % of requests
-failed the client refuses to send more (:class:`~harvester.errors.ErrorBudgetExceeded`).
+reference advises), a slot of the pool's one in-flight budget
+(:class:`~harvester.crossref.limits.PoolBudget`: lookups and list queries together, held past a
+timeout while Crossref may still count the request, one request alone until the limits are
+known), the class's rate slot, the configured timeout, and on 429 / 5xx / timeout / cut
+connection / unreadable JSON a retry with exponential back-off and jitter (``Retry-After``
+honoured) through :func:`harvester.retry.with_retries`, the loop every client shares. Every
+answer is counted in the :class:`~harvester.crossref.limits.ErrorBudget`; once more than 10 % of
+requests failed the client refuses to send more (:class:`~harvester.errors.ErrorBudgetExceeded`).
+Requests that keep timing out with no answer between them end the run like a refused connection
+(:class:`~harvester.errors.CrossrefSilent`), and a ``deadline`` bounds the whole run
+(:class:`~harvester.errors.DeadlineReached`): no request starts and no wait reaches past it.
 An unknown DOI (404) is an answer: :meth:`CrossrefClient.get_work` returns ``None``.
 """
 
@@ -36,22 +43,32 @@ from urllib.parse import quote
 import httpx
 
 from harvester.crossref.limits import (
+    CROSSREF_RETRY,
     DEFAULT_LIMITS,
     ErrorBudget,
+    PoolBudget,
     PoolLimits,
     RequestClass,
-    RetryPolicy,
     Throttle,
 )
 from harvester.crossref.shared_window import SharedWindow
 from harvester.errors import (
     BadResponse,
+    CrossrefSilent,
     CrossrefUnavailable,
+    DeadlineReached,
     ErrorBudgetExceeded,
     RateLimited,
     RequestFailed,
 )
-from harvester.http import make_client
+from harvester.http import DEFAULT_TIMEOUT, make_client
+from harvester.retry import (
+    RetriesExhausted,
+    RetryPolicy,
+    Transient,
+    parse_retry_after,
+    with_retries,
+)
 from records.identifiers import doi_key
 
 log = logging.getLogger("harvester.crossref")
@@ -63,6 +80,12 @@ ENV_MAILTO = "HARVESTER_MAILTO"
 MAX_DOIS_PER_QUERY = 50
 # How many times a refused or unresolvable connection is tried before Crossref is "unreachable".
 CONNECT_ATTEMPTS = 2
+# How many requests in a row may time out, with no answer of any kind between them, before
+# Crossref counts as not answering (until a first answer arrived: CONNECT_ATTEMPTS, as for a
+# refused connection). With 30 % of answers slower than the timeout, ten in a row come about
+# once in 80,000 requests (0.3**10 * 0.7); a server that accepts and never answers is given up
+# on after two.
+SILENT_AFTER = 10
 
 _warned_no_mailto = False
 _warn_lock = threading.Lock()
@@ -113,6 +136,23 @@ class _Failure:
     rate_limited: bool = False
     unreachable: bool = False
     bad_answer: bool = False
+    timed_out: bool = False
+
+
+class _Retry(Transient):
+    """A failed attempt worth another (for :func:`harvester.retry.with_retries`)."""
+
+    def __init__(self, failure: _Failure) -> None:
+        super().__init__(failure.reason, parse_retry_after(failure.retry_after))
+        self.failure = failure
+
+
+class _Final(Exception):
+    """A failed attempt not worth another (a 400, say)."""
+
+    def __init__(self, failure: _Failure) -> None:
+        super().__init__(failure.reason)
+        self.failure = failure
 
 
 @dataclass(slots=True)
@@ -138,7 +178,10 @@ class CrossrefClient:
         retry: RetryPolicy | None = None,
         budget: ErrorBudget | None = None,
         timeout: float | httpx.Timeout | None = None,
+        deadline: float | None = None,
+        cooldown: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         margin: float = 0.1,
         min_margin: float = 0.02,
@@ -147,7 +190,11 @@ class CrossrefClient:
         """``base_url``/``mailto`` as :meth:`from_env` reads them; ``transport`` or a ready
         ``http`` client for tests; ``limits`` to start from other limits than the pool's
         documented defaults (responses' headers adjust them either way); ``retry``, ``budget``,
-        ``timeout``, ``sleep`` and ``rng`` to change the failure handling; ``margin`` /
+        ``timeout`` (seconds: the configured HTTP timeout), ``sleep``, ``clock`` and ``rng`` to
+        change the failure handling; ``deadline``: seconds from now after which no request
+        starts and no retry waits (the enrichment run's total time; None: none); ``cooldown``:
+        how long a slot stays taken after a request timed out (None: as long again as the
+        read timeout, the time Crossref is given to finish what it still counts); ``margin`` /
         ``min_margin`` widen each rate window (share of the interval, at least seconds) against
         jitter between taking a slot and the request reaching Crossref; ``shared_dir``: where
         the rate windows shared with other harvester processes live (None: not shared)."""
@@ -157,12 +204,27 @@ class CrossrefClient:
         if not self.mailto:
             _warn_public_pool()
         self._owns_http = http is None
+        if timeout is None:
+            self.timeout = DEFAULT_TIMEOUT
+        elif isinstance(timeout, httpx.Timeout):
+            self.timeout = timeout
+        else:
+            self.timeout = httpx.Timeout(timeout, connect=min(10.0, timeout))
         self.http = http or make_client(
-            base_url=self.base_url, mailto=self.mailto, timeout=timeout, transport=transport
+            base_url=self.base_url, mailto=self.mailto, timeout=self.timeout, transport=transport
         )
+        self._clock = clock
+        self.deadline = deadline
+        self.deadline_at = None if deadline is None else clock() + deadline
+        self.cooldown = cooldown
         start = dict(DEFAULT_LIMITS[self.pool])
         start.update(limits or {})
         self.unreachable: CrossrefUnavailable | None = None
+        self.silent_in_a_row = 0  # requests timed out since the last answer of any kind
+        self.answered = False  # any answer at all from this server yet
+        # One in-flight budget for the pool, lookups and lists together; the first request
+        # goes alone and reads the limits.
+        self.pool_budget = PoolBudget(min(p.concurrency for p in start.values()), clock=clock)
         self.throttles: dict[RequestClass, Throttle] = {
             cls: Throttle(
                 pool,
@@ -174,7 +236,7 @@ class CrossrefClient:
             )
             for cls, pool in start.items()
         }
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or CROSSREF_RETRY
         self.budget = budget or ErrorBudget()
         self.stats = ClientStats()
         self._sleep = sleep
@@ -301,79 +363,178 @@ class CrossrefClient:
     def _request(
         self, cls: RequestClass, path: str, params: dict[str, str]
     ) -> dict[str, Any] | None:
-        """GET with throttle, retries and budget; the JSON body, or ``None`` for a 404 lookup."""
+        """GET with the pool's slot, the class's rate, retries and budget; the JSON body, or
+        ``None`` for a 404 lookup. The attempts run in :func:`harvester.retry.with_retries`."""
         if self.mailto:
             params = {**params, "mailto": self.mailto}
-        throttle = self.throttles[cls]
-        attempt = 0
         connect_failures = 0
-        while True:
-            attempt += 1
-            if self.unreachable is not None:  # another request found Crossref gone: stop now
-                raise self.unreachable
-            if self.budget.exceeded:
-                raise ErrorBudgetExceeded(
-                    f"Crossref errors passed 10 % ({self.budget.describe()}), stopped asking"
-                )
-            started = time.monotonic()
-            response: httpx.Response | None = None
-            failure: _Failure | None = None
-            with throttle.slot(lambda: self.unreachable is not None):
-                if self.unreachable is not None:
-                    raise self.unreachable
+
+        def attempt(_number: int) -> dict[str, Any] | None:
+            nonlocal connect_failures
+            outcome = self._attempt(cls, path, params)
+            if not isinstance(outcome, _Failure):
+                return outcome
+            if outcome.unreachable:
+                connect_failures += 1
+                if connect_failures >= CONNECT_ATTEMPTS:
+                    self._give_up_on(
+                        CrossrefUnavailable(f"Crossref {outcome.reason} at {self.base_url}")
+                    )
+            if not outcome.retryable:
+                raise _Final(outcome)
+            raise _Retry(outcome)
+
+        try:
+            return with_retries(
+                attempt,
+                self.retry,
+                sleep=self._sleep,
+                deadline=self.deadline_at,
+                clock=self._clock,
+                rng=self._rng,
+            )
+        except (RetriesExhausted, _Final) as stop:
+            last = stop.last if isinstance(stop, RetriesExhausted) else stop
+            assert isinstance(last, _Retry | _Final)
+            failure = last.failure
+            # The deadline ended the waits (or Crossref went away meanwhile): say that, not the
+            # last failure; a budget spent by this failure stops the next request, not this one.
+            self._check_stop(budget=False)
+            if isinstance(stop, RetriesExhausted) and stop.asked is not None:
+                raise RateLimited(
+                    f"Crossref {failure.reason} and asks to wait {stop.asked:.0f} s ({path})"
+                ) from None
+            if failure.rate_limited:
+                raise RateLimited(
+                    f"Crossref kept answering 429 Too Many Requests ({path})"
+                ) from None
+            if failure.bad_answer:
+                raise BadResponse(f"Crossref {failure.reason} ({path})") from None
+            raise RequestFailed(f"Crossref {failure.reason} ({path})") from None
+
+    def _check_stop(self, *, budget: bool = True) -> None:
+        """Raise what ends every request now: Crossref gone, the budget spent, the deadline."""
+        if self.unreachable is not None:
+            raise self.unreachable
+        if budget and self.budget.exceeded:
+            raise ErrorBudgetExceeded(
+                f"Crossref errors passed 10 % ({self.budget.describe()}), stopped asking"
+            )
+        if self.deadline_at is not None and self._clock() >= self.deadline_at:
+            assert self.deadline is not None
+            raise DeadlineReached(
+                f"the enrichment deadline ({self.deadline:g} s) passed, stopped asking"
+            )
+
+    def _stopping(self) -> bool:
+        return self.unreachable is not None or (
+            self.deadline_at is not None and self._clock() >= self.deadline_at
+        )
+
+    def _give_up_on(self, exc: CrossrefUnavailable) -> None:
+        """Remember that Crossref cannot be used, wake every request waiting for a slot (so
+        thousands of queued records do not each wait to learn it) and raise."""
+        with self._stats_lock:
+            if self.unreachable is None:
+                self.unreachable = exc
+        self.pool_budget.wake()
+        for waiting in self.throttles.values():
+            waiting.wake()
+        raise self.unreachable
+
+    def _attempt(
+        self, cls: RequestClass, path: str, params: dict[str, str]
+    ) -> dict[str, Any] | _Failure | None:
+        """One request: a pool slot, a rate slot, the GET, the verdict."""
+        self._check_stop()
+        throttle = self.throttles[cls]
+        started = self._clock()
+        response: httpx.Response | None = None
+        failure: _Failure | None = None
+        with self.pool_budget.slot(self._stopping, self.deadline_at) as slot:
+            if slot is None:
+                self._check_stop()
+                raise RuntimeError("gave up waiting for a slot without a reason")  # unreachable
+            with throttle.slot(self._stopping) as ok:
+                if not ok:
+                    self._check_stop()
+                    raise RuntimeError("gave up waiting for a slot without a reason")
+                timeout = self._attempt_timeout()
                 try:
-                    response = self.http.get(path, params=params)
+                    response = self.http.get(path, params=params, timeout=timeout)
                 except httpx.ConnectTimeout as exc:
                     # Packets dropped on the way (offline behind a firewall): as unreachable.
                     failure = _Failure(f"unreachable ({_short(exc)})", unreachable=True)
                 except httpx.TimeoutException:
-                    failure = _Failure("timed out")
+                    # Crossref may still be working on it and still counts it in flight.
+                    slot.hold(self.cooldown if self.cooldown is not None else timeout.read or 0)
+                    failure = _Failure(
+                        f"did not answer within {timeout.read or 0:g} s", timed_out=True
+                    )
                 except httpx.ConnectError as exc:
                     failure = _Failure(f"unreachable ({_short(exc)})", unreachable=True)
                 except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
                     failure = _Failure(f"connection cut ({_short(exc)})")
                 except httpx.TransportError as exc:
                     failure = _Failure(f"network error ({_short(exc)})")
-            elapsed = time.monotonic() - started
-            if response is not None:
-                throttle.update(response.headers)
-                outcome = self._judge(cls, path, response)
-                if not isinstance(outcome, _Failure):
-                    self.budget.record(True)
-                    with self._stats_lock:
-                        stats = self.stats.of(cls)
-                        stats.requests += 1
-                        stats.seconds += elapsed
-                    return outcome
-                failure = outcome
-            assert failure is not None
+        elapsed = self._clock() - started
+        if response is not None:
+            self.pool_budget.update(response.headers)
+            throttle.update(response.headers)
             with self._stats_lock:
-                stats = self.stats.of(cls)
-                stats.requests += 1
-                stats.failures += 1
-            if failure.unreachable:
-                connect_failures += 1
-                if connect_failures >= CONNECT_ATTEMPTS:
-                    # Remembered for every request of this client, and the ones waiting for a
-                    # throttle are woken: thousands of queued records must not each wait a
-                    # rate window to learn that nobody answers.
-                    self.unreachable = CrossrefUnavailable(
-                        f"Crossref {failure.reason} at {self.base_url}"
+                self.silent_in_a_row = 0
+                self.answered = True
+            outcome = self._judge(cls, path, response)
+            if not isinstance(outcome, _Failure):
+                self.budget.record(True)
+                with self._stats_lock:
+                    stats = self.stats.of(cls)
+                    stats.requests += 1
+                    stats.seconds += elapsed
+                return outcome
+            failure = outcome
+        assert failure is not None
+        silent, in_a_row = False, 0
+        with self._stats_lock:
+            stats = self.stats.of(cls)
+            stats.requests += 1
+            stats.failures += 1
+            if failure.timed_out:
+                self.silent_in_a_row += 1
+                silent = self.silent_in_a_row >= (
+                    SILENT_AFTER if self.answered else CONNECT_ATTEMPTS
+                )
+                in_a_row = self.silent_in_a_row
+        if failure.timed_out:
+            if silent:
+                self._give_up_on(
+                    CrossrefSilent(
+                        f"Crossref did not answer ({in_a_row} requests in a row timed out"
+                        f" after {self.timeout.read or 0:g} s) at {self.base_url}"
                     )
-                    for waiting in self.throttles.values():
-                        waiting.wake()
-                    raise self.unreachable
-            else:
-                self.budget.record(False)
-            if failure.rate_limited:
-                throttle.penalise()
-            if not failure.retryable or attempt >= self.retry.max_attempts:
-                if failure.rate_limited:
-                    raise RateLimited(f"Crossref kept answering 429 Too Many Requests ({path})")
-                if failure.bad_answer:
-                    raise BadResponse(f"Crossref {failure.reason} ({path})")
-                raise RequestFailed(f"Crossref {failure.reason} ({path})")
-            self._sleep(self.retry.delay(attempt, failure.retry_after, self._rng))
+                )
+        elif not failure.unreachable:
+            self.budget.record(False)
+        if failure.rate_limited:
+            throttle.penalise()
+        return failure
+
+    def _attempt_timeout(self) -> httpx.Timeout:
+        """The configured timeouts, none reaching past the run's deadline."""
+        if self.deadline_at is None:
+            return self.timeout
+        left = max(self.deadline_at - self._clock(), 0.001)
+
+        def capped(value: float | None) -> float:
+            return left if value is None else min(value, left)
+
+        t = self.timeout
+        return httpx.Timeout(
+            connect=capped(t.connect),
+            read=capped(t.read),
+            write=capped(t.write),
+            pool=capped(t.pool),
+        )
 
     def _judge(
         self, cls: RequestClass, path: str, response: httpx.Response

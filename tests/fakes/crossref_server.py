@@ -19,7 +19,10 @@ Limits: every answer carries the pool's ``x-rate-limit-limit`` / ``x-rate-limit-
 ``x-concurrency-limit`` / ``x-api-pool`` headers (spelling configurable, both by default); the
 pool is ``polite`` when the request has ``mailto`` (parameter or User-Agent). Requests over the
 rate (sliding window, counted per request class) or over the concurrency limit get a 429 with
-Crossref's HTML body and no rate-limit headers. :attr:`FakeCrossref.stats` records what the
+Crossref's HTML body and no rate-limit headers. Requests in flight are counted per *pool*,
+lookups and list queries together, as Crossref counts them, from the moment a request arrives
+until its answer is written: a request the client stopped waiting for still counts until the
+server is done with it. :attr:`FakeCrossref.stats` records what the
 server saw (requests, the most in any window, the most in flight, statuses) so tests can prove
 the client stayed inside the limits.
 
@@ -210,7 +213,7 @@ class FakeCrossref:
         self._texts: dict[str, str] = {}
         self._lock = threading.Lock()
         self._arrivals: dict[str, deque[float]] = {"single": deque(), "list": deque()}
-        self._in_flight: Counter[str] = Counter()
+        self._in_flight: Counter[str] = Counter()  # per class and per pool name
         self._cursors: dict[str, tuple[list[dict[str, Any]], int, int]] = {}
         self._http: LocalHTTP | None = None
 
@@ -264,8 +267,9 @@ class FakeCrossref:
         self.stop()
 
     # limits ------------------------------------------------------------------------------------
-    def admit(self, cls: str, pool: Pool) -> bool:
-        """Count an arrival; ``False`` when it breaks the rate or the concurrency limit."""
+    def admit(self, cls: str, pool: Pool, pool_name: str = "polite") -> bool:
+        """Count an arrival; ``False`` when it breaks the class's rate or the pool's concurrency
+        limit (in flight: both classes of the pool together)."""
         now = time.monotonic()
         with self._lock:
             self.stats.requests[cls] += 1
@@ -274,10 +278,14 @@ class FakeCrossref:
             while arrivals and arrivals[0] <= now - pool.interval:
                 arrivals.popleft()
             self._in_flight[cls] += 1
+            self._in_flight[pool_name] += 1
             self.stats.max_in_window[cls] = max(self.stats.max_in_window[cls], len(arrivals))
             self.stats.max_in_flight[cls] = max(self.stats.max_in_flight[cls], self._in_flight[cls])
+            self.stats.max_in_flight[pool_name] = max(
+                self.stats.max_in_flight[pool_name], self._in_flight[pool_name]
+            )
             over_rate = len(arrivals) > pool.limit
-            over_concurrency = self._in_flight[cls] > pool.concurrency
+            over_concurrency = self._in_flight[pool_name] > pool.concurrency
             over = over_rate or over_concurrency
             if over:
                 self.stats.over_limit[cls] += 1
@@ -285,9 +293,10 @@ class FakeCrossref:
                 self.stats.over_concurrency[cls] += over_concurrency
             return not (over and self.enforce)
 
-    def leave(self, cls: str) -> None:
+    def leave(self, cls: str, pool_name: str = "polite") -> None:
         with self._lock:
             self._in_flight[cls] -= 1
+            self._in_flight[pool_name] -= 1
 
     def headers_for(self, pool_name: str, cls: str, pool: Pool) -> dict[str, str]:
         headers = {
@@ -477,8 +486,8 @@ class _Handler(QuietHandler):
             return
         pool = fake.pools[pool_name][cls]
         limit_headers = fake.headers_for(pool_name, cls, pool)
-        if not fake.admit(cls, pool):
-            fake.leave(cls)
+        if not fake.admit(cls, pool, pool_name):
+            fake.leave(cls, pool_name)
             self._send(429, "text/html", TOO_MANY, {"Connection": "close"})
             return
         left = False
@@ -487,7 +496,7 @@ class _Handler(QuietHandler):
             nonlocal left
             if not left:
                 left = True
-                fake.leave(cls)
+                fake.leave(cls, pool_name)
 
         try:
             fault = fake.faults.draw(cls)
