@@ -86,6 +86,9 @@ CONNECT_ATTEMPTS = 2
 # once in 80,000 requests (0.3**10 * 0.7); a server that accepts and never answers is given up
 # on after two.
 SILENT_AFTER = 10
+# After a 429 shows Crossref still counting timed-out requests, their slots are held this many
+# times the base cool-down.
+MAX_COOLDOWN_FACTOR = 8.0
 
 _warned_no_mailto = False
 _warn_lock = threading.Lock()
@@ -217,6 +220,7 @@ class CrossrefClient:
         self.deadline = deadline
         self.deadline_at = None if deadline is None else clock() + deadline
         self.cooldown = cooldown
+        self.cooldown_factor = 1.0
         start = dict(DEFAULT_LIMITS[self.pool])
         start.update(limits or {})
         self.unreachable: CrossrefUnavailable | None = None
@@ -462,12 +466,17 @@ class CrossrefClient:
                 timeout = self._attempt_timeout()
                 try:
                     response = self.http.get(path, params=params, timeout=timeout)
+                    if response.status_code == 429 and self.pool_budget.held:
+                        # Refused for a request we no longer count (one that timed out): it
+                        # still runs at Crossref. This slot stands in for it for a while, or
+                        # the next request would be refused for the same reason.
+                        slot.hold(self._cooldown_base(timeout) * MAX_COOLDOWN_FACTOR)
                 except httpx.ConnectTimeout as exc:
                     # Packets dropped on the way (offline behind a firewall): as unreachable.
                     failure = _Failure(f"unreachable ({_short(exc)})", unreachable=True)
                 except httpx.TimeoutException:
                     # Crossref may still be working on it and still counts it in flight.
-                    slot.hold(self.cooldown if self.cooldown is not None else timeout.read or 0)
+                    slot.hold(self._cooldown_base(timeout) * self.cooldown_factor)
                     failure = _Failure(
                         f"did not answer within {timeout.read or 0:g} s", timed_out=True
                     )
@@ -517,7 +526,21 @@ class CrossrefClient:
             self.budget.record(False)
         if failure.rate_limited:
             throttle.penalise()
+            if self.pool_budget.held and self.cooldown_factor < MAX_COOLDOWN_FACTOR:
+                # Refused after slots were held past a timeout (the one that just ended its
+                # cool-down too soon included): Crossref was still counting them. Hold them,
+                # and every later one, as long as ever (not step by step: each step would cost
+                # another 429).
+                with self._stats_lock:
+                    self.cooldown_factor = MAX_COOLDOWN_FACTOR
+                self.pool_budget.extend_cooling(
+                    self._cooldown_base(self.timeout) * self.cooldown_factor
+                )
         return failure
+
+    def _cooldown_base(self, timeout: httpx.Timeout) -> float:
+        """How long a timed-out request's slot stays taken before any 429 said more."""
+        return self.cooldown if self.cooldown is not None else timeout.read or 0.0
 
     def _attempt_timeout(self) -> httpx.Timeout:
         """The configured timeouts, none reaching past the run's deadline."""

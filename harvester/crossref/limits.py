@@ -23,7 +23,9 @@ pool, lookups and list queries together (3 in the polite pool, 1 in the public o
 classes draw on one budget. A slot is given back when the server is done with the request: when
 its answer arrived, or the connection was refused or cut. A request the client stopped waiting
 for (a timeout) may still be running at Crossref, which still counts it: its slot stays taken for
-a cool-down (by default as long again as the client waited) before it is free. Until a response
+a cool-down (by default as long again as the client waited; once a 429 comes after such slots
+have been held, Crossref was evidently still counting them, and from then on they are held eight
+times as long, the ones cooling at that moment too) before it is free. Until a response
 has announced the limits (``x-concurrency-limit``), one request is in flight at a time: the
 first request reads the limits before any burst.
 
@@ -249,6 +251,19 @@ class PoolBudget:
         """Slots taken now: requests in flight plus those cooling down after a timeout."""
         with self._cond:
             return self._busy(self._clock())
+
+    def cooling(self) -> int:
+        """Slots held now past a timeout."""
+        with self._cond:
+            now = self._clock()
+            self._busy(now)
+            return len(self._cooling)
+
+    def extend_cooling(self, seconds: float) -> None:
+        """Keep every slot now held past a timeout for at least ``seconds`` more."""
+        with self._cond:
+            until = self._clock() + seconds
+            self._cooling = [max(t, until) for t in self._cooling]
 
     def _busy(self, now: float) -> int:
         self._cooling = [t for t in self._cooling if t > now]
