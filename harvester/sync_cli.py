@@ -121,7 +121,12 @@ def run(state: Any, names: tuple[str, ...], as_json: bool, full: bool) -> None:
             if as_json:
                 emit_json({"sources": [], "new_records": 0})
             return
-        options = SyncOptions(full=full, formula=state.formula(library), progress=show)
+        options = SyncOptions(
+            full=full,
+            formula=state.formula(library),
+            progress=show,
+            timeout=state.config.http_timeout,
+        )
         report = run_sync(library, list(names) or None, options)
         written = refresh(library) if report.touched_work_ids else []
         counts = library.counts()
