@@ -78,6 +78,9 @@ ENV_URL = "HARVESTER_CROSSREF_URL"
 ENV_MAILTO = "HARVESTER_MAILTO"
 # A DOI list query carries the DOIs in the URL; 50 keeps it far below URL length limits.
 MAX_DOIS_PER_QUERY = 50
+# The largest answer read: a list query of 1000 full works with their references stays well
+# below it; anything larger is refused, not held in memory.
+MAX_ANSWER_BYTES = 128 * 2**20
 # How many times a refused or unresolvable connection is tried before Crossref is "unreachable".
 CONNECT_ATTEMPTS = 2
 # How many requests in a row may time out, with no answer of any kind between them, before
@@ -189,6 +192,7 @@ class CrossrefClient:
         margin: float = 0.1,
         min_margin: float = 0.02,
         shared_dir: Path | None = None,
+        max_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         """``base_url``/``mailto`` as :meth:`from_env` reads them; ``transport`` or a ready
         ``http`` client for tests; ``limits`` to start from other limits than the pool's
@@ -220,6 +224,7 @@ class CrossrefClient:
         self.deadline = deadline
         self.deadline_at = None if deadline is None else clock() + deadline
         self.cooldown = cooldown
+        self.max_bytes = max_bytes
         self.cooldown_factor = 1.0
         start = dict(DEFAULT_LIMITS[self.pool])
         start.update(limits or {})
@@ -454,6 +459,7 @@ class CrossrefClient:
         throttle = self.throttles[cls]
         started = self._clock()
         response: httpx.Response | None = None
+        body: bytes | None = None
         failure: _Failure | None = None
         with self.pool_budget.slot(self._stopping, self.deadline_at) as slot:
             if slot is None:
@@ -465,7 +471,14 @@ class CrossrefClient:
                     raise RuntimeError("gave up waiting for a slot without a reason")
                 timeout = self._attempt_timeout()
                 try:
-                    response = self.http.get(path, params=params, timeout=timeout)
+                    with self.http.stream("GET", path, params=params, timeout=timeout) as response:
+                        body = _read_capped(response, self.max_bytes)
+                    if body is None:
+                        failure = _Failure(
+                            f"answered with more than {self.max_bytes // 2**20} MB",
+                            retryable=False,
+                            bad_answer=True,
+                        )
                     if response.status_code == 429 and self.pool_budget.held:
                         # Refused for a request we no longer count (one that timed out): it
                         # still runs at Crossref. This slot stands in for it for a while, or
@@ -493,7 +506,7 @@ class CrossrefClient:
             with self._stats_lock:
                 self.silent_in_a_row = 0
                 self.answered = True
-            outcome = self._judge(cls, path, response)
+            outcome = failure or self._judge(cls, path, response, body or b"")
             if not isinstance(outcome, _Failure):
                 self.budget.record(True)
                 with self._stats_lock:
@@ -560,16 +573,21 @@ class CrossrefClient:
         )
 
     def _judge(
-        self, cls: RequestClass, path: str, response: httpx.Response
+        self, cls: RequestClass, path: str, response: httpx.Response, content: bytes
     ) -> dict[str, Any] | _Failure | None:
         status = response.status_code
         if status == 200:
             try:
-                body = json.loads(response.content)
+                body = json.loads(content)
             except ValueError:
                 return _Failure("answered with unreadable JSON", bad_answer=True)
             if not isinstance(body, dict):
                 return _Failure("answered with JSON that is not an API message", bad_answer=True)
+            if body.get("status", "ok") != "ok":
+                # A 200 carrying an error message (a gateway's or the API's own): not an answer.
+                return _Failure(
+                    f"answered 200 with an error: {_api_message(content)}", bad_answer=True
+                )
             return body
         if status == 404 and cls == "single" and not _is_json(response):
             return None  # "Resource not found." (text/plain): the DOI is unknown
@@ -587,7 +605,7 @@ class CrossrefClient:
             raise CrossrefUnavailable(
                 f"Crossref refused access (HTTP {status}); check HARVESTER_MAILTO and wait"
             )
-        return _Failure(f"answered HTTP {status}: {_api_message(response)}", retryable=False)
+        return _Failure(f"answered HTTP {status}: {_api_message(content)}", retryable=False)
 
 
 def _filter_param(filters: Mapping[str, str | Sequence[str]]) -> str:
@@ -602,16 +620,39 @@ def _is_json(response: httpx.Response) -> bool:
     return "json" in response.headers.get("content-type", "")
 
 
-def _api_message(response: httpx.Response) -> str:
-    """The first message of a Crossref error body, else the start of the text."""
+def _api_message(content: bytes) -> str:
+    """The first message of a Crossref error body, else the start of the text (one line)."""
     try:
-        body = response.json()
+        body = json.loads(content)
         messages = body.get("message")
         if isinstance(messages, list) and messages and isinstance(messages[0], dict):
-            return str(messages[0].get("message") or messages[0].get("type"))
+            return _one_line(str(messages[0].get("message") or messages[0].get("type")))
+        if isinstance(messages, str) and messages.strip():
+            return _one_line(messages)
     except (ValueError, AttributeError):
         pass
-    return response.text.strip().splitlines()[0][:120] if response.text.strip() else "no body"
+    text = content[:2000].decode("utf-8", "replace").strip()
+    return _one_line(text) if text else "no body"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:120]
+
+
+def _read_capped(response: httpx.Response, limit: int) -> bytes | None:
+    """The whole body, or ``None`` as soon as it passes ``limit`` bytes (memory stays bounded
+    whatever a server sends; the rest is never read)."""
+    length = response.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _short(exc: Exception) -> str:
