@@ -469,6 +469,9 @@ class CrossrefClient:
                 if not ok:
                     self._check_stop()
                     raise RuntimeError("gave up waiting for a slot without a reason")
+                # Waiting for the slots took a while: the budget, the deadline or Crossref's
+                # state may have changed meanwhile, and nothing is sent that should not be.
+                self._check_stop()
                 timeout = self._attempt_timeout()
                 try:
                     with self.http.stream("GET", path, params=params, timeout=timeout) as response:

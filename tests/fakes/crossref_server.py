@@ -26,8 +26,9 @@ server is done with it. :attr:`FakeCrossref.stats` records what the
 server saw (requests, the most in any window, the most in flight, statuses) so tests can prove
 the client stayed inside the limits.
 
-Faults (:class:`Faults`): 429 storms, a share of 5xx, slow answers, answers cut off mid-body,
-bad JSON; each by rate (seeded random) or for the next N requests.
+Faults (:class:`Faults`): 429 storms, 5xx (a share, or a burst), slow answers, answers cut off
+mid-body, bad JSON, a 200 carrying an error body, huge bodies; each by rate (seeded random) or
+for the next N requests. :attr:`ServerStats.faults` counts the faults injected.
 """
 
 from __future__ import annotations
@@ -91,6 +92,10 @@ class Faults:
     cut_next: int = 0
     bad_json_rate: float = 0.0
     bad_json_next: int = 0
+    error_next: int = 0  # a burst: answer ``error_status`` to the next N requests
+    error_body_next: int = 0  # answer 200 with Crossref's error JSON ("status": "failed")
+    huge_next: int = 0  # answer 200 with a JSON body of ``huge_bytes``, generated as sent
+    huge_bytes: int = 64 * 2**20
     only_class: str | None = None  # "single" / "list": inject only there
 
     def __post_init__(self) -> None:
@@ -102,7 +107,7 @@ class Faults:
         if self.only_class and request_class != self.only_class:
             return None
         with self._lock:
-            for name in ("storm", "slow", "cut", "bad_json"):
+            for name in ("storm", "error", "error_body", "huge", "slow", "cut", "bad_json"):
                 left = getattr(self, f"{name}_next")
                 if left > 0:
                     setattr(self, f"{name}_next", left - 1)
@@ -130,6 +135,7 @@ class ServerStats:
     over_rate: Counter[str] = field(default_factory=Counter)
     over_concurrency: Counter[str] = field(default_factory=Counter)
     paths: list[str] = field(default_factory=list)
+    faults: Counter[str] = field(default_factory=Counter)  # injected, by kind
     user_agents: Counter[str] = field(default_factory=Counter)
 
 
@@ -242,6 +248,7 @@ class FakeCrossref:
                 "over_limit": dict(self.stats.over_limit),
                 "over_rate": dict(self.stats.over_rate),
                 "over_concurrency": dict(self.stats.over_concurrency),
+                "faults": dict(self.stats.faults),
             }
 
     # lifecycle ---------------------------------------------------------------------------------
@@ -500,6 +507,23 @@ class _Handler(QuietHandler):
 
         try:
             fault = fake.faults.draw(cls)
+            if fault:
+                fake.stats.faults[fault] += 1
+            if fault == "error_body":
+                leave()
+                body = json.dumps(
+                    {
+                        "status": "failed",
+                        "message-type": "exception",
+                        "message": "java.lang.Exception: upstream timed out",
+                    }
+                ).encode()
+                self._send(200, "application/json", body, limit_headers)
+                return
+            if fault == "huge":
+                leave()
+                self._huge(fake.faults.huge_bytes, limit_headers)
+                return
             if fault == "storm":
                 extra = {"Connection": "close"}
                 if fake.faults.retry_after:
@@ -543,6 +567,24 @@ class _Handler(QuietHandler):
             self.close_connection = True
         self.end_headers()
         self.wfile.write(body)
+
+    def _huge(self, size: int, headers: dict[str, str]) -> None:
+        """A 200 JSON answer of ``size`` bytes, generated as it is sent."""
+        self.fake.stats.statuses[200] += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(size))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        head = b'{"status":"ok","message":{"items":["'
+        self.wfile.write(head)
+        left = size - len(head)
+        piece = b"x" * 65536
+        while left > 0:
+            chunk = piece[: min(left, len(piece))]
+            self.wfile.write(chunk)
+            left -= len(chunk)
 
     def _cut(self, status: int, ctype: str, body: bytes, headers: dict[str, str]) -> None:
         """Announce the whole body, send half of it, drop the connection."""
@@ -603,6 +645,7 @@ class FakeCrossrefProcess:
             over_limit=Counter(data["over_limit"]),
             over_rate=Counter(data["over_rate"]),
             over_concurrency=Counter(data["over_concurrency"]),
+            faults=Counter(data.get("faults", {})),
         )
 
     def _post(self, path: str, payload: Any) -> None:
