@@ -84,10 +84,13 @@ MAX_ANSWER_BYTES = 128 * 2**20
 # How many times a refused or unresolvable connection is tried before Crossref is "unreachable".
 CONNECT_ATTEMPTS = 2
 # How many requests in a row may time out, with no answer of any kind between them, before
-# Crossref counts as not answering (until a first answer arrived: CONNECT_ATTEMPTS, as for a
-# refused connection). With 30 % of answers slower than the timeout, ten in a row come about
-# once in 80,000 requests (0.3**10 * 0.7); a server that accepts and never answers is given up
-# on after two.
+# Crossref counts as not answering. A slow Crossref must not be mistaken for a silent one: with
+# 30 % of answers slower than the timeout, six timeouts in a row open a run about once in 1,400
+# (0.3**6), ten in a row come about once in 240,000 requests (0.3**10 * 0.7). Before the first
+# answer the stake is the whole run, later one request among many, hence the longer run then.
+# (After a first timeout the requests no longer go one by one: the documented limits are used,
+# so a silent server is found after about four timeouts' time.)
+SILENT_BEFORE_ANSWER = 6
 SILENT_AFTER = 10
 # After a 429 shows Crossref still counting timed-out requests, their slots are held this many
 # times the base cool-down.
@@ -527,10 +530,12 @@ class CrossrefClient:
             if failure.timed_out:
                 self.silent_in_a_row += 1
                 silent = self.silent_in_a_row >= (
-                    SILENT_AFTER if self.answered else CONNECT_ATTEMPTS
+                    SILENT_AFTER if self.answered else SILENT_BEFORE_ANSWER
                 )
                 in_a_row = self.silent_in_a_row
         if failure.timed_out:
+            # No answer to read the limits from: go on with the documented ones.
+            self.pool_budget.assume_defaults()
             if silent:
                 self._give_up_on(
                     CrossrefSilent(

@@ -27,7 +27,8 @@ a cool-down (by default as long again as the client waited; once a 429 comes aft
 have been held, Crossref was evidently still counting them, and from then on they are held eight
 times as long, the ones cooling at that moment too) before it is free. Until a response
 has announced the limits (``x-concurrency-limit``), one request is in flight at a time: the
-first request reads the limits before any burst.
+first request reads the limits before any burst (if it times out, the documented default is
+used).
 
 The retry policy is :class:`harvester.retry.RetryPolicy` (Crossref's is :data:`CROSSREF_RETRY`);
 :class:`ErrorBudget` trips when more than 10 % of requests failed ("If you have an overall error
@@ -317,6 +318,14 @@ class PoolBudget:
             yield handle
         finally:
             self.release(handle.seconds)
+
+    def assume_defaults(self) -> None:
+        """End the probing without an answer (the first request timed out): the configured
+        concurrency (the documented default) is all there is to go by."""
+        with self._cond:
+            if not self.learned:
+                self.learned = True
+                self._cond.notify_all()
 
     def update(self, headers: Mapping[str, str]) -> None:
         """Adopt the pool's ``x-concurrency-limit``; any response ends the probing."""

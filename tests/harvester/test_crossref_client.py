@@ -201,7 +201,7 @@ def test_timeouts_exhausted(make_client, crossref_server):
         timeout=0.2, retry=RetryPolicy(attempts=2, backoff=0.001, max_wait=0.01, jitter=0.5)
     )
     # A server that has answered before and now is slow: this request fails, Crossref does not
-    # count as gone (that takes SILENT_AFTER timeouts in a row, or two before any answer).
+    # count as gone (that takes SILENT_AFTER timeouts in a row, or SILENT_BEFORE_ANSWER before any answer).
     assert client.get_work("10.1002/jor.1100150407") is not None
     crossref_server.faults = Faults(slow_next=2, slow_seconds=0.5)
     with pytest.raises(RequestFailed, match=r"did not answer within 0\.2 s"):
