@@ -51,7 +51,7 @@ from harvester.crossref.limits import (
     RequestClass,
     Throttle,
 )
-from harvester.crossref.shared_window import SharedWindow
+from harvester.crossref.shared_window import SharedSlots, SharedWindow
 from harvester.errors import (
     BadResponse,
     CrossrefSilent,
@@ -236,7 +236,16 @@ class CrossrefClient:
         self.answered = False  # any answer at all from this server yet
         # One in-flight budget for the pool, lookups and lists together; the first request
         # goes alone and reads the limits.
-        self.pool_budget = PoolBudget(min(p.concurrency for p in start.values()), clock=clock)
+        self.pool_budget = PoolBudget(
+            min(p.concurrency for p in start.values()),
+            clock=clock,
+            shared=SharedSlots.for_pool(shared_dir, self.base_url, self.pool)
+            if shared_dir is not None
+            else None,
+            # A running request's shared slot is trusted to its process this long (a hung
+            # process does not hold it for ever): ten read timeouts.
+            lease=10 * (self.timeout.read or DEFAULT_TIMEOUT.read or 30.0),
+        )
         self.throttles: dict[RequestClass, Throttle] = {
             cls: Throttle(
                 pool,

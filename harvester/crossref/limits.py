@@ -28,7 +28,8 @@ have been held, Crossref was evidently still counting them, and from then on the
 times as long, the ones cooling at that moment too) before it is free. Until a response
 has announced the limits (``x-concurrency-limit``), one request is in flight at a time: the
 first request reads the limits before any burst (if it times out, the documented default is
-used).
+used). With a :class:`~harvester.crossref.shared_window.SharedSlots` the slots are shared by
+every harvester process on the machine, as the rate windows are.
 
 The retry policy is :class:`harvester.retry.RetryPolicy` (Crossref's is :data:`CROSSREF_RETRY`);
 :class:`ErrorBudget` trips when more than 10 % of requests failed ("If you have an overall error
@@ -48,10 +49,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
-from harvester.crossref.shared_window import SharedWindow
+from harvester.crossref.shared_window import SharedSlots, SharedWindow
 from harvester.retry import RetryPolicy
 
 RequestClass = Literal["single", "list"]
+
+# How often a request waiting for a pool slot held by another process looks again.
+SHARED_POLL = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +238,16 @@ class PoolBudget:
         *,
         probe: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        shared: SharedSlots | None = None,
+        lease: float = 300.0,
     ) -> None:
+        """``shared``: the slots every harvester process on the machine takes from (Crossref
+        counts per IP; with it ``clock`` must be ``time.monotonic``, one clock for all
+        processes); ``lease``: how long a running request's shared slot is trusted to its
+        process (if the process hangs, the others get the slot back after it)."""
         self.concurrency = max(1, concurrency)
+        self.shared = shared
+        self.lease = lease
         self.learned = not probe
         self._clock = clock
         self._cond = threading.Condition()
@@ -261,7 +273,7 @@ class PoolBudget:
             return len(self._cooling)
 
     def extend_cooling(self, seconds: float) -> None:
-        """Keep every slot now held past a timeout for at least ``seconds`` more."""
+        """Keep every slot this process now holds past a timeout for ``seconds`` more."""
         with self._cond:
             until = self._clock() + seconds
             self._cooling = [max(t, until) for t in self._cooling]
@@ -274,30 +286,48 @@ class PoolBudget:
         self, give_up: Callable[[], bool] | None = None, until: float | None = None
     ) -> bool:
         """Block until a slot is free and take it (True); False without taking one when
-        ``give_up()`` turns true (see :meth:`wake`) or the clock passes ``until``."""
+        ``give_up()`` turns true (see :meth:`wake`) or the clock passes ``until``. (A shared
+        slot taken here is given back by :meth:`release` only through :meth:`slot`.)"""
+        return self._take(give_up, until)[0]
+
+    def _take(
+        self, give_up: Callable[[], bool] | None, until: float | None
+    ) -> tuple[bool, int | None]:
         with self._cond:
             while True:
                 if give_up is not None and give_up():
-                    return False
+                    return False, None
                 now = self._clock()
                 if until is not None and now >= until:
-                    return False
+                    return False, None
+                poll: float | None = None
                 if self._busy(now) < self.capacity:
-                    self._in_flight += 1
-                    self.max_in_flight_seen = max(self.max_in_flight_seen, self._busy(now))
-                    return True
+                    token = None
+                    if self.shared is not None:
+                        token = self.shared.claim(now, self.capacity, self.lease)
+                    if self.shared is None or token is not None:
+                        self._in_flight += 1
+                        self.max_in_flight_seen = max(self.max_in_flight_seen, self._busy(now))
+                        return True, token
+                    # Other processes hold the pool's slots; they cannot wake this one.
+                    poll = SHARED_POLL
                 wakes = [t - now for t in self._cooling]
                 if until is not None:
                     wakes.append(until - now)
+                if poll is not None:
+                    wakes.append(poll)
                 self._cond.wait(max(min(wakes), 0.001) if wakes else None)
 
-    def release(self, hold: float = 0.0) -> None:
+    def release(self, hold: float = 0.0, token: int | None = None) -> None:
         """Give a slot back; with ``hold`` seconds, only once they have passed."""
         with self._cond:
+            now = self._clock()
             self._in_flight -= 1
             if hold > 0:
                 self.held += 1
-                self._cooling.append(self._clock() + hold)
+                self._cooling.append(now + hold)
+            if self.shared is not None and token is not None:
+                self.shared.release(token, now, hold)
             self._cond.notify_all()
 
     def wake(self) -> None:
@@ -310,14 +340,15 @@ class PoolBudget:
     ) -> Iterator[_Slot | None]:
         """A slot while the block runs (``None``: gave up waiting); the block may call
         ``hold(seconds)`` on it to keep it taken past the block's end."""
-        if not self.acquire(give_up, until):
+        taken, token = self._take(give_up, until)
+        if not taken:
             yield None
             return
         handle = _Slot()
         try:
             yield handle
         finally:
-            self.release(handle.seconds)
+            self.release(handle.seconds, token)
 
     def assume_defaults(self) -> None:
         """End the probing without an answer (the first request timed out): the configured

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from harvester.crossref.limits import PoolBudget
 from harvester.enrich import MemoryCache, enrich
 from records.crossref import work_to_record
@@ -227,3 +229,60 @@ def test_add_with_slow_answers_leaves_nothing_pending(tmp_path, crossref_server)
     assert enrichment["counts"] == {"enriched": 24, "not_found": 8, "matched": 12}
     assert crossref_server.stats.statuses[429] == 0
     assert crossref_server.stats.max_in_flight["polite"] <= 3
+
+
+# -- several harvester processes: one pool ----------------------------------------------------
+def test_shared_slots_count_every_process_and_forget_dead_ones(tmp_path):
+    import subprocess
+    import sys
+
+    from harvester.crossref.shared_window import SharedSlots, fcntl
+
+    if fcntl is None:
+        pytest.skip("no fcntl: the slots are not shared here")
+    path = tmp_path / "pool.inflight"
+    one, other = SharedSlots(path), SharedSlots(path)  # as two processes would open it
+    first = one.claim(10.0, 2, lease=60)
+    assert first is not None and other.claim(10.1, 2, lease=60) is not None
+    assert one.claim(10.2, 2, lease=60) is None  # the pool's two are taken
+    one.release(first, 10.3, hold=5.0)  # timed out: still counted until 15.3
+    assert other.claim(15.0, 2, lease=60) is None
+    assert other.claim(15.4, 2, lease=60) is not None
+    # A process that died holding a slot does not hold it any more.
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ghost = SharedSlots(tmp_path / "ghost.inflight")
+    ghost.pid = int(dead.stdout)
+    assert ghost.claim(20.0, 1, lease=60) is not None
+    assert SharedSlots(tmp_path / "ghost.inflight").claim(20.1, 1, lease=60) is not None
+
+
+def test_two_harvesters_at_once_share_the_pool(crossref_process, make_process_client, tmp_path):
+    """Crossref counts per IP: two runs at once (a cron job and a person, or four `add`s) must
+    stay within one pool's in-flight limit, not three each."""
+    import threading
+
+    first = _mixed_items(crossref_process, n_found=24, n_unknown=0, n_search=8, start=1200)
+    second = _mixed_items(crossref_process, n_found=24, n_unknown=0, n_search=8, start=1300)
+    crossref_process.set_faults(Faults(seed=9, slow_rate=0.3, slow_seconds=0.3))
+    clients = [make_process_client(timeout=5.0, shared_dir=tmp_path) for _ in range(2)]
+    reports: list = [None, None]
+
+    def run(index: int, items: list) -> None:
+        reports[index] = enrich(items, clients[index], MemoryCache(), mode="single")
+
+    threads = [
+        threading.Thread(target=run, args=(i, items)) for i, items in enumerate([first, second])
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    _assert_pool_held(crossref_process)
+    for report in reports:
+        assert report.counts()["enriched"] == 24 and report.counts()["matched"] == 8
