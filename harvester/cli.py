@@ -171,11 +171,14 @@ def add(
 def crossref_client(state: State) -> Any:
     from harvester.crossref.client import CrossrefClient
 
-    # The rate windows are shared with every other harvester process (a cron sync, say).
+    # The rate windows are shared with every other harvester process (a cron sync, say); the
+    # configured timeout bounds each request and the deadline the whole run.
     return CrossrefClient(
         base_url=state.config.crossref_url,
         mailto=state.config.mailto,
         shared_dir=state.config.state_dir,
+        timeout=state.config.http_timeout,
+        deadline=state.config.enrich_deadline,
     )
 
 

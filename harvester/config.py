@@ -1,7 +1,12 @@
 """Configuration: defaults, then the TOML file in the user's config directory, then the
 environment (``HARVESTER_DB``, ``HARVESTER_CROSSREF_URL``, ``HARVESTER_MAILTO``,
 ``HARVESTER_PUBMED_URL``, ``HARVESTER_NCBI_API_KEY``, ``HARVESTER_HTTP_TIMEOUT``,
-``HARVESTER_STATE_DIR``), then options."""
+``HARVESTER_ENRICH_DEADLINE``, ``HARVESTER_STATE_DIR``), then options.
+
+``[http] timeout`` / ``HARVESTER_HTTP_TIMEOUT`` is given to every HTTP client (Crossref, PubMed,
+OAI-PMH, web pages): how long one request may wait for an answer. ``[crossref] deadline`` /
+``HARVESTER_ENRICH_DEADLINE`` bounds one enrichment run as a whole: once it has passed, no
+request starts and the works left stay pending for a later ``harvester enrich``."""
 
 from __future__ import annotations
 
@@ -18,8 +23,13 @@ APP = "harvester"
 DEFAULT_CROSSREF_URL = "https://api.crossref.org"
 # NCBI E-utilities (efetch, elink); PMIDs and PMCIDs given to `harvester add` are fetched there.
 DEFAULT_PUBMED_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
-# Seconds to wait for a web page or PubMed to answer (and, for a page, to finish sending).
+# Seconds to wait for any HTTP answer (Crossref, PubMed, OAI-PMH; a web page must also finish
+# sending within it).
 DEFAULT_HTTP_TIMEOUT = 30.0
+# Seconds one enrichment run may take in all. Within Crossref's polite limits list queries
+# enrich about 150 records a second, so 30 minutes covers a quarter of a million works; a run
+# that is slower than that is being slowed down, and what is left waits for the next run.
+DEFAULT_ENRICH_DEADLINE = 1800.0
 
 
 def default_db_path() -> Path:
@@ -47,6 +57,7 @@ class Config:
     pubmed_url: str = DEFAULT_PUBMED_URL
     ncbi_api_key: str | None = None
     http_timeout: float = DEFAULT_HTTP_TIMEOUT
+    enrich_deadline: float = DEFAULT_ENRICH_DEADLINE
     state_dir: Path = field(default_factory=default_state_dir)
 
     @classmethod
@@ -64,6 +75,10 @@ class Config:
             crossref = data.get("crossref", {})
             config.crossref_url = str(crossref.get("url", config.crossref_url))
             config.mailto = crossref.get("mailto", config.mailto)
+            if "deadline" in crossref:
+                config.enrich_deadline = _seconds(
+                    crossref["deadline"], f"{path}: [crossref] deadline"
+                )
             config.citekey_formula = data.get("citekey", {}).get("formula")
             pubmed = data.get("pubmed", {})
             config.pubmed_url = str(pubmed.get("url", config.pubmed_url))
@@ -80,6 +95,8 @@ class Config:
         )
         if env_timeout := os.environ.get("HARVESTER_HTTP_TIMEOUT"):
             config.http_timeout = _seconds(env_timeout, "HARVESTER_HTTP_TIMEOUT")
+        if env_deadline := os.environ.get("HARVESTER_ENRICH_DEADLINE"):
+            config.enrich_deadline = _seconds(env_deadline, "HARVESTER_ENRICH_DEADLINE")
         if db:
             config.db = Path(db).expanduser()
         return config

@@ -41,7 +41,13 @@ from typing import Any, Literal, Protocol
 import httpx
 
 from harvester.crossref.client import MAX_DOIS_PER_QUERY, CrossrefClient
-from harvester.errors import CrossrefUnavailable, ErrorBudgetExceeded, RequestFailed
+from harvester.errors import (
+    CrossrefSilent,
+    CrossrefUnavailable,
+    DeadlineReached,
+    ErrorBudgetExceeded,
+    RequestFailed,
+)
 from records.crossref import work_to_record
 from records.identifiers import doi_key, normalize_doi
 from records.matching import DEFAULT_THRESHOLDS, MatchDecision, Thresholds, build_query, match
@@ -359,8 +365,11 @@ class _Run:
     def stop(self, exc: CrossrefUnavailable) -> None:
         if self.stopped is None:
             self.stopped_exc = exc
-            # Budget and refusal messages say what happened; a lost connection says "unreachable".
-            known = isinstance(exc, ErrorBudgetExceeded) or "refused access" in str(exc)
+            # Budget, silence, deadline and refusal messages say what happened; a lost
+            # connection says "unreachable".
+            known = isinstance(
+                exc, ErrorBudgetExceeded | CrossrefSilent | DeadlineReached
+            ) or "refused access" in str(exc)
             self.stopped = str(exc) if known else "Crossref unreachable"
 
     def fetch(

@@ -8,7 +8,9 @@
     └── NetworkError                a remote service could not be used as asked
         ├── CrossrefUnavailable     unreachable (refused, DNS), refused access (401/403):
         │   │                       stop asking, queue the rest for later
-        │   └── ErrorBudgetExceeded more than 10 % of requests failed: Crossref asks us to stop
+        │   ├── ErrorBudgetExceeded more than 10 % of requests failed: Crossref asks us to stop
+        │   ├── CrossrefSilent      request after request timed out: nobody is answering
+        │   └── DeadlineReached     the enrichment run's total time is spent
         └── RequestFailed           one request failed after its retries: that record waits
             ├── RateLimited         still 429 Too Many Requests after every retry
             └── BadResponse         an answer that is not what the API promises
@@ -43,6 +45,14 @@ class ErrorBudgetExceeded(CrossrefUnavailable):
     """More than the allowed share of requests failed; Crossref asks clients to stop then."""
 
 
+class CrossrefSilent(CrossrefUnavailable):
+    """Requests keep timing out with no answer in between: Crossref accepts but never answers."""
+
+
+class DeadlineReached(CrossrefUnavailable):
+    """The enrichment run's total deadline passed; what is left waits for a later run."""
+
+
 class RequestFailed(NetworkError):
     """One request failed after its retries (5xx, timeouts, cut connections)."""
 
@@ -57,7 +67,9 @@ class BadResponse(RequestFailed):
 
 __all__ = [
     "BadResponse",
+    "CrossrefSilent",
     "CrossrefUnavailable",
+    "DeadlineReached",
     "ErrorBudgetExceeded",
     "HarvesterError",
     "NetworkError",

@@ -10,7 +10,8 @@ What it takes care of (the failure modes other harvesters' users report, see
 * OAI-PMH ``<error>``: ``noRecordsMatch`` is an empty, complete list; ``badResumptionToken``
   is :class:`BadResumptionToken` (the caller restarts the list); the others are
   :class:`OAIError` naming the code;
-* XML parsed safely (no DTD, no entities, no network, no huge trees).
+* XML parsed safely (no DTD, no entities, no network, no huge trees), from pages of at most
+  :data:`MAX_PAGE_BYTES`;
 
 Paging is left to the caller (:mod:`harvester.sync`), which commits each page before asking
 for the next and so can checkpoint, detect token loops and bound empty pages.
@@ -41,6 +42,9 @@ from records.errors import HarvesterError, InputError
 from records.xmlsafe import parse_xml_bytes
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+# The largest page read: repositories send tens to hundreds of records a page (a few MB); a page
+# past this is refused rather than held in memory.
+MAX_PAGE_BYTES = 64 * 2**20
 _NS = f"{{{OAI_NS}}}"
 
 
@@ -106,14 +110,24 @@ def get_with_retries(
     before_request: Callable[[], None] | None = None,
     on_retry: Callable[[], None] | None = None,
     accept: frozenset[int] = frozenset({200}),
+    max_bytes: int = MAX_PAGE_BYTES,
 ) -> httpx.Response:
     """GET ``url`` until a status in ``accept`` comes back, retrying what is worth retrying
-    (see the module docstring); raises :class:`HarvestError` naming ``name`` otherwise."""
+    (see the module docstring); raises :class:`HarvestError` naming ``name`` otherwise, and for
+    an accepted answer over ``max_bytes`` (read no further: memory stays bounded)."""
     policy = policy or RetryPolicy()
 
     def attempt(_number: int) -> httpx.Response:
         try:
-            response = client.get(url, params=params, headers=headers)
+            with client.stream("GET", url, params=params, headers=headers) as streamed:
+                response = streamed
+                if streamed.status_code in accept:  # (an error's body is never read)
+                    response = httpx.Response(
+                        streamed.status_code,
+                        headers=streamed.headers,
+                        content=_read_capped(streamed, name, url, max_bytes),
+                        request=streamed.request,
+                    )
         except httpx.TimeoutException:
             raise Transient("timed out") from None
         except httpx.TransportError as exc:  # refused, reset, cut off mid-body
@@ -138,6 +152,22 @@ def get_with_retries(
         raise HarvestError(
             f"{name}: {url} failed {stop.attempts} times; last: {stop.last.reason}"
         ) from None
+
+
+def _read_capped(response: httpx.Response, name: str, url: str, limit: int) -> bytes:
+    """The body, unless it passes ``limit`` bytes (then not read further)."""
+    length = response.headers.get("Content-Length", "")
+    too_large = f"{name}: the answer from {url} is larger than {limit // 2**20} MB; not read"
+    if length.isdigit() and int(length) > limit:
+        raise HarvestError(too_large)
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise HarvestError(too_large)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class OAIClient:

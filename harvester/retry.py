@@ -1,5 +1,5 @@
-"""Trying a request again: the policy, the loop and ``Retry-After``, shared by every client
-that is not Crossref's (OAI-PMH, PubMed's E-utilities, web pages and exports).
+"""Trying a request again: the one policy, the one loop and ``Retry-After``, shared by every
+HTTP client (Crossref, OAI-PMH, PubMed's E-utilities, web pages and exports).
 
 A client says what one attempt is; :func:`with_retries` runs it until it succeeds, fails for
 good, or the policy or a deadline says stop. An attempt raises :class:`Transient` for what is
@@ -10,12 +10,27 @@ or the deadline allows ends the attempts at once instead of holding a cron slot 
 When the loop stops it raises :class:`RetriesExhausted`, from which each client words its own
 one-line message.
 
-The Crossref client keeps its own loop (throttle slots, an error budget, jitter across its
-threads) but reads ``Retry-After`` with :func:`parse_retry_after` from here.
+Crossref's client runs its attempts through the same loop: an attempt there takes a slot of
+the pool's in-flight budget, records the outcome in the error budget and raises
+:class:`Transient` like the others; the policy's ``jitter`` spreads its threads' retries.
+
+Why hand-written, not stamina or tenacity (both considered): what the clients need from the
+loop is (1) a server's ``Retry-After`` replacing the backoff, and a ``Retry-After`` longer than
+the policy or the deadline allows *ending* the attempts at once with what was asked (so the
+message can say "asks to wait 3600 s"), (2) an overall deadline that no wait reaches past,
+(3) an injectable ``sleep``/``clock``/random source per call, so tests record waits instead of
+sleeping, and (4) hooks before each attempt (a sync renews its lease). stamina gives bounded
+attempts, a total timeout and jittered backoff, and its backoff hook can return a wait, but it
+cannot stop early because of what a server asked for, and its sleep can only be replaced
+globally (``stamina.set_testing``), not per client. tenacity can express all four, but only as
+a custom ``wait``, a custom ``stop``, a custom ``before`` and a custom ``sleep``: every piece of
+policy would be ours anyway, behind a dependency and its ``RetryError`` wrapping. The loop
+below is forty lines with no dependency; the policy is data.
 """
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,23 +42,33 @@ import httpx
 
 T = TypeVar("T")
 
-# Status codes worth another try for a protocol endpoint: busy, rate-limited, or failing
-# transiently (a web page's own 500 is not retried: see harvester.web).
+# Status codes worth another try for an API or protocol endpoint (Crossref, OAI-PMH, PubMed):
+# busy, rate-limited, or failing transiently. A web page's own 500 or 408 is what the next
+# attempt gets too: harvester.web retries only WEB_RETRY_STATUS.
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+WEB_RETRY_STATUS = frozenset({429, 502, 503, 504})
 
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """How hard to try one request: ``attempts`` in all, waits doubling from ``backoff`` seconds,
-    never longer than ``max_wait`` (a ``Retry-After`` above it ends the attempts)."""
+    never longer than ``max_wait`` (a ``Retry-After`` above it ends the attempts).
+
+    ``jitter`` is the share of each wait drawn at random: 0 waits exactly the step (one client,
+    one request at a time); 0.5 waits between half the step and the step, which spreads the
+    retries of several threads that failed together (Crossref) and still backs off."""
 
     attempts: int = 6
     backoff: float = 1.0
     max_wait: float = 120.0
+    jitter: float = 0.0
 
-    def wait(self, attempt: int) -> float:
+    def wait(self, attempt: int, rng: random.Random | None = None) -> float:
         """The backoff before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
-        return min(self.backoff * 2 ** (attempt - 1), self.max_wait)
+        step = min(self.backoff * 2 ** (attempt - 1), self.max_wait)
+        if not self.jitter:
+            return step
+        return step * (1 - self.jitter) + (rng or random).random() * step * self.jitter
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -110,12 +135,13 @@ def with_retries(
     clock: Callable[[], float] = time.monotonic,
     before_attempt: Callable[[], None] | None = None,
     on_retry: Callable[[], None] | None = None,
+    rng: random.Random | None = None,
 ) -> T:
     """``attempt(n)`` for n = 1, 2, ... until it returns a value; see the module docstring.
 
     ``deadline`` (on ``clock``) bounds the waits: no wait ends at or after it. ``sleep`` is a
     hook (tests record the waits); ``before_attempt`` runs before each attempt (a sync renews
-    its lease), ``on_retry`` before each wait.
+    its lease), ``on_retry`` before each wait; ``rng`` draws the policy's jitter.
     """
     number = 0
     while True:
@@ -134,7 +160,7 @@ def with_retries(
             raise RetriesExhausted(last, number, asked=asked)
         if number >= policy.attempts:
             raise RetriesExhausted(last, number)
-        wait = asked if asked is not None else policy.wait(number)
+        wait = asked if asked is not None else policy.wait(number, rng)
         if left is not None and wait >= left:
             raise RetriesExhausted(last, number)  # no time for another attempt
         if on_retry:
@@ -144,6 +170,7 @@ def with_retries(
 
 __all__ = [
     "RETRY_STATUS",
+    "WEB_RETRY_STATUS",
     "RetriesExhausted",
     "RetryPolicy",
     "Transient",

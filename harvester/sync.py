@@ -425,7 +425,11 @@ def _default_crossref() -> CrossrefClient:
     config = Config.load()
     # The rate windows are shared with every other harvester process on the machine.
     return CrossrefClient(
-        base_url=config.crossref_url, mailto=config.mailto, shared_dir=config.state_dir
+        base_url=config.crossref_url,
+        mailto=config.mailto,
+        shared_dir=config.state_dir,
+        timeout=config.http_timeout,
+        deadline=config.enrich_deadline,
     )
 
 

@@ -171,6 +171,7 @@ def run(
             dry_run=dry_run,
             crossref=lambda: crossref_client(state),
             pubmed=pubmed,
+            timeout=state.config.http_timeout,
         )
         report = run_sync(library, list(names) or None, options)
         if dry_run:

@@ -20,7 +20,14 @@ from dataclasses import dataclass
 
 import httpx
 
-from harvester.retry import RetriesExhausted, RetryPolicy, Transient, retry_after, with_retries
+from harvester.retry import (
+    WEB_RETRY_STATUS,
+    RetriesExhausted,
+    RetryPolicy,
+    Transient,
+    retry_after,
+    with_retries,
+)
 from records.decoding import declared_charset, to_utf8
 from records.errors import UnreadableInput
 
@@ -30,8 +37,9 @@ MAX_BYTES = 50 * 1024 * 1024
 # What a browser asks for, minus images: pages first, then exports of any kind.
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
 # Answers worth another try: rate-limited, or a gateway or the server busy for a moment. A
-# page's own 500 (or 408) is what the next attempt gets too, and is reported at once.
-RETRY_STATUS = frozenset({429, 502, 503, 504})
+# page's own 500 (or 408) is what the next attempt gets too, and is reported at once. (The one
+# set of retried statuses for pages lives beside the API one in harvester.retry.)
+RETRY_STATUS = WEB_RETRY_STATUS
 # Three attempts, 0.5 s then 1 s apart (or what Retry-After says), all within the timeout.
 RETRY = RetryPolicy(attempts=3, backoff=0.5, max_wait=60.0)
 

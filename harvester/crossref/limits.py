@@ -16,17 +16,30 @@ says in ``x-rate-limit-limit`` / ``x-rate-limit-interval`` / ``x-concurrency-lim
 
 With a :class:`~harvester.crossref.shared_window.SharedWindow` the rate window is also shared
 by every harvester process on the machine (Crossref counts per IP). After a 429 the throttle
-halves its rate for a while. :class:`RetryPolicy` gives exponential
-back-off with full jitter and honours ``Retry-After`` (read by
-:func:`harvester.retry.parse_retry_after`, shared with the other clients); :class:`ErrorBudget` trips when more than
-10 % of requests failed ("If you have an overall error (4XX + 5XX) rate >= 10% ... please stop").
+halves its rate for a while.
+
+:class:`PoolBudget` is the *pool's* in-flight limit: Crossref counts the requests in flight per
+pool, lookups and list queries together (3 in the polite pool, 1 in the public one), so both
+classes draw on one budget. A slot is given back when the server is done with the request: when
+its answer arrived, or the connection was refused or cut. A request the client stopped waiting
+for (a timeout) may still be running at Crossref, which still counts it: its slot stays taken for
+a cool-down (by default as long again as the client waited; once a 429 comes after such slots
+have been held, Crossref was evidently still counting them, and from then on they are held eight
+times as long, the ones cooling at that moment too) before it is free. Until a response
+has announced the limits (``x-concurrency-limit``), one request is in flight at a time: the
+first request reads the limits before any burst (if it times out, the documented default is
+used). With a :class:`~harvester.crossref.shared_window.SharedSlots` the slots are shared by
+every harvester process on the machine, as the rate windows are.
+
+The retry policy is :class:`harvester.retry.RetryPolicy` (Crossref's is :data:`CROSSREF_RETRY`);
+:class:`ErrorBudget` trips when more than 10 % of requests failed ("If you have an overall error
+(4XX + 5XX) rate >= 10% ... please stop").
 
 The clock and sleep are injectable so tests can use short intervals.
 """
 
 from __future__ import annotations
 
-import random
 import re
 import threading
 import time
@@ -36,10 +49,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
-from harvester.crossref.shared_window import SharedWindow
-from harvester.retry import parse_retry_after
+from harvester.crossref.shared_window import SharedSlots, SharedWindow
+from harvester.retry import RetryPolicy
 
 RequestClass = Literal["single", "list"]
+
+# How often a request waiting for a pool slot held by another process looks again.
+SHARED_POLL = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,36 +217,176 @@ class Throttle:
             self._penalty_until = self._clock() + self.penalty_windows * self.limits.interval
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Exponential back-off with full jitter: attempt n waits up to ``base * 2**n`` (capped).
+# Crossref's tips: on 429, 5xx or a timeout "back-off exponentially"; about 5 tries, 1-2-4-8 s,
+# capped near a minute; jittered so that threads failing together do not retry together. The
+# policy class and the loop are harvester.retry's, shared with every other client.
+CROSSREF_RETRY = RetryPolicy(attempts=5, backoff=1.0, max_wait=60.0, jitter=0.5)
 
-    Crossref's tips: on 429, 5xx or a timeout "back-off exponentially"; about 5 tries,
-    1-2-4-8 s, capped near a minute. ``Retry-After`` (seconds or an HTTP date) wins when present.
+
+class PoolBudget:
+    """Requests in flight in one Crossref pool, both request classes together; thread-safe.
+
+    ``concurrency`` is the pool's limit; with ``probe`` the budget is 1 until :meth:`update` has
+    seen a response (the first request reads the limits). :meth:`slot` takes a slot for a
+    request; a slot whose request timed out is :meth:`~_Slot.hold`-en past the moment the
+    client stopped waiting, since the server may still be working on it.
     """
 
-    max_attempts: int = 5
-    base: float = 1.0
-    cap: float = 60.0
+    def __init__(
+        self,
+        concurrency: int,
+        *,
+        probe: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        shared: SharedSlots | None = None,
+        lease: float = 300.0,
+    ) -> None:
+        """``shared``: the slots every harvester process on the machine takes from (Crossref
+        counts per IP; with it ``clock`` must be ``time.monotonic``, one clock for all
+        processes); ``lease``: how long a running request's shared slot is trusted to its
+        process (if the process hangs, the others get the slot back after it)."""
+        self.concurrency = max(1, concurrency)
+        self.shared = shared
+        self.lease = lease
+        self.learned = not probe
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._in_flight = 0
+        self._cooling: list[float] = []  # when each slot held past a timeout is free again
+        self.max_in_flight_seen = 0
+        self.held = 0  # slots that were held past a timeout (for reports and tests)
 
-    def delay(
-        self, attempt: int, retry_after: str | None = None, rng: random.Random | None = None
-    ) -> float:
-        """Seconds to wait before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
-        if retry_after:
-            seconds = parse_retry_after(retry_after)
-            if seconds is not None:
-                return min(seconds, self.cap)
-        ceiling = min(self.cap, self.base * 2 ** (attempt - 1))
-        # Full jitter, but never less than half the step: spreads retries, still backs off.
-        return ceiling / 2 + (rng or random).random() * ceiling / 2
+    @property
+    def capacity(self) -> int:
+        return self.concurrency if self.learned else 1
+
+    def busy(self) -> int:
+        """Slots taken now: requests in flight plus those cooling down after a timeout."""
+        with self._cond:
+            return self._busy(self._clock())
+
+    def cooling(self) -> int:
+        """Slots held now past a timeout."""
+        with self._cond:
+            now = self._clock()
+            self._busy(now)
+            return len(self._cooling)
+
+    def extend_cooling(self, seconds: float) -> None:
+        """Keep every slot this process now holds past a timeout for ``seconds`` more."""
+        with self._cond:
+            until = self._clock() + seconds
+            self._cooling = [max(t, until) for t in self._cooling]
+
+    def _busy(self, now: float) -> int:
+        self._cooling = [t for t in self._cooling if t > now]
+        return self._in_flight + len(self._cooling)
+
+    def acquire(
+        self, give_up: Callable[[], bool] | None = None, until: float | None = None
+    ) -> bool:
+        """Block until a slot is free and take it (True); False without taking one when
+        ``give_up()`` turns true (see :meth:`wake`) or the clock passes ``until``. (A shared
+        slot taken here is given back by :meth:`release` only through :meth:`slot`.)"""
+        return self._take(give_up, until)[0]
+
+    def _take(
+        self, give_up: Callable[[], bool] | None, until: float | None
+    ) -> tuple[bool, int | None]:
+        with self._cond:
+            while True:
+                if give_up is not None and give_up():
+                    return False, None
+                now = self._clock()
+                if until is not None and now >= until:
+                    return False, None
+                poll: float | None = None
+                if self._busy(now) < self.capacity:
+                    token = None
+                    if self.shared is not None:
+                        token = self.shared.claim(now, self.capacity, self.lease)
+                    if self.shared is None or token is not None:
+                        self._in_flight += 1
+                        self.max_in_flight_seen = max(self.max_in_flight_seen, self._busy(now))
+                        return True, token
+                    # Other processes hold the pool's slots; they cannot wake this one.
+                    poll = SHARED_POLL
+                wakes = [t - now for t in self._cooling]
+                if until is not None:
+                    wakes.append(until - now)
+                if poll is not None:
+                    wakes.append(poll)
+                self._cond.wait(max(min(wakes), 0.001) if wakes else None)
+
+    def release(self, hold: float = 0.0, token: int | None = None) -> None:
+        """Give a slot back; with ``hold`` seconds, only once they have passed."""
+        with self._cond:
+            now = self._clock()
+            self._in_flight -= 1
+            if hold > 0:
+                self.held += 1
+                self._cooling.append(now + hold)
+            if self.shared is not None and token is not None:
+                self.shared.release(token, now, hold)
+            self._cond.notify_all()
+
+    def wake(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
+    @contextmanager
+    def slot(
+        self, give_up: Callable[[], bool] | None = None, until: float | None = None
+    ) -> Iterator[_Slot | None]:
+        """A slot while the block runs (``None``: gave up waiting); the block may call
+        ``hold(seconds)`` on it to keep it taken past the block's end."""
+        taken, token = self._take(give_up, until)
+        if not taken:
+            yield None
+            return
+        handle = _Slot()
+        try:
+            yield handle
+        finally:
+            self.release(handle.seconds, token)
+
+    def assume_defaults(self) -> None:
+        """End the probing without an answer (the first request timed out): the configured
+        concurrency (the documented default) is all there is to go by."""
+        with self._cond:
+            if not self.learned:
+                self.learned = True
+                self._cond.notify_all()
+
+    def update(self, headers: Mapping[str, str]) -> None:
+        """Adopt the pool's ``x-concurrency-limit``; any response ends the probing."""
+        text = _first(headers, "x-concurrency-limit", "x-concurrency-limit-limit")
+        with self._cond:
+            if text and text.strip().isdigit() and int(text) > 0:
+                self.concurrency = int(text)
+            self.learned = True
+            self._cond.notify_all()
+
+
+class _Slot:
+    """One taken :class:`PoolBudget` slot; ``hold(seconds)`` keeps it past the request."""
+
+    __slots__ = ("seconds",)
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def hold(self, seconds: float) -> None:
+        self.seconds = max(self.seconds, seconds)
 
 
 class ErrorBudget:
     """Trips when failed requests exceed ``max_share`` of all requests (after ``min_requests``).
 
-    Failures are 429, 5xx, timeouts, cut connections and unreadable answers; a 404 for an
-    unknown DOI is an answer, not a failure.
+    Failures are what the server did wrong: 429, 5xx, other 4xx, cut connections and unreadable
+    answers (Crossref's "overall error (4XX + 5XX) rate"). A 404 for an unknown DOI is an
+    answer, and a timeout is the client's own patience running out, not an error answer: a
+    slow Crossref is handled by the cool-down, the retries and the run's deadline instead.
     """
 
     def __init__(self, max_share: float = 0.10, min_requests: int = 100) -> None:

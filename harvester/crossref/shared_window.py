@@ -9,14 +9,23 @@ allowed only when both windows have room.
 
 The file holds the start times (``time.monotonic()``, which on Linux and macOS is one clock
 for every process since boot) as packed doubles; starts older than the window are dropped at
-every write, so it stays a few hundred bytes. Concurrency (requests in flight) is still
-limited per process. Where ``fcntl`` does not exist (Windows) the window is not shared.
+every write, so it stays a few hundred bytes.
+
+:class:`SharedSlots` does the same for the requests *in flight* in one pool (Crossref counts them
+per IP too): each taken slot is a record (process id, token, until) in a second file. A slot is
+taken while fewer than the pool's limit are recorded; it is given back by its process, or kept
+until ``until`` when its request timed out (the cool-down of
+:class:`~harvester.crossref.limits.PoolBudget`). Records of processes that no longer exist, and
+records past their ``until`` (a lease: a running request's record carries a generous one, in case
+its process hangs), are dropped at every look. Where ``fcntl`` does not exist (Windows) neither
+is shared.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import random
 import struct
 from pathlib import Path
 
@@ -26,6 +35,7 @@ except ImportError:  # pragma: no cover - Windows: each process keeps its own wi
     fcntl = None  # type: ignore[assignment]
 
 _DOUBLE = struct.Struct("d")
+_SLOT = struct.Struct("qqd")  # pid, token, until (time.monotonic())
 
 
 class SharedWindow:
@@ -67,4 +77,77 @@ class SharedWindow:
             os.close(fd)  # closing releases the lock
 
 
-__all__ = ["SharedWindow"]
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+class SharedSlots:
+    """The in-flight slots of one server and pool, shared through ``path`` (module doc)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.pid = os.getpid()
+
+    @classmethod
+    def for_pool(cls, directory: Path, base_url: str, pool: str) -> SharedSlots:
+        server = hashlib.sha256(base_url.encode()).hexdigest()[:12]
+        return cls(directory / f"crossref-{server}-{pool}.inflight")
+
+    def _locked(self, change: object) -> object:
+        """Run ``change(slots) -> (result, slots)`` on the live records, under the lock."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            assert fcntl is not None
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            data = os.pread(fd, 1 << 16, 0)
+            usable = len(data) - len(data) % _SLOT.size
+            slots = list(_SLOT.iter_unpack(data[:usable]))
+            result, kept = change(slots)  # type: ignore[operator]
+            packed = b"".join(_SLOT.pack(*slot) for slot in kept)
+            os.pwrite(fd, packed, 0)
+            os.ftruncate(fd, len(packed))
+            return result
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def claim(self, now: float, capacity: int, lease: float) -> int | None:
+        """Take a slot until ``now + lease`` if fewer than ``capacity`` are taken (by any
+        process): its token; else ``None`` (nothing recorded)."""
+        if fcntl is None:
+            return 0
+
+        def change(slots: list[tuple[int, int, float]]) -> tuple[int | None, list]:
+            live = [s for s in slots if s[2] > now and (s[0] == self.pid or _alive(s[0]))]
+            if len(live) >= capacity:
+                return None, live
+            token = random.getrandbits(62)
+            return token, [*live, (self.pid, token, now + lease)]
+
+        return self._locked(change)  # type: ignore[return-value]
+
+    def release(self, token: int, now: float, hold: float = 0.0) -> None:
+        """Give the slot back, or keep it until ``now + hold``."""
+        if fcntl is None:
+            return
+
+        def change(slots: list[tuple[int, int, float]]) -> tuple[None, list]:
+            kept = []
+            for slot in slots:
+                if slot[0] == self.pid and slot[1] == token:
+                    if hold > 0:
+                        kept.append((slot[0], slot[1], now + hold))
+                else:
+                    kept.append(slot)
+            return None, kept
+
+        self._locked(change)
+
+
+__all__ = ["SharedSlots", "SharedWindow"]

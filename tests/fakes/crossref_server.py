@@ -19,12 +19,16 @@ Limits: every answer carries the pool's ``x-rate-limit-limit`` / ``x-rate-limit-
 ``x-concurrency-limit`` / ``x-api-pool`` headers (spelling configurable, both by default); the
 pool is ``polite`` when the request has ``mailto`` (parameter or User-Agent). Requests over the
 rate (sliding window, counted per request class) or over the concurrency limit get a 429 with
-Crossref's HTML body and no rate-limit headers. :attr:`FakeCrossref.stats` records what the
+Crossref's HTML body and no rate-limit headers. Requests in flight are counted per *pool*,
+lookups and list queries together, as Crossref counts them, from the moment a request arrives
+until its answer is written: a request the client stopped waiting for still counts until the
+server is done with it. :attr:`FakeCrossref.stats` records what the
 server saw (requests, the most in any window, the most in flight, statuses) so tests can prove
 the client stayed inside the limits.
 
-Faults (:class:`Faults`): 429 storms, a share of 5xx, slow answers, answers cut off mid-body,
-bad JSON; each by rate (seeded random) or for the next N requests.
+Faults (:class:`Faults`): 429 storms, 5xx (a share, or a burst), slow answers, answers cut off
+mid-body, bad JSON, a 200 carrying an error body, huge bodies; each by rate (seeded random) or
+for the next N requests. :attr:`ServerStats.faults` counts the faults injected.
 """
 
 from __future__ import annotations
@@ -88,6 +92,10 @@ class Faults:
     cut_next: int = 0
     bad_json_rate: float = 0.0
     bad_json_next: int = 0
+    error_next: int = 0  # a burst: answer ``error_status`` to the next N requests
+    error_body_next: int = 0  # answer 200 with Crossref's error JSON ("status": "failed")
+    huge_next: int = 0  # answer 200 with a JSON body of ``huge_bytes``, generated as sent
+    huge_bytes: int = 64 * 2**20
     only_class: str | None = None  # "single" / "list": inject only there
 
     def __post_init__(self) -> None:
@@ -99,7 +107,7 @@ class Faults:
         if self.only_class and request_class != self.only_class:
             return None
         with self._lock:
-            for name in ("storm", "slow", "cut", "bad_json"):
+            for name in ("storm", "error", "error_body", "huge", "slow", "cut", "bad_json"):
                 left = getattr(self, f"{name}_next")
                 if left > 0:
                     setattr(self, f"{name}_next", left - 1)
@@ -127,6 +135,7 @@ class ServerStats:
     over_rate: Counter[str] = field(default_factory=Counter)
     over_concurrency: Counter[str] = field(default_factory=Counter)
     paths: list[str] = field(default_factory=list)
+    faults: Counter[str] = field(default_factory=Counter)  # injected, by kind
     user_agents: Counter[str] = field(default_factory=Counter)
 
 
@@ -210,7 +219,7 @@ class FakeCrossref:
         self._texts: dict[str, str] = {}
         self._lock = threading.Lock()
         self._arrivals: dict[str, deque[float]] = {"single": deque(), "list": deque()}
-        self._in_flight: Counter[str] = Counter()
+        self._in_flight: Counter[str] = Counter()  # per class and per pool name
         self._cursors: dict[str, tuple[list[dict[str, Any]], int, int]] = {}
         self._http: LocalHTTP | None = None
 
@@ -239,6 +248,7 @@ class FakeCrossref:
                 "over_limit": dict(self.stats.over_limit),
                 "over_rate": dict(self.stats.over_rate),
                 "over_concurrency": dict(self.stats.over_concurrency),
+                "faults": dict(self.stats.faults),
             }
 
     # lifecycle ---------------------------------------------------------------------------------
@@ -264,8 +274,9 @@ class FakeCrossref:
         self.stop()
 
     # limits ------------------------------------------------------------------------------------
-    def admit(self, cls: str, pool: Pool) -> bool:
-        """Count an arrival; ``False`` when it breaks the rate or the concurrency limit."""
+    def admit(self, cls: str, pool: Pool, pool_name: str = "polite") -> bool:
+        """Count an arrival; ``False`` when it breaks the class's rate or the pool's concurrency
+        limit (in flight: both classes of the pool together)."""
         now = time.monotonic()
         with self._lock:
             self.stats.requests[cls] += 1
@@ -274,10 +285,14 @@ class FakeCrossref:
             while arrivals and arrivals[0] <= now - pool.interval:
                 arrivals.popleft()
             self._in_flight[cls] += 1
+            self._in_flight[pool_name] += 1
             self.stats.max_in_window[cls] = max(self.stats.max_in_window[cls], len(arrivals))
             self.stats.max_in_flight[cls] = max(self.stats.max_in_flight[cls], self._in_flight[cls])
+            self.stats.max_in_flight[pool_name] = max(
+                self.stats.max_in_flight[pool_name], self._in_flight[pool_name]
+            )
             over_rate = len(arrivals) > pool.limit
-            over_concurrency = self._in_flight[cls] > pool.concurrency
+            over_concurrency = self._in_flight[pool_name] > pool.concurrency
             over = over_rate or over_concurrency
             if over:
                 self.stats.over_limit[cls] += 1
@@ -285,9 +300,10 @@ class FakeCrossref:
                 self.stats.over_concurrency[cls] += over_concurrency
             return not (over and self.enforce)
 
-    def leave(self, cls: str) -> None:
+    def leave(self, cls: str, pool_name: str = "polite") -> None:
         with self._lock:
             self._in_flight[cls] -= 1
+            self._in_flight[pool_name] -= 1
 
     def headers_for(self, pool_name: str, cls: str, pool: Pool) -> dict[str, str]:
         headers = {
@@ -477,8 +493,8 @@ class _Handler(QuietHandler):
             return
         pool = fake.pools[pool_name][cls]
         limit_headers = fake.headers_for(pool_name, cls, pool)
-        if not fake.admit(cls, pool):
-            fake.leave(cls)
+        if not fake.admit(cls, pool, pool_name):
+            fake.leave(cls, pool_name)
             self._send(429, "text/html", TOO_MANY, {"Connection": "close"})
             return
         left = False
@@ -487,10 +503,27 @@ class _Handler(QuietHandler):
             nonlocal left
             if not left:
                 left = True
-                fake.leave(cls)
+                fake.leave(cls, pool_name)
 
         try:
             fault = fake.faults.draw(cls)
+            if fault:
+                fake.stats.faults[fault] += 1
+            if fault == "error_body":
+                leave()
+                body = json.dumps(
+                    {
+                        "status": "failed",
+                        "message-type": "exception",
+                        "message": "java.lang.Exception: upstream timed out",
+                    }
+                ).encode()
+                self._send(200, "application/json", body, limit_headers)
+                return
+            if fault == "huge":
+                leave()
+                self._huge(fake.faults.huge_bytes, limit_headers)
+                return
             if fault == "storm":
                 extra = {"Connection": "close"}
                 if fake.faults.retry_after:
@@ -534,6 +567,24 @@ class _Handler(QuietHandler):
             self.close_connection = True
         self.end_headers()
         self.wfile.write(body)
+
+    def _huge(self, size: int, headers: dict[str, str]) -> None:
+        """A 200 JSON answer of ``size`` bytes, generated as it is sent."""
+        self.fake.stats.statuses[200] += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(size))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        head = b'{"status":"ok","message":{"items":["'
+        self.wfile.write(head)
+        left = size - len(head)
+        piece = b"x" * 65536
+        while left > 0:
+            chunk = piece[: min(left, len(piece))]
+            self.wfile.write(chunk)
+            left -= len(chunk)
 
     def _cut(self, status: int, ctype: str, body: bytes, headers: dict[str, str]) -> None:
         """Announce the whole body, send half of it, drop the connection."""
@@ -594,6 +645,7 @@ class FakeCrossrefProcess:
             over_limit=Counter(data["over_limit"]),
             over_rate=Counter(data["over_rate"]),
             over_concurrency=Counter(data["over_concurrency"]),
+            faults=Counter(data.get("faults", {})),
         )
 
     def _post(self, path: str, payload: Any) -> None:

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from harvester.crossref.client import CrossrefClient
-from harvester.crossref.limits import ErrorBudget, PoolLimits, RetryPolicy
+from harvester.crossref.limits import ErrorBudget, PoolLimits
+from harvester.retry import RetryPolicy
 from tests.fakes.crossref_server import FakeCrossref, FakeCrossrefProcess, Faults, real_pools
 from tests.fakes.synthetic_works import de_mestier_2017, radosa_2024
 
@@ -55,7 +56,9 @@ def _factory(
             "limits",
             {cls: PoolLimits(p.limit, p.interval, p.concurrency) for cls, p in pools.items()},
         )
-        overrides.setdefault("retry", RetryPolicy(max_attempts=5, base=0.01, cap=0.2))
+        overrides.setdefault(
+            "retry", RetryPolicy(attempts=5, backoff=0.01, max_wait=0.2, jitter=0.5)
+        )
         overrides.setdefault("budget", ErrorBudget())
         overrides.setdefault("timeout", 2.0)
         # At a 0.1 s interval, scheduling noise on a busy machine is a larger share of the

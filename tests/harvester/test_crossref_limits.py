@@ -11,13 +11,14 @@ from email.utils import format_datetime
 import httpx
 
 from harvester.crossref.limits import (
+    CROSSREF_RETRY,
     ErrorBudget,
     PoolLimits,
-    RetryPolicy,
     Throttle,
     limits_from_headers,
     parse_interval,
 )
+from harvester.retry import RetryPolicy, Transient, parse_retry_after, with_retries
 
 
 def test_interval_spellings():
@@ -80,20 +81,43 @@ def test_penalty_halves_the_rate_for_a_while():
 
 
 def test_backoff_grows_exponentially_with_jitter_and_cap():
-    policy = RetryPolicy(max_attempts=6, base=1.0, cap=8.0)
+    policy = RetryPolicy(attempts=6, backoff=1.0, max_wait=8.0, jitter=0.5)
     rng = random.Random(1)
     for attempt, ceiling in [(1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (5, 8.0)]:
-        delays = [policy.delay(attempt, rng=rng) for _ in range(50)]
+        delays = [policy.wait(attempt, rng) for _ in range(50)]
         assert all(ceiling / 2 <= d <= ceiling for d in delays)
         assert len(set(delays)) > 1  # jitter
 
 
-def test_retry_after_seconds_and_dates():
-    assert RetryPolicy(cap=60).delay(1, "7") == 7.0
-    assert RetryPolicy(cap=5).delay(1, "30") == 5.0
-    soon = format_datetime(datetime.now(UTC) + timedelta(seconds=20), usegmt=True)
-    assert 15 <= RetryPolicy(cap=60).delay(1, soon) <= 20
-    assert RetryPolicy(cap=60, base=1.0).delay(1, "whenever") <= 1.0  # unreadable: backoff
+def test_crossref_policy_is_the_shared_one():
+    """One policy class for every client; Crossref's is an instance of it (jittered)."""
+    from harvester import retry
+
+    assert isinstance(CROSSREF_RETRY, retry.RetryPolicy)
+    assert (CROSSREF_RETRY.attempts, CROSSREF_RETRY.backoff, CROSSREF_RETRY.max_wait) == (5, 1, 60)
+    assert CROSSREF_RETRY.jitter == 0.5
+
+
+def test_retry_after_seconds_and_dates_replace_the_backoff():
+    clock = []
+    seen = []
+
+    def attempt(number: int) -> str:
+        if number == 1:
+            raise Transient("429", parse_retry_after("7"))
+        if number == 2:
+            soon = format_datetime(datetime.now(UTC) + timedelta(seconds=20), usegmt=True)
+            raise Transient("429", parse_retry_after(soon))
+        if number == 3:
+            raise Transient("429", parse_retry_after("whenever"))  # unreadable: backoff
+        seen.append(number)
+        return "ok"
+
+    policy = RetryPolicy(attempts=5, backoff=1.0, max_wait=60, jitter=0.5)
+    assert with_retries(attempt, policy, sleep=clock.append) == "ok"
+    assert clock[0] == 7.0
+    assert 15 <= clock[1] <= 20
+    assert 2.0 <= clock[2] <= 4.0  # the third step's backoff, jittered
 
 
 def test_error_budget():

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from harvester.crossref.client import CrossrefClient
-from harvester.crossref.limits import ErrorBudget, RetryPolicy
+from harvester.crossref.limits import ErrorBudget
 from harvester.enrich import (
     CachedResponse,
     CachePolicy,
@@ -17,6 +17,7 @@ from harvester.enrich import (
     estimate_seconds,
     work_key,
 )
+from harvester.retry import RetryPolicy
 from records.crossref import work_to_record
 from records.enrich_merge import merge_crossref
 from records.parsers import parse_bytes
@@ -140,7 +141,7 @@ def test_heavy_storm_trips_the_budget_and_queues_the_rest(crossref_server, make_
         crossref_server.add_work(generated_work(i))
     crossref_server.faults = Faults(storm_next=10_000)
     client = make_client(
-        retry=RetryPolicy(max_attempts=2, base=0.001, cap=0.005),
+        retry=RetryPolicy(attempts=2, backoff=0.001, max_wait=0.005, jitter=0.5),
         budget=ErrorBudget(min_requests=10),
     )
     items = [(i, {"DOI": f"10.5555/fake.{i}"}) for i in range(100)]
@@ -157,7 +158,7 @@ def test_heavy_storm_trips_the_budget_and_queues_the_rest(crossref_server, make_
 
 def test_failed_request_leaves_its_records_pending_with_reason(crossref_server, make_client):
     crossref_server.faults = Faults(error_rate=1.0, only_class="list")
-    client = make_client(retry=RetryPolicy(max_attempts=2, base=0.001, cap=0.005))
+    client = make_client(retry=RetryPolicy(attempts=2, backoff=0.001, max_wait=0.005, jitter=0.5))
     items = [(0, {"DOI": "10.1002/jor.1100150407"}), (1, {"DOI": "10.1136/jclinpath-2020-206745"})]
     report = enrich(items, client, MemoryCache(), mode="list")
     assert [o.status for o in report.outcomes] == ["pending", "pending"]
@@ -181,7 +182,7 @@ def test_offline_gives_one_clear_line():
     client = CrossrefClient(
         base_url=closed_port_url(),
         mailto="x@example.org",
-        retry=RetryPolicy(base=0.001, cap=0.01),
+        retry=RetryPolicy(attempts=5, backoff=0.001, max_wait=0.01, jitter=0.5),
         timeout=1.0,
     )
     items = [(i, {"DOI": f"10.5555/fake.{i}"}) for i in range(10)]
@@ -314,7 +315,7 @@ def test_both_modes_give_the_same_records(crossref_server, make_client, mode):
 
 def test_unreadable_answers_leave_records_pending(crossref_server, make_client):
     crossref_server.faults = Faults(bad_json_rate=1.0)
-    client = make_client(retry=RetryPolicy(max_attempts=2, base=0.001, cap=0.005))
+    client = make_client(retry=RetryPolicy(attempts=2, backoff=0.001, max_wait=0.005, jitter=0.5))
     report = enrich([(1, {"DOI": "10.1002/jor.1100150407"})], client, MemoryCache(), mode="single")
     assert report.outcomes[0].status == "pending"
     assert report.outcomes[0].reason == "Crossref answered with unreadable JSON"
@@ -326,7 +327,7 @@ def test_an_unreachable_crossref_is_asked_a_handful_of_times_not_once_per_batch(
     client = CrossrefClient(
         base_url=closed_port_url(),
         mailto="x@example.org",
-        retry=RetryPolicy(base=0.001, cap=0.01),
+        retry=RetryPolicy(attempts=5, backoff=0.001, max_wait=0.01, jitter=0.5),
         timeout=1.0,
     )
     items = [(i, {"DOI": f"10.5555/fake.{i}"}) for i in range(2000)]
