@@ -87,6 +87,10 @@ def _hits(lines: list[str]) -> list[tuple[int, int]]:
     return hits
 
 
+# The share of a list's non-blank lines that its hits and chrome must account for.
+MIN_COVERAGE = 0.5
+
+
 class VuFindResultListParser(Parser):
     name = "vufind-results"
     label = "VuFind search result list (text)"
@@ -102,7 +106,22 @@ class VuFindResultListParser(Parser):
         with_by = sum(
             1 for start, end in hits if any(_anchor(ln) == "by" for ln in lines[start : end + 1])
         )
-        return min(0.9, 0.4 + 0.2 * len(hits)) if with_by else 0.0
+        if not with_by:
+            return 0.0
+        # A result list is hits and the list's chrome, line after line. A text where a few
+        # lines happen to start with "by" or "Published in" (a list of reference strings, a
+        # bibliography with wrapped lines) is something else: claiming it would read a few
+        # garbage hits and drop every other line.
+        covered = {i for start, end in hits for i in range(start, end + 1)}
+        text_lines = [i for i, line in enumerate(lines) if line.strip()]
+        share = sum(
+            1
+            for i in text_lines
+            if i in covered or lines[i].strip().isdigit() or is_chrome(lines[i])
+        ) / len(text_lines)
+        if share < MIN_COVERAGE:
+            return 0.3 * share  # a hint for "closest formats", never enough to be chosen
+        return min(0.9, 0.4 + 0.2 * len(hits))
 
     def parse(self, text: str, origin: str) -> ParseResult:
         lines = text.splitlines()
