@@ -38,7 +38,9 @@ from records.parsers.oai_dc import OAIDCParser
 from records.parsers.primo import PrimoRecordParser
 from records.parsers.pubmed_page import PubMedPageParser
 from records.parsers.pubmed_xml import PubMedXMLParser
+from records.parsers.refer import ReferParser
 from records.parsers.reference_string import ReferenceStringParser
+from records.parsers.refworks import RefWorksParser
 from records.parsers.ris import RISParser
 from records.parsers.springer import SpringerPageParser
 from records.parsers.vufind import VuFindPageParser
@@ -53,6 +55,8 @@ PARSERS: list[Parser] = [
     SpringerPageParser(),
     BibTeXParser(),
     RISParser(),
+    RefWorksParser(),
+    ReferParser(),
     MedlineParser(),
     CSLJSONParser(),
     CSLYAMLParser(),
