@@ -26,6 +26,7 @@ from records.model import ParseResult
 from records.normalize.record import normalize_csl
 from records.parsers.base import DEFAULT_BATCH, Parser
 from records.parsers.bibtex import BibTeXParser
+from records.parsers.crossref_xml import CrossrefXMLParser
 from records.parsers.csljson import CSLJSONParser, CSLYAMLParser
 from records.parsers.csv_table import CSVParser
 from records.parsers.doi_list import DOIListParser
@@ -34,7 +35,9 @@ from records.parsers.endnote_xml import EndNoteXMLParser
 from records.parsers.html_meta import HtmlPageParser
 from records.parsers.marc import MARC21Parser, MARCXMLParser
 from records.parsers.medline import MedlineParser
+from records.parsers.mods import MODSParser
 from records.parsers.oai_dc import OAIDCParser
+from records.parsers.pnx import PNXParser
 from records.parsers.primo import PrimoRecordParser
 from records.parsers.pubmed_page import PubMedPageParser
 from records.parsers.pubmed_xml import PubMedXMLParser
@@ -63,6 +66,9 @@ PARSERS: list[Parser] = [
     EndNoteXMLParser(),
     PubMedXMLParser(),
     MARCXMLParser(),
+    MODSParser(),
+    CrossrefXMLParser(),
+    PNXParser(),
     MARC21Parser(),
     WebOfScienceParser(),
     CSVParser(),
