@@ -159,8 +159,14 @@ def crossref_to_csl(record: Element) -> tuple[CSLItem, dict[str, IssnKind], str 
         _doi(target, csl)
         _abstract(target, csl)
     elif kind == "book":
-        meta = child(work, "book_metadata") or child(work, "book_series_metadata")
-        meta = meta if meta is not None else child(work, "book_set_metadata")
+        meta = next(
+            (
+                m
+                for name in ("book_metadata", "book_series_metadata", "book_set_metadata")
+                if (m := child(work, name)) is not None
+            ),
+            None,
+        )
         item = child(work, "content_item")
         _publisher(meta, csl)
         _isbns(meta, csl, kinds)

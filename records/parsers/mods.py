@@ -137,9 +137,7 @@ def _identifiers(element: Element, csl: CSLItem, kinds: dict[str, IssnKind]) -> 
                 csl.setdefault("DOI", doi)
         elif kind in ("isbn", "issn"):
             add_standard_numbers(csl, kinds, value)
-        elif kind == "uri" and value.startswith("http"):
-            csl.setdefault("URL", value)
-        elif kind in ("pmid", "pubmed"):
+        elif kind in ("pmid", "pubmed"):  # an identifier "uri" is no URL: location/url is
             csl.setdefault("PMID", value)
 
 
@@ -150,13 +148,19 @@ def _type(mods: Element, host: Element | None) -> str:
         issuance = text(host, "originInfo", "issuance").lower()
         if any("conference" in g for g in genres + host_genres):
             return "paper-conference"
-        if any(g in ("book", "collection") for g in host_genres) or issuance == "monographic":
-            return "chapter"
-        if any(g in ("newspaper",) for g in host_genres):
+        if any("newspaper" in g for g in host_genres):
             return "article-newspaper"
-        if any(g in ("magazine",) for g in host_genres):
+        if any("magazine" in g for g in host_genres):
             return "article-magazine"
-        return "article-journal"
+        # a serial host (issuance, its genre, or the part's own genre) makes an article;
+        # any other host is the book the part is in (Zotero's bookSection)
+        if (
+            issuance == "continuing"
+            or any(w in g for g in host_genres for w in ("journal", "periodical", "serial"))
+            or any(g in ("article", "journal article") for g in genres)
+        ):
+            return "article-journal"
+        return "chapter"
     for genre in genres:
         if genre in _GENRES:
             return _GENRES[genre]
@@ -194,8 +198,9 @@ def mods_to_csl(mods: Element) -> tuple[CSLItem, dict[str, IssnKind], str | None
             csl.setdefault("container-author", host_names["author"])
         _part(child(host, "part"), csl)
         _identifiers(host, csl, kinds)
-        if origin is None or not text(origin, "publisher"):
-            origin = child(host, "originInfo") or origin
+        host_origin = child(host, "originInfo")
+        if (origin is None or not text(origin, "publisher")) and host_origin is not None:
+            origin = host_origin
     _part(child(mods, "part"), csl)
     if series is not None and (series_title := _title(series)):
         csl["collection-title"] = series_title
