@@ -67,6 +67,15 @@ _DISPLAY_TYPES = {
 }
 
 
+def _date(value: str) -> dict | None:
+    """PNX dates: "20120117" (addata), "2012", "1961-70" (display)."""
+    if found := re.fullmatch(r"(\d{4})(\d{2})(\d{2})?", value.strip()):
+        parts = [int(p) for p in found.groups() if p]
+        if 1 <= parts[1] <= 12 and (len(parts) < 3 or 1 <= parts[2] <= 31):
+            return {"date-parts": [parts]}
+    return parse_date(value)
+
+
 def _names(values: list[str]) -> list[dict[str, str]]:
     names = []
     for value in values:
@@ -87,12 +96,13 @@ def pnx_to_csl(record: Element) -> tuple[CSLItem, dict[str, IssnKind], str | Non
     kind = _DISPLAY_TYPES.get(text(display, "type").lower().replace(" ", "_"))
     kind = kind or RIS_TYPES.get(add("ristype").upper())
     csl["type"] = kind or "document"
+    # the title Primo shows first (addata's atitle often carries a cataloguer's final ".")
     if csl["type"] == "chapter":
-        title, container = add("atitle") or text(display, "title"), add("btitle")
+        title, container = text(display, "title") or add("atitle"), add("btitle")
     elif csl["type"] in ("book", "thesis", "report"):
-        title, container = add("btitle") or text(display, "title"), ""
+        title, container = text(display, "title") or add("btitle"), ""
     else:
-        title = add("atitle") or text(display, "title") or add("btitle")
+        title = text(display, "title") or add("atitle") or add("btitle")
         container = add("jtitle") or (add("btitle") if add("atitle") else "")
     if title:
         csl["title"] = title
@@ -113,7 +123,7 @@ def pnx_to_csl(record: Element) -> tuple[CSLItem, dict[str, IssnKind], str | Non
     csl_authors = authors or _names(texts(display, "creator") + texts(display, "contributor"))
     if csl_authors:
         csl["author"] = csl_authors
-    date = parse_date(add("date", "risdate")) or parse_date(text(display, "creationdate"))
+    date = _date(add("date", "risdate")) or _date(text(display, "creationdate"))
     for field, value in (
         ("volume", add("volume")),
         ("issue", add("issue")),
@@ -125,7 +135,9 @@ def pnx_to_csl(record: Element) -> tuple[CSLItem, dict[str, IssnKind], str | Non
         if value:
             csl[field] = value
     start, end, pages = add("spage"), add("epage"), add("pages")
-    if start:
+    if re.fullmatch(r"\w+\s*-\s*\w+", pages) and (not start or pages.startswith(start)):
+        csl["page"] = pages  # the whole range, where spage alone is only its start
+    elif start:
         csl["page"] = f"{start}-{end}" if end and end != start else start
     elif pages and csl["type"] not in ("book", "thesis", "report"):
         csl["page"] = pages
@@ -156,7 +168,9 @@ def pnx_to_csl(record: Element) -> tuple[CSLItem, dict[str, IssnKind], str | Non
         csl["DOI"] = doi
     if pmid := normalize_pmid(add("pmid")):
         csl["PMID"] = pmid
-    subjects = [s.strip() for v in texts(display, "subject") for s in v.split(";") if s.strip()]
+    # "Water -- Chemistry": LCSH subdivisions are separate keywords (as Zotero reads them)
+    subjects = [s.strip(" .") for v in texts(display, "subject") for s in re.split(r";|\s--\s", v)]
+    subjects = [s for s in subjects if s]
     if subjects:
         csl["keyword"] = ", ".join(dict.fromkeys(subjects))
     languages = texts(display, "language")

@@ -49,7 +49,7 @@ def test_a_result_list_is_still_a_result_list():
         ('{"a": 1,\n "b": }', 2, "broken JSON at column 7"),
         ('{\n "items": [1, 2\n', 3, "broken JSON"),
         (
-            '<?xml version="1.0"?>\n<modsCollection>\n<mods><titleInfo>\n</mods>\n',
+            '<?xml version="1.0"?>\n<catalog>\n<book><name>x</name>\n</catalog>\n',
             4,
             "broken XML",
         ),
@@ -113,3 +113,11 @@ def test_reading_a_forced_format_never_warns(caplog):
     with caplog.at_level(logging.WARNING, logger="records.parsers"):
         parse_text("TY  - JOUR\nTI  - A title\nER  - \n", "a.ris", "ris")
     assert not caplog.records
+
+
+def test_broken_xml_of_a_claimed_format_is_a_failure_at_its_line():
+    result = parse_text(
+        '<?xml version="1.0"?>\n<modsCollection>\n<mods><titleInfo>\n</mods>\n', "m.xml"
+    )
+    [failure] = result.failures
+    assert failure.line == 4 and "invalid XML" in failure.reason
