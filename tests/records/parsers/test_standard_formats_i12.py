@@ -96,3 +96,35 @@ def test_web_of_science_bibtex_heads_with_a_space_are_detected():
     records = parse_text(WOS, "savedrecs.bib").records
     assert [r.source.id for r in records] == ["ISI:000445987100063", "ISI:000445987100064"]
     assert [r.csl["title"] for r in records] == ["A Web of Science title", "Second"]
+
+
+PUBMED_BOOKS = """<PubmedArticleSet>
+<PubmedBookArticle><BookDocument>
+  <PMID Version="1">30000011</PMID>
+  <Book>
+    <Publisher><PublisherName>Agency for Healthcare Research and Quality (US)</PublisherName>
+      <PublisherLocation>Rockville (MD)</PublisherLocation></Publisher>
+    <BookTitle book="cer1">Screening for things: a systematic review</BookTitle>
+    <PubDate><Year>2019</Year><Month>05</Month></PubDate>
+  </Book>
+  <AuthorList Type="authors"><Author><LastName>Smith</LastName><ForeName>John</ForeName></Author></AuthorList>
+  <PublicationType UI="D013487">Technical Report</PublicationType>
+</BookDocument></PubmedBookArticle>
+<PubmedArticle><MedlineCitation><PMID Version="1">30000012</PMID><Article>
+  <Journal><Title>Biochemical medicine</Title><JournalIssue><Volume>13</Volume>
+    <PubDate><Year>1975</Year></PubDate></JournalIssue></Journal>
+  <ArticleTitle>Formate assay in body fluids.</ArticleTitle>
+  <Pagination><StartPage>25</StartPage><EndPage>38</EndPage></Pagination>
+</Article></MedlineCitation></PubmedArticle>
+</PubmedArticleSet>"""
+
+
+def test_pubmed_xml_bookshelf_report_and_start_end_pages():
+    report, article = (r.csl for r in parse_text(PUBMED_BOOKS, "efetch.xml").records)
+    assert (report["type"], report["publisher"], report["publisher-place"]) == (
+        "report",
+        "Agency for Healthcare Research and Quality (US)",
+        "Rockville (MD)",
+    )
+    assert report["title"] == "Screening for things: a systematic review"
+    assert article["page"] == "25-38"
