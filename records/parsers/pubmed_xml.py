@@ -139,10 +139,10 @@ def article_to_csl(element: etree._Element) -> tuple[CSLItem, dict[str, IssnKind
         book_title = text_of(book_node.find("BookTitle")) if book_node is not None else ""
         # a Bookshelf record is a book, or what its publication type says it is (a report, a
         # thesis); with an ArticleTitle it is a part of one
-        kinds = [
+        named = [
             _BOOK_TYPES.get(text_of(t).casefold()) for t in book.iterfind(".//PublicationType")
         ]
-        whole = next((k for k in kinds if k), "book")
+        whole = next((k for k in named if k), "book")
         csl["type"] = "chapter" if title else whole
         csl["title"] = title or book_title
         if title:
