@@ -40,3 +40,22 @@ def test_add_stores_a_comma_only_list_as_family_given_pairs(tmp_path):
         {"family": "Hall", "given": "M. Kennedy"},
         {"family": "Wang", "given": "Ralph"},
     ]
+
+
+def test_a_file_of_reference_strings_is_refused_with_the_closest_readers(tmp_path):
+    from lxml import etree
+
+    from tests.conftest import FIXTURES
+
+    root = etree.parse(str(FIXTURES / "formats/anystyle/core.xml")).getroot()
+    lines = [" ".join("".join(s.itertext()).split()) for s in root.iter("sequence")]
+    refs = tmp_path / "refs.txt"
+    refs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "lib.db"
+    result = run_cli("add", "--no-enrich", refs, db=db)
+    assert result.returncode == 1
+    [line] = [ln for ln in result.stderr.splitlines() if ln.startswith("harvester: failed:")]
+    assert f"{refs}: format not recognised (closest: " in line
+    assert "free-text references" in line and "Traceback" not in result.stderr
+    with Library(db) as library:
+        assert library.counts()["works"] == 0  # no garbage "hits" stored
