@@ -21,6 +21,7 @@ from records.parsers.base import Parser
 from records.parsers.fields import add_issn, add_standard_numbers, first_doi
 from records.parsers.xml_local import Element, child, children, descendants, text, texts
 from records.parsers.xml_records import element_records
+from records.xmlsafe import local_name
 
 _KINDS = {
     "journal": "article-journal",
@@ -123,7 +124,7 @@ def crossref_to_csl(record: Element) -> tuple[CSLItem, dict[str, IssnKind], str 
     work = next((c for c in (body if body is not None else []) if isinstance(c.tag, str)), None)
     if work is None:
         return csl, kinds, None
-    kind = work.tag.rsplit("}", 1)[-1]
+    kind = local_name(work)
     csl["type"] = _KINDS.get(kind, "document")
     if kind == "journal":
         meta, issue, article = (

@@ -140,7 +140,8 @@ def article_to_csl(element: etree._Element) -> tuple[CSLItem, dict[str, IssnKind
         # a Bookshelf record is a book, or what its publication type says it is (a report, a
         # thesis); with an ArticleTitle it is a part of one
         named = [
-            _BOOK_TYPES.get(text_of(t).casefold()) for t in book.iterfind(".//PublicationType")
+            _BOOK_TYPES.get(text_of(t).casefold())
+            for t in (book.iterfind(".//PublicationType") if book is not None else ())
         ]
         whole = next((k for k in named if k), "book")
         csl["type"] = "chapter" if title else whole
