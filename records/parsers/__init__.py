@@ -49,7 +49,7 @@ from records.parsers.springer import SpringerPageParser
 from records.parsers.vufind import VuFindPageParser
 from records.parsers.vufind_results import VuFindResultListParser
 from records.parsers.wos import WebOfScienceParser
-from records.xmlsafe import parse_xml
+from records.xmlsafe import local_name, parse_xml
 
 # Detection order matters only on ties: the parser with the highest confidence wins.
 PARSERS: list[Parser] = [
@@ -123,7 +123,7 @@ def detect(text: str, origin: str) -> Parser:
         raise _unknown(text, origin, scored)
     best, rivals = (
         scored[0],
-        [t for t in scored[1:] if t[0] >= DETECTION_THRESHOLD and best_margin(scored[0], t)],
+        [t for t in scored[1:] if t[0] >= DETECTION_THRESHOLD and _close(scored[0], t)],
     )
     if not rivals:
         return best[2]
@@ -146,7 +146,7 @@ def detect(text: str, origin: str) -> Parser:
     return chosen
 
 
-def best_margin(best: tuple[float, int, Parser], other: tuple[float, int, Parser]) -> bool:
+def _close(best: tuple[float, int, Parser], other: tuple[float, int, Parser]) -> bool:
     return best[0] - other[0] < AMBIGUITY_MARGIN
 
 
@@ -154,8 +154,8 @@ def _evidence(parser: Parser, text: str, origin: str) -> float:
     """How much a reader makes of a text: the fields of its records, less 5 a failure."""
     try:
         result = parser.parse(text, origin)
-    except Exception:  # a reader that cannot read the text at all has no evidence
-        return float("-inf")
+    except Exception:  # a reader that cannot read the text at all has no evidence for it
+        return -1.0
     return sum(len(r.csl) for r in result.records) - 5 * len(result.failures)
 
 
@@ -175,11 +175,14 @@ def _unknown(text: str, origin: str, scored: list[tuple[float, int, Parser]]) ->
             )
     if start == "<" and not re.match(r"\s*(?:\ufeff)?<(?:!doctype\s+html|html)", text[:500], re.I):
         try:
-            parse_xml(text, origin)
+            root = parse_xml(text, origin)
         except UnsafeInput:
             raise
         except InputError as exc:
             return UnknownFormat(origin, tried, broken=f"broken XML: {exc.reason}", line=exc.line)
+        return UnknownFormat(
+            origin, tried, broken=f"XML with root <{local_name(root)}>, which no reader knows"
+        )
     closest = [f"{p.label}" for score, _, p in scored if score > 0][:3]
     return UnknownFormat(origin, tried, closest=closest)
 

@@ -121,3 +121,9 @@ def test_broken_xml_of_a_claimed_format_is_a_failure_at_its_line():
     )
     [failure] = result.failures
     assert failure.line == 4 and "invalid XML" in failure.reason
+
+
+def test_well_formed_xml_of_no_known_kind_names_its_root():
+    with pytest.raises(UnknownFormat) as error:
+        detect('<?xml version="1.0"?>\n<catalog><book><name>x</name></book></catalog>\n', "c.xml")
+    assert "XML with root <catalog>" in str(error.value)
