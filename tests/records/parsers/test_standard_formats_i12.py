@@ -128,3 +128,27 @@ def test_pubmed_xml_bookshelf_report_and_start_end_pages():
     )
     assert report["title"] == "Screening for things: a systematic review"
     assert article["page"] == "25-38"
+
+
+def test_latex_in_names_is_decoded_in_every_format():
+    ris = (
+        "TY  - JOUR\nAU  - Swe{\\i}g, Anna\nAU  - D{\\'e}coret, Xavier\nAU  - M\\\"{o}ller, Hans\n"
+        "AU  - Garc{\\'\\i}a, Jos\\'e\nAU  - Kr\\v{c}, Simon\nTI  - A title\nER  - \n"
+    )
+    csv = 'Authors,Title\n"D{\\\'e}coret, Xavier; Ma{\\l}ecki, Jan",A title\n'
+    [record] = parse_text(ris, "a.ris").records
+    assert [(n["family"], n["given"]) for n in record.csl["author"]] == [
+        ("Swe\u0131g", "Anna"),
+        ("Décoret", "Xavier"),
+        ("Möller", "Hans"),
+        ("García", "José"),
+        ("Krč", "Simon"),
+    ]
+    [row] = parse_text(csv, "a.csv").records
+    assert [n["family"] for n in row.csl["author"]] == ["Décoret", "Małecki"]
+
+
+def test_a_backslash_that_is_no_latex_stays():
+    ris = "TY  - JOUR\nAU  - Group A\\B Consortium\nTI  - A title\nER  - \n"
+    [record] = parse_text(ris, "a.ris").records
+    assert record.csl["author"] == [{"literal": "Group A\\B Consortium"}]
