@@ -127,3 +127,15 @@ def test_well_formed_xml_of_no_known_kind_names_its_root():
     with pytest.raises(UnknownFormat) as error:
         detect('<?xml version="1.0"?>\n<catalog><book><name>x</name></book></catalog>\n', "c.xml")
     assert "XML with root <catalog>" in str(error.value)
+
+
+def test_a_result_list_copied_with_its_facets_and_menus_is_still_a_result_list():
+    facets = "\n".join(
+        ["Narrow Search", "Format", "Article (12)", "Book (3)", "Author"]
+        + [f"Author {i} ({i})" for i in range(1, 25)]
+        + ["Language", "English (14)", "German (1)", "Year of Publication", "From", "To"]
+    )
+    page = (FIXTURES.parents[1] / "pages/vufind/result_list_en.txt").read_text("utf-8")
+    text = f"Library Catalog\nSkip to content\nLogin\n{page}\n{facets}\n"
+    assert detect(text, "list.txt").name == "vufind-results"
+    assert len(parse_text(text, "list.txt").records) == 3
