@@ -29,6 +29,7 @@ from harvester.exporting import (
 )
 from harvester.pipeline import import_sources, parse_inputs
 from harvester.progress import bar, spinner, stderr
+from harvester.record_warnings import route_record_warnings
 from harvester.selection import Selection
 from harvester.store import Library, WorkRow
 from harvester.sync_cli import sync
@@ -95,6 +96,7 @@ format_option = click.option(
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, quiet: bool) -> None:
     """Harvest bibliographic records into one clean, deduplicated SQLite library."""
+    route_record_warnings()
     ctx.obj = State(db, quiet)
 
 

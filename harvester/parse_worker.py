@@ -25,6 +25,7 @@ from typing import Any
 
 from harvester.errors import HarvesterError
 from harvester.gc_pause import paused_gc
+from harvester.record_warnings import route_record_warnings
 from harvester.store.library import NewRecord
 from records.model import Failure
 from records.parsers import iter_parse
@@ -87,6 +88,7 @@ def _batches(data: bytes, origin: str, format: str | None) -> Iterator[Batch]:
 
 def _produce(data: bytes, origin: str, format: str | None, out: Any) -> None:
     """The worker: every batch, then ``None``; or the exception that stopped it."""
+    route_record_warnings()  # a spawned process starts with no logging set up
     try:
         for batch in _batches(data, origin, format):
             out.put(("batch", batch))

@@ -76,12 +76,26 @@ class BinaryInput(InputError):
 class UnknownFormat(InputError):
     """No parser recognised the input; the message lists the layouts that were tried."""
 
-    def __init__(self, origin: str, tried: list[str]) -> None:
+    def __init__(
+        self,
+        origin: str,
+        tried: list[str],
+        *,
+        closest: list[str] | None = None,
+        broken: str | None = None,
+        line: int | None = None,
+    ) -> None:
         self.tried = tried
-        super().__init__(
-            origin,
-            "format not recognised (tried: " + ", ".join(tried) + "); use --format to force one",
-        )
+        self.closest = closest or []
+        # One short line: where a JSON/XML text broke, or the readers that came closest, never
+        # the whole registry.
+        if broken:
+            reason = f"format not recognised: {broken}"
+        elif self.closest:
+            reason = "format not recognised (closest: " + ", ".join(self.closest) + ")"
+        else:
+            reason = f"format not recognised (none of {len(tried)} formats fits)"
+        super().__init__(origin, reason + "; use --format to force one", line=line)
 
 
 class UnsafeInput(InputError):

@@ -154,14 +154,16 @@ def _initial(word: str) -> str:
 def make_name(family: str, given: str = "", suffix: str = "") -> Name:
     """A CSL name from parts already told apart (BibTeX, MEDLINE ``FAU``, CSV columns):
     ALL CAPS re-cased, particles lower-cased, initials written ``C. G.``."""
-    family = " ".join(
-        recase(w) if w.lower() not in PARTICLES else w.lower() for w in family.split()
-    )
+    words = family.split()
+    family = " ".join(_family_word(w, i < len(words) - 1) for i, w in enumerate(words))
     name: Name = {"family": family}
     given = given.strip()
+    # "VAN DER BERG, JAN": in a name written all in capitals, a three-letter given name with a
+    # vowel is a name, not three initials (MEDLINE's "Radosa CGA" has a mixed-case family).
+    spelled = words and all(w.isupper() for w in words) and re.fullmatch(r"[A-Z]{3}", given)
     given = (
         format_initials(given)
-        if is_initials(given)
+        if is_initials(given) and not (spelled and re.search(r"[AEIOUY]", given[1:]))
         else " ".join(_initial(recase(w)) for w in given.split())
     )
     if given:
@@ -172,6 +174,19 @@ def make_name(family: str, given: str = "", suffix: str = "") -> Name:
 
 
 _name = make_name
+
+
+def _family_word(word: str, before_last: bool) -> str:
+    """One word of a family name, in the case the source wrote it.
+
+    A particle is lower-cased only when the source's capitals carry no information (the name
+    was written ALL CAPS) and another word follows it: "DE MESTIER" -> "de Mestier", while
+    "De Mestier", "Le Paslier", "Al Dhubaib" keep the capital their bearer writes and "Das"
+    (a whole family name, not a particle) stays "Das".
+    """
+    if word.isupper() and len(word) > 1:
+        return word.lower() if before_last and word.lower() in PARTICLES else recase(word)
+    return word
 
 
 def parse_name(text: str) -> Name:
@@ -219,7 +234,13 @@ def _parse_name(text: str) -> Name:
 
 
 # A given-name token of a "Family, Given" list: "Markus", "C G", "Thomas J.", "J.-P.".
-_GIVEN_TOKEN = re.compile(rf"^\S+(?:\s+[{_UPPER}]\.?)*$|^(?:[{_UPPER}][.\s-]*)+$")
+_GIVEN_TOKEN = re.compile(
+    rf"^\S+(?:\s+[{_UPPER}]\.?)*$|^(?:[{_UPPER}][.\s-]*)+$|^(?:[{_UPPER}]\.\s*)+[{_UPPER}]\S+$"
+)
+# A given name with a middle initial, "Louis M.": a full first word, then initials with dots.
+# No "Given Family" name ends with an initial, so such a token is the given part of a
+# "Family, Given" name ("Wong Kee Song, Louis M." is one author).
+_GIVEN_WITH_INITIAL = re.compile(rf"^[{_UPPER}][^\s.]+(?:\s+[{_UPPER}]\.)+$")
 
 
 _LIFE_DATES = re.compile(r"^\(?(?:ca\.\s*)?\d{3,4}\??\s*-\s*(?:\d{3,4}\??)?\)?\.?$")
@@ -252,6 +273,15 @@ def split_name_list(text: str) -> list[str]:
             else:
                 names.append(token)
         return names
+    # "Wong Kee Song, Louis M., Chan Tai Man, Peter K.": every second token is a given name
+    # with a middle initial and none of the others is (a Vancouver "Smith J., Jones K." list
+    # ends every token with an initial and stays one name per token).
+    if (
+        len(tokens) % 2 == 0
+        and all(_GIVEN_WITH_INITIAL.match(t) for t in tokens[1::2])
+        and not any(_GIVEN_WITH_INITIAL.match(t) or _ends_with_initial(t) for t in tokens[::2])
+    ):
+        return [f"{tokens[i]}, {tokens[i + 1]}" for i in range(0, len(tokens), 2)]
     if all(" " in t for t in tokens):
         return tokens
     # "O'Connor, Mary Ann": one family word, then given names -- one name
@@ -262,6 +292,11 @@ def split_name_list(text: str) -> list[str]:
     if len(tokens) % 2 == 0 and all(_GIVEN_TOKEN.match(t) for t in tokens[1::2]):
         return [f"{tokens[i]}, {tokens[i + 1]}" for i in range(0, len(tokens), 2)]
     return tokens
+
+
+def _ends_with_initial(token: str) -> bool:
+    words = token.split()
+    return len(words) > 1 and is_initials(words[-1])
 
 
 def parse_name_list(text: str) -> list[Name]:

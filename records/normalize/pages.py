@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 
+# A page label: "p." / "pp." / "p " / "pages" / "S." ... A capital "P" glued to the number is
+# no label but part of the page's own id ("P1-P5" of conference abstracts, "P123" posters),
+# so only a lower-case "p" / "pp" may be glued ("p575-581").
 _PREFIX_RE = re.compile(
-    r"^\s*(?:pp?\.?|pages?|seiten?|s\.|ss\.|str\.|стр\.|page)\s*", re.IGNORECASE
+    r"^\s*(?:(?i:pp?\.|pp?\s|pages?\b|seiten?\b|s\.|ss\.|str\.|стр\.)|pp?(?=\d))\s*"
 )
 _RANGE_RE = re.compile(
     r"^([A-Za-z]*)(\d+)([A-Za-z]*)\s*(?:[-–—‐‑]+|\s+to\s+|\s+bis\s+)\s*([A-Za-z]*)(\d+)([A-Za-z]*)$"

@@ -7,6 +7,7 @@ normalized, empty values removed. It is idempotent: ``normalize_csl(normalize_cs
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ from records.identifiers import (
 from records.model import CSLItem
 from records.normalize.abstract import readable_abstract
 from records.normalize.language import normalize_language
+from records.normalize.latex import latex_to_unicode
 from records.normalize.pages import normalize_pages
 from records.normalize.text import clean_text, strip_trailing_period
 
@@ -47,8 +49,23 @@ TITLE_FIELDS = (
 )
 
 
+# A LaTeX accent or letter command in a name, whatever the format brought it ("D{\'e}coret",
+# "Swe{\i}g", "M\"{o}ller" in RIS or CSV written by BibTeX tools): decoded, so that it never
+# becomes "D 'ecoret" or "Swe ig" downstream. BibTeX names are decoded by their reader already.
+_LATEX_IN_NAME = re.compile(
+    r"\\(?:[`'^\"~=.]\s*\{?\s*\\?[A-Za-z]|[uvHckrbdt]\s*\{\s*\\?[A-Za-z]|[uvHckrbdt]\s+[A-Za-z]|"
+    r"(?:ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z]))"
+)
+
+
+def _name_part(value: str) -> str:
+    if "\\" in value and _LATEX_IN_NAME.search(value):
+        value = latex_to_unicode(value)
+    return clean_text(value)
+
+
 def _clean_name(items: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
-    out = {k: clean_text(v) if isinstance(v, str) else v for k, v in items}
+    out = {k: _name_part(v) if isinstance(v, str) else v for k, v in items}
     return {k: v for k, v in out.items() if v not in ("", None)}
 
 

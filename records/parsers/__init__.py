@@ -15,15 +15,18 @@ as data (one per malformed record, with its place), never an exception for a bad
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from collections.abc import Iterator
 
 from records.decoding import decode
-from records.errors import UnknownFormat, UsageError
+from records.errors import InputError, UnknownFormat, UnsafeInput, UsageError
 from records.model import ParseResult
 from records.normalize.record import normalize_csl
 from records.parsers.base import DEFAULT_BATCH, Parser
 from records.parsers.bibtex import BibTeXParser
+from records.parsers.crossref_xml import CrossrefXMLParser
 from records.parsers.csljson import CSLJSONParser, CSLYAMLParser
 from records.parsers.csv_table import CSVParser
 from records.parsers.doi_list import DOIListParser
@@ -32,16 +35,21 @@ from records.parsers.endnote_xml import EndNoteXMLParser
 from records.parsers.html_meta import HtmlPageParser
 from records.parsers.marc import MARC21Parser, MARCXMLParser
 from records.parsers.medline import MedlineParser
+from records.parsers.mods import MODSParser
 from records.parsers.oai_dc import OAIDCParser
+from records.parsers.pnx import PNXParser
 from records.parsers.primo import PrimoRecordParser
 from records.parsers.pubmed_page import PubMedPageParser
 from records.parsers.pubmed_xml import PubMedXMLParser
+from records.parsers.refer import ReferParser
 from records.parsers.reference_string import ReferenceStringParser
+from records.parsers.refworks import RefWorksParser
 from records.parsers.ris import RISParser
 from records.parsers.springer import SpringerPageParser
 from records.parsers.vufind import VuFindPageParser
 from records.parsers.vufind_results import VuFindResultListParser
 from records.parsers.wos import WebOfScienceParser
+from records.xmlsafe import local_name, parse_xml
 
 # Detection order matters only on ties: the parser with the highest confidence wins.
 PARSERS: list[Parser] = [
@@ -50,12 +58,17 @@ PARSERS: list[Parser] = [
     SpringerPageParser(),
     BibTeXParser(),
     RISParser(),
+    RefWorksParser(),
+    ReferParser(),
     MedlineParser(),
     CSLJSONParser(),
     CSLYAMLParser(),
     EndNoteXMLParser(),
     PubMedXMLParser(),
     MARCXMLParser(),
+    MODSParser(),
+    CrossrefXMLParser(),
+    PNXParser(),
     MARC21Parser(),
     WebOfScienceParser(),
     CSVParser(),
@@ -88,14 +101,90 @@ def get_parser(name: str) -> Parser:
     raise UsageError(f"unknown format {name!r}; known formats: {', '.join(parser_names())}")
 
 
+# Two readers whose confidence is this close both claim a text: the evidence decides.
+AMBIGUITY_MARGIN = 0.15
+# Up to this size a contested text is read by both claimants to weigh their evidence.
+EVIDENCE_LIMIT = 4_000_000
+
+log = logging.getLogger("records.parsers")
+
+
 def detect(text: str, origin: str) -> Parser:
-    """The parser most confident that it can read ``text``; :class:`UnknownFormat` if none is."""
+    """The parser most confident that it can read ``text``; :class:`UnknownFormat` if none is.
+
+    When a second reader claims the text about as confidently, both read it and the one that
+    makes more of it (fields read, minus failures) wins; the choice is logged as a warning
+    (``records.parsers``) naming both, so the user knows to check or pass ``--format``.
+    """
     scored = sorted(
         ((p.sniff(text), i, p) for i, p in enumerate(PARSERS)), key=lambda t: (-t[0], t[1])
     )
-    if scored and scored[0][0] >= DETECTION_THRESHOLD:
-        return scored[0][2]
-    raise UnknownFormat(origin, [p.label for p in PARSERS])
+    if not scored or scored[0][0] < DETECTION_THRESHOLD:
+        raise _unknown(text, origin, scored)
+    best, rivals = (
+        scored[0],
+        [t for t in scored[1:] if t[0] >= DETECTION_THRESHOLD and _close(scored[0], t)],
+    )
+    if not rivals:
+        return best[2]
+    if len(text) > EVIDENCE_LIMIT:
+        chosen, evidence = best[2], {}
+    else:
+        evidence = {p.name: _evidence(p, text, origin) for _, _, p in [best, *rivals]}
+        chosen = max([best, *rivals], key=lambda t: (evidence[t[2].name], t[0], -t[1]))[2]
+    others = [t[2] for t in [best, *rivals] if t[2] is not chosen]
+    log.warning(
+        "%s: read as %s%s; %s also fits%s (use --format to choose)",
+        origin,
+        chosen.label,
+        f" ({evidence[chosen.name]:g} fields read)" if evidence else "",
+        ", ".join(p.label for p in others),
+        " (" + ", ".join(f"{evidence[p.name]:g}" for p in others) + " fields read)"
+        if evidence
+        else "",
+    )
+    return chosen
+
+
+def _close(best: tuple[float, int, Parser], other: tuple[float, int, Parser]) -> bool:
+    return best[0] - other[0] < AMBIGUITY_MARGIN
+
+
+def _evidence(parser: Parser, text: str, origin: str) -> float:
+    """How much a reader makes of a text: the fields of its records, less 5 a failure."""
+    try:
+        result = parser.parse(text, origin)
+    except Exception:  # a reader that cannot read the text at all has no evidence for it
+        return -1.0
+    return sum(len(r.csl) for r in result.records) - 5 * len(result.failures)
+
+
+def _unknown(text: str, origin: str, scored: list[tuple[float, int, Parser]]) -> UnknownFormat:
+    """What to tell the user when no reader is sure: where a JSON or XML text broke (it is
+    meant to be one of those), else the readers that came closest."""
+    tried = [p.label for p in PARSERS]
+    start = text[:1000].lstrip("\ufeff \t\r\n")[:1]
+    if start in "[{" and start:
+        try:
+            json.loads(text)
+        except ValueError as exc:
+            line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+            message = getattr(exc, "msg", str(exc))
+            return UnknownFormat(
+                origin, tried, broken=f"broken JSON at column {column}: {message}", line=line
+            )
+    if start == "<" and not re.match(r"\s*(?:\ufeff)?<(?:!doctype\s+html|html)", text[:500], re.I):
+        try:
+            root = parse_xml(text, origin)
+        except UnsafeInput:
+            raise
+        except InputError as exc:
+            return UnknownFormat(origin, tried, broken=f"broken XML: {exc.reason}", line=exc.line)
+        return UnknownFormat(
+            origin, tried, broken=f"XML with root <{local_name(root)}>, which no reader knows"
+        )
+    closest = [f"{p.label}" for score, _, p in scored if score > 0][:3]
+    return UnknownFormat(origin, tried, closest=closest)
 
 
 def iter_parse_text(

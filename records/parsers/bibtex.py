@@ -162,7 +162,9 @@ _BOOK_PARENTS = frozenset(
 _BOOK_CHILDREN = frozenset(
     {"inbook", "bookinbook", "suppbook", "incollection", "suppcollection", "inproceedings"}
 )
-_ENTRY_START_RE = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][^,=\s{}()]*,", re.MULTILINE)
+_ENTRY_START_RE = re.compile(
+    r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*[^,=\s{}()]*,", re.MULTILINE
+)  # Web of Science writes "@article{ ISI:000445987100063,"
 _AND_RE = re.compile(r"\s+and\s+", re.IGNORECASE)
 _NAMEPART_KEYS = {"given", "family", "prefix", "suffix", "useprefix", "giveni", "familyi"}
 
@@ -380,6 +382,14 @@ def entry_to_csl(
             csl[target] = value if key in _VERBATIM else _text(value)
     if "subtitle" in fields and "title" in csl:
         csl["title"] = f"{csl['title']}: {_text(fields['subtitle'])}"
+    # BibLaTeX's titleaddon is printed after the title but is no part of it ("1882-1967", a
+    # statement of responsibility): kept out of the title (so matching and keys see the title
+    # alone, as citation-js reads it) and in the note, the way Better BibTeX keeps a field Zotero
+    # has none for ("tex.titleaddon: ..." in Extra, which is CSL's note).
+    if fields.get("titleaddon"):
+        addon = f"tex.titleaddon: {_text(fields['titleaddon'])}"
+        # (normalization makes a note one line, so the two are joined with "; ")
+        csl["note"] = f"{csl['note']}; {addon}" if csl.get("note") else addon
     if "container-title" in csl:
         sub = fields.get("journalsubtitle") or fields.get("booksubtitle")
         if sub:
@@ -465,7 +475,7 @@ USED_FIELDS = frozenset(
     | set(
         """number issue chapter pages howpublished date year month day urldate doi eprint
         eprinttype archiveprefix issn eissn isbn subtitle journalsubtitle booksubtitle
-        maintitle crossref booktitle""".split()
+        maintitle crossref booktitle titleaddon""".split()
     )
 )
 

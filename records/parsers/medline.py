@@ -31,6 +31,16 @@ _MEDLINE_ONLY = frozenset(
 )
 
 
+# PubMed publication types that normalize_type does not know (they are MEDLINE's own words).
+_PT_TYPES = {
+    "academic dissertation": "thesis",
+    "dissertation": "thesis",
+    "technical report": "report",
+    "preprint": "article",
+}
+_BOOKISH = frozenset({"book", "report", "thesis"})
+
+
 def read_records(text: str) -> Iterator[tuple[int, list[tuple[str, str]], str]]:
     """(start line, [(tag, value)], verbatim text) for every record."""
     tags: list[tuple[str, str]] = []
@@ -96,16 +106,19 @@ def tags_to_csl(
     original: dict[str, str] = {}
     pmid = normalize_pmid(first("PMID"))
     types = values.get("PT", [])
+    # The most telling publication type: a record is "Journal Article" and "Technical Report",
+    # "Review" and "Academic Dissertation"; the report and the thesis are what it is.
+    kinds_named = [_PT_TYPES.get(pt.casefold()) or normalize_type(pt) for pt in types]
+    named = next((k for k in kinds_named if k and k != "article-journal"), None) or next(
+        (k for k in kinds_named if k), None
+    )
     csl_type = None
-    if "BTI" in values and "TI" not in values:
-        csl_type = "book"
+    if "BTI" in values and "TI" not in values:  # a Bookshelf book, report or thesis
+        csl_type = named if named in _BOOKISH else "book"
     elif "BTI" in values:
         csl_type = "chapter"
     else:
-        for pt in types:
-            csl_type = normalize_type(pt)
-            if csl_type:
-                break
+        csl_type = named
     csl["type"] = csl_type or "article-journal"
     title = first("TI", "BTI")
     if title:

@@ -55,8 +55,62 @@ def _place_at(text: str, start: int) -> int | None:
     return None
 
 
+# What cataloguers write for "not known" (ISBD/RDA, in the catalog languages): no value at all.
+_NOT_KNOWN = re.compile(
+    r"^\[?\s*(?:s\.\s?l\.?|s\.\s?n\.?|sine loco|sine nomine|o\.\s?O\.?|o\.\s?V\.?|ohne Ort|"
+    r"ohne Verlag|[^\]]*(?:not identified|nicht ermittelbar|non identifi|unknown|unbekannt|"
+    r"no identificad|non identificat|niet ge[iï]dentificeerd)\w*)\s*\]?\.?$",
+    re.IGNORECASE,
+)
+# A place qualified by its state or country: "New York, USA", "Cham, Switzerland", "Boca Raton, FL".
+_REGION = re.compile(
+    r",\s*(?:[A-Z]{2}|U\.?S\.?A?\.?|U\.?K\.?|USA|UK|England|Scotland|Wales|Ireland|Germany|"
+    r"Deutschland|Switzerland|Schweiz|Austria|Österreich|Netherlands|The Netherlands|France|Italy|"
+    r"Spain|Japan|China|Canada|Australia|India|Denmark|Sweden|Norway|Finland|Poland|Belgium|"
+    r"Singapore|Brazil|New Zealand|Mass\.|Calif\.|Conn\.|N\.\s?Y\.|N\.\s?J\.|Md\.|Pa\.|Ill\.)"
+    r"(?=[\s,;:]|$)"
+)
+# Words that make a leading city part of the publisher's name ("Oxford University Press",
+# "Cambridge Scholars Publishing", "Berlin Verlag"), not its place.
+_PUBLISHER_WORD = re.compile(
+    r"(?:University|Univ\.|Press|Verlag\w*|Publish\w*|Scholars|Academ\w*|Books|Editions?|"
+    r"Universit\w+|Institut\w*|Society|Museum|Library)\b",
+    re.IGNORECASE,
+)
+
+
+def _known(value: str) -> str | None:
+    value = value.strip(" ,;:")
+    if not value or _NOT_KNOWN.match(value):
+        return None
+    # "[Berlin]" (supplied by the cataloguer) is Berlin; "Berlin [u.a.]" keeps its brackets
+    return re.sub(r"^\[([^\[\]]*)\]$", r"\1", value).strip() or None
+
+
+def _place_end(text: str, start: int = 0) -> int:
+    """Where the gazetteer place(s) that start ``text`` at ``start`` end (``start`` when none):
+    places joined by "/" or ";" ("Berlin/Heidelberg", "Stuttgart ; New York") are one place, and
+    a place may carry its state or country ("New York, USA")."""
+    end = start
+    while (length := _place_at(text, end)) is not None:
+        end += length
+        if region := _REGION.match(text, end):
+            end = region.end()
+        joiner = _PLACE_JOINER.match(text, end)
+        if not joiner or _place_at(text, joiner.end()) is None:
+            break
+        end = joiner.end()
+    return end
+
+
 def split_publication_statement(text: str) -> CSLItem:
-    """``publisher-place``, ``publisher`` and ``issued`` from a publication statement."""
+    """``publisher-place``, ``publisher`` and ``issued`` from a publication statement.
+
+    Shapes: "Place : Publisher, Year" (ISBD; "Berlin ; Heidelberg : Springer"), "Place Publisher
+    Year" (VuFind's joined subfields; "New York, USA Cambridge University Press 1990"),
+    "Publisher, Place, Year" ("Wiley-VCH, Weinheim, 2004"). A bracketed "not known" of the
+    cataloguer ("[S.l.]", "[Erscheinungsort nicht ermittelbar]", "[s.n.]") gives no value.
+    """
     text = re.sub(r"\s+", " ", text).strip()
     out: CSLItem = {}
     # The date closes the statement: "2024", "c2019", "[2003]", "07.09.2023", "Sept. 2023".
@@ -69,27 +123,27 @@ def split_publication_statement(text: str) -> CSLItem:
             out["issued"] = date
             text = " ".join(tokens[:-size]).strip(" ,;:")
             break
+    place: str | None = None
+    publisher: str | None = None
     if " : " in text or re.match(r"^[^:]{2,40}:\s*\S", text):  # ISBD: "Place : Publisher"
-        place, _, publisher = text.partition(":")
-        if place.strip():
-            out["publisher-place"] = place.strip(" []")
-        if publisher.strip(" ,"):
-            out["publisher"] = publisher.strip(" ,")
-        return out
-    # Places joined by "/" or ";" ("Berlin/Heidelberg", "Stuttgart ; New York") are one place.
-    end = 0
-    while (length := _place_at(text, end)) is not None:
-        end += length
-        joiner = _PLACE_JOINER.match(text, end)
-        if not joiner or _place_at(text, joiner.end()) is None:
-            break
-        end = joiner.end()
-    if end:
-        out["publisher-place"] = text[:end].strip()
+        place_text, _, publisher_text = text.partition(":")
+        # "Berlin : Springer ; New York : Wiley": the first statement's publisher
+        publisher_text = re.split(r"\s;\s(?=[^:;]{2,40}\s?:)", publisher_text)[0]
+        place, publisher = _known(place_text), _known(publisher_text.strip(" ,"))
+    else:
+        end = _place_end(text)
         rest = text[end:].strip(" ,;")
-        if rest:
-            out["publisher"] = rest
-        return out
-    if text:
-        out["publisher"] = text
+        if end and not _PUBLISHER_WORD.match(rest) and not _PUBLISHER_WORD.search(text[:end]):
+            place, publisher = _known(text[:end]), _known(rest)
+        else:
+            # "Publisher, Place": a gazetteer place after the last comma(s) closes the statement
+            place, publisher = None, _known(text)
+            for match in re.finditer(r",\s*", text):
+                if _place_end(text, match.end()) == len(text):
+                    place, publisher = _known(text[match.end() :]), _known(text[: match.start()])
+                    break
+    if place:
+        out["publisher-place"] = place
+    if publisher:
+        out["publisher"] = publisher
     return out

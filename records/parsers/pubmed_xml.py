@@ -22,6 +22,13 @@ from records.parsers.fields import add_isbn, add_issn, year_month_day
 from records.parsers.xml_records import element_records
 from records.xmlsafe import text_of
 
+# PubMed publication types of Bookshelf records that are not books.
+_BOOK_TYPES = {
+    "technical report": "report",
+    "academic dissertation": "thesis",
+    "dissertation": "thesis",
+}
+
 
 def _authors(parent: etree._Element | None) -> list[dict[str, str]]:
     names: list[dict[str, str]] = []
@@ -103,8 +110,10 @@ def article_to_csl(element: etree._Element) -> tuple[CSLItem, dict[str, IssnKind
                     csl["issued"] = date
         if not csl.get("container-title-short"):
             csl["container-title-short"] = text_of(citation.find("MedlineJournalInfo/MedlineTA"))
-        csl["page"] = text_of(article.find("Pagination/MedlinePgn")) or text_of(
-            article.find("Pagination/StartPage")
+        start = text_of(article.find("Pagination/StartPage"))
+        end = text_of(article.find("Pagination/EndPage"))
+        csl["page"] = text_of(article.find("Pagination/MedlinePgn")) or (
+            f"{start}-{end}" if start and end and end != start else start
         )
         if not csl["page"]:
             csl["page"] = text_of(article.find("ELocationID[@EIdType='pii']"))
@@ -128,7 +137,14 @@ def article_to_csl(element: etree._Element) -> tuple[CSLItem, dict[str, IssnKind
         book_node = book.find("Book")
         title = text_of(book.find("ArticleTitle"))
         book_title = text_of(book_node.find("BookTitle")) if book_node is not None else ""
-        csl["type"] = "chapter" if title else "book"
+        # a Bookshelf record is a book, or what its publication type says it is (a report, a
+        # thesis); with an ArticleTitle it is a part of one
+        named = [
+            _BOOK_TYPES.get(text_of(t).casefold())
+            for t in (book.iterfind(".//PublicationType") if book is not None else ())
+        ]
+        whole = next((k for k in named if k), "book")
+        csl["type"] = "chapter" if title else whole
         csl["title"] = title or book_title
         if title:
             csl["container-title"] = book_title

@@ -204,7 +204,8 @@ class ReferenceStringParser(Parser):
         read = sum(1 for ln in lines if _confident(parse_reference(ln)))
         share = read / len(lines)
         # below the structured formats (which score 0.9+) so it never takes their input
-        return 0.55 + 0.3 * share if share >= 0.8 else 0.0
+        # below the threshold a share is still a hint for "closest formats"
+        return 0.55 + 0.3 * share if share >= 0.8 else 0.4 * share
 
     def parse(self, text: str, origin: str) -> ParseResult:
         def read(line: str, position: int, number: int) -> Record | str:

@@ -34,6 +34,12 @@ _PMCID_RE = re.compile(r"(PMC\d+)\s*\[pmcid\]|^\s*(PMC\d+)\s*$", re.IGNORECASE)
 _LEADING_YEAR_RE = re.compile(r"^\s*(1[5-9]\d\d|20\d\d)\b")
 _NOTE_PMID_RE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
 
+# Every RIS reference type, as Zotero's RIS translator imports it (its Zotero item type taken
+# to CSL as Zotero's CSL mapping does). Where a CSL type says more than Zotero's choice, it is
+# kept and named in docs/conformance.md: INPR (in press) is a journal article, not Zotero's
+# "manuscript"; PAMP a CSL pamphlet; STAND a CSL standard; DATA/DBASE/AGGR a dataset; CTLG
+# (a catalog) a book, not Zotero's "magazineArticle"; UNBILL an unenacted bill; GEN a document
+# (Zotero: journalArticle); MUSIC a musical score, JFULL a periodical, FIGURE a CSL figure.
 TYPES: dict[str, str] = {
     "JOUR": "article-journal",
     "JFULL": "periodical",
@@ -81,6 +87,19 @@ TYPES: dict[str, str] = {
     "STAND": "standard",
     "PAMP": "pamphlet",
     "SLIDE": "speech",
+    "ADVS": "motion_picture",
+    "ANCIENT": "document",
+    "CHART": "graphic",
+    "CLSWK": "book",
+    "DBASE": "dataset",
+    "EQUA": "document",
+    "GRNT": "document",
+    "GRANT": "document",
+    "ICOMM": "personal_communication",
+    "LEGAL": "legal_case",
+    "MULTI": "motion_picture",
+    "UNBILL": "bill",
+    "UNPD": "manuscript",
 }
 _BOOKISH = frozenset({"book", "thesis", "report"})
 
@@ -126,9 +145,11 @@ def ris_name(value: str) -> dict[str, str]:
 
 
 def _date(values: dict[str, list[str]]) -> dict | None:
-    """The most precise of PY / Y1 / DA whose year agrees with the first one given."""
+    """``DA`` (the full date), else ``PY`` / ``Y1`` (often the year alone), made more precise
+    by a later one of the same year: Zotero's reading, where PY is only the backup date.
+    ``Y2`` (the access date in most exporters) only when there is no other."""
     best = None
-    for tag in ("PY", "Y1", "DA", "Y2"):
+    for tag in ("DA", "PY", "Y1", "Y2"):
         for value in values.get(tag, ()):
             date = slashed_date(value) or parse_date(value)
             if not date:

@@ -87,6 +87,12 @@ def _hits(lines: list[str]) -> list[tuple[int, int]]:
     return hits
 
 
+# The share of a list's text that its hits and chrome must account for, against the long lines
+# (PROSE_LINE characters or more) outside any hit.
+MIN_COVERAGE = 0.5
+PROSE_LINE = 60
+
+
 class VuFindResultListParser(Parser):
     name = "vufind-results"
     label = "VuFind search result list (text)"
@@ -102,7 +108,29 @@ class VuFindResultListParser(Parser):
         with_by = sum(
             1 for start, end in hits if any(_anchor(ln) == "by" for ln in lines[start : end + 1])
         )
-        return min(0.9, 0.4 + 0.2 * len(hits)) if with_by else 0.0
+        if not with_by:
+            return 0.0
+        # A result list is hits and the list's chrome, line after line. A text where a few
+        # lines happen to start with "by" or "Published in" (a list of reference strings, a
+        # bibliography with wrapped lines) is something else: claiming it would read a few
+        # garbage hits and drop every other line.
+        covered = {i for start, end in hits for i in range(start, end + 1)}
+        # Short lines outside the hits are the page's chrome (facets, menus, paging) and say
+        # nothing; long ones are text the list would drop, and a reference list is all such.
+        accounted = sum(
+            1
+            for i, line in enumerate(lines)
+            if line.strip() and (i in covered or line.strip().isdigit() or is_chrome(line))
+        )
+        dropped = sum(
+            1
+            for i, line in enumerate(lines)
+            if i not in covered and len(line.strip()) >= PROSE_LINE and not is_chrome(line)
+        )
+        share = accounted / max(1, accounted + dropped)
+        if share < MIN_COVERAGE:
+            return 0.3 * share  # a hint for "closest formats", never enough to be chosen
+        return min(0.9, 0.4 + 0.2 * len(hits))
 
     def parse(self, text: str, origin: str) -> ParseResult:
         lines = text.splitlines()

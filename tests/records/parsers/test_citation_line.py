@@ -59,7 +59,8 @@ def test_year_of_marc_and_primo_forms():
             "Editorial Médica Panamericana",
             2018,
         ),
-        ("[S.l.] : Elsevier, c2003.", "S.l.", "Elsevier", 2003),
+        # "[S.l.]" is the cataloguer's "place not known": no place, not the place "S.l."
+        ("[S.l.] : Elsevier, c2003.", None, "Elsevier", 2003),
         ("Springer 2020", None, "Springer", 2020),
     ],
 )
@@ -68,3 +69,51 @@ def test_publication_statements(statement, place, publisher, year):
     assert out.get("publisher-place") == place
     assert out["publisher"] == publisher
     assert out["issued"] == {"date-parts": [[year]]}
+
+
+@pytest.mark.parametrize(
+    ("statement", "place", "publisher", "year"),
+    [
+        # a place qualified by its country or state, then the publisher (VuFind's joined subfields)
+        (
+            "New York, USA Cambridge University Press 1990",
+            "New York, USA",
+            "Cambridge University Press",
+            1990,
+        ),
+        ("Cham, Switzerland Springer 2020", "Cham, Switzerland", "Springer", 2020),
+        ("Boca Raton, FL : CRC Press, 2010", "Boca Raton, FL", "CRC Press", 2010),
+        ("Cambridge, MA : MIT Press, 1999", "Cambridge, MA", "MIT Press", 1999),
+        # "Publisher, Place": the place closes the statement
+        ("Wiley-VCH, Weinheim, 2004", "Weinheim", "Wiley-VCH", 2004),
+        (
+            "Cambridge University Press, Cambridge, 2005",
+            "Cambridge",
+            "Cambridge University Press",
+            2005,
+        ),
+        ("Oxford University Press, Oxford 2001", "Oxford", "Oxford University Press", 2001),
+        # a city that opens the publisher's name is no place
+        ("Oxford University Press 2001", None, "Oxford University Press", 2001),
+        ("Berlin Verlag 2003", None, "Berlin Verlag", 2003),
+        # German ISBD with several places
+        ("Berlin ; Heidelberg : Springer, 2011", "Berlin ; Heidelberg", "Springer", 2011),
+        ("Berlin [u.a.] : de Gruyter, 2001", "Berlin [u.a.]", "de Gruyter", 2001),
+        ("[Berlin] : Merve, 1978", "Berlin", "Merve", 1978),
+        # the cataloguer's "not known" is no value
+        ("[Erscheinungsort nicht ermittelbar] : Verlag X, 2012", None, "Verlag X", 2012),
+        ("[Place of publication not identified] : Lulu, 2014", None, "Lulu", 2014),
+        ("[Lieu de publication non identifié] : Éditions Y, 2016", None, "Éditions Y", 2016),
+    ],
+)
+def test_publication_statement_shapes(statement, place, publisher, year):
+    out = split_publication_statement(statement)
+    assert out.get("publisher-place") == place
+    assert out.get("publisher") == publisher
+    assert out["issued"] == {"date-parts": [[year]]}
+
+
+def test_unknown_publisher_is_no_publisher():
+    out = split_publication_statement("Berlin : [Verlag nicht ermittelbar], 2019")
+    assert out == {"publisher-place": "Berlin", "issued": {"date-parts": [[2019]]}}
+    assert "publisher" not in split_publication_statement("[S.l.] : [s.n.], 1999")

@@ -54,7 +54,7 @@ KNOWN_DIFFERENCES = {
     "MedlineImporterTestBookArticleSet": "JabRef orders the book before the chapter and writes "
     "the collective author as a personal name",
     "MedlineImporterTestKeywordSingleEntry": "two PMID elements: we read the first (Version 1), "
-    "JabRef the last",
+    "JabRef the last; the PersonalNameSubject (whom the article is about) is no author here",
     "MedlineImporterTestMathML": "author keywords only, MeSH headings not added",
     "MedlineImporterTestMeshHeadingList": "MeSH qualifiers are not keywords",
     "MedlineImporterTestNbib": "author keywords only, MeSH headings not added",

@@ -202,12 +202,13 @@ def test_springer_page_is_not_taken_for_vufind():
     assert detect(text, "x").name != FMT
 
 
-def test_plain_prose_is_unknown_and_names_the_layouts_tried():
+def test_plain_prose_is_unknown_and_says_so_in_one_line():
     text = "Dear colleague,\nthank you for the meeting: we will send the slides.\nBest wishes"
     with pytest.raises(UnknownFormat) as error:
         parse_text(text, "note.txt")
-    assert "VuFind record page" in str(error.value)
-    assert "note.txt" in str(error.value)
+    assert "VuFind record page (text)" in error.value.tried
+    assert str(error.value).startswith("note.txt: format not recognised")
+    assert "\n" not in str(error.value)
 
 
 def test_pasted_result_list_gives_one_record_per_hit():
