@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -38,6 +39,11 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def csl_hash(csl_text: str) -> str:
+    """The fingerprint of a work's stored CSL text: cached export entries are keyed by it."""
+    return hashlib.blake2b(csl_text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 def record_label(origin: str, position: int | None, source_id: str | None, format: str) -> str:
@@ -524,8 +530,10 @@ class Library:
 
     def _work_columns(self, merged: Merged, stamp: str | None = None) -> dict[str, Any]:
         csl = merged.csl
+        csl_text = json.dumps(csl, ensure_ascii=False)
         return {
-            "csl": json.dumps(csl, ensure_ascii=False),
+            "csl": csl_text,
+            "csl_hash": csl_hash(csl_text),
             "provenance": json.dumps(merged.provenance, ensure_ascii=False),
             "beside": json.dumps({"issn_kinds": merged.issn_kinds}, ensure_ascii=False),
             "type": csl.get("type"),
@@ -732,3 +740,66 @@ class Library:
             "records": one("SELECT count(*) FROM source_records WHERE kind = 'input'"),
             "pending_enrichment": one("SELECT count(*) FROM works WHERE enrichment = 'pending'"),
         }
+
+    # Cached export entries (incremental auto-export, schema m011): one rendered entry per
+    # work and variant (format + options + exporter code), valid while its fingerprint holds.
+
+    def iter_export_entries(self, variant: str) -> Iterator[ExportHead]:
+        """Every work in citation-key order with its cached entry for ``variant`` when that
+        is still valid; the work's CSL text comes along only when it is not (it is to be
+        rendered again), so an unchanged library is read without parsing a single work."""
+        rows = self.db.conn.execute(
+            """
+            SELECT w.id, w.citation_key, w.csl_hash,
+                   CASE WHEN p.fingerprint = w.csl_hash || char(31) || w.citation_key
+                        THEN p.text END AS cached,
+                   CASE WHEN p.fingerprint = w.csl_hash || char(31) || w.citation_key
+                        THEN NULL ELSE w.csl END AS csl
+            FROM works w
+            LEFT JOIN export_entries p ON p.variant = ? AND p.work_id = w.id
+            ORDER BY w.citation_key
+            """,
+            [variant],
+        )
+        for work_id, key, hash_, cached, csl in rows:
+            yield ExportHead(work_id, key, hash_, cached, csl)
+
+    def save_export_entries(self, variant: str, entries: Iterable[ExportHead]) -> None:
+        """Remember freshly rendered entries; forget those of works that are gone."""
+        rows = [
+            (variant, e.work_id, f"{e.csl_hash}\x1f{e.key}", e.cached)
+            for e in entries
+            if e.csl_hash is not None and e.cached is not None
+        ]
+        with self.write():
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO export_entries (variant, work_id, fingerprint, text)"
+                " VALUES (?, ?, ?, ?)",
+                rows,
+            )
+            self.db.conn.execute(
+                "DELETE FROM export_entries WHERE variant = ?"
+                " AND work_id NOT IN (SELECT id FROM works)",
+                [variant],
+            )
+
+    def forget_export_entries(self, keep_variants: Iterable[str]) -> None:
+        """Drop the cached entries of variants no auto-export uses any more."""
+        keep = list(keep_variants)
+        with self.write():
+            self.db.conn.execute(
+                f"DELETE FROM export_entries WHERE variant NOT IN ({','.join('?' * len(keep))})",
+                keep,
+            )
+
+
+@dataclass(slots=True)
+class ExportHead:
+    """A work as an incremental export sees it: ``cached`` is its valid rendered entry, or
+    None with ``csl`` (the stored JSON text) to render it from."""
+
+    work_id: int
+    key: str
+    csl_hash: str | None
+    cached: str | None
+    csl: str | None

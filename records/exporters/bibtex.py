@@ -433,6 +433,14 @@ def iter_bibtex(
         yield separator + _write(batch)
 
 
+def bibtex_entry(
+    key: str, csl: CSLItem, *, flavour: Flavour = "bibtex", abstract: bool = False
+) -> str:
+    """One entry as it stands in a file (see :mod:`records.exporters.entries`)."""
+    _check_flavour(flavour)
+    return _write([to_entry(key, csl, flavour=flavour, abstract=abstract)])
+
+
 def _write(batch: list[Entry]) -> str:
     library = Library()
     library.add(batch)  # keys are unique: checked case-insensitively in iter_bibtex
