@@ -42,3 +42,12 @@ def test_an_entry_depends_on_its_own_work_only():
 def test_formatted_bibliographies_have_no_entries_of_their_own():
     with pytest.raises(ValueError):
         render_entry("text", "a", {"type": "book", "title": "T"})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("flavour", ["bibtex", "biblatex"])
+def test_the_direct_bibtex_writer_is_bibtexparsers_byte_for_byte(flavour):
+    from records.exporters.bibtex import _write, _write_with_bibtexparser, to_entry
+
+    entries = [to_entry(key, csl, flavour=flavour) for key, csl in _items()]
+    entries.append(to_entry("empty", {"type": "book"}, flavour=flavour))
+    assert _write(entries) == _write_with_bibtexparser(entries)
