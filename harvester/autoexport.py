@@ -28,7 +28,8 @@ from harvester.atomic import write_if_changed
 from harvester.exporting import EXPORT_FORMATS, ExportOptions, iter_works_export
 from harvester.selection import Selection
 from harvester.store import Library
-from harvester.store.library import ExportHead, now
+from harvester.store.exports import ExportHead
+from harvester.store.library import now
 from records.errors import UsageError
 from records.exporters.entries import ENTRY_FORMATS, EntryFormat, frame, render_entry
 
@@ -44,31 +45,16 @@ def register(
     if format not in EXPORT_FORMATS:
         raise UsageError(f"unknown export format {format!r}")
     stored = selection.as_dict() | {"options": asdict(options or ExportOptions())}
-    with library.write():
-        library.db.table("auto_exports").upsert(
-            {
-                "path": str(path.resolve()),
-                "format": format,
-                "selection": json.dumps(stored),
-                "created_at": now(),
-            },
-            pk="path",
-            alter=False,
-        )
+    library.exports.register(str(path.resolve()), format, json.dumps(stored), now())
 
 
 def unregister(library: Library, path: Path) -> bool:
-    with library.write():
-        cursor = library.db.execute(
-            "DELETE FROM auto_exports WHERE path = ?", [str(path.resolve())]
-        )
-        return cursor.rowcount > 0
+    return library.exports.unregister(str(path.resolve()))
 
 
 def configured(library: Library) -> list[dict[str, Any]]:
     return [
-        dict(row) | {"selection": json.loads(row["selection"])}
-        for row in library.db.query("SELECT * FROM auto_exports ORDER BY path")
+        row | {"selection": json.loads(row["selection"])} for row in library.exports.configured()
     ]
 
 
@@ -89,14 +75,11 @@ def refresh(library: Library) -> list[str]:
             pieces = iter_works_export(selection.iter_works(library), export["format"], options)
         changed = write_if_changed(Path(export["path"]), pieces)
         if fresh:
-            library.save_export_entries(variant, fresh)
+            library.exports.save_entries(variant, fresh)
         if changed:
             written.append(export["path"])
-            with library.write():
-                library.db.execute(
-                    "UPDATE auto_exports SET written_at = ? WHERE id = ?", [now(), export["id"]]
-                )
-    library.forget_export_entries(variants)
+            library.exports.mark_written(export["id"], now())
+    library.exports.forget_entries(variants)
     return written
 
 
@@ -111,7 +94,7 @@ def _entries(
     """The selected works' entries in key order: cached where valid, else rendered (and put
     in ``fresh`` to be cached once the file is written)."""
     allowed = selection.allowed_ids(library)
-    for head in library.iter_export_entries(variant):
+    for head in library.exports.entries(variant):
         if allowed is not None and head.work_id not in allowed:
             continue
         if head.cached is None:

@@ -69,5 +69,4 @@ class Selection:
 
 def _origin_of(library: Library, source: str) -> str:
     """A sync source's target (folder, file, endpoint), or the value itself."""
-    row = library.db.execute("SELECT target FROM sync_sources WHERE name = ?", [source]).fetchone()
-    return str(row[0]) if row else source
+    return library.sync_source_target(source) or source

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -24,6 +24,9 @@ from records.identity import index_rows
 from records.merge import Member, Merged, merge
 from records.model import CSLItem, Record
 from records.normalize.dates import year_of
+
+if TYPE_CHECKING:
+    from harvester.store.exports import AutoExports
 
 # Ids per "IN (...)" statement: well under SQLite's bound on variables (999 in old builds).
 _IN_CHUNK = 500
@@ -741,65 +744,14 @@ class Library:
             "pending_enrichment": one("SELECT count(*) FROM works WHERE enrichment = 'pending'"),
         }
 
-    # Cached export entries (incremental auto-export, schema m011): one rendered entry per
-    # work and variant (format + options + exporter code), valid while its fingerprint holds.
+    @property
+    def exports(self) -> AutoExports:
+        """The auto-exports and their cached entries (:mod:`harvester.store.exports`)."""
+        from harvester.store.exports import AutoExports
 
-    def iter_export_entries(self, variant: str) -> Iterator[ExportHead]:
-        """Every work in citation-key order with its cached entry for ``variant`` when that
-        is still valid; the work's CSL text comes along only when it is not (it is to be
-        rendered again), so an unchanged library is read without parsing a single work."""
-        rows = self.db.conn.execute(
-            """
-            SELECT w.id, w.citation_key, w.csl_hash,
-                   CASE WHEN p.fingerprint = w.csl_hash || char(31) || w.citation_key
-                        THEN p.text END AS cached,
-                   CASE WHEN p.fingerprint = w.csl_hash || char(31) || w.citation_key
-                        THEN NULL ELSE w.csl END AS csl
-            FROM works w
-            LEFT JOIN export_entries p ON p.variant = ? AND p.work_id = w.id
-            ORDER BY w.citation_key
-            """,
-            [variant],
-        )
-        for work_id, key, hash_, cached, csl in rows:
-            yield ExportHead(work_id, key, hash_, cached, csl)
+        return AutoExports(self)
 
-    def save_export_entries(self, variant: str, entries: Iterable[ExportHead]) -> None:
-        """Remember freshly rendered entries; forget those of works that are gone."""
-        rows = [
-            (variant, e.work_id, f"{e.csl_hash}\x1f{e.key}", e.cached)
-            for e in entries
-            if e.csl_hash is not None and e.cached is not None
-        ]
-        with self.write():
-            self.db.conn.executemany(
-                "INSERT OR REPLACE INTO export_entries (variant, work_id, fingerprint, text)"
-                " VALUES (?, ?, ?, ?)",
-                rows,
-            )
-            self.db.conn.execute(
-                "DELETE FROM export_entries WHERE variant = ?"
-                " AND work_id NOT IN (SELECT id FROM works)",
-                [variant],
-            )
-
-    def forget_export_entries(self, keep_variants: Iterable[str]) -> None:
-        """Drop the cached entries of variants no auto-export uses any more."""
-        keep = list(keep_variants)
-        with self.write():
-            self.db.conn.execute(
-                f"DELETE FROM export_entries WHERE variant NOT IN ({','.join('?' * len(keep))})",
-                keep,
-            )
-
-
-@dataclass(slots=True)
-class ExportHead:
-    """A work as an incremental export sees it: ``cached`` is its valid rendered entry, or
-    None with ``csl`` (the stored JSON text) to render it from."""
-
-    work_id: int
-    key: str
-    csl_hash: str | None
-    cached: str | None
-    csl: str | None
+    def sync_source_target(self, name: str) -> str | None:
+        """The folder, file or endpoint of the sync source ``name`` (None: no such source)."""
+        row = self.db.execute("SELECT target FROM sync_sources WHERE name = ?", [name]).fetchone()
+        return None if row is None else str(row[0])
