@@ -33,18 +33,29 @@ class Selection:
             if missing:
                 raise NotFound(f"no work with key {', '.join(missing)}")
         works = library.iter_works(keys=self.keys or None, query=self.query)
-        allowed: set[int] | None = None
-        if self.tag is not None:
-            allowed = set(library.work_ids_tagged(self.tag))
-        if self.source is not None:
-            from_source = set(library.work_ids_from_origin(_origin_of(library, self.source)))
-            allowed = from_source if allowed is None else allowed & from_source
+        allowed = self.allowed_ids(library)
         if allowed is not None:
             works = (w for w in works if w.id in allowed)
         if self.query is not None and not self.keys:
             # Search results come best first; a selection lists them by key.
             works = iter(sorted(works, key=lambda w: w.key.lower()))
         return works
+
+    @property
+    def in_key_order(self) -> bool:
+        """The selection is a filter over the library in citation-key order (no keys given
+        in an order of their own, no search ranking)."""
+        return not self.keys and self.query is None
+
+    def allowed_ids(self, library: Library) -> set[int] | None:
+        """The works the tag and source criteria allow (None: they restrict nothing)."""
+        allowed: set[int] | None = None
+        if self.tag is not None:
+            allowed = set(library.work_ids_tagged(self.tag))
+        if self.source is not None:
+            from_source = set(library.work_ids_from_origin(_origin_of(library, self.source)))
+            allowed = from_source if allowed is None else allowed & from_source
+        return allowed
 
     def as_dict(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items() if v}
@@ -58,5 +69,4 @@ class Selection:
 
 def _origin_of(library: Library, source: str) -> str:
     """A sync source's target (folder, file, endpoint), or the value itself."""
-    row = library.db.execute("SELECT target FROM sync_sources WHERE name = ?", [source]).fetchone()
-    return str(row[0]) if row else source
+    return library.sync_source_target(source) or source

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -11,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -23,6 +24,9 @@ from records.identity import index_rows
 from records.merge import Member, Merged, merge
 from records.model import CSLItem, Record
 from records.normalize.dates import year_of
+
+if TYPE_CHECKING:
+    from harvester.store.exports import AutoExports
 
 # Ids per "IN (...)" statement: well under SQLite's bound on variables (999 in old builds).
 _IN_CHUNK = 500
@@ -38,6 +42,11 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def csl_hash(csl_text: str) -> str:
+    """The fingerprint of a work's stored CSL text: cached export entries are keyed by it."""
+    return hashlib.blake2b(csl_text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 def record_label(origin: str, position: int | None, source_id: str | None, format: str) -> str:
@@ -524,8 +533,10 @@ class Library:
 
     def _work_columns(self, merged: Merged, stamp: str | None = None) -> dict[str, Any]:
         csl = merged.csl
+        csl_text = json.dumps(csl, ensure_ascii=False)
         return {
-            "csl": json.dumps(csl, ensure_ascii=False),
+            "csl": csl_text,
+            "csl_hash": csl_hash(csl_text),
             "provenance": json.dumps(merged.provenance, ensure_ascii=False),
             "beside": json.dumps({"issn_kinds": merged.issn_kinds}, ensure_ascii=False),
             "type": csl.get("type"),
@@ -732,3 +743,15 @@ class Library:
             "records": one("SELECT count(*) FROM source_records WHERE kind = 'input'"),
             "pending_enrichment": one("SELECT count(*) FROM works WHERE enrichment = 'pending'"),
         }
+
+    @property
+    def exports(self) -> AutoExports:
+        """The auto-exports and their cached entries (:mod:`harvester.store.exports`)."""
+        from harvester.store.exports import AutoExports
+
+        return AutoExports(self)
+
+    def sync_source_target(self, name: str) -> str | None:
+        """The folder, file or endpoint of the sync source ``name`` (None: no such source)."""
+        row = self.db.execute("SELECT target FROM sync_sources WHERE name = ?", [name]).fetchone()
+        return None if row is None else str(row[0])

@@ -342,3 +342,30 @@ def m011_i18_living_reviews(db: Database) -> None:
         ) WITHOUT ROWID;
         """
     )
+
+
+def m011_i17_export_entries(db: Database) -> None:
+    """Incremental auto-export: each work's rendered entry cached per export variant (format,
+    options, exporter code), valid while the work's CSL text and citation key are the same.
+    ``works.csl_hash`` fingerprints the CSL text, so validity is decided in SQL, without
+    reading or parsing the works themselves."""
+    import hashlib
+
+    db.executescript(
+        """
+        ALTER TABLE works ADD COLUMN csl_hash TEXT;
+        CREATE TABLE export_entries (
+            variant TEXT NOT NULL,
+            work_id INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (variant, work_id)
+        ) WITHOUT ROWID;
+        """
+    )
+
+    def blake(text: str) -> str:  # the same fingerprint as Library's csl_hash
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+    db.conn.create_function("harvester_csl_hash", 1, blake, deterministic=True)
+    db.execute("UPDATE works SET csl_hash = harvester_csl_hash(csl)")

@@ -76,13 +76,18 @@ def iter_csl_json(
     """Stream a CSL-JSON array, one item per piece (``[`` and ``]`` included)."""
     first = True
     for key, csl in entries:
-        text = json.dumps(csl_json_item(key, csl), ensure_ascii=False, indent=indent)
-        if indent:
-            # json.dumps escapes line breaks inside strings: "\n" only separates its lines.
-            text = "\n".join(" " * indent + line for line in text.split("\n"))
-        yield ("[\n" if first else ",\n") + text
+        yield ("[\n" if first else ",\n") + csl_json_entry(key, csl, indent=indent)
         first = False
     yield "[]\n" if first else "\n]\n"
+
+
+def csl_json_entry(key: str, csl: CSLItem, *, indent: int | None = 2) -> str:
+    """One item as it stands inside the array (see :mod:`records.exporters.entries`)."""
+    text = json.dumps(csl_json_item(key, csl), ensure_ascii=False, indent=indent)
+    if indent:
+        # json.dumps escapes line breaks inside strings: "\n" only separates its lines.
+        text = "\n".join(" " * indent + line for line in text.split("\n"))
+    return text
 
 
 def write_csl_json(entries: Iterable[tuple[str, CSLItem]], *, indent: int | None = 2) -> str:
