@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from records.references.lexicon import (
     GIVEN_NAMES,
@@ -27,7 +28,9 @@ from records.references.lexicon import (
 _STRIP = "\"'“”„‘’«»()[]{}<>,.;:!?"
 _YEAR = re.compile(r"^[(\[]?(1[5-9]\d\d|20[0-4]\d)[a-z]?[)\]]?[.,;:]?$")
 _YEAR_INSIDE = re.compile(r"(?<!\d)(1[5-9]\d\d|20[0-4]\d)(?!\d)")
-_PAGE_RANGE = re.compile(r"^(?:pp?\.)?[A-Za-z]?\d+[A-Za-z]?\s*[-–—‐]+\s*[A-Za-z]?\d+[A-Za-z]?[.,;)]?$")
+_PAGE_RANGE = re.compile(
+    r"^(?:pp?\.)?[A-Za-z]?\d+[A-Za-z]?\s*[-–—‐]+\s*[A-Za-z]?\d+[A-Za-z]?[.,;)]?$"
+)
 _VOL_ISSUE = re.compile(r"\d+\s*\(\s*[\w/–-]+\s*\)")
 _COLON_PAGES = re.compile(r":\s*[A-Za-z]?\d+")
 _INITIALS = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ]\.?-?){1,4}[.,;]*$")
@@ -39,7 +42,7 @@ _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|e|\.)$", re.I)
 
 # Compact Vancouver locators are one word but three fields: "2024;64(7):575-81." is split
 # after the ";" and after the ":" that end the date and the volume(issue).
-_COMPACT_SPLIT = re.compile(r"(?<=\d;)(?=[A-Za-z]?\d)|(?<=[\d)]:)(?=[A-Za-z]?\d)")
+_COMPACT_SPLIT = re.compile(r"(?<=;)(?=[A-Za-z]?\d)|(?<=[\d)]:)(?=[A-Za-z]?\d)")
 
 
 def tokenize(text: str) -> list[str]:
@@ -95,8 +98,14 @@ def _strip_accents(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
-def token_features(token: str) -> list[str]:
-    """The features of a token alone (the neighbours' are added by :func:`sequence_features`)."""
+@lru_cache(maxsize=1 << 17)
+def token_features(token: str) -> tuple[str, ...]:
+    """The features of a token alone (the neighbours' are added by :func:`sequence_features`).
+    Cached: reference lists repeat their words (names, journal words, "pp.", "doi:")."""
+    return tuple(_token_features(token))
+
+
+def _token_features(token: str) -> list[str]:
     full, abbrev = journal_words()
     stripped = token.strip(_STRIP)
     word = stripped.lower()
@@ -136,7 +145,7 @@ def token_features(token: str) -> list[str]:
         feats.append("url")
     if token[0] in "\"“„«'‘":
         feats.append("quoteopen")
-    if token.rstrip(".,;:")[-1:] in "\"”»'’" or token[-1] in "\"”»":
+    if token.rstrip(".,;:")[-1:] in "\"”»'’" or token[-1] in '"”»':
         feats.append("quoteclose")
     if token[0] in "([":
         feats.append("parenopen")
@@ -164,20 +173,37 @@ def token_features(token: str) -> list[str]:
     return feats
 
 
+_OFFSETS = (-2, -1, 1, 2)
+_EDGE = {offset: f"{offset}:edge" for offset in _OFFSETS}
+
+
+@lru_cache(maxsize=1 << 17)
+def _bundle(token: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]], tuple[bool, ...]]:
+    """A token's own features, the features it gives its neighbours at each offset, and the
+    running-state flags it sets (quote open, quote close, year, "In:", sentence period)."""
+    own = token_features(token)
+    seen = (own[0], own[1], *(f for f in own[6:] if not f.startswith(("p3=", "s3=", "s2="))))
+    near = {offset: tuple(f"{offset}:{f}" for f in seen) for offset in _OFFSETS}
+    flags = (
+        "quoteopen" in own and "quoteclose" not in own,
+        "quoteclose" in own,
+        "year" in own or "hasyear" in own,
+        "marker=in" in own,
+        token.endswith(".") and not _INITIALS.match(token) and len(token.strip(_STRIP)) > 3,
+    )
+    return own, near, flags
+
+
 def sequence_features(tokens: list[str]) -> list[list[str]]:
     """Features of every token of one reference, with position, running state and neighbours."""
-    own = [token_features(t) for t in tokens]
+    bundles = [_bundle(t) for t in tokens]
     n = len(tokens)
     out: list[list[str]] = []
-    in_quote = False
-    seen_year = False
-    seen_in = False
-    seen_title_end = False  # a closing quote or a sentence end after the names
+    in_quote = seen_year = seen_in = seen_title_end = False
     periods = 0
-    for i, token in enumerate(tokens):
-        feats = list(own[i])
-        feats.append(f"pos={min(9, i * 10 // n)}")
-        feats.append(f"idx={min(i, 6)}")
+    for i in range(n):
+        own, _, flags = bundles[i]
+        feats = [*own, f"pos={min(9, i * 10 // n)}", f"idx={min(i, 6)}"]
         if i == n - 1:
             feats.append("last")
         if in_quote:
@@ -189,26 +215,23 @@ def sequence_features(tokens: list[str]) -> list[list[str]]:
         if seen_title_end:
             feats.append("aftertitle")
         feats.append(f"periods={min(periods, 5)}")
-        for offset in (-2, -1, 1, 2):
+        for offset in _OFFSETS:
             j = i + offset
             if 0 <= j < n:
-                near = own[j]
-                feats.append(f"{offset}:{near[0]}")  # the word
-                feats.append(f"{offset}:{near[1]}")  # the shape
-                feats.extend(f"{offset}:{f}" for f in near[6:] if not f.startswith(("p3=", "s3=", "s2=")))
+                feats.extend(bundles[j][1][offset])
             else:
-                feats.append(f"{offset}:edge")
+                feats.append(_EDGE[offset])
         out.append(feats)
         # state after this token
-        if "quoteopen" in own[i] and "quoteclose" not in own[i]:
+        if flags[0]:
             in_quote = True
-        if "quoteclose" in own[i]:
+        if flags[1]:
             in_quote = False
             seen_title_end = True
-        if "year" in own[i] or "hasyear" in own[i]:
+        if flags[2]:
             seen_year = True
-        if "marker=in" in own[i]:
+        if flags[3]:
             seen_in = True
-        if token.endswith(".") and not _INITIALS.match(token) and len(token.strip(_STRIP)) > 3:
+        if flags[4]:
             periods += 1
     return out

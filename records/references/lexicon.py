@@ -163,8 +163,10 @@ MARKERS: dict[str, str] = {
 @cache
 def journal_words() -> tuple[frozenset[str], frozenset[str]]:
     """(full-name words, abbreviation words) of JabRef's journal lists."""
-    text = resources.files("records.references").joinpath("data/journal_words.txt").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("records.references")
+        .joinpath("data/journal_words.txt")
+        .read_text(encoding="utf-8")
     )
     full: set[str] = set()
     abbrev: set[str] = set()
