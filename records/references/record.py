@@ -93,15 +93,14 @@ def names(text: str) -> tuple[list[Name], bool]:
     """The names of an author/editor span, and whether it ended in "et al." (not a name)."""
     text = text.strip()
     etal = False
-    while match := _ET_AL.search(text):
-        if match.start() == match.end():
-            break
-        etal = True
-        text = text[: match.start()]
     previous = None
-    while previous != text:
+    while previous != text:  # "u. a. (Hrsg.)", "(eds.) et al.": roles and "et al." in any order
         previous = text
         text = _ROLE.sub("", text).strip(" ,:;")
+        match = _ET_AL.search(text)
+        if match and match.start() != match.end():
+            etal = True
+            text = text[: match.start()]
     text = re.sub(r"\s+/\s+", "; ", text)
     # the span's closing period, unless it closes an initial ("Hoffmann, R. T.")
     if text.endswith(".") and len(text.rsplit(None, 1)[-1].rstrip(".").split(".")[-1]) > 1:
@@ -202,7 +201,7 @@ def to_csl(labelled: Labelled) -> tuple[CSLItem, list[str]]:
         if etal:
             truncated.append(field)
 
-    containers = by_label.get("journal", []) + by_label.get("container-title", [])
+    containers = [t for label, t in spans if label in ("journal", "container-title")]
     if titles := by_label.get("title"):
         raw_title = " ".join(titles)
         # A quoted title ends at its closing quote: words the model ran on past it are the
@@ -269,7 +268,10 @@ def infer_type(by_label: dict[str, list[str]], csl: CSLItem) -> str:
     """The CSL type the labels and their words suggest."""
     genre = " ".join(by_label.get("genre", []) + by_label.get("note", []))
     container = " ".join(by_label.get("container-title", []))
-    if _THESIS.search(genre):
+    # the model may put "(Doctoral dissertation)" in the container or publisher: the words
+    # say what it is wherever they were put, unless a journal was named
+    around = " ".join([genre, container, *by_label.get("publisher", [])])
+    if _THESIS.search(around) and not by_label.get("journal"):
         return "thesis"
     if _REPORT.search(genre):
         return "report"
