@@ -45,7 +45,7 @@ def test_parse_explain_prints_each_token_with_its_label(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{refs}:1: confidence ")
     labelled = [line.split() for line in lines if line.startswith("    ")]
-    assert ["author", "Kowalczyk"] == [labelled[0][0], labelled[0][2]]
+    assert [labelled[0][0], labelled[0][2]] == ["author", "Kowalczyk"]
     assert any(row[0] == "journal" and row[2] == "Pediatr" for row in labelled)
     assert any(row[0] == "pages" and row[2] == "412-9." for row in labelled)
 
