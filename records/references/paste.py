@@ -8,6 +8,8 @@ DOI), with or without blank lines between references. The rules, in order:
 * blank lines between references and some reference spanning several lines: a block between
   blank lines is one reference;
 * a hanging indent (first lines flush, continuation lines indented): indented lines continue;
+* nearly every line states a year: each line is a reference (a line of only a DOI, URL or
+  PMID still belongs to the one before);
 * otherwise a line is a reference unless it plainly continues the one before (it starts in
   lower case, with a DOI, URL or "PMID", or the line before breaks off after a hyphen, a
   comma, "and", "&", "In:").
@@ -25,6 +27,8 @@ NUMBERING = re.compile(r"^\s*(?:\[\s*\d{1,4}\s*\]|\(\d{1,4}\)|\d{1,4}[.)](?!\d))
 _CONTINUES = re.compile(
     r"^(?:[a-zß-ÿ]|(?i:doi\b|https?://|www\.|pmid|pmcid)|\(?\d{1,5}\)?[:;,]|[-–,;:])"
 )
+_YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20[0-4]\d)(?!\d)")
+_IDENTIFIER_LINE = re.compile(r"^(?i:doi\b|https?://|www\.|pmid|pmcid)")
 # "de Mestier L, ...", "van der Berg, A." open a reference although they start in lower case
 _PARTICLE_START = re.compile(
     r"^(?:(?:de|van|von|der|den|da|das|di|du|dos|la|le|del|della|ten|ter|al|el|af|zu)\s+)+[A-ZÀ-Þ]"
@@ -75,6 +79,8 @@ def split_references(text: str) -> list[tuple[int, str]]:
             indent = [len(lines[i]) - len(lines[i].lstrip()) for i in nonblank]
             flush = min(indent)
             hanging = any(x > flush for x in indent) and indent[0] == flush
+            # nearly every line states a year: one reference a line, whatever its ending
+            one_a_line = sum(1 for i in nonblank if _YEAR.search(lines[i])) >= 0.8 * len(nonblank)
             starts = set()
             previous = ""
             for i, width in zip(nonblank, indent, strict=True):
@@ -83,6 +89,8 @@ def split_references(text: str) -> list[tuple[int, str]]:
                     previous = ""  # a blank line always ends a reference
                 if hanging:
                     is_start = width == flush
+                elif one_a_line:
+                    is_start = not previous or not _IDENTIFIER_LINE.match(line)
                 else:
                     is_start = not previous or not (
                         (_CONTINUES.match(line) and not _PARTICLE_START.match(line))

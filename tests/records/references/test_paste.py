@@ -68,3 +68,25 @@ def test_a_trailing_doi_on_its_own_line_stays_with_its_reference():
 def test_a_double_barrelled_name_broken_at_its_hyphen_keeps_the_hyphen():
     text = "1. Müller H-\n   Peter. Title. J Test. 2020;1:1-2.\n2. " + B
     assert refs(text)[0] == "Müller H-Peter. Title. J Test. 2020;1:1-2."
+
+
+def test_lines_that_each_state_a_year_are_one_reference_each_whatever_their_ending():
+    lines = [
+        "Han SE, Chen G. Nano Lett. 2010, 10, 1012,",
+        "Yang P, Chern JH. Design for reliability. In: Proc. DAC 1996, pp. 12-15, Berlin/",
+        "Fenner M (2013) Letter from the editor. PLoS Biol 11(3): e1001500",
+    ]
+    assert refs("\n".join(lines)) == lines
+
+
+def test_wrapped_lines_without_years_are_joined_to_their_reference():
+    text = (
+        "Kowalczyk A, Nowak B, Wiśniewski C. Gut microbiota in early childhood asthma and\n"
+        "wheeze. Pediatr Allergy Immunol. 2019;30(4):412-9.\n"
+        "Ito K, Mori T. Sarcopenia in dialysis patients. Kidney Int. 2018;94(2):311-8.\n"
+    )
+    assert refs(text) == [
+        "Kowalczyk A, Nowak B, Wiśniewski C. Gut microbiota in early childhood asthma and "
+        "wheeze. Pediatr Allergy Immunol. 2019;30(4):412-9.",
+        "Ito K, Mori T. Sarcopenia in dialysis patients. Kidney Int. 2018;94(2):311-8.",
+    ]
