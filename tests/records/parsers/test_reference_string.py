@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from records.errors import UnknownFormat
@@ -161,3 +163,16 @@ def test_mla():
     assert csl["title"] == "Liver Embolizations"
     assert (csl["volume"], csl["issue"], csl["page"]) == ("18", "4", "459-471")
     assert csl["issued"] == {"date-parts": [[2017, 12]]}  # "Dec. 2017"
+
+
+def test_no_page_or_result_list_of_another_layout_looks_like_references_to_the_sniffer():
+    pages = Path(__file__).resolve().parents[2] / "data" / "pages"
+    sniffed = {
+        path.relative_to(pages).as_posix(): ReferenceStringParser().sniff(
+            path.read_text(encoding="utf-8", errors="replace")
+        )
+        for path in sorted(pages.glob("*/*.txt"))
+        if path.parent.name != "reference"
+    }
+    assert len(sniffed) > 50 and "vufind/result_list_en.txt" in sniffed
+    assert {name: score for name, score in sniffed.items() if score > 0} == {}
