@@ -40,7 +40,7 @@ _QUOTED = re.compile(r"^\s*[\"“„«]([^\"”“»]{2,}?)[.,;:]?[\"”“»][.
 _TRAIL = " .,;:"
 _IN = re.compile(r"^(?:in|dans|en)\s*:?\s+", re.IGNORECASE)
 _VOL_MARK = re.compile(
-    r"\b(?:vol(?:ume)?|bd|band|jg|jahrgang|tome|t)\.?\s*([A-Za-z]?\d+[A-Za-z]?(?:[-/][A-Za-z]?\d+)?|[ivxlcdm]+\b)",
+    r"\b(?:vol(?:ume)?|bd|band|jg|jahrgang|tome|t)\.?\s*([A-Z]{2,5}-\d+|[A-Za-z]?\d+[A-Za-z]?(?:[-/][A-Za-z]?\d+)?|[ivxlcdm]+\b)",
     re.IGNORECASE,
 )
 _ISSUE_MARK = re.compile(
@@ -50,7 +50,7 @@ _BARE_VOLUME = re.compile(
     r"^\(?\s*([A-Za-z]?\d{1,5}[A-Za-z]?(?:[-–/]\d{1,5}[A-Za-z]?|-[A-Z])?)\s*(?:\(\s*([^)]{1,20}?)\s*\)|\.(\d{1,4})(?![\d.]))?"
 )
 _VOLUME_SHAPE = re.compile(
-    r"^(?:[A-Za-z]?\d{1,5}[A-Za-z]?(?:[-–/][A-Za-z]?\d{1,5}[A-Za-z]?)?|[IVXLCDM]+|[ivxlcdm]+)$"
+    r"^(?:[A-Z]{2,5}-\d{1,4}|[A-Za-z]?\d{1,5}[A-Za-z]?(?:[-–/][A-Za-z]?\d{1,5}[A-Za-z]?)?|[IVXLCDM]+|[ivxlcdm]+)$"
 )
 _ISSUE_SHAPE = re.compile(
     r"^(?:[A-Za-z]{0,5}\.?\s?\d{1,5}[A-Za-z]?(?:\s?[-–/]\s?\d{1,5})?|[A-Za-z]+)$"
