@@ -164,6 +164,12 @@ def add(
             )
             + f"{len(report.failures)} failed ({counts['works']} works in {state.config.db})"
         )
+        if report.low_confidence:
+            click.echo(
+                f"{report.low_confidence} reference(s) read with low confidence: check them "
+                "(`harvester parse --explain`); without a DOI, enrichment accepts a match only "
+                "after validating it"
+            )
         if enrichment is not None and enrichment.outcomes and not enrichment.stopped:
             click.echo(f"Crossref: {enrichment.summary()}")
     if report.failures:
@@ -283,13 +289,21 @@ def enrich(
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @format_option
+@click.option(
+    "--explain", is_flag=True, help="For reference strings: print each token with its label."
+)
 @click.pass_obj
 @reports_errors
-def parse(state: State, sources: tuple[str, ...], input_format: str | None) -> None:
+def parse(state: State, sources: tuple[str, ...], input_format: str | None, explain: bool) -> None:
     """Parse and normalize only; print a CSL-JSON array and store nothing. SOURCE is what
     `harvester add` takes: files, folders, -, web addresses, DOIs, PMIDs, PMCIDs, references."""
     records, failures, _ = parse_inputs(list(sources), input_format)
-    emit_json([r.to_csl_json() for r in records])
+    if explain:
+        from harvester.render import render_labelled
+
+        render_labelled(records)
+    else:
+        emit_json([r.to_csl_json() for r in records])
     report_failures(failures)
     if failures:
         sys.exit(1)

@@ -77,9 +77,10 @@ class StoreCache:
 
 def works_to_enrich(
     library: Library, work_ids: Iterable[int] | None = None, *, everything: bool = False
-) -> list[tuple[int, dict[str, Any]]]:
+) -> list[tuple[int, dict[str, Any] | str]]:
     """``(work_id, csl)`` of the works that need Crossref: those without a Crossref record
-    whose last attempt did not settle it (``everything``: all selected works)."""
+    whose last attempt did not settle it (``everything``: all selected works); for a work known
+    only from a doubtful reference string, ``(work_id, reference)``."""
     if work_ids is None:
         rows = library.db.execute("SELECT id, csl, enrichment FROM works ORDER BY id").fetchall()
     else:
@@ -88,12 +89,15 @@ def works_to_enrich(
                 "SELECT id, csl, enrichment FROM works WHERE id IN ({marks}) ORDER BY id", work_ids
             )
         )
-    items = [
+    items: list[tuple[int, dict[str, Any] | str]] = [
         (work_id, json.loads(csl))
         for work_id, csl, status in rows
         if everything or status not in SETTLED
     ]
-    return items
+    # A work known only from a reference string the model read with low confidence is looked
+    # up by that string (search, then validation against it), not by fields that may be wrong.
+    doubtful = library.doubtful_references(work_id for work_id, _ in items)
+    return [(work_id, doubtful.get(work_id, item)) for work_id, item in items]
 
 
 def enrich_works(
@@ -104,7 +108,7 @@ def enrich_works(
     everything: bool = False,
     formula: str | None = None,
     progress: Callable[[int, int], None] | None = None,
-    items: list[tuple[int, dict[str, Any]]] | None = None,
+    items: list[tuple[int, dict[str, Any] | str]] | None = None,
 ) -> EnrichmentReport:
     """Enrich the selected works (default: all that need it); see the module docstring.
     ``items``: :func:`works_to_enrich` for the same selection, when the caller has it."""

@@ -34,6 +34,7 @@ class ImportReport:
     new_works: int = 0
     merged: int = 0
     works_joined: int = 0  # stored works a new record proved to be one
+    low_confidence: int = 0  # reference strings the model read with low confidence
     failures: list[str] = field(default_factory=list)
     new_work_ids: list[int] = field(default_factory=list)
     touched_work_ids: set[int] = field(default_factory=set)
@@ -59,6 +60,7 @@ class ImportReport:
             "new_works": self.new_works,
             "merged": self.merged,
             "works_joined": self.works_joined,
+            "low_confidence": self.low_confidence,
             "failed": len(self.failures),
             "failures": self.failures,
         }
@@ -223,6 +225,9 @@ def import_sources(
                         item.data, item.origin, item.format or format, parallel=parallel
                     ):
                         report.parsed += len(rows)
+                        report.low_confidence += sum(
+                            1 for row in rows if row.record.original.get("low_confidence")
+                        )
                         report.failures.extend(str(f) for f in failures)
                         store_records(
                             library,

@@ -130,3 +130,29 @@ def _why(joined: dict[str, Any]) -> str:
     return f"duplicate of #{joined['with']} (score {joined['score']:.2f}): {reasons}" + (
         f" [dim](despite: {against})[/dim]" if against else ""
     )
+
+
+def render_labelled(records: list[Any]) -> None:
+    """``parse --explain``: each reference string, then its tokens with label and marginal."""
+    import click
+
+    from records.parsers.reference_string import LOW_CONFIDENCE, read_reference
+
+    shown = 0
+    for record in records:
+        reference = record.original.get("reference")
+        if not reference:
+            continue
+        _, labelled, _ = read_reference(reference)
+        shown += 1
+        flag = "  LOW CONFIDENCE" if labelled.confidence < LOW_CONFIDENCE else ""
+        click.echo(
+            f"{record.source.origin}:{record.source.line}: confidence {labelled.confidence:.2f}{flag}"
+        )
+        click.echo(f"  {reference}")
+        for token, label, marginal in zip(
+            labelled.tokens, labelled.labels, labelled.marginals, strict=True
+        ):
+            click.echo(f"    {label:<16} {marginal:4.2f}  {token}")
+    if not shown:
+        click.echo("no reference strings among the inputs (--explain shows how they were read)")

@@ -111,3 +111,7 @@ def _rebuild(cls: type[InputError], state: dict[str, Any], args: tuple[Any, ...]
     error.__dict__.update(state)
     error.args = args
     return error
+
+
+class ModelMissing(HarvesterError):
+    """A trained model that ships with the package is missing (run its training script)."""

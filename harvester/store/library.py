@@ -487,6 +487,22 @@ class Library:
             groups.setdefault(group, []).append(item)
         return groups
 
+    def doubtful_references(self, work_ids: Iterable[int]) -> dict[int, str]:
+        """The verbatim reference of each of these works whose every input record is a
+        reference string the model read with low confidence (``original["low_confidence"]``)."""
+        found: dict[int, str] = {}
+        trusted: set[int] = set()
+        for work_id, raw, beside in self.rows_in(
+            "SELECT work_id, raw, beside FROM source_records"
+            " WHERE kind = 'input' AND work_id IN ({marks}) ORDER BY work_id, id",
+            work_ids,
+        ):
+            if raw and json.loads(beside).get("original", {}).get("low_confidence"):
+                found.setdefault(work_id, raw)
+            else:
+                trusted.add(work_id)
+        return {work_id: raw for work_id, raw in found.items() if work_id not in trusted}
+
     def records(self, ids: Iterable[int]) -> list[StoredRecord]:
         """The records with these ids, in id order (any number of ids)."""
         return [

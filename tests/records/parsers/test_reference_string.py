@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from records.errors import UnknownFormat
 from records.parsers import detect, parse_text
 from records.parsers.reference_string import ReferenceStringParser, parse_reference
+from records.references.paste import NUMBERING
 from tests.records.parsers.pagetools import sample
 
 SEED_REFERENCE = (
@@ -39,8 +42,9 @@ def test_a_file_of_references_gives_one_record_per_line_with_the_verbatim_string
     lines = [ln for ln in text.splitlines() if ln.strip()]
     assert len(result.records) == len(lines) == 10
     for record, line in zip(result.records, lines, strict=True):
-        assert record.raw == line.strip()
-        assert record.original["reference"] == line.strip()
+        # the list number ("1.", "[2]") is the list's, not the reference's
+        assert record.raw == NUMBERING.sub("", line.strip())
+        assert record.original["reference"] == record.raw
     assert [r.source.line for r in result.records] == list(range(1, 11))
 
 
@@ -160,4 +164,17 @@ def test_mla():
     ]
     assert csl["title"] == "Liver Embolizations"
     assert (csl["volume"], csl["issue"], csl["page"]) == ("18", "4", "459-471")
-    assert csl["issued"] == {"date-parts": [[2017]]}
+    assert csl["issued"] == {"date-parts": [[2017, 12]]}  # "Dec. 2017"
+
+
+def test_no_page_or_result_list_of_another_layout_looks_like_references_to_the_sniffer():
+    pages = Path(__file__).resolve().parents[2] / "data" / "pages"
+    sniffed = {
+        path.relative_to(pages).as_posix(): ReferenceStringParser().sniff(
+            path.read_text(encoding="utf-8", errors="replace")
+        )
+        for path in sorted(pages.glob("*/*.txt"))
+        if path.parent.name != "reference"
+    }
+    assert len(sniffed) > 50 and "vufind/result_list_en.txt" in sniffed
+    assert {name: score for name, score in sniffed.items() if score > 0} == {}

@@ -1,0 +1,294 @@
+"""From labelled tokens to a CSL record: names through the name normalizer, numbers checked.
+
+The CRF decides which words are the author list, the title, the journal, the volume ...; this
+module reads each span's value out of its punctuation and markers ("pp.", "S.", "vol.", "no.",
+"Jg.", "H.", "(Hrsg.)", "In:"), which is deterministic text work the model need not learn.
+A value that fails its plausibility check (a year out of range, a volume that is a sentence,
+pages that are no page range) is left out: a wrong value is worse than a missing one.
+Identifiers (DOI, PMID, ISBN, URL) are found by their own exact syntax in the whole string, not
+by the model.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from records.identifiers import find_dois, normalize_isbn, normalize_pmid
+from records.model import CSLItem
+from records.normalize.dates import MONTHS as _DATE_MONTHS
+from records.normalize.names import Name, parse_name, parse_name_list
+from records.normalize.pages import normalize_pages
+from records.references.labeller import Labelled
+
+_LATEST_YEAR = date.today().year + 1
+_YEAR = re.compile(r"(?<!\d)(1[4-9]\d\d|20\d\d)(?!\d)")
+_MONTH_WORD = re.compile(r"[^\W\d_]+")
+_DAY = re.compile(r"(?<![\d/])([12]?\d|3[01])(?![\d/])")
+_ET_AL = re.compile(
+    r"(?:,?\s*(?:et\s*al\.?|u\.\s*a\.?|and\s+others|\.\.\.|…)|\s*\[?et al\.?\]?)\s*[.,;:]?\s*$",
+    re.IGNORECASE,
+)
+_ROLE = re.compile(
+    r"^\s*(?:in:?|edited\s+by|hrsg\.?\s+von|hg\.?\s+von|ed\.\s+by|eds?\.|\()\s*|"
+    r"[\s,]*\(?\b(?:eds?|editors?|hrsg|hg|ed|trans|transl|übers|dir|coord)\b\.?\)?[\s.,:;]*$",
+    re.IGNORECASE,
+)
+_QUOTES = "\"“”„‘’«»'"
+# double quotes only: a closing single quote cannot be told from an apostrophe ("Teachers’ talk")
+_QUOTED = re.compile(r"^\s*[\"“„«]([^\"”“»]{2,}?)[.,;:]?[\"”“»][.,;:]?(?=\s+\S)")
+_TRAIL = " .,;:"
+_IN = re.compile(r"^(?:in|dans|en)\s*:?\s+", re.IGNORECASE)
+_VOL_MARK = re.compile(
+    r"\b(?:vol(?:ume)?|bd|band|jg|jahrgang|tome|t)\.?\s*([A-Z]{2,5}-\d+|[A-Za-z]?\d+[A-Za-z]?(?:[-/][A-Za-z]?\d+)?|[ivxlcdm]+\b)",
+    re.IGNORECASE,
+)
+_ISSUE_MARK = re.compile(
+    r"\b(?:no|nr|num|issue|iss|h|heft|n°)\.?\s*(\d+[A-Za-z]?(?:[-/–]\d+)?|[A-Z]?\d+)", re.IGNORECASE
+)
+_BARE_VOLUME = re.compile(
+    r"^\(?\s*([A-Za-z]?\d{1,5}[A-Za-z]?(?:[-–/]\d{1,5}[A-Za-z]?|-[A-Z])?)\s*(?:\(\s*([^)]{1,20}?)\s*\)|\.(\d{1,4})(?![\d.]))?"
+)
+_VOLUME_SHAPE = re.compile(
+    r"^(?:[A-Z]{2,5}-\d{1,4}|[A-Za-z]?\d{1,5}[A-Za-z]?(?:[-–/][A-Za-z]?\d{1,5}[A-Za-z]?)?|[IVXLCDM]+|[ivxlcdm]+)$"
+)
+_ISSUE_SHAPE = re.compile(
+    r"^(?:[A-Za-z]{0,5}\.?\s?\d{1,5}[A-Za-z]?(?:\s?[-–/]\s?\d{1,5})?|[A-Za-z]+)$"
+)
+_PAGE_PREFIX = re.compile(
+    r"^\(?\s*(?:pp?\.?|pages?|s\.|seiten?|ss\.|art\.\s*no\.|article)\s*", re.IGNORECASE
+)
+_PAGE_SHAPE = re.compile(r"^[A-Za-z]{0,2}\d+[A-Za-z]?(?:-[A-Za-z]{0,2}\d+[A-Za-z]?)?$")
+_EDITION = re.compile(r"(\d+)\s*(?:st|nd|rd|th|e|\.)?", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)]|www\.[^\s<>\"]+[^\s<>\".,;)]")
+_PMID = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b")
+_ISBN = re.compile(r"\bISBN(?:-1[03])?\s*:?\s*([\dX][\d\sX-]{8,16}[\dX])", re.IGNORECASE)
+_THESIS = re.compile(
+    r"\b(?:thesis|dissertation|diss\.|doctoral|phd|ph\.d|master|habilitation)", re.I
+)
+_REPORT = re.compile(
+    r"\b(?:report|working paper|technical|tech\. rep|discussion paper|bericht)", re.I
+)
+_PROCEEDINGS = re.compile(
+    r"\b(?:proc\.?|proceedings|conference|conf\.|symposium|workshop|congress|meeting|tagung|tagungsband)\b",
+    re.I,
+)
+_MONTHS = {k.lower(): v for k, v in _DATE_MONTHS.items()}
+
+NAME_LABELS = {"author": "author", "editor": "editor", "translator": "translator"}
+
+
+def _clean(text: str) -> str:
+    return text.strip(_TRAIL).strip(_QUOTES).strip(_TRAIL)
+
+
+def _strip_brackets(text: str) -> str:
+    text = text.strip(_TRAIL)
+    if text.startswith(("(", "[")) and text.endswith((")", "]")):
+        text = text[1:-1]
+    return text.strip(" ([])" + _TRAIL)
+
+
+def names(text: str) -> tuple[list[Name], bool]:
+    """The names of an author/editor span, and whether it ended in "et al." (not a name)."""
+    text = text.strip()
+    etal = False
+    previous = None
+    while previous != text:  # "u. a. (Hrsg.)", "(eds.) et al.": roles and "et al." in any order
+        previous = text
+        text = _ROLE.sub("", text).strip(" ,:;")
+        match = _ET_AL.search(text)
+        if match and match.start() != match.end():
+            etal = True
+            text = text[: match.start()]
+    text = re.sub(r"\s+/\s+", "; ", text)
+    # the span's closing period, unless it closes an initial ("Hoffmann, R. T.")
+    if text.endswith(".") and len(text.rsplit(None, 1)[-1].rstrip(".").split(".")[-1]) > 1:
+        text = text[:-1]
+    if not text:
+        return [], etal
+    parts = [p.strip() for p in re.split(r",\s*(?:and|&|und)\s+|\s+(?:and|&|und)\s+|,", text)]
+    parts = [p for p in parts if p]
+    # "Family, Given Given, Given Family, and Given Family" (Chicago, MLA): the first name is
+    # inverted, the others are not.
+    if (
+        ";" not in text
+        and len(parts) >= 3
+        and (" " not in parts[0] or " " not in parts[1])  # "de Mestier, Louis"
+        and not re.match(r"[A-ZÀ-ÖØ-Þ]\.", parts[0])  # "J. Smith, M. Jones": all direct
+        and not _is_initials_only(parts[1])
+        and all(" " in p and not _is_initials_only(p.split()[-1]) for p in parts[2:])
+    ):
+        return [parse_name(f"{parts[0]}, {parts[1]}")] + [parse_name(p) for p in parts[2:]], etal
+    return parse_name_list(text), etal
+
+
+def _is_initials_only(text: str) -> bool:
+    return bool(re.fullmatch(r"(?:[A-ZÀ-ÖØ-Þ]\.?\s*-?\s*){1,4}", text.strip()))
+
+
+def _date(text: str) -> list[int] | None:
+    years = [int(y) for y in _YEAR.findall(text) if 1400 <= int(y) <= _LATEST_YEAR]
+    if not years:
+        return None
+    parts = [years[0]]
+    for word in _MONTH_WORD.findall(text.lower()):
+        month = _MONTHS.get(word) or _MONTHS.get(word[:3])
+        if month:
+            parts.append(month)
+            rest = text[text.lower().index(word) + len(word) :]
+            day = _DAY.search(rest.replace(str(years[0]), ""))
+            if day and 1 <= int(day.group(1)) <= 31 and rest.strip(" .,")[:1].isdigit():
+                parts.append(int(day.group(1)))
+            break
+    return parts
+
+
+def _volume_issue(text: str) -> tuple[str | None, str | None]:
+    text = " ".join(text.split())
+    volume = issue = None
+    if match := _VOL_MARK.search(text):
+        volume = match.group(1)
+    if match := _ISSUE_MARK.search(text):
+        issue = match.group(1)
+    # no "vol." marker: a bare "64(7)", "42.3", "55 (3)", unless the text opens with "no."
+    if (
+        volume is None
+        and not _ISSUE_MARK.match(text.strip("( "))
+        and (match := _BARE_VOLUME.match(text.strip()))
+    ):
+        volume = match.group(1)
+        issue = issue or match.group(2) or match.group(3)
+    if volume and not _VOLUME_SHAPE.match(volume):
+        volume = None
+    if issue:
+        issue = issue.strip()
+        if not _ISSUE_SHAPE.match(issue):
+            issue = None
+    return volume, issue
+
+
+def _pages(text: str) -> str | None:
+    text = _PAGE_PREFIX.sub("", text.strip(" ()[]" + _TRAIL)).strip(" ()" + _TRAIL)
+    text = re.sub(r"\s*[-–—‐]+\s*", "-", text)
+    text = text.split(",")[0].strip()
+    if not text:
+        return None
+    page = normalize_pages(text)
+    return page if page and _PAGE_SHAPE.match(page) else None
+
+
+def to_csl(labelled: Labelled) -> tuple[CSLItem, list[str]]:
+    """The CSL record the labelled string states (see the module docstring), and the name
+    fields whose list ended in "et al." (a marker kept beside the record, never a name)."""
+    spans = labelled.spans()
+    by_label: dict[str, list[str]] = {}
+    for label, text in spans:
+        by_label.setdefault(label, []).append(text)
+    csl: CSLItem = {}
+    text = labelled.text
+    truncated: list[str] = []
+
+    for label, field in NAME_LABELS.items():
+        people: list[Name] = []
+        etal = False
+        for span in by_label.get(label, []):
+            found, more = names(span)
+            people += [n for n in found if n]
+            etal = etal or more
+        if people:
+            csl[field] = people  # type: ignore[literal-required]
+        if etal:
+            truncated.append(field)
+
+    containers = [t for label, t in spans if label in ("journal", "container-title")]
+    if titles := by_label.get("title"):
+        raw_title = " ".join(titles)
+        # A quoted title ends at its closing quote: words the model ran on past it are the
+        # container's when it found none ("“Title.” Book Title, edited by ...").
+        if quoted := _QUOTED.match(raw_title):
+            rest = _clean(raw_title[quoted.end() :])
+            raw_title = quoted.group(1)
+            if rest and not containers:
+                containers = [rest]
+        if title := _clean(raw_title):
+            csl["title"] = title
+    if containers:
+        container = _clean(_IN.sub("", _clean(" ".join(containers))))
+        container = re.sub(r"\s*\[Internet\]$", "", container)
+        if container:
+            csl["container-title"] = container
+    if collection := by_label.get("collection-title"):
+        csl["collection-title"] = _strip_brackets(" ".join(collection))
+
+    if dates := by_label.get("date"):
+        parts = _date(" ".join(dates))
+        if parts:
+            csl["issued"] = {"date-parts": [parts]}
+    if volumes := by_label.get("volume"):
+        volume, issue = _volume_issue(" ".join(volumes))
+        if volume:
+            csl["volume"] = volume
+        if issue:
+            csl["issue"] = issue
+    if pages := by_label.get("pages"):
+        page = _pages(pages[0])
+        if page:
+            csl["page"] = page
+    if publisher := by_label.get("publisher"):
+        value = _strip_brackets(" ".join(publisher))
+        if value:
+            csl["publisher"] = value
+    if location := by_label.get("location"):
+        value = _strip_brackets(" ".join(location))
+        if value:
+            csl["publisher-place"] = value
+    if edition := by_label.get("edition"):
+        match = _EDITION.search(" ".join(edition))
+        if match:
+            csl["edition"] = match.group(1)
+    if genre := by_label.get("genre"):
+        csl["genre"] = _strip_brackets(" ".join(genre))
+
+    if doi := next(find_dois(text), None):
+        csl["DOI"] = doi
+    if (pmid := _PMID.search(text)) and (pmid_value := normalize_pmid(pmid.group(1))):
+        csl["PMID"] = pmid_value
+    if (isbn := _ISBN.search(text)) and (isbn_value := normalize_isbn(isbn.group(1))):
+        csl["ISBN"] = isbn_value
+    for url in _URL.findall(text):
+        if "doi.org/" not in url.lower():
+            csl["URL"] = url if url.startswith("http") else "https://" + url
+            break
+    csl["type"] = infer_type(by_label, csl)
+    return csl, truncated
+
+
+def infer_type(by_label: dict[str, list[str]], csl: CSLItem) -> str:
+    """The CSL type the labels and their words suggest."""
+    genre = " ".join(by_label.get("genre", []) + by_label.get("note", []))
+    container = " ".join(by_label.get("container-title", []))
+    # the model may put "(Doctoral dissertation)" in the container or publisher: the words
+    # say what it is wherever they were put, unless a journal was named
+    around = " ".join([genre, container, *by_label.get("publisher", [])])
+    if _THESIS.search(around) and not by_label.get("journal"):
+        return "thesis"
+    if _REPORT.search(genre):
+        return "report"
+    if by_label.get("journal"):
+        return "article-journal"
+    if container:
+        if _PROCEEDINGS.search(container):
+            return "paper-conference"
+        if by_label.get("editor") or by_label.get("publisher") or _IN.match(container.strip()):
+            return "chapter"
+        if csl.get("volume") or csl.get("page"):
+            return "article-journal"
+        return "chapter"
+    if by_label.get("publisher") or csl.get("ISBN"):
+        return "book"
+    if csl.get("URL") and not csl.get("volume"):
+        return "webpage"
+    if csl.get("volume") or csl.get("page"):
+        return "article-journal"
+    return "document"
