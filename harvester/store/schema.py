@@ -344,6 +344,7 @@ def m011_i18_living_reviews(db: Database) -> None:
     )
 
 
+@migrations()
 def m011_i17_export_entries(db: Database) -> None:
     """Incremental auto-export: each work's rendered entry cached per export variant (format,
     options, exporter code), valid while the work's CSL text and citation key are the same.
