@@ -149,3 +149,15 @@ def test_the_search_index_is_rewritten_only_when_searchable_text_changes(db_path
         assert library.db.execute("SELECT count(*) FROM works_fts_docsize").fetchone()[0] == (
             fts_rows
         )
+
+
+def test_every_migration_function_is_registered():
+    # A migration written but not registered (its decorator lost in a merge, say) would
+    # leave every library without its tables or columns, silently.
+    import inspect
+    import re
+
+    from harvester.store import schema
+
+    defined = re.findall(r"^def (m\d{3}_\w+)\(", inspect.getsource(schema), re.M)
+    assert [m.name for m in schema.migrations._migrations] == defined
