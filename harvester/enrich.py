@@ -410,7 +410,8 @@ class _Run:
         window = self.workers * 2
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="crossref") as pool:
 
-            def start(kind: str, arg: Any) -> None:
+            def submit(kind: str, arg: Any) -> None:
+                fut: Future[Any]
                 if kind == "single":
                     fut = pool.submit(self.client.get_work, arg)
                 elif kind == "list":
@@ -424,7 +425,7 @@ class _Run:
 
             while (tasks or pending) and not self.stopped:
                 while tasks and len(pending) < window:
-                    start(*tasks.popleft())
+                    submit(*tasks.popleft())
                 finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
                 for fut in finished:
                     kind, arg = pending.pop(fut)

@@ -241,7 +241,7 @@ class OAIClient:
         except InputError as exc:
             raise HarvestError(f"{self.name}: bad OAI-PMH response: {exc.reason}") from None
         if root.tag != f"{_NS}OAI-PMH":
-            raise HarvestError(f"{self.name}: not an OAI-PMH response (root <{root.tag}>)")
+            raise HarvestError(f"{self.name}: not an OAI-PMH response (root <{root.tag!s}>)")
         for error in root.iterchildren(f"{_NS}error"):
             code = error.get("code", "unknown")
             message = " ".join((error.text or "").split())

@@ -191,7 +191,7 @@ class EUtilsClient:
             if error is not None:
                 # e.g. "Empty id list - nothing todo": NCBI's way of saying none exist.
                 return []
-            raise PubMedUnavailable(f"PubMed answered efetch with <{root.tag}>, not PubMed XML")
+            raise PubMedUnavailable(f"PubMed answered efetch with <{root.tag!s}>, not PubMed XML")
         articles = []
         for element in root:
             if element.tag not in ("PubmedArticle", "PubmedBookArticle"):
@@ -231,7 +231,7 @@ class EUtilsClient:
         )
         error = root.findtext("ERROR")
         if root.tag != "eSearchResult" or error:
-            why = f": {error.strip()[:200]}" if error else f" with <{root.tag}>"
+            why = f": {error.strip()[:200]}" if error else f" with <{root.tag!s}>"
             raise PubMedUnavailable(f"PubMed answered esearch{why}")
         count = (root.findtext("Count") or "").strip()
         webenv = (root.findtext("WebEnv") or "").strip()
@@ -268,7 +268,7 @@ class EUtilsClient:
             "elink",
         )
         if root.tag != "eLinkResult":
-            raise PubMedUnavailable(f"PubMed answered elink with <{root.tag}>, not eLinkResult")
+            raise PubMedUnavailable(f"PubMed answered elink with <{root.tag!s}>, not eLinkResult")
         linked: dict[str, str] = {}
         for link_set in root.iterfind("LinkSet"):
             source = (link_set.findtext("IdList/Id") or "").strip()

@@ -65,10 +65,11 @@ class RetryPolicy:
 
     def wait(self, attempt: int, rng: random.Random | None = None) -> float:
         """The backoff before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
-        step = min(self.backoff * 2 ** (attempt - 1), self.max_wait)
+        step = min(self.backoff * 2.0 ** (attempt - 1), self.max_wait)
         if not self.jitter:
             return step
-        return step * (1 - self.jitter) + (rng or random).random() * step * self.jitter
+        draw = rng.random() if rng is not None else random.random()
+        return step * (1 - self.jitter) + draw * step * self.jitter
 
 
 def parse_retry_after(value: str | None) -> float | None:

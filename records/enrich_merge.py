@@ -210,16 +210,17 @@ def upgrade_policy(field: str, current: Any, crossref: Any, *, edited: bool = Fa
     if field == "title":
         if _fold(current) == _fold(crossref):
             return take("Crossref's typography")
-        ours, theirs = _fold(current), _fold(crossref)
-        if theirs.startswith(ours) and len(ours) >= 20:
+        our_title, their_title = _fold(current), _fold(crossref)
+        if their_title.startswith(our_title) and len(our_title) >= 20:
             return take("the full title (the current one was cut short)")
         return keep("the title as the source gives it", conflict=True)
 
     if field == "abstract":
-        ours, theirs = _fold(current), _fold(crossref)
-        if len(ours) >= 40 and theirs.startswith(ours[:-3]) and len(theirs) > len(ours):
+        our_text, their_text = _fold(current), _fold(crossref)
+        cut_short = their_text.startswith(our_text[:-3]) and len(their_text) > len(our_text)
+        if len(our_text) >= 40 and cut_short:
             return take("the full abstract (the current one was cut short)")
-        return keep("the abstract as the source gives it", conflict=ours != theirs)
+        return keep("the abstract as the source gives it", conflict=our_text != their_text)
 
     if field in CROSSREF_WINS:
         return take("as deposited with the DOI", conflict=True)

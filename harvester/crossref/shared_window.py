@@ -27,7 +27,9 @@ import hashlib
 import os
 import random
 import struct
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 try:
     import fcntl
@@ -36,6 +38,8 @@ except ImportError:  # pragma: no cover - Windows: each process keeps its own wi
 
 _DOUBLE = struct.Struct("d")
 _SLOT = struct.Struct("qqd")  # pid, token, until (time.monotonic())
+Slot = tuple[int, int, float]
+T = TypeVar("T")
 
 
 class SharedWindow:
@@ -67,7 +71,7 @@ class SharedWindow:
             # (A start another process took a moment "after" this one's ``now`` still counts.)
             starts = sorted(t for (t,) in _DOUBLE.iter_unpack(data[:usable]) if t > now - window)
             if len(starts) >= rate:
-                return max(starts[len(starts) - rate] + window - now, 0.001)
+                return max(float(starts[len(starts) - rate]) + window - now, 0.001)
             starts.append(now)
             packed = b"".join(_DOUBLE.pack(t) for t in starts)
             os.pwrite(fd, packed, 0)
@@ -100,7 +104,7 @@ class SharedSlots:
         server = hashlib.sha256(base_url.encode()).hexdigest()[:12]
         return cls(directory / f"crossref-{server}-{pool}.inflight")
 
-    def _locked(self, change: object) -> object:
+    def _locked(self, change: Callable[[list[Slot]], tuple[T, list[Slot]]]) -> T:
         """Run ``change(slots) -> (result, slots)`` on the live records, under the lock."""
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -109,7 +113,7 @@ class SharedSlots:
             data = os.pread(fd, 1 << 16, 0)
             usable = len(data) - len(data) % _SLOT.size
             slots = list(_SLOT.iter_unpack(data[:usable]))
-            result, kept = change(slots)  # type: ignore[operator]
+            result, kept = change(slots)
             packed = b"".join(_SLOT.pack(*slot) for slot in kept)
             os.pwrite(fd, packed, 0)
             os.ftruncate(fd, len(packed))
@@ -123,22 +127,22 @@ class SharedSlots:
         if fcntl is None:
             return 0
 
-        def change(slots: list[tuple[int, int, float]]) -> tuple[int | None, list]:
+        def change(slots: list[Slot]) -> tuple[int | None, list[Slot]]:
             live = [s for s in slots if s[2] > now and (s[0] == self.pid or _alive(s[0]))]
             if len(live) >= capacity:
                 return None, live
             token = random.getrandbits(62)
             return token, [*live, (self.pid, token, now + lease)]
 
-        return self._locked(change)  # type: ignore[return-value]
+        return self._locked(change)
 
     def release(self, token: int, now: float, hold: float = 0.0) -> None:
         """Give the slot back, or keep it until ``now + hold``."""
         if fcntl is None:
             return
 
-        def change(slots: list[tuple[int, int, float]]) -> tuple[None, list]:
-            kept = []
+        def change(slots: list[Slot]) -> tuple[None, list[Slot]]:
+            kept: list[Slot] = []
             for slot in slots:
                 if slot[0] == self.pid and slot[1] == token:
                     if hold > 0:

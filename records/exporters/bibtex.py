@@ -41,9 +41,10 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, Literal
 
-from bibtexparser import Library, write_string
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
 from bibtexparser.middlewares.enclosing import AddEnclosingMiddleware
-from bibtexparser.model import Entry, Field
+from bibtexparser.model import Block, Entry, Field
 from bibtexparser.writer import BibtexFormat
 
 from records.citekeys import make_key_safe
@@ -467,8 +468,9 @@ def _write(batch: list[Entry]) -> str:
 
 def _write_with_bibtexparser(batch: list[Entry]) -> str:
     library = Library()
-    library.add(batch)  # keys are unique: checked case-insensitively in iter_bibtex
-    return write_string(library, unparse_stack=_UNPARSE, bibtex_format=_FORMAT)
+    blocks: list[Block] = list(batch)
+    library.add(blocks)  # keys are unique: checked case-insensitively in iter_bibtex
+    return str(write_string(library, unparse_stack=_UNPARSE, bibtex_format=_FORMAT))
 
 
 def write_bibtex(

@@ -14,6 +14,7 @@ between schema versions, so elements are read by local name.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from records.model import CSLItem, IssnKind, ParseResult
 from records.normalize.names import make_name
@@ -61,7 +62,7 @@ def _contributors(element: Element | None, csl: CSLItem) -> None:
                 csl.setdefault(role, []).append(name)
 
 
-def _date(element: Element | None) -> dict | None:
+def _date(element: Element | None) -> dict[str, Any] | None:
     dates = children(element, "publication_date") or children(element, "approval_date")
     dates += children(element, "posted_date")
     dates.sort(key=lambda d: d.get("media_type") != "print")  # print first, as Zotero does

@@ -13,6 +13,7 @@ part is in, with ``part``'s volume/issue/pages), ``relatedItem type="series"``, 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from records.model import CSLItem, IssnKind, ParseResult
 from records.normalize.dates import parse_date
@@ -95,7 +96,7 @@ def _names(element: Element, csl: CSLItem) -> None:
             csl.setdefault(role, []).append(person)
 
 
-def _date(origin: Element | None) -> dict | None:
+def _date(origin: Element | None) -> dict[str, Any] | None:
     dates = children(origin, "dateIssued") or children(origin, "copyrightDate")
     dates += children(origin, "dateCreated")
     key = [d for d in dates if d.get("keyDate") == "yes"]

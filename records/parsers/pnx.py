@@ -13,6 +13,7 @@ the Primo REST API's ``pnx``) and what Zotero's "Primo Normalized XML" translato
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from records.identifiers import normalize_pmid
 from records.model import CSLItem, IssnKind, ParseResult
@@ -67,7 +68,7 @@ _DISPLAY_TYPES = {
 }
 
 
-def _date(value: str) -> dict | None:
+def _date(value: str) -> dict[str, Any] | None:
     """PNX dates: "20120117" (addata), "2012", "1961-70" (display)."""
     if found := re.fullmatch(r"(\d{4})(\d{2})(\d{2})?", value.strip()):
         parts = [int(p) for p in found.groups() if p]

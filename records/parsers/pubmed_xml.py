@@ -9,6 +9,7 @@ structured abstracts are written ``Label: text``. ``MedlineDate`` ("2010 Sep-Oct
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from lxml import etree
 
@@ -47,7 +48,7 @@ def _authors(parent: etree._Element | None) -> list[dict[str, str]]:
     return names
 
 
-def _pub_date(node: etree._Element | None) -> dict | None:
+def _pub_date(node: etree._Element | None) -> dict[str, Any] | None:
     if node is None:
         return None
     medline = text_of(node.find("MedlineDate"))
@@ -99,8 +100,13 @@ def article_to_csl(element: etree._Element) -> tuple[CSLItem, dict[str, IssnKind
             for issn_node in journal.iterfind("ISSN"):
                 issn = normalize_issn(text_of(issn_node))
                 if issn:
-                    kind = (issn_node.get("IssnType") or "").lower()
-                    add_issn(csl, kinds, issn, kind if kind in ("print", "electronic") else None)
+                    issn_type = (issn_node.get("IssnType") or "").lower()
+                    issn_kind: IssnKind | None = (
+                        "print"
+                        if issn_type == "print"
+                        else "electronic" if issn_type == "electronic" else None
+                    )
+                    add_issn(csl, kinds, issn, issn_kind)
             issue = journal.find("JournalIssue")
             if issue is not None:
                 csl["volume"] = text_of(issue.find("Volume"))
@@ -133,7 +139,7 @@ def article_to_csl(element: etree._Element) -> tuple[CSLItem, dict[str, IssnKind
         keywords = [k for k in keywords if k]
         if keywords:
             csl["keyword"] = ", ".join(dict.fromkeys(keywords))
-    else:
+    elif book is not None:
         book_node = book.find("Book")
         title = text_of(book.find("ArticleTitle"))
         book_title = text_of(book_node.find("BookTitle")) if book_node is not None else ""
@@ -141,7 +147,7 @@ def article_to_csl(element: etree._Element) -> tuple[CSLItem, dict[str, IssnKind
         # thesis); with an ArticleTitle it is a part of one
         named = [
             _BOOK_TYPES.get(text_of(t).casefold())
-            for t in (book.iterfind(".//PublicationType") if book is not None else ())
+            for t in book.iterfind(".//PublicationType")
         ]
         whole = next((k for k in named if k), "book")
         csl["type"] = "chapter" if title else whole

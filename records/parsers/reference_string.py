@@ -103,7 +103,7 @@ class ReferenceStringParser(Parser):
         for position, (line, reference) in enumerate(split_references(text), start=1):
             csl, labelled, truncated = read_reference(reference)
             if not _stated(csl):
-                csl = {k: v for k, v in csl.items() if k in _IDENTIFIERS}  # type: ignore[assignment]
+                csl = {k: v for k, v in csl.items() if k in _IDENTIFIERS}
             if not csl:
                 result.failures.append(
                     Failure(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterator
+from typing import Any
 
 from records.model import CSLItem, Failure, IssnKind, Record, SourceRef
 from records.normalize.dates import parse_date
@@ -144,7 +145,7 @@ def ris_name(value: str) -> dict[str, str]:
     return parse_name(value)
 
 
-def _date(values: dict[str, list[str]]) -> dict | None:
+def _date(values: dict[str, list[str]]) -> dict[str, Any] | None:
     """``DA`` (the full date), else ``PY`` / ``Y1`` (often the year alone), made more precise
     by a later one of the same year: Zotero's reading, where PY is only the backup date.
     ``Y2`` (the access date in most exporters) only when there is no other."""
@@ -287,7 +288,7 @@ def tags_to_csl(
 
 def _is_doi_only(note: str) -> bool:
     doi = first_doi(note)
-    return bool(doi) and len(note) < len(doi) + 12
+    return doi is not None and len(note) < len(doi) + 12
 
 
 class RISParser(StreamingParser):

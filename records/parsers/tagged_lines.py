@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from records.model import CSLItem
 from records.normalize.types import normalize_type
@@ -123,7 +124,7 @@ def read_tagged(
         yield start, tags, "\n".join(raw).strip()
 
 
-def free_form_date(year: str | None, extra: str | None) -> dict | None:
+def free_form_date(year: str | None, extra: str | None) -> dict[str, Any] | None:
     """A year with RefWorks' free-form date ("Feb", "01/01" month/day, "Spring") or a Refer
     ``%D`` with a month ("March 2001"), as a CSL date; the year alone when the rest is unclear."""
     found = re.search(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)", " ".join(filter(None, [year, extra])))

@@ -82,7 +82,7 @@ _taggers: dict[str, Any] = {}
 
 def _tagger(model: str | Path | None) -> Any:
     """One tagger per model path and thread (CRFsuite taggers are not thread-safe)."""
-    import pycrfsuite  # type: ignore[import-untyped]  # imported only when a reference is read
+    import pycrfsuite  # imported only when a reference is read
 
     if model is None:
         path = resources.files("records.references").joinpath(MODEL_RESOURCE)

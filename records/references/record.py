@@ -197,7 +197,7 @@ def to_csl(labelled: Labelled) -> tuple[CSLItem, list[str]]:
             people += [n for n in found if n]
             etal = etal or more
         if people:
-            csl[field] = people  # type: ignore[literal-required]
+            csl[field] = people
         if etal:
             truncated.append(field)
 
