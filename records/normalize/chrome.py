@@ -151,7 +151,8 @@ def _labels() -> frozenset[str]:
         labels.update(names)
     for names in EXTRA_CHROME.values():
         labels.update(names)
-    labels.update(LANGUAGE_NAMES)
+    # A language's name alone ("Deutsch") is also a field value (Sprache: Deutsch): only the
+    # switcher's row of several names is chrome (see is_ui_label).
     return frozenset(_key(label) for label in labels if _key(label))
 
 
@@ -165,7 +166,16 @@ def is_ui_label(text: str) -> bool:
     key = _key(text)
     if not key:
         return False
-    return key in _labels() or bool(_BAG.match(key)) or bool(_CRUMB.match(key))
+    if key in _labels() or _BAG.match(key) or _CRUMB.match(key):
+        return True
+    # The language switcher copied as one line: "English Deutsch Français Español".
+    words = key.split()
+    return len(words) >= 2 and all(w in _language_names() for w in words)
+
+
+@cache
+def _language_names() -> frozenset[str]:
+    return frozenset(w.casefold() for name in LANGUAGE_NAMES for w in name.split())
 
 
 def is_breadcrumb(text: str) -> bool:

@@ -23,7 +23,7 @@ from records.errors import UnknownFormat, UsageError
 from records.model import Doubt, Failure, ParseResult
 from records.normalize.plausibility import Checker
 from records.normalize.record import normalize_csl
-from records.parsers.base import DEFAULT_BATCH, Parser
+from records.parsers.base import DEFAULT_BATCH, SNIFF_WINDOW, Parser, is_markup
 from records.parsers.bibtex import BibTeXParser
 from records.parsers.csljson import CSLJSONParser, CSLYAMLParser
 from records.parsers.csv_table import CSVParser
@@ -120,6 +120,10 @@ def iter_parse_text(
     (:mod:`records.normalize.plausibility`): what fails is dropped and reported on the batch as
     a :class:`~records.model.Doubt`; with ``strict`` a record with a doubt becomes a failure.
     """
+    if not is_markup(text) and _SPACES.search(text[:SNIFF_WINDOW]):
+        # Copied web pages carry no-break spaces where the page had &nbsp; ("Published\xa0in:"):
+        # for text layouts they are spaces (markup keeps them: an HTML reader decodes entities).
+        text = text.translate(_AS_SPACE)
     parser = get_parser(format) if format else detect(text, origin)
     return _normalized(
         _with_page_url(parser, origin, parser.iter_parse(text, origin, batch)),
@@ -128,6 +132,8 @@ def iter_parse_text(
     )
 
 
+_SPACES = re.compile("[\u00a0\u2007\u202f]")
+_AS_SPACE = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " "})
 # Layouts of pages that list records (not one record's page): their titles are page text too.
 PAGE_LISTS = frozenset({"vufind-results"})
 

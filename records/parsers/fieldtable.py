@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from records.model import ParseResult, Record, SourceRef
+from records.normalize.chrome import is_ui_label
 
 
 @dataclass(slots=True)
@@ -127,6 +128,10 @@ def group(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
     return out
 
 
+def _is_control(line: str) -> bool:
+    return not line.strip() or is_ui_label(line)
+
+
 def title_led_records(
     table: FieldTable,
     text: str,
@@ -141,7 +146,8 @@ def title_led_records(
     record's) and place. ``lone_titles=False`` drops a Title row with nothing after it (a
     heading that repeats the title) unless it is all there is."""
     lines = text.splitlines()
-    entries = [e for e in table.read(lines)[0] if e.field != "ignored"]
+    # Page controls between rows ("Full description", "Show more") end the row above them.
+    entries = [e for e in table.read(lines, _is_control)[0] if e.field != "ignored"]
     chunks: list[list[Entry]] = []
     for entry in entries:
         if entry.field == "title" or not chunks:

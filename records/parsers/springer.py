@@ -96,6 +96,11 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _ABSTRACT_HEADINGS = {"zusammenfassung", "abstract", "summary"}
+# A heading copied glued to its text ("AbstractThe article presents ...",
+# "ZusammenfassungHintergrund"): the heading is a line of its own again.
+_GLUED_HEADING = re.compile(
+    r"(?m)^([ \t]*)(Abstract|Zusammenfassung|Summary)(?=[A-ZÄÖÜ][a-zäöüß])"
+)
 _FOOTER_LABELS = {
     "titel": "title",
     "title": "title",
@@ -156,7 +161,7 @@ class SpringerPageParser(Parser):
 
     def _parse_all(self, text: str, origin: str) -> ParseResult:
         source = SourceRef(self.name, origin, None, 1, 1)
-        lines = text.splitlines()
+        lines = _GLUED_HEADING.sub(r"\1\2\n\n", text).splitlines()
         medizin = any(_BREADCRUMB.match(ln) for ln in lines[:80]) or any(
             _DATE_LINE.match(ln) and "|" in ln for ln in lines[:80]
         )
