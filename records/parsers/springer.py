@@ -34,6 +34,7 @@ import re
 
 from records.identifiers import find_dois, find_issns
 from records.model import CSLItem, ParseResult, Record, SourceRef
+from records.normalize.chrome import is_ui_label
 from records.normalize.dates import parse_date
 from records.normalize.language import guess_language
 from records.normalize.names import parse_name, parse_name_list, strip_affiliation_marks
@@ -234,7 +235,11 @@ def _parse_link(lines: list[str], source: SourceRef) -> Record:
         assert match is not None
         if date := parse_date(match.group("date")):
             csl["issued"] = date
-        header = [ln for ln in stripped[:published_at] if ln and not _CHROME.match(ln)]
+        header = [
+            ln
+            for ln in stripped[:published_at]
+            if ln and not _CHROME.match(ln) and not is_ui_label(ln)
+        ]
         if header:
             csl["container-title"] = header[0]
         after = [
