@@ -28,7 +28,7 @@ from records.normalize.names import (
 from records.normalize.text import clean_text
 from records.normalize.types import normalize_type
 from records.parsers.base import Parser, catalog_labels, head, is_markup, require_titles
-from records.parsers.citation_line import parse_container_line
+from records.parsers.citation_line import parse_container_line, starts_with_locator
 from records.parsers.fields import add_language
 from records.parsers.fieldtable import Entry, FieldTable, group
 from records.parsers.publication import split_publication_statement
@@ -284,7 +284,7 @@ def parse_page(lines: list[str], source: SourceRef, first_line: int = 1) -> Reco
         csl["title"] = title
 
     container_parts: dict[str, str] = {}
-    if container := first("container"):
+    if container := _container_line(values.get("container", [])):
         container_parts = parse_container_line(container)
         csl.update({k: v for k, v in container_parts.items() if k != "year"})
 
@@ -355,6 +355,19 @@ def parse_page(lines: list[str], source: SourceRef, first_line: int = 1) -> Reco
             else ("chapter" if "ISBN" in csl else "article-journal")
         )
     return record
+
+
+def _container_line(entries: list[Entry]) -> str | None:
+    """The "Published in" value: its first line, with the volume/issue/pages line that some
+    pages print on a line of its own under the journal's name joined to it."""
+    for entry in entries:
+        lines = entry.lines()
+        if not lines:
+            continue
+        if len(lines) > 1 and starts_with_locator(lines[1]) and not starts_with_locator(lines[0]):
+            return f"{lines[0]} {lines[1]}"
+        return lines[0]
+    return None
 
 
 def _add_issns(record: Record, entries: list[Entry]) -> None:
