@@ -56,6 +56,12 @@ class Record:
     # Values normalization refused (see :mod:`records.normalize.plausibility`), as one-line
     # reasons; the same doubts are on the parse result as :class:`Doubt` with their place.
     doubts: list[str] = field(default_factory=list)
+    # Values a reader saw but did not keep, as (field, value, reason): where a page states a
+    # value twice and the statements disagree, the one it did not take. Reported with the doubts.
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def reject(self, field: str, value: str, reason: str) -> None:
+        self.rejected.append((field, value, reason))
 
     def content_hash(self) -> str:
         """The identity of this record's input text: re-importing it is a no-op.

@@ -166,7 +166,7 @@ def _normalized(
         for record in result.records:
             record.csl = normalize_csl(record.csl)
             source = record.source
-            for field, value, reason in checker.check(record, page=page):
+            for field, value, reason in [*record.rejected, *checker.check(record, page=page)]:
                 doubt = Doubt(source.origin, field, value, reason, source.position, source.line)
                 record.doubts.append(doubt.message())
                 result.doubts.append(doubt)
