@@ -35,6 +35,10 @@ EXTRA_CHROME: dict[str, tuple[str, ...]] = {
         "RIS", "Get full text", "Saved in", "Search Tips", "Browse", "Browse the Catalog",
         "Course Reserves", "New Items", "Interlibrary Loan", "Ask a Librarian", "FAQ",
         "Privacy", "Privacy Policy", "Accessibility", "Imprint", "Feedback",
+        # EBSCO's and Primo's bars
+        "Sign In", "Sign Out", "Folder", "Preferences", "Languages", "New Search",
+        "Publications", "Result List", "Refine Search", "Create Note", "Send to",
+        "Full display", "Citation", "Get It", "Virtual Browse",
     ),
     "de": (
         "Zum Inhalt springen", "Zum Hauptinhalt springen", "Navigation umschalten",

@@ -153,11 +153,9 @@ def title_led_records(
         if entry.field == "title" or not chunks:
             chunks.append([])
         chunks[-1].append(entry)
-    # A bare label with no value before the first Title is the site's navigation ("Subject
-    # Terms", "Publications" in EBSCO's top bar), not a record.
-    if len(chunks) > 1 and chunks[0][0].field != "title" and not any(
-        e.value.strip() for e in chunks[0]
-    ):
+    # Records begin with their Title: labels before the first one are the site's navigation
+    # ("Subject Terms", "Publications" in EBSCO's top bar), not a record.
+    if len(chunks) > 1 and chunks[0][0].field != "title":
         chunks = chunks[1:]
     if not lone_titles and len(chunks) > 1:
         chunks = [c for c in chunks if any(e.field != "title" for e in c)]
