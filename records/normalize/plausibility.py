@@ -26,7 +26,7 @@ from records.normalize.record import DATE_FIELDS, NAME_FIELDS, TITLE_FIELDS
 
 # Casefolded, with surrounding punctuation and brackets stripped ("[s.n.]" -> "s.n").
 _PLACEHOLDERS = frozenset(
-    """na n/a n.a n/v nv none null nil unknown unbekannt inconnu desconocido sconosciuto s.n
+    """n/a n.a n/v none null nil unknown unbekannt inconnu desconocido sconosciuto s.n
     s.l s.n.] s.l.] o.o o.v o.j s.d s.a - -- --- ? ?? ... … _ __""".split()
 ) | frozenset({"not available", "not applicable", "no data", "sine nomine", "sine loco"})
 _NUMBER_FIELDS = frozenset({"volume", "issue", "page", "number-of-pages", "edition", "number"})
@@ -177,8 +177,11 @@ def doi_doubt(doi: str) -> str | None:
 
 def is_placeholder(value: str) -> bool:
     """ "NA", "N/A", "n/a", "-", "[s.n.]", "s.n.", "Unknown": a source's way to say "none"."""
-    key = value.strip().strip("[]()").strip().rstrip(".").casefold()
-    return key in _PLACEHOLDERS or value.strip().casefold() in _PLACEHOLDERS
+    text = value.strip()
+    if text in ("NA", "NV"):  # upper case only: "Na" is a name (and sodium)
+        return True
+    key = text.strip("[]()").strip().rstrip(".").casefold()
+    return key in _PLACEHOLDERS or text.casefold() in _PLACEHOLDERS
 
 
 def _is_zero(value: str) -> bool:

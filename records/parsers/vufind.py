@@ -113,7 +113,9 @@ _CUT = re.compile(r"\s*(?:\.\.\.|…)\s*$")
 _CRUMB_SEPARATORS = re.compile(r"\s+[›>»|/]\s+")
 
 
-def _title_block(lines: list[str], first_row: int) -> tuple[str | None, str | None]:
+def _title_block(
+    lines: list[str], first_row: int, record: Record | None = None
+) -> tuple[str | None, str | None]:
     """The title and the truncated summary from the lines above the field table.
 
     The title is the heading the page repeats: a breadcrumb ends with it, cut ("Search: x ›
@@ -124,6 +126,7 @@ def _title_block(lines: list[str], first_row: int) -> tuple[str | None, str | No
     """
     blocks: list[list[str]] = [[]]
     cuts: list[str] = []
+    crumbs: list[str] = []  # the breadcrumb's cut titles as the page prints them
     for line in lines[:first_row]:
         text = line.strip()
         if not text or _is_caption(text):
@@ -133,6 +136,7 @@ def _title_block(lines: list[str], first_row: int) -> tuple[str | None, str | No
                 last = _CRUMB_SEPARATORS.split(text)[-1]
                 if _CUT.search(last):
                     cuts.append(_CUT.sub("", last).casefold())
+                    crumbs.append(last)
             if blocks[-1]:
                 blocks.append([])
             continue
@@ -160,6 +164,15 @@ def _title_block(lines: list[str], first_row: int) -> tuple[str | None, str | No
             if heads:
                 title = heads[0]
                 break
+    if (
+        title is not None
+        and record is not None
+        and cuts
+        and not any(title.casefold().startswith(stem) for stem in cuts)
+    ):
+        # The breadcrumb names another title than the heading: the heading is taken.
+        shown = crumbs[0] if crumbs else cuts[0]
+        record.reject("title", shown, "the breadcrumb disagrees with the page's heading")
     if title is not None:
         rest = content[content.index(title) + 1 :]
         summary = next((ln for ln in rest if _TRUNCATED.search(ln) and len(ln) >= 60), None)
@@ -279,7 +292,7 @@ def parse_page(lines: list[str], source: SourceRef, first_line: int = 1) -> Reco
     first_row = entries[0].line - first_line if entries else len(lines)
     # The summary under the title: cut with an ellipsis at 300 characters, or shown whole
     # when shorter (then it is the one long line after the title).
-    title, truncated = _title_block(lines, first_row)
+    title, truncated = _title_block(lines, first_row, record)
     if title:
         csl["title"] = title
 

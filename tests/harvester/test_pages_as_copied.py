@@ -186,3 +186,23 @@ def test_placeholders_are_dropped_silently(tmp_path: Path) -> None:
     for key in ("publisher", "publisher-place", "volume", "issue", "page"):
         assert key not in item
     assert "warning" not in result.stderr
+
+
+def test_a_breadcrumb_naming_another_title_is_warned(tmp_path: Path) -> None:
+    page = tmp_path / "crumb.txt"
+    page.write_text(
+        "Skip to content\nLibrary Catalog\nLogin\n"
+        "Home › Search: liver › Hepatic metastases of neuroendocrine tum...\n"
+        "Cite this\nPermanent link\nRadioembolization outcomes in colorectal cancer\n\n"
+        "Bibliographic Details\nPublished in: Radiology Vol. 12; no. 3; pp. 1 - 9\n"
+        "Main Authors: Smith, J\nFormat: Journal Article\n",
+        "utf-8",
+    )
+    result = run_cli("parse", page.name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (item,) = json.loads(result.stdout)
+    assert item["title"] == "Radioembolization outcomes in colorectal cancer"
+    assert result.stderr.splitlines() == [
+        'harvester: warning: crumb.txt (record 1): dropped title "Hepatic metastases of '
+        "neuroendocrine tum...\": the breadcrumb disagrees with the page's heading"
+    ]
