@@ -22,6 +22,8 @@ SAMPLES = [
     ("vufind/de_whole_page_chrome.txt", "1 chrome in German; 2 Jg./H./S. on its own line"),
     ("vufind/en_whole_page_sici.txt", "1 chrome in English; 2 Vol., no. (year), pp.; 8 SICI"),
     ("vufind/fr_whole_page.txt", "1 chrome in French; 2 vol./n°/p., a journal with ' - '"),
+    ("vufind/it_whole_page_chrome.txt", "1 chrome in Italian, no breadcrumb"),
+    ("vufind/es_whole_page_chrome.txt", "1 chrome in Spanish; 2 volume line on its own line"),
     ("springer/medizin_author_label_glued.txt", "3 label on its own line, glued abstract"),
     ("springer/medizin_english_authors_line.txt", "3 English UI, 'AbstractThe ...'"),
     ("pubmed/abstract_page_navigation_first.txt", "4 navigation and display options"),
