@@ -26,9 +26,11 @@ SAMPLES = [
     ("vufind/es_whole_page_chrome.txt", "1 chrome in Spanish; 2 volume line on its own line"),
     ("springer/medizin_author_label_glued.txt", "3 label on its own line, glued abstract"),
     ("springer/medizin_english_authors_line.txt", "3 English UI, 'AbstractThe ...'"),
+    ("springer/medizin_autoren_label_cme.txt", "3 'Autoren:' alone, 'ZusammenfassungDie ...'"),
     ("pubmed/abstract_page_navigation_first.txt", "4 navigation and display options"),
     ("primo/en_source_line_elocator.txt", "5 Science advances, 2022, Vol.8(1), p.eabj8030"),
     ("primo/de_book_chapter_source_year.txt", "5 Cancer Syndromes, 2009"),
+    ("primo/en_source_line_issue_number.txt", "5 Nature, 2018, Vol.556(7702), p.492-496"),
     ("ebsco/en_sici_doi_chrome.txt", "8 SICI DOI; EBSCO's bar above the record"),
 ]
 
