@@ -22,6 +22,7 @@ from typing import Any
 
 from records.model import CSLItem, Record
 from records.normalize.chrome import is_breadcrumb, is_site_name, is_ui_label
+from records.normalize.names import PARTICLES
 from records.normalize.record import DATE_FIELDS, NAME_FIELDS, TITLE_FIELDS
 
 # Casefolded, with surrounding punctuation and brackets stripped ("[s.n.]" -> "s.n").
@@ -37,7 +38,7 @@ _SENTENCE_MARKS = re.compile(r"[!?;:]|\.\s+[a-z]|\d|https?://|@|\b(?:and|und|et)
 _MAX_NAME_TOKENS = 6
 _MAX_LITERAL_TOKENS = 16
 # Lower-case words allowed in names (particles, "y", "bin"): a longer lower-case word is prose.
-_NAME_LOWER = frozenset(
+_NAME_LOWER = PARTICLES | frozenset(
     """van von der den de del della di da das dos du la le lo ten ter y e bin ibn al el
     zu zur vom und d' l' st.""".split()
 )
