@@ -27,7 +27,7 @@ from harvester.exporting import (
     export_text,
     iter_works_export,
 )
-from harvester.pipeline import import_sources, parse_inputs
+from harvester.pipeline import import_sources, parse_inputs, warnings_of
 from harvester.progress import bar, spinner, stderr
 from harvester.record_warnings import route_record_warnings
 from harvester.selection import Selection
@@ -73,6 +73,19 @@ def report_failures(failures: list[str]) -> None:
         click.echo(f"harvester: failed: {failure}", err=True)
 
 
+def report_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        click.echo(f"harvester: warning: {warning}", err=True)
+
+
+strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    help="A record with a doubtful value (dropped as implausible) fails instead of being "
+    "read without it.",
+)
+
+
 format_option = click.option(
     "--format",
     "-f",
@@ -106,11 +119,17 @@ def cli(ctx: click.Context, db: str | None, quiet: bool) -> None:
 @click.option(
     "--no-enrich", is_flag=True, help="Do not ask Crossref now (`harvester enrich` later)."
 )
+@strict_option
 @json_option
 @click.pass_obj
 @reports_errors
 def add(
-    state: State, sources: tuple[str, ...], input_format: str | None, no_enrich: bool, as_json: bool
+    state: State,
+    sources: tuple[str, ...],
+    input_format: str | None,
+    no_enrich: bool,
+    strict: bool,
+    as_json: bool,
 ) -> None:
     """Import files, folders, - (stdin), web addresses, DOIs, PMIDs or reference strings:
     parse, normalize, deduplicate, store, and enrich the new and changed works through Crossref.
@@ -139,12 +158,14 @@ def add(
                 format=input_format,
                 formula=state.formula(library),
                 progress=show,
+                strict=strict,
             )
         if report.touched_work_ids and not no_enrich:
             enrichment = run_enrichment(state, library, sorted(report.touched_work_ids))
         counts = library.counts()
         if report.touched_work_ids:
             refresh_exports(state, library)
+    report_warnings(report.warnings)
     report_failures(report.failures)
     if as_json:
         emit_json(
@@ -292,18 +313,24 @@ def enrich(
 @click.option(
     "--explain", is_flag=True, help="For reference strings: print each token with its label."
 )
+@strict_option
 @click.pass_obj
 @reports_errors
-def parse(state: State, sources: tuple[str, ...], input_format: str | None, explain: bool) -> None:
+def parse(
+    state: State, sources: tuple[str, ...], input_format: str | None, explain: bool, strict: bool
+) -> None:
     """Parse and normalize only; print a CSL-JSON array and store nothing. SOURCE is what
-    `harvester add` takes: files, folders, -, web addresses, DOIs, PMIDs, PMCIDs, references."""
-    records, failures, _ = parse_inputs(list(sources), input_format)
+    `harvester add` takes: files, folders, -, web addresses, DOIs, PMIDs, PMCIDs, references.
+    Values dropped as implausible are warnings on stderr and in each record's
+    custom.harvester.warnings."""
+    records, failures, _ = parse_inputs(list(sources), input_format, strict=strict)
     if explain:
         from harvester.render import render_labelled
 
         render_labelled(records)
     else:
         emit_json([r.to_csl_json() for r in records])
+    report_warnings([line for r in records for line in warnings_of(r)])
     report_failures(failures)
     if failures:
         sys.exit(1)

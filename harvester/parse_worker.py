@@ -44,19 +44,25 @@ Batch = tuple[list[NewRecord], list[Failure]]
 
 
 def prepared_batches(
-    data: bytes, origin: str, format: str | None = None, *, parallel: bool | None = None
+    data: bytes,
+    origin: str,
+    format: str | None = None,
+    *,
+    parallel: bool | None = None,
+    strict: bool = False,
 ) -> Iterator[Batch]:
     """Parsed, normalized records of one input with everything derived from them alone
     (:class:`NewRecord`), in batches and in input order. ``parallel``: parse in a worker
-    process (default: when the input is large and the machine has a second core)."""
+    process (default: when the input is large and the machine has a second core); ``strict``:
+    a record with a doubtful value is a failure (:func:`records.parsers.iter_parse_text`)."""
     if parallel is None:
         parallel = (
             len(data) >= WORKER_MIN_BYTES and (os.cpu_count() or 1) > 1 and _main_is_importable()
         )
     if parallel:
-        yield from _from_worker(data, origin, format)
+        yield from _from_worker(data, origin, format, strict)
     else:
-        yield from _batches(data, origin, format)
+        yield from _batches(data, origin, format, strict)
 
 
 _MAIN_GUARD = re.compile(r"""__name__\s*==\s*['"]__main__['"]""")
@@ -79,29 +85,31 @@ def _main_is_importable() -> bool:
         return False
 
 
-def _batches(data: bytes, origin: str, format: str | None) -> Iterator[Batch]:
-    for result in iter_parse(data, origin, format, batch=BATCH):
+def _batches(data: bytes, origin: str, format: str | None, strict: bool) -> Iterator[Batch]:
+    for result in iter_parse(data, origin, format, batch=BATCH, strict=strict):
         with paused_gc():
             prepared = [NewRecord.of(record) for record in result.records]
         yield prepared, result.failures
 
 
-def _produce(data: bytes, origin: str, format: str | None, out: Any) -> None:
+def _produce(data: bytes, origin: str, format: str | None, strict: bool, out: Any) -> None:
     """The worker: every batch, then ``None``; or the exception that stopped it."""
     route_record_warnings()  # a spawned process starts with no logging set up
     try:
-        for batch in _batches(data, origin, format):
+        for batch in _batches(data, origin, format, strict):
             out.put(("batch", batch))
         out.put(("done", None))
     except BaseException as exc:
         out.put(("error", exc))
 
 
-def _from_worker(data: bytes, origin: str, format: str | None) -> Iterator[Batch]:
+def _from_worker(
+    data: bytes, origin: str, format: str | None, strict: bool
+) -> Iterator[Batch]:
     context = mp.get_context("spawn")
     channel = context.Queue(maxsize=QUEUE_BATCHES)
     worker = context.Process(
-        target=_produce, args=(data, origin, format, channel), name="harvester-parse", daemon=True
+        target=_produce, args=(data, origin, format, strict, channel), name="harvester-parse", daemon=True
     )
     worker.start()
     try:

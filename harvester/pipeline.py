@@ -36,6 +36,8 @@ class ImportReport:
     works_joined: int = 0  # stored works a new record proved to be one
     low_confidence: int = 0  # reference strings the model read with low confidence
     failures: list[str] = field(default_factory=list)
+    # Values dropped as implausible (records.normalize.plausibility), one line each.
+    warnings: list[str] = field(default_factory=list)
     new_work_ids: list[int] = field(default_factory=list)
     touched_work_ids: set[int] = field(default_factory=set)
 
@@ -43,6 +45,7 @@ class ImportReport:
         return replace(
             self,
             failures=list(self.failures),
+            warnings=list(self.warnings),
             new_work_ids=list(self.new_work_ids),
             touched_work_ids=set(self.touched_work_ids),
         )
@@ -63,15 +66,24 @@ class ImportReport:
             "low_confidence": self.low_confidence,
             "failed": len(self.failures),
             "failures": self.failures,
+            "warnings": self.warnings,
         }
 
 
+def warnings_of(record: Record) -> list[str]:
+    """The record's doubts (values dropped as implausible) as lines naming the input and the
+    record: ``page.txt (record 1): dropped author "classifications, Here": not a name``."""
+    where = f"{record.source.origin} (record {record.source.position})"
+    return [f"{where}: {doubt}" for doubt in record.doubts]
+
+
 def parse_inputs(
-    sources: list[str], format: str | None = None
+    sources: list[str], format: str | None = None, *, strict: bool = False
 ) -> tuple[list[Record], list[str], int]:
     """Parse every input; returns (records, failure messages, number of inputs). Stores nothing.
     ``format`` forces the format of files, standard input and web pages; DOIs, PubMed ids and
-    reference strings keep the format their argument already says (:attr:`Input.format`)."""
+    reference strings keep the format their argument already says (:attr:`Input.format`).
+    ``strict``: a record with a doubtful value fails (see :func:`warnings_of` otherwise)."""
     records: list[Record] = []
     failures: list[str] = []
     count = 0
@@ -82,7 +94,7 @@ def parse_inputs(
             continue
         assert item.data is not None
         try:
-            result = parse_bytes(item.data, item.origin, item.format or format)
+            result = parse_bytes(item.data, item.origin, item.format or format, strict=strict)
         except InputError as exc:
             failures.append(str(exc))
             continue
@@ -201,9 +213,10 @@ def import_sources(
     formula: str | None = None,
     progress: Progress | None = None,
     parallel: bool | None = None,
+    strict: bool = False,
 ) -> ImportReport:
     """Parse every input and store it, one transaction per input (see the module docstring);
-    ``format`` as in :func:`parse_inputs`.
+    ``format`` and ``strict`` as in :func:`parse_inputs`.
     Large inputs are parsed in a second process while this one stores
     (:mod:`harvester.parse_worker`; ``parallel`` forces it on or off)."""
     report = ImportReport()
@@ -222,12 +235,18 @@ def import_sources(
             try:
                 with library.write():
                     for rows, failures in prepared_batches(
-                        item.data, item.origin, item.format or format, parallel=parallel
+                        item.data,
+                        item.origin,
+                        item.format or format,
+                        parallel=parallel,
+                        strict=strict,
                     ):
                         report.parsed += len(rows)
                         report.low_confidence += sum(
                             1 for row in rows if row.record.original.get("low_confidence")
                         )
+                        for row in rows:
+                            report.warnings.extend(warnings_of(row.record))
                         report.failures.extend(str(f) for f in failures)
                         store_records(
                             library,
@@ -246,4 +265,4 @@ def import_sources(
     return report
 
 
-__all__ = ["ImportReport", "import_sources", "parse_inputs", "store_records"]
+__all__ = ["ImportReport", "import_sources", "parse_inputs", "store_records", "warnings_of"]

@@ -13,8 +13,10 @@ from functools import lru_cache
 from urllib.parse import unquote  # at module level: a local "from" import costs ~7 us a call
 
 # A DOI is "10." + registrant + "/" + suffix; the suffix may contain almost anything, so the end
-# is found by stripping trailing punctuation that belongs to the surrounding sentence.
-_DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
+# is found by stripping trailing punctuation that belongs to the surrounding sentence. "<" and
+# ">" end a DOI (markup around it) except in a SICI's "<165::AID-ANIE165>" part
+# (10.1002/(SICI)1521-3773(20000103)39:1<165::AID-ANIE165>3.0.CO;2-B), which is read whole.
+_DOI_RE = re.compile(r"10\.\d{4,9}/(?:[^\s\"<>]|<\d+::[^\s\"<>]+>)+", re.IGNORECASE)
 _DOI_PREFIXES = re.compile(
     r"^\s*(?:doi\s*[:=]?\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/|info:doi/)",
     re.IGNORECASE,

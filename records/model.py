@@ -53,6 +53,15 @@ class Record:
     raw: str
     issn_kinds: dict[str, IssnKind] = field(default_factory=dict)
     original: dict[str, str] = field(default_factory=dict)
+    # Values normalization refused (see :mod:`records.normalize.plausibility`), as one-line
+    # reasons; the same doubts are on the parse result as :class:`Doubt` with their place.
+    doubts: list[str] = field(default_factory=list)
+    # Values a reader saw but did not keep, as (field, value, reason): where a page states a
+    # value twice and the statements disagree, the one it did not take. Reported with the doubts.
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def reject(self, field: str, value: str, reason: str) -> None:
+        self.rejected.append((field, value, reason))
 
     def content_hash(self) -> str:
         """The identity of this record's input text: re-importing it is a no-op.
@@ -83,6 +92,8 @@ class Record:
             beside["issn"] = {kind: issn for issn, kind in self.issn_kinds.items()}
         if self.original:
             beside["original"] = dict(self.original)
+        if self.doubts:
+            beside["warnings"] = list(self.doubts)
         item["custom"] = {"harvester": beside}
         return item
 
@@ -105,13 +116,39 @@ class Failure:
         return f"{self.origin}" + (f" ({', '.join(place)})" if place else "") + f": {self.reason}"
 
 
+@dataclass(frozen=True, slots=True)
+class Doubt:
+    """A value a record was read with but that is not stored: implausible for its field (a UI
+    label as the title, an abstract made of navigation, a cut DOI). Kept as data, like a
+    :class:`Failure`, so the CLI can warn and ``--strict`` can refuse the record."""
+
+    origin: str
+    field: str
+    value: str
+    reason: str
+    record: int | None = None
+    line: int | None = None
+
+    def message(self) -> str:
+        """What was dropped and why: ``dropped author "classifications, Here": not a name``."""
+        value = self.value if len(self.value) <= 80 else self.value[:77] + "..."
+        return f'dropped {self.field} "{value}": {self.reason}'
+
+    def __str__(self) -> str:
+        place = f" (record {self.record})" if self.record is not None else ""
+        return f"{self.origin}{place}: {self.message()}"
+
+
 @dataclass(slots=True)
 class ParseResult:
-    """What a parser returns: the records it read and the ones it could not."""
+    """What a parser returns: the records it read, the ones it could not, and the values
+    normalization refused (:class:`Doubt`, filled in after the parser)."""
 
     records: list[Record] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    doubts: list[Doubt] = field(default_factory=list)
 
     def extend(self, other: ParseResult) -> None:
         self.records.extend(other.records)
         self.failures.extend(other.failures)
+        self.doubts.extend(other.doubts)

@@ -22,9 +22,10 @@ from collections.abc import Iterator
 
 from records.decoding import decode
 from records.errors import InputError, UnknownFormat, UnsafeInput, UsageError
-from records.model import ParseResult
+from records.model import Doubt, Failure, ParseResult
+from records.normalize.plausibility import Checker
 from records.normalize.record import normalize_csl
-from records.parsers.base import DEFAULT_BATCH, Parser
+from records.parsers.base import DEFAULT_BATCH, SNIFF_WINDOW, Parser, is_markup
 from records.parsers.bibtex import BibTeXParser
 from records.parsers.crossref_xml import CrossrefXMLParser
 from records.parsers.csljson import CSLJSONParser, CSLYAMLParser
@@ -188,7 +189,12 @@ def _unknown(text: str, origin: str, scored: list[tuple[float, int, Parser]]) ->
 
 
 def iter_parse_text(
-    text: str, origin: str, format: str | None = None, *, batch: int = DEFAULT_BATCH
+    text: str,
+    origin: str,
+    format: str | None = None,
+    *,
+    batch: int = DEFAULT_BATCH,
+    strict: bool = False,
 ) -> Iterator[ParseResult]:
     """The normalized records and failures of ``text`` in batches of about ``batch`` records
     (failures count), in input order, with the positions, lines and ids :func:`parse_text`
@@ -198,9 +204,27 @@ def iter_parse_text(
     from the head of the text; reading happens as the batches are taken. RIS, MEDLINE, BibTeX and
     CSL-JSON are read batch by batch (memory follows the batch, besides ``text`` itself); the
     other formats are read whole and come as one batch.
+
+    Every record's values pass the plausibility check
+    (:mod:`records.normalize.plausibility`): what fails is dropped and reported on the batch as
+    a :class:`~records.model.Doubt`; with ``strict`` a record with a doubt becomes a failure.
     """
+    if not is_markup(text) and _SPACES.search(text[:SNIFF_WINDOW]):
+        # Copied web pages carry no-break spaces where the page had &nbsp; ("Published\xa0in:"):
+        # for text layouts they are spaces (markup keeps them: an HTML reader decodes entities).
+        text = text.translate(_AS_SPACE)
     parser = get_parser(format) if format else detect(text, origin)
-    return _normalized(_with_page_url(parser, origin, parser.iter_parse(text, origin, batch)))
+    return _normalized(
+        _with_page_url(parser, origin, parser.iter_parse(text, origin, batch)),
+        page=parser.page or parser.name in PAGE_LISTS,
+        strict=strict,
+    )
+
+
+_SPACES = re.compile("[\u00a0\u2007\u202f]")
+_AS_SPACE = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " "})
+# Layouts of pages that list records (not one record's page): their titles are page text too.
+PAGE_LISTS = frozenset({"vufind-results"})
 
 
 _WEB_ADDRESS = re.compile(r"^https?://\S+$", re.I)
@@ -222,34 +246,67 @@ def _with_page_url(
     yield from batches
 
 
-def _normalized(results: Iterator[ParseResult]) -> Iterator[ParseResult]:
+def _normalized(
+    results: Iterator[ParseResult], *, page: bool, strict: bool
+) -> Iterator[ParseResult]:
+    checker = Checker()
     for result in results:
+        kept = []
         for record in result.records:
             record.csl = normalize_csl(record.csl)
+            source = record.source
+            for field, value, reason in [*record.rejected, *checker.check(record, page=page)]:
+                doubt = Doubt(source.origin, field, value, reason, source.position, source.line)
+                record.doubts.append(doubt.message())
+                result.doubts.append(doubt)
+            if (strict or (page and not record.csl.get("title"))) and record.doubts:
+                # A page record whose title was refused is no record (a page always shows
+                # its title): it fails like a page without one.
+                why = "doubtful value (--strict)" if strict else "no title left"
+                result.failures.append(
+                    Failure(
+                        source.origin,
+                        f"{why}: {record.doubts[0]}",
+                        record=source.position,
+                        line=source.line,
+                    )
+                )
+            else:
+                kept.append(record)
+        result.records = kept
         yield result
 
 
 def iter_parse(
-    data: bytes, origin: str, format: str | None = None, *, batch: int = DEFAULT_BATCH
+    data: bytes,
+    origin: str,
+    format: str | None = None,
+    *,
+    batch: int = DEFAULT_BATCH,
+    strict: bool = False,
 ) -> Iterator[ParseResult]:
     """Decode (BOM, UTF-16, legacy code pages) and parse in batches: :func:`iter_parse_text`.
 
     Empty or binary input raises (:class:`EmptyInput`, :class:`BinaryInput`) right away.
     """
-    return iter_parse_text(decode(data, origin), origin, format, batch=batch)
+    return iter_parse_text(decode(data, origin), origin, format, batch=batch, strict=strict)
 
 
-def parse_text(text: str, origin: str, format: str | None = None) -> ParseResult:
+def parse_text(
+    text: str, origin: str, format: str | None = None, *, strict: bool = False
+) -> ParseResult:
     """Parse and normalize every record in ``text``: :func:`iter_parse_text` merged."""
     result = ParseResult()
-    for batch in iter_parse_text(text, origin, format):
+    for batch in iter_parse_text(text, origin, format, strict=strict):
         result.extend(batch)
     return result
 
 
-def parse_bytes(data: bytes, origin: str, format: str | None = None) -> ParseResult:
+def parse_bytes(
+    data: bytes, origin: str, format: str | None = None, *, strict: bool = False
+) -> ParseResult:
     """Decode (BOM, UTF-16, legacy code pages) and parse; raises for empty or binary input."""
-    return parse_text(decode(data, origin), origin, format)
+    return parse_text(decode(data, origin), origin, format, strict=strict)
 
 
 __all__ = [

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from records.model import ParseResult, Record, SourceRef
+from records.normalize.chrome import is_ui_label
 
 
 @dataclass(slots=True)
@@ -127,6 +128,10 @@ def group(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
     return out
 
 
+def _is_control(line: str) -> bool:
+    return not line.strip() or is_ui_label(line)
+
+
 def title_led_records(
     table: FieldTable,
     text: str,
@@ -141,12 +146,17 @@ def title_led_records(
     record's) and place. ``lone_titles=False`` drops a Title row with nothing after it (a
     heading that repeats the title) unless it is all there is."""
     lines = text.splitlines()
-    entries = [e for e in table.read(lines)[0] if e.field != "ignored"]
+    # Page controls between rows ("Full description", "Show more") end the row above them.
+    entries = [e for e in table.read(lines, _is_control)[0] if e.field != "ignored"]
     chunks: list[list[Entry]] = []
     for entry in entries:
         if entry.field == "title" or not chunks:
             chunks.append([])
         chunks[-1].append(entry)
+    # Records begin with their Title: labels before the first one are the site's navigation
+    # ("Subject Terms", "Publications" in EBSCO's top bar), not a record.
+    if len(chunks) > 1 and chunks[0][0].field != "title":
+        chunks = chunks[1:]
     if not lone_titles and len(chunks) > 1:
         chunks = [c for c in chunks if any(e.field != "title" for e in c)]
     starts = [chunk[0].line - 1 for chunk in chunks] + [len(lines)]

@@ -288,20 +288,38 @@ def _parse_abstract_page(lines: list[str], source: SourceRef) -> Record:
             csl["title"] = _title(rest[0])
             if len(rest) > 1 and _looks_like_authors(rest[1]) and not _STOP.match(rest[1]):
                 csl["author"] = _authors(rest[1])
-    abstract_at = next((i for i, ln in enumerate(stripped) if ln == "Abstract"), None)
-    if abstract_at is not None:
-        body: list[str] = []
-        for line in stripped[abstract_at + 1 :]:
-            if _STOP.match(line):
-                break
-            if line and not _ABSTRACT_LANGUAGES.match(line):
-                body.append(line)
-        if body:
-            csl["abstract"] = "\n".join(body)
+    if body := _abstract_body(stripped, at or 0):
+        csl["abstract"] = "\n".join(body)
     _identifiers(csl, stripped)
     _language(csl, record, stripped)
     _keywords(csl, stripped)
     return record
+
+
+# "Abstract" as a heading, or glued to the abstract's first word ("AbstractBackground: ...").
+_ABSTRACT_HEADING = re.compile(r"^Abstract(?:\s*:)?(?=$|[A-Z]|in English)")
+
+
+def _abstract_body(stripped: list[str], citation_at: int) -> list[str]:
+    """What stands under the "Abstract" heading, never the page's header or navigation.
+
+    "Abstract" is also an entry of the page navigation ("Title & authors / Abstract / Similar
+    articles / Cited by") and of the display options: the abstract is the first heading below
+    the citation whose text holds prose, up to the first section that ends it.
+    """
+    for i, line in enumerate(stripped):
+        if i < citation_at or not _ABSTRACT_HEADING.match(line):
+            continue
+        body: list[str] = []
+        glued = _ABSTRACT_HEADING.sub("", line).strip()
+        for text in [glued, *stripped[i + 1 :]]:
+            if _STOP.match(text) or _ABSTRACT_HEADING.fullmatch(text):
+                break
+            if text and not _ABSTRACT_LANGUAGES.match(text) and not _CHROME.match(text):
+                body.append(text)
+        if len(" ".join(body)) >= 40 and any(len(text.split()) >= 3 for text in body):
+            return body
+    return []
 
 
 def _parse_summary(lines: list[str], source: SourceRef) -> Record:

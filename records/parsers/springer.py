@@ -34,6 +34,7 @@ import re
 
 from records.identifiers import find_dois, find_issns
 from records.model import CSLItem, ParseResult, Record, SourceRef
+from records.normalize.chrome import is_ui_label
 from records.normalize.dates import parse_date
 from records.normalize.language import guess_language
 from records.normalize.names import parse_name, parse_name_list, strip_affiliation_marks
@@ -96,6 +97,11 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _ABSTRACT_HEADINGS = {"zusammenfassung", "abstract", "summary"}
+# A heading copied glued to its text ("AbstractThe article presents ...",
+# "ZusammenfassungHintergrund"): the heading is a line of its own again.
+_GLUED_HEADING = re.compile(
+    r"(?m)^([ \t]*)(Abstract|Zusammenfassung|Summary)(?=[A-ZÄÖÜ][a-zäöüß])"
+)
 _FOOTER_LABELS = {
     "titel": "title",
     "title": "title",
@@ -121,7 +127,11 @@ _FOOTER_RE = re.compile(
     + r")\s*:?\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
-_FOOTER_START = re.compile(r"^\s*(?:Metadaten|Metadata)\s*$", re.IGNORECASE)
+_FOOTER_START = re.compile(
+    r"^\s*(?:Metadaten|Metadata|Über diesen Artikel|About this article)\s*$", re.IGNORECASE
+)
+# The author label of the header, on its own line or before the names ("verfasst von:").
+_AUTHOR_LABEL = re.compile(r"^\s*(?:verfasst von|Autoren|Authors?)\s*:?\s*", re.IGNORECASE)
 
 
 class SpringerPageParser(Parser):
@@ -156,7 +166,7 @@ class SpringerPageParser(Parser):
 
     def _parse_all(self, text: str, origin: str) -> ParseResult:
         source = SourceRef(self.name, origin, None, 1, 1)
-        lines = text.splitlines()
+        lines = _GLUED_HEADING.sub(r"\1\2\n\n", text).splitlines()
         medizin = any(_BREADCRUMB.match(ln) for ln in lines[:80]) or any(
             _DATE_LINE.match(ln) and "|" in ln for ln in lines[:80]
         )
@@ -201,8 +211,12 @@ def _parse_medizin(lines: list[str], source: SourceRef) -> Record:
         body = lines[crumb_at + 1 :]
     else:
         body = lines[(date_at or 0) + 1 :]
-    paragraphs = split_paragraphs(body)
-    # Authors: the first paragraph after the breadcrumb ("Given Family, Given Family, ...").
+    # Page toggles ("Full description", "Show more") are no paragraph of the article.
+    paragraphs = [p for p in split_paragraphs(body) if not is_ui_label(p)]
+    # Authors: the first paragraph after the breadcrumb ("Given Family, Given Family, ..."),
+    # after the label some pages print above them ("verfasst von:" / "Authors:").
+    if paragraphs and _AUTHOR_LABEL.match(paragraphs[0]):
+        paragraphs[0] = _AUTHOR_LABEL.sub("", paragraphs[0], count=1).strip()
     if paragraphs and not _CHROME.match(paragraphs[0]) and _looks_like_author_list(paragraphs[0]):
         csl["author"] = _author_line(paragraphs[0])
         paragraphs = paragraphs[1:]
@@ -229,7 +243,11 @@ def _parse_link(lines: list[str], source: SourceRef) -> Record:
         assert match is not None
         if date := parse_date(match.group("date")):
             csl["issued"] = date
-        header = [ln for ln in stripped[:published_at] if ln and not _CHROME.match(ln)]
+        header = [
+            ln
+            for ln in stripped[:published_at]
+            if ln and not _CHROME.match(ln) and not is_ui_label(ln)
+        ]
         if header:
             csl["container-title"] = header[0]
         after = [
@@ -312,6 +330,8 @@ def _parse_footer(lines: list[str]) -> dict[str, list[str]]:
             if match.group("value").strip():
                 found[current].append(match.group("value").strip())
             continue
+        if current == "authors" and line.strip() and not _looks_like_author_list(line):
+            current = None  # the names end where prose or the next block begins
         if current and line.strip():
             found[current].append(line.strip())
         elif not line.strip():
@@ -325,11 +345,24 @@ def _parse_footer(lines: list[str]) -> dict[str, list[str]]:
 def _apply_footer(record: Record, lines: list[str]) -> None:
     footer = _parse_footer(lines)
     csl = record.csl
+    # The block is the authority; where the header says otherwise, the header's value is
+    # reported as rejected (a warning), not silently replaced.
     if footer.get("title"):
-        csl["title"] = " ".join(footer["title"])
+        title = " ".join(footer["title"])
+        if csl.get("title") and _fold(csl["title"]) != _fold(title):
+            record.reject("title", csl["title"], "disagrees with the page's article details")
+        csl["title"] = title
     if footer.get("authors"):
         names = [n for line in footer["authors"] for n in parse_name_list(line)]
         if names:
+            header = [n.get("family", n.get("literal", "")) for n in csl.get("author", [])]
+            block = [n.get("family", n.get("literal", "")) for n in names]
+            if header and [_fold(h) for h in header] != [_fold(b) for b in block]:
+                record.reject(
+                    "author",
+                    "; ".join(header),
+                    "the header's authors disagree with the page's article details",
+                )
             csl["author"] = names
     if footer.get("date") and (date := parse_date(footer["date"][0])):
         csl["issued"] = date
@@ -351,6 +384,10 @@ def _apply_footer(record: Record, lines: list[str]) -> None:
         csl["ISSN"] = ", ".join(dict.fromkeys(issns))
     if footer.get("doi") and (doi := next(find_dois(" ".join(footer["doi"])), None)):
         csl["DOI"] = doi
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text).casefold().split())
 
 
 _NAME_SEPARATORS = re.compile(r",|\s&\s|\sand\s|\sund\s|\n")

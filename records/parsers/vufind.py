@@ -15,6 +15,7 @@ from functools import cache
 
 from records.identifiers import find_dois, find_issns, normalize_isbn, normalize_pmid
 from records.model import CSLItem, ParseResult, Record, SourceRef
+from records.normalize.chrome import is_breadcrumb, is_ui_label
 from records.normalize.dates import parse_date
 from records.normalize.names import (
     is_corporate,
@@ -27,7 +28,7 @@ from records.normalize.names import (
 from records.normalize.text import clean_text
 from records.normalize.types import normalize_type
 from records.parsers.base import Parser, catalog_labels, head, is_markup, require_titles
-from records.parsers.citation_line import parse_container_line
+from records.parsers.citation_line import parse_container_line, starts_with_locator
 from records.parsers.fields import add_language
 from records.parsers.fieldtable import Entry, FieldTable, group
 from records.parsers.publication import split_publication_statement
@@ -75,13 +76,110 @@ _SITE_CHROME = re.compile(
 
 
 def is_chrome(line: str) -> bool:
-    """Whether a line is VuFind page chrome (tabs, toolbar, tag box, skip links) in any UI language."""
+    """Whether a line is VuFind page chrome (tabs, toolbar, tag box, skip links, the search
+    form, book bag, language switch, breadcrumb) in any UI language."""
     _, noise, _ = _vocabulary()
     text = line.strip().rstrip(":").strip().casefold()
-    if not text or text in noise or _SITE_CHROME.match(text):
+    if not text or text in noise or _SITE_CHROME.match(text) or is_ui_label(line):
         return True
     parts = [p.strip(" !.") for p in _NOISE_PARTS.split(text)]
     return all(p in noise or not p for p in parts)
+
+
+# Where the record ends on a whole-page copy: the sidebar's "Similar Items" (other records'
+# titles and authors follow) and the site's footer.
+_RECORD_END = re.compile(
+    r"^\s*(?:similar items|ähnliche einträge|ähnliche titel|documents similaires|"
+    r"ítems similares|documenti simili|vergelijkbare items|liknande poster|"
+    r"powered by vufind|©.*|\(c\) \d{4}.*)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _record_lines(lines: list[str]) -> list[str]:
+    """The page's lines up to the sidebar or footer that follows the record (once the field
+    table has begun: a "Similar Items" tab above the record is only a tab)."""
+    table, _, _ = _vocabulary()
+    seen_row = False
+    for index, line in enumerate(lines):
+        if table.match(line):
+            seen_row = True
+        elif seen_row and _RECORD_END.match(line):
+            return lines[:index]
+    return lines
+
+
+_CUT = re.compile(r"\s*(?:\.\.\.|…)\s*$")
+_CRUMB_SEPARATORS = re.compile(r"\s+[›>»|/]\s+")
+
+
+def _title_block(
+    lines: list[str], first_row: int, record: Record | None = None
+) -> tuple[str | None, str | None]:
+    """The title and the truncated summary from the lines above the field table.
+
+    The title is the heading the page repeats: a breadcrumb ends with it, cut ("Search: x ›
+    Radiologisch gesteuerte Interv..."), and the heading gives it whole. Without a breadcrumb
+    it is the first line of the last block of text above the table, blocks being separated by
+    chrome (skip link, the site's name above the search form, the toolbar): the site's name
+    comes before the chrome, the record's heading after it.
+    """
+    blocks: list[list[str]] = [[]]
+    cuts: list[str] = []
+    crumbs: list[str] = []  # the breadcrumb's cut titles as the page prints them
+    for line in lines[:first_row]:
+        text = line.strip()
+        if not text or _is_caption(text):
+            continue
+        if is_chrome(text) or is_breadcrumb(text):
+            if is_breadcrumb(text) or _CRUMB_SEPARATORS.search(text):
+                last = _CRUMB_SEPARATORS.split(text)[-1]
+                if _CUT.search(last):
+                    cuts.append(_CUT.sub("", last).casefold())
+                    crumbs.append(last)
+            if blocks[-1]:
+                blocks.append([])
+            continue
+        blocks[-1].append(text)
+    content = [line for block in blocks for line in block]
+    # A short line ending in "..." that starts another line is that line cut (a breadcrumb).
+    for line in content:
+        if _CUT.search(line) and len(line) < 100:
+            stem = _CUT.sub("", line).casefold()
+            if any(o.casefold().startswith(stem) and o != line for o in content):
+                cuts.append(stem)
+    summary = None
+    title = None
+    for stem in cuts:
+        title = next(
+            (ln for ln in content if ln.casefold().startswith(stem) and not _CUT.search(ln)),
+            None,
+        )
+        if title:
+            break
+    if title is None:
+        for block in reversed(blocks):
+            heads = [ln for ln in block if not (_TRUNCATED.search(ln) and len(ln) >= 100)]
+            heads = [ln for ln in heads if ln.casefold().rstrip(".…") not in cuts]
+            if heads:
+                title = heads[0]
+                break
+    if (
+        title is not None
+        and record is not None
+        and cuts
+        and not any(title.casefold().startswith(stem) for stem in cuts)
+    ):
+        # The breadcrumb names another title than the heading: the heading is taken.
+        shown = crumbs[0] if crumbs else cuts[0]
+        record.reject("title", shown, "the breadcrumb disagrees with the page's heading")
+    if title is not None:
+        rest = content[content.index(title) + 1 :]
+        summary = next((ln for ln in rest if _TRUNCATED.search(ln) and len(ln) >= 60), None)
+        after = [ln for ln in rest if not (_CUT.search(ln) and len(ln) < 100)]
+        if summary is None and len(after) == 1 and len(after[0]) >= 100:
+            summary = after[0]
+    return title, summary
 
 
 def _is_caption(line: str) -> bool:
@@ -181,25 +279,25 @@ def add_names(csl: CSLItem, text: str, *, default_role: str = "author") -> None:
 def parse_page(lines: list[str], source: SourceRef, first_line: int = 1) -> Record:
     """One VuFind record page (its lines) as a record."""
     table, _, _ = _vocabulary()
-    entries, preamble = table.read(lines, is_chrome, first_line)
+    raw = "\n".join(lines)
+    lines = _record_lines(lines)
+    entries, _ = table.read(lines, is_chrome, first_line)
     values = group(_resolve(entries))
     csl: CSLItem = {}
-    record = Record(csl=csl, source=source, raw="\n".join(lines))
+    record = Record(csl=csl, source=source, raw=raw)
 
     def first(field: str) -> str | None:
         return next((e.first_line() for e in values.get(field, []) if e.first_line()), None)
 
-    title_lines = [ln.strip() for ln in preamble if ln.strip() and not _is_caption(ln)]
-    if title_lines:
-        csl["title"] = title_lines[0]
+    first_row = entries[0].line - first_line if entries else len(lines)
     # The summary under the title: cut with an ellipsis at 300 characters, or shown whole
     # when shorter (then it is the one long line after the title).
-    truncated = next((ln for ln in title_lines[1:] if _TRUNCATED.search(ln)), None)
-    if truncated is None and len(title_lines) == 2 and len(title_lines[1]) >= 100:
-        truncated = title_lines[1]
+    title, truncated = _title_block(lines, first_row, record)
+    if title:
+        csl["title"] = title
 
     container_parts: dict[str, str] = {}
-    if container := first("container"):
+    if container := _container_line(values.get("container", [])):
         container_parts = parse_container_line(container)
         csl.update({k: v for k, v in container_parts.items() if k != "year"})
 
@@ -270,6 +368,19 @@ def parse_page(lines: list[str], source: SourceRef, first_line: int = 1) -> Reco
             else ("chapter" if "ISBN" in csl else "article-journal")
         )
     return record
+
+
+def _container_line(entries: list[Entry]) -> str | None:
+    """The "Published in" value: its first line, with the volume/issue/pages line that some
+    pages print on a line of its own under the journal's name joined to it."""
+    for entry in entries:
+        lines = entry.lines()
+        if not lines:
+            continue
+        if len(lines) > 1 and starts_with_locator(lines[1]) and not starts_with_locator(lines[0]):
+            return f"{lines[0]} {lines[1]}"
+        return lines[0]
+    return None
 
 
 def _add_issns(record: Record, entries: list[Entry]) -> None:

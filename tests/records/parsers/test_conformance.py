@@ -29,7 +29,6 @@ KNOWN_DIFFERENCES = {
     # JabRef, RIS
     "RisImporterTest1": "repeated TY/TI lines: JabRef merges them into one entry, we read "
     "separate (empty) records and the first title",
-    "RisImporterTest5a": "M1 holds a copyright line: JabRef takes it as the issue number",
     "RisImporterTest6": "JabRef writes the title's em dash as '--' (an en dash) and the PMCID "
     "from M2 as the issue",
     "RisImporterTest7": "A2 (editors) are editors here; JabRef appends them to the authors",
