@@ -115,7 +115,8 @@ def detect(text: str, origin: str) -> Parser:
 
     When a second reader claims the text about as confidently, both read it and the one that
     makes more of it (fields read, minus failures) wins; the choice is logged as a warning
-    (``records.parsers``) naming both, so the user knows to check or pass ``--format``.
+    (``records.parsers``) naming both, so the user knows to check or pass ``--format``. When
+    they read the same works (the same titles), there was nothing to choose: no warning.
     """
     scored = sorted(
         ((p.sniff(text), i, p) for i, p in enumerate(PARSERS)), key=lambda t: (-t[0], t[1])
@@ -131,8 +132,12 @@ def detect(text: str, origin: str) -> Parser:
     if len(text) > EVIDENCE_LIMIT:
         chosen, evidence = best[2], {}
     else:
-        evidence = {p.name: _evidence(p, text, origin) for _, _, p in [best, *rivals]}
+        readings = {p.name: _evidence(p, text, origin) for _, _, p in [best, *rivals]}
+        evidence = {name: score for name, (score, _) in readings.items()}
         chosen = max([best, *rivals], key=lambda t: (evidence[t[2].name], t[0], -t[1]))[2]
+        same = {titles for _, titles in readings.values()}
+        if len(same) == 1 and all(readings[chosen.name][1]):
+            return chosen  # every claimant reads the same works: the richest reading, silently
     others = [t[2] for t in [best, *rivals] if t[2] is not chosen]
     log.warning(
         "%s: read as %s%s; %s also fits%s (use --format to choose)",
@@ -151,13 +156,16 @@ def _close(best: tuple[float, int, Parser], other: tuple[float, int, Parser]) ->
     return best[0] - other[0] < AMBIGUITY_MARGIN
 
 
-def _evidence(parser: Parser, text: str, origin: str) -> float:
-    """How much a reader makes of a text: the fields of its records, less 5 a failure."""
+def _evidence(parser: Parser, text: str, origin: str) -> tuple[float, tuple[str, ...]]:
+    """How much a reader makes of a text (the fields of its records, less 5 a failure), and
+    the titles it reads (folded), to tell whether two readers see the same works."""
     try:
         result = parser.parse(text, origin)
     except Exception:  # a reader that cannot read the text at all has no evidence for it
-        return -1.0
-    return sum(len(r.csl) for r in result.records) - 5 * len(result.failures)
+        return -1.0, ()
+    score = sum(len(r.csl) for r in result.records) - 5 * len(result.failures)
+    titles = tuple(" ".join(str(r.csl.get("title", "")).casefold().split()) for r in result.records)
+    return score, titles
 
 
 def _unknown(text: str, origin: str, scored: list[tuple[float, int, Parser]]) -> UnknownFormat:

@@ -71,10 +71,13 @@ _REGION = re.compile(
     r"(?=[\s,;:]|$)"
 )
 # Words that make a leading city part of the publisher's name ("Oxford University Press",
-# "Cambridge Scholars Publishing", "Berlin Verlag"), not its place.
+# "Cambridge Scholars Publishing", "Berlin Verlag", "Santa Fe Institute"), not its place. Only
+# words that follow the city in their language: "Instituto", "Universidad", "Università",
+# "Universität" open a name of their own ("Madrid Instituto Geológico y Minero de España" is
+# Madrid and the institute), so they do not join a city before them.
 _PUBLISHER_WORD = re.compile(
-    r"(?:University|Univ\.|Press|Verlag\w*|Publish\w*|Scholars|Academ\w*|Books|Editions?|"
-    r"Universit\w+|Institut\w*|Society|Museum|Library)\b",
+    r"(?:University|Univ\.|Press|Verlag\w*|Publish\w*|Scholars|Academic|Academy|Books|"
+    r"Editions?|Institute|Society|Museum|Library)\b",
     re.IGNORECASE,
 )
 

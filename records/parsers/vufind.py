@@ -88,12 +88,16 @@ def is_chrome(line: str) -> bool:
 
 # Where the record ends on a whole-page copy: the sidebar's "Similar Items" (other records'
 # titles and authors follow) and the site's footer.
+_SIMILAR_ITEMS = (
+    r"similar items|ähnliche einträge|ähnliche titel|documents similaires|"
+    r"ítems similares|documenti simili|vergelijkbare items|liknande poster"
+)
 _RECORD_END = re.compile(
-    r"^\s*(?:similar items|ähnliche einträge|ähnliche titel|documents similaires|"
-    r"ítems similares|documenti simili|vergelijkbare items|liknande poster|"
-    r"powered by vufind|©.*|\(c\) \d{4}.*)\s*:?\s*$",
+    rf"^\s*(?:{_SIMILAR_ITEMS}|powered by vufind|©.*|\(c\) \d{{4}}.*)\s*:?\s*$",
     re.IGNORECASE,
 )
+# A record page's sidebar heading: the titles under it are other records' recommendations.
+SIMILAR_ITEMS_HEADING = re.compile(rf"^\s*(?:{_SIMILAR_ITEMS})\s*:?\s*$", re.IGNORECASE)
 
 
 def _record_lines(lines: list[str]) -> list[str]:

@@ -22,7 +22,7 @@ from records.normalize.dates import parse_date
 from records.normalize.types import normalize_type
 from records.parsers.base import Parser, catalog_labels, head, is_markup
 from records.parsers.citation_line import parse_container_line
-from records.parsers.vufind import add_names, is_chrome
+from records.parsers.vufind import SIMILAR_ITEMS_HEADING, add_names, is_chrome
 
 # VuFind's "by" key in its UI languages.
 _BY = r"(?:by|von|par|por|di|door|av|af|per|tekijä|autor|od|от|tarafından)"
@@ -60,8 +60,12 @@ def _anchor(line: str) -> str | None:
 
 
 def _hits(lines: list[str]) -> list[tuple[int, int]]:
-    """(title line, last line) of each hit: a title line followed by anchor lines."""
+    """(title line, last line) of each hit: a title line followed by anchor lines. A record
+    page's "Similar Items" sidebar lists other records the same way; they are no results."""
     hits: list[tuple[int, int]] = []
+    sidebar = next((n for n, line in enumerate(lines) if SIMILAR_ITEMS_HEADING.match(line)), None)
+    if sidebar is not None:
+        lines = lines[:sidebar]
     i = 0
     while i < len(lines):
         if _anchor(lines[i]) == "by" or (_anchor(lines[i]) and (not hits or hits[-1][1] < i - 1)):

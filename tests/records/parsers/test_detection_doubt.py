@@ -68,16 +68,20 @@ class _Claimant(Parser):
 
     label = "test claimant"
 
-    def __init__(self, name: str, fields: int, confidence: float = 0.8) -> None:
+    def __init__(
+        self, name: str, fields: int, confidence: float = 0.8, title: str | None = None
+    ) -> None:
         self.name = name  # type: ignore[misc]
         self.label = f"claimant {name}"  # type: ignore[misc]
-        self.fields, self.confidence = fields, confidence
+        self.fields, self.confidence, self.title = fields, confidence, title
 
     def sniff(self, text: str) -> float:
         return self.confidence if text.startswith("CLAIMED") else 0.0
 
     def parse(self, text: str, origin: str) -> ParseResult:
         csl = {f"note{i}": "x" for i in range(self.fields)}
+        if self.title:
+            csl["title"] = self.title
         return ParseResult(records=[Record(csl, SourceRef(self.name, origin), text)])
 
 
@@ -90,6 +94,21 @@ def test_two_claimants_are_decided_by_evidence_and_the_choice_is_logged(monkeypa
     [message] = [r.getMessage() for r in caplog.records]
     assert message.startswith("x.txt: read as claimant strong (6 fields read)")
     assert "claimant weak also fits (1 fields read)" in message
+
+
+def test_two_claimants_reading_the_same_works_are_not_doubted(monkeypatch, caplog):
+    # A record page whose sidebar also looks like a short result list, say: both read the
+    # same work, the richer reading wins, and there was nothing for the user to choose.
+    poor, rich = _Claimant("poor", 1, 0.85, "A Title"), _Claimant("rich", 6, 0.8, "A  title")
+    monkeypatch.setattr("records.parsers.PARSERS", [poor, rich])
+    with caplog.at_level(logging.WARNING, logger="records.parsers"):
+        assert detect("CLAIMED text", "x.txt") is rich
+    assert not caplog.records
+    other = _Claimant("other", 1, 0.85, "Another title")
+    monkeypatch.setattr("records.parsers.PARSERS", [other, rich])
+    with caplog.at_level(logging.WARNING, logger="records.parsers"):
+        assert detect("CLAIMED text", "x.txt") is rich
+    assert "claimant other also fits" in caplog.records[0].getMessage()
 
 
 def test_a_csl_json_file_broken_after_its_first_item_keeps_the_item_and_names_the_place():
