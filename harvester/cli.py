@@ -17,7 +17,14 @@ import click
 from harvester import __version__
 from harvester.atomic import write_if_changed
 from harvester.autoexport import register
-from harvester.cli_common import F, emit_json, json_option, reports_errors
+from harvester.cli_common import (
+    F,
+    emit_json,
+    json_array,
+    json_option,
+    report_interrupt,
+    reports_errors,
+)
 from harvester.config import Config
 from harvester.errors import NotFound
 from harvester.exporting import (
@@ -27,7 +34,8 @@ from harvester.exporting import (
     export_text,
     iter_works_export,
 )
-from harvester.pipeline import import_sources, parse_inputs
+from harvester.interrupt import Terminated, sigterm_interrupts
+from harvester.pipeline import import_sources, iter_parsed
 from harvester.progress import bar, spinner, stderr
 from harvester.selection import Selection
 from harvester.store import Library, WorkRow
@@ -49,13 +57,17 @@ class State:
             self._config = Config.load(self.db_option)
         return self._config
 
-    def library(self) -> Library:
-        return Library(self.config.db)
+    def library(self, *, wait_limit: float | None = None) -> Library:
+        return Library(self.config.db, on_wait=_say_waiting, wait_limit=wait_limit)
 
     def formula(self, library: Library) -> str:
         from harvester.rekey import library_formula
 
         return library_formula(library, self.config.citekey_formula)
+
+
+def _say_waiting(message: str) -> None:
+    click.echo(f"harvester: {message}", err=True)
 
 
 def refresh_exports(state: State, library: Library) -> None:
@@ -283,8 +295,12 @@ def enrich(
 def parse(state: State, sources: tuple[str, ...], input_format: str | None) -> None:
     """Parse and normalize only; print a CSL-JSON array and store nothing. SOURCE is what
     `harvester add` takes: files, folders, -, web addresses, DOIs, PMIDs, PMCIDs, references."""
-    records, failures, _ = parse_inputs(list(sources), input_format)
-    emit_json([r.to_csl_json() for r in records])
+    failures: list[str] = []
+    records = iter_parsed(list(sources), input_format, failures=failures)
+    out = sys.stdout
+    for piece in json_array(r.to_csl_json() for r in records):  # printed as it is parsed
+        out.write(piece)
+    out.write("\n")
     report_failures(failures)
     if failures:
         sys.exit(1)
@@ -724,7 +740,10 @@ cli.add_command(sync)
 def main() -> None:
     """The console-script entry point."""
     try:
-        cli(prog_name="harvester")
+        with sigterm_interrupts():  # SIGTERM leaves like Ctrl-C: rolled back, one line, 143
+            cli(prog_name="harvester")
     except UsageError as exc:  # raised outside a command (configuration)
         click.echo(f"harvester: error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, Terminated) as exc:  # outside a command (at start-up)
+        report_interrupt(exc)

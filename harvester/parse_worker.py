@@ -2,118 +2,155 @@
 
 An import is two halves of about the same cost: parse + normalize + comparison forms (pure,
 :mod:`records`) and store + dedup (SQLite, one writer). On a machine with two or more cores a
-large input is parsed by a worker process that hands over batches through a bounded queue, so
-the halves overlap and memory holds a few batches, not the file. Small inputs are parsed in
+large input is parsed by a worker process that hands over batches through a pipe, so the
+halves overlap and memory holds a few batches, not the file. Small inputs are parsed in
 process: starting a worker costs more than it saves.
 
-The worker is started with ``spawn`` (a fresh interpreter: the parent's open SQLite connection
-and any progress-bar thread are not inherited). An error in the worker reaches the parent as
-the same exception (:class:`records.errors.InputError` pickles as itself); a worker that dies
-without a word becomes a :class:`~harvester.errors.HarvesterError` naming the input.
+The worker is a plain child process (``python -m harvester.parse_worker``) rather than a
+``multiprocessing`` one, because the worker must never outlive the command that started it
+(a killed ``harvester add`` whose worker lived on kept cron's and ``$(...)``'s output pipe
+open, so they waited forever):
+
+* it reads the file itself (the parent passes a path, never the file's bytes, so neither
+  process pickles or holds the input twice);
+* its stdout is a pipe only the parent reads, its stdin a pipe only the parent writes, and its
+  stderr is ``/dev/null``: it holds none of the parent's output;
+* batches go through that pipe, whose 64 KB kernel buffer bounds what is in flight; when the
+  parent dies the pipe breaks and the worker's next write fails (``BrokenPipeError``) and it
+  exits, instead of blocking forever in a full ``multiprocessing.Queue`` (no semaphores, no
+  resource tracker process);
+* on Linux it also asks the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG``), and
+  everywhere a watcher thread ends it when its parent pid changes (reparented), so a worker
+  busy parsing a large input between two writes also goes.
+
+An error in the worker reaches the parent as the same exception
+(:class:`records.errors.InputError` pickles as itself); a worker that dies without a word
+becomes a :class:`~harvester.errors.HarvesterError` naming the input.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import ctypes
+import ctypes.util
 import os
-import queue
-import re
+import pickle
+import signal
+import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import harvester
 from harvester.errors import HarvesterError
 from harvester.gc_pause import paused_gc
 from harvester.store.library import NewRecord
+from records.decoding import decode
+from records.errors import UnreadableInput
 from records.model import Failure
-from records.parsers import iter_parse
+from records.parsers import iter_parse, iter_parse_text
 
 # Inputs at least this large are parsed in a worker (about 2,000 BibTeX or RIS records).
 WORKER_MIN_BYTES = 4_000_000
 BATCH = 2000
-# Batches in flight between the processes: enough to keep both busy, few enough to bound
-# memory (a batch of 2,000 records is about 10 MB pickled).
-QUEUE_BATCHES = 4
-# How long the parent waits for a batch before checking that the worker is still alive.
-_POLL_S = 1.0
+# How often the worker checks that its parent is still the process that started it.
+_WATCH_S = 0.5
 
 # The records of a batch, ready to store, and the failures found in it.
 Batch = tuple[list[NewRecord], list[Failure]]
+# What is parsed: the bytes of an input (standard input, a web page), or the file to read.
+Source = bytes | Path
+
+
+def input_size(source: Source) -> int:
+    if isinstance(source, Path):
+        try:
+            return source.stat().st_size
+        except OSError:
+            return 0
+    return len(source)
 
 
 def prepared_batches(
-    data: bytes, origin: str, format: str | None = None, *, parallel: bool | None = None
+    source: Source, origin: str, format: str | None = None, *, parallel: bool | None = None
 ) -> Iterator[Batch]:
-    """Parsed, normalized records of one input with everything derived from them alone
-    (:class:`NewRecord`), in batches and in input order. ``parallel``: parse in a worker
-    process (default: when the input is large and the machine has a second core)."""
+    """Parsed, normalized records of one input (its bytes, or the path of a file) with
+    everything derived from them alone (:class:`NewRecord`), in batches and in input order.
+    ``parallel``: parse in a worker process (default: when the input is large and the machine
+    has a second core)."""
     if parallel is None:
-        parallel = (
-            len(data) >= WORKER_MIN_BYTES and (os.cpu_count() or 1) > 1 and _main_is_importable()
-        )
+        parallel = input_size(source) >= WORKER_MIN_BYTES and (os.cpu_count() or 1) > 1
     if parallel:
-        yield from _from_worker(data, origin, format)
+        yield from _from_worker(source, origin, format)
     else:
-        yield from _batches(data, origin, format)
+        yield from _batches(source, origin, format)
 
 
-_MAIN_GUARD = re.compile(r"""__name__\s*==\s*['"]__main__['"]""")
+def read_text(source: Source, origin: str) -> str:
+    """The decoded text of an input; the file's bytes are dropped as soon as they are decoded
+    (peak: the bytes and the text once, never the bytes twice)."""
+    if isinstance(source, Path):
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise UnreadableInput(origin, f"cannot read: {exc.strerror or exc}") from None
+        text = decode(data, origin)
+        del data
+        return text
+    return decode(source, origin)
 
 
-def _main_is_importable() -> bool:
-    """Whether a spawned worker can start: it imports the parent's ``__main__`` again, which
-    is harmless for ``python -m harvester`` (a module), an interactive session, the installed
-    ``harvester`` command and any script whose code sits under ``if __name__ == "__main__":``,
-    but would run a plain script a second time. Such a script parses in process."""
-    main = sys.modules.get("__main__")
-    if getattr(main, "__spec__", None) is not None:
-        return True
-    path = getattr(main, "__file__", None)
-    if not path:
-        return True
-    try:
-        return _MAIN_GUARD.search(Path(path).read_text("utf-8", errors="replace")) is not None
-    except OSError:
-        return False
-
-
-def _batches(data: bytes, origin: str, format: str | None) -> Iterator[Batch]:
-    for result in iter_parse(data, origin, format, batch=BATCH):
+def _batches(source: Source, origin: str, format: str | None) -> Iterator[Batch]:
+    results = (
+        iter_parse(source, origin, format, batch=BATCH)
+        if isinstance(source, bytes)
+        else iter_parse_text(read_text(source, origin), origin, format, batch=BATCH)
+    )
+    for result in results:
         with paused_gc():
             prepared = [NewRecord.of(record) for record in result.records]
         yield prepared, result.failures
 
 
-def _produce(data: bytes, origin: str, format: str | None, out: Any) -> None:
-    """The worker: every batch, then ``None``; or the exception that stopped it."""
-    try:
-        for batch in _batches(data, origin, format):
-            out.put(("batch", batch))
-        out.put(("done", None))
-    except BaseException as exc:
-        out.put(("error", exc))
+# -- the parent's side ---------------------------------------------------------------------
 
 
-def _from_worker(data: bytes, origin: str, format: str | None) -> Iterator[Batch]:
-    context = mp.get_context("spawn")
-    channel = context.Queue(maxsize=QUEUE_BATCHES)
-    worker = context.Process(
-        target=_produce, args=(data, origin, format, channel), name="harvester-parse", daemon=True
+def _worker_env() -> dict[str, str]:
+    """The parent's environment, with this very ``harvester`` package first on the path (the
+    parent may have found it through its working directory or a changed ``sys.path``)."""
+    env = dict(os.environ)
+    root = str(Path(harvester.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
+
+
+def _from_worker(source: Source, origin: str, format: str | None) -> Iterator[Batch]:
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "harvester.parse_worker", str(os.getpid())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=_worker_env(),
     )
-    worker.start()
+    assert worker.stdin is not None and worker.stdout is not None
     try:
+        try:
+            # The worker reads the whole request before it writes anything: no deadlock.
+            pickle.dump((source, origin, format), worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            worker.stdin.close()
+        except BrokenPipeError:
+            pass  # it died at start: reported below, from its exit code
         while True:
             try:
                 with paused_gc():  # unpickling a batch makes a million objects
-                    kind, payload = channel.get(timeout=_POLL_S)
-            except queue.Empty:
-                if not worker.is_alive():
-                    raise HarvesterError(
-                        f"{origin}: the parsing process stopped unexpectedly "
-                        f"(exit code {worker.exitcode})"
-                    ) from None
-                continue
+                    kind, payload = pickle.load(worker.stdout)
+            except (EOFError, pickle.UnpicklingError):
+                raise HarvesterError(
+                    f"{origin}: the parsing process stopped unexpectedly "
+                    f"(exit code {worker.wait()})"
+                ) from None
             if kind == "batch":
                 yield payload
             elif kind == "error":
@@ -121,12 +158,71 @@ def _from_worker(data: bytes, origin: str, format: str | None) -> Iterator[Batch
             else:
                 return
     finally:
-        # Normal end, an error, or the consumer stopped early (its transaction rolled back).
-        if worker.is_alive():
-            worker.terminate()
-        worker.join()
-        channel.close()
-        channel.join_thread()
+        # Normal end, an error, an interrupt, or the consumer stopped early (its transaction
+        # rolled back): the worker goes now, whatever it was doing.
+        if worker.poll() is None:
+            worker.kill()
+        worker.wait()
+        worker.stdout.close()
 
 
-__all__ = ["BATCH", "WORKER_MIN_BYTES", "prepared_batches"]
+# -- the worker's side ---------------------------------------------------------------------
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this process when ``parent`` does (see the module docstring)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_WATCH_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _send(out: IO[bytes], message: tuple[str, Any]) -> None:
+    pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+    out.flush()
+
+
+def main(argv: list[str]) -> int:
+    """The worker: read ``(source, origin, format)`` from stdin, write every batch, then
+    ``("done", None)``, or the exception that stopped it, to stdout."""
+    _die_with_parent(int(argv[0]))
+    # The parent's Ctrl-C reaches the whole process group: the parent decides, we just go.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    out = sys.stdout.buffer
+    origin = "input"
+    # Nothing else may write to the pipe (a stray print would corrupt the stream).
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
+    try:
+        source, origin, format = pickle.load(sys.stdin.buffer)
+        for batch in _batches(source, origin, format):
+            _send(out, ("batch", batch))
+        _send(out, ("done", None))
+    except BrokenPipeError:  # the parent is gone or stopped reading: nothing to tell
+        os._exit(0)
+    except BaseException as exc:
+        try:
+            try:
+                _send(out, ("error", exc))
+            except (pickle.PicklingError, TypeError, AttributeError):
+                _send(out, ("error", HarvesterError(f"{origin}: {exc}")))
+        except BrokenPipeError:
+            os._exit(0)
+        return 1
+    return 0
+
+
+__all__ = ["BATCH", "WORKER_MIN_BYTES", "input_size", "prepared_batches", "read_text"]
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
