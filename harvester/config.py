@@ -1,7 +1,7 @@
 """Configuration: defaults, then the TOML file in the user's config directory, then the
 environment (``HARVESTER_DB``, ``HARVESTER_CROSSREF_URL``, ``HARVESTER_MAILTO``,
 ``HARVESTER_PUBMED_URL``, ``HARVESTER_NCBI_API_KEY``, ``HARVESTER_HTTP_TIMEOUT``,
-``HARVESTER_STATE_DIR``), then options."""
+``HARVESTER_STATE_DIR``, ``HARVESTER_SYNC_MAX_WAIT``), then options."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ DEFAULT_CROSSREF_URL = "https://api.crossref.org"
 DEFAULT_PUBMED_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 # Seconds to wait for a web page or PubMed to answer (and, for a page, to finish sending).
 DEFAULT_HTTP_TIMEOUT = 30.0
+# Seconds a `sync` run waits for another harvester process writing the library (a large
+# `add`) before it skips, exit 0, leaving the work to its next cron turn. `add` and the other
+# interactive commands wait as long as it takes, saying so.
+DEFAULT_SYNC_MAX_WAIT = 900.0
 
 
 def default_db_path() -> Path:
@@ -48,6 +52,7 @@ class Config:
     ncbi_api_key: str | None = None
     http_timeout: float = DEFAULT_HTTP_TIMEOUT
     state_dir: Path = field(default_factory=default_state_dir)
+    sync_max_wait: float = DEFAULT_SYNC_MAX_WAIT
 
     @classmethod
     def load(cls, db: str | None = None) -> Config:
@@ -70,6 +75,8 @@ class Config:
             config.ncbi_api_key = pubmed.get("api_key", config.ncbi_api_key)
             timeout = data.get("http", {}).get("timeout", config.http_timeout)
             config.http_timeout = _seconds(timeout, f"{path}: [http] timeout")
+            wait = data.get("sync", {}).get("max_wait", config.sync_max_wait)
+            config.sync_max_wait = _seconds(wait, f"{path}: [sync] max_wait")
         if env_db := os.environ.get("HARVESTER_DB"):
             config.db = Path(env_db).expanduser()
         config.crossref_url = os.environ.get("HARVESTER_CROSSREF_URL", config.crossref_url)
@@ -80,6 +87,8 @@ class Config:
         )
         if env_timeout := os.environ.get("HARVESTER_HTTP_TIMEOUT"):
             config.http_timeout = _seconds(env_timeout, "HARVESTER_HTTP_TIMEOUT")
+        if env_wait := os.environ.get("HARVESTER_SYNC_MAX_WAIT"):
+            config.sync_max_wait = _seconds(env_wait, "HARVESTER_SYNC_MAX_WAIT")
         if db:
             config.db = Path(db).expanduser()
         return config

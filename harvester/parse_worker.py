@@ -6,7 +6,7 @@ large input is parsed by a worker process that hands over batches through a pipe
 halves overlap and memory holds a few batches, not the file. Small inputs are parsed in
 process: starting a worker costs more than it saves.
 
-The worker is a plain child process (``python -m harvester.parse_worker``) rather than a
+The worker is a plain child process (``python -c``, see :data:`_WORKER`) rather than a
 ``multiprocessing`` one, because the worker must never outlive the command that started it
 (a killed ``harvester add`` whose worker lived on kept cron's and ``$(...)``'s output pipe
 open, so they waited forever):
@@ -30,15 +30,11 @@ becomes a :class:`~harvester.errors.HarvesterError` naming the input.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import pickle
 import signal
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -54,9 +50,28 @@ from records.parsers import iter_parse, iter_parse_text
 
 # Inputs at least this large are parsed in a worker (about 2,000 BibTeX or RIS records).
 WORKER_MIN_BYTES = 4_000_000
+# Records per batch: per write transaction of an import (see harvester.pipeline).
 BATCH = 2000
-# How often the worker checks that its parent is still the process that started it.
-_WATCH_S = 0.5
+
+
+def _tuning(name: str, default: int) -> int:
+    """A tuning knob from the environment (``HARVESTER_BATCH``, ``HARVESTER_WORKER_MIN_BYTES``):
+    smaller batches let other writers in more often; the reliability tests and
+    ``scripts/reliability`` use them to get many batches out of small files."""
+    try:
+        value = int(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def batch_size() -> int:
+    return _tuning("HARVESTER_BATCH", BATCH)
+
+
+def worker_min_bytes() -> int:
+    return _tuning("HARVESTER_WORKER_MIN_BYTES", WORKER_MIN_BYTES)
+
 
 # The records of a batch, ready to store, and the failures found in it.
 Batch = tuple[list[NewRecord], list[Failure]]
@@ -81,7 +96,7 @@ def prepared_batches(
     ``parallel``: parse in a worker process (default: when the input is large and the machine
     has a second core)."""
     if parallel is None:
-        parallel = input_size(source) >= WORKER_MIN_BYTES and (os.cpu_count() or 1) > 1
+        parallel = input_size(source) >= worker_min_bytes() and (os.cpu_count() or 1) > 1
     if parallel:
         yield from _from_worker(source, origin, format)
     else:
@@ -104,9 +119,9 @@ def read_text(source: Source, origin: str) -> str:
 
 def _batches(source: Source, origin: str, format: str | None) -> Iterator[Batch]:
     results = (
-        iter_parse(source, origin, format, batch=BATCH)
+        iter_parse(source, origin, format, batch=batch_size())
         if isinstance(source, bytes)
-        else iter_parse_text(read_text(source, origin), origin, format, batch=BATCH)
+        else iter_parse_text(read_text(source, origin), origin, format, batch=batch_size())
     )
     for result in results:
         with paused_gc():
@@ -115,6 +130,14 @@ def _batches(source: Source, origin: str, format: str | None) -> Iterator[Batch]
 
 
 # -- the parent's side ---------------------------------------------------------------------
+
+# The worker's command: tied to its parent first (harvester.lifeline is a few stdlib imports),
+# then the parsers are imported and it reads its request.
+_WORKER = (
+    "import sys; from harvester.lifeline import die_with_parent; "
+    "die_with_parent(int(sys.argv[1])); "
+    "from harvester.parse_worker import main; sys.exit(main())"
+)
 
 
 def _worker_env() -> dict[str, str]:
@@ -128,7 +151,7 @@ def _worker_env() -> dict[str, str]:
 
 def _from_worker(source: Source, origin: str, format: str | None) -> Iterator[Batch]:
     worker = subprocess.Popen(
-        [sys.executable, "-m", "harvester.parse_worker", str(os.getpid())],
+        [sys.executable, "-c", _WORKER, str(os.getpid())],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -169,34 +192,15 @@ def _from_worker(source: Source, origin: str, format: str | None) -> Iterator[Ba
 # -- the worker's side ---------------------------------------------------------------------
 
 
-def _die_with_parent(parent: int) -> None:
-    """End this process when ``parent`` does (see the module docstring)."""
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent died before the line above
-        os._exit(1)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(_WATCH_S)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
 def _send(out: IO[bytes], message: tuple[str, Any]) -> None:
     pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
     out.flush()
 
 
-def main(argv: list[str]) -> int:
-    """The worker: read ``(source, origin, format)`` from stdin, write every batch, then
-    ``("done", None)``, or the exception that stopped it, to stdout."""
-    _die_with_parent(int(argv[0]))
+def main() -> int:
+    """The worker (started by :data:`_WORKER`, which has tied it to its parent): read
+    ``(source, origin, format)`` from stdin, write every batch, then ``("done", None)``, or
+    the exception that stopped it, to stdout."""
     # The parent's Ctrl-C reaches the whole process group: the parent decides, we just go.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     out = sys.stdout.buffer
@@ -222,7 +226,12 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-__all__ = ["BATCH", "WORKER_MIN_BYTES", "input_size", "prepared_batches", "read_text"]
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+__all__ = [
+    "BATCH",
+    "WORKER_MIN_BYTES",
+    "batch_size",
+    "input_size",
+    "prepared_batches",
+    "read_text",
+    "worker_min_bytes",
+]

@@ -36,6 +36,7 @@ from typing import Any
 
 from lxml import etree
 
+from harvester.errors import LibraryBusy
 from harvester.http import make_client
 from harvester.leases import (
     LEASE_TTL_S,
@@ -54,6 +55,7 @@ from harvester.oaipmh import (
     RetryPolicy,
     format_datestamp,
 )
+from harvester.parse_worker import batch_size
 from harvester.pipeline import ImportReport, store_records
 from harvester.sources import folder_files
 from harvester.store import Library
@@ -236,6 +238,7 @@ class SourceReport:
     harvested_from: str | None = None
     harvested_until: str | None = None
     held_by: str | None = None
+    busy: str | None = None  # skipped: another process kept writing longer than the bound
 
     @property
     def failed(self) -> bool:
@@ -253,6 +256,8 @@ class SourceReport:
             data["error"] = self.error
         if self.held_by:
             data["held_by"] = self.held_by
+        if self.busy:
+            data["busy"] = self.busy
         data.update(self.imported.as_dict())
         data["failures"] = self.messages()
         data["failed"] = len(data["failures"])
@@ -336,6 +341,10 @@ def run_sync(
         for source in sources:
             report.sources.append(_sync_one(library, source, run_id, options))
         status = "done"
+    except BaseException as exc:
+        if not isinstance(exc, Exception):  # Ctrl-C, SIGTERM
+            status = "interrupted"
+        raise
     finally:
         library.finish_run(run_id, status, report.as_dict())
     return report
@@ -361,6 +370,10 @@ def _sync_one(
             _sync_url(library, source, run_id, options, report, heartbeat)
         else:
             raise HarvestError(f"unknown source kind {source.kind!r}")
+    except LibraryBusy as exc:
+        # Like a source another run holds: not a failure; what was committed is kept and
+        # the next run goes on from there.
+        report.status, report.busy = "skipped", str(exc)
     except (HarvesterError, OSError) as exc:
         message = str(exc) if isinstance(exc, HarvesterError) else f"{exc.strerror or exc}"
         if not message.startswith(f"{source.name}:"):
@@ -370,17 +383,18 @@ def _sync_one(
     else:
         finished = True
     finally:
-        if not finished and report.status != "failed":  # interrupted (SIGTERM, Ctrl-C)
+        if not finished and report.status not in ("failed", "skipped"):  # SIGTERM, Ctrl-C
             report.status, report.error = "failed", f"{source.name}: interrupted"
-        try:
-            release_lease(library, lease)
-        finally:
-            with library.write():
-                library.db.execute(
-                    "UPDATE sync_sources SET last_run_at = ?, last_status = ?, last_error = ?"
-                    " WHERE name = ?",
-                    [now(), report.status, report.error, source.name],
-                )
+        with library.patient():  # the end of a run is written whatever the wait
+            try:
+                release_lease(library, lease)
+            finally:
+                with library.write():
+                    library.db.execute(
+                        "UPDATE sync_sources SET last_run_at = ?, last_status = ?,"
+                        " last_error = ? WHERE name = ?",
+                        [now(), report.status, report.error or report.busy, source.name],
+                    )
     return report
 
 
@@ -472,11 +486,22 @@ def _sync_files(
         except InputError as exc:
             error = str(exc)
             imported.failures.append(error)
-        # The file's records and its state in one transaction: a killed run did both or none.
-        with library.write():
-            if records:
+        # The file's records in batches of their own transactions (other writers take turns
+        # in between), then its state with the last one: a run killed part-way left no state,
+        # so the next run reads the file again and stores what is missing (re-imports are
+        # no-ops by content hash), ending where an uninterrupted run would.
+        size = batch_size()
+        chunks = [records[i : i + size] for i in range(0, len(records), size)] or [[]]
+        for chunk in chunks[:-1]:
+            with library.write():
                 store_records(
-                    library, records, run_id=run_id, report=imported, formula=options.formula
+                    library, chunk, run_id=run_id, report=imported, formula=options.formula
+                )
+            heartbeat()
+        with library.write():
+            if chunks[-1]:
+                store_records(
+                    library, chunks[-1], run_id=run_id, report=imported, formula=options.formula
                 )
             library.db.execute(
                 "INSERT OR REPLACE INTO sync_files (source, path, size, mtime_ns, sha256,"
