@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from harvester.dedup import assign_batch, create_works_for, join_works, remember_maybes
 from harvester.gc_pause import paused_gc
 from harvester.interrupt import note_kept
-from harvester.parse_worker import prepared_batches, read_text
+from harvester.parse_worker import batch_size, prepared_batches, read_text
 from harvester.sources import iter_inputs
 from harvester.store import Library
 from harvester.store.library import NewRecord
@@ -109,7 +109,10 @@ def iter_parsed(
         assert source is not None
         try:
             results = iter_parse_text(
-                read_text(source, item.origin), item.origin, item.format or format
+                read_text(source, item.origin),
+                item.origin,
+                item.format or format,
+                batch=batch_size(),
             )
             for result in results:
                 yield from result.records
