@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -291,3 +292,65 @@ def timed_run(db: Path, args: list[str], env_extra: dict[str, str] | None = None
 
 def dump(report: KillReport) -> str:
     return json.dumps(report.as_dict())
+
+
+# -- concurrent writers -----------------------------------------------------------------------
+
+# What a writer may say on stderr while others write: that it waits, and what it wrote.
+_ALLOWED = re.compile(
+    r"^(harvester: waiting for another harvester process to finish writing |"
+    r"auto-export updated: |\d+ works? written to )"
+)
+
+
+def partition(state: dict[str, Any]) -> set[frozenset[str]]:
+    """The works as sets of their records' content hashes (keys and ids aside)."""
+    works: dict[str, set[str]] = {}
+    for content_hash, _origin, _position, key, _joined in state["records"]:
+        works.setdefault(key, set()).add(content_hash)
+    return {frozenset(members) for members in works.values()}
+
+
+def concurrent_round(
+    adds: list[Path], synced: Path, folder: Path, env_extra: dict[str, str]
+) -> tuple[list[str], int]:
+    """One `add` per file of ``adds``, a `sync` of ``synced`` and an `export`, started at once
+    on a new library in ``folder``; then the same inputs imported alone, one after another.
+    Returns the problems found (a failed run, a line that is neither waiting nor a result, a
+    record lost or stored twice, other works than alone) and the records checked."""
+    problems: list[str] = []
+    db = folder / "together.db"
+    setup = finish(start(db, "sync", "add", "folder", synced, env=environment("setup")))
+    if setup.returncode != 0:
+        return [f"sync add: {setup.stderr.strip()}"], 0
+    env = environment(uuid.uuid4().hex, **env_extra)
+    processes = [start(db, "add", "--no-enrich", path, env=env) for path in adds]
+    processes.append(start(db, "sync", env=env))
+    processes.append(start(db, "export", "-f", "bibtex", "-o", folder / "refs.bib", env=env))
+    for process in processes:
+        done = finish(process)
+        command = " ".join(map(str, process.args[4:]))  # type: ignore[index]
+        if done.returncode != 0:
+            problems.append(f"{command}: exit {done.returncode}: {done.stderr.strip()[-300:]}")
+        problems += [
+            f"{command}: said {line!r}"
+            for line in done.stderr.splitlines()
+            if not _ALLOWED.match(line)
+        ]
+    if integrity(db) != "ok":
+        problems.append("integrity_check failed")
+    alone = folder / "alone.db"
+    every = [*adds, *sorted(synced.iterdir())]
+    done = finish(start(alone, "add", "--no-enrich", *every, env=environment("a", **env_extra)))
+    if done.returncode != 0:
+        problems.append(f"alone: exit {done.returncode}: {done.stderr.strip()[-300:]}")
+    together, apart = library_state(db), library_state(alone)
+    hashes = [r[0] for r in together["records"]]
+    if len(hashes) != len(set(hashes)):
+        problems.append(f"{len(hashes) - len(set(hashes))} records stored twice")
+    missing = {r[0] for r in apart["records"]} - set(hashes)
+    if missing:
+        problems.append(f"{len(missing)} records lost")
+    if not problems and partition(together) != partition(apart):
+        problems.append("other works than the same inputs imported one after another")
+    return problems, len(hashes)
