@@ -38,6 +38,7 @@ from lxml import etree
 
 from harvester.errors import LibraryBusy
 from harvester.http import make_client
+from harvester.interrupt import note_kept
 from harvester.leases import (
     LEASE_TTL_S,
     Holder,
@@ -344,6 +345,12 @@ def run_sync(
     except BaseException as exc:
         if not isinstance(exc, Exception):  # Ctrl-C, SIGTERM
             status = "interrupted"
+            note_kept(
+                exc,
+                f"kept {sum(s.imported.new_records for s in report.sources)} new records of "
+                f"{len(report.sources)} finished source(s); the batch in progress was rolled "
+                "back and the next sync goes on from there",
+            )
         raise
     finally:
         library.finish_run(run_id, status, report.as_dict())
