@@ -35,7 +35,7 @@ import pickle
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -90,7 +90,7 @@ def input_size(source: Source) -> int:
 
 def prepared_batches(
     source: Source, origin: str, format: str | None = None, *, parallel: bool | None = None
-) -> Iterator[Batch]:
+) -> Generator[Batch, None, None]:
     """Parsed, normalized records of one input (its bytes, or the path of a file) with
     everything derived from them alone (:class:`NewRecord`), in batches and in input order.
     ``parallel``: parse in a worker process (default: when the input is large and the machine

@@ -13,6 +13,7 @@ decided in the same order against the same stored state).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 
 from harvester.dedup import assign_batch, create_works_for, join_works, remember_maybes
@@ -259,15 +260,21 @@ def import_sources(
             try:
                 # The next batch is parsed outside the transaction: the lock is held only
                 # while a batch is decided and written.
-                for rows, failures in prepared_batches(
+                batches = prepared_batches(
                     source, item.origin, item.format or format, parallel=parallel
-                ):
-                    with library.write():
-                        report.parsed += len(rows)
-                        report.failures.extend(str(f) for f in failures)
-                        store_records(library, rows, run_id=run_id, report=report, formula=formula)
-                    committed = report.snapshot()
-                    current = (item.origin, current[1] + len(rows))
+                )
+                # closing: on any error the parsing worker is stopped now, not when the
+                # traceback that holds this frame is dropped.
+                with closing(batches):
+                    for rows, failures in batches:
+                        with library.write():
+                            report.parsed += len(rows)
+                            report.failures.extend(str(f) for f in failures)
+                            store_records(
+                                library, rows, run_id=run_id, report=report, formula=formula
+                            )
+                        committed = report.snapshot()
+                        current = (item.origin, current[1] + len(rows))
             except InputError as exc:
                 # The batch that failed rolled back; earlier ones of this input are kept.
                 report.restore(committed)

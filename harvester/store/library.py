@@ -257,6 +257,7 @@ class Library:
         # as it takes.
         self.on_wait = on_wait
         self.wait_limit = wait_limit
+        self._said_waiting = False  # once per process is enough: batches wait again and again
         # Derived values of stored source records (their dedup comparison forms), valid while
         # the file is open: source records are immutable once stored.
         self.prepared_cache = BoundedCache(PREPARED_CACHE_SIZE)
@@ -313,7 +314,8 @@ class Library:
 
     def _begin(self) -> None:
         """``BEGIN IMMEDIATE``, waiting for other writers as long as they write (see
-        :data:`BUSY_TIMEOUT_S`); one line through ``on_wait`` when the wait is noticeable."""
+        :data:`BUSY_TIMEOUT_S`); one line through ``on_wait`` the first time a wait is
+        noticeable."""
         conn = self.db.conn
         started = time.monotonic()
         told = False
@@ -335,7 +337,8 @@ class Library:
                 except sqlite3.OperationalError as exc:
                     if "locked" not in str(exc) and "busy" not in str(exc):
                         raise StoreError(f"{self.path}: cannot write the library ({exc})") from exc
-                if not told and self.on_wait is not None:
+                if not told and not self._said_waiting and self.on_wait is not None:
+                    self._said_waiting = True
                     self.on_wait(
                         f"waiting for another harvester process to finish writing {self.path} ..."
                     )
