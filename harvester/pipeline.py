@@ -275,6 +275,7 @@ def import_sources(
                             )
                         committed = report.snapshot()
                         current = (item.origin, current[1] + len(rows))
+                        library.let_others_in()
             except InputError as exc:
                 # The batch that failed rolled back; earlier ones of this input are kept.
                 report.restore(committed)

@@ -504,6 +504,7 @@ def _sync_files(
                 store_records(
                     library, chunk, run_id=run_id, report=imported, formula=options.formula
                 )
+            library.let_others_in()
             heartbeat()
         with library.write():
             if chunks[-1]:
