@@ -104,16 +104,14 @@ def prepared_batches(
 
 
 def read_text(source: Source, origin: str) -> str:
-    """The decoded text of an input; the file's bytes are dropped as soon as they are decoded
-    (peak: the bytes and the text once, never the bytes twice)."""
+    """The decoded text of an input; a file's bytes are dropped as soon as they are decoded
+    (peak: the bytes and the text once each, then the text alone)."""
     if isinstance(source, Path):
         try:
-            data = source.read_bytes()
+            # Not kept here: decode drops the bytes once it has the text.
+            return decode(source.read_bytes(), origin)
         except OSError as exc:
             raise UnreadableInput(origin, f"cannot read: {exc.strerror or exc}") from None
-        text = decode(data, origin)
-        del data
-        return text
     return decode(source, origin)
 
 
