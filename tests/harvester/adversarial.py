@@ -136,6 +136,16 @@ def write_inputs(folder: Path, files: int, per_file: int, seed: int, overlap: in
 # -- the library's state ----------------------------------------------------------------------
 
 
+def with_sync_source(db: Path, name: str, folder: Path) -> Path:
+    """A library with a folder sync source (set up in this process: one harvester start less)."""
+    from harvester.store import Library
+    from harvester.sync import add_source
+
+    with Library(db) as library:
+        add_source(library, name, str(folder))
+    return db
+
+
 def integrity(db: Path) -> str:
     conn = sqlite3.connect(db)
     try:
@@ -324,10 +334,7 @@ def concurrent_round(
     Returns the problems found (a failed run, a line that is neither waiting nor a result, a
     record lost or stored twice, other works than alone) and the records checked."""
     problems: list[str] = []
-    db = folder / "together.db"
-    setup = finish(start(db, "sync", "add", "folder", synced, env=environment("setup")))
-    if setup.returncode != 0:
-        return [f"sync add: {setup.stderr.strip()}"], 0
+    db = with_sync_source(folder / "together.db", "folder", synced)
     env = environment(uuid.uuid4().hex, **env_extra)
     processes = [start(db, "add", "--no-enrich", path, env=env) for path in adds]
     processes.append(start(db, "sync", env=env))

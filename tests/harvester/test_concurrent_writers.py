@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from harvester.store import Library
 from tests.harvester.adversarial import (
     concurrent_round,
     environment,
     finish,
     library_state,
     start,
+    with_sync_source,
     write_inputs,
 )
 
@@ -60,7 +62,7 @@ def test_four_adds_a_sync_and_an_export_at_once(inputs, tmp_path):
 
 def test_a_waiting_add_says_so_and_finishes_when_the_other_writer_is_done(inputs, tmp_path):
     db = tmp_path / "lib.db"
-    finish(start(db, "sync", "list", env=environment("init")))  # create the library
+    Library(db).close()
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process writing, for as long as it likes
     process = start(db, "add", "--no-enrich", inputs / "adds", env=environment("w"))
@@ -77,9 +79,7 @@ def test_a_waiting_add_says_so_and_finishes_when_the_other_writer_is_done(inputs
 
 
 def test_a_sync_that_would_wait_past_its_bound_skips_with_exit_0(inputs, tmp_path):
-    db = tmp_path / "lib.db"
-    setup = finish(start(db, "sync", "add", "folder", inputs / "synced", env=environment("s")))
-    assert setup.returncode == 0, setup.stderr
+    db = with_sync_source(tmp_path / "lib.db", "folder", inputs / "synced")
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:

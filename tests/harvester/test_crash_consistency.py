@@ -18,15 +18,13 @@ import pytest
 from tests.harvester.adversarial import (
     KillReport,
     crash_chain,
-    environment,
-    finish,
     library_state,
-    start,
     timed_run,
+    with_sync_source,
     write_inputs,
 )
 
-SEEDS = int(os.environ.get("HARVESTER_RELIABILITY_SEEDS", "6"))
+SEEDS = int(os.environ.get("HARVESTER_RELIABILITY_SEEDS", "5"))
 # Every other file goes through the parsing worker, so that kills find one running.
 TUNING = {"HARVESTER_BATCH": "8", "HARVESTER_WORKER_MIN_BYTES": "20000"}
 
@@ -34,7 +32,7 @@ TUNING = {"HARVESTER_BATCH": "8", "HARVESTER_WORKER_MIN_BYTES": "20000"}
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("crash") / "exports"
-    write_inputs(folder, files=2, per_file=40, seed=11, overlap=6)
+    write_inputs(folder, files=2, per_file=30, seed=11, overlap=6)
     return folder
 
 
@@ -58,9 +56,7 @@ def test_add_killed_at_random_moments_resumes_to_the_clean_library(inputs, tmp_p
 
 def test_sync_killed_at_random_moments_resumes_to_the_clean_library(inputs, tmp_path):
     def configured(db):
-        done = finish(start(db, "sync", "add", "exports", inputs, env=environment("setup")))
-        assert done.returncode == 0, done.stderr
-        return db
+        return with_sync_source(db, "exports", inputs)
 
     clean_db = configured(tmp_path / "clean.db")
     seconds = timed_run(clean_db, ["sync"], TUNING)
