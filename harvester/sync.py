@@ -390,18 +390,25 @@ def _sync_one(
     else:
         finished = True
     finally:
-        if not finished and report.status not in ("failed", "skipped"):  # SIGTERM, Ctrl-C
+        stopped = not finished and report.status not in ("failed", "skipped")
+        if stopped:  # SIGTERM, Ctrl-C
             report.status, report.error = "failed", f"{source.name}: interrupted"
-        with library.patient():  # the end of a run is written whatever the wait
-            try:
-                release_lease(library, lease)
-            finally:
-                with library.write():
-                    library.db.execute(
-                        "UPDATE sync_sources SET last_run_at = ?, last_status = ?,"
-                        " last_error = ? WHERE name = ?",
-                        [now(), report.status, report.error or report.busy, source.name],
-                    )
+        # The end of a run is written whatever the wait, unless it was told to stop: then a
+        # few seconds (a lease left behind is taken over, its holder's pid being gone).
+        try:
+            with library.patient(3.0 if stopped else None):
+                try:
+                    release_lease(library, lease)
+                finally:
+                    with library.write():
+                        library.db.execute(
+                            "UPDATE sync_sources SET last_run_at = ?, last_status = ?,"
+                            " last_error = ? WHERE name = ?",
+                            [now(), report.status, report.error or report.busy, source.name],
+                        )
+        except LibraryBusy:
+            if not stopped:
+                raise
     return report
 
 

@@ -34,6 +34,8 @@ BUSY_TIMEOUT_S = 30.0
 # How long a writer tries quietly before it says it waits, and how long one try lasts.
 _QUIET_WAIT_S = 2.0
 _WAIT_STEP_S = 5.0
+# How long a run stopped by SIGTERM or Ctrl-C waits to write its end before it goes anyway.
+_INTERRUPTED_WAIT_S = 3.0
 # A little longer than SQLite's longest sleep between two tries of a waiting writer (100 ms).
 _YIELD_S = 0.11
 
@@ -361,14 +363,16 @@ class Library:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
     @contextmanager
-    def patient(self) -> Iterator[Library]:
-        """Writes inside wait without ``wait_limit``: what ends a run (its log line, releasing a
-        lease) is small and must be written, however long another writer takes."""
-        limit, self.wait_limit = self.wait_limit, None
+    def patient(self, limit: float | None = None) -> Iterator[Library]:
+        """Writes inside wait without ``wait_limit`` (or at most ``limit`` seconds): what ends a
+        run (its log line, releasing a lease) is small and must be written, however long
+        another writer takes; unless the run was told to stop (SIGTERM, Ctrl-C), which must
+        not keep it waiting."""
+        previous, self.wait_limit = self.wait_limit, limit
         try:
             yield self
         finally:
-            self.wait_limit = limit
+            self.wait_limit = previous
 
     # -- runs -------------------------------------------------------------------------------
 
@@ -388,10 +392,18 @@ class Library:
             )
 
     def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
-        with self.patient(), self.write():
-            self.db.table("runs").update(
-                run_id, {"finished_at": now(), "status": status, "summary": json.dumps(summary)}
-            )
+        """Record how a run ended. An interrupted run waits for another writer a few seconds
+        at most, then leaves its line as it is (a later run marks it: its pid is gone)."""
+        interrupted = status == "interrupted"
+        try:
+            with self.patient(_INTERRUPTED_WAIT_S if interrupted else None), self.write():
+                self.db.table("runs").update(
+                    run_id,
+                    {"finished_at": now(), "status": status, "summary": json.dumps(summary)},
+                )
+        except LibraryBusy:
+            if not interrupted:
+                raise
 
     # -- source records ---------------------------------------------------------------------
 
