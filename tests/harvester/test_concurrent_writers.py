@@ -6,6 +6,7 @@ must; a cron `sync` that would wait longer than its bound skips with exit 0 and 
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 from pathlib import Path
 
@@ -95,3 +96,24 @@ def test_a_sync_that_would_wait_past_its_bound_skips_with_exit_0(inputs, tmp_pat
     again = finish(start(db, "sync", env=environment("c", HARVESTER_SYNC_MAX_WAIT="0.5")))
     assert again.returncode == 0, again.stderr
     assert len(library_state(db)["records"]) == _records_in(inputs / "synced")
+
+
+def test_sigterm_to_a_waiting_add_stops_it_without_waiting_for_the_writer(inputs, tmp_path):
+    db = tmp_path / "lib.db"
+    Library(db).close()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # held until the stopped add is gone
+    try:
+        process = start(db, "add", "--no-enrich", inputs / "adds", env=environment("t"))
+        assert process.stderr is not None
+        line = process.stderr.readline().decode()
+        assert line.startswith("harvester: waiting for another harvester process"), line
+        process.send_signal(signal.SIGTERM)
+        done = finish(process)  # returns while the other writer still holds the library
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert done.returncode == 143, done.stderr
+    (line,) = done.stderr.splitlines()  # after the waiting line read above: one line
+    assert line.startswith("harvester: interrupted; "), line
+    assert library_state(db)["records"] == []
