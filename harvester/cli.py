@@ -17,7 +17,14 @@ import click
 from harvester import __version__
 from harvester.atomic import write_if_changed
 from harvester.autoexport import register
-from harvester.cli_common import F, emit_json, json_option, reports_errors
+from harvester.cli_common import (
+    F,
+    emit_json,
+    json_array,
+    json_option,
+    report_interrupt,
+    reports_errors,
+)
 from harvester.config import Config
 from harvester.errors import NotFound
 from harvester.exporting import (
@@ -27,7 +34,8 @@ from harvester.exporting import (
     export_text,
     iter_works_export,
 )
-from harvester.pipeline import import_sources, parse_inputs, warnings_of
+from harvester.interrupt import Terminated, sigterm_interrupts
+from harvester.pipeline import import_sources, iter_parsed, warnings_of
 from harvester.progress import bar, spinner, stderr
 from harvester.record_warnings import route_record_warnings
 from harvester.selection import Selection
@@ -50,13 +58,17 @@ class State:
             self._config = Config.load(self.db_option)
         return self._config
 
-    def library(self) -> Library:
-        return Library(self.config.db)
+    def library(self, *, wait_limit: float | None = None) -> Library:
+        return Library(self.config.db, on_wait=_say_waiting, wait_limit=wait_limit)
 
     def formula(self, library: Library) -> str:
         from harvester.rekey import library_formula
 
         return library_formula(library, self.config.citekey_formula)
+
+
+def _say_waiting(message: str) -> None:
+    click.echo(f"harvester: {message}", err=True)
 
 
 def refresh_exports(state: State, library: Library) -> None:
@@ -323,14 +335,24 @@ def parse(
     `harvester add` takes: files, folders, -, web addresses, DOIs, PMIDs, PMCIDs, references.
     Values dropped as implausible are warnings on stderr and in each record's
     custom.harvester.warnings."""
-    records, failures, _ = parse_inputs(list(sources), input_format, strict=strict)
+    failures: list[str] = []
+    warnings: list[str] = []
+    records = iter_parsed(list(sources), input_format, failures=failures, strict=strict)
     if explain:
         from harvester.render import render_labelled
 
-        render_labelled(records)
+        render_labelled(list(records))
     else:
-        emit_json([r.to_csl_json() for r in records])
-    report_warnings([line for r in records for line in warnings_of(r)])
+
+        def with_warnings(record: Any) -> dict[str, Any]:
+            warnings.extend(warnings_of(record))
+            return record.to_csl_json()  # type: ignore[no-any-return]
+
+        out = sys.stdout
+        for piece in json_array(with_warnings(r) for r in records):  # printed as it is parsed
+            out.write(piece)
+        out.write("\n")
+    report_warnings(warnings)
     report_failures(failures)
     if failures:
         sys.exit(1)
@@ -770,7 +792,10 @@ cli.add_command(sync)
 def main() -> None:
     """The console-script entry point."""
     try:
-        cli(prog_name="harvester")
+        with sigterm_interrupts():  # SIGTERM leaves like Ctrl-C: rolled back, one line, 143
+            cli(prog_name="harvester")
     except UsageError as exc:  # raised outside a command (configuration)
         click.echo(f"harvester: error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, Terminated) as exc:  # outside a command (at start-up)
+        report_interrupt(exc)

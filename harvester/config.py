@@ -1,7 +1,8 @@
 """Configuration: defaults, then the TOML file in the user's config directory, then the
 environment (``HARVESTER_DB``, ``HARVESTER_CROSSREF_URL``, ``HARVESTER_MAILTO``,
 ``HARVESTER_PUBMED_URL``, ``HARVESTER_NCBI_API_KEY``, ``HARVESTER_HTTP_TIMEOUT``,
-``HARVESTER_ENRICH_DEADLINE``, ``HARVESTER_STATE_DIR``), then options.
+``HARVESTER_ENRICH_DEADLINE``, ``HARVESTER_STATE_DIR``, ``HARVESTER_SYNC_MAX_WAIT``), then
+options.
 
 ``[http] timeout`` / ``HARVESTER_HTTP_TIMEOUT`` is given to every HTTP client (Crossref, PubMed,
 OAI-PMH, web pages): how long one request may wait for an answer. ``[crossref] deadline`` /
@@ -30,6 +31,10 @@ DEFAULT_HTTP_TIMEOUT = 30.0
 # enrich about 150 records a second, so 30 minutes covers a quarter of a million works; a run
 # that is slower than that is being slowed down, and what is left waits for the next run.
 DEFAULT_ENRICH_DEADLINE = 1800.0
+# Seconds a `sync` run waits for another harvester process writing the library (a large
+# `add`) before it skips, exit 0, leaving the work to its next cron turn. `add` and the other
+# interactive commands wait as long as it takes, saying so.
+DEFAULT_SYNC_MAX_WAIT = 900.0
 
 
 def default_db_path() -> Path:
@@ -59,6 +64,7 @@ class Config:
     http_timeout: float = DEFAULT_HTTP_TIMEOUT
     enrich_deadline: float = DEFAULT_ENRICH_DEADLINE
     state_dir: Path = field(default_factory=default_state_dir)
+    sync_max_wait: float = DEFAULT_SYNC_MAX_WAIT
 
     @classmethod
     def load(cls, db: str | None = None) -> Config:
@@ -85,6 +91,8 @@ class Config:
             config.ncbi_api_key = pubmed.get("api_key", config.ncbi_api_key)
             timeout = data.get("http", {}).get("timeout", config.http_timeout)
             config.http_timeout = _seconds(timeout, f"{path}: [http] timeout")
+            wait = data.get("sync", {}).get("max_wait", config.sync_max_wait)
+            config.sync_max_wait = _seconds(wait, f"{path}: [sync] max_wait")
         if env_db := os.environ.get("HARVESTER_DB"):
             config.db = Path(env_db).expanduser()
         config.crossref_url = os.environ.get("HARVESTER_CROSSREF_URL", config.crossref_url)
@@ -97,6 +105,8 @@ class Config:
             config.http_timeout = _seconds(env_timeout, "HARVESTER_HTTP_TIMEOUT")
         if env_deadline := os.environ.get("HARVESTER_ENRICH_DEADLINE"):
             config.enrich_deadline = _seconds(env_deadline, "HARVESTER_ENRICH_DEADLINE")
+        if env_wait := os.environ.get("HARVESTER_SYNC_MAX_WAIT"):
+            config.sync_max_wait = _seconds(env_wait, "HARVESTER_SYNC_MAX_WAIT")
         if db:
             config.db = Path(db).expanduser()
         return config

@@ -4,6 +4,7 @@
     ├── InputError ...              (records.errors: unreadable, empty, binary, unknown format)
     ├── UsageError                  bad option, key or configuration             (exit 2)
     ├── StoreError                  the library file cannot be opened or written (exit 2)
+    │   └── LibraryBusy             another process wrote longer than the run may wait
     ├── NotFound                    no work with that key                        (exit 1)
     └── NetworkError                a remote service could not be used as asked
         ├── CrossrefUnavailable     unreachable (refused, DNS), refused access (401/403):
@@ -27,6 +28,11 @@ class StoreError(HarvesterError):
     """The SQLite library cannot be used (wrong file, newer schema, locked too long)."""
 
     exit_code = 2
+
+
+class LibraryBusy(StoreError):
+    """Another harvester process kept writing for longer than this run may wait (a bounded
+    wait is for cron runs, which skip and come back at their next turn)."""
 
 
 class NotFound(HarvesterError):
@@ -72,6 +78,7 @@ __all__ = [
     "DeadlineReached",
     "ErrorBudgetExceeded",
     "HarvesterError",
+    "LibraryBusy",
     "NetworkError",
     "NotFound",
     "RateLimited",

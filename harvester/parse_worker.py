@@ -2,141 +2,266 @@
 
 An import is two halves of about the same cost: parse + normalize + comparison forms (pure,
 :mod:`records`) and store + dedup (SQLite, one writer). On a machine with two or more cores a
-large input is parsed by a worker process that hands over batches through a bounded queue, so
-the halves overlap and memory holds a few batches, not the file. Small inputs are parsed in
+large input is parsed by a worker process that hands over batches through a pipe, so the
+halves overlap and memory holds a few batches, not the file. Small inputs are parsed in
 process: starting a worker costs more than it saves.
 
-The worker is started with ``spawn`` (a fresh interpreter: the parent's open SQLite connection
-and any progress-bar thread are not inherited). An error in the worker reaches the parent as
-the same exception (:class:`records.errors.InputError` pickles as itself); a worker that dies
-without a word becomes a :class:`~harvester.errors.HarvesterError` naming the input.
+The worker is a plain child process (``python -c``, see :data:`_WORKER`) rather than a
+``multiprocessing`` one, because the worker must never outlive the command that started it
+(a killed ``harvester add`` whose worker lived on kept cron's and ``$(...)``'s output pipe
+open, so they waited forever):
+
+* it reads the file itself (the parent passes a path, never the file's bytes, so neither
+  process pickles or holds the input twice);
+* its stdout is a pipe only the parent reads, its stdin a pipe only the parent writes, and its
+  stderr is ``/dev/null``: it holds none of the parent's output;
+* batches go through that pipe, whose 64 KB kernel buffer bounds what is in flight; when the
+  parent dies the pipe breaks and the worker's next write fails (``BrokenPipeError``) and it
+  exits, instead of blocking forever in a full ``multiprocessing.Queue`` (no semaphores, no
+  resource tracker process);
+* on Linux it also asks the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG``), and
+  everywhere a watcher thread ends it when its parent pid changes (reparented), so a worker
+  busy parsing a large input between two writes also goes.
+
+An error in the worker reaches the parent as the same exception
+(:class:`records.errors.InputError` pickles as itself); a worker that dies without a word
+becomes a :class:`~harvester.errors.HarvesterError` naming the input.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import logging
 import os
-import queue
-import re
+import pickle
+import signal
+import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import harvester
 from harvester.errors import HarvesterError
 from harvester.gc_pause import paused_gc
-from harvester.record_warnings import route_record_warnings
 from harvester.store.library import NewRecord
+from records.decoding import decode
+from records.errors import UnreadableInput
 from records.model import Failure
-from records.parsers import iter_parse
+from records.parsers import iter_parse, iter_parse_text
 
 # Inputs at least this large are parsed in a worker (about 2,000 BibTeX or RIS records).
 WORKER_MIN_BYTES = 4_000_000
+# Records per batch: per write transaction of an import (see harvester.pipeline).
 BATCH = 2000
-# Batches in flight between the processes: enough to keep both busy, few enough to bound
-# memory (a batch of 2,000 records is about 10 MB pickled).
-QUEUE_BATCHES = 4
-# How long the parent waits for a batch before checking that the worker is still alive.
-_POLL_S = 1.0
+
+
+def _tuning(name: str, default: int) -> int:
+    """A tuning knob from the environment (``HARVESTER_BATCH``, ``HARVESTER_WORKER_MIN_BYTES``):
+    smaller batches let other writers in more often; the reliability tests and
+    ``scripts/reliability`` use them to get many batches out of small files."""
+    try:
+        value = int(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def batch_size() -> int:
+    return _tuning("HARVESTER_BATCH", BATCH)
+
+
+def worker_min_bytes() -> int:
+    return _tuning("HARVESTER_WORKER_MIN_BYTES", WORKER_MIN_BYTES)
+
 
 # The records of a batch, ready to store, and the failures found in it.
 Batch = tuple[list[NewRecord], list[Failure]]
+# What is parsed: the bytes of an input (standard input, a web page), or the file to read.
+Source = bytes | Path
+
+
+def input_size(source: Source) -> int:
+    if isinstance(source, Path):
+        try:
+            return source.stat().st_size
+        except OSError:
+            return 0
+    return len(source)
 
 
 def prepared_batches(
-    data: bytes,
+    source: Source,
     origin: str,
     format: str | None = None,
     *,
     parallel: bool | None = None,
     strict: bool = False,
-) -> Iterator[Batch]:
-    """Parsed, normalized records of one input with everything derived from them alone
-    (:class:`NewRecord`), in batches and in input order. ``parallel``: parse in a worker
-    process (default: when the input is large and the machine has a second core); ``strict``:
-    a record with a doubtful value is a failure (:func:`records.parsers.iter_parse_text`)."""
+) -> Generator[Batch, None, None]:
+    """Parsed, normalized records of one input (its bytes, or the path of a file) with
+    everything derived from them alone (:class:`NewRecord`), in batches and in input order.
+    ``parallel``: parse in a worker process (default: when the input is large and the machine
+    has a second core); ``strict``: a record with a doubtful value is a failure
+    (:func:`records.parsers.iter_parse_text`)."""
     if parallel is None:
-        parallel = (
-            len(data) >= WORKER_MIN_BYTES and (os.cpu_count() or 1) > 1 and _main_is_importable()
-        )
+        parallel = input_size(source) >= worker_min_bytes() and (os.cpu_count() or 1) > 1
     if parallel:
-        yield from _from_worker(data, origin, format, strict)
+        yield from _from_worker(source, origin, format, strict)
     else:
-        yield from _batches(data, origin, format, strict)
+        yield from _batches(source, origin, format, strict)
 
 
-_MAIN_GUARD = re.compile(r"""__name__\s*==\s*['"]__main__['"]""")
+def read_text(source: Source, origin: str) -> str:
+    """The decoded text of an input; a file's bytes are dropped as soon as they are decoded
+    (peak: the bytes and the text once each, then the text alone)."""
+    if isinstance(source, Path):
+        try:
+            # Not kept here: decode drops the bytes once it has the text.
+            return decode(source.read_bytes(), origin)
+        except OSError as exc:
+            raise UnreadableInput(origin, f"cannot read: {exc.strerror or exc}") from None
+    return decode(source, origin)
 
 
-def _main_is_importable() -> bool:
-    """Whether a spawned worker can start: it imports the parent's ``__main__`` again, which
-    is harmless for ``python -m harvester`` (a module), an interactive session, the installed
-    ``harvester`` command and any script whose code sits under ``if __name__ == "__main__":``,
-    but would run a plain script a second time. Such a script parses in process."""
-    main = sys.modules.get("__main__")
-    if getattr(main, "__spec__", None) is not None:
-        return True
-    path = getattr(main, "__file__", None)
-    if not path:
-        return True
-    try:
-        return _MAIN_GUARD.search(Path(path).read_text("utf-8", errors="replace")) is not None
-    except OSError:
-        return False
-
-
-def _batches(data: bytes, origin: str, format: str | None, strict: bool) -> Iterator[Batch]:
-    for result in iter_parse(data, origin, format, batch=BATCH, strict=strict):
+def _batches(source: Source, origin: str, format: str | None, strict: bool) -> Iterator[Batch]:
+    size = batch_size()
+    results = (
+        iter_parse(source, origin, format, batch=size, strict=strict)
+        if isinstance(source, bytes)
+        else iter_parse_text(read_text(source, origin), origin, format, batch=size, strict=strict)
+    )
+    for result in results:
         with paused_gc():
             prepared = [NewRecord.of(record) for record in result.records]
         yield prepared, result.failures
 
 
-def _produce(data: bytes, origin: str, format: str | None, strict: bool, out: Any) -> None:
-    """The worker: every batch, then ``None``; or the exception that stopped it."""
-    route_record_warnings()  # a spawned process starts with no logging set up
-    try:
-        for batch in _batches(data, origin, format, strict):
-            out.put(("batch", batch))
-        out.put(("done", None))
-    except BaseException as exc:
-        out.put(("error", exc))
+# -- the parent's side ---------------------------------------------------------------------
+
+# The worker's command: tied to its parent first (harvester.lifeline is a few stdlib imports),
+# then the parsers are imported and it reads its request.
+_WORKER = (
+    "import sys; from harvester.lifeline import die_with_parent; "
+    "die_with_parent(int(sys.argv[1])); "
+    "from harvester.parse_worker import main; sys.exit(main())"
+)
+
+
+def _worker_env() -> dict[str, str]:
+    """The parent's environment, with this very ``harvester`` package first on the path (the
+    parent may have found it through its working directory or a changed ``sys.path``)."""
+    env = dict(os.environ)
+    root = str(Path(harvester.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
 
 
 def _from_worker(
-    data: bytes, origin: str, format: str | None, strict: bool
+    source: Source, origin: str, format: str | None, strict: bool
 ) -> Iterator[Batch]:
-    context = mp.get_context("spawn")
-    channel = context.Queue(maxsize=QUEUE_BATCHES)
-    worker = context.Process(
-        target=_produce, args=(data, origin, format, strict, channel), name="harvester-parse", daemon=True
+    worker = subprocess.Popen(
+        [sys.executable, "-c", _WORKER, str(os.getpid())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=_worker_env(),
     )
-    worker.start()
+    assert worker.stdin is not None and worker.stdout is not None
     try:
+        try:
+            # The worker reads the whole request before it writes anything: no deadlock.
+            request = (source, origin, format, strict)
+            pickle.dump(request, worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            worker.stdin.close()
+        except BrokenPipeError:
+            pass  # it died at start: reported below, from its exit code
         while True:
             try:
                 with paused_gc():  # unpickling a batch makes a million objects
-                    kind, payload = channel.get(timeout=_POLL_S)
-            except queue.Empty:
-                if not worker.is_alive():
-                    raise HarvesterError(
-                        f"{origin}: the parsing process stopped unexpectedly "
-                        f"(exit code {worker.exitcode})"
-                    ) from None
-                continue
+                    kind, payload = pickle.load(worker.stdout)
+            except (EOFError, pickle.UnpicklingError):
+                raise HarvesterError(
+                    f"{origin}: the parsing process stopped unexpectedly "
+                    f"(exit code {worker.wait()})"
+                ) from None
             if kind == "batch":
                 yield payload
+            elif kind == "warning":  # the core's doubts, said where the user sees them
+                logging.getLogger("records.parsers").warning("%s", payload)
             elif kind == "error":
                 raise payload
             else:
                 return
     finally:
-        # Normal end, an error, or the consumer stopped early (its transaction rolled back).
-        if worker.is_alive():
-            worker.terminate()
-        worker.join()
-        channel.close()
-        channel.join_thread()
+        # Normal end, an error, an interrupt, or the consumer stopped early (its transaction
+        # rolled back): the worker goes now, whatever it was doing.
+        if worker.poll() is None:
+            worker.kill()
+        worker.wait()
+        worker.stdout.close()
 
 
-__all__ = ["BATCH", "WORKER_MIN_BYTES", "prepared_batches"]
+# -- the worker's side ---------------------------------------------------------------------
+
+
+def _send(out: IO[bytes], message: tuple[str, Any]) -> None:
+    pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+    out.flush()
+
+
+class _ToParent(logging.Handler):
+    """The core's warnings (``records`` logger) go to the parent, which prints them: the
+    worker holds no output of its own."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        super().__init__(logging.WARNING)
+        self.out = out
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            _send(self.out, ("warning", record.getMessage()))
+        except Exception:  # logging's contract: a handler never raises
+            self.handleError(record)
+
+
+def main() -> int:
+    """The worker (started by :data:`_WORKER`, which has tied it to its parent): read
+    ``(source, origin, format, strict)`` from stdin, write every batch (and the core's
+    warnings), then ``("done", None)``, or the exception that stopped it, to stdout."""
+    # The parent's Ctrl-C reaches the whole process group: the parent decides, we just go.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    out = sys.stdout.buffer
+    origin = "input"
+    # Nothing else may write to the pipe (a stray print would corrupt the stream).
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
+    try:
+        source, origin, format, strict = pickle.load(sys.stdin.buffer)
+        logger = logging.getLogger("records")
+        logger.addHandler(_ToParent(out))
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+        for batch in _batches(source, origin, format, strict):
+            _send(out, ("batch", batch))
+        _send(out, ("done", None))
+    except BrokenPipeError:  # the parent is gone or stopped reading: nothing to tell
+        os._exit(0)
+    except BaseException as exc:
+        try:
+            try:
+                _send(out, ("error", exc))
+            except (pickle.PicklingError, TypeError, AttributeError):
+                _send(out, ("error", HarvesterError(f"{origin}: {exc}")))
+        except BrokenPipeError:
+            os._exit(0)
+        return 1
+    return 0
+
+
+__all__ = [
+    "BATCH",
+    "WORKER_MIN_BYTES",
+    "batch_size",
+    "input_size",
+    "prepared_batches",
+    "read_text",
+    "worker_min_bytes",
+]

@@ -1,24 +1,31 @@
 """The import pipeline: source -> parse -> normalize -> store -> dedup/merge (-> enrich).
 
-One input file is one write transaction: its records are all stored or, on any error, none,
-so a killed run never leaves half a file behind. Re-importing an input is a no-op (each
-record's content hash is unique in the store).
+An input is stored one batch (:data:`BATCH` records) per write transaction: a batch is all
+stored or none of it, and the write lock is held for a batch's few seconds, not a file's
+minute, so other harvester processes (a cron sync, a second ``add``) take their turns in
+between. The checkpoint of a file is its committed batches: re-importing is a no-op for every
+record already stored (each record's content hash is unique in the store), so the same
+command run again after a kill or an interrupt goes on where it stopped, and ends in exactly
+the library an uninterrupted run gives (same records, works, keys and merges: the batches are
+decided in the same order against the same stored state).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 
 from harvester.dedup import assign_batch, create_works_for, join_works, remember_maybes
 from harvester.gc_pause import paused_gc
-from harvester.parse_worker import prepared_batches
+from harvester.interrupt import note_kept
+from harvester.parse_worker import batch_size, prepared_batches, read_text
 from harvester.sources import iter_inputs
 from harvester.store import Library
 from harvester.store.library import NewRecord
 from records.errors import InputError
 from records.model import Record
-from records.parsers import parse_bytes
+from records.parsers import iter_parse_text, parse_bytes
 
 Progress = Callable[[str], None]
 
@@ -101,6 +108,34 @@ def parse_inputs(
         records.extend(result.records)
         failures.extend(str(f) for f in result.failures)
     return records, failures, count
+
+
+def iter_parsed(
+    sources: list[str], format: str | None = None, *, failures: list[str], strict: bool = False
+) -> Iterator[Record]:
+    """:func:`parse_inputs` as it goes: every record of every input in order, one batch in
+    memory at a time (besides the text of the input being read); failure messages are
+    appended to ``failures``. An input that fails part-way keeps the records read before.
+    ``strict`` as in :func:`parse_inputs`."""
+    for item in iter_inputs(sources, lazy_files=True):
+        if item.error:
+            failures.append(str(item.error))
+            continue
+        source = item.path if item.path is not None else item.data
+        assert source is not None
+        try:
+            results = iter_parse_text(
+                read_text(source, item.origin),
+                item.origin,
+                item.format or format,
+                batch=batch_size(),
+                strict=strict,
+            )
+            for result in results:
+                yield from result.records
+                failures.extend(str(f) for f in result.failures)
+        except InputError as exc:
+            failures.append(str(exc))
 
 
 # Records decided and written together: large enough that the SQL is a few statements per
@@ -215,54 +250,90 @@ def import_sources(
     parallel: bool | None = None,
     strict: bool = False,
 ) -> ImportReport:
-    """Parse every input and store it, one transaction per input (see the module docstring);
+    """Parse every input and store it, one transaction per batch (see the module docstring);
     ``format`` and ``strict`` as in :func:`parse_inputs`.
     Large inputs are parsed in a second process while this one stores
-    (:mod:`harvester.parse_worker`; ``parallel`` forces it on or off)."""
+    (:mod:`harvester.parse_worker`; ``parallel`` forces it on or off). Files are read by
+    whichever process parses them, never whole by this one on the worker's behalf."""
     report = ImportReport()
     run_id = library.start_run("add " + " ".join(sources))
     status = "failed"
+    # What is committed: the report as of the last committed batch, and the input whose
+    # batches were being stored with how many of its records are in (for an interrupt).
+    committed = report.snapshot()
+    current: tuple[str, int] | None = None
     try:
-        for item in iter_inputs(sources):
+        for item in iter_inputs(sources, lazy_files=True):
             report.inputs += 1
+            committed = report.snapshot()
             if progress:
                 progress(item.origin)
             if item.error:
                 report.failures.append(str(item.error))
                 continue
-            assert item.data is not None
-            before = report.snapshot()
+            source = item.path if item.path is not None else item.data
+            assert source is not None
+            current = (item.origin, 0)
             try:
-                with library.write():
-                    for rows, failures in prepared_batches(
-                        item.data,
-                        item.origin,
-                        item.format or format,
-                        parallel=parallel,
-                        strict=strict,
-                    ):
-                        report.parsed += len(rows)
-                        report.low_confidence += sum(
-                            1 for row in rows if row.record.original.get("low_confidence")
-                        )
-                        for row in rows:
-                            report.warnings.extend(warnings_of(row.record))
-                        report.failures.extend(str(f) for f in failures)
-                        store_records(
-                            library,
-                            rows,
-                            run_id=run_id,
-                            report=report,
-                            formula=formula,
-                        )
+                # The next batch is parsed outside the transaction: the lock is held only
+                # while a batch is decided and written.
+                batches = prepared_batches(
+                    source, item.origin, item.format or format, parallel=parallel, strict=strict
+                )
+                # closing: on any error the parsing worker is stopped now, not when the
+                # traceback that holds this frame is dropped.
+                with closing(batches):
+                    for rows, failures in batches:
+                        with library.write():
+                            report.parsed += len(rows)
+                            report.low_confidence += sum(
+                                1 for row in rows if row.record.original.get("low_confidence")
+                            )
+                            for row in rows:
+                                report.warnings.extend(warnings_of(row.record))
+                            report.failures.extend(str(f) for f in failures)
+                            store_records(
+                                library, rows, run_id=run_id, report=report, formula=formula
+                            )
+                        committed = report.snapshot()
+                        current = (item.origin, current[1] + len(rows))
+                        library.let_others_in()
             except InputError as exc:
-                # Nothing of this input was stored (its transaction rolled back).
-                report.restore(before)
-                report.failures.append(str(exc))
+                # The batch that failed rolled back; earlier ones of this input are kept.
+                report.restore(committed)
+                stored = f" (its first {current[1]} records were stored)" if current[1] else ""
+                report.failures.append(f"{exc}{stored}")
+            current = None
         status = "done"
+    except BaseException as exc:
+        # Ctrl-C, SIGTERM, a store error: the open batch rolled back; the rest stays.
+        report.restore(committed)
+        if not isinstance(exc, Exception):
+            status = "interrupted"
+            note_kept(exc, _kept(report, current))
+        raise
     finally:
         library.finish_run(run_id, status, report.as_dict())
     return report
 
 
-__all__ = ["ImportReport", "import_sources", "parse_inputs", "store_records", "warnings_of"]
+def _kept(report: ImportReport, current: tuple[str, int] | None) -> str:
+    """One line on what an interrupted import kept."""
+    inputs = report.inputs - (1 if current else 0)
+    text = (
+        f"kept {report.new_records} new records ({inputs} input"
+        f"{'' if inputs == 1 else 's'} complete"
+    )
+    if current and current[1]:
+        text += f", the first {current[1]} records of {current[0]}"
+    return text + "); run the same command again to import the rest"
+
+
+__all__ = [
+    "ImportReport",
+    "import_sources",
+    "iter_parsed",
+    "parse_inputs",
+    "store_records",
+    "warnings_of",
+]

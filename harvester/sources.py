@@ -52,6 +52,9 @@ class Input:
     data: bytes | None = None
     error: InputError | None = None
     format: str | None = None
+    # A file named by ``iter_inputs(..., lazy_files=True)``: its bytes are left for the parser
+    # to read (a 1 GB export is then read by the parsing process alone, not copied to it).
+    path: Path | None = None
 
 
 _DOI_ARGUMENT = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+$", re.I)
@@ -192,8 +195,11 @@ class Network:
         self._web = self._pubmed = None
 
 
-def _read(path: Path, origin: str) -> Input:
+def _read(path: Path, origin: str, lazy: bool = False) -> Input:
     try:
+        if lazy:
+            with path.open("rb"):  # readable now: errors are reported where the file is named
+                return Input(origin, path=path)
         return Input(origin, path.read_bytes())
     except FileNotFoundError:
         return Input(origin, error=UnreadableInput(origin, "no such file"))
@@ -217,9 +223,12 @@ def folder_files(folder: Path) -> list[Path]:
     )
 
 
-def iter_inputs(sources: list[str], *, network: Network | None = None) -> Iterator[Input]:
+def iter_inputs(
+    sources: list[str], *, network: Network | None = None, lazy_files: bool = False
+) -> Iterator[Input]:
     """Every input named by ``sources``, folders expanded in sorted order (see the module
-    docstring); ``network`` fetches addresses and PubMed ids (default: from the config)."""
+    docstring); ``network`` fetches addresses and PubMed ids (default: from the config).
+    ``lazy_files``: files come as their :attr:`Input.path`, unread."""
     arguments = [
         (position, source, "path" if source == "-" or _exists(source) else classify(source))
         for position, source in _join_prefixes(sources)
@@ -247,9 +256,9 @@ def iter_inputs(sources: list[str], *, network: Network | None = None) -> Iterat
                 if not files:
                     yield Input(source, error=UnreadableInput(source, "folder holds no files"))
                 for file in files:
-                    yield _read(file, str(file))
+                    yield _read(file, str(file), lazy_files)
             else:
-                yield _read(path, source)
+                yield _read(path, source, lazy_files)
     finally:
         if own_network:
             network.close()

@@ -51,7 +51,9 @@ from typing import Any
 from lxml import etree
 
 from harvester.crossref.client import CrossrefClient
+from harvester.errors import LibraryBusy
 from harvester.http import make_client
+from harvester.interrupt import note_kept
 from harvester.leases import (
     LEASE_TTL_S,
     Holder,
@@ -69,6 +71,7 @@ from harvester.oaipmh import (
     RetryPolicy,
     format_datestamp,
 )
+from harvester.parse_worker import batch_size
 from harvester.pipeline import ImportReport, store_records
 from harvester.pubmed import EUtilsClient
 from harvester.sources import folder_files
@@ -305,6 +308,7 @@ class SourceReport:
     splits: int = 0  # windows (OAI-PMH) or date slices (PubMed) split for being too large
     notes: list[str] = field(default_factory=list)  # worth saying, not failures
     requests_planned: list[str] = field(default_factory=list)  # --dry-run
+    busy: str | None = None  # skipped: another process kept writing longer than the bound
 
     @property
     def failed(self) -> bool:
@@ -322,6 +326,8 @@ class SourceReport:
             data["error"] = self.error
         if self.held_by:
             data["held_by"] = self.held_by
+        if self.busy:
+            data["busy"] = self.busy
         data.update(self.imported.as_dict())
         data["failures"] = self.messages()
         data["failed"] = len(data["failures"])
@@ -475,6 +481,16 @@ def run_sync(
         if options.enrich:
             _enrich(library, report, options)
         status = "done"
+    except BaseException as exc:
+        if not isinstance(exc, Exception):  # Ctrl-C, SIGTERM
+            status = "interrupted"
+            note_kept(
+                exc,
+                f"kept {sum(s.imported.new_records for s in report.sources)} new records of "
+                f"{len(report.sources)} finished source(s); the batch in progress was rolled "
+                "back and the next sync goes on from there",
+            )
+        raise
     finally:
         library.finish_run(run_id, status, report.as_dict())
     return report
@@ -551,6 +567,10 @@ def _sync_one(
             _sync_url(library, source, run_id, options, report, heartbeat)
         else:
             raise HarvestError(f"unknown source kind {source.kind!r}")
+    except LibraryBusy as exc:
+        # Like a source another run holds: not a failure; what was committed is kept and
+        # the next run goes on from there.
+        report.status, report.busy = "skipped", str(exc)
     except (HarvesterError, OSError) as exc:
         message = str(exc) if isinstance(exc, HarvesterError) else f"{exc.strerror or exc}"
         if not message.startswith(f"{source.name}:"):
@@ -560,28 +580,36 @@ def _sync_one(
     else:
         finished = True
     finally:
-        if not finished and report.status != "failed":  # interrupted (SIGTERM, Ctrl-C)
+        stopped = not finished and report.status not in ("failed", "skipped")
+        if stopped:  # SIGTERM, Ctrl-C
             report.status, report.error = "failed", f"{source.name}: interrupted"
+        # The end of a run is written whatever the wait, unless it was told to stop: then a
+        # few seconds (a lease left behind is taken over, its holder's pid being gone).
         try:
-            release_lease(library, lease)
-        finally:
-            with library.write():
-                library.db.execute(
-                    "UPDATE sync_sources SET last_run_at = ?, last_status = ?, last_error = ?"
-                    " WHERE name = ?",
-                    [now(), report.status, report.error, source.name],
-                )
-                imported = report.imported
-                SyncState(library).log_run(
-                    run_id=run_id,
-                    source=source.name,
-                    kind=source.kind,
-                    started_at=started_at,
-                    status=report.status,
-                    summary=report.as_dict(),
-                    new_work_ids=imported.new_work_ids,
-                    merged_work_ids=imported.touched_work_ids,
-                )
+            with library.patient(3.0 if stopped else None):
+                try:
+                    release_lease(library, lease)
+                finally:
+                    with library.write():
+                        library.db.execute(
+                            "UPDATE sync_sources SET last_run_at = ?, last_status = ?,"
+                            " last_error = ? WHERE name = ?",
+                            [now(), report.status, report.error or report.busy, source.name],
+                        )
+                        imported = report.imported
+                        SyncState(library).log_run(
+                            run_id=run_id,
+                            source=source.name,
+                            kind=source.kind,
+                            started_at=started_at,
+                            status=report.status,
+                            summary=report.as_dict(),
+                            new_work_ids=imported.new_work_ids,
+                            merged_work_ids=imported.touched_work_ids,
+                        )
+        except LibraryBusy:
+            if not stopped:
+                raise
     return report
 
 
@@ -673,11 +701,23 @@ def _sync_files(
         except InputError as exc:
             error = str(exc)
             imported.failures.append(error)
-        # The file's records and its state in one transaction: a killed run did both or none.
-        with library.write():
-            if records:
+        # The file's records in batches of their own transactions (other writers take turns
+        # in between), then its state with the last one: a run killed part-way left no state,
+        # so the next run reads the file again and stores what is missing (re-imports are
+        # no-ops by content hash), ending where an uninterrupted run would.
+        size = batch_size()
+        chunks = [records[i : i + size] for i in range(0, len(records), size)] or [[]]
+        for chunk in chunks[:-1]:
+            with library.write():
                 store_records(
-                    library, records, run_id=run_id, report=imported, formula=options.formula
+                    library, chunk, run_id=run_id, report=imported, formula=options.formula
+                )
+            library.let_others_in()
+            heartbeat()
+        with library.write():
+            if chunks[-1]:
+                store_records(
+                    library, chunks[-1], run_id=run_id, report=imported, formula=options.formula
                 )
             library.db.execute(
                 "INSERT OR REPLACE INTO sync_files (source, path, size, mtime_ns, sha256,"

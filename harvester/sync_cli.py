@@ -20,15 +20,15 @@ or configuration error. No progress display unless stderr is a terminal.
 
 from __future__ import annotations
 
-import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from harvester.cli_common import emit_json, reports_errors
+from harvester.errors import LibraryBusy
+from harvester.interrupt import sigterm_interrupts
 from harvester.progress import spinner
 
 if TYPE_CHECKING:
@@ -75,26 +75,9 @@ def sync(ctx: click.Context) -> None:
         ctx.invoke(run)
 
 
-@contextmanager
-def _exit_on_sigterm() -> Iterator[None]:
-    """cron and `timeout` stop jobs with SIGTERM: leave through the ``finally`` blocks, so the
-    open page is rolled back, the leases are released and the run is marked failed."""
-
-    def terminate(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    try:
-        previous = signal.signal(signal.SIGTERM, terminate)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def _summary_line(source: SourceReport) -> str:
+    if source.status == "skipped" and source.busy:
+        return f"{source.name}: skipped, {source.busy}; the next run goes on"
     if source.status == "skipped":
         return f"{source.name}: skipped, being harvested by {source.held_by}"
     if source.status == "failed" and not source.imported.new_records:
@@ -137,6 +120,28 @@ def run(
     state: Any, names: tuple[str, ...], as_json: bool, full: bool, no_enrich: bool, dry_run: bool
 ) -> None:
     """Harvest all sources, or the NAMES given."""
+    quiet = getattr(state, "quiet", False)
+    # cron and `timeout` stop jobs with SIGTERM: leave through the ``finally`` blocks, so the
+    # open page is rolled back, the leases are released and the run is marked interrupted.
+    try:
+        with sigterm_interrupts(), state.library(wait_limit=state.config.sync_max_wait) as lib:
+            _run(state, lib, names, as_json, full, quiet, no_enrich, dry_run)
+    except LibraryBusy as exc:  # as a source another run holds: not a failure, next turn
+        click.echo(f"harvester: sync skipped: {exc}; the next run goes on", err=True)
+        if as_json:
+            emit_json({"sources": [], "skipped": str(exc)})
+
+
+def _run(
+    state: Any,
+    library: Any,
+    names: tuple[str, ...],
+    as_json: bool,
+    full: bool,
+    quiet: bool,
+    no_enrich: bool,
+    dry_run: bool,
+) -> None:
     from harvester.autoexport import refresh
     from harvester.cli import crossref_client
     from harvester.pubmed import EUtilsClient
@@ -152,12 +157,7 @@ def run(
             timeout=config.http_timeout,
         )
 
-    quiet = getattr(state, "quiet", False)
-    with (
-        _exit_on_sigterm(),
-        state.library() as library,
-        spinner("Syncing", quiet=quiet) as show,
-    ):
+    with spinner("Syncing", quiet=quiet) as show:
         if not list_sources(library):
             click.echo("no sync sources configured (add one with `harvester sync add`)", err=True)
             if as_json:

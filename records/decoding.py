@@ -35,7 +35,11 @@ def decode(data: bytes, origin: str) -> str:
                 text = data.decode("cp1252")
             except UnicodeDecodeError:
                 text = data.decode("latin-1")
-    if not text.strip():
+    # The bytes are not needed any more: a caller that passed them without keeping them
+    # (``decode(path.read_bytes(), ...)``) holds the text alone from here on. And isspace(),
+    # not strip(), which would copy the whole text of a 200 MB export once more.
+    del data
+    if not text or text.isspace():
         raise EmptyInput(origin, "empty input: no records in it")
     sample = text[:8192]
     controls = sum(1 for c in sample if ord(c) < 32 and ord(c) not in _TEXT_CONTROLS)

@@ -6,8 +6,9 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from harvester.errors import StoreError
+from harvester.errors import LibraryBusy, StoreError
 from harvester.store.schema import migrations
 from records.dedup import blocking_keys, prepare
 from records.dedup.keys import Prepared
@@ -30,9 +31,17 @@ if TYPE_CHECKING:
 
 # Ids per "IN (...)" statement: well under SQLite's bound on variables (999 in old builds).
 _IN_CHUNK = 500
-# A cron sync and an interactive command may share the file: writers wait this long for each
-# other (SQLite's busy timeout) before giving up with a clear message.
+# SQLite's busy timeout for a statement. Writers queue for each other in `Library.write`,
+# which waits as long as it must (or `wait_limit`), saying so: imports commit in batches of a
+# few seconds, so a waiting writer gets its turn between two batches of another.
 BUSY_TIMEOUT_S = 30.0
+# How long a writer tries quietly before it says it waits, and how long one try lasts.
+_QUIET_WAIT_S = 2.0
+_WAIT_STEP_S = 5.0
+# How long a run stopped by SIGTERM or Ctrl-C waits to write its end before it goes anyway.
+_INTERRUPTED_WAIT_S = 3.0
+# A little longer than SQLite's longest sleep between two tries of a waiting writer (100 ms).
+_YIELD_S = 0.11
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
@@ -248,8 +257,21 @@ class KeyTest:
 class Library:
     """One SQLite library file. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        on_wait: Callable[[str], None] | None = None,
+        wait_limit: float | None = None,
+    ) -> None:
         self.path = Path(path)
+        # Told once per wait that another process is writing (the CLI prints it); a wait past
+        # `wait_limit` seconds raises LibraryBusy (cron runs skip then), None: wait as long
+        # as it takes.
+        self.on_wait = on_wait
+        self.wait_limit = wait_limit
+        self._said_waiting = False  # once per process is enough: batches wait again and again
+        self._held_s = 0.0  # how long the last write transaction held the lock
         # Derived values of stored source records (their dedup comparison forms), valid while
         # the file is open: source records are immutable once stored.
         self.prepared_cache = BoundedCache(PREPARED_CACHE_SIZE)
@@ -293,10 +315,8 @@ class Library:
                 self.prepared_cache.clear()
                 raise
             return
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path}: the library is busy ({exc}); try again") from exc
+        self._begin()
+        locked_at = time.monotonic()
         try:
             yield self
         except BaseException:
@@ -306,6 +326,62 @@ class Library:
             raise
         else:
             conn.execute("COMMIT")
+        finally:
+            self._held_s = time.monotonic() - locked_at
+
+    def let_others_in(self) -> None:
+        """Between two transactions of one long job (the batches of an import): pause long
+        enough that a writer waiting in SQLite's busy handler, which tries again every 100 ms
+        at most, takes the lock, so writers interleave instead of one waiting for the whole
+        job. The pause is a twentieth of the last transaction's hold, at most 110 ms: at most
+        5 % of a long import, nothing for short transactions."""
+        time.sleep(min(_YIELD_S, self._held_s / 20))
+
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``, waiting for other writers as long as they write (see
+        :data:`BUSY_TIMEOUT_S`); one line through ``on_wait`` the first time a wait is
+        noticeable."""
+        conn = self.db.conn
+        started = time.monotonic()
+        told = False
+        try:
+            while True:
+                waited = time.monotonic() - started
+                step = _QUIET_WAIT_S if not told else _WAIT_STEP_S
+                if self.wait_limit is not None:
+                    if waited >= self.wait_limit:
+                        raise LibraryBusy(
+                            f"{self.path}: another harvester process kept writing for more "
+                            f"than {self.wait_limit:g} s"
+                        )
+                    step = max(0.05, min(step, self.wait_limit - waited))
+                conn.execute(f"PRAGMA busy_timeout = {int(step * 1000)}")
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise StoreError(f"{self.path}: cannot write the library ({exc})") from exc
+                if not told and not self._said_waiting and self.on_wait is not None:
+                    self._said_waiting = True
+                    self.on_wait(
+                        f"waiting for another harvester process to finish writing {self.path} ..."
+                    )
+                told = True
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+    @contextmanager
+    def patient(self, limit: float | None = None) -> Iterator[Library]:
+        """Writes inside wait without ``wait_limit`` (or at most ``limit`` seconds): what ends a
+        run (its log line, releasing a lease) is small and must be written, however long
+        another writer takes; unless the run was told to stop (SIGTERM, Ctrl-C), which must
+        not keep it waiting."""
+        previous, self.wait_limit = self.wait_limit, limit
+        try:
+            yield self
+        finally:
+            self.wait_limit = previous
 
     # -- runs -------------------------------------------------------------------------------
 
@@ -325,10 +401,18 @@ class Library:
             )
 
     def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
-        with self.write():
-            self.db.table("runs").update(
-                run_id, {"finished_at": now(), "status": status, "summary": json.dumps(summary)}
-            )
+        """Record how a run ended. An interrupted run waits for another writer a few seconds
+        at most, then leaves its line as it is (a later run marks it: its pid is gone)."""
+        interrupted = status == "interrupted"
+        try:
+            with self.patient(_INTERRUPTED_WAIT_S if interrupted else None), self.write():
+                self.db.table("runs").update(
+                    run_id,
+                    {"finished_at": now(), "status": status, "summary": json.dumps(summary)},
+                )
+        except LibraryBusy:
+            if not interrupted:
+                raise
 
     # -- source records ---------------------------------------------------------------------
 

@@ -404,8 +404,9 @@ def test_sigterm_rolls_back_releases_the_lease_and_says_so(tmp_path):
         "failed",
         "repo: interrupted",
     )
+    # SIGTERM is an interrupt, as Ctrl-C is: the run is marked so, not as a failure.
     assert conn.execute("SELECT status FROM runs WHERE command LIKE 'sync%'").fetchone() == (
-        "failed",
+        "interrupted",
     )
     # Every committed record has its OAI state beside it (whole pages or nothing).
     assert conn.execute(
