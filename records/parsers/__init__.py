@@ -217,16 +217,33 @@ def iter_parse_text(
     (:mod:`records.normalize.plausibility`): what fails is dropped and reported on the batch as
     a :class:`~records.model.Doubt`; with ``strict`` a record with a doubt becomes a failure.
     """
+    original = text
     if not is_markup(text) and _SPACES.search(text[:SNIFF_WINDOW]):
         # Copied web pages carry no-break spaces where the page had &nbsp; ("Published\xa0in:"):
         # for text layouts they are spaces (markup keeps them: an HTML reader decodes entities).
         text = text.translate(_AS_SPACE)
     parser = get_parser(format) if format else detect(text, origin)
-    return _normalized(
-        _with_page_url(parser, origin, parser.iter_parse(text, origin, batch)),
-        page=parser.page or parser.name in PAGE_LISTS,
-        strict=strict,
-    )
+    page = parser.page or parser.name in PAGE_LISTS
+    if not page:
+        text = original  # an export's values keep their no-break spaces
+    results = parser.iter_parse(text, origin, batch)
+    if text is not original:
+        results = _verbatim(results, text, original)
+    return _normalized(_with_page_url(parser, origin, results), page=page, strict=strict)
+
+
+def _verbatim(
+    results: Iterator[ParseResult], read: str, original: str
+) -> Iterator[ParseResult]:
+    """Records keep the text as it came (the store keeps every record verbatim): a page read
+    with its no-break spaces as spaces gets its raw text back from the original, at the same
+    place (the translation keeps every character's position)."""
+    for result in results:
+        for record in result.records:
+            at = read.find(record.raw)
+            if record.raw and at >= 0:
+                record.raw = original[at : at + len(record.raw)]
+        yield result
 
 
 _SPACES = re.compile("[\u00a0\u2007\u202f]")
