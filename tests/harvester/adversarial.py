@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from records.synthetic import iter_library, write_bibtex, write_ris
-from tests.conftest import REPO
+from tests.conftest import REPO, STATE_DIR
 
 # A guard against a test that would hang for ever, not a performance bound: a run that takes
 # this long has hung (the defect this suite exists for), and is reported as such.
@@ -42,6 +42,7 @@ def environment(marker: str, **extra: str) -> dict[str, str]:
         PYTHONPATH=str(REPO),
         HARVESTER_CROSSREF_URL="http://127.0.0.1:9",  # never the network
         HARVESTER_CONFIG=str(REPO / "no-such-config.toml"),
+        HARVESTER_STATE_DIR=str(STATE_DIR),
         HARVESTER_TEST_MARKER=marker,
     )
     env.update(extra)
@@ -337,7 +338,7 @@ def concurrent_round(
     db = with_sync_source(folder / "together.db", "folder", synced)
     env = environment(uuid.uuid4().hex, **env_extra)
     processes = [start(db, "add", "--no-enrich", path, env=env) for path in adds]
-    processes.append(start(db, "sync", env=env))
+    processes.append(start(db, "sync", "--no-enrich", env=env))
     processes.append(start(db, "export", "-f", "bibtex", "-o", folder / "refs.bib", env=env))
     for process in processes:
         done = finish(process)

@@ -84,7 +84,7 @@ def test_a_sync_that_would_wait_past_its_bound_skips_with_exit_0(inputs, tmp_pat
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        done = finish(start(db, "sync", env=environment("b", HARVESTER_SYNC_MAX_WAIT="0.5")))
+        done = finish(start(db, "sync", "--no-enrich", env=environment("b", HARVESTER_SYNC_MAX_WAIT="0.5")))
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -93,7 +93,7 @@ def test_a_sync_that_would_wait_past_its_bound_skips_with_exit_0(inputs, tmp_pat
     assert "Traceback" not in done.stderr
     assert library_state(db)["records"] == []
     # Its next turn, with the library free, does the work.
-    again = finish(start(db, "sync", env=environment("c", HARVESTER_SYNC_MAX_WAIT="0.5")))
+    again = finish(start(db, "sync", "--no-enrich", env=environment("c", HARVESTER_SYNC_MAX_WAIT="0.5")))
     assert again.returncode == 0, again.stderr
     assert len(library_state(db)["records"]) == _records_in(inputs / "synced")
 

@@ -59,12 +59,12 @@ def test_sync_killed_at_random_moments_resumes_to_the_clean_library(inputs, tmp_
         return with_sync_source(db, "exports", inputs)
 
     clean_db = configured(tmp_path / "clean.db")
-    seconds = timed_run(clean_db, ["sync"], TUNING)
+    seconds = timed_run(clean_db, ["sync", "--no-enrich"], TUNING)
     clean = library_state(clean_db)
     report = KillReport()
     crash_chain(
         configured(tmp_path / "lib.db"),
-        ["sync"],
+        ["sync", "--no-enrich"],
         clean,
         seconds,
         list(range(100, 100 + SEEDS)),
