@@ -31,8 +31,14 @@ bibtexparser), as it does without citerra. LaTeX decoding and names stay in Pyth
 citerra 0.4 panics (pyo3's ``PanicException``, a ``BaseException``) on some inputs, e.g. a
 non-ASCII entry key; any exception it raises sends the piece the Python way too.
 
-The accelerator is used when citerra imports and ``HARVESTER_NO_NATIVE`` is not set (to a
-non-empty value); :func:`entry_reader` is asked once per file read.
+**Off unless asked for** (``HARVESTER_NATIVE=1``; ``HARVESTER_NO_NATIVE`` set always turns it
+off): measured, it does not pay (``docs/performance.md``). Handing an entry's fields from Rust
+to Python costs citerra 0.4's bindings (an object per entry and per field) about what the
+fast path's regular expressions cost, the guards above come on top, and the split is only a
+sixth of parse+normalize: with the accelerator, parse+normalize of the synthetic library takes
+about 1.2x the CPU time it takes without. It is kept, tested for identity, so that a later
+citerra (or a bulk interface to it) can be measured again by flipping one variable.
+:func:`entry_reader` is asked once per file read.
 """
 
 from __future__ import annotations
@@ -84,8 +90,13 @@ def available() -> bool:
 
 
 def enabled() -> bool:
-    """Whether the accelerator is used: citerra there and ``HARVESTER_NO_NATIVE`` not set."""
-    return _parser is not None and not os.environ.get("HARVESTER_NO_NATIVE")
+    """Whether the accelerator is used: citerra there, ``HARVESTER_NATIVE`` set to a non-empty
+    value and ``HARVESTER_NO_NATIVE`` not set."""
+    return (
+        _parser is not None
+        and bool(os.environ.get("HARVESTER_NATIVE"))
+        and not os.environ.get("HARVESTER_NO_NATIVE")
+    )
 
 
 def native_entry(piece: str, line: int) -> RawEntry | None:

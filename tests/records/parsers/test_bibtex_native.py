@@ -31,10 +31,11 @@ needs_citerra = pytest.mark.skipif(
 def _parse(data: bytes, name: str, native: bool, monkeypatch: pytest.MonkeyPatch) -> object:
     """The ParseResult of ``data`` read as BibTeX with or without the accelerator (or the error
     it raises, as text, for a file that is no BibTeX at all)."""
+    monkeypatch.delenv("HARVESTER_NO_NATIVE", raising=False)
     if native:
-        monkeypatch.delenv("HARVESTER_NO_NATIVE", raising=False)
+        monkeypatch.setenv("HARVESTER_NATIVE", "1")
     else:
-        monkeypatch.setenv("HARVESTER_NO_NATIVE", "1")
+        monkeypatch.delenv("HARVESTER_NATIVE", raising=False)
     assert bibtex_native.enabled() is (native and bibtex_native.available())
     try:
         return parse_bytes(data, name, "bibtex")
@@ -48,11 +49,14 @@ def _pieces(text: str) -> list[str]:
 
 
 def test_the_switch_chooses_the_reader(monkeypatch):
-    monkeypatch.setenv("HARVESTER_NO_NATIVE", "1")
-    assert bibtex_native.entry_reader() is fast_entry
-    monkeypatch.delenv("HARVESTER_NO_NATIVE")
+    monkeypatch.delenv("HARVESTER_NATIVE", raising=False)
+    monkeypatch.delenv("HARVESTER_NO_NATIVE", raising=False)
+    assert bibtex_native.entry_reader() is fast_entry  # off unless asked for
+    monkeypatch.setenv("HARVESTER_NATIVE", "1")
     expected = bibtex_native.accelerated_entry if bibtex_native.available() else fast_entry
     assert bibtex_native.entry_reader() is expected
+    monkeypatch.setenv("HARVESTER_NO_NATIVE", "1")  # wins
+    assert bibtex_native.entry_reader() is fast_entry
 
 
 def test_pure_path_reads_the_fixtures(monkeypatch):
