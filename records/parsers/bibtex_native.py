@@ -3,9 +3,10 @@ harvester[native]``), behind the same reader interface as :func:`~.bibtex_blocks
 
 Where the time of importing a ``.bib`` goes (``docs/performance.md``): the split into raw
 entries is about a sixth of it; LaTeX decoding, name splitting, the CSL mapping and the record
-normalization are the rest. citerra splits an entry several times faster than the regular
-expressions of the fast path, so it stands in for exactly that step, and only where its split
-is provably bibtexparser's: the records must come out identical with and without it.
+normalization are the rest, and follow harvester's own rules. Inside Rust citerra splits a file
+several times faster than the fast path's regular expressions, so the split is the step it can
+stand in for, and only where its split is provably bibtexparser's: the records must come out
+identical with and without it.
 
 citerra follows BibTeX's grammar; bibtexparser's splitter has rules of its own (a brace or
 quote after a backslash is no mark, ``{"}`` inside quotes, an ``@type{`` anywhere aborts the
@@ -18,8 +19,8 @@ a piece only when the piece is a shape on which the two grammars cannot differ:
 * the head (type and key) matches the fast path's own pattern, which is what gives the type and
   key, and no second block mark is anywhere in the entry;
 * no backslash stands before a brace anywhere (``\\{`` counts for BibTeX, not for the
-  splitter), and a value that is not braced (or is a ``#`` concatenation) has no backslash and no inner
-  quote;
+  splitter), and a value that is not braced (or is a ``#`` concatenation) has no backslash
+  and no inner quote;
 * every field value is verbatim text of the entry, in order.
 
 Anything else returns ``None`` and the piece goes the Python way (the fast path, then
@@ -35,8 +36,8 @@ non-ASCII entry key; any exception it raises sends the piece the Python way too.
 off): measured, it does not pay (``docs/performance.md``). Handing an entry's fields from Rust
 to Python costs citerra 0.4's bindings (an object per entry and per field) about what the
 fast path's regular expressions cost, the guards above come on top, and the split is only a
-sixth of parse+normalize: with the accelerator, parse+normalize of the synthetic library takes
-about 1.2x the CPU time it takes without. It is kept, tested for identity, so that a later
+sixth of parse+normalize: with the accelerator the split takes 1.05-1.25x the CPU time it takes
+without, and parse+normalize is no faster. It is kept, tested for identity, so that a later
 citerra (or a bulk interface to it) can be measured again by flipping one variable.
 :func:`entry_reader` is asked once per file read.
 """
