@@ -144,3 +144,20 @@ def test_native_declines_where_the_grammars_differ(piece, monkeypatch):
     assert bibtex_native.native_entry(piece, 1) is None
     data = piece.encode()
     assert _parse(data, "x.bib", True, monkeypatch) == _parse(data, "x.bib", False, monkeypatch)
+
+
+class _Panic(BaseException):
+    """What a Rust panic is in Python (pyo3's PanicException derives from BaseException)."""
+
+
+class _PanickingParser:
+    def parse(self, text: str) -> None:
+        raise _Panic("end byte index 10 is not a char boundary")
+
+
+@needs_citerra
+def test_a_panic_in_citerra_sends_the_piece_the_python_way(monkeypatch):
+    monkeypatch.setattr(bibtex_native, "_parser", _PanickingParser())
+    piece = "@article{k1, title = {Plain}, year = 2001}\n"
+    assert bibtex_native.native_entry(piece, 1) is None
+    assert bibtex_native.accelerated_entry(piece, 1) == fast_entry(piece, 1) is not None
