@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from bibtexparser.exceptions import BlockAbortedException
@@ -195,16 +195,24 @@ def cut_points(text: str) -> Iterator[int]:
     return (m.start() + 1 for m in _LINE_BLOCK_START_RE.finditer(text))
 
 
+def _entry_reader() -> Callable[[str, int], RawEntry | None]:
+    """:func:`fast_entry`, or the native accelerator's reader when it is enabled."""
+    from records.parsers.bibtex_native import entry_reader  # late: it builds on this module
+
+    return entry_reader()
+
+
 def read_blocks(text: str) -> Iterator[RawEntry | FailedBlock]:
     """The entries and failed blocks of ``text`` in order, as bibtexparser splits the whole text
     (``@string``, ``@preamble`` and comments left out), one piece at a time."""
+    fast = _entry_reader()
     starts = cut_points(text)
     end_of_text = len(text)
     pos, line, carried = 0, 0, False
     end = next(starts, end_of_text)
     while pos < end_of_text:
         piece = text[pos:end]
-        entry = None if carried else fast_entry(piece, line + 1)
+        entry = None if carried else fast(piece, line + 1)
         next_pos = end
         if entry is not None:
             yield entry
@@ -227,6 +235,7 @@ def read_regions(text: str, hits: Iterable[int]) -> Iterator[RawEntry | RawStrin
     starts around it, which holds the whole text's blocks (see the module docstring; a block
     left unfinished at a region's end fails in both). This reads the few ``@string`` or
     ``crossref`` places of a file without reading it all."""
+    fast = _entry_reader()
     starts = array("q", cut_points(text))
     line, last, previous = 0, 0, -2
     for hit in hits:
@@ -239,7 +248,7 @@ def read_regions(text: str, hits: Iterable[int]) -> Iterator[RawEntry | RawStrin
         line += count_lines(text, last, begin)
         last = begin
         piece = text[begin:end]
-        entry = fast_entry(piece, line + 1)
+        entry = fast(piece, line + 1)
         if entry is not None:
             yield entry
         else:
