@@ -8,6 +8,7 @@ its content changed, so a LaTeX editor watching the file is not disturbed by no-
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -59,14 +60,39 @@ def configured(library: Library) -> list[dict[str, Any]]:
     ]
 
 
-def refresh(library: Library) -> list[str]:
-    """Rewrite every configured export whose content changed; returns the paths written."""
+def holds_data(path: Path) -> bool:
+    """Whether ``path`` is a file with something in it besides white space."""
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 16):
+                if chunk.strip():
+                    return True
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return False
+    return False
+
+
+def refresh(library: Library, warn: Callable[[str], None] | None = None) -> list[str]:
+    """Rewrite every configured export whose content changed; returns the paths written.
+
+    An export whose selection has come to match no work is not written over a file that holds
+    data (``warn`` is told why): emptying a user's file takes an explicit ``export --force``.
+    """
     written = []
     for export in configured(library):
         selection = Selection.from_dict(export["selection"])
         options = ExportOptions(**export["selection"].get("options", {}))
-        pieces = iter_works_export(selection.iter_works(library), export["format"], options)
-        if write_if_changed(Path(export["path"]), pieces):
+        path = Path(export["path"])
+        works = selection.peek(library)
+        if works is None and holds_data(path):
+            if warn:
+                warn(
+                    f"auto-export {path} not updated: {selection.describe()} selects no works "
+                    "and the file holds data (`harvester export --force` empties it)"
+                )
+            continue
+        pieces = iter_works_export(works or iter(()), export["format"], options)
+        if write_if_changed(path, pieces):
             written.append(export["path"])
             with library.write():
                 library.db.execute(

@@ -17,7 +17,7 @@ import click
 from harvester import __version__
 from harvester.atomic import write_if_changed
 from harvester.autoexport import register
-from harvester.cli_common import F, emit_json, json_option, reports_errors
+from harvester.cli_common import F, emit_json, json_option, reports_errors, say
 from harvester.config import Config
 from harvester.errors import NotFound
 from harvester.exporting import (
@@ -28,7 +28,7 @@ from harvester.exporting import (
     iter_works_export,
 )
 from harvester.pipeline import import_sources, parse_inputs
-from harvester.progress import bar, spinner, stderr
+from harvester.progress import bar, spinner
 from harvester.selection import Selection
 from harvester.store import Library, WorkRow
 from harvester.sync_cli import sync
@@ -49,8 +49,13 @@ class State:
             self._config = Config.load(self.db_option)
         return self._config
 
-    def library(self) -> Library:
-        return Library(self.config.db)
+    def library(self, *, create: bool = False) -> Library:
+        """The library; only commands that add records may ``create`` it (and say so): a
+        mistyped --db given to any other command is an error, not a new empty library."""
+        library = Library(self.config.db, create=create)
+        if library.created:
+            say(f"created a new library at {library.path}", err=True)
+        return library
 
     def formula(self, library: Library) -> str:
         from harvester.rekey import library_formula
@@ -62,14 +67,14 @@ def refresh_exports(state: State, library: Library) -> None:
     """Rewrite the auto-exports whose content the command just changed."""
     from harvester.autoexport import refresh
 
-    for path in refresh(library):
+    for path in refresh(library, warn=lambda line: say(f"harvester: {line}", err=True)):
         if not state.quiet:
-            stderr.print(f"auto-export updated: {path}")
+            say(f"auto-export updated: {path}", err=True)
 
 
 def report_failures(failures: list[str]) -> None:
     for failure in failures:
-        click.echo(f"harvester: failed: {failure}", err=True)
+        say(f"harvester: failed: {failure}", err=True)
 
 
 format_option = click.option(
@@ -129,7 +134,7 @@ def add(
     PubMed is asked through NCBI's E-utilities (HARVESTER_PUBMED_URL, HARVESTER_NCBI_API_KEY).
     """
     enrichment = None
-    with state.library() as library:
+    with state.library(create=True) as library:
         with spinner("Importing", quiet=state.quiet) as show:
             report = import_sources(
                 library,
@@ -151,7 +156,7 @@ def add(
             | ({"enrichment": enrichment_json(enrichment)} if enrichment else {})
         )
     else:
-        click.echo(
+        say(
             f"{report.parsed} parsed, {report.new_records} new, "
             f"{report.already_stored} already in the library, {report.merged} merged into "
             f"existing works, {report.new_works} new works, "
@@ -352,6 +357,9 @@ def with_style(func: F) -> F:
 @with_style
 @click.option("--abstract", is_flag=True, help="Include abstracts in BibTeX/BibLaTeX.")
 @click.option("--auto", is_flag=True, help="Keep OUTPUT in sync: rewrite it after every change.")
+@click.option(
+    "--force", is_flag=True, help="Write OUTPUT even when that empties a file that holds data."
+)
 @click.pass_obj
 @reports_errors
 def export(
@@ -366,8 +374,14 @@ def export(
     locale: str | None,
     abstract: bool,
     auto: bool,
+    force: bool,
 ) -> None:
-    """Export the library (or a selection): BibTeX, BibLaTeX, CSL-JSON, RIS or formatted."""
+    """Export the library (or a selection): BibTeX, BibLaTeX, CSL-JSON, RIS or formatted.
+
+    A selection that matches no work is an error (exit 1, nothing written; with --auto the
+    export is kept for when works match); an export of no works never replaces a file that
+    holds data, unless --force.
+    """
     if auto and output is None:
         raise UsageError("--auto needs --output FILE")
     selection = Selection(keys, query, tag, source)
@@ -381,7 +395,18 @@ def export(
 
     with state.library() as library:
         # Streamed from the store to the output: memory holds a chunk of works at a time.
-        works = counting(selection.iter_works(library))
+        selected = selection.peek(library)
+        # An auto-export may be set up before anything matches (a saved search): it is kept
+        # and filled later; a one-off export of nothing is a mistake worth an error.
+        if selected is None and selection.narrows and not auto:
+            raise NotFound(f"no works match {selection.describe()}; nothing written")
+        if selected is None and output is not None and not force:
+            refuse_emptying(output)
+        if selected is None and auto and not state.quiet:
+            say(
+                f"no works match {selection.describe()} yet; {output} follows the library", err=True
+            )
+        works = counting(selected or iter(()))
         pieces = iter_works_export(works, export_format, options)
         if output is None:
             for piece in pieces:
@@ -391,10 +416,24 @@ def export(
         if auto:
             register(library, output, export_format, selection, options)
     if not state.quiet:
-        stderr.print(
+        say(
             f"{counted[0]} works written to {output}"
             if changed
-            else f"{output} is up to date ({counted[0]} works)"
+            else f"{output} is up to date ({counted[0]} works)",
+            err=True,
+        )
+
+
+def refuse_emptying(output: Path) -> None:
+    """An export of no works must not replace a file that holds something (a mistyped --db or
+    an emptied library would otherwise wipe the user's .bib)."""
+    from harvester.autoexport import holds_data
+    from harvester.errors import WouldEmpty
+
+    if holds_data(output):
+        raise WouldEmpty(
+            f"{output}: not replaced: the library has no works to export and the file holds "
+            "data (use --force to empty it)"
         )
 
 
@@ -425,8 +464,11 @@ def cite(
     """A formatted reference list: `harvester cite radosa2024radiologisch --style vancouver`."""
     if not keys and query is None and tag is None:
         raise UsageError("name the works to cite: KEY..., --search QUERY or --tag TAG")
+    selection = Selection(keys, query, tag)
     with state.library() as library:
-        works = Selection(keys, query, tag).works(library)
+        works = selection.works(library)
+    if not works:
+        raise NotFound(f"no works match {selection.describe()}")
     click.echo(
         export_text(works, output_format, ExportOptions(style=style, locale=locale)), nl=False
     )

@@ -4,7 +4,9 @@
     ├── InputError ...              (records.errors: unreadable, empty, binary, unknown format)
     ├── UsageError                  bad option, key or configuration             (exit 2)
     ├── StoreError                  the library file cannot be opened or written (exit 2)
-    ├── NotFound                    no work with that key                        (exit 1)
+    │   └── NoLibrary               no library at that path (only `add` creates one)
+    ├── NotFound                    no work with that key, no work matches        (exit 1)
+    ├── WouldEmpty                  an export would empty a file that holds data  (exit 1)
     └── NetworkError                a remote service could not be used as asked
         ├── CrossrefUnavailable     unreachable (refused, DNS), refused access (401/403):
         │   │                       stop asking, queue the rest for later
@@ -27,8 +29,24 @@ class StoreError(HarvesterError):
     exit_code = 2
 
 
+class NoLibrary(StoreError):
+    """The library file does not exist and the command only reads or changes one: a mistyped
+    ``--db`` must not create an empty library (and then export it over the user's files)."""
+
+    # Printed as "harvester: no library at PATH", the words the user needs and no more.
+    label = ""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(f"no library at {path}")
+
+
 class NotFound(HarvesterError):
     """A key or id names nothing in the library."""
+
+
+class WouldEmpty(HarvesterError):
+    """An export of no works would replace a file that holds something (``--force`` does it):
+    a wrong library or selection must never wipe a user's ``.bib``."""
 
 
 class NetworkError(HarvesterError):
@@ -61,9 +79,11 @@ __all__ = [
     "ErrorBudgetExceeded",
     "HarvesterError",
     "NetworkError",
+    "NoLibrary",
     "NotFound",
     "RateLimited",
     "RequestFailed",
     "StoreError",
     "UsageError",
+    "WouldEmpty",
 ]

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from harvester.cli_common import emit_json, reports_errors
-from harvester.progress import spinner, stderr
+from harvester.cli_common import emit_json, reports_errors, say
+from harvester.progress import spinner
 
 if TYPE_CHECKING:
     from harvester.sync import SourceReport
@@ -123,19 +123,23 @@ def run(state: Any, names: tuple[str, ...], as_json: bool, full: bool) -> None:
             return
         options = SyncOptions(full=full, formula=state.formula(library), progress=show)
         report = run_sync(library, list(names) or None, options)
-        written = refresh(library) if report.touched_work_ids else []
+        written = (
+            refresh(library, warn=lambda line: say(f"harvester: {line}", err=True))
+            if report.touched_work_ids
+            else []
+        )
         counts = library.counts()
     for source in report.sources:
         for message in source.messages():
-            click.echo(f"harvester: failed: {message}", err=True)
+            say(f"harvester: failed: {message}", err=True)
     if as_json:
         emit_json(report.as_dict() | {"library": counts})
     else:
         for source in report.sources:
-            click.echo(_summary_line(source))
+            say(_summary_line(source))
         for path in written:
             if not quiet:
-                stderr.print(f"auto-export updated: {path}")
+                say(f"auto-export updated: {path}", err=True)
     sys.exit(report.exit_code)
 
 
@@ -166,7 +170,7 @@ def add(
     """Configure a source NAME harvesting TARGET (a folder, a file or a URL)."""
     from harvester.sync import add_source
 
-    with state.library() as library:
+    with state.library(create=True) as library:
         source = add_source(
             library, name, target, kind=kind, set_spec=set_spec, metadata_prefix=metadata_prefix
         )
@@ -193,9 +197,9 @@ def list_command(state: Any, as_json: bool) -> None:
     for s in sources:
         last = f"last run {s.last_run_at} {s.last_status}" if s.last_run_at else "never run"
         until = f", harvested until {s.harvested_until}" if s.harvested_until else ""
-        click.echo(f"{s.name}  {s.kind}  {s.target}  {last}{until}")
+        say(f"{s.name}  {s.kind}  {s.target}  {last}{until}")
         if s.last_error:
-            click.echo(f"    last error: {s.last_error}")
+            say(f"    last error: {s.last_error}")
 
 
 @sync.command(name="remove")

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from harvester.errors import StoreError
+from harvester.errors import NoLibrary, StoreError
 from harvester.store.schema import migrations
 from records.dedup import blocking_keys, prepare
 from records.dedup.keys import Prepared
@@ -239,8 +239,14 @@ class KeyTest:
 class Library:
     """One SQLite library file. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        """Open the library at ``path``; a missing file is created (with its folders) only
+        when ``create`` (commands that add records), else :class:`NoLibrary` is raised."""
         self.path = Path(path)
+        # Whether this opening made the file (`add` says so: a typo in --db shows at once).
+        self.created = not self.path.exists()
+        if self.created and not create:
+            raise NoLibrary(self.path)
         # Derived values of stored source records (their dedup comparison forms), valid while
         # the file is open: source records are immutable once stored.
         self.prepared_cache = BoundedCache(PREPARED_CACHE_SIZE)
