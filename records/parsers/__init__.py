@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from records.decoding import decode
-from records.errors import UnknownFormat, UsageError
-from records.model import ParseResult
+from records.decoding import decode, strip_controls
+from records.errors import HarvesterError, UnknownFormat, UsageError
+from records.model import Failure, ParseResult
 from records.normalize.record import normalize_csl
 from records.parsers.base import DEFAULT_BATCH, Parser
 from records.parsers.bibtex import BibTeXParser
@@ -88,10 +88,18 @@ def get_parser(name: str) -> Parser:
     raise UsageError(f"unknown format {name!r}; known formats: {', '.join(parser_names())}")
 
 
+def _sniff(parser: Parser, text: str) -> float:
+    """A sniffer's score; one that fails on odd text is not sure of it."""
+    try:
+        return parser.sniff(text)
+    except (Exception, RecursionError):  # a sniffer must never stop detection
+        return 0.0
+
+
 def detect(text: str, origin: str) -> Parser:
     """The parser most confident that it can read ``text``; :class:`UnknownFormat` if none is."""
     scored = sorted(
-        ((p.sniff(text), i, p) for i, p in enumerate(PARSERS)), key=lambda t: (-t[0], t[1])
+        ((_sniff(p, text), i, p) for i, p in enumerate(PARSERS)), key=lambda t: (-t[0], t[1])
     )
     if scored and scored[0][0] >= DETECTION_THRESHOLD:
         return scored[0][2]
@@ -110,8 +118,37 @@ def iter_parse_text(
     CSL-JSON are read batch by batch (memory follows the batch, besides ``text`` itself); the
     other formats are read whole and come as one batch.
     """
+    text = strip_controls(text)  # also for text that did not come through decode()
     parser = get_parser(format) if format else detect(text, origin)
-    return _normalized(_with_page_url(parser, origin, parser.iter_parse(text, origin, batch)))
+    return _normalized(
+        _with_page_url(
+            parser, origin, _guarded(parser, origin, parser.iter_parse(text, origin, batch))
+        )
+    )
+
+
+def _guarded(parser: Parser, origin: str, results: Iterator[ParseResult]) -> Iterator[ParseResult]:
+    """The parser's batches; whatever escapes a reader (a library's own error on hostile
+    bytes, nesting deeper than the interpreter's stack) ends the input with one failure that
+    names it, after the records read before it. Input errors (unsafe XML...) pass as they are:
+    they are the caller's one-line refusal of the whole input."""
+    try:
+        yield from results
+    except HarvesterError:
+        raise
+    except RecursionError:
+        yield _stopped(origin, f"nested too deeply to read as {parser.label}")
+    except (Exception, MemoryError) as exc:  # any reader, any bytes
+        yield _stopped(origin, f"could not read the rest as {parser.label}: {_one_line(exc)}")
+
+
+def _stopped(origin: str, reason: str) -> ParseResult:
+    return ParseResult(failures=[Failure(origin, reason)])
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 _WEB_ADDRESS = re.compile(r"^https?://\S+$", re.I)
