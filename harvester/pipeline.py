@@ -7,16 +7,18 @@ record's content hash is unique in the store).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from harvester.dedup import assign_batch, create_works_for, join_works, remember_maybes
+from harvester.errors import StoreError
 from harvester.gc_pause import paused_gc
 from harvester.parse_worker import prepared_batches
 from harvester.sources import iter_inputs
 from harvester.store import Library
 from harvester.store.library import NewRecord
-from records.errors import InputError
+from records.errors import HarvesterError, InputError
 from records.model import Record
 from records.parsers import parse_bytes
 
@@ -84,9 +86,25 @@ def parse_inputs(
         except InputError as exc:
             failures.append(str(exc))
             continue
+        except Exception as exc:  # one input's surprise, not the run's
+            failures.append(unexpected_failure(item.origin, exc))
+            continue
         records.extend(result.records)
         failures.extend(str(f) for f in result.failures)
     return records, failures, count
+
+
+# Errors no per-input guard catches: a busy or broken library stops the run with its one line
+# (every later input would fail the same way).
+STORE_ERRORS = (StoreError, sqlite3.OperationalError)
+
+
+def unexpected_failure(origin: str, exc: Exception) -> str:
+    """The failure line of an input that stopped on an error no reader should raise."""
+    if isinstance(exc, HarvesterError):
+        return str(exc)
+    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    return f"{origin}: could not be imported ({type(exc).__name__}: {reason})"
 
 
 # Records decided and written together: large enough that the SQL is a few statements per
@@ -235,6 +253,12 @@ def import_sources(
                 # Nothing of this input was stored (its transaction rolled back).
                 report.restore(before)
                 report.failures.append(str(exc))
+            except STORE_ERRORS:
+                raise
+            except Exception as exc:
+                # One input's surprise is that input's failure line; the next inputs still run.
+                report.restore(before)
+                report.failures.append(unexpected_failure(item.origin, exc))
         status = "done"
     finally:
         library.finish_run(run_id, status, report.as_dict())

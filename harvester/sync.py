@@ -54,7 +54,7 @@ from harvester.oaipmh import (
     RetryPolicy,
     format_datestamp,
 )
-from harvester.pipeline import ImportReport, store_records
+from harvester.pipeline import STORE_ERRORS, ImportReport, store_records, unexpected_failure
 from harvester.sources import folder_files
 from harvester.store import Library
 from harvester.store.library import now
@@ -361,8 +361,15 @@ def _sync_one(
             _sync_url(library, source, run_id, options, report, heartbeat)
         else:
             raise HarvestError(f"unknown source kind {source.kind!r}")
-    except (HarvesterError, OSError) as exc:
-        message = str(exc) if isinstance(exc, HarvesterError) else f"{exc.strerror or exc}"
+    except STORE_ERRORS:
+        raise
+    except Exception as exc:  # one source's failure, whatever it is: the next sources still run
+        if isinstance(exc, HarvesterError):
+            message = str(exc)
+        elif isinstance(exc, OSError):
+            message = f"{exc.strerror or exc}"
+        else:
+            message = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
         if not message.startswith(f"{source.name}:"):
             message = f"{source.name}: {message}"
         report.status = "failed"
@@ -472,26 +479,40 @@ def _sync_files(
         except InputError as exc:
             error = str(exc)
             imported.failures.append(error)
-        # The file's records and its state in one transaction: a killed run did both or none.
-        with library.write():
-            if records:
-                store_records(
-                    library, records, run_id=run_id, report=imported, formula=options.formula
-                )
-            library.db.execute(
-                "INSERT OR REPLACE INTO sync_files (source, path, size, mtime_ns, sha256,"
-                " records, error, imported_at) VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    source.name,
-                    key,
-                    after.st_size,
-                    after.st_mtime_ns,
-                    digest,
-                    len(records),
-                    error,
-                    now(),
-                ],
-            )
+        except Exception as exc:  # one file's surprise: its failure line, the next files run
+            error = unexpected_failure(key, exc)
+            imported.failures.append(error)
+            records = []
+        state = [source.name, key, after.st_size, after.st_mtime_ns, digest]
+        before_store = imported.snapshot()
+        try:
+            # The file's records and its state in one transaction: a killed run did both or none.
+            with library.write():
+                if records:
+                    store_records(
+                        library, records, run_id=run_id, report=imported, formula=options.formula
+                    )
+                _remember_file(library, state, len(records), error)
+        except STORE_ERRORS:
+            raise
+        except LeaseLost:
+            raise
+        except Exception as exc:
+            # Nothing of the file was stored; it is remembered as failed, so that cron does not
+            # stop at it again and again (a changed file is read again).
+            imported.restore(before_store)
+            error = unexpected_failure(key, exc)
+            imported.failures.append(error)
+            with library.write():
+                _remember_file(library, state, 0, error)
+
+
+def _remember_file(library: Library, state: list[Any], records: int, error: str | None) -> None:
+    library.db.execute(
+        "INSERT OR REPLACE INTO sync_files (source, path, size, mtime_ns, sha256,"
+        " records, error, imported_at) VALUES (?,?,?,?,?,?,?,?)",
+        [*state, records, error, now()],
+    )
 
 
 # -- OAI-PMH ----------------------------------------------------------------------------------
@@ -767,6 +788,8 @@ def _sync_url(
         imported.failures.extend(str(f) for f in result.failures)
     except InputError as exc:
         imported.failures.append(str(exc))
+    except Exception as exc:  # the page's surprise is its failure line, not the run's
+        imported.failures.append(unexpected_failure(source.target, exc))
     with library.write():
         if records:
             store_records(library, records, run_id=run_id, report=imported, formula=options.formula)
