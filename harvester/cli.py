@@ -578,7 +578,16 @@ def show(state: State, key: str, as_json: bool) -> None:
 @click.pass_obj
 @reports_errors
 def search(state: State, query: str, limit: int, as_json: bool) -> None:
-    """Full-text search over titles, authors, journals and abstracts."""
+    """Full-text search over titles, authors, journals and abstracts.
+
+    \b
+    QUERY is words, all of which must match, and:
+      "a phrase"     the words together, in this order
+      radiolog*      words starting with radiolog
+      liver OR lung  either word (OR joins the terms beside it)
+      -pediatric     leave out works with this word (needs another term)
+    Any other character is plain text. Case and accents do not matter.
+    """
     with state.library() as library:
         works = library.search(query, limit=limit)
     if as_json:

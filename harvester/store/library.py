@@ -16,6 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from harvester.errors import NoLibrary, StoreError
+from harvester.store.fts_query import to_fts5
 from harvester.store.schema import migrations
 from records.dedup import blocking_keys, prepare
 from records.dedup.keys import Prepared
@@ -651,12 +652,13 @@ class Library:
             yield _work_row(row)
 
     def search(self, query: str, *, limit: int | None = 50) -> list[WorkRow]:
-        """Full-text search over title, authors, container and abstract, best first."""
+        """Full-text search over title, authors, container and abstract, best first; the
+        query language is :mod:`harvester.store.fts_query`'s (any text is a valid query)."""
         sql = (
             "SELECT works.* FROM works JOIN works_fts ON works.rowid = works_fts.rowid"
             " WHERE works_fts MATCH ? ORDER BY works_fts.rank"
         )
-        params: list[Any] = [self.db.quote_fts(query)]
+        params: list[Any] = [to_fts5(query)]
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
