@@ -119,18 +119,29 @@ def store_records(
     run_id: int | None,
     report: ImportReport,
     formula: str | None = None,
+    origin_path: str | None = None,
 ) -> None:
     """Store new records, each joining the work it duplicates or starting one (in the caller's
     transaction), in batches; see :mod:`harvester.dedup`. Records may come with their derived
-    forms already computed (:class:`NewRecord`, from a parsing worker)."""
+    forms already computed (:class:`NewRecord`, from a parsing worker). ``origin_path``: the
+    absolute path of the file they came from (see :func:`local_path`)."""
     batch: list[Record | NewRecord] = []
     for record in records:
         batch.append(record)
         if len(batch) >= BATCH:
-            _prepare_and_store(library, batch, run_id=run_id, report=report, formula=formula)
+            _prepare_and_store(
+                library,
+                batch,
+                run_id=run_id,
+                report=report,
+                formula=formula,
+                origin_path=origin_path,
+            )
             batch = []
     if batch:
-        _prepare_and_store(library, batch, run_id=run_id, report=report, formula=formula)
+        _prepare_and_store(
+            library, batch, run_id=run_id, report=report, formula=formula, origin_path=origin_path
+        )
 
 
 def _prepare_and_store(
@@ -140,9 +151,13 @@ def _prepare_and_store(
     run_id: int | None,
     report: ImportReport,
     formula: str | None,
+    origin_path: str | None,
 ) -> None:
     with paused_gc():
         rows = [r if isinstance(r, NewRecord) else NewRecord.of(r) for r in batch]
+        if origin_path:
+            for row in rows:
+                row.origin_path = origin_path
         store_batch(library, rows, run_id=run_id, report=report, formula=formula)
 
 
@@ -248,6 +263,7 @@ def import_sources(
                             run_id=run_id,
                             report=report,
                             formula=formula,
+                            origin_path=item.path,
                         )
             except InputError as exc:
                 # Nothing of this input was stored (its transaction rolled back).

@@ -12,6 +12,7 @@ from itertools import chain
 from typing import Any
 
 from harvester.errors import NotFound
+from harvester.sources import local_path
 from harvester.store import Library, WorkRow
 
 
@@ -60,7 +61,8 @@ class Selection:
         if self.tag is not None:
             allowed = set(library.work_ids_tagged(self.tag))
         if self.source is not None:
-            from_source = set(library.work_ids_from_origin(_origin_of(library, self.source)))
+            origin = _origin_of(library, self.source)
+            from_source = set(library.work_ids_from_origin(origin, local_path(origin)))
             allowed = from_source if allowed is None else allowed & from_source
         if allowed is not None:
             works = (w for w in works if w.id in allowed)

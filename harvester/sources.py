@@ -11,6 +11,7 @@ batches, when the first of them is reached (:mod:`harvester.pubmed`).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -52,6 +53,7 @@ class Input:
     data: bytes | None = None
     error: InputError | None = None
     format: str | None = None
+    path: str | None = None  # a local file's absolute path (:func:`local_path`)
 
 
 _DOI_ARGUMENT = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+$", re.I)
@@ -192,9 +194,21 @@ class Network:
         self._web = self._pubmed = None
 
 
+def local_path(name: str) -> str | None:
+    """The absolute path a file or folder name stands for, symbolic links resolved, so that
+    ``refs.bib``, ``./refs.bib`` and ``/home/me/refs.bib`` are one origin; None for what is
+    no local name (a web address, ``<stdin>``, ``doi:...``)."""
+    if not name or name.startswith("<") or re.match(r"^[a-z][a-z0-9+.-]+:", name, re.I):
+        return None
+    try:
+        return os.path.realpath(os.path.expanduser(name))
+    except (OSError, ValueError):
+        return None
+
+
 def _read(path: Path, origin: str) -> Input:
     try:
-        return Input(origin, path.read_bytes())
+        return Input(origin, path.read_bytes(), path=local_path(str(path)))
     except FileNotFoundError:
         return Input(origin, error=UnreadableInput(origin, "no such file"))
     except PermissionError:

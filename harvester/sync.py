@@ -55,7 +55,7 @@ from harvester.oaipmh import (
     format_datestamp,
 )
 from harvester.pipeline import STORE_ERRORS, ImportReport, store_records, unexpected_failure
-from harvester.sources import folder_files
+from harvester.sources import folder_files, local_path
 from harvester.store import Library
 from harvester.store.library import now
 from harvester.web import fetch_if_changed
@@ -490,7 +490,12 @@ def _sync_files(
             with library.write():
                 if records:
                     store_records(
-                        library, records, run_id=run_id, report=imported, formula=options.formula
+                        library,
+                        records,
+                        run_id=run_id,
+                        report=imported,
+                        formula=options.formula,
+                        origin_path=local_path(key),
                     )
                 _remember_file(library, state, len(records), error)
         except STORE_ERRORS:

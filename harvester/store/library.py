@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,6 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from harvester.errors import NoLibrary, StoreError
+from harvester.process_identity import ProcessId, is_gone, this_process
 from harvester.store.fts_query import to_fts5
 from harvester.store.schema import migrations
 from records.dedup import blocking_keys, prepare
@@ -109,6 +109,7 @@ class NewRecord:
     work_id: int | None = None
     run_id: int | None = None
     joined: dict[str, Any] | None = None
+    origin_path: str | None = None  # the absolute path of the origin, when it is a local file
 
     @classmethod
     def of(cls, record: Record) -> NewRecord:
@@ -308,7 +309,11 @@ class Library:
     # -- runs -------------------------------------------------------------------------------
 
     def start_run(self, command: str) -> int:
+        """Log a run as ``running`` under this process; runs left ``running`` by processes
+        that are gone (killed, or the machine rebooted) are marked ``interrupted`` first."""
+        me = this_process()
         with self.write():
+            self._mark_interrupted()
             return int(
                 self.db.table("runs")
                 .insert(
@@ -316,11 +321,34 @@ class Library:
                         "command": command,
                         "started_at": now(),
                         "status": "running",
-                        "pid": os.getpid(),
+                        "pid": me.pid,
+                        "host": me.host,
+                        "boot_id": me.boot_id,
+                        "process_started": me.started,
                     }
                 )
                 .last_pk
             )
+
+    def _mark_interrupted(self) -> None:
+        rows = self.db.execute(
+            "SELECT id, pid, host, boot_id, process_started FROM runs WHERE status = 'running'"
+        ).fetchall()
+        gone = [
+            run_id
+            for run_id, pid, host, boot, started in rows
+            # Runs logged before hosts were recorded are judged on this host: the pid alone.
+            if pid is not None
+            and is_gone(ProcessId(pid, host or this_process().host, boot, started))
+        ]
+        self.db.conn.executemany(
+            "UPDATE runs SET status = 'interrupted', finished_at = ? WHERE id = ?",
+            [(now(), run_id) for run_id in gone],
+        )
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest runs, newest first."""
+        return list(self.db.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?", [limit]))
 
     def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
         with self.write():
@@ -360,8 +388,8 @@ class Library:
         stamp = now()
         self.db.conn.executemany(
             "INSERT INTO source_records (id, content_hash, kind, format, origin, source_id,"
-            " position, line, raw, csl, beside, work_id, run_id, imported_at, joined)"
-            " VALUES (?,?,'input',?,?,?,?,?,?,?,?,?,?,?,?)",
+            " position, line, raw, csl, beside, work_id, run_id, imported_at, joined,"
+            " origin_path) VALUES (?,?,'input',?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     row.id,
@@ -378,6 +406,7 @@ class Library:
                     row.run_id,
                     stamp,
                     json.dumps(row.joined, ensure_ascii=False) if row.joined else None,
+                    row.origin_path,
                 )
                 for row in rows
             ],
@@ -699,17 +728,21 @@ class Library:
             for r in self.db.execute("SELECT work_id FROM tags WHERE tag = ?", [tag]).fetchall()
         ]
 
-    def work_ids_from_origin(self, origin: str) -> list[int]:
-        """Works with a record that came from ``origin`` (a file, URL, or anything under a
-        folder or endpoint of that name)."""
-        return [
-            r[0]
-            for r in self.db.execute(
-                "SELECT DISTINCT work_id FROM source_records WHERE work_id IS NOT NULL"
-                " AND (origin = ? OR substr(origin, 1, length(?) + 1) = ? || '/')",
-                [origin, origin, origin],
-            ).fetchall()
-        ]
+    def work_ids_from_origin(self, origin: str, path: str | None = None) -> list[int]:
+        """Works with a record that came from ``origin`` as it was typed (a file, URL, or
+        anything under a folder or endpoint of that name), or from the absolute ``path``
+        (a file, or anything under a folder) however the import named it."""
+        sql = (
+            "SELECT DISTINCT work_id FROM source_records WHERE work_id IS NOT NULL"
+            " AND (origin = ? OR substr(origin, 1, length(?) + 1) = ? || '/'"
+        )
+        params: list[Any] = [origin, origin, origin]
+        if path:
+            # A range, not substr(): the index on origin_path serves it. '0' follows '/'.
+            folder = path.rstrip("/")
+            sql += " OR origin_path = ? OR (origin_path > ? AND origin_path < ?)"
+            params += [path, folder + "/", folder + "0"]
+        return [r[0] for r in self.db.execute(sql + ")", params).fetchall()]
 
     def setting(self, name: str) -> str | None:
         row = self.db.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
