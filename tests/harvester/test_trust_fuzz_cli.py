@@ -53,7 +53,7 @@ NAME = st.text(
 
 
 @settings(
-    max_examples=30 if HEAVY else 2,
+    max_examples=int(os.environ.get("HARVESTER_FUZZ_CLI_EXAMPLES") or (10 if HEAVY else 2)),
     deadline=None,
     database=None,
     derandomize=not HEAVY,

@@ -6,7 +6,7 @@ format), control characters anywhere (also past the first 8 KB), wrong encodings
 parser forced onto text that is not its format. Deep nesting and giant fields are fixed cases.
 
 The suite runs a modest number of examples per property; ``HARVESTER_FUZZ=heavy`` (the
-reliability bench) runs many more. No wall-clock limits: hypothesis' deadline is off.
+reliability bench, ``scripts/fuzz-readers``) runs many more. No wall-clock limits: hypothesis' deadline is off.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ from records.parsers import iter_parse, parse_bytes, parser_names
 from tests.conftest import FIXTURES, SEEDS
 
 HEAVY = os.environ.get("HARVESTER_FUZZ") == "heavy"
+# Examples per property: HARVESTER_FUZZ_EXAMPLES, else 500 for the bench, 40 in the suite.
+EXAMPLES = int(os.environ.get("HARVESTER_FUZZ_EXAMPLES") or (500 if HEAVY else 40))
 FUZZ = settings(
-    max_examples=2000 if HEAVY else 40,
+    max_examples=EXAMPLES,
     deadline=None,
     database=None,
     derandomize=not HEAVY,  # the suite is reproducible; the bench explores
