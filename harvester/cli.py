@@ -17,7 +17,7 @@ import click
 from harvester import __version__
 from harvester.atomic import write_if_changed
 from harvester.autoexport import register
-from harvester.cli_common import F, emit_json, json_option, reports_errors, say
+from harvester.cli_common import F, emit_json, error_line, json_option, reports_errors, say
 from harvester.config import Config
 from harvester.errors import NotFound
 from harvester.exporting import (
@@ -777,5 +777,5 @@ def main() -> None:
     try:
         cli(prog_name="harvester")
     except UsageError as exc:  # raised outside a command (configuration)
-        click.echo(f"harvester: error: {exc}", err=True)
+        click.echo(error_line(exc), err=True)
         sys.exit(exc.exit_code)

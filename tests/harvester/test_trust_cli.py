@@ -293,3 +293,20 @@ def test_old_libraries_keep_working_and_match_as_typed(library: Path, tmp_path: 
     conn.commit()
     typed = run_cli("export", "-f", "ris", "--source", "refs/a.ris", db=library)
     assert typed.returncode == 0 and "Liver surgery" in typed.stdout
+
+
+def test_markup_in_titles_and_file_names_prints_as_text(tmp_path: Path) -> None:
+    """rich reads "[...]" as markup: a title with "[/i]" stopped `search` and `show` with a
+    traceback, and a file name "[red]" was coloured instead of shown."""
+    (tmp_path / "mk[red].ris").write_text(ris("Markup [/i] in a [bold]title"))
+    db = tmp_path / "lib.db"
+    assert run_cli("add", "--no-enrich", "mk[red].ris", db=db, cwd=tmp_path).returncode == 0
+    found = run_cli("search", "markup", db=db)
+    no_traceback(found)
+    assert "Markup [/i] in a [bold]title" in found.stdout
+    [work] = json.loads(run_cli("search", "markup", "--json", db=db).stdout)
+    key = work["key"]
+    shown = run_cli("show", key, db=db)
+    no_traceback(shown)
+    assert shown.returncode == 0
+    assert "mk[red].ris (record 1, ris)" in shown.stdout
