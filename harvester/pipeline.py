@@ -18,7 +18,7 @@ from harvester.parse_worker import prepared_batches
 from harvester.sources import iter_inputs
 from harvester.store import Library
 from harvester.store.library import NewRecord
-from records.errors import HarvesterError, InputError
+from records.errors import HarvesterError, InputError, UsageError
 from records.model import Record
 from records.parsers import parse_bytes
 
@@ -86,6 +86,8 @@ def parse_inputs(
         except InputError as exc:
             failures.append(str(exc))
             continue
+        except RUN_ERRORS:
+            raise
         except Exception as exc:  # one input's surprise, not the run's
             failures.append(unexpected_failure(item.origin, exc))
             continue
@@ -94,9 +96,9 @@ def parse_inputs(
     return records, failures, count
 
 
-# Errors no per-input guard catches: a busy or broken library stops the run with its one line
-# (every later input would fail the same way).
-STORE_ERRORS = (StoreError, sqlite3.OperationalError)
+# Errors no per-input guard catches: they are the run's, not one input's (a bad --format, a
+# busy or broken library), and every later input would fail the same way; one line stops it.
+RUN_ERRORS = (UsageError, StoreError, sqlite3.OperationalError)
 
 
 def unexpected_failure(origin: str, exc: Exception) -> str:
@@ -269,7 +271,7 @@ def import_sources(
                 # Nothing of this input was stored (its transaction rolled back).
                 report.restore(before)
                 report.failures.append(str(exc))
-            except STORE_ERRORS:
+            except RUN_ERRORS:
                 raise
             except Exception as exc:
                 # One input's surprise is that input's failure line; the next inputs still run.

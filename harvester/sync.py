@@ -54,7 +54,7 @@ from harvester.oaipmh import (
     RetryPolicy,
     format_datestamp,
 )
-from harvester.pipeline import STORE_ERRORS, ImportReport, store_records, unexpected_failure
+from harvester.pipeline import RUN_ERRORS, ImportReport, store_records, unexpected_failure
 from harvester.sources import folder_files, local_path
 from harvester.store import Library
 from harvester.store.library import now
@@ -361,7 +361,7 @@ def _sync_one(
             _sync_url(library, source, run_id, options, report, heartbeat)
         else:
             raise HarvestError(f"unknown source kind {source.kind!r}")
-    except STORE_ERRORS:
+    except RUN_ERRORS:
         raise
     except Exception as exc:  # one source's failure, whatever it is: the next sources still run
         if isinstance(exc, HarvesterError):
@@ -498,7 +498,7 @@ def _sync_files(
                         origin_path=local_path(key),
                     )
                 _remember_file(library, state, len(records), error)
-        except STORE_ERRORS:
+        except RUN_ERRORS:
             raise
         except LeaseLost:
             raise
