@@ -118,7 +118,11 @@ def iter_parse_text(
     CSL-JSON are read batch by batch (memory follows the batch, besides ``text`` itself); the
     other formats are read whole and come as one batch.
     """
-    text = strip_controls(text)  # also for text that did not come through decode()
+    # Stray control characters go here too, for text that did not come through decode().
+    return _iter_clean(strip_controls(text), origin, format, batch)
+
+
+def _iter_clean(text: str, origin: str, format: str | None, batch: int) -> Iterator[ParseResult]:
     parser = get_parser(format) if format else detect(text, origin)
     return _normalized(
         _with_page_url(
@@ -184,7 +188,7 @@ def iter_parse(
 
     Empty or binary input raises (:class:`EmptyInput`, :class:`BinaryInput`) right away.
     """
-    return iter_parse_text(decode(data, origin), origin, format, batch=batch)
+    return _iter_clean(decode(data, origin), origin, format, batch)  # decode() strips controls
 
 
 def parse_text(text: str, origin: str, format: str | None = None) -> ParseResult:
@@ -197,7 +201,10 @@ def parse_text(text: str, origin: str, format: str | None = None) -> ParseResult
 
 def parse_bytes(data: bytes, origin: str, format: str | None = None) -> ParseResult:
     """Decode (BOM, UTF-16, legacy code pages) and parse; raises for empty or binary input."""
-    return parse_text(decode(data, origin), origin, format)
+    result = ParseResult()
+    for batch in iter_parse(data, origin, format):
+        result.extend(batch)
+    return result
 
 
 __all__ = [
