@@ -585,7 +585,8 @@ def search(state: State, query: str, limit: int, as_json: bool) -> None:
       "a phrase"     the words together, in this order
       radiolog*      words starting with radiolog
       liver OR lung  either word (OR joins the terms beside it)
-      -pediatric     leave out works with this word (needs another term)
+      -pediatric     leave out works with this word (needs another term;
+                     a QUERY that starts with - goes after --: search -- -a b)
     Any other character is plain text. Case and accents do not matter.
     """
     with state.library() as library:

@@ -361,8 +361,6 @@ def _sync_one(
             _sync_url(library, source, run_id, options, report, heartbeat)
         else:
             raise HarvestError(f"unknown source kind {source.kind!r}")
-    except RUN_ERRORS:
-        raise
     except Exception as exc:  # one source's failure, whatever it is: the next sources still run
         if isinstance(exc, HarvesterError):
             message = str(exc)
