@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -58,22 +58,50 @@ def configured(library: Library) -> list[dict[str, Any]]:
     ]
 
 
-def refresh(library: Library) -> list[str]:
-    """Rewrite every configured export whose content changed; returns the paths written."""
+def holds_data(path: Path) -> bool:
+    """Whether ``path`` is a file with something in it besides white space."""
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 16):
+                if chunk.strip():
+                    return True
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return False
+    return False
+
+
+def refresh(library: Library, warn: Callable[[str], None] | None = None) -> list[str]:
+    """Rewrite every configured export whose content changed; returns the paths written.
+
+    An export whose selection has come to match no work is not written over a file that holds
+    data (``warn`` is told why): emptying a user's file takes an explicit ``export --force``.
+    """
     written = []
     variants = []
     for export in configured(library):
         selection = Selection.from_dict(export["selection"])
         options = ExportOptions(**export["selection"].get("options", {}))
+        path = Path(export["path"])
         fresh: list[ExportHead] = []
         if export["format"] in ENTRY_FORMATS and selection.in_key_order:
             fmt = cast(EntryFormat, export["format"])
             variant = _variant(fmt, options)
             variants.append(variant)
-            pieces = frame(fmt, _entries(library, selection, fmt, variant, options, fresh))
+            allowed = selection.allowed_ids(library)
+            empty = (allowed is not None and not allowed) or library.is_empty()
+            pieces = frame(fmt, _entries(library, allowed, fmt, variant, options, fresh))
         else:
-            pieces = iter_works_export(selection.iter_works(library), export["format"], options)
-        changed = write_if_changed(Path(export["path"]), pieces)
+            works = selection.peek(library)
+            empty = works is None
+            pieces = iter_works_export(works or iter(()), export["format"], options)
+        if empty and holds_data(path):
+            if warn:
+                warn(
+                    f"auto-export {path} not updated: {selection.describe()} selects no works "
+                    "and the file holds data (`harvester export --force` empties it)"
+                )
+            continue
+        changed = write_if_changed(path, pieces)
         if fresh:
             library.exports.save_entries(variant, fresh)
         if changed:
@@ -85,15 +113,14 @@ def refresh(library: Library) -> list[str]:
 
 def _entries(
     library: Library,
-    selection: Selection,
+    allowed: set[int] | None,
     fmt: EntryFormat,
     variant: str,
     options: ExportOptions,
     fresh: list[ExportHead],
 ) -> Iterator[str]:
-    """The selected works' entries in key order: cached where valid, else rendered (and put
-    in ``fresh`` to be cached once the file is written)."""
-    allowed = selection.allowed_ids(library)
+    """The entries of the works ``allowed`` (None: all) in key order: cached where valid, else
+    rendered (and put in ``fresh`` to be cached once the file is written)."""
     for head in library.exports.entries(variant):
         if allowed is not None and head.work_id not in allowed:
             continue

@@ -20,10 +20,12 @@ from harvester.autoexport import register
 from harvester.cli_common import (
     F,
     emit_json,
+    error_line,
     json_array,
     json_option,
     report_interrupt,
     reports_errors,
+    say,
 )
 from harvester.config import Config
 from harvester.errors import NotFound
@@ -36,7 +38,7 @@ from harvester.exporting import (
 )
 from harvester.interrupt import Terminated, sigterm_interrupts
 from harvester.pipeline import import_sources, iter_parsed, warnings_of
-from harvester.progress import bar, spinner, stderr
+from harvester.progress import bar, spinner
 from harvester.record_warnings import route_record_warnings
 from harvester.selection import Selection
 from harvester.store import Library, WorkRow
@@ -58,8 +60,15 @@ class State:
             self._config = Config.load(self.db_option)
         return self._config
 
-    def library(self, *, wait_limit: float | None = None) -> Library:
-        return Library(self.config.db, on_wait=_say_waiting, wait_limit=wait_limit)
+    def library(self, *, create: bool = False, wait_limit: float | None = None) -> Library:
+        """The library; only commands that add records may ``create`` it (and say so): a
+        mistyped --db given to any other command is an error, not a new empty library."""
+        library = Library(
+            self.config.db, create=create, on_wait=_say_waiting, wait_limit=wait_limit
+        )
+        if library.created:
+            say(f"created a new library at {library.path}", err=True)
+        return library
 
     def formula(self, library: Library) -> str:
         from harvester.rekey import library_formula
@@ -75,14 +84,14 @@ def refresh_exports(state: State, library: Library) -> None:
     """Rewrite the auto-exports whose content the command just changed."""
     from harvester.autoexport import refresh
 
-    for path in refresh(library):
+    for path in refresh(library, warn=lambda line: say(f"harvester: {line}", err=True)):
         if not state.quiet:
-            stderr.print(f"auto-export updated: {path}")
+            say(f"auto-export updated: {path}", err=True)
 
 
 def report_failures(failures: list[str]) -> None:
     for failure in failures:
-        click.echo(f"harvester: failed: {failure}", err=True)
+        say(f"harvester: failed: {failure}", err=True)
 
 
 def report_warnings(warnings: list[str]) -> None:
@@ -162,7 +171,7 @@ def add(
     PubMed is asked through NCBI's E-utilities (HARVESTER_PUBMED_URL, HARVESTER_NCBI_API_KEY).
     """
     enrichment = None
-    with state.library() as library:
+    with state.library(create=True) as library:
         with spinner("Importing", quiet=state.quiet) as show:
             report = import_sources(
                 library,
@@ -186,7 +195,7 @@ def add(
             | ({"enrichment": enrichment_json(enrichment)} if enrichment else {})
         )
     else:
-        click.echo(
+        say(
             f"{report.parsed} parsed, {report.new_records} new, "
             f"{report.already_stored} already in the library, {report.merged} merged into "
             f"existing works, {report.new_works} new works, "
@@ -420,6 +429,9 @@ def with_style(func: F) -> F:
 @with_style
 @click.option("--abstract", is_flag=True, help="Include abstracts in BibTeX/BibLaTeX.")
 @click.option("--auto", is_flag=True, help="Keep OUTPUT in sync: rewrite it after every change.")
+@click.option(
+    "--force", is_flag=True, help="Write OUTPUT even when that empties a file that holds data."
+)
 @click.pass_obj
 @reports_errors
 def export(
@@ -434,8 +446,14 @@ def export(
     locale: str | None,
     abstract: bool,
     auto: bool,
+    force: bool,
 ) -> None:
-    """Export the library (or a selection): BibTeX, BibLaTeX, CSL-JSON, RIS or formatted."""
+    """Export the library (or a selection): BibTeX, BibLaTeX, CSL-JSON, RIS or formatted.
+
+    A selection that matches no work is an error (exit 1, nothing written; with --auto the
+    export is kept for when works match); an export of no works never replaces a file that
+    holds data, unless --force.
+    """
     if auto and output is None:
         raise UsageError("--auto needs --output FILE")
     selection = Selection(keys, query, tag, source)
@@ -449,7 +467,18 @@ def export(
 
     with state.library() as library:
         # Streamed from the store to the output: memory holds a chunk of works at a time.
-        works = counting(selection.iter_works(library))
+        selected = selection.peek(library)
+        # An auto-export may be set up before anything matches (a saved search): it is kept
+        # and filled later; a one-off export of nothing is a mistake worth an error.
+        if selected is None and selection.narrows and not auto:
+            raise NotFound(f"no works match {selection.describe()}; nothing written")
+        if selected is None and output is not None and not force:
+            refuse_emptying(output)
+        if selected is None and auto and not state.quiet:
+            say(
+                f"no works match {selection.describe()} yet; {output} follows the library", err=True
+            )
+        works = counting(selected or iter(()))
         pieces = iter_works_export(works, export_format, options)
         if output is None:
             for piece in pieces:
@@ -459,10 +488,24 @@ def export(
         if auto:
             register(library, output, export_format, selection, options)
     if not state.quiet:
-        stderr.print(
+        say(
             f"{counted[0]} works written to {output}"
             if changed
-            else f"{output} is up to date ({counted[0]} works)"
+            else f"{output} is up to date ({counted[0]} works)",
+            err=True,
+        )
+
+
+def refuse_emptying(output: Path) -> None:
+    """An export of no works must not replace a file that holds something (a mistyped --db or
+    an emptied library would otherwise wipe the user's .bib)."""
+    from harvester.autoexport import holds_data
+    from harvester.errors import WouldEmpty
+
+    if holds_data(output):
+        raise WouldEmpty(
+            f"{output}: not replaced: the library has no works to export and the file holds "
+            "data (use --force to empty it)"
         )
 
 
@@ -493,8 +536,11 @@ def cite(
     """A formatted reference list: `harvester cite radosa2024radiologisch --style vancouver`."""
     if not keys and query is None and tag is None:
         raise UsageError("name the works to cite: KEY..., --search QUERY or --tag TAG")
+    selection = Selection(keys, query, tag)
     with state.library() as library:
-        works = Selection(keys, query, tag).works(library)
+        works = selection.works(library)
+    if not works:
+        raise NotFound(f"no works match {selection.describe()}")
     click.echo(
         export_text(works, output_format, ExportOptions(style=style, locale=locale)), nl=False
     )
@@ -604,7 +650,17 @@ def show(state: State, key: str, as_json: bool) -> None:
 @click.pass_obj
 @reports_errors
 def search(state: State, query: str, limit: int, as_json: bool) -> None:
-    """Full-text search over titles, authors, journals and abstracts."""
+    """Full-text search over titles, authors, journals and abstracts.
+
+    \b
+    QUERY is words, all of which must match, and:
+      "a phrase"     the words together, in this order
+      radiolog*      words starting with radiolog
+      liver OR lung  either word (OR joins the terms beside it)
+      -pediatric     leave out works with this word (needs another term;
+                     a QUERY that starts with - goes after --: search -- -a b)
+    Any other character is plain text. Case and accents do not matter.
+    """
     with state.library() as library:
         works = library.search(query, limit=limit)
     if as_json:
@@ -795,7 +851,7 @@ def main() -> None:
         with sigterm_interrupts():  # SIGTERM leaves like Ctrl-C: rolled back, one line, 143
             cli(prog_name="harvester")
     except UsageError as exc:  # raised outside a command (configuration)
-        click.echo(f"harvester: error: {exc}", err=True)
+        click.echo(error_line(exc), err=True)
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, Terminated) as exc:  # outside a command (at start-up)
         report_interrupt(exc)

@@ -1,8 +1,10 @@
-"""What every command module of the CLI shares: errors as one line, JSON output."""
+"""What every command module of the CLI shares: errors as one line, JSON output, and text made
+safe for the terminal."""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
@@ -18,6 +20,34 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 
+# C0 and C1 controls, DEL, and the Unicode line/paragraph separators: in a file name or a
+# record they would start a new (forged) line on stderr or drive the terminal (ESC sequences).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    r"""``text`` as one line of plain characters: controls written as escapes (``\n``,
+    ``\x1b``), so a line printed for a user is exactly one line, whatever a file was named."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: _escape(m.group()), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def say(line: str, *, err: bool = False) -> None:
+    """Print one line (escaped with :func:`printable`)."""
+    click.echo(printable(line), err=err)
+
+
+def error_line(exc: HarvesterError) -> str:
+    label = f"{exc.label}: " if exc.label else ""
+    return printable(f"harvester: {label}{exc}")
+
 
 def reports_errors(func: F) -> F:
     """Turn a HarvesterError into one line on stderr and its exit code (never a traceback);
@@ -28,7 +58,7 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except HarvesterError as exc:
-            click.echo(f"harvester: error: {exc}", err=True)
+            click.echo(error_line(exc), err=True)
             sys.exit(exc.exit_code)
         except (KeyboardInterrupt, Terminated) as exc:
             report_interrupt(exc)

@@ -4,8 +4,10 @@
     ├── InputError ...              (records.errors: unreadable, empty, binary, unknown format)
     ├── UsageError                  bad option, key or configuration             (exit 2)
     ├── StoreError                  the library file cannot be opened or written (exit 2)
-    │   └── LibraryBusy             another process wrote longer than the run may wait
-    ├── NotFound                    no work with that key                        (exit 1)
+    │   ├── LibraryBusy             another process wrote longer than the run may wait
+    │   └── NoLibrary               no library at that path (only `add` creates one)
+    ├── NotFound                    no work with that key, no work matches        (exit 1)
+    ├── WouldEmpty                  an export would empty a file that holds data  (exit 1)
     └── NetworkError                a remote service could not be used as asked
         ├── CrossrefUnavailable     unreachable (refused, DNS), refused access (401/403):
         │   │                       stop asking, queue the rest for later
@@ -35,8 +37,24 @@ class LibraryBusy(StoreError):
     wait is for cron runs, which skip and come back at their next turn)."""
 
 
+class NoLibrary(StoreError):
+    """The library file does not exist and the command only reads or changes one: a mistyped
+    ``--db`` must not create an empty library (and then export it over the user's files)."""
+
+    # Printed as "harvester: no library at PATH", the words the user needs and no more.
+    label = ""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(f"no library at {path}")
+
+
 class NotFound(HarvesterError):
     """A key or id names nothing in the library."""
+
+
+class WouldEmpty(HarvesterError):
+    """An export of no works would replace a file that holds something (``--force`` does it):
+    a wrong library or selection must never wipe a user's ``.bib``."""
 
 
 class NetworkError(HarvesterError):
@@ -80,9 +98,11 @@ __all__ = [
     "HarvesterError",
     "LibraryBusy",
     "NetworkError",
+    "NoLibrary",
     "NotFound",
     "RateLimited",
     "RequestFailed",
     "StoreError",
     "UsageError",
+    "WouldEmpty",
 ]

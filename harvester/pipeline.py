@@ -12,18 +12,20 @@ decided in the same order against the same stored state).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 
 from harvester.dedup import assign_batch, create_works_for, join_works, remember_maybes
+from harvester.errors import StoreError
 from harvester.gc_pause import paused_gc
 from harvester.interrupt import note_kept
 from harvester.parse_worker import batch_size, prepared_batches, read_text
 from harvester.sources import iter_inputs
 from harvester.store import Library
 from harvester.store.library import NewRecord
-from records.errors import InputError
+from records.errors import HarvesterError, InputError, UsageError
 from records.model import Record
 from records.parsers import iter_parse_text, parse_bytes
 
@@ -105,9 +107,27 @@ def parse_inputs(
         except InputError as exc:
             failures.append(str(exc))
             continue
+        except RUN_ERRORS:
+            raise
+        except Exception as exc:  # one input's surprise, not the run's
+            failures.append(unexpected_failure(item.origin, exc))
+            continue
         records.extend(result.records)
         failures.extend(str(f) for f in result.failures)
     return records, failures, count
+
+
+# Errors no per-input guard catches: they are the run's, not one input's (a bad --format, a
+# busy or broken library), and every later input would fail the same way; one line stops it.
+RUN_ERRORS = (UsageError, StoreError, sqlite3.OperationalError)
+
+
+def unexpected_failure(origin: str, exc: Exception) -> str:
+    """The failure line of an input that stopped on an error no reader should raise."""
+    if isinstance(exc, HarvesterError):
+        return str(exc)
+    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    return f"{origin}: could not be imported ({type(exc).__name__}: {reason})"
 
 
 def iter_parsed(
@@ -136,6 +156,10 @@ def iter_parsed(
                 failures.extend(str(f) for f in result.failures)
         except InputError as exc:
             failures.append(str(exc))
+        except RUN_ERRORS:
+            raise
+        except Exception as exc:  # one input's surprise, not the run's
+            failures.append(unexpected_failure(item.origin, exc))
 
 
 # Records decided and written together: large enough that the SQL is a few statements per
@@ -150,18 +174,29 @@ def store_records(
     run_id: int | None,
     report: ImportReport,
     formula: str | None = None,
+    origin_path: str | None = None,
 ) -> None:
     """Store new records, each joining the work it duplicates or starting one (in the caller's
     transaction), in batches; see :mod:`harvester.dedup`. Records may come with their derived
-    forms already computed (:class:`NewRecord`, from a parsing worker)."""
+    forms already computed (:class:`NewRecord`, from a parsing worker). ``origin_path``: the
+    absolute path of the file they came from (see :func:`local_path`)."""
     batch: list[Record | NewRecord] = []
     for record in records:
         batch.append(record)
         if len(batch) >= BATCH:
-            _prepare_and_store(library, batch, run_id=run_id, report=report, formula=formula)
+            _prepare_and_store(
+                library,
+                batch,
+                run_id=run_id,
+                report=report,
+                formula=formula,
+                origin_path=origin_path,
+            )
             batch = []
     if batch:
-        _prepare_and_store(library, batch, run_id=run_id, report=report, formula=formula)
+        _prepare_and_store(
+            library, batch, run_id=run_id, report=report, formula=formula, origin_path=origin_path
+        )
 
 
 def _prepare_and_store(
@@ -171,9 +206,13 @@ def _prepare_and_store(
     run_id: int | None,
     report: ImportReport,
     formula: str | None,
+    origin_path: str | None,
 ) -> None:
     with paused_gc():
         rows = [r if isinstance(r, NewRecord) else NewRecord.of(r) for r in batch]
+        if origin_path:
+            for row in rows:
+                row.origin_path = origin_path
         store_batch(library, rows, run_id=run_id, report=report, formula=formula)
 
 
@@ -293,7 +332,12 @@ def import_sources(
                                 report.warnings.extend(warnings_of(row.record))
                             report.failures.extend(str(f) for f in failures)
                             store_records(
-                                library, rows, run_id=run_id, report=report, formula=formula
+                                library,
+                                rows,
+                                run_id=run_id,
+                                report=report,
+                                formula=formula,
+                                origin_path=item.local,
                             )
                         committed = report.snapshot()
                         current = (item.origin, current[1] + len(rows))
@@ -303,6 +347,12 @@ def import_sources(
                 report.restore(committed)
                 stored = f" (its first {current[1]} records were stored)" if current[1] else ""
                 report.failures.append(f"{exc}{stored}")
+            except RUN_ERRORS:
+                raise
+            except Exception as exc:
+                # One input's surprise is that input's failure line; the next inputs still run.
+                report.restore(committed)
+                report.failures.append(unexpected_failure(item.origin, exc))
             current = None
         status = "done"
     except BaseException as exc:

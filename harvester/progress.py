@@ -7,7 +7,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+from harvester.cli_common import printable
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -30,7 +33,8 @@ def spinner(description: str, *, quiet: bool = False) -> Iterator[Callable[[str]
         transient=True,
     ) as bar:
         task = bar.add_task(description, item="")
-        yield lambda item: bar.update(task, item=str(item)[-60:])
+        # A file name is shown as text: no markup ("[/i]" would stop the run), no controls.
+        yield lambda item: bar.update(task, item=escape(printable(str(item))[-60:]))
 
 
 @contextmanager

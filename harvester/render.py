@@ -6,8 +6,10 @@ import json
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from harvester.cli_common import printable
 from harvester.dedup import DuplicateReport
 from harvester.store import StoredRecord, WorkRow
 
@@ -29,12 +31,19 @@ def short(value: Any, width: int = 90) -> str:
         text = " / ".join("-".join(str(p) for p in parts) for parts in value["date-parts"])
     else:
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return safe(text if len(text) <= width else text[: width - 1] + "…")
+
+
+def safe(text: object) -> str:
+    """Text from records and file names as rich shows it literally: markup escaped (a title
+    with "[/i]" is no closing tag, and one would stop the command) and controls written as
+    escapes (a file name cannot start a line of its own)."""
+    return escape(printable(str(text)))
 
 
 def render_work(work: WorkRow, members: list[StoredRecord]) -> None:
     labels = {m.id: f"#{m.id}" for m in members}
-    console.print(f"[bold]{work.key}[/bold]  {work.csl.get('type', '')}")
+    console.print(f"[bold]{safe(work.key)}[/bold]  {safe(work.csl.get('type', ''))}")
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("field")
     table.add_column("value", overflow="fold")
@@ -53,12 +62,12 @@ def render_work(work: WorkRow, members: list[StoredRecord]) -> None:
     console.print("[bold]source records[/bold]")
     for member in members:
         console.print(
-            f"  #{member.id} {member.kind:<10} {member.label()}  imported {member.imported_at}"
+            f"  #{member.id} {member.kind:<10} {safe(member.label())}  imported {member.imported_at}"
         )
         if member.joined:
             console.print(f"      [dim]joined:[/dim] {_why(member.joined)}")
     status = work.enrichment + (f" ({work.enrichment_reason})" if work.enrichment_reason else "")
-    console.print(f"[bold]enrichment[/bold] {status}")
+    console.print(f"[bold]enrichment[/bold] {safe(status)}")
 
 
 def render_work_list(works: list[WorkRow]) -> None:
@@ -71,8 +80,8 @@ def render_work_list(works: list[WorkRow]) -> None:
     for work in works:
         issued = work.csl.get("issued", {}).get("date-parts", [[""]])[0][0]
         table.add_row(
-            work.key,
-            str(issued),
+            safe(work.key),
+            safe(issued),
             short(work.csl.get("author", []), 30),
             short(work.csl.get("title", ""), 80),
         )
@@ -87,7 +96,8 @@ def render_duplicates(report: DuplicateReport) -> None:
         console.print(f"[bold]{cluster['key']}[/bold] {short(cluster['title'] or '', 70)}")
         for member in cluster["members"]:
             console.print(
-                f"  #{member['record']} {member['source']} id={member['id']} ({member['format']})"
+                f"  #{member['record']} {safe(member['source'])} id={safe(member['id'])}"
+                f" ({member['format']})"
             )
     if report.pairs:
         console.print(
@@ -97,9 +107,9 @@ def render_duplicates(report: DuplicateReport) -> None:
     for pair in report.pairs:
         console.print(f"  {pair['a']['key']} ~ {pair['b']['key']}  score {pair['score']:.2f}")
         for reason in pair["evidence"]["for"]:
-            console.print(f"    [green]+[/green] {reason}")
+            console.print(f"    [green]+[/green] {safe(reason)}")
         for reason in pair["evidence"]["against"]:
-            console.print(f"    [red]-[/red] {reason}")
+            console.print(f"    [red]-[/red] {safe(reason)}")
 
 
 def render_reviews(reviews: list[dict[str, Any]]) -> None:
@@ -114,7 +124,7 @@ def render_reviews(reviews: list[dict[str, Any]]) -> None:
             f"{review['doi']}  ({decision.get('reason', '')})"
         )
         for line in decision.get("evidence_lines", []):
-            console.print(f"    {line}")
+            console.print(f"    {safe(line)}")
         console.print(
             f"  accept: harvester enrich --accept {review['review']}   "
             f"reject: harvester enrich --reject {review['review']}"
@@ -124,9 +134,9 @@ def render_reviews(reviews: list[dict[str, Any]]) -> None:
 def _why(joined: dict[str, Any]) -> str:
     """Why a record is in its work: the dedup evidence, or who decided."""
     if "by" in joined:
-        return str(joined["by"])
-    reasons = "; ".join(joined.get("for", [])) or "rules"
-    against = "; ".join(joined.get("against", []))
+        return safe(joined["by"])
+    reasons = safe("; ".join(joined.get("for", [])) or "rules")
+    against = safe("; ".join(joined.get("against", [])))
     return f"duplicate of #{joined['with']} (score {joined['score']:.2f}): {reasons}" + (
         f" [dim](despite: {against})[/dim]" if against else ""
     )

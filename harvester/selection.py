@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from itertools import chain
 from typing import Any
 
 from harvester.errors import NotFound
+from harvester.sources import local_path
 from harvester.store import Library, WorkRow
 
 
@@ -20,6 +22,28 @@ class Selection:
     query: str | None = None
     tag: str | None = None
     source: str | None = None  # a sync source's name, or a file/folder/URL records came from
+
+    @property
+    def narrows(self) -> bool:
+        """Whether this selects fewer than the whole library (then matching nothing is news)."""
+        return bool(self.keys or self.query is not None or self.tag is not None or self.source)
+
+    def describe(self) -> str:
+        """The criteria as the options that give them: ``--tag toread --source refs.bib``."""
+        parts = [f"--key {k}" for k in self.keys]
+        for option, value in (("--search", self.query), ("--tag", self.tag)):
+            if value is not None:
+                parts.append(f"{option} {value!r}")
+        if self.source:
+            parts.append(f"--source {self.source!r}")
+        return " ".join(parts) or "the whole library"
+
+    def peek(self, library: Library) -> Iterator[WorkRow] | None:
+        """:meth:`iter_works`, or None when nothing is selected (looked at before anything is
+        written, so that an export of nothing can be refused with the file untouched)."""
+        works = self.iter_works(library)
+        first = next(works, None)
+        return None if first is None else chain([first], works)
 
     def works(self, library: Library) -> list[WorkRow]:
         """The selected works in citation-key order (keys: in the order given)."""
@@ -53,7 +77,8 @@ class Selection:
         if self.tag is not None:
             allowed = set(library.work_ids_tagged(self.tag))
         if self.source is not None:
-            from_source = set(library.work_ids_from_origin(_origin_of(library, self.source)))
+            origin = _origin_of(library, self.source)
+            from_source = set(library.work_ids_from_origin(origin, local_path(origin)))
             allowed = from_source if allowed is None else allowed & from_source
         return allowed
 

@@ -11,6 +11,7 @@ batches, when the first of them is reached (:mod:`harvester.pubmed`).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -55,6 +56,7 @@ class Input:
     # A file named by ``iter_inputs(..., lazy_files=True)``: its bytes are left for the parser
     # to read (a 1 GB export is then read by the parsing process alone, not copied to it).
     path: Path | None = None
+    local: str | None = None  # a local file's absolute path (:func:`local_path`)
 
 
 _DOI_ARGUMENT = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+$", re.I)
@@ -195,12 +197,25 @@ class Network:
         self._web = self._pubmed = None
 
 
+def local_path(name: str) -> str | None:
+    """The absolute path a file or folder name stands for, symbolic links resolved, so that
+    ``refs.bib``, ``./refs.bib`` and ``/home/me/refs.bib`` are one origin; None for what is
+    no local name (a web address, ``<stdin>``, ``doi:...``)."""
+    if not name or name.startswith("<") or re.match(r"^[a-z][a-z0-9+.-]+:", name, re.I):
+        return None
+    try:
+        return os.path.realpath(os.path.expanduser(name))
+    except (OSError, ValueError):
+        return None
+
+
 def _read(path: Path, origin: str, lazy: bool = False) -> Input:
+    local = local_path(str(path))
     try:
         if lazy:
             with path.open("rb"):  # readable now: errors are reported where the file is named
-                return Input(origin, path=path)
-        return Input(origin, path.read_bytes())
+                return Input(origin, path=path, local=local)
+        return Input(origin, path.read_bytes(), local=local)
     except FileNotFoundError:
         return Input(origin, error=UnreadableInput(origin, "no such file"))
     except PermissionError:

@@ -72,9 +72,9 @@ from harvester.oaipmh import (
     format_datestamp,
 )
 from harvester.parse_worker import batch_size
-from harvester.pipeline import ImportReport, store_records
+from harvester.pipeline import RUN_ERRORS, ImportReport, store_records, unexpected_failure
 from harvester.pubmed import EUtilsClient
-from harvester.sources import folder_files
+from harvester.sources import folder_files, local_path
 from harvester.store import Library
 from harvester.store.library import now
 from harvester.store.sync_state import SyncState
@@ -571,8 +571,13 @@ def _sync_one(
         # Like a source another run holds: not a failure; what was committed is kept and
         # the next run goes on from there.
         report.status, report.busy = "skipped", str(exc)
-    except (HarvesterError, OSError) as exc:
-        message = str(exc) if isinstance(exc, HarvesterError) else f"{exc.strerror or exc}"
+    except Exception as exc:  # one source's failure, whatever it is: the next sources still run
+        if isinstance(exc, HarvesterError):
+            message = str(exc)
+        elif isinstance(exc, OSError):
+            message = f"{exc.strerror or exc}"
+        else:
+            message = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
         if not message.startswith(f"{source.name}:"):
             message = f"{source.name}: {message}"
         report.status = "failed"
@@ -701,38 +706,65 @@ def _sync_files(
         except InputError as exc:
             error = str(exc)
             imported.failures.append(error)
-        # The file's records in batches of their own transactions (other writers take turns
-        # in between), then its state with the last one: a run killed part-way left no state,
-        # so the next run reads the file again and stores what is missing (re-imports are
-        # no-ops by content hash), ending where an uninterrupted run would.
-        size = batch_size()
-        chunks = [records[i : i + size] for i in range(0, len(records), size)] or [[]]
-        for chunk in chunks[:-1]:
+        except Exception as exc:  # one file's surprise: its failure line, the next files run
+            error = unexpected_failure(key, exc)
+            imported.failures.append(error)
+            records = []
+        state = [source.name, key, after.st_size, after.st_mtime_ns, digest]
+        stored = imported.snapshot()
+        try:
+            # The file's records in batches of their own transactions (other writers take
+            # turns in between), then its state with the last one: a run killed part-way left
+            # no state, so the next run reads the file again and stores what is missing
+            # (re-imports are no-ops by content hash), ending where an uninterrupted run would.
+            size = batch_size()
+            chunks = [records[i : i + size] for i in range(0, len(records), size)] or [[]]
+            origin_path = local_path(key)
+            for chunk in chunks[:-1]:
+                with library.write():
+                    store_records(
+                        library,
+                        chunk,
+                        run_id=run_id,
+                        report=imported,
+                        formula=options.formula,
+                        origin_path=origin_path,
+                    )
+                stored = imported.snapshot()
+                library.let_others_in()
+                heartbeat()
             with library.write():
-                store_records(
-                    library, chunk, run_id=run_id, report=imported, formula=options.formula
-                )
-            library.let_others_in()
-            heartbeat()
-        with library.write():
-            if chunks[-1]:
-                store_records(
-                    library, chunks[-1], run_id=run_id, report=imported, formula=options.formula
-                )
-            library.db.execute(
-                "INSERT OR REPLACE INTO sync_files (source, path, size, mtime_ns, sha256,"
-                " records, error, imported_at) VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    source.name,
-                    key,
-                    after.st_size,
-                    after.st_mtime_ns,
-                    digest,
-                    len(records),
-                    error,
-                    now(),
-                ],
-            )
+                if chunks[-1]:
+                    store_records(
+                        library,
+                        chunks[-1],
+                        run_id=run_id,
+                        report=imported,
+                        formula=options.formula,
+                        origin_path=origin_path,
+                    )
+                _remember_file(library, state, len(records), error)
+        except RUN_ERRORS:
+            raise
+        except LeaseLost:
+            raise
+        except Exception as exc:
+            # The batch that failed was not stored (earlier ones are); the file is remembered
+            # as failed, so that cron does not stop at it again and again (a changed file is
+            # read again).
+            imported.restore(stored)
+            error = unexpected_failure(key, exc)
+            imported.failures.append(error)
+            with library.write():
+                _remember_file(library, state, 0, error)
+
+
+def _remember_file(library: Library, state: list[Any], records: int, error: str | None) -> None:
+    library.db.execute(
+        "INSERT OR REPLACE INTO sync_files (source, path, size, mtime_ns, sha256,"
+        " records, error, imported_at) VALUES (?,?,?,?,?,?,?,?)",
+        [*state, records, error, now()],
+    )
 
 
 # -- OAI-PMH ----------------------------------------------------------------------------------
@@ -1192,6 +1224,8 @@ def _sync_url(
         imported.failures.extend(str(f) for f in result.failures)
     except InputError as exc:
         imported.failures.append(str(exc))
+    except Exception as exc:  # the page's surprise is its failure line, not the run's
+        imported.failures.append(unexpected_failure(source.target, exc))
     with library.write():
         if records:
             store_records(library, records, run_id=run_id, report=imported, formula=options.formula)

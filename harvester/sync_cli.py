@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from harvester.cli_common import emit_json, reports_errors
+from harvester.cli_common import emit_json, reports_errors, say
 from harvester.errors import LibraryBusy
 from harvester.interrupt import sigterm_interrupts
 from harvester.progress import spinner
@@ -178,22 +178,22 @@ def _run(
             _print_plan(report, as_json)
             return
         # Every auto-export is brought up to date (written only where its content changed).
-        written = refresh(library)
+        written = refresh(library, warn=lambda line: say(f"harvester: {line}", err=True))
         counts = library.counts()
     for source in report.sources:
         for message in source.messages():
-            click.echo(f"harvester: failed: {message}", err=True)
+            say(f"harvester: failed: {message}", err=True)
     if as_json:
         emit_json(report.as_dict() | {"library": counts})
     else:
         for source in report.sources:
-            click.echo(_summary_line(source))
+            say(_summary_line(source))
             for note in source.notes:
-                click.echo(f"{source.name}: note: {note}")
+                say(f"{source.name}: note: {note}")
         if line := _enrichment_line(report):
-            click.echo(line)
+            say(line)
         for path in written:  # on stdout: under cron stderr is for failures only
-            click.echo(f"auto-export updated: {path}")
+            say(f"auto-export updated: {path}")
     sys.exit(report.exit_code)
 
 
@@ -281,7 +281,7 @@ def add(
         query = pubmed_query(target, batch=batch, since=since)
     elif not target:
         raise UsageError("TARGET is missing (a folder, a file or a URL)")
-    with state.library() as library:
+    with state.library(create=True) as library:
         source = add_source(
             library,
             name,
@@ -322,14 +322,14 @@ def list_command(state: Any, as_json: bool) -> None:
     for s in sources:
         last = f"last run {s.last_run_at} {s.last_status}" if s.last_run_at else "never run"
         until = f", harvested until {s.harvested_until}" if s.harvested_until else ""
-        click.echo(f"{s.name}  {s.kind}  {s.target}  {last}{until}")
+        say(f"{s.name}  {s.kind}  {s.target}  {last}{until}")
         if brought := _brought(last_logs.get(s.name)):
-            click.echo(
+            say(
                 f"    brought {brought['new_records']} new records"
                 f" ({brought['merged']} merged into existing works), {brought['failed']} failed"
             )
         if s.last_error:
-            click.echo(f"    last error: {s.last_error}")
+            say(f"    last error: {s.last_error}")
 
 
 def _brought(log: dict[str, Any] | None) -> dict[str, Any] | None:

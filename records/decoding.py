@@ -45,7 +45,32 @@ def decode(data: bytes, origin: str) -> str:
     controls = sum(1 for c in sample if ord(c) < 32 and ord(c) not in _TEXT_CONTROLS)
     if controls > max(8, len(sample) // 50) or "\ufffd" * 4 in sample:
         raise BinaryInput(origin, "binary file, not a bibliographic text format")
-    return text
+    return strip_controls(text)
+
+
+# Control characters no text format carries as content: NUL, the C0 controls but tab, line
+# feed and carriage return, DEL and the C1 controls. A stray NUL 1 MB into a file would
+# otherwise go to the store, into RIS and BibTeX files (raw NUL bytes) and to the terminal.
+_STRAY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# MARC 21 transmission files are the exception: their record, field and subfield separators
+# (0x1D-0x1F) are the structure, and ESC (0x1B) opens MARC-8 character set escapes.
+_MARC_STRAY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1a\x1c\x7f-\x9f]")
+_MARC_LEADER = re.compile(r"\s*\d{5}")
+# Vertical tab and form feed end lines for ``str.splitlines`` but not for line counting by
+# "\n": as line feeds, every reader agrees on the lines (and so on the places it reports).
+_LINE_BREAKS = str.maketrans({"\v": "\n", "\f": "\n"})
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without stray control characters (tab, line feed and carriage return kept;
+    vertical tab and form feed read as line feeds; MARC 21's separators kept in MARC 21)."""
+    marc = _MARC_LEADER.match(text[:64]) is not None and "\x1d" in text[:100_000]
+    pattern = _MARC_STRAY_CONTROLS if marc else _STRAY_CONTROLS
+    if "\v" in text or "\f" in text:
+        text = text.translate(_LINE_BREAKS)
+    if pattern.search(text) is None:  # the common case: no copy of a large text
+        return text
+    return pattern.sub("", text)
 
 
 # Where a page or document names its own encoding: ``<meta charset=…>`` or

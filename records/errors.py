@@ -26,6 +26,9 @@ class HarvesterError(Exception):
     """
 
     exit_code: int = 1
+    # The word after "harvester: " in the printed line ("harvester: error: ..."); empty for
+    # errors whose message says it all.
+    label: str = "error"
 
 
 class UsageError(HarvesterError):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import time
 from collections import OrderedDict
@@ -17,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from harvester.errors import LibraryBusy, StoreError
+from harvester.errors import LibraryBusy, NoLibrary, StoreError
+from harvester.process_identity import ProcessId, is_gone, this_process
+from harvester.store.fts_query import to_fts5
 from harvester.store.schema import migrations
 from records.dedup import blocking_keys, prepare
 from records.dedup.keys import Prepared
@@ -126,6 +127,7 @@ class NewRecord:
     work_id: int | None = None
     run_id: int | None = None
     joined: dict[str, Any] | None = None
+    origin_path: str | None = None  # the absolute path of the origin, when it is a local file
 
     @classmethod
     def of(cls, record: Record) -> NewRecord:
@@ -261,10 +263,17 @@ class Library:
         self,
         path: str | Path,
         *,
+        create: bool = True,
         on_wait: Callable[[str], None] | None = None,
         wait_limit: float | None = None,
     ) -> None:
+        """Open the library at ``path``; a missing file is created (with its folders) only
+        when ``create`` (commands that add records), else :class:`NoLibrary` is raised."""
         self.path = Path(path)
+        # Whether this opening made the file (`add` says so: a typo in --db shows at once).
+        self.created = not self.path.exists()
+        if self.created and not create:
+            raise NoLibrary(self.path)
         # Told once per wait that another process is writing (the CLI prints it); a wait past
         # `wait_limit` seconds raises LibraryBusy (cron runs skip then), None: wait as long
         # as it takes.
@@ -386,7 +395,11 @@ class Library:
     # -- runs -------------------------------------------------------------------------------
 
     def start_run(self, command: str) -> int:
+        """Log a run as ``running`` under this process; runs left ``running`` by processes
+        that are gone (killed, or the machine rebooted) are marked ``interrupted`` first."""
+        me = this_process()
         with self.write():
+            self._mark_interrupted()
             return int(
                 self.db.table("runs")
                 .insert(
@@ -394,11 +407,34 @@ class Library:
                         "command": command,
                         "started_at": now(),
                         "status": "running",
-                        "pid": os.getpid(),
+                        "pid": me.pid,
+                        "host": me.host,
+                        "boot_id": me.boot_id,
+                        "process_started": me.started,
                     }
                 )
                 .last_pk
             )
+
+    def _mark_interrupted(self) -> None:
+        rows = self.db.execute(
+            "SELECT id, pid, host, boot_id, process_started FROM runs WHERE status = 'running'"
+        ).fetchall()
+        gone = [
+            run_id
+            for run_id, pid, host, boot, started in rows
+            # Runs logged before hosts were recorded are judged on this host: the pid alone.
+            if pid is not None
+            and is_gone(ProcessId(pid, host or this_process().host, boot, started))
+        ]
+        self.db.conn.executemany(
+            "UPDATE runs SET status = 'interrupted', finished_at = ? WHERE id = ?",
+            [(now(), run_id) for run_id in gone],
+        )
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest runs, newest first."""
+        return list(self.db.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?", [limit]))
 
     def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
         """Record how a run ended. An interrupted run waits for another writer a few seconds
@@ -446,8 +482,8 @@ class Library:
         stamp = now()
         self.db.conn.executemany(
             "INSERT INTO source_records (id, content_hash, kind, format, origin, source_id,"
-            " position, line, raw, csl, beside, work_id, run_id, imported_at, joined)"
-            " VALUES (?,?,'input',?,?,?,?,?,?,?,?,?,?,?,?)",
+            " position, line, raw, csl, beside, work_id, run_id, imported_at, joined,"
+            " origin_path) VALUES (?,?,'input',?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     row.id,
@@ -464,6 +500,7 @@ class Library:
                     row.run_id,
                     stamp,
                     json.dumps(row.joined, ensure_ascii=False) if row.joined else None,
+                    row.origin_path,
                 )
                 for row in rows
             ],
@@ -756,12 +793,13 @@ class Library:
             yield _work_row(row)
 
     def search(self, query: str, *, limit: int | None = 50) -> list[WorkRow]:
-        """Full-text search over title, authors, container and abstract, best first."""
+        """Full-text search over title, authors, container and abstract, best first; the
+        query language is :mod:`harvester.store.fts_query`'s (any text is a valid query)."""
         sql = (
             "SELECT works.* FROM works JOIN works_fts ON works.rowid = works_fts.rowid"
             " WHERE works_fts MATCH ? ORDER BY works_fts.rank"
         )
-        params: list[Any] = [self.db.quote_fts(query)]
+        params: list[Any] = [to_fts5(query)]
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
@@ -802,17 +840,21 @@ class Library:
             for r in self.db.execute("SELECT work_id FROM tags WHERE tag = ?", [tag]).fetchall()
         ]
 
-    def work_ids_from_origin(self, origin: str) -> list[int]:
-        """Works with a record that came from ``origin`` (a file, URL, or anything under a
-        folder or endpoint of that name)."""
-        return [
-            r[0]
-            for r in self.db.execute(
-                "SELECT DISTINCT work_id FROM source_records WHERE work_id IS NOT NULL"
-                " AND (origin = ? OR substr(origin, 1, length(?) + 1) = ? || '/')",
-                [origin, origin, origin],
-            ).fetchall()
-        ]
+    def work_ids_from_origin(self, origin: str, path: str | None = None) -> list[int]:
+        """Works with a record that came from ``origin`` as it was typed (a file, URL, or
+        anything under a folder or endpoint of that name), or from the absolute ``path``
+        (a file, or anything under a folder) however the import named it."""
+        sql = (
+            "SELECT DISTINCT work_id FROM source_records WHERE work_id IS NOT NULL"
+            " AND (origin = ? OR substr(origin, 1, length(?) + 1) = ? || '/'"
+        )
+        params: list[Any] = [origin, origin, origin]
+        if path:
+            # A range, not substr(): the index on origin_path serves it. '0' follows '/'.
+            folder = path.rstrip("/")
+            sql += " OR origin_path = ? OR (origin_path > ? AND origin_path < ?)"
+            params += [path, folder + "/", folder + "0"]
+        return [r[0] for r in self.db.execute(sql + ")", params).fetchall()]
 
     def setting(self, name: str) -> str | None:
         row = self.db.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
@@ -833,6 +875,10 @@ class Library:
             "UPDATE works SET citation_key = ?, key_provisional = 0, updated_at = ? WHERE id = ?",
             [key, now(), work_id],
         )
+
+    def is_empty(self) -> bool:
+        """Whether the library holds no work."""
+        return self.db.execute("SELECT 1 FROM works LIMIT 1").fetchone() is None
 
     def counts(self) -> dict[str, int]:
         def one(sql: str) -> int:

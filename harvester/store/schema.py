@@ -370,3 +370,21 @@ def m011_i17_export_entries(db: Database) -> None:
 
     db.conn.create_function("harvester_csl_hash", 1, blake, deterministic=True)
     db.execute("UPDATE works SET csl_hash = harvester_csl_hash(csl)")
+
+
+@migrations()
+def m011_t15a_run_owner(db: Database) -> None:
+    """Who runs a run, told apart from a later process with the same pid (host, boot id,
+    process start time; :mod:`harvester.process_identity`): a killed run is marked
+    ``interrupted`` by the next one instead of staying ``running`` forever. And the absolute
+    path of each record's origin beside the origin as typed, so that a selection by file or
+    folder finds it however it is named (old rows keep NULL and match as typed)."""
+    db.executescript(
+        """
+        ALTER TABLE runs ADD COLUMN host TEXT;
+        ALTER TABLE runs ADD COLUMN boot_id TEXT;
+        ALTER TABLE runs ADD COLUMN process_started INTEGER;
+        ALTER TABLE source_records ADD COLUMN origin_path TEXT;
+        CREATE INDEX source_records_origin_path ON source_records(origin_path);
+        """
+    )

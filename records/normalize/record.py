@@ -23,7 +23,7 @@ from records.normalize.abstract import readable_abstract
 from records.normalize.language import normalize_language
 from records.normalize.latex import latex_to_unicode
 from records.normalize.pages import normalize_pages
-from records.normalize.text import clean_text, strip_trailing_period
+from records.normalize.text import clean_text, strip_trailing_period, without_controls
 
 NAME_FIELDS = (
     "author",
@@ -117,6 +117,13 @@ def _isbns(value: Any) -> str | None:
     return ", ".join(i for i in isbns if i) or None
 
 
+def _date(value: Any) -> Any:
+    """Dates keep their shape; their texts (``literal``, ``raw``) lose control characters."""
+    if isinstance(value, dict):
+        return {k: without_controls(v) if isinstance(v, str) else v for k, v in value.items()}
+    return without_controls(value) if isinstance(value, str) else value
+
+
 def _plain(value: Any) -> Any:
     return clean_text(value) if isinstance(value, str) else value
 
@@ -142,7 +149,7 @@ _STEPS: dict[str, Callable[[Any], Any]] = {
         number-of-pages version""".split(),
         _text,
     ),
-    **dict.fromkeys(DATE_FIELDS, lambda value: value),
+    **dict.fromkeys(DATE_FIELDS, lambda value: _date(value)),
 }
 
 

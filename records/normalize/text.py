@@ -10,6 +10,10 @@ _BLOCK_TAG_RE = re.compile(
     r"</?(?:[a-z]+:)?(?:p|div|br|sec|title|li|ul|ol|h[1-6])\b[^<>]*>", re.IGNORECASE
 )
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+# Control characters that are not white space (NUL, ESC, DEL, C1): never part of a value.
+# They reach a value through JSON escapes ("\u0000") or MARC-8 leftovers, past decoding's own
+# stripping, and would go on to the store, RIS/BibTeX files and the terminal.
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f]")
 
 
 def clean_text(value: str) -> str:
@@ -35,7 +39,12 @@ def collapse_space(text: str) -> str:
     """
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
-    return " ".join(text.split())
+    return " ".join(_CONTROL_RE.sub(" ", text).split())
+
+
+def without_controls(text: str) -> str:
+    """``text`` with the control characters that are not white space removed."""
+    return text if text.isprintable() else _CONTROL_RE.sub("", text)
 
 
 def strip_trailing_period(value: str) -> str:

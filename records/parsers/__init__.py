@@ -20,8 +20,8 @@ import logging
 import re
 from collections.abc import Iterator
 
-from records.decoding import decode
-from records.errors import InputError, UnknownFormat, UnsafeInput, UsageError
+from records.decoding import decode, strip_controls
+from records.errors import HarvesterError, InputError, UnknownFormat, UnsafeInput, UsageError
 from records.model import Doubt, Failure, ParseResult
 from records.normalize.plausibility import Checker
 from records.normalize.record import normalize_csl
@@ -110,6 +110,14 @@ EVIDENCE_LIMIT = 4_000_000
 log = logging.getLogger("records.parsers")
 
 
+def _sniff(parser: Parser, text: str) -> float:
+    """A sniffer's score; one that fails on odd text is not sure of it."""
+    try:
+        return parser.sniff(text)
+    except (Exception, RecursionError):  # a sniffer must never stop detection
+        return 0.0
+
+
 def detect(text: str, origin: str) -> Parser:
     """The parser most confident that it can read ``text``; :class:`UnknownFormat` if none is.
 
@@ -119,7 +127,7 @@ def detect(text: str, origin: str) -> Parser:
     they read the same works (the same titles), there was nothing to choose: no warning.
     """
     scored = sorted(
-        ((p.sniff(text), i, p) for i, p in enumerate(PARSERS)), key=lambda t: (-t[0], t[1])
+        ((_sniff(p, text), i, p) for i, p in enumerate(PARSERS)), key=lambda t: (-t[0], t[1])
     )
     if not scored or scored[0][0] < DETECTION_THRESHOLD:
         raise _unknown(text, origin, scored)
@@ -217,6 +225,13 @@ def iter_parse_text(
     (:mod:`records.normalize.plausibility`): what fails is dropped and reported on the batch as
     a :class:`~records.model.Doubt`; with ``strict`` a record with a doubt becomes a failure.
     """
+    # Stray control characters go here too, for text that did not come through decode().
+    return _iter_clean(strip_controls(text), origin, format, batch, strict)
+
+
+def _iter_clean(
+    text: str, origin: str, format: str | None, batch: int, strict: bool
+) -> Iterator[ParseResult]:
     original = text
     if not is_markup(text) and _SPACES.search(text[:SNIFF_WINDOW]):
         # Copied web pages carry no-break spaces where the page had &nbsp; ("Published\xa0in:"):
@@ -226,7 +241,7 @@ def iter_parse_text(
     page = parser.page or parser.name in PAGE_LISTS
     if not page:
         text = original  # an export's values keep their no-break spaces
-    results = parser.iter_parse(text, origin, batch)
+    results = _guarded(parser, origin, parser.iter_parse(text, origin, batch))
     if text is not original:
         results = _verbatim(results, text, original)
     return _normalized(_with_page_url(parser, origin, results), page=page, strict=strict)
@@ -250,6 +265,30 @@ _SPACES = re.compile("[\u00a0\u2007\u202f]")
 _AS_SPACE = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " "})
 # Layouts of pages that list records (not one record's page): their titles are page text too.
 PAGE_LISTS = frozenset({"vufind-results"})
+
+
+def _guarded(parser: Parser, origin: str, results: Iterator[ParseResult]) -> Iterator[ParseResult]:
+    """The parser's batches; whatever escapes a reader (a library's own error on hostile
+    bytes, nesting deeper than the interpreter's stack) ends the input with one failure that
+    names it, after the records read before it. Input errors (unsafe XML...) pass as they are:
+    they are the caller's one-line refusal of the whole input."""
+    try:
+        yield from results
+    except HarvesterError:
+        raise
+    except RecursionError:
+        yield _stopped(origin, f"nested too deeply to read as {parser.label}")
+    except (Exception, MemoryError) as exc:  # any reader, any bytes
+        yield _stopped(origin, f"could not read the rest as {parser.label}: {_one_line(exc)}")
+
+
+def _stopped(origin: str, reason: str) -> ParseResult:
+    return ParseResult(failures=[Failure(origin, reason)])
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 _WEB_ADDRESS = re.compile(r"^https?://\S+$", re.I)
@@ -314,7 +353,8 @@ def iter_parse(
 
     Empty or binary input raises (:class:`EmptyInput`, :class:`BinaryInput`) right away.
     """
-    return iter_parse_text(decode(data, origin), origin, format, batch=batch, strict=strict)
+    # decode() strips stray controls
+    return _iter_clean(decode(data, origin), origin, format, batch, strict)
 
 
 def parse_text(
@@ -331,7 +371,10 @@ def parse_bytes(
     data: bytes, origin: str, format: str | None = None, *, strict: bool = False
 ) -> ParseResult:
     """Decode (BOM, UTF-16, legacy code pages) and parse; raises for empty or binary input."""
-    return parse_text(decode(data, origin), origin, format, strict=strict)
+    result = ParseResult()
+    for batch in iter_parse(data, origin, format, strict=strict):
+        result.extend(batch)
+    return result
 
 
 __all__ = [

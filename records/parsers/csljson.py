@@ -66,6 +66,7 @@ _ITEM_STARTS = frozenset(
     abstract page volume issue language publisher note accessed source PMID""".split()
 )
 _DECODER = json.JSONDecoder()
+_TOO_DEEP = "invalid JSON: nested too deeply to be a CSL item"
 _KINDS = {
     str: "a string",
     int: "a number",
@@ -167,6 +168,9 @@ def _json_items(text: str) -> Iterator[tuple[int, Any, str] | _JSONError]:
         except json.JSONDecodeError as exc:
             yield _JSONError(f"invalid JSON: {exc.msg}", exc.pos)
             return
+        except RecursionError:
+            yield _JSONError(_TOO_DEEP, i)
+            return
         if isinstance(value, dict) and not ({"id", "type", "title"} & value.keys()):
             for key in ("items", "references"):
                 if isinstance(value.get(key), list):
@@ -191,6 +195,9 @@ def _json_items(text: str) -> Iterator[tuple[int, Any, str] | _JSONError]:
             value, end = _DECODER.raw_decode(text, i)
         except json.JSONDecodeError as exc:
             yield _JSONError(f"invalid JSON: {exc.msg}; the rest of the file was not read", exc.pos)
+            return
+        except RecursionError:  # arrays in arrays 100,000 deep: the decoder recurses
+            yield _JSONError(_TOO_DEEP + "; the rest of the file was not read", i)
             return
         yield i, value, text[i:end]
         i = end
@@ -249,7 +256,11 @@ class CSLYAMLParser(Parser):
         return 0.9 if _YAML_START_RE.match(stripped_head(text, "\ufeff", 2000)) else 0.0
 
     def parse(self, text: str, origin: str) -> ParseResult:
-        loader = yaml.SafeLoader(text)
+        try:
+            # The reader checks every character up front (ReaderError on a control character).
+            loader = yaml.SafeLoader(text)
+        except yaml.YAMLError as exc:
+            return ParseResult(failures=[_yaml_failure(origin, exc, text)])
         try:
             root = loader.get_single_node()
             if isinstance(root, yaml.MappingNode):  # pandoc metadata: references: [...]
@@ -266,13 +277,24 @@ class CSLYAMLParser(Parser):
                 for node in nodes
             ]
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
-            return ParseResult(failures=[Failure(origin, f"invalid YAML: {reason}", line=line)])
+            return ParseResult(failures=[_yaml_failure(origin, exc, text)])
+        except RecursionError:  # the composer and constructor recurse per nesting level
+            return ParseResult(failures=[Failure(origin, "invalid YAML: nested too deeply")])
         finally:
             loader.dispose()
         return collect(_read_items(self.name, origin, items))
+
+
+def _yaml_failure(origin: str, exc: yaml.YAMLError, text: str) -> Failure:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    if isinstance(exc, yaml.reader.ReaderError):
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        reason = f"character U+{ord(character):04X} is not allowed in YAML"
+        line = text.count("\n", 0, exc.position) + 1
+    else:
+        reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
+    return Failure(origin, f"invalid YAML: {reason}", line=line)
 
 
 def _read_items(

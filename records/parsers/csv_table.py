@@ -15,6 +15,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from records.model import CSLItem, Failure, IssnKind, ParseResult, Record, SourceRef
@@ -62,6 +65,20 @@ _SYNONYMS: dict[str, str] = {
 _LOOKUP = {syn: canonical for canonical, names in _SYNONYMS.items() for syn in names.split("|")}
 _MISSING = frozenset({"", "na", "n/a", "nan", "none", "null", "unknown", "-", "[]"})
 _AND_RE = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+
+@contextmanager
+def _fields_up_to(size: int) -> Iterator[None]:
+    """The csv module's field size limit (131,072 characters, process-wide) raised to the
+    input's own size for one read: the limit guards against runaway fields in unbounded
+    streams, but this text is already in memory, and a long abstract is no reason to stop
+    reading (the module raised at that cell and the rows after it were lost)."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, min(size + 1, sys.maxsize)))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _key(header: str) -> str:
@@ -175,6 +192,11 @@ class CSVParser(Parser):
         result = ParseResult()
         if not lines:
             return result
+        with _fields_up_to(len(text)):
+            return self._read(text, lines, origin)
+
+    def _read(self, text: str, lines: list[str], origin: str) -> ParseResult:
+        result = ParseResult()
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
         try:
             header = next(reader)
@@ -193,10 +215,13 @@ class CSVParser(Parser):
             except StopIteration:
                 break
             except csv.Error as exc:
+                # The reader starts afresh at the next line: one bad row, not the rest.
+                position += 1
                 result.failures.append(
-                    Failure(origin, f"unreadable CSV row: {exc}", position + 1, reader.line_num)
+                    Failure(origin, f"unreadable CSV row: {exc}", position, previous_line + 1)
                 )
-                break
+                previous_line = reader.line_num
+                continue
             start_line, previous_line = previous_line + 1, reader.line_num
             if not any(c.strip() for c in cells):
                 continue
