@@ -143,6 +143,21 @@ def _same_locator(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
     return bool(f.container) or authors.compared >= LOCATOR_AUTHORS_WITHOUT_JOURNAL
 
 
+def venue_only(f: FieldComparison) -> bool:
+    """Whether two venue names are all that differs: near-identical titles, agreeing authors,
+    the same year, and no volume or page in conflict."""
+    return bool(
+        f.container_clash
+        and f.title is not None
+        and f.title >= NEAR_TITLE
+        and f.authors is not None
+        and f.authors.agree
+        and f.year_gap == 0
+        and f.first_page is not False
+        and f.volume is not False
+    )
+
+
 def _same_gaps(p1: Prepared, p2: Prepared) -> bool:
     """Both records lack the same details (year, container, volume, pages): one citation
     copied twice, not a sparse record next to a full one."""
@@ -159,10 +174,17 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
     title = f.title
     authors = f.authors
     if f.strong_agree:
+        # One identifier given to several works (a database numbering meeting abstracts under one
+        # DOI) shows as different titles by different first authors.
+        other_people = authors is not None and not authors.first_match and authors.conflict
         if title is None or title >= 0.8:
-            return "duplicate"
+            return "maybe" if other_people and title is not None and title < 1.0 else "duplicate"
         if title < 0.5:
-            return "maybe"  # same identifier, different titles: one source is wrong
+            # Same identifier, different titles: one source is wrong; with other authors too,
+            # nothing but the identifier is shared.
+            return "distinct" if other_people else "maybe"
+        if other_people:
+            return "maybe"
         if (authors is None or not authors.conflict) and (f.year_gap or 0) <= 1:
             return "duplicate"
         return "maybe"
@@ -172,13 +194,18 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
         return "duplicate"
     if title is None:
         return "distinct"
-    if f.container_clash and not f.first_page and not f.clash_excused:
+    support = f.support
+    if venue_only(f):
+        # The same title by the same authors in the same year, nothing else in conflict: the
+        # other venue name is another name of the venue (abbreviated, with or without its
+        # society, a conference by its acronym), never alone a reason to keep them apart.
+        support += 1.5
+    elif f.container_clash and not f.first_page and not f.clash_excused:
         # Another journal and no page range in common: a reprint, a secondary publication, the
         # same abstract in two supplements or the same paper at two conferences. Review it.
         return "maybe" if title >= FUZZY_TITLE else "distinct"
     if f.year_gap is not None and f.year_gap > 1:
         return "maybe" if title >= NEAR_TITLE else "distinct"
-    support = f.support
     if f.first_page is False and not f.pages_overlap:
         support -= 1.5  # pages of two different articles (no known container/volume to veto)
     if f.abstract is not None and f.abstract < 0.5:
@@ -188,7 +215,9 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
         if authors is not None and authors.agree:
             if not informative:
                 needed = 2.0
-            elif title == 1.0 and (f.year_gap == 0 or _same_gaps(p1, p2)):
+            elif title == 1.0 and (f.year_gap in (0, None) or _same_gaps(p1, p2)):
+                # The same specific title by the same authors, nothing in conflict (a year
+                # missing on one side is not a conflict: sparse citations omit it).
                 needed = 0.0
             elif authors.compared >= 2 and authors.fraction >= 0.8:
                 # A specific title and the same several authors: only a conflict (another
