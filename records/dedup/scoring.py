@@ -155,6 +155,7 @@ def venue_only(f: FieldComparison) -> bool:
         and f.year_gap == 0
         and f.first_page is not False
         and f.volume is not False
+        and f.issue is not False
     )
 
 
@@ -215,9 +216,7 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
         if authors is not None and authors.agree:
             if not informative:
                 needed = 2.0
-            elif title == 1.0 and (f.year_gap in (0, None) or _same_gaps(p1, p2)):
-                # The same specific title by the same authors, nothing in conflict (a year
-                # missing on one side is not a conflict: sparse citations omit it).
+            elif title == 1.0 and (f.year_gap == 0 or _same_gaps(p1, p2)):
                 needed = 0.0
             elif authors.compared >= 2 and authors.fraction >= 0.8:
                 # A specific title and the same several authors: only a conflict (another
@@ -234,6 +233,17 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
         return "duplicate" if support >= 2.0 and informative else "maybe"
     if title >= FUZZY_TITLE:
         if authors is not None and authors.agree:
+            if (
+                informative
+                and authors.compared >= 2
+                and authors.fraction >= 0.8
+                and f.container
+                and f.year_gap in (0, None)
+                and support >= 1.0
+            ):
+                # Several authors, all agreeing, in the same venue and year: a title cut short or
+                # run on by one source (a subtitle, a trailing note) is the same paper.
+                return "duplicate"
             # Container and page range together locate the article even for a short title.
             enough = support >= 2.0 if informative else support >= 2.5
             return "duplicate" if enough else "maybe"

@@ -192,10 +192,15 @@ def test_different_title_same_locator_without_translation_is_not_duplicate() -> 
     assert verdict(ARTICLE, other) != "duplicate"
 
 
-def test_different_journals_need_pages_to_agree() -> None:
+def test_different_journals_need_more_than_the_venue_to_differ() -> None:
+    # Issue 14, class 6: a venue name alone never keeps apart the same title, authors and year
+    # (it is another name of the venue). A secondary publication elsewhere (ACP Journal Club
+    # reprinting an abstract) has its own volume or issue: that keeps it apart.
     a = variant(container_title="Annals of Internal Medicine", page=None)
     b = variant(container_title="ACP Journal Club", page=None)
-    assert verdict(a, b) != "duplicate"
+    assert verdict(a, b) == "duplicate"
+    assert verdict(a, {**b, "volume": "115"}) != "duplicate"
+    assert verdict(a, {**b, "issued": {"date-parts": [[1992]]}}) != "duplicate"
 
 
 def test_the_same_sparse_citation_twice_is_duplicate_but_sparse_vs_full_needs_more() -> None:
@@ -349,9 +354,10 @@ def test_another_journal_name_with_the_same_issue_and_abstract_is_one_journal() 
     romanized = variant(container_title="Kyobu Geka Zasshi", page=None, abstract=ABSTRACT)
     english = variant(container_title="Japanese Journal of Thoracic Surgery", abstract=ABSTRACT)
     assert verdict(romanized, english) == "duplicate"
-    # Without the abstract, or in another issue, two journal names still mean two publications
-    # (a reprint, a secondary publication): review, not merge.
-    assert verdict({**romanized, "abstract": None}, english) == "maybe"
+    # Without the abstract: the same title, authors, year and volume, and only the journal's
+    # name differs (issue 14, class 6): one work. In another issue: two publications (a reprint,
+    # a secondary publication): review, not merge.
+    assert verdict({**romanized, "abstract": None}, english) == "duplicate"
     assert verdict({**romanized, "issue": "7"}, english) == "maybe"
 
 
