@@ -30,6 +30,7 @@ from records.dedup.fields import (
 )
 from records.dedup.keys import Prepared
 from records.dedup.vetoes import Veto, find_vetoes
+from records.dedup.weights import DUPLICATE_WEIGHT, evidence_weight
 
 Verdict = Literal["duplicate", "maybe", "distinct"]
 
@@ -290,6 +291,10 @@ def verdict_of(p1: Prepared, p2: Prepared, f: FieldComparison) -> tuple[Verdict,
     vetoes that apply."""
     verdict = _positive(p1, p2, f)
     vetoes = find_vetoes(p1, p2, f)
+    if verdict == "maybe" and not vetoes and evidence_weight(f) >= DUPLICATE_WEIGHT:
+        # The rules could not decide; the weighed evidence (Fellegi-Sunter, fitted on labelled
+        # pairs) is strong enough. No veto applies, so none is overruled.
+        verdict = "duplicate"
     for veto in vetoes:
         if _RANK[veto.ceiling] < _RANK[verdict]:
             verdict = veto.ceiling
