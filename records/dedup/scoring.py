@@ -291,7 +291,14 @@ def verdict_of(p1: Prepared, p2: Prepared, f: FieldComparison) -> tuple[Verdict,
     vetoes that apply."""
     verdict = _positive(p1, p2, f)
     vetoes = find_vetoes(p1, p2, f)
-    if verdict == "maybe" and not vetoes and evidence_weight(f) >= DUPLICATE_WEIGHT:
+    if (
+        verdict == "maybe"
+        and not vetoes
+        and f.issue is not False  # a locator in conflict is left to a person (a reprint)
+        and f.first_page is not False
+        and f.volume is not False
+        and evidence_weight(f) >= DUPLICATE_WEIGHT
+    ):
         # The rules could not decide; the weighed evidence (Fellegi-Sunter, fitted on labelled
         # pairs) is strong enough. No veto applies, so none is overruled.
         verdict = "duplicate"
@@ -307,6 +314,12 @@ def decide(p1: Prepared, p2: Prepared, f: FieldComparison) -> PairDecision:
     pro, con = _describe(f)
     for veto in vetoes:
         con.insert(0, f"veto: {veto.reason}")
+    if verdict == "duplicate" and not f.strong_agree and _positive(p1, p2, f) == "maybe":
+        # Decided by the weights, not a rule: say so, with the weight, for `harvester show`.
+        pro.append(
+            f"weighed evidence {evidence_weight(f):.1f} bits (a duplicate from "
+            f"{DUPLICATE_WEIGHT:.1f})"
+        )
     return PairDecision(
         verdict=verdict,
         score=_score(f),
