@@ -160,6 +160,30 @@ def venue_only(f: FieldComparison) -> bool:
     )
 
 
+def _undated_venue(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
+    """A venue name that differs where one record has no year (a citation scraped from a page):
+    with a specific title (>= 0.85) and several authors all agreeing, nothing but the venue's
+    name is left to differ, and a citation's venue is often mangled ("proc . of the 23th vldb",
+    "the vldb journal the international journal on very large &hellip;")."""
+    authors = f.authors
+    return bool(
+        f.container_clash
+        and f.year_gap is None
+        and (p1.year is None) != (p2.year is None)
+        and f.title is not None
+        and f.title >= FUZZY_TITLE
+        and authors is not None
+        and authors.agree
+        and authors.compared >= 2
+        and authors.fraction >= 0.8
+        and f.first_page is not False
+        and f.volume is not False
+        and f.issue is not False
+        and informative_title(p1)
+        and informative_title(p2)
+    )
+
+
 def _same_gaps(p1: Prepared, p2: Prepared) -> bool:
     """Both records lack the same details (year, container, volume, pages): one citation
     copied twice, not a sparse record next to a full one."""
@@ -197,7 +221,8 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
     if title is None:
         return "distinct"
     support = f.support
-    if venue_only(f):
+    excused_venue = venue_only(f) or _undated_venue(p1, p2, f)
+    if excused_venue:
         # The same title by the same authors in the same year, nothing else in conflict: the
         # other venue name is another name of the venue (abbreviated, with or without its
         # society, a conference by its acronym), never alone a reason to keep them apart.
@@ -238,9 +263,8 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
                 informative
                 and authors.compared >= 2
                 and authors.fraction >= 0.8
-                and f.container
                 and f.year_gap in (0, None)
-                and support >= 1.0
+                and ((f.container and support >= 1.0) or excused_venue)
             ):
                 # Several authors, all agreeing, in the same venue and year: a title cut short or
                 # run on by one source (a subtitle, a trailing note) is the same paper.
