@@ -431,3 +431,24 @@ def test_ahead_of_print_record_and_its_final_version_are_one_article() -> None:
     assert verdict(final, variant(page="1-8")) == "distinct"
     # The year rule still holds: two years apart is not the ahead-of-print version.
     assert verdict(variant(issued={"date-parts": [[1993]]}), ahead) != "duplicate"
+
+
+def test_weighed_evidence_decides_what_the_rules_leave_open_and_says_so() -> None:
+    # Issue 14: a similar title (a subtitle dropped), several authors all agreeing, the same
+    # year, no venue on one side. The rules leave it open; the fitted weights decide, and the
+    # evidence names the weight (what `harvester show` prints).
+    full = {
+        "title": "Adaptive sampling for approximate top-k queries over sensor streams: design"
+        " and evaluation on a wireless testbed",
+        "author": [{"family": "Ferreira", "given": "Ana"}, {"family": "Kowalski", "given": "Jan"}],
+        "issued": {"date-parts": [[2006]]},
+        "container-title": "Proceedings of the Workshop on Sensor Data Management",
+    }
+    cut = {**full, "title": "Adaptive sampling for approximate top-k queries over sensor streams"}
+    del cut["container-title"]
+    d = compare(prepare(full), prepare(cut))
+    assert d.verdict == "duplicate"
+    assert any(e.startswith("weighed evidence") for e in d.evidence_for)
+    # Another year (a later version) is a conflict the weights do not outweigh.
+    later = compare(prepare(full), prepare({**cut, "issued": {"date-parts": [[2007]]}}))
+    assert later.verdict != "duplicate"
