@@ -141,9 +141,7 @@ def store_batch(
     seen = library.stored_hashes(row.content_hash for row in batch)
     next_id = library.next_record_id()
     rows: list[NewRecord] = []
-    # Placed in the order of their content, not of the file: the works a batch makes must not
-    # depend on how its source ordered the records (a reviewer reproduces a deduplication).
-    for row in sorted(batch, key=lambda r: r.content_hash):
+    for row in batch:
         if row.content_hash in seen:
             report.already_stored += 1
             continue
