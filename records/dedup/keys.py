@@ -372,9 +372,21 @@ PLACEHOLDERS = frozenset(
 )
 
 
+# Every case of each placeholder: one set lookup per value (prepare runs on every record).
+_PLACEHOLDER_FORMS = frozenset(
+    form
+    for p in PLACEHOLDERS
+    for form in (p, p.upper(), p.title(), p.capitalize())
+)
+
+
 def placeholder(value: Any) -> bool:
     """Whether a field value is a placeholder for "no value" ("NA", "-", "[s.n.]", "0", ...)."""
-    return isinstance(value, str | int | float) and str(value).strip().lower() in PLACEHOLDERS
+    if value.__class__ is str:
+        return value in _PLACEHOLDER_FORMS or ((
+            value[:1].isspace() or value[-1:].isspace()
+        ) and value.strip() in _PLACEHOLDER_FORMS)
+    return value.__class__ in (int, float) and str(value) in PLACEHOLDERS
 
 
 def _number_field(value: Any) -> str | None:
