@@ -829,11 +829,12 @@ _GENERIC_VENUE_WORDS = frozenset(
 )
 
 
-def _distinctive(tokens: tuple[str, ...]) -> set[str]:
-    return {
+@lru_cache(maxsize=65536)
+def _distinctive(tokens: tuple[str, ...]) -> frozenset[str]:
+    return frozenset({
         t for t in tokens if len(t) >= 4 and not t.isdigit() and t not in _GENERIC_VENUE_WORDS
         and not _OCCURRENCE_RE.match(t)
-    }
+    })
 
 
 def _proceedings(p: Prepared) -> bool:
