@@ -691,6 +691,27 @@ def duplicates(state: State, as_json: bool) -> None:
 
 @cli.command()
 @json_option
+@click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the PRISMA 2020 identification flow diagram to this SVG file.")
+@click.pass_obj
+@reports_errors
+def report(state: State, as_json: bool, svg_path: Path | None) -> None:
+    """PRISMA 2020 counts: records identified per source, duplicates removed, records left,
+    pairs waiting for review."""
+    from harvester.prisma import prisma_report, render_svg, render_text
+
+    with state.library() as library:
+        counts = prisma_report(library)
+    if svg_path is not None:
+        write_if_changed(svg_path, render_svg(counts))
+    if as_json:
+        emit_json(counts.to_json())
+    else:
+        click.echo(render_text(counts))
+
+
+@cli.command()
+@json_option
 @click.pass_obj
 @reports_errors
 def dedupe(state: State, as_json: bool) -> None:

@@ -623,19 +623,22 @@ def _decisions(library: Library) -> tuple[dict[int, set[int]], list[tuple[int, i
 
 def _records_to_place(library: Library, batch: int) -> Iterator[list[tuple[int, Prepared]]]:
     """Imported and Crossref records (Crossref's carry the DOI and full metadata that tie a
-    record known only by its DOI to the page it was found on), in id order, a batch at a time."""
-    last = 0
+    record known only by its DOI to the page it was found on), in the order of their content
+    hash, a batch at a time: not the order they were imported in, so that the works do not depend
+    on it (the same records imported in any order cluster the same)."""
+    last = ""
     while True:
         rows = library.db.execute(
-            "SELECT id, csl FROM source_records WHERE kind IN ('input', 'enrichment')"
-            " AND id > ? ORDER BY id LIMIT ?",
+            "SELECT id, csl, content_hash FROM source_records"
+            " WHERE kind IN ('input', 'enrichment') AND content_hash > ?"
+            " ORDER BY content_hash LIMIT ?",
             [last, batch],
         ).fetchall()
         if not rows:
             return
         cache = library.prepared_cache
-        yield [(rid, cache.get(rid) or prepare(json.loads(csl))) for rid, csl in rows]
-        last = rows[-1][0]
+        yield [(rid, cache.get(rid) or prepare(json.loads(csl))) for rid, csl, _ in rows]
+        last = rows[-1][2]
 
 
 def recluster(
@@ -643,7 +646,8 @@ def recluster(
 ) -> dict[str, int]:
     """Cluster the whole library again under the current rules, keeping every decision.
 
-    The records are placed again in the order they were stored, exactly as an import decides
+    The records are placed again in the order of their content hash (not of their import),
+    exactly as an import decides
     (:func:`assign_batch`), against the clusters built so far instead of the stored works; a
     person's "not a duplicate" keeps records apart and their merges are applied last (the
     person decided). Then each new cluster keeps the work (and citation key) that most of its

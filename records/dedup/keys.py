@@ -15,11 +15,13 @@ is rapidfuzz's (in :mod:`records.dedup.scoring`).
 
 from __future__ import annotations
 
+import gzip
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from records.identifiers import (
@@ -236,10 +238,34 @@ _ORIGINAL_RE = re.compile(r"\s*<original>\s*", re.I)
 _PARALLEL_RE = re.compile(r"\s+=\s+|;\s+")
 
 
+# MEDLINE/Ovid decorations after a title: "[Review] [45 refs]", "[see comments]", "[published
+# erratum appears in ...]", "(author's transl)", "[abstract]". They describe the record, not the
+# title, and differ between databases ("45 refs" would read as a number the title names).
+_DECORATION_RE = re.compile(
+    r"\s*(?:\[\s*(?:review|\d+\s*refs?|see\s+comments?|comments?|abstract|editorial|letter|"
+    r"news|published\s+erratum[^\[\]]*|erratum\s+in[^\[\]]*|retracted\s+in[^\[\]]*|"
+    r"see\s+(?:also|erratum)[^\[\]]*|corrected[^\[\]]*|author'?s\s+transl)\s*\.?\s*\]"
+    r"|\(\s*author'?s\s+transl\.?\s*\))\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def strip_decorations(title: str) -> str:
+    """The title without MEDLINE's trailing decorations (see :data:`_DECORATION_RE`)."""
+    while True:
+        stripped = _DECORATION_RE.sub("", title)
+        if stripped == title or not stripped.strip():
+            return title
+        title = stripped
+
+
 def title_core(title: str) -> str:
     """The title as written minus what indexes add: translation brackets, language notes,
-    "RETRACTED:" flags, surrounding quotes."""
+    MEDLINE decorations ("[Review] [45 refs]", "(author's transl)"), "RETRACTED:" flags,
+    surrounding quotes."""
     text = _clean(_ORIGINAL_RE.sub(" = ", title)).strip().strip("\"'“”«» ")
+    if text.rstrip(". ").endswith(("]", ")")):
+        text = strip_decorations(text)
     if text[:1] in "RrWw":
         text = _RETRACTED_PREFIX_RE.sub("", text)
     if text.rstrip(". ").endswith(("]", ")")):
@@ -338,9 +364,34 @@ def edition_of(value: Any) -> int | None:
     return None
 
 
+# Values some sources write for "no value": they are not values (a library imported before the
+# readers dropped them still holds them), so comparison never counts them.
+PLACEHOLDERS = frozenset(
+    {"na", "n/a", "n.a.", "n. a.", "-", "--", "[s.n.]", "s.n.", "[s.l.]", "unknown", "0", "none",
+     "null", "nan", "?", "[n.p.]", "n.p."}
+)
+
+
+# Every case of each placeholder: one set lookup per value (prepare runs on every record).
+_PLACEHOLDER_FORMS = frozenset(
+    form
+    for p in PLACEHOLDERS
+    for form in (p, p.upper(), p.title(), p.capitalize())
+)
+
+
+def placeholder(value: Any) -> bool:
+    """Whether a field value is a placeholder for "no value" ("NA", "-", "[s.n.]", "0", ...)."""
+    if value.__class__ is str:
+        return value in _PLACEHOLDER_FORMS or ((
+            value[:1].isspace() or value[-1:].isspace()
+        ) and value.strip() in _PLACEHOLDER_FORMS)
+    return value.__class__ in (int, float) and str(value) in PLACEHOLDERS
+
+
 def _number_field(value: Any) -> str | None:
     """Volume/issue comparison form: the leading number if any, else the folded text."""
-    if value in (None, ""):
+    if value in (None, "") or placeholder(value):
         return None
     text = str(value).strip()
     match = _INT_RE.search(text)
@@ -352,7 +403,7 @@ def _number_field(value: Any) -> str | None:
 
 def _pages(value: Any) -> tuple[str | None, str | None]:
     """First and last page, comparison forms: ``"pp. 575-81"`` -> ("575", "581")."""
-    if value in (None, ""):
+    if value in (None, "") or placeholder(value):
         return None, None
     text = str(value).lower().strip(" \"'")
     # "395-9; discussion 399-400", "119-27; quiz 128": the article's own range comes first.
@@ -457,7 +508,7 @@ def _names(names: Any) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
         if not isinstance(name, dict):
             continue
         family = name.get("family") or name.get("literal") or ""
-        if not isinstance(family, str) or not family:
+        if not isinstance(family, str) or not family or placeholder(family):
             continue
         key = _family_key(family)
         if key:
@@ -475,13 +526,58 @@ def container_variants(name: str) -> tuple[tuple[str, ...], ...]:
     titles ("Zhonghua jie he ... = Chinese journal of ...") are separate variants, and words ISO 4
     drops (articles, prepositions, conjunctions) are removed.
     """
-    text = _BRACKET_RE.sub(" ", _PAREN_RE.sub(" ", _clean(name)))
+    cleaned = _clean(name)
+    text = _BRACKET_RE.sub(" ", _PAREN_RE.sub(" ", cleaned))
     variants: list[tuple[str, ...]] = []
+    # A parenthesised acronym ("ACM Transactions on Database Systems (TODS)", "... Management of
+    # Data (SIGMOD)") is the short name of the venue: one more variant.
+    for inner in _PAREN_RE.findall(cleaned):
+        acronym = fold(inner[1:-1]).split()
+        if len(acronym) == 1 and len(acronym[0]) >= 3 and not acronym[0].isdigit():
+            variants.append((acronym[0],))
     for part in text.split("="):
         tokens = tuple(t for t in fold(part).split() if t not in CONTAINER_STOPWORDS)
-        if tokens and tokens not in variants:
-            variants.append(tokens)
+        if not tokens:
+            continue
+        forms = [tokens]
+        if len(tokens) > 1 and tokens[0] in PUBLISHER_PREFIXES:
+            # "ACM SIGMOD Record" / "SIGMOD Record", "IEEE Trans. ..." / "Trans. ...": the
+            # society's name before a journal's is written by some sources and not others.
+            forms.append(tokens[1:])
+        for form in list(forms):
+            forms.extend(journal_synonyms(form))
+        for form in forms:
+            if form not in variants:
+                variants.append(form)
     return tuple(variants)
+
+
+def container_tokens(name: str) -> tuple[str, ...]:
+    """A container name's comparison tokens (folded, qualifiers and ISO 4 stop words dropped)."""
+    text = _BRACKET_RE.sub(" ", _PAREN_RE.sub(" ", _clean(name)))
+    return tuple(t for t in fold(text).split() if t not in CONTAINER_STOPWORDS)
+
+
+PUBLISHER_PREFIXES = frozenset({"acm", "ieee", "siam", "ieice", "iet", "aaai", "usenix"})
+_JOURNALS = Path(__file__).with_name("data") / "journal_abbreviations.tsv.gz"
+_synonyms: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] | None = None
+
+
+def journal_synonyms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The other names of a journal in JabRef's abbreviation lists (CC0, compacted by
+    ``scripts/build_journal_abbreviations.py`` to the pairs the ISO 4 rules do not match):
+    full name for an abbreviation and the reverse. Loaded on first use."""
+    global _synonyms
+    if _synonyms is None:
+        table: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        if _JOURNALS.exists():
+            for line in gzip.decompress(_JOURNALS.read_bytes()).decode("utf-8").splitlines():
+                full, _, short = line.partition("\t")
+                a, b = tuple(full.split()), tuple(short.split())
+                table.setdefault(a, []).append(b)
+                table.setdefault(b, []).append(a)
+        _synonyms = {k: tuple(v) for k, v in table.items()}
+    return _synonyms.get(tokens, ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -557,12 +653,12 @@ def prepare(csl: CSLItem) -> Prepared:
     containers: list[tuple[str, ...]] = []
     for field in ("container-title", "container-title-short"):
         value = csl.get(field)
-        if value:
+        if value and not placeholder(value):
             for variant in container_variants(str(value)):
                 if variant not in containers:
                     containers.append(variant)
     first, last = _pages(csl.get("page"))
-    doi = normalize_doi(str(csl["DOI"])) if csl.get("DOI") else None
+    doi = normalize_doi(str(csl["DOI"])) if csl.get("DOI") and not placeholder(csl["DOI"]) else None
     isbn = csl.get("ISBN")
     isbns = _isbn_set(str(isbn)) if isbn else frozenset()
     issn = csl.get("ISSN")
@@ -695,6 +791,14 @@ def containers_match(p1: Prepared, p2: Prepared) -> bool | None:
         return None
     if any(_tokens_match(a, b) for a in p1.containers for b in p2.containers):
         return True
+    if _proceedings(p1) or _proceedings(p2):
+        # A conference named by its acronym on one side and among other words on the other
+        # ("SIGMOD Conference" / "Proc. ACM SIGMOD Int. Conf."; "VLDB" / "Proceedings of the
+        # 23th VLDB"): a distinctive word (not a generic word of venue names) shared by both.
+        for a in p1.containers:
+            for b in p2.containers:
+                if _distinctive(a) & _distinctive(b):
+                    return True
     if _proceedings(p1) and _proceedings(p2):
         # Proceedings are named with and without edition, year, theme and acronym ("European
         # Conference on Information Systems" / "... 2020: Information Systems for a Sharing
@@ -713,8 +817,24 @@ def containers_match(p1: Prepared, p2: Prepared) -> bool | None:
 
 
 _PROCEEDINGS_WORDS = frozenset(
-    "proceedings conference symposium workshop congress colloquium meeting".split()
+    "proceedings proc conference conf symposium symp workshop congress colloquium meeting".split()
 )
+# Words of venue names that do not tell one venue from another.
+_GENERIC_VENUE_WORDS = frozenset(
+    "international int intl national annual conference conf proceedings proc symposium symp "
+    "workshop journal transactions trans letters review reviews research record acm ieee siam "
+    "data management systems system science sciences computer computing engineering information "
+    "technology society association american european world new advances applied theory "
+    "database databases workshops meeting congress series lecture notes".split()
+)
+
+
+@lru_cache(maxsize=65536)
+def _distinctive(tokens: tuple[str, ...]) -> frozenset[str]:
+    return frozenset({
+        t for t in tokens if len(t) >= 4 and not t.isdigit() and t not in _GENERIC_VENUE_WORDS
+        and not _OCCURRENCE_RE.match(t)
+    })
 
 
 def _proceedings(p: Prepared) -> bool:

@@ -30,6 +30,7 @@ from records.dedup.fields import (
 )
 from records.dedup.keys import Prepared
 from records.dedup.vetoes import Veto, find_vetoes
+from records.dedup.weights import DUPLICATE_WEIGHT, evidence_weight
 
 Verdict = Literal["duplicate", "maybe", "distinct"]
 
@@ -143,6 +144,46 @@ def _same_locator(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
     return bool(f.container) or authors.compared >= LOCATOR_AUTHORS_WITHOUT_JOURNAL
 
 
+def venue_only(f: FieldComparison) -> bool:
+    """Whether two venue names are all that differs: near-identical titles, agreeing authors,
+    the same year, and no volume or page in conflict."""
+    return bool(
+        f.container_clash
+        and f.title is not None
+        and f.title >= NEAR_TITLE
+        and f.authors is not None
+        and f.authors.agree
+        and f.year_gap == 0
+        and f.first_page is not False
+        and f.volume is not False
+        and f.issue is not False
+    )
+
+
+def _undated_venue(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
+    """A venue name that differs where one record has no year (a citation scraped from a page):
+    with a specific title (>= 0.85) and several authors all agreeing, nothing but the venue's
+    name is left to differ, and a citation's venue is often mangled ("proc . of the 23th vldb",
+    "the vldb journal the international journal on very large &hellip;")."""
+    authors = f.authors
+    return bool(
+        f.container_clash
+        and f.year_gap is None
+        and (p1.year is None) != (p2.year is None)
+        and f.title is not None
+        and f.title >= FUZZY_TITLE
+        and authors is not None
+        and authors.agree
+        and authors.compared >= 2
+        and authors.fraction >= 0.8
+        and f.first_page is not False
+        and f.volume is not False
+        and f.issue is not False
+        and informative_title(p1)
+        and informative_title(p2)
+    )
+
+
 def _same_gaps(p1: Prepared, p2: Prepared) -> bool:
     """Both records lack the same details (year, container, volume, pages): one citation
     copied twice, not a sparse record next to a full one."""
@@ -159,10 +200,17 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
     title = f.title
     authors = f.authors
     if f.strong_agree:
+        # One identifier given to several works (a database numbering meeting abstracts under one
+        # DOI) shows as different titles by different first authors.
+        other_people = authors is not None and not authors.first_match and authors.conflict
         if title is None or title >= 0.8:
-            return "duplicate"
+            return "maybe" if other_people and title is not None and title < 1.0 else "duplicate"
         if title < 0.5:
-            return "maybe"  # same identifier, different titles: one source is wrong
+            # Same identifier, different titles: one source is wrong; with other authors too,
+            # nothing but the identifier is shared.
+            return "distinct" if other_people else "maybe"
+        if other_people:
+            return "maybe"
         if (authors is None or not authors.conflict) and (f.year_gap or 0) <= 1:
             return "duplicate"
         return "maybe"
@@ -172,13 +220,19 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
         return "duplicate"
     if title is None:
         return "distinct"
-    if f.container_clash and not f.first_page and not f.clash_excused:
+    support = f.support
+    excused_venue = venue_only(f) or _undated_venue(p1, p2, f)
+    if excused_venue:
+        # The same title by the same authors in the same year, nothing else in conflict: the
+        # other venue name is another name of the venue (abbreviated, with or without its
+        # society, a conference by its acronym), never alone a reason to keep them apart.
+        support += 1.5
+    elif f.container_clash and not f.first_page and not f.clash_excused:
         # Another journal and no page range in common: a reprint, a secondary publication, the
         # same abstract in two supplements or the same paper at two conferences. Review it.
         return "maybe" if title >= FUZZY_TITLE else "distinct"
     if f.year_gap is not None and f.year_gap > 1:
         return "maybe" if title >= NEAR_TITLE else "distinct"
-    support = f.support
     if f.first_page is False and not f.pages_overlap:
         support -= 1.5  # pages of two different articles (no known container/volume to veto)
     if f.abstract is not None and f.abstract < 0.5:
@@ -205,6 +259,16 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
         return "duplicate" if support >= 2.0 and informative else "maybe"
     if title >= FUZZY_TITLE:
         if authors is not None and authors.agree:
+            if (
+                informative
+                and authors.compared >= 2
+                and authors.fraction >= 0.8
+                and f.year_gap in (0, None)
+                and ((f.container and support >= 1.0) or excused_venue)
+            ):
+                # Several authors, all agreeing, in the same venue and year: a title cut short or
+                # run on by one source (a subtitle, a trailing note) is the same paper.
+                return "duplicate"
             # Container and page range together locate the article even for a short title.
             enough = support >= 2.0 if informative else support >= 2.5
             return "duplicate" if enough else "maybe"
@@ -251,6 +315,17 @@ def verdict_of(p1: Prepared, p2: Prepared, f: FieldComparison) -> tuple[Verdict,
     vetoes that apply."""
     verdict = _positive(p1, p2, f)
     vetoes = find_vetoes(p1, p2, f)
+    if (
+        verdict == "maybe"
+        and not vetoes
+        and f.issue is not False  # a locator in conflict is left to a person (a reprint)
+        and f.first_page is not False
+        and f.volume is not False
+        and evidence_weight(f) >= DUPLICATE_WEIGHT
+    ):
+        # The rules could not decide; the weighed evidence (Fellegi-Sunter, fitted on labelled
+        # pairs) is strong enough. No veto applies, so none is overruled.
+        verdict = "duplicate"
     for veto in vetoes:
         if _RANK[veto.ceiling] < _RANK[verdict]:
             verdict = veto.ceiling
@@ -263,6 +338,12 @@ def decide(p1: Prepared, p2: Prepared, f: FieldComparison) -> PairDecision:
     pro, con = _describe(f)
     for veto in vetoes:
         con.insert(0, f"veto: {veto.reason}")
+    if verdict == "duplicate" and not f.strong_agree and _positive(p1, p2, f) == "maybe":
+        # Decided by the weights, not a rule: say so, with the weight, for `harvester show`.
+        pro.append(
+            f"weighed evidence {evidence_weight(f):.1f} bits (a duplicate from "
+            f"{DUPLICATE_WEIGHT:.1f})"
+        )
     return PairDecision(
         verdict=verdict,
         score=_score(f),

@@ -72,6 +72,10 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
     same_text = (
         f.title == 1.0 and f.authors is not None and f.authors.agree and (f.year_gap or 0) <= 1
     )
+    # A shared identifier, the same title and the same first page are one work: what the records
+    # hint about its type (a supplement, "1)" for a volume, a conference, a part) was written by
+    # one source and cannot outweigh three facts that locate the work.
+    identity = ids_agree and f.title is not None and f.title >= NEAR_TITLE and bool(f.first_page)
 
     # Two strong identifiers that differ name two works; a same-looking pair goes to review in
     # case one identifier is a typo.
@@ -83,7 +87,7 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
         kinds = sorted(p1.markers ^ p2.markers)
         vetoes.append(Veto(f"{'/'.join(kinds)} vs its target", "distinct"))
 
-    if p1.part is not None and p2.part is not None and p1.part != p2.part:
+    if p1.part is not None and p2.part is not None and p1.part != p2.part and not identity:
         vetoes.append(Veto(f"part {p1.part} vs part {p2.part}", "distinct"))
     elif (p1.part is None) != (p2.part is None) and not ids_agree:
         vetoes.append(Veto("one record is a numbered part, the other is not", "maybe"))
@@ -93,9 +97,11 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
 
     # A conference abstract and the journal article that follows it share a title but are
     # separate records (Rathbone 2015): flag, never merge.
-    if _is_conference(p1) != _is_conference(p2):
+    # Only against a record known to be a journal article: a record of unknown type is not
+    # evidence of one (a citation scraped from a web page has no type).
+    if _is_conference(p1) != _is_conference(p2) and not identity:
         other = p2 if _is_conference(p1) else p1
-        if other.type in _JOURNAL_TYPES or other.type is None:
+        if other.type in _JOURNAL_TYPES:
             vetoes.append(Veto("conference abstract vs journal article", "maybe"))
 
     kind1, kind2 = _KIND.get(p1.type or ""), _KIND.get(p2.type or "")
@@ -166,6 +172,7 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
     # Comments") look identical otherwise. With equal pages the issue is the likelier typo.
     if (
         f.issue is False
+        and not identity
         and f.volume
         and f.container
         and p1.first_page is None

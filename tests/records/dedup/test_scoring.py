@@ -192,10 +192,15 @@ def test_different_title_same_locator_without_translation_is_not_duplicate() -> 
     assert verdict(ARTICLE, other) != "duplicate"
 
 
-def test_different_journals_need_pages_to_agree() -> None:
+def test_different_journals_need_more_than_the_venue_to_differ() -> None:
+    # Issue 14, class 6: a venue name alone never keeps apart the same title, authors and year
+    # (it is another name of the venue). A secondary publication elsewhere (ACP Journal Club
+    # reprinting an abstract) has its own volume or issue: that keeps it apart.
     a = variant(container_title="Annals of Internal Medicine", page=None)
     b = variant(container_title="ACP Journal Club", page=None)
-    assert verdict(a, b) != "duplicate"
+    assert verdict(a, b) == "duplicate"
+    assert verdict(a, {**b, "volume": "115"}) != "duplicate"
+    assert verdict(a, {**b, "issued": {"date-parts": [[1992]]}}) != "duplicate"
 
 
 def test_the_same_sparse_citation_twice_is_duplicate_but_sparse_vs_full_needs_more() -> None:
@@ -349,9 +354,10 @@ def test_another_journal_name_with_the_same_issue_and_abstract_is_one_journal() 
     romanized = variant(container_title="Kyobu Geka Zasshi", page=None, abstract=ABSTRACT)
     english = variant(container_title="Japanese Journal of Thoracic Surgery", abstract=ABSTRACT)
     assert verdict(romanized, english) == "duplicate"
-    # Without the abstract, or in another issue, two journal names still mean two publications
-    # (a reprint, a secondary publication): review, not merge.
-    assert verdict({**romanized, "abstract": None}, english) == "maybe"
+    # Without the abstract: the same title, authors, year and volume, and only the journal's
+    # name differs (issue 14, class 6): one work. In another issue: two publications (a reprint,
+    # a secondary publication): review, not merge.
+    assert verdict({**romanized, "abstract": None}, english) == "duplicate"
     assert verdict({**romanized, "issue": "7"}, english) == "maybe"
 
 
@@ -425,3 +431,24 @@ def test_ahead_of_print_record_and_its_final_version_are_one_article() -> None:
     assert verdict(final, variant(page="1-8")) == "distinct"
     # The year rule still holds: two years apart is not the ahead-of-print version.
     assert verdict(variant(issued={"date-parts": [[1993]]}), ahead) != "duplicate"
+
+
+def test_weighed_evidence_decides_what_the_rules_leave_open_and_says_so() -> None:
+    # Issue 14: a similar title (a subtitle dropped), several authors all agreeing, the same
+    # year, no venue on one side. The rules leave it open; the fitted weights decide, and the
+    # evidence names the weight (what `harvester show` prints).
+    full = {
+        "title": "Adaptive sampling for approximate top-k queries over sensor streams: design"
+        " and evaluation on a wireless testbed",
+        "author": [{"family": "Ferreira", "given": "Ana"}, {"family": "Kowalski", "given": "Jan"}],
+        "issued": {"date-parts": [[2006]]},
+        "container-title": "Proceedings of the Workshop on Sensor Data Management",
+    }
+    cut = {**full, "title": "Adaptive sampling for approximate top-k queries over sensor streams"}
+    del cut["container-title"]
+    d = compare(prepare(full), prepare(cut))
+    assert d.verdict == "duplicate"
+    assert any(e.startswith("weighed evidence") for e in d.evidence_for)
+    # Another year (a later version) is a conflict the weights do not outweigh.
+    later = compare(prepare(full), prepare({**cut, "issued": {"date-parts": [[2007]]}}))
+    assert later.verdict != "duplicate"

@@ -1,0 +1,258 @@
+"""Issue 14's eight classes of deduplication errors, each through the real ``harvester add``
+(subprocess, real SQLite file) with records written here (none copied from the labelled sets).
+
+A "work" below is the set of source ids ``harvester duplicates --json`` reports together;
+records left alone are not listed there.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from pathlib import Path
+
+from records.dedup import prepare
+from tests.harvester.cli_runner import run_cli
+
+
+def ris(rid: str, title: str, authors: list[str], **tags: str) -> str:
+    """One RIS record: ``ID``, ``TI``, one ``AU`` per author, then the given tags."""
+    lines = [f"TY  - {tags.pop('TY', 'JOUR')}", f"ID  - {rid}", f"TI  - {title}"]
+    lines += [f"AU  - {a}" for a in authors]
+    lines += [f"{tag:<2}  - {value}" for tag, value in tags.items()]
+    return "\n".join([*lines, "ER  - ", ""])
+
+
+def add(tmp_path: Path, *records: str, name: str = "refs.ris", db: Path | None = None) -> Path:
+    db = db or tmp_path / "lib.db"
+    path = tmp_path / name
+    path.write_text("\n".join(records), encoding="utf-8")
+    result = run_cli("add", "--no-enrich", path, db=db)
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def report(db: Path) -> dict:
+    result = run_cli("duplicates", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def works(db: Path) -> set[frozenset[str]]:
+    return {frozenset(m["id"] for m in c["members"]) for c in report(db)["clusters"]}
+
+
+def review_pairs(db: Path) -> set[frozenset[str]]:
+    return {frozenset((p["a"]["id"], p["b"]["id"])) for p in report(db)["pairs"]}
+
+
+# -- class 1: a veto does not override identity ------------------------------------------------
+def test_shared_doi_title_and_first_page_are_one_work_whatever_the_supplement_hints(tmp_path):
+    title = "Hepatic venous pressure gradient after transjugular shunt revision"
+    people = ["Okafor, Chidi", "Lindgren, Maja"]
+    common = {"PY": "2019", "DO": "10.5555/hep.2019.0417", "T2": "Journal of Hepatology"}
+    db = add(
+        tmp_path,
+        ris("art", title, people, VL="70", SP="e45", EP="e52", **common),
+        # The same work as one database wrote it: a supplement volume and a conference type.
+        ris("supp", title, people, TY="CONF", VL="70 SUPPL. 1", SP="e45", **common),
+        ris("paren", title, people, VL="1)", IS="70", SP="e45", **common),
+    )
+    assert works(db) == {frozenset({"art", "supp", "paren"})}
+
+
+def test_shared_doi_and_title_with_other_pages_and_a_supplement_go_to_review(tmp_path):
+    title = "Hepatic venous pressure gradient after transjugular shunt revision"
+    people = ["Okafor, Chidi", "Lindgren, Maja"]
+    common = {"PY": "2019", "DO": "10.5555/hep.2019.0417", "T2": "Journal of Hepatology"}
+    db = add(
+        tmp_path,
+        ris("art", title, people, VL="70", SP="e45", EP="e52", **common),
+        ris("abs", title, people, TY="CONF", VL="70 SUPPL. 1", SP="S112", **common),
+    )
+    assert works(db) == set()
+    assert review_pairs(db) == {frozenset({"art", "abs"})}
+
+
+# -- class 2: a bogus shared DOI ----------------------------------------------------------------
+def test_a_doi_shared_by_unrelated_meeting_abstracts_does_not_merge_them(tmp_path):
+    doi = {"DO": "10.5555/meeting.2021.supplement", "T2": "Annals of Oncology", "PY": "2021"}
+    db = add(
+        tmp_path,
+        ris("a", "Nivolumab maintenance in resected gastric adenocarcinoma", ["Haddad, Rami"], **doi),
+        ris("b", "Sleep quality among night-shift oncology nurses", ["Petrova, Ilona"], **doi),
+        ris("c", "Nivolumab maintenance after resection of gastric cancer: a cohort",
+            ["Suzuki, Ren"], **doi),
+    )
+    assert works(db) == set()
+    # Nothing in common but the DOI: distinct. A related title by another author: review.
+    pairs = review_pairs(db)
+    assert frozenset({"a", "b"}) not in pairs
+    assert frozenset({"a", "c"}) in pairs
+
+
+# -- class 3: same-title meeting abstracts in two journals ---------------------------------------
+def test_same_title_abstracts_in_two_journals_with_other_pages_and_authors_are_two(tmp_path):
+    title = "Continuous glucose monitoring and hypoglycaemia awareness in older adults"
+    db = add(
+        tmp_path,
+        ris("dgia", title, ["Keller, Anja", "Brandt, Tobias"], T2="Diabetologia", VL="64",
+            SP="S210", PY="2021"),
+        ris("diab", title, ["Moreno, Lucia", "Tan, Wei Ling"], T2="Diabetes", VL="70",
+            SP="A118", PY="2021"),
+    )
+    assert works(db) == set()
+
+
+# -- class 4: placeholders are not values -------------------------------------------------------
+def test_placeholder_issue_and_pages_do_not_veto(tmp_path):
+    title = "Editorial board rotation and reviewer fatigue in nursing journals"
+    people = ["Achebe, Ngozi", "Varga, Peter"]
+    db = add(
+        tmp_path,
+        ris("a", title, people, T2="Nurse Education Today", VL="88", IS="NA", SP="0", PY="2020",
+            PB="[s.n.]"),
+        ris("b", title, people, T2="Nurse Education Today", VL="88", IS="4", PY="2020"),
+    )
+    assert works(db) == {frozenset({"a", "b"})}
+
+
+def test_a_stored_placeholder_is_not_a_value_in_comparison():
+    # Libraries imported before the readers dropped placeholders still hold them.
+    p = prepare({"title": "x", "volume": "N/A", "issue": "NA", "page": "-", "DOI": "Unknown",
+                 "container-title": "[s.n.]", "author": [{"family": "Unknown"}]})
+    assert (p.volume, p.issue, p.first_page, p.doi, p.containers, p.authors) == (
+        None, None, None, None, (), ())
+
+
+# -- class 5: MEDLINE title decorations ---------------------------------------------------------
+def test_medline_title_decorations_are_not_part_of_the_title(tmp_path):
+    people = ["Farouk, Samir", "Ilves, Kadri"]
+    common = {"T2": "Gut", "VL": "52", "PY": "2003"}
+    db = add(
+        tmp_path,
+        ris("plain", "Management of chronic pancreatitis in adults", people, **common),
+        ris("refs", "Management of chronic pancreatitis in adults [Review] [45 refs]", people,
+            **common),
+        ris("transl", "Management of chronic pancreatitis in adults (author's transl)", people,
+            **common),
+        ris("see", "Management of chronic pancreatitis in adults [see comments]", people,
+            **common),
+    )
+    assert works(db) == {frozenset({"plain", "refs", "transl", "see"})}
+
+
+# -- class 6: venue names -------------------------------------------------------------------------
+def test_venue_abbreviations_and_other_names_agree(tmp_path):
+    people = ["Ostrowski, Jan", "Lee, Hana"]
+    db = add(
+        tmp_path,
+        ris("t1", "Cost models for skewed partitioned hash joins", people,
+            T2="ACM Trans. Database Syst.", PY="2004"),
+        ris("t2", "Cost models for skewed partitioned hash joins", people,
+            T2="ACM Transactions on Database Systems (TODS)", PY="2004"),
+        ris("s1", "Lessons from a decade of query optimizer bugs", people, T2="SIGMOD Record",
+            PY="2011"),
+        ris("s2", "Lessons from a decade of query optimizer bugs", people,
+            T2="ACM SIGMOD Record", PY="2011"),
+        ris("v1", "Incremental view maintenance over sliding windows", people, TY="CONF",
+            T2="VLDB", PY="1999"),
+        ris("v2", "Incremental view maintenance over sliding windows", people, TY="CONF",
+            T2="Very Large Data Bases", PY="1999"),
+        # An irregular abbreviation only the JabRef lists know.
+        ris("p1", "Chaperone recruitment to stalled ribosomes in yeast", people, T2="PNAS",
+            PY="2015", VL="112"),
+        ris("p2", "Chaperone recruitment to stalled ribosomes in yeast", people,
+            T2="Proceedings of the National Academy of Sciences of the United States of America",
+            PY="2015", VL="112"),
+    )
+    assert works(db) == {
+        frozenset({"t1", "t2"}), frozenset({"s1", "s2"}), frozenset({"v1", "v2"}),
+        frozenset({"p1", "p2"}),
+    }
+
+
+def test_a_venue_difference_alone_does_not_keep_a_work_apart_but_other_volumes_do(tmp_path):
+    people = ["Novak, Eva", "Quinn, Liam"]
+    title = "Shared decision making for knee replacement in rural clinics"
+    db = add(
+        tmp_path,
+        ris("a", title, people, T2="Journal of Rural Health", VL="31", PY="2015"),
+        ris("b", title, people, T2="Rural and Remote Health", VL="31", PY="2015"),
+        ris("c", title, people, T2="Health Services Digest", VL="9", PY="2015"),
+    )
+    assert works(db) == {frozenset({"a", "b"})}
+
+
+# -- class 7: sparse records ----------------------------------------------------------------------
+def test_sparse_records_with_abbreviated_author_lists_are_one_work(tmp_path):
+    db = tmp_path / "lib.db"
+    add(
+        tmp_path,
+        ris("full", "Sampling-based estimation of distinct values in column stores",
+            ["Guha, Sudipto", "Rastogi, Rajeev"], TY="CONF", PY="2001",
+            T2="Proceedings of the ACM SIGMOD International Conference on Management of Data"),
+        db=db,
+    )
+    bib = tmp_path / "dblp.bib"
+    bib.write_text(
+        "@inproceedings{guha01,\n  title = {sampling-based estimation of distinct values in"
+        " column stores},\n  author = {s guha and r rastogi},\n"
+        "  booktitle = {sigmod conference},\n  year = {2001}\n}\n",
+        encoding="utf-8",
+    )
+    assert run_cli("add", "--no-enrich", bib, db=db).returncode == 0
+    assert works(db) == {frozenset({"full", "guha01"})}
+
+
+# -- class 8: order independence ------------------------------------------------------------------
+# A chain: "mid" is a duplicate of both ends, the two ends are not (other first pages in one
+# volume), plus a pair and a loner. Whichever order they arrive in, the works are the same.
+_TITLE = "Ambulatory blood pressure variability and silent cerebral infarcts"
+_PEOPLE = ["Haugen, Siri", "Oduya, Kwame", "Rossi, Marta"]
+CHAIN = [
+    ris("left", _TITLE, _PEOPLE, T2="Hypertension", VL="61", SP="1120", PY="2013"),
+    ris("mid", _TITLE, _PEOPLE, T2="Hypertension", PY="2013"),
+    ris("right", _TITLE, _PEOPLE, T2="Hypertension", VL="61", SP="1404", PY="2013"),
+    ris("x1", "Salt intake and nocturnal dipping in adolescents", ["Berg, Ola"],
+        T2="J Hypertens", VL="30", SP="55", EP="61", PY="2012", DO="10.5555/jh.2012.55"),
+    ris("x2", "Salt intake and nocturnal dipping in adolescents.", ["Berg, O"],
+        T2="Journal of Hypertension", VL="30", SP="55-61", PY="2012", DO="10.5555/JH.2012.55"),
+    ris("lone", "Renal denervation outcomes in resistant hypertension", ["Abe, Ken"],
+        T2="Hypertension", VL="61", SP="900", PY="2013"),
+]
+
+
+def test_records_in_any_order_inside_a_file_give_the_same_works_after_dedupe(tmp_path):
+    # An import places records in the order it reads them (a batch at a time, whatever the
+    # batch size: tests/harvester/test_batches.py); `harvester dedupe` places the whole library
+    # in the order of the records' content, so its works do not depend on the file's order.
+    orders = list(itertools.permutations(range(len(CHAIN))))
+    random.Random(14).shuffle(orders)
+    seen = set()
+    for n, order in enumerate(orders[:6]):
+        db = add(tmp_path, *(CHAIN[i] for i in order), name=f"o{n}.ris", db=tmp_path / f"{n}.db")
+        assert run_cli("dedupe", db=db).returncode == 0
+        seen.add(frozenset(works(db)))
+    assert len(seen) == 1
+    (only,) = seen
+    assert frozenset({"x1", "x2"}) in only
+    # The chain's ends never share a work.
+    assert not any({"left", "right"} <= w for w in only)
+
+
+def test_files_imported_in_any_order_then_dedupe_give_the_same_works_every_time(tmp_path):
+    files = [CHAIN[0:2], CHAIN[2:4], CHAIN[4:6]]
+    outcomes = set()
+    for n, order in enumerate(itertools.permutations(range(3))):
+        db = tmp_path / f"lib{n}.db"
+        for i in order:
+            add(tmp_path, *files[i], name=f"f{i}.ris", db=db)
+        first = run_cli("dedupe", db=db)
+        assert first.returncode == 0, first.stderr
+        after = works(db)
+        assert run_cli("dedupe", db=db).returncode == 0
+        assert works(db) == after  # the same works every time
+        outcomes.add(frozenset(after))
+    assert len(outcomes) == 1
