@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from harvester import __version__
-from harvester.atomic import write_if_changed
-from harvester.autoexport import register
 from harvester.cli_common import (
     F,
     emit_json,
@@ -29,21 +28,23 @@ from harvester.cli_common import (
 )
 from harvester.config import Config
 from harvester.errors import NotFound
-from harvester.exporting import (
-    EXPORT_FORMATS,
-    FORMATTED,
-    ExportOptions,
-    export_text,
-    iter_works_export,
-)
+from harvester.exporting import EXPORT_FORMATS, FORMATTED, ExportOptions
 from harvester.interrupt import Terminated, sigterm_interrupts
-from harvester.pipeline import import_sources, iter_parsed, warnings_of
-from harvester.progress import bar, spinner
 from harvester.record_warnings import route_record_warnings
-from harvester.selection import Selection
-from harvester.store import Library, WorkRow
 from harvester.sync_cli import sync
 from records.errors import UsageError
+
+# `harvester --help` and every command start here: the parsers, the store (sqlite-utils) and
+# rich are imported by the commands that use them, not by this module.
+if TYPE_CHECKING:
+    from harvester.store import Library, WorkRow
+
+
+def _holds_nothing(path: Path) -> bool:
+    from harvester.store import Library
+
+    with Library(path, create=False) as library:
+        return library.holds_nothing()
 
 
 class State:
@@ -60,15 +61,28 @@ class State:
             self._config = Config.load(self.db_option)
         return self._config
 
-    def library(self, *, create: bool = False, wait_limit: float | None = None) -> Library:
-        """The library; only commands that add records may ``create`` it (and say so): a
-        mistyped --db given to any other command is an error, not a new empty library."""
+    @contextmanager
+    def library(
+        self, *, create: bool = False, wait_limit: float | None = None
+    ) -> Iterator[Library]:
+        """The library, open for the command; only commands that add records may ``create``
+        it (and say so when they succeed): a mistyped --db given to any other command is an
+        error, not a new empty library. A library this command created is removed again when
+        the command fails before anything was stored in it (a bad `sync add` line, say)."""
+        from harvester.store import Library
+
         library = Library(
             self.config.db, create=create, on_wait=_say_waiting, wait_limit=wait_limit
         )
+        try:
+            with library:
+                yield library
+        except BaseException:
+            if library.created and _holds_nothing(library.path):
+                library.remove_files()
+            raise
         if library.created:
             say(f"created a new library at {library.path}", err=True)
-        return library
 
     def formula(self, library: Library) -> str:
         from harvester.rekey import library_formula
@@ -170,6 +184,9 @@ def add(
     applies to files, folders, - and web addresses, never to DOIs, PMIDs or references.
     PubMed is asked through NCBI's E-utilities (HARVESTER_PUBMED_URL, HARVESTER_NCBI_API_KEY).
     """
+    from harvester.pipeline import import_sources
+    from harvester.progress import spinner
+
     enrichment = None
     with state.library(create=True) as library:
         with spinner("Importing", quiet=state.quiet) as show:
@@ -237,6 +254,7 @@ def run_enrichment(
 ) -> Any:
     """Enrich through Crossref with a progress bar; an unreachable Crossref is one line."""
     from harvester.enrichment import enrich_works, works_to_enrich
+    from harvester.progress import bar
 
     items = works_to_enrich(library, work_ids, everything=everything)
     if not items:
@@ -295,6 +313,7 @@ def enrich(
 ) -> None:
     """Enrich stored works through Crossref (by DOI, or by a validated search without one)."""
     from harvester.enrichment import decide_review, open_reviews
+    from harvester.selection import Selection
 
     with state.library() as library:
         if accept is not None or reject is not None:
@@ -344,6 +363,8 @@ def parse(
     `harvester add` takes: files, folders, -, web addresses, DOIs, PMIDs, PMCIDs, references.
     Values dropped as implausible are warnings on stderr and in each record's
     custom.harvester.warnings."""
+    from harvester.pipeline import iter_parsed
+
     failures: list[str] = []
     warnings: list[str] = []
     records = iter_parsed(list(sources), input_format, failures=failures, strict=strict)
@@ -354,6 +375,8 @@ def parse(
     else:
 
         def with_warnings(record: Any) -> dict[str, Any]:
+            from harvester.pipeline import warnings_of
+
             warnings.extend(warnings_of(record))
             return record.to_csl_json()  # type: ignore[no-any-return]
 
@@ -454,6 +477,11 @@ def export(
     export is kept for when works match); an export of no works never replaces a file that
     holds data, unless --force.
     """
+    from harvester.atomic import write_if_changed
+    from harvester.autoexport import register
+    from harvester.exporting import iter_works_export
+    from harvester.selection import Selection
+
     if auto and output is None:
         raise UsageError("--auto needs --output FILE")
     selection = Selection(keys, query, tag, source)
@@ -534,6 +562,9 @@ def cite(
     tag: str | None,
 ) -> None:
     """A formatted reference list: `harvester cite radosa2024radiologisch --style vancouver`."""
+    from harvester.exporting import export_text
+    from harvester.selection import Selection
+
     if not keys and query is None and tag is None:
         raise UsageError("name the works to cite: KEY..., --search QUERY or --tag TAG")
     selection = Selection(keys, query, tag)
@@ -587,6 +618,8 @@ def tag_command(
     as_json: bool,
 ) -> None:
     """Add or remove tags on works (select them in exports with --tag); shows the tags."""
+    from harvester.selection import Selection
+
     with state.library() as library:
         works = Selection(keys).works(library)
         with library.write():
@@ -698,6 +731,7 @@ def duplicates(state: State, as_json: bool) -> None:
 def report(state: State, as_json: bool, svg_path: Path | None) -> None:
     """PRISMA 2020 counts: records identified per source, duplicates removed, records left,
     pairs waiting for review."""
+    from harvester.atomic import write_if_changed
     from harvester.prisma import prisma_report, render_svg, render_text
 
     with state.library() as library:
@@ -717,6 +751,7 @@ def report(state: State, as_json: bool, svg_path: Path | None) -> None:
 def dedupe(state: State, as_json: bool) -> None:
     """Re-cluster the whole library under the current rules, keeping every manual decision."""
     from harvester.dedup import recluster
+    from harvester.progress import spinner
 
     with state.library() as library, spinner("Deduplicating", quiet=state.quiet):
         summary = recluster(library, state.formula(library))

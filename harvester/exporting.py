@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from harvester.store import WorkRow
 from records.errors import UsageError
 from records.model import CSLItem
+
+if TYPE_CHECKING:  # the store (sqlite-utils) is not needed to know the formats
+    from harvester.store import WorkRow
 
 FORMATTED = ("text", "html", "markdown")
 EXPORT_FORMATS = ("bibtex", "biblatex", "csl-json", "ris", *FORMATTED)

@@ -29,7 +29,6 @@ import click
 from harvester.cli_common import emit_json, reports_errors, say
 from harvester.errors import LibraryBusy
 from harvester.interrupt import sigterm_interrupts
-from harvester.progress import spinner
 
 if TYPE_CHECKING:
     from harvester.sync import SourceReport
@@ -144,6 +143,7 @@ def _run(
 ) -> None:
     from harvester.autoexport import refresh
     from harvester.cli import crossref_client
+    from harvester.progress import spinner
     from harvester.pubmed import EUtilsClient
     from harvester.sync import SyncOptions, list_sources, run_sync
 

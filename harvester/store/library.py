@@ -876,6 +876,20 @@ class Library:
             [key, now(), work_id],
         )
 
+    def holds_nothing(self) -> bool:
+        """No work, no stored record, no configured sync source: a library nobody used."""
+        return self.db.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM works) AND NOT EXISTS (SELECT 1 FROM"
+            " source_records) AND NOT EXISTS (SELECT 1 FROM sync_sources)"
+        ).fetchone()[0] == 1
+
+    def remove_files(self) -> None:
+        """Delete the library file (and its WAL and shared-memory files); only for a library
+        that this process created and left empty."""
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
     def is_empty(self) -> bool:
         """Whether the library holds no work."""
         return self.db.execute("SELECT 1 FROM works LIMIT 1").fetchone() is None

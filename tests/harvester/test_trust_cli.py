@@ -310,3 +310,18 @@ def test_markup_in_titles_and_file_names_prints_as_text(tmp_path: Path) -> None:
     no_traceback(shown)
     assert shown.returncode == 0
     assert "mk[red].ris (record 1, ris)" in shown.stdout
+
+
+def test_a_bad_sync_add_line_leaves_no_library_behind(tmp_path):
+    # Only commands that add may create a library; one that fails before storing anything
+    # (a bad source line) leaves nothing behind, and says nothing about a library.
+    db = tmp_path / "new" / "lib.db"
+    result = run_cli("sync", "add", "q", "not-a-url", "--kind", "feed", db=db)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "harvester: error: not-a-url: a feed source needs an http(s) URL"
+    ]
+    assert not db.exists() and not Path(f"{db}-wal").exists()
+    added = run_cli("sync", "add", "inbox", tmp_path, db=db)
+    assert added.returncode == 0, added.stderr
+    assert f"created a new library at {db}" in added.stderr and db.exists()

@@ -105,6 +105,7 @@ def test_sigterm_rolls_back_the_open_batch_says_what_was_kept_and_exits_143(
     process.send_signal(signal.SIGTERM)
     done = finish(process)
     assert done.returncode == 143, done.stderr
+    # (an interrupted `add` does not say it created the library: that is said when a run ends)
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("harvester: interrupted; kept "), lines
     assert "run the same command again" in lines[0]
@@ -131,6 +132,7 @@ def test_ctrl_c_exits_130_with_one_line_not_aborted(inputs, tmp_path):
     done = finish(process)
     assert done.returncode == 130, done.stderr
     assert "Aborted!" not in done.stderr and "Traceback" not in done.stderr
+    # (an interrupted `add` does not say it created the library: that is said when a run ends)
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("harvester: interrupted; kept "), lines
     assert _last_run(db)[1] == "interrupted"
