@@ -27,9 +27,9 @@ from harvester.store import Library, StoredRecord, WorkRow
 from harvester.store.library import NewRecord, new_member, now
 from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, unique_key
 from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, compare, match_work, prepare
-from records.dedup.cluster import WorkMatch, stands_against
+from records.dedup.cluster import WorkMatch
 from records.dedup.keys import Prepared
-from records.dedup.triage import triage
+from records.dedup.triage import stands_against, triage
 from records.errors import UsageError
 from records.merge import Member, merge
 
@@ -213,11 +213,11 @@ def assign_batch(
             ((str(w), [forms[m] for m in members[w]]) for w in works),
             cannot_link_works=excluded,
         )
-        maybes = []
-        for work, decisions in match.decisions.items():
-            if work in excluded or (match.work is not None and work == match.work):
+        maybes: list[tuple[int, PairDecision]] = []
+        for name, decisions in match.decisions.items():
+            if name in excluded or (match.work is not None and name == match.work):
                 continue
-            ids = members[int(work)]
+            ids = members[int(name)]
             maybes.extend((ids[i], d) for i, d in decisions if d.verdict == "maybe")
         if match.work is None:
             # Works of this batch are named by their first record, negated, until stored.
@@ -225,8 +225,8 @@ def assign_batch(
             members[-record_id] = [record_id]
             plan.assignments.append(Assignment(None, None, maybes))
             continue
-        work = int(match.work)
-        ids = members[work]
+        chosen = int(match.work)
+        ids = members[chosen]
         best_index, best = max(
             ((i, d) for i, d in match.decisions[match.work] if d.verdict == "duplicate"),
             key=lambda pair: pair[1].score,
@@ -238,12 +238,12 @@ def assign_batch(
             "against": best.evidence_against,
         }
         ids.append(record_id)
-        work_of[record_id] = work
-        work = _bridge(
-            record_id, prepared, match, work, excluded, forms, members, work_of, apart, plan
+        work_of[record_id] = chosen
+        chosen = _bridge(
+            record_id, prepared, match, chosen, excluded, forms, members, work_of, apart, plan
         )
-        maybes = [(other, d) for other, d in maybes if work_of.get(other) != work]
-        plan.assignments.append(Assignment(work, why, maybes))
+        maybes = [(other, d) for other, d in maybes if work_of.get(other) != chosen]
+        plan.assignments.append(Assignment(chosen, why, maybes))
     return plan
 
 

@@ -21,7 +21,7 @@ Policy, per field:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -58,7 +58,7 @@ class Member:
     format: str
     csl: CSLItem
     label: str  # how `show` names it: "examples/radosa.txt (record 1, vufind-text)"
-    issn_kinds: dict[str, str] = field(default_factory=dict)
+    issn_kinds: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def rank(self) -> tuple[int, int, int]:

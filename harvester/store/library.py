@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlite_utils import Database
 
@@ -23,7 +23,7 @@ from harvester.store.schema import migrations
 from records.dedup import blocking_keys, prepare
 from records.dedup.keys import Prepared
 from records.identity import index_rows
-from records.merge import Member, Merged, merge
+from records.merge import Member, MemberKind, Merged, merge
 from records.model import CSLItem, Record
 from records.normalize.dates import year_of
 
@@ -73,7 +73,7 @@ def new_member(record: Record, record_id: int) -> Member:
     return Member(
         record_id=record_id,
         kind="input",
-        format=source.format,  # type: ignore[arg-type]
+        format=source.format,
         csl=record.csl,
         label=record_label(source.origin, source.position, source.id, source.format),
         issn_kinds=record.issn_kinds,
@@ -102,8 +102,8 @@ class StoredRecord:
     def as_member(self) -> Member:
         return Member(
             record_id=self.id,
-            kind=self.kind,
-            format=self.format,  # type: ignore[arg-type]
+            kind=cast(MemberKind, self.kind),
+            format=self.format,
             csl=self.csl,
             label=self.label(),
             issn_kinds=self.beside.get("issn_kinds", {}),
@@ -414,6 +414,7 @@ class Library:
                     }
                 )
                 .last_pk
+                or 0
             )
 
     def _mark_interrupted(self) -> None:
@@ -583,7 +584,7 @@ class Library:
         of ids (or other values), asked in chunks: SQLite bounds the variables of one
         statement. The values are sorted, so ``ORDER BY`` the same column gives one global
         order. Tuples, or dicts."""
-        ordered: list[Any] = sorted(set(ids))  # type: ignore[type-var]
+        ordered: list[Any] = sorted(set(ids))
         for chunk in _chunks(ordered, _IN_CHUNK):
             statement = sql.format(marks=",".join("?" * len(chunk)))
             if dicts:
@@ -596,7 +597,7 @@ class Library:
         hundreds of thousands of small rows per batch."""
         rows: list[tuple[Any, ...]] = []
         conn = self.db.conn
-        ordered: list[Any] = sorted(set(ids))  # type: ignore[type-var]
+        ordered: list[Any] = sorted(set(ids))
         for chunk in _chunks(ordered, _IN_CHUNK):
             rows.extend(conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk))
         return rows
@@ -878,10 +879,11 @@ class Library:
 
     def holds_nothing(self) -> bool:
         """No work, no stored record, no configured sync source: a library nobody used."""
-        return self.db.execute(
+        row = self.db.execute(
             "SELECT NOT EXISTS (SELECT 1 FROM works) AND NOT EXISTS (SELECT 1 FROM"
             " source_records) AND NOT EXISTS (SELECT 1 FROM sync_sources)"
-        ).fetchone()[0] == 1
+        ).fetchone()
+        return bool(row[0])
 
     def remove_files(self) -> None:
         """Delete the library file (and its WAL and shared-memory files); only for a library

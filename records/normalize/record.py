@@ -154,7 +154,7 @@ _STEPS: dict[str, Callable[[Any], Any]] = {
 
 
 # Compared with ==, so every empty list and dict is empty; one tuple, not a new one per value.
-_EMPTY = (None, "", [], {})
+_EMPTY: tuple[Any, ...] = (None, "", [], {})
 
 
 def normalize_csl(csl: CSLItem) -> CSLItem:

@@ -267,7 +267,9 @@ class CSLYAMLParser(Parser):
                 root = next(
                     (v for k, v in root.value if getattr(k, "value", None) == "references"), root
                 )
-            nodes = root.value if isinstance(root, yaml.SequenceNode) else [root]
+            nodes: list[yaml.Node] = (
+                root.value if isinstance(root, yaml.SequenceNode) else [root] if root else []
+            )
             items = [
                 (
                     node.start_mark.line + 1,

@@ -115,7 +115,8 @@ class PubMedPageParser(Parser):
         lines = _join_citation_lines(text.splitlines())
         starts = [i for i, line in enumerate(lines) if _is_citation(line, numbered=True)]
         result = ParseResult()
-        if len(starts) > 1 or (starts and _NLM.match(lines[starts[0]].strip())["number"]):
+        first = _NLM.match(lines[starts[0]].strip()) if starts else None
+        if len(starts) > 1 or (first is not None and first["number"]):
             # text display: each record starts at its numbered citation line
             bounds = [*starts, len(lines)]
             for position, (start, end) in enumerate(itertools.pairwise(bounds), 1):
