@@ -8,7 +8,7 @@ from harvester.crossref.limits import (
     PoolBudget,
     PoolLimits,
 )
-from harvester.retry import RetryPolicy
+from harvester.net.retry import RetryPolicy
 
 __all__ = [
     "CROSSREF_RETRY",

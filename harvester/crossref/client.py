@@ -17,7 +17,7 @@ reference advises), a slot of the pool's one in-flight budget
 timeout while Crossref may still count the request, one request alone until the limits are
 known), the class's rate slot, the configured timeout, and on 429 / 5xx / timeout / cut
 connection / unreadable JSON a retry with exponential back-off and jitter (``Retry-After``
-honoured) through :func:`harvester.retry.with_retries`, the loop every client shares. Every
+honoured) through :func:`harvester.net.retry.with_retries`, the loop every client shares. Every
 answer is counted in the :class:`~harvester.crossref.limits.ErrorBudget`; once more than 10 % of
 requests failed the client refuses to send more (:class:`~harvester.errors.ErrorBudgetExceeded`).
 Requests that keep timing out with no answer between them end the run like a refused connection
@@ -61,8 +61,8 @@ from harvester.errors import (
     RateLimited,
     RequestFailed,
 )
-from harvester.http import DEFAULT_TIMEOUT, make_client
-from harvester.retry import (
+from harvester.net.http import DEFAULT_TIMEOUT, make_client
+from harvester.net.retry import (
     RetriesExhausted,
     RetryPolicy,
     Transient,
@@ -149,7 +149,7 @@ class _Failure:
 
 
 class _Retry(Transient):
-    """A failed attempt worth another (for :func:`harvester.retry.with_retries`)."""
+    """A failed attempt worth another (for :func:`harvester.net.retry.with_retries`)."""
 
     def __init__(self, failure: _Failure) -> None:
         super().__init__(failure.reason, parse_retry_after(failure.retry_after))
@@ -399,7 +399,7 @@ class CrossrefClient:
         self, cls: RequestClass, path: str, params: dict[str, str]
     ) -> dict[str, Any] | None:
         """GET with the pool's slot, the class's rate, retries and budget; the JSON body, or
-        ``None`` for a 404 lookup. The attempts run in :func:`harvester.retry.with_retries`."""
+        ``None`` for a 404 lookup. The attempts run in :func:`harvester.net.retry.with_retries`."""
         if self.mailto:
             params = {**params, "mailto": self.mailto}
         connect_failures = 0

@@ -31,7 +31,7 @@ first request reads the limits before any burst (if it times out, the documented
 used). With a :class:`~harvester.crossref.shared_window.SharedSlots` the slots are shared by
 every harvester process on the machine, as the rate windows are.
 
-The retry policy is :class:`harvester.retry.RetryPolicy` (Crossref's is :data:`CROSSREF_RETRY`);
+The retry policy is :class:`harvester.net.retry.RetryPolicy` (Crossref's is :data:`CROSSREF_RETRY`);
 :class:`ErrorBudget` trips when more than 10 % of requests failed ("If you have an overall error
 (4XX + 5XX) rate >= 10% ... please stop").
 
@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from harvester.crossref.shared_window import SharedSlots, SharedWindow
-from harvester.retry import RetryPolicy
+from harvester.net.retry import RetryPolicy
 
 RequestClass = Literal["single", "list"]
 
@@ -219,7 +219,7 @@ class Throttle:
 
 # Crossref's tips: on 429, 5xx or a timeout "back-off exponentially"; about 5 tries, 1-2-4-8 s,
 # capped near a minute; jittered so that threads failing together do not retry together. The
-# policy class and the loop are harvester.retry's, shared with every other client.
+# policy class and the loop are harvester.net.retry's, shared with every other client.
 CROSSREF_RETRY = RetryPolicy(attempts=5, backoff=1.0, max_wait=60.0, jitter=0.5)
 
 

@@ -1,5 +1,5 @@
 """Auto-exports (path, format, selection) and each work's cached rendered entry per export
-variant (schema m003, m011): the SQL of :mod:`harvester.autoexport`.
+variant (schema m003, m011): the SQL of :mod:`harvester.ops.autoexport`.
 
 What another engine needs: a table of exports and a table of ``(variant, work_id)`` ->
 ``(fingerprint, text)``; the validity test (the cached fingerprint equals the work's CSL hash

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlite_utils import Database
 
 from harvester.errors import LibraryBusy, NoLibrary, StoreError
-from harvester.process_identity import ProcessId, is_gone, this_process
 from harvester.store.fts_query import to_fts5
+from harvester.store.process_identity import ProcessId, is_gone, this_process
 from harvester.store.schema import migrations
 from records.dedup import blocking_keys, prepare
 from records.dedup.keys import Prepared
@@ -115,7 +115,7 @@ class NewRecord:
     """An imported record on its way into the store, with everything derived from the record
     alone: its comparison form and blocking keys (dedup), its content hash and its JSON texts.
     Computed where the record was parsed, possibly in a worker process
-    (:mod:`harvester.parse_worker`); the store adds its id, work and why it joined."""
+    (:mod:`harvester.ops.parse_worker`); the store adds its id, work and why it joined."""
 
     record: Record
     form: Prepared
@@ -218,7 +218,7 @@ class BoundedCache:
         return len(self._items)
 
 
-# Comparison forms kept per open library (see harvester.dedup): about 3 KB each, so at most
+# Comparison forms kept per open library (see harvester.ops.dedup): about 3 KB each, so at most
 # some 300 MB however large the library. Candidates come from anywhere in the library; in a
 # larger one the forms of records not seen for long are derived again (prepare: ~50 us).
 PREPARED_CACHE_SIZE = 100_000

@@ -375,7 +375,7 @@ def m011_i17_export_entries(db: Database) -> None:
 @migrations()
 def m011_t15a_run_owner(db: Database) -> None:
     """Who runs a run, told apart from a later process with the same pid (host, boot id,
-    process start time; :mod:`harvester.process_identity`): a killed run is marked
+    process start time; :mod:`harvester.store.process_identity`): a killed run is marked
     ``interrupted`` by the next one instead of staying ``running`` forever. And the absolute
     path of each record's origin beside the origin as typed, so that a selection by file or
     folder finds it however it is named (old rows keep NULL and match as typed)."""

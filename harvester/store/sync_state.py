@@ -1,7 +1,7 @@
 """The harvest state of searches and feeds, and the per-source run log (``harvester sync log``).
 
 Every statement the ``crossref`` / ``pubmed`` / ``feed`` sources and the sync log need lives
-here, named for what it means; :mod:`harvester.sync` and :mod:`harvester.sync_searches` call
+here, named for what it means; :mod:`harvester.ops.sync` and :mod:`harvester.ops.sync_searches` call
 these inside their own transactions (``library.write()``), so a page of records, the items it
 brought and the checkpoint are committed together or not at all.
 """

@@ -3,7 +3,7 @@
 An export file is the frame (a CSL-JSON array's brackets, the separators between entries)
 around entries that each depend on one work alone: its citation key and its CSL item. Splitting
 the two is what lets an auto-export render again only the works a change touched and rebuild
-the file from cached entries (:mod:`harvester.autoexport`): ``frame(fmt, entries)`` gives
+the file from cached entries (:mod:`harvester.ops.autoexport`): ``frame(fmt, entries)`` gives
 exactly the bytes the streaming writers (``iter_bibtex``, ``iter_csl_json``, ``iter_ris``)
 give for the same items, which the tests check on the fixtures and a synthetic library.
 

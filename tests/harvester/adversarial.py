@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from records.synthetic import iter_library, write_bibtex, write_ris
+from bench.synthetic import iter_library, write_bibtex, write_ris
 from tests.conftest import REPO, STATE_DIR
 
 # A guard against a test that would hang for ever, not a performance bound: a run that takes
@@ -139,8 +139,8 @@ def write_inputs(folder: Path, files: int, per_file: int, seed: int, overlap: in
 
 def with_sync_source(db: Path, name: str, folder: Path) -> Path:
     """A library with a folder sync source (set up in this process: one harvester start less)."""
+    from harvester.ops.sync import add_source
     from harvester.store import Library
-    from harvester.sync import add_source
 
     with Library(db) as library:
         add_source(library, name, str(folder))

@@ -15,7 +15,7 @@ import pytest
 
 from harvester.crossref.client import CrossrefClient
 from harvester.crossref.limits import ErrorBudget, PoolLimits
-from harvester.retry import RetryPolicy
+from harvester.net.retry import RetryPolicy
 from tests.fakes.crossref_server import FakeCrossref, FakeCrossrefProcess, Faults, real_pools
 from tests.fakes.synthetic_works import de_mestier_2017, radosa_2024
 

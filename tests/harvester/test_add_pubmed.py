@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from harvester.oaipmh import RetryPolicy
-from harvester.pubmed import BATCH, EUtilsClient, pubmed_inputs
+from harvester.sources.oaipmh import RetryPolicy
+from harvester.sources.pubmed import BATCH, EUtilsClient, pubmed_inputs
 from harvester.store import Library
 from records.parsers import parse_bytes
 from tests.fakes.crossref_server import closed_port_url

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from harvester.sources.web import MAX_BYTES
 from harvester.store import Library
-from harvester.web import MAX_BYTES
 from tests.conftest import SPRINGER_SEED, VUFIND_SEED
 from tests.fakes.crossref_server import closed_port_url
 from tests.fakes.web_server import FakeWeb, Page

@@ -1,4 +1,4 @@
-"""harvester.atomic.write_if_changed: whole-file replacement, no leftovers, mode kept."""
+"""harvester.ops.atomic.write_if_changed: whole-file replacement, no leftovers, mode kept."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from harvester import atomic
-from harvester.atomic import write_if_changed
+from harvester.ops import atomic
+from harvester.ops.atomic import write_if_changed
 
 
 def test_new_file_and_missing_directories_are_created(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bibtexparser
 
-from harvester.atomic import write_if_changed
+from harvester.ops.atomic import write_if_changed
 from tests.conftest import SPRINGER_SEED, VUFIND_SEED
 from tests.harvester.cli_runner import run_cli
 

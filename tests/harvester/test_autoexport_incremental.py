@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from harvester import autoexport
-from harvester.autoexport import refresh, register
-from harvester.exporting import ExportOptions, export_text
-from harvester.pipeline import import_sources
-from harvester.selection import Selection
+from bench.synthetic import iter_library, write_ris
+from harvester.ops import autoexport
+from harvester.ops.autoexport import refresh, register
+from harvester.ops.exporting import ExportOptions, export_text
+from harvester.ops.importing import import_sources
+from harvester.ops.selection import Selection
 from harvester.store import Library
-from records.synthetic import iter_library, write_ris
 from tests.conftest import SPRINGER_SEED, VUFIND_SEED
 from tests.harvester.cli_runner import run_cli
 

@@ -13,11 +13,12 @@ import pickle
 
 import pytest
 
-from harvester import parse_worker, pipeline
-from harvester.dedup import merge_works, new_work_for, not_duplicate, recluster, split
-from harvester.pipeline import ImportReport, import_sources, store_records
+from bench.synthetic_duplicates import generate
+from harvester.ops import importing as pipeline
+from harvester.ops import parse_worker
+from harvester.ops.dedup import merge_works, new_work_for, not_duplicate, recluster, split
+from harvester.ops.importing import ImportReport, import_sources, store_records
 from harvester.store import Library
-from records.dedup.synthetic import generate
 from records.errors import InputError, RecordError, UnknownFormat
 from records.model import Record, SourceRef
 from records.normalize.record import normalize_csl
@@ -334,7 +335,7 @@ def test_the_full_text_index_follows_batched_imports_splits_and_dedupe(tmp_path,
 
 
 def test_a_plain_script_importing_a_large_file_is_not_run_twice(tmp_path):
-    # The worker is `python -m harvester.parse_worker`, not a multiprocessing child that
+    # The worker is `python -m harvester.ops.parse_worker`, not a multiprocessing child that
     # imports the parent's __main__ again: a script without the `if __name__ == "__main__":`
     # guard gets the worker as a guarded one does, and runs once.
     import subprocess
@@ -345,8 +346,8 @@ def test_a_plain_script_importing_a_large_file_is_not_run_twice(tmp_path):
     bib = tmp_path / "refs.bib"
     bib.write_text(BIB, encoding="utf-8")
     body = (
-        "from harvester import parse_worker\n"
-        "from harvester.pipeline import import_sources\n"
+        "from harvester.ops import parse_worker\n"
+        "from harvester.ops.importing import import_sources\n"
         "from harvester.store import Library\n"
         "parse_worker.WORKER_MIN_BYTES = 0  # as if the file were large\n"
         "started = parse_worker._from_worker\n"

@@ -17,7 +17,7 @@ from harvester.errors import (
     RateLimited,
     RequestFailed,
 )
-from harvester.retry import RetryPolicy
+from harvester.net.retry import RetryPolicy
 from tests.fakes.crossref_server import FakeCrossref, Faults, closed_port_url, real_pools
 from tests.harvester.conftest import FAST, MAILTO
 

@@ -18,7 +18,7 @@ from harvester.crossref.limits import (
     limits_from_headers,
     parse_interval,
 )
-from harvester.retry import RetryPolicy, Transient, parse_retry_after, with_retries
+from harvester.net.retry import RetryPolicy, Transient, parse_retry_after, with_retries
 
 
 def test_interval_spellings():
@@ -91,7 +91,7 @@ def test_backoff_grows_exponentially_with_jitter_and_cap():
 
 def test_crossref_policy_is_the_shared_one():
     """One policy class for every client; Crossref's is an instance of it (jittered)."""
-    from harvester import retry
+    from harvester.net import retry
 
     assert isinstance(CROSSREF_RETRY, retry.RetryPolicy)
     assert (CROSSREF_RETRY.attempts, CROSSREF_RETRY.backoff, CROSSREF_RETRY.max_wait) == (5, 1, 60)

@@ -14,7 +14,7 @@ import json
 import pytest
 
 from harvester.crossref.limits import PoolBudget
-from harvester.enrich import MemoryCache, enrich
+from harvester.crossref.lookup import MemoryCache, enrich
 from records.crossref import work_to_record
 from tests.fakes.crossref_server import FakeCrossrefProcess, Faults, Pool, real_pools
 from tests.fakes.synthetic_works import generated_work
@@ -163,7 +163,7 @@ def test_the_first_request_reads_the_limits_before_any_burst(make_process_client
         items = _mixed_items(server, n_found=12, n_unknown=0, n_search=6, start=900)
         server.set_faults(Faults(seed=2, slow_rate=0.5, slow_seconds=0.1))
         from harvester.crossref.client import CrossrefClient
-        from harvester.retry import RetryPolicy
+        from harvester.net.retry import RetryPolicy
 
         client = CrossrefClient(
             base_url=server.url,

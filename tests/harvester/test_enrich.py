@@ -8,7 +8,7 @@ import pytest
 
 from harvester.crossref.client import CrossrefClient
 from harvester.crossref.limits import ErrorBudget
-from harvester.enrich import (
+from harvester.crossref.lookup import (
     CachedResponse,
     CachePolicy,
     MemoryCache,
@@ -17,7 +17,7 @@ from harvester.enrich import (
     estimate_seconds,
     work_key,
 )
-from harvester.retry import RetryPolicy
+from harvester.net.retry import RetryPolicy
 from records.crossref import work_to_record
 from records.enrich_merge import merge_crossref
 from records.parsers import parse_bytes

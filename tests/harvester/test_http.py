@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from harvester import __version__
-from harvester.http import make_client, user_agent
+from harvester.net.http import make_client, user_agent
 
 
 def test_user_agent_names_version_and_contact():

@@ -25,14 +25,14 @@ import pytest
 
 from harvester.crossref.client import SILENT_BEFORE_ANSWER, CrossrefClient
 from harvester.crossref.limits import ErrorBudget
-from harvester.enrich import MemoryCache, enrich
+from harvester.crossref.lookup import MemoryCache, enrich
 from harvester.errors import BadResponse
-from harvester.http import make_client
-from harvester.oaipmh import HarvestError, get_with_retries
-from harvester.retry import RetryPolicy
+from harvester.net.http import make_client
+from harvester.net.retry import RetryPolicy
+from harvester.ops.sync import SyncOptions, add_source, run_sync
+from harvester.sources.oaipmh import HarvestError, get_with_retries
+from harvester.sources.web import fetch
 from harvester.store import Library
-from harvester.sync import SyncOptions, add_source, run_sync
-from harvester.web import fetch
 from records.errors import UnreadableInput
 from tests.fakes.crossref_server import Faults
 from tests.fakes.oai_server import Fault, OAIServer, dc_record

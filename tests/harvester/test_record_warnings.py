@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from harvester.record_warnings import route_record_warnings
+from harvester.cli.record_warnings import route_record_warnings
 
 
 def test_records_warnings_are_printed_once_with_the_prefix(capsys):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from harvester.enrichment import works_to_enrich
-from harvester.pipeline import import_sources
+from harvester.ops.enrich import works_to_enrich
+from harvester.ops.importing import import_sources
 from harvester.store import Library
 from tests.harvester.cli_runner import run_cli
 

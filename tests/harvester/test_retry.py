@@ -1,5 +1,5 @@
 """The retry loop, policy and Retry-After shared by the OAI-PMH, PubMed and web clients
-(harvester/retry.py); each client's own use of it is tested against its fake server."""
+(harvester/net/retry.py); each client's own use of it is tested against its fake server."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from harvester.retry import (
+from harvester.net.retry import (
     RetriesExhausted,
     RetryPolicy,
     Transient,

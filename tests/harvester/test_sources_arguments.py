@@ -1,11 +1,11 @@
 """What a command-line argument names: a file or folder first, then a DOI, a PubMed id, a web
-address or a reference string (harvester.sources)."""
+address or a reference string (harvester.sources.inputs)."""
 
 from __future__ import annotations
 
 import pytest
 
-from harvester.sources import classify, iter_inputs, pubmed_id
+from harvester.sources.inputs import classify, iter_inputs, pubmed_id
 
 
 @pytest.mark.parametrize(

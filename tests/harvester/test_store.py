@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from harvester.pipeline import ImportReport, store_records
+from harvester.ops.importing import ImportReport, store_records
 from harvester.store import Library
 from records.parsers import parse_bytes
 from tests.conftest import SPRINGER_SEED, VUFIND_SEED

@@ -16,12 +16,10 @@ from typing import ClassVar
 import pytest
 from click.testing import CliRunner
 
-from harvester import sync as sync_module
-from harvester import sync_cli
 from harvester.cli import cli
-from harvester.oaipmh import RetryPolicy
-from harvester.store import Library
-from harvester.sync import (
+from harvester.cli import sync_commands as sync_cli
+from harvester.ops import sync as sync_module
+from harvester.ops.sync import (
     Holder,
     Lease,
     SyncOptions,
@@ -34,6 +32,8 @@ from harvester.sync import (
     renew_lease,
     run_sync,
 )
+from harvester.sources.oaipmh import RetryPolicy
+from harvester.store import Library
 from records.errors import UsageError
 from tests.conftest import REPO, STATE_DIR
 from tests.fakes.local_http import LocalHTTP, QuietHandler

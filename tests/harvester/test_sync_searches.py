@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from harvester.crossref.client import CrossrefClient
-from harvester.oaipmh import RetryPolicy
-from harvester.pubmed import EUtilsClient
+from harvester.ops.sync import SyncOptions, add_source, get_source, run_sync, since_time
+from harvester.ops.sync_searches import crossref_query, pubmed_query
+from harvester.sources.oaipmh import RetryPolicy
+from harvester.sources.pubmed import EUtilsClient
 from harvester.store import Library
-from harvester.sync import SyncOptions, add_source, get_source, run_sync, since_time
-from harvester.sync_searches import crossref_query, pubmed_query
 from records.errors import UsageError
 from tests.fakes.eutils_server import FakeEUtils, Fault, renumbered
 from tests.fakes.feed_server import Answer, Entry, FeedServer, atom_feed, rss_feed

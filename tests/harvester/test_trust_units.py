@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from harvester.cli_common import printable
-from harvester.process_identity import is_gone, this_process
-from harvester.sources import local_path
+from harvester.cli.common import printable
+from harvester.sources.inputs import local_path
 from harvester.store import Library
 from harvester.store.fts_query import to_fts5
+from harvester.store.process_identity import is_gone, this_process
 from records.errors import UsageError
 
 

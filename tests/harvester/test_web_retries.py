@@ -1,4 +1,4 @@
-"""harvester.web.fetch trying again what may pass, within its one timeout: against the fake web
+"""harvester.sources.web.fetch trying again what may pass, within its one timeout: against the fake web
 server on 127.0.0.1 (tests/fakes/web_server.py) with harvester's real HTTP client. Waits are
 recorded instead of slept where the test is about which waits were asked for, and slept (with a
 small backoff) where it is about the clock."""
@@ -15,9 +15,9 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from harvester.http import make_client
-from harvester.retry import RetryPolicy
-from harvester.web import RETRY, fetch
+from harvester.net.http import make_client
+from harvester.net.retry import RetryPolicy
+from harvester.sources.web import RETRY, fetch
 from records.errors import UnreadableInput
 from tests.fakes.crossref_server import closed_port_url
 from tests.fakes.web_server import FakeWeb, Page

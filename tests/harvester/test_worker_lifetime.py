@@ -178,7 +178,7 @@ def test_parse_memory_grows_with_the_text_not_with_the_records(tmp_path):
 
 def test_parse_prints_the_array_json_dumps_would():
     # `parse` writes its array piece by piece; the pieces make what json.dumps makes.
-    from harvester.cli_common import json_array
+    from harvester.cli.common import json_array
 
     for items in ([], [{}], [{"title": "A\nB", "author": [{"family": "Ø"}]}, 2, "é", None]):
         assert "".join(json_array(iter(items))) == json.dumps(items, ensure_ascii=False, indent=2)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from records.identifiers import normalize_doi, normalize_isbn, normalize_issn, normalize_pmid
-from records.parsers import parse_text
-from records.synthetic import (
+from bench.synthetic import (
     WRITERS,
     bib_value,
     ground_truth,
@@ -14,6 +12,8 @@ from records.synthetic import (
     record,
     work_of,
 )
+from records.identifiers import normalize_doi, normalize_isbn, normalize_issn, normalize_pmid
+from records.parsers import parse_text
 
 N = 300
 

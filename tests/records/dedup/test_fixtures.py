@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 from itertools import combinations
 
+from bench.synthetic_duplicates import generate
 from records.dedup import find_clusters
-from records.dedup.synthetic import generate
 from records.model import CSLItem
 from records.normalize.dates import parse_date
 from records.normalize.names import parse_name

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.synthetic_duplicates import generate
 from records.dedup import blocking_keys, compare, prepare
-from records.dedup.synthetic import generate
 from records.normalize.record import normalize_csl
 
 _text = st.text(max_size=40)

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.synthetic_duplicates import generate
 from records.dedup import cluster as cluster_module
 from records.dedup import compare, find_clusters, match_work, prepare
 from records.dedup.blocking import blocking_keys, candidate_neighbours, candidate_pairs
@@ -33,7 +34,6 @@ from records.dedup.fields import (
 )
 from records.dedup.keys import Prepared
 from records.dedup.scoring import _RANK, could_match, verdict_of
-from records.dedup.synthetic import generate
 from records.dedup.triage import Triage, _screen, triage, vetoed_apart
 from records.model import CSLItem
 from records.normalize.record import normalize_csl

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bench.synthetic import iter_library
 from records.exporters.bibtex import iter_bibtex
 from records.exporters.csl_json import iter_csl_json
 from records.exporters.entries import ENTRY_FORMATS, frame, render_entry
 from records.exporters.ris import iter_ris
-from records.synthetic import iter_library
 from tests.records.exporters.samples import EXTRA, seeds
 
 STREAMING = {

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.synthetic import iter_library, write_bibtex
 from records.errors import InputError
 from records.model import ParseResult
 from records.parsers import bibtex_native, parse_bytes
 from records.parsers.bibtex_blocks import cut_points, fast_entry
-from records.synthetic import iter_library, write_bibtex
 from tests.conftest import FIXTURES
 from tests.records.parsers.test_bibtex_blocks import _ENTRY, _PLAIN_ENTRY, TEXTS, TRICKY, _whole
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.synthetic import iter_library, write_bibtex, write_csl_json, write_medline, write_ris
 from records.decoding import decode
 from records.errors import InputError
 from records.model import Failure, ParseResult, Record
 from records.parsers import detect, iter_parse, iter_parse_text, parse_bytes, parse_text
 from records.parsers.base import StreamingParser
-from records.synthetic import iter_library, write_bibtex, write_csl_json, write_medline, write_ris
 from tests.conftest import FIXTURES, SEEDS
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)

@@ -14,7 +14,7 @@
   starts two days before the last complete run's ``maxdate`` (NCBI dates are US Eastern time,
   and an entry is dated the day it was entered: the overlap catches the day's late entries;
   PMIDs seen before are skipped by version). Requests are spaced to NCBI's 3 a second (10 with
-  an API key), carrying ``tool`` and ``email`` (:class:`~harvester.pubmed.EUtilsClient`).
+  an API key), carrying ``tool`` and ``email`` (:class:`~harvester.sources.pubmed.EUtilsClient`).
 * ``feed``: an RSS or Atom table of contents (:mod:`records.feeds`), fetched with
   ``If-None-Match`` / ``If-Modified-Since``; entries naming a DOI are looked up in Crossref in
   batches of 50 (one list query each) and stored as Crossref's record; the others, and DOIs
@@ -39,9 +39,9 @@ from typing import TYPE_CHECKING, Any
 
 from harvester.crossref.client import MAX_DOIS_PER_QUERY
 from harvester.errors import CrossrefUnavailable, NetworkError
-from harvester.oaipmh import HarvestError
-from harvester.pipeline import store_records
-from harvester.pubmed import PubMedUnavailable
+from harvester.ops.importing import store_records
+from harvester.sources.oaipmh import HarvestError
+from harvester.sources.pubmed import PubMedUnavailable
 from harvester.store import Library
 from harvester.store.sync_state import SyncState
 from records.crossref import work_to_record
@@ -52,7 +52,7 @@ from records.model import Record
 from records.parsers import parse_bytes
 
 if TYPE_CHECKING:
-    from harvester.sync import SourceReport, SyncOptions, SyncSource
+    from harvester.ops.sync import SourceReport, SyncOptions, SyncSource
 
 # Crossref's fields of a work that change without the work changing (re-indexing, citation
 # counts, a search's score): left out of the stored record, so that a re-indexed work is not
@@ -426,8 +426,8 @@ def sync_feed(
     report: SourceReport,
     heartbeat: Heartbeat,
 ) -> None:
-    from harvester.http import make_client
-    from harvester.web import fetch_if_changed
+    from harvester.net.http import make_client
+    from harvester.sources.web import fetch_if_changed
 
     with make_client(timeout=options.timeout) as http:
         fetched = fetch_if_changed(

@@ -12,7 +12,7 @@ from itertools import chain
 from typing import Any
 
 from harvester.errors import NotFound
-from harvester.sources import local_path
+from harvester.sources.inputs import local_path
 from harvester.store import Library, WorkRow
 
 

@@ -44,7 +44,7 @@ T = TypeVar("T")
 
 # Status codes worth another try for an API or protocol endpoint (Crossref, OAI-PMH, PubMed):
 # busy, rate-limited, or failing transiently. A web page's own 500 or 408 is what the next
-# attempt gets too: harvester.web retries only WEB_RETRY_STATUS.
+# attempt gets too: harvester.sources.web retries only WEB_RETRY_STATUS.
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 WEB_RETRY_STATUS = frozenset({429, 502, 503, 504})
 

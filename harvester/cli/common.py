@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from harvester.interrupt import Terminated, exit_code, kept
+from harvester.ops.interrupt import Terminated, exit_code, kept
 from records.errors import HarvesterError
 
 F = TypeVar("F", bound=Callable[..., Any])

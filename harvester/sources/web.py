@@ -6,7 +6,7 @@ What can go wrong becomes one line naming the address: an HTTP error status, a t
 refused connection, content that is no text (a PDF, an image), a body over :data:`MAX_BYTES`.
 What may pass (429, 502, 503, 504 with their ``Retry-After``, refused or cut connections,
 timeouts) is tried again, a few times, within the same overall timeout
-(:func:`fetch_if_changed`, on :mod:`harvester.retry`). Redirects are followed (httpx's limit
+(:func:`fetch_if_changed`, on :mod:`harvester.net.retry`). Redirects are followed (httpx's limit
 of 20). The bytes are handed on as UTF-8 when the server's ``Content-Type`` charset (or the
 page's own declaration) says what they are in (:func:`records.decoding.to_utf8`). ``harvester
 sync``'s ``url`` sources are fetched here too, conditionally.
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from harvester.retry import (
+from harvester.net.retry import (
     WEB_RETRY_STATUS,
     RetriesExhausted,
     RetryPolicy,
@@ -38,7 +38,7 @@ MAX_BYTES = 50 * 1024 * 1024
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
 # Answers worth another try: rate-limited, or a gateway or the server busy for a moment. A
 # page's own 500 (or 408) is what the next attempt gets too, and is reported at once. (The one
-# set of retried statuses for pages lives beside the API one in harvester.retry.)
+# set of retried statuses for pages lives beside the API one in harvester.net.retry.)
 RETRY_STATUS = WEB_RETRY_STATUS
 # Three attempts, 0.5 s then 1 s apart (or what Retry-After says), all within the timeout.
 RETRY = RetryPolicy(attempts=3, backoff=0.5, max_wait=60.0)

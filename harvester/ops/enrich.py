@@ -1,7 +1,7 @@
 """Enrichment in the library: Crossref answers cached in the store, outcomes applied to works.
 
 :func:`enrich_works` picks the works that need Crossref (no Crossref record yet, or pending),
-runs :func:`harvester.enrich.enrich` over them with the store as its cache, and applies each
+runs :func:`harvester.crossref.lookup.enrich` over them with the store as its cache, and applies each
 outcome in one transaction:
 
 * enriched / matched: Crossref's record joins the work as an ``enrichment`` source record
@@ -22,9 +22,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from harvester.crossref.client import CrossrefClient
-from harvester.dedup import index_record
-from harvester.enrich import CachedResponse, CachePolicy, EnrichmentReport, ItemOutcome, enrich
+from harvester.crossref.lookup import (
+    CachedResponse,
+    CachePolicy,
+    EnrichmentReport,
+    ItemOutcome,
+    enrich,
+)
 from harvester.errors import NotFound
+from harvester.ops.dedup import index_record
 from harvester.store import Library
 from harvester.store.library import now
 from records.citekeys import DEFAULT_FORMULA, compile_formula, unique_key
@@ -46,7 +52,7 @@ STATUS = {
 
 
 class StoreCache:
-    """The :class:`harvester.enrich.ResponseCache` kept in the library's ``crossref_cache``."""
+    """The :class:`harvester.crossref.lookup.ResponseCache` kept in the library's ``crossref_cache``."""
 
     def __init__(self, library: Library) -> None:
         self.library = library

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
-from harvester.cli_common import printable
+from harvester.cli.common import printable
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 

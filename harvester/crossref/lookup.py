@@ -53,7 +53,7 @@ from records.identifiers import doi_key, normalize_doi
 from records.matching import DEFAULT_THRESHOLDS, MatchDecision, Thresholds, build_query, match
 from records.model import CSLItem, Record
 
-log = logging.getLogger("harvester.enrich")
+log = logging.getLogger("harvester.crossref.lookup")
 
 Status = Literal["enriched", "matched", "review", "no_match", "not_found", "pending", "skipped"]
 LookupMode = Literal["auto", "list", "single"]

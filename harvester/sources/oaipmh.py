@@ -5,7 +5,7 @@ What it takes care of (the failure modes other harvesters' users report, see
 
 * retries with exponential backoff on 503 (``Retry-After`` honoured, in seconds or as an
   HTTP date), 429, other 5xx, timeouts and cut-off responses (the loop and the policy are
-  :mod:`harvester.retry`'s); a server asking for a longer wait than the policy allows ends
+  :mod:`harvester.net.retry`'s); a server asking for a longer wait than the policy allows ends
   the attempt instead of holding a cron slot for an hour;
 * OAI-PMH ``<error>``: ``noRecordsMatch`` is an empty, complete list; ``badResumptionToken``
   is :class:`BadResumptionToken` (the caller restarts the list); the others are
@@ -13,7 +13,7 @@ What it takes care of (the failure modes other harvesters' users report, see
 * XML parsed safely (no DTD, no entities, no network, no huge trees), from pages of at most
   :data:`MAX_PAGE_BYTES`;
 
-Paging is left to the caller (:mod:`harvester.sync`), which commits each page before asking
+Paging is left to the caller (:mod:`harvester.ops.sync`), which commits each page before asking
 for the next and so can checkpoint, detect token loops and bound empty pages.
 Hand-written on httpx + lxml rather than Sickle: Sickle uses requests, retries only on
 configured status codes with a fixed fallback wait, and iterates records, hiding the pages
@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 import httpx
 from lxml import etree
 
-from harvester.http import make_client
-from harvester.retry import (
+from harvester.net.http import make_client
+from harvester.net.retry import (
     RETRY_STATUS,
     RetriesExhausted,
     RetryPolicy,

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from harvester.cli_common import printable
-from harvester.dedup import DuplicateReport
+from harvester.cli.common import printable
+from harvester.ops.dedup import DuplicateReport
 from harvester.store import StoredRecord, WorkRow
 
 console = Console(highlight=False, soft_wrap=False)

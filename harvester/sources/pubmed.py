@@ -27,8 +27,8 @@ import httpx
 from lxml import etree
 
 from harvester.errors import NetworkError
-from harvester.http import make_client
-from harvester.retry import (
+from harvester.net.http import make_client
+from harvester.net.retry import (
     RETRY_STATUS,
     RetriesExhausted,
     RetryPolicy,
@@ -36,7 +36,7 @@ from harvester.retry import (
     retry_after,
     with_retries,
 )
-from harvester.sources import Input
+from harvester.sources.inputs import Input
 from records.errors import InputError, UnreadableInput
 from records.identifiers import normalize_pmid
 from records.xmlsafe import parse_xml_bytes

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from harvester.errors import NotFound
-from harvester.gc_pause import paused_gc
+from harvester.ops.gc_pause import paused_gc
 from harvester.store import Library, StoredRecord, WorkRow
 from harvester.store.library import NewRecord, new_member, now
 from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, unique_key

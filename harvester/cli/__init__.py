@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from harvester import __version__
-from harvester.cli_common import (
+from harvester.cli.common import (
     F,
     emit_json,
     error_line,
@@ -26,12 +26,12 @@ from harvester.cli_common import (
     reports_errors,
     say,
 )
+from harvester.cli.record_warnings import route_record_warnings
+from harvester.cli.sync_commands import sync
 from harvester.config import Config
 from harvester.errors import NotFound
-from harvester.exporting import EXPORT_FORMATS, FORMATTED, ExportOptions
-from harvester.interrupt import Terminated, sigterm_interrupts
-from harvester.record_warnings import route_record_warnings
-from harvester.sync_cli import sync
+from harvester.ops.exporting import EXPORT_FORMATS, FORMATTED, ExportOptions
+from harvester.ops.interrupt import Terminated, sigterm_interrupts
 from records.errors import UsageError
 
 # `harvester --help` and every command start here: the parsers, the store (sqlite-utils) and
@@ -85,7 +85,7 @@ class State:
             say(f"created a new library at {library.path}", err=True)
 
     def formula(self, library: Library) -> str:
-        from harvester.rekey import library_formula
+        from harvester.ops.rekey import library_formula
 
         return library_formula(library, self.config.citekey_formula)
 
@@ -96,7 +96,7 @@ def _say_waiting(message: str) -> None:
 
 def refresh_exports(state: State, library: Library) -> None:
     """Rewrite the auto-exports whose content the command just changed."""
-    from harvester.autoexport import refresh
+    from harvester.ops.autoexport import refresh
 
     for path in refresh(library, warn=lambda line: say(f"harvester: {line}", err=True)):
         if not state.quiet:
@@ -184,8 +184,8 @@ def add(
     applies to files, folders, - and web addresses, never to DOIs, PMIDs or references.
     PubMed is asked through NCBI's E-utilities (HARVESTER_PUBMED_URL, HARVESTER_NCBI_API_KEY).
     """
-    from harvester.pipeline import import_sources
-    from harvester.progress import spinner
+    from harvester.cli.progress import spinner
+    from harvester.ops.importing import import_sources
 
     enrichment = None
     with state.library(create=True) as library:
@@ -253,8 +253,8 @@ def run_enrichment(
     state: State, library: Library, work_ids: list[int] | None, *, everything: bool = False
 ) -> Any:
     """Enrich through Crossref with a progress bar; an unreachable Crossref is one line."""
-    from harvester.enrichment import enrich_works, works_to_enrich
-    from harvester.progress import bar
+    from harvester.cli.progress import bar
+    from harvester.ops.enrich import enrich_works, works_to_enrich
 
     items = works_to_enrich(library, work_ids, everything=everything)
     if not items:
@@ -312,8 +312,8 @@ def enrich(
     as_json: bool,
 ) -> None:
     """Enrich stored works through Crossref (by DOI, or by a validated search without one)."""
-    from harvester.enrichment import decide_review, open_reviews
-    from harvester.selection import Selection
+    from harvester.ops.enrich import decide_review, open_reviews
+    from harvester.ops.selection import Selection
 
     with state.library() as library:
         if accept is not None or reject is not None:
@@ -331,7 +331,7 @@ def enrich(
             if as_json:
                 emit_json(reviews)
                 return
-            from harvester.render import render_reviews
+            from harvester.cli.render import render_reviews
 
             render_reviews(reviews)
             return
@@ -363,19 +363,19 @@ def parse(
     `harvester add` takes: files, folders, -, web addresses, DOIs, PMIDs, PMCIDs, references.
     Values dropped as implausible are warnings on stderr and in each record's
     custom.harvester.warnings."""
-    from harvester.pipeline import iter_parsed
+    from harvester.ops.importing import iter_parsed
 
     failures: list[str] = []
     warnings: list[str] = []
     records = iter_parsed(list(sources), input_format, failures=failures, strict=strict)
     if explain:
-        from harvester.render import render_labelled
+        from harvester.cli.render import render_labelled
 
         render_labelled(list(records))
     else:
 
         def with_warnings(record: Any) -> dict[str, Any]:
-            from harvester.pipeline import warnings_of
+            from harvester.ops.importing import warnings_of
 
             warnings.extend(warnings_of(record))
             return record.to_csl_json()  # type: ignore[no-any-return]
@@ -477,10 +477,10 @@ def export(
     export is kept for when works match); an export of no works never replaces a file that
     holds data, unless --force.
     """
-    from harvester.atomic import write_if_changed
-    from harvester.autoexport import register
-    from harvester.exporting import iter_works_export
-    from harvester.selection import Selection
+    from harvester.ops.atomic import write_if_changed
+    from harvester.ops.autoexport import register
+    from harvester.ops.exporting import iter_works_export
+    from harvester.ops.selection import Selection
 
     if auto and output is None:
         raise UsageError("--auto needs --output FILE")
@@ -527,8 +527,8 @@ def export(
 def refuse_emptying(output: Path) -> None:
     """An export of no works must not replace a file that holds something (a mistyped --db or
     an emptied library would otherwise wipe the user's .bib)."""
-    from harvester.autoexport import holds_data
     from harvester.errors import WouldEmpty
+    from harvester.ops.autoexport import holds_data
 
     if holds_data(output):
         raise WouldEmpty(
@@ -562,8 +562,8 @@ def cite(
     tag: str | None,
 ) -> None:
     """A formatted reference list: `harvester cite radosa2024radiologisch --style vancouver`."""
-    from harvester.exporting import export_text
-    from harvester.selection import Selection
+    from harvester.ops.exporting import export_text
+    from harvester.ops.selection import Selection
 
     if not keys and query is None and tag is None:
         raise UsageError("name the works to cite: KEY..., --search QUERY or --tag TAG")
@@ -592,7 +592,7 @@ def cite(
 @reports_errors
 def edit_command(state: State, key: str, assignments: tuple[str, ...], as_json: bool) -> None:
     """Correct a work by hand; the correction wins over every source and over Crossref."""
-    from harvester.edits import edit_work
+    from harvester.ops.edits import edit_work
 
     with state.library() as library:
         work = edit_work(library, key, list(assignments))
@@ -618,7 +618,7 @@ def tag_command(
     as_json: bool,
 ) -> None:
     """Add or remove tags on works (select them in exports with --tag); shows the tags."""
-    from harvester.selection import Selection
+    from harvester.ops.selection import Selection
 
     with state.library() as library:
         works = Selection(keys).works(library)
@@ -671,7 +671,7 @@ def show(state: State, key: str, as_json: bool) -> None:
             }
         )
         return
-    from harvester.render import render_work
+    from harvester.cli.render import render_work
 
     render_work(work, members)
 
@@ -699,7 +699,7 @@ def search(state: State, query: str, limit: int, as_json: bool) -> None:
     if as_json:
         emit_json([{"key": w.key, "csl": w.csl} for w in works])
         return
-    from harvester.render import render_work_list
+    from harvester.cli.render import render_work_list
 
     render_work_list(works)
 
@@ -710,14 +710,14 @@ def search(state: State, query: str, limit: int, as_json: bool) -> None:
 @reports_errors
 def duplicates(state: State, as_json: bool) -> None:
     """Works merged from several records, and undecided pairs with the evidence."""
-    from harvester.dedup import duplicates as find_duplicates
+    from harvester.ops.dedup import duplicates as find_duplicates
 
     with state.library() as library:
         report = find_duplicates(library)
     if as_json:
         emit_json({"clusters": report.clusters, "pairs": report.pairs})
         return
-    from harvester.render import render_duplicates
+    from harvester.cli.render import render_duplicates
 
     render_duplicates(report)
 
@@ -731,8 +731,8 @@ def duplicates(state: State, as_json: bool) -> None:
 def report(state: State, as_json: bool, svg_path: Path | None) -> None:
     """PRISMA 2020 counts: records identified per source, duplicates removed, records left,
     pairs waiting for review."""
-    from harvester.atomic import write_if_changed
-    from harvester.prisma import prisma_report, render_svg, render_text
+    from harvester.ops.atomic import write_if_changed
+    from harvester.ops.prisma import prisma_report, render_svg, render_text
 
     with state.library() as library:
         counts = prisma_report(library)
@@ -750,8 +750,8 @@ def report(state: State, as_json: bool, svg_path: Path | None) -> None:
 @reports_errors
 def dedupe(state: State, as_json: bool) -> None:
     """Re-cluster the whole library under the current rules, keeping every manual decision."""
-    from harvester.dedup import recluster
-    from harvester.progress import spinner
+    from harvester.cli.progress import spinner
+    from harvester.ops.dedup import recluster
 
     with state.library() as library, spinner("Deduplicating", quiet=state.quiet):
         summary = recluster(library, state.formula(library))
@@ -772,7 +772,7 @@ def dedupe(state: State, as_json: bool) -> None:
 @reports_errors
 def merge_command(state: State, keys: tuple[str, ...]) -> None:
     """Merge works into the first one (its key stays); remembered across re-runs."""
-    from harvester.dedup import merge_works
+    from harvester.ops.dedup import merge_works
 
     with state.library() as library:
         work = merge_works(library, list(keys))
@@ -787,7 +787,7 @@ def merge_command(state: State, keys: tuple[str, ...]) -> None:
 @reports_errors
 def not_duplicate_command(state: State, key_a: str, key_b: str) -> None:
     """Record that two works are different: never proposed or merged again."""
-    from harvester.dedup import not_duplicate
+    from harvester.ops.dedup import not_duplicate
 
     with state.library() as library:
         not_duplicate(library, key_a, key_b)
@@ -807,7 +807,7 @@ def not_duplicate_command(state: State, key_a: str, key_b: str) -> None:
 @reports_errors
 def split_command(state: State, key: str, record_ids: tuple[int, ...]) -> None:
     """Undo a merge: members leave the work as works of their own; remembered."""
-    from harvester.dedup import split
+    from harvester.ops.dedup import split
 
     with state.library() as library:
         works = split(library, key, list(record_ids) or None, state.formula(library))
@@ -832,7 +832,7 @@ def rekey_command(
     as_json: bool,
 ) -> None:
     """Give works new citation keys on purpose (all, or the KEYS given), reporting each change."""
-    from harvester.rekey import FORMULA_SETTING, rekey
+    from harvester.ops.rekey import FORMULA_SETTING, rekey
     from records.citekeys import compile_formula
 
     with state.library() as library:
@@ -867,7 +867,7 @@ def auto_export() -> None:
 @reports_errors
 def auto_export_list(state: State, as_json: bool) -> None:
     """The configured auto-exports."""
-    from harvester.autoexport import configured
+    from harvester.ops.autoexport import configured
 
     with state.library() as library:
         exports = configured(library)
@@ -890,7 +890,7 @@ def auto_export_list(state: State, as_json: bool) -> None:
 @reports_errors
 def auto_export_remove(state: State, path: Path) -> None:
     """Stop keeping PATH in sync (the file itself stays)."""
-    from harvester.autoexport import unregister
+    from harvester.ops.autoexport import unregister
 
     with state.library() as library:
         if not unregister(library, path):

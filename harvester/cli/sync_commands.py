@@ -26,14 +26,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from harvester.cli_common import emit_json, reports_errors, say
+from harvester.cli.common import emit_json, reports_errors, say
 from harvester.errors import LibraryBusy
-from harvester.interrupt import sigterm_interrupts
+from harvester.ops.interrupt import sigterm_interrupts
 
 if TYPE_CHECKING:
-    from harvester.sync import SourceReport
+    from harvester.ops.sync import SourceReport
 
-# The same as harvester.sync.KINDS / METADATA_PREFIXES (a test checks): spelled out here so
+# The same as harvester.ops.sync.KINDS / METADATA_PREFIXES (a test checks): spelled out here so
 # that every `harvester` command does not pay for importing the HTTP and XML stack.
 KINDS = ("folder", "file", "oai-pmh", "url", "crossref", "pubmed", "feed")
 METADATA_PREFIXES = ("marc21", "marcxml", "oai_dc")
@@ -141,11 +141,11 @@ def _run(
     no_enrich: bool,
     dry_run: bool,
 ) -> None:
-    from harvester.autoexport import refresh
     from harvester.cli import crossref_client
-    from harvester.progress import spinner
-    from harvester.pubmed import EUtilsClient
-    from harvester.sync import SyncOptions, list_sources, run_sync
+    from harvester.cli.progress import spinner
+    from harvester.ops.autoexport import refresh
+    from harvester.ops.sync import SyncOptions, list_sources, run_sync
+    from harvester.sources.pubmed import EUtilsClient
 
     config = state.config
 
@@ -265,8 +265,8 @@ def add(
     endpoint, a document, an RSS/Atom feed with --kind feed), a Crossref query (--kind
     crossref) or a PubMed search term (--kind pubmed)."""
     from harvester.errors import UsageError
-    from harvester.sync import add_source
-    from harvester.sync_searches import crossref_query, pubmed_query
+    from harvester.ops.sync import add_source
+    from harvester.ops.sync_searches import crossref_query, pubmed_query
 
     searches = {"crossref": (author, container, filters, rows), "pubmed": (batch, since)}
     for other, values in searches.items():
@@ -306,8 +306,8 @@ def _options_of(kind: str) -> str:
 @reports_errors
 def list_command(state: Any, as_json: bool) -> None:
     """The configured sources and where each harvest stands."""
+    from harvester.ops.sync import list_sources
     from harvester.store.sync_state import SyncState
-    from harvester.sync import list_sources
 
     with state.library() as library:
         sources = list_sources(library)
@@ -353,8 +353,8 @@ def _brought(log: dict[str, Any] | None) -> dict[str, Any] | None:
 def log_command(state: Any, names: tuple[str, ...], since: str, as_json: bool) -> None:
     """What each source brought, run by run: new records, merged ones, failures, with the
     citation keys of the works (read "the new records of the week")."""
+    from harvester.ops.sync import get_source, since_time
     from harvester.store.sync_state import SyncState
-    from harvester.sync import get_source, since_time
 
     start = since_time(since)
     with state.library() as library:
@@ -410,7 +410,7 @@ def _log_json(entry: dict[str, Any]) -> dict[str, Any]:
 def remove(state: Any, name: str) -> None:
     """Forget source NAME and its harvest state (its records stay in the library)."""
     from harvester.errors import NotFound
-    from harvester.sync import remove_source
+    from harvester.ops.sync import remove_source
 
     with state.library() as library:
         if not remove_source(library, name):

@@ -42,7 +42,7 @@ from typing import IO, Any
 
 import harvester
 from harvester.errors import HarvesterError
-from harvester.gc_pause import paused_gc
+from harvester.ops.gc_pause import paused_gc
 from harvester.store.library import NewRecord
 from records.decoding import decode
 from records.errors import UnreadableInput
@@ -51,7 +51,7 @@ from records.parsers import iter_parse, iter_parse_text
 
 # Inputs at least this large are parsed in a worker (about 2,000 BibTeX or RIS records).
 WORKER_MIN_BYTES = 4_000_000
-# Records per batch: per write transaction of an import (see harvester.pipeline).
+# Records per batch: per write transaction of an import (see harvester.ops.importing).
 BATCH = 2000
 
 
@@ -137,12 +137,12 @@ def _batches(source: Source, origin: str, format: str | None, strict: bool) -> I
 
 # -- the parent's side ---------------------------------------------------------------------
 
-# The worker's command: tied to its parent first (harvester.lifeline is a few stdlib imports),
+# The worker's command: tied to its parent first (harvester.ops.lifeline is a few stdlib imports),
 # then the parsers are imported and it reads its request.
 _WORKER = (
-    "import sys; from harvester.lifeline import die_with_parent; "
+    "import sys; from harvester.ops.lifeline import die_with_parent; "
     "die_with_parent(int(sys.argv[1])); "
-    "from harvester.parse_worker import main; sys.exit(main())"
+    "from harvester.ops.parse_worker import main; sys.exit(main())"
 )
 
 

@@ -24,9 +24,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
-from harvester.atomic import write_if_changed
-from harvester.exporting import EXPORT_FORMATS, ExportOptions, iter_works_export
-from harvester.selection import Selection
+from harvester.ops.atomic import write_if_changed
+from harvester.ops.exporting import EXPORT_FORMATS, ExportOptions, iter_works_export
+from harvester.ops.selection import Selection
 from harvester.store import Library
 from harvester.store.exports import ExportHead
 from harvester.store.library import now

@@ -5,8 +5,8 @@ Each input yields ``(origin, bytes)``; an input that cannot be read becomes an
 :class:`~records.errors.UnreadableInput` naming it, and the others are still read. An argument
 that names an existing file or folder is always that file or folder; otherwise it is read as
 an identifier or address (see :func:`classify`). Web pages are fetched one at a time as their
-turn comes (:mod:`harvester.web`); the PMIDs and PMCIDs of a run are fetched together, in
-batches, when the first of them is reached (:mod:`harvester.pubmed`).
+turn comes (:mod:`harvester.sources.web`); the PMIDs and PMCIDs of a run are fetched together, in
+batches, when the first of them is reached (:mod:`harvester.sources.pubmed`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 if TYPE_CHECKING:
     import httpx
 
-    from harvester.pubmed import EUtilsClient
+    from harvester.sources.pubmed import EUtilsClient
 
 # Files in a folder that are never bibliographic input: OS litter, editor backups, and the
 # folder's own notes (README, *.md). A file named explicitly is always read.
@@ -166,8 +166,8 @@ class Network:
         return self.config
 
     def fetch(self, url: str) -> Input:
-        from harvester.http import make_client
-        from harvester.web import fetch
+        from harvester.net.http import make_client
+        from harvester.sources.web import fetch
 
         config = self.settings()
         if self._web is None:
@@ -178,7 +178,7 @@ class Network:
             return Input(url, error=exc)
 
     def pubmed(self, identifiers: list[str]) -> Iterator[Input]:
-        from harvester.pubmed import EUtilsClient, pubmed_inputs
+        from harvester.sources.pubmed import EUtilsClient, pubmed_inputs
 
         config = self.settings()
         if self._pubmed is None:

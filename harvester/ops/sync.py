@@ -13,7 +13,7 @@ Seven kinds:
   run starts at this run's ``responseDate`` (the repository's clock, from Identify) minus 48
   hours, so the last two days are looked at again; a repository that lists records outside the
   window it was asked for ignores ``from``/``until``: that is reported and remembered, and it is
-  harvested as one whole list. Within a window, page by page (:mod:`harvester.oaipmh`): each
+  harvested as one whole list. Within a window, page by page (:mod:`harvester.sources.oaipmh`): each
   page is one transaction holding its records, the per-identifier state (``sync_oai_records``)
   and a checkpoint (the resumption token); the run's plan (the next window) is checkpointed
   when a window completes, so a killed run resumes in the window it stopped in, and a bad or
@@ -22,8 +22,8 @@ Seven kinds:
   only when the last window is complete. Deleted records (``status="deleted"``) are
   recorded, never imported; token loops and runs of empty pages end the harvest with an error.
 * ``crossref`` / ``pubmed`` / ``feed``: saved searches and tables of contents
-  (:mod:`harvester.sync_searches`).
-* ``url``: one document fetched as ``harvester add URL`` fetches it (:mod:`harvester.web`:
+  (:mod:`harvester.ops.sync_searches`).
+* ``url``: one document fetched as ``harvester add URL`` fetches it (:mod:`harvester.sources.web`:
   charset from ``Content-Type``, size limit, content-type check, retries within a time budget)
   with ``If-None-Match`` / ``If-Modified-Since``, imported when its content hash changed.
 
@@ -31,7 +31,7 @@ After the sources the works they created or added records to are enriched throug
 (:attr:`SyncOptions.enrich`), and each source's run is logged with those works
 (``sync_log``, ``harvester sync log``).
 
-Overlap: before harvesting a source a run takes its lease (:mod:`harvester.leases`) and
+Overlap: before harvesting a source a run takes its lease (:mod:`harvester.ops.leases`) and
 renews it while working. A run that finds a live lease skips the source (that is not a
 failure); a lease whose holder is gone (expired, or its pid dead on this host) is taken over.
 """
@@ -52,9 +52,10 @@ from lxml import etree
 
 from harvester.crossref.client import CrossrefClient
 from harvester.errors import LibraryBusy
-from harvester.http import make_client
-from harvester.interrupt import note_kept
-from harvester.leases import (
+from harvester.net.http import make_client
+from harvester.ops.importing import RUN_ERRORS, ImportReport, store_records, unexpected_failure
+from harvester.ops.interrupt import note_kept
+from harvester.ops.leases import (
     LEASE_TTL_S,
     Holder,
     Lease,
@@ -63,7 +64,9 @@ from harvester.leases import (
     release_lease,
     renew_lease,
 )
-from harvester.oaipmh import (
+from harvester.ops.parse_worker import batch_size
+from harvester.sources.inputs import folder_files, local_path
+from harvester.sources.oaipmh import (
     BadResumptionToken,
     HarvestError,
     OAIClient,
@@ -71,19 +74,16 @@ from harvester.oaipmh import (
     RetryPolicy,
     format_datestamp,
 )
-from harvester.parse_worker import batch_size
-from harvester.pipeline import RUN_ERRORS, ImportReport, store_records, unexpected_failure
-from harvester.pubmed import EUtilsClient
-from harvester.sources import folder_files, local_path
+from harvester.sources.pubmed import EUtilsClient
+from harvester.sources.web import fetch_if_changed
 from harvester.store import Library
 from harvester.store.library import now
 from harvester.store.sync_state import SyncState
-from harvester.web import fetch_if_changed
 from records.errors import HarvesterError, InputError, UsageError
 from records.parsers import get_parser, parse_bytes, parse_text
 
 KINDS = ("folder", "file", "oai-pmh", "url", "crossref", "pubmed", "feed")
-# Kinds whose target is a search or a feed (harvester.sync_searches).
+# Kinds whose target is a search or a feed (harvester.ops.sync_searches).
 SEARCH_KINDS = ("crossref", "pubmed", "feed")
 # OAI-PMH metadataPrefix -> the parser that reads it.
 METADATA_PREFIXES = {"oai_dc": "oai_dc", "marc21": "marcxml", "marcxml": "marcxml"}
@@ -171,8 +171,8 @@ def add_source(
 ) -> SyncSource:
     """Configure a source; raises :class:`UsageError` for a bad name, kind or option.
 
-    ``query``: a ``crossref`` source's saved query (:func:`harvester.sync_searches.crossref_query`)
-    or a ``pubmed`` source's (:func:`~harvester.sync_searches.pubmed_query`); built from
+    ``query``: a ``crossref`` source's saved query (:func:`harvester.ops.sync_searches.crossref_query`)
+    or a ``pubmed`` source's (:func:`~harvester.ops.sync_searches.pubmed_query`); built from
     ``target`` (the query text, the term) when not given."""
     if not _NAME_RE.match(name) or name in RESERVED_NAMES:
         raise UsageError(
@@ -187,7 +187,7 @@ def add_source(
     if query is not None and kind not in ("crossref", "pubmed"):
         raise UsageError("a saved query is for crossref and pubmed sources only")
     if kind in ("crossref", "pubmed"):
-        from harvester.sync_searches import crossref_query, crossref_target, pubmed_query
+        from harvester.ops.sync_searches import crossref_query, crossref_target, pubmed_query
 
         if kind == "crossref":
             query = query or crossref_query(target)
@@ -369,7 +369,7 @@ class SourceReport:
 @dataclass(slots=True)
 class SyncReport:
     sources: list[SourceReport] = field(default_factory=list)
-    enrichment: Any = None  # harvester.enrich.EnrichmentReport of the works the run touched
+    enrichment: Any = None  # harvester.crossref.lookup.EnrichmentReport of the works the run touched
     enrichment_error: str | None = None
 
     @property
@@ -500,7 +500,7 @@ def _enrich(library: Library, report: SyncReport, options: SyncOptions) -> None:
     """The works the sources created or added records to, and those an earlier sync left
     unenriched (Crossref unreachable, the run killed first, ``--no-enrich``), through Crossref:
     same client, same shared rate window and throttles as ``harvester enrich``."""
-    from harvester.enrichment import enrich_works, works_to_enrich
+    from harvester.ops.enrich import enrich_works, works_to_enrich
 
     work_ids = sorted(report.touched_work_ids | set(SyncState(library).awaiting_enrichment()))
     items = works_to_enrich(library, work_ids) if work_ids else []
@@ -517,7 +517,7 @@ def _enrich(library: Library, report: SyncReport, options: SyncOptions) -> None:
 
 def _plan(library: Library, source: SyncSource, options: SyncOptions) -> SourceReport:
     """What a run of ``source`` would ask for (``--dry-run``), asking nothing."""
-    from harvester import sync_searches
+    from harvester.ops import sync_searches
 
     report = SourceReport(source.name, source.kind, status="planned")
     if source.kind == "crossref":
@@ -551,7 +551,7 @@ def _sync_one(
     started_at = now()
     try:
         if source.kind in SEARCH_KINDS:
-            from harvester import sync_searches
+            from harvester.ops import sync_searches
 
             harvest = {
                 "crossref": sync_searches.sync_crossref,

@@ -16,7 +16,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from harvester.oaipmh import HarvestError
+from harvester.sources.oaipmh import HarvestError
 from harvester.store import Library
 from harvester.store.library import now
 

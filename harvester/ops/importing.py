@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 
-from harvester.dedup import assign_batch, create_works_for, join_works, remember_maybes
 from harvester.errors import StoreError
-from harvester.gc_pause import paused_gc
-from harvester.interrupt import note_kept
-from harvester.parse_worker import batch_size, prepared_batches, read_text
-from harvester.sources import iter_inputs
+from harvester.ops.dedup import assign_batch, create_works_for, join_works, remember_maybes
+from harvester.ops.gc_pause import paused_gc
+from harvester.ops.interrupt import note_kept
+from harvester.ops.parse_worker import batch_size, prepared_batches, read_text
+from harvester.sources.inputs import iter_inputs
 from harvester.store import Library
 from harvester.store.library import NewRecord
 from records.errors import HarvesterError, InputError, UsageError
@@ -177,7 +177,7 @@ def store_records(
     origin_path: str | None = None,
 ) -> None:
     """Store new records, each joining the work it duplicates or starting one (in the caller's
-    transaction), in batches; see :mod:`harvester.dedup`. Records may come with their derived
+    transaction), in batches; see :mod:`harvester.ops.dedup`. Records may come with their derived
     forms already computed (:class:`NewRecord`, from a parsing worker). ``origin_path``: the
     absolute path of the file they came from (see :func:`local_path`)."""
     batch: list[Record | NewRecord] = []
@@ -292,7 +292,7 @@ def import_sources(
     """Parse every input and store it, one transaction per batch (see the module docstring);
     ``format`` and ``strict`` as in :func:`parse_inputs`.
     Large inputs are parsed in a second process while this one stores
-    (:mod:`harvester.parse_worker`; ``parallel`` forces it on or off). Files are read by
+    (:mod:`harvester.ops.parse_worker`; ``parallel`` forces it on or off). Files are read by
     whichever process parses them, never whole by this one on the worker's behalf."""
     report = ImportReport()
     run_id = library.start_run("add " + " ".join(sources))

@@ -1,0 +1,1 @@
+"""Benchmark and test support, not shipped in the wheel: deterministic synthetic libraries."""
