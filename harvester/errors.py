@@ -8,12 +8,17 @@
     │   └── NoLibrary               no library at that path (only `add` creates one)
     ├── NotFound                    no work with that key, no work matches        (exit 1)
     ├── WouldEmpty                  an export would empty a file that holds data  (exit 1)
+    ├── SourceFailed                a sync source could not be harvested this time
+    │   ├── OAIError                the repository answered <error code=...>   (sources/oaipmh)
+    │   │   └── BadResumptionToken  an expired or bad token: the window restarts
+    │   └── LeaseLost               another run took the source over            (ops/leases)
     └── NetworkError                a remote service could not be used as asked
         ├── CrossrefUnavailable     unreachable (refused, DNS), refused access (401/403):
         │   │                       stop asking, queue the rest for later
         │   ├── ErrorBudgetExceeded more than 10 % of requests failed: Crossref asks us to stop
         │   ├── CrossrefSilent      request after request timed out: nobody is answering
         │   └── DeadlineReached     the enrichment run's total time is spent
+        ├── PubMedUnavailable       E-utilities cannot be used now              (sources/pubmed)
         └── RequestFailed           one request failed after its retries: that record waits
             ├── RateLimited         still 429 Too Many Requests after every retry
             └── BadResponse         an answer that is not what the API promises
@@ -55,6 +60,11 @@ class NotFound(HarvesterError):
 class WouldEmpty(HarvesterError):
     """An export of no works would replace a file that holds something (``--force`` does it):
     a wrong library or selection must never wipe a user's ``.bib``."""
+
+
+class SourceFailed(HarvesterError):
+    """A sync source could not be harvested this time (network, server, protocol); one line.
+    (Was ``HarvestError``, a name one letter from the root's.)"""
 
 
 class NetworkError(HarvesterError):
@@ -102,6 +112,7 @@ __all__ = [
     "NotFound",
     "RateLimited",
     "RequestFailed",
+    "SourceFailed",
     "StoreError",
     "UsageError",
     "WouldEmpty",

@@ -16,14 +16,14 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from harvester.sources.oaipmh import HarvestError
+from harvester.errors import SourceFailed
 from harvester.store import Library
 from harvester.store.library import now
 
 LEASE_TTL_S = 900.0
 
 
-class LeaseLost(HarvestError):
+class LeaseLost(SourceFailed):
     """Another run took this source over (our lease had expired); we stop harvesting it."""
 
 

@@ -68,10 +68,10 @@ from harvester.ops.parse_worker import batch_size
 from harvester.sources.inputs import folder_files, local_path
 from harvester.sources.oaipmh import (
     BadResumptionToken,
-    HarvestError,
     OAIClient,
     Page,
     RetryPolicy,
+    SourceFailed,
     format_datestamp,
 )
 from harvester.sources.pubmed import EUtilsClient
@@ -566,7 +566,7 @@ def _sync_one(
         elif source.kind == "url":
             _sync_url(library, source, run_id, options, report, heartbeat)
         else:
-            raise HarvestError(f"unknown source kind {source.kind!r}")
+            raise SourceFailed(f"unknown source kind {source.kind!r}")
     except LibraryBusy as exc:
         # Like a source another run holds: not a failure; what was committed is kept and
         # the next run goes on from there.
@@ -645,11 +645,11 @@ def _sync_files(
     target = Path(source.target)
     if source.kind == "folder":
         if not target.is_dir():
-            raise HarvestError(f"{source.name}: folder {target} not found")
+            raise SourceFailed(f"{source.name}: folder {target} not found")
         paths = folder_files(target)
     else:
         if not target.is_file():
-            raise HarvestError(f"{source.name}: file {target} not found")
+            raise SourceFailed(f"{source.name}: file {target} not found")
         paths = [target]
     known = {
         row["path"]: row
@@ -781,7 +781,7 @@ def _sync_oai(
     prefix = source.metadata_prefix or "oai_dc"
     format = METADATA_PREFIXES.get(prefix)
     if format is None:
-        raise HarvestError(f"{source.name}: unsupported metadata prefix {prefix!r}")
+        raise SourceFailed(f"{source.name}: unsupported metadata prefix {prefix!r}")
     get_parser(format)
     client = OAIClient(
         source.target,
@@ -1023,14 +1023,14 @@ def _harvest_window(
         if token is None:
             return "ignores" if outside else "done"
         if token in seen_tokens:
-            raise HarvestError(
+            raise SourceFailed(
                 f"{source.name}: the repository sent resumption token {token!r} twice;"
                 " the list cannot be finished (the records harvested so far are kept)"
             )
         seen_tokens.add(token)
         empty_pages = 0 if page.records else empty_pages + 1
         if empty_pages > MAX_EMPTY_PAGES:
-            raise HarvestError(
+            raise SourceFailed(
                 f"{source.name}: {empty_pages} empty pages in a row; giving up on this list"
             )
         try:

@@ -38,9 +38,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from harvester.crossref.client import MAX_DOIS_PER_QUERY
-from harvester.errors import CrossrefUnavailable, NetworkError
+from harvester.errors import CrossrefUnavailable, NetworkError, SourceFailed
 from harvester.ops.importing import store_records
-from harvester.sources.oaipmh import HarvestError
 from harvester.sources.pubmed import PubMedUnavailable
 from harvester.store import Library
 from harvester.store.sync_state import SyncState
@@ -273,9 +272,9 @@ def _guarded(pages: Iterator[Any], name: str) -> Iterator[Any]:
         except StopIteration:
             return
         except (NetworkError, CrossrefUnavailable) as exc:
-            raise HarvestError(f"{name}: {exc}") from None
+            raise SourceFailed(f"{name}: {exc}") from None
         except HarvesterError as exc:
-            raise HarvestError(f"{name}: {exc}") from None
+            raise SourceFailed(f"{name}: {exc}") from None
         yield page
 
 
@@ -398,7 +397,7 @@ def _call(request: Callable[[], Any], name: str) -> Any:
     try:
         return request()
     except PubMedUnavailable as exc:
-        raise HarvestError(f"{name}: {exc}") from None
+        raise SourceFailed(f"{name}: {exc}") from None
 
 
 # -- feeds ------------------------------------------------------------------------------------

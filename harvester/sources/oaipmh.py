@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import httpx
 from lxml import etree
 
+from harvester.errors import SourceFailed
 from harvester.net.http import make_client
 from harvester.net.retry import (
     RETRY_STATUS,
@@ -38,7 +39,7 @@ from harvester.net.retry import (
     retry_after,
     with_retries,
 )
-from records.errors import HarvesterError, InputError
+from records.errors import InputError
 from records.xmlsafe import parse_xml_bytes
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -48,11 +49,7 @@ MAX_PAGE_BYTES = 64 * 2**20
 _NS = f"{{{OAI_NS}}}"
 
 
-class HarvestError(HarvesterError):
-    """A source could not be harvested this time (network, server, protocol); one line."""
-
-
-class OAIError(HarvestError):
+class OAIError(SourceFailed):
     """The repository answered with an OAI-PMH ``<error code="...">``."""
 
     def __init__(self, origin: str, code: str, message: str) -> None:
@@ -113,7 +110,7 @@ def get_with_retries(
     max_bytes: int = MAX_PAGE_BYTES,
 ) -> httpx.Response:
     """GET ``url`` until a status in ``accept`` comes back, retrying what is worth retrying
-    (see the module docstring); raises :class:`HarvestError` naming ``name`` otherwise, and for
+    (see the module docstring); raises :class:`SourceFailed` naming ``name`` otherwise, and for
     an accepted answer over ``max_bytes`` (read no further: memory stays bounded)."""
     policy = policy or RetryPolicy()
 
@@ -136,7 +133,7 @@ def get_with_retries(
         if status in accept:
             return response
         if status not in RETRY_STATUS:
-            raise HarvestError(f"{name}: HTTP {status} from {url}")
+            raise SourceFailed(f"{name}: HTTP {status} from {url}")
         raise Transient(f"HTTP {status}", retry_after(response))
 
     try:
@@ -145,11 +142,11 @@ def get_with_retries(
         )
     except RetriesExhausted as stop:
         if stop.asked is not None:
-            raise HarvestError(
+            raise SourceFailed(
                 f"{name}: {url} asks to wait {stop.asked:.0f} s ({stop.last.reason});"
                 " giving up until the next run"
             ) from None
-        raise HarvestError(
+        raise SourceFailed(
             f"{name}: {url} failed {stop.attempts} times; last: {stop.last.reason}"
         ) from None
 
@@ -159,13 +156,13 @@ def _read_capped(response: httpx.Response, name: str, url: str, limit: int) -> b
     length = response.headers.get("Content-Length", "")
     too_large = f"{name}: the answer from {url} is larger than {limit // 2**20} MB; not read"
     if length.isdigit() and int(length) > limit:
-        raise HarvestError(too_large)
+        raise SourceFailed(too_large)
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > limit:
-            raise HarvestError(too_large)
+            raise SourceFailed(too_large)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -239,9 +236,9 @@ class OAIClient:
         try:
             root = parse_xml_bytes(data, self.name)
         except InputError as exc:
-            raise HarvestError(f"{self.name}: bad OAI-PMH response: {exc.reason}") from None
+            raise SourceFailed(f"{self.name}: bad OAI-PMH response: {exc.reason}") from None
         if root.tag != f"{_NS}OAI-PMH":
-            raise HarvestError(f"{self.name}: not an OAI-PMH response (root <{root.tag!s}>)")
+            raise SourceFailed(f"{self.name}: not an OAI-PMH response (root <{root.tag!s}>)")
         for error in root.iterchildren(f"{_NS}error"):
             code = error.get("code", "unknown")
             message = " ".join((error.text or "").split())
@@ -258,7 +255,7 @@ class OAIClient:
         root = self._request({"verb": "Identify"})
         identify = root.find(f"{_NS}Identify")
         if identify is None:
-            raise HarvestError(f"{self.name}: Identify response without <Identify>")
+            raise SourceFailed(f"{self.name}: Identify response without <Identify>")
         granularity = (identify.findtext(f"{_NS}granularity") or "YYYY-MM-DD").strip()
         return Identity(
             repository_name=(identify.findtext(f"{_NS}repositoryName") or "").strip(),
@@ -323,13 +320,13 @@ class OAIClient:
 
 __all__ = [
     "BadResumptionToken",
-    "HarvestError",
     "Identity",
     "OAIClient",
     "OAIError",
     "OAIRecord",
     "Page",
     "RetryPolicy",
+    "SourceFailed",
     "format_datestamp",
     "get_with_retries",
 ]

@@ -26,11 +26,11 @@ import pytest
 from harvester.crossref.client import SILENT_BEFORE_ANSWER, CrossrefClient
 from harvester.crossref.limits import ErrorBudget
 from harvester.crossref.lookup import MemoryCache, enrich
-from harvester.errors import BadResponse
+from harvester.errors import BadResponse, SourceFailed
 from harvester.net.http import make_client
 from harvester.net.retry import RetryPolicy
 from harvester.ops.sync import SyncOptions, add_source, run_sync
-from harvester.sources.oaipmh import HarvestError, get_with_retries
+from harvester.sources.oaipmh import get_with_retries
 from harvester.sources.web import fetch
 from harvester.store import Library
 from records.errors import UnreadableInput
@@ -341,7 +341,7 @@ def test_a_huge_oai_page_is_refused_not_read():
         LEDGER["oai-pmh huge page"] += 1
         tracemalloc.start()
         try:
-            with pytest.raises(HarvestError, match="larger than 1 MB"):
+            with pytest.raises(SourceFailed, match="larger than 1 MB"):
                 get_with_retries(client, url, name="repo", max_bytes=2**20)
             _, peak = tracemalloc.get_traced_memory()
         finally:
