@@ -37,7 +37,7 @@ from records.dedup.scoring import _RANK, could_match, verdict_of
 from records.dedup.triage import Triage, _screen, triage, vetoed_apart
 from records.model import CSLItem
 from records.normalize.record import normalize_csl
-from tests.conftest import REPO
+from tests.conftest import FIXTURES, REPO
 
 LABELLED = [
     "cora_1879_pyjedai",
@@ -57,7 +57,7 @@ def _labelled(name: str) -> list[tuple[str, CSLItem]]:
     assert spec is not None
     module = importlib.util.module_from_spec(spec)
     loader.exec_module(module)
-    records, _gold, _how = module.load(name)
+    records, _gold, _how = module.load(name, FIXTURES / "dedup")
     return records
 
 
