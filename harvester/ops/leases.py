@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from harvester.errors import SourceFailed
 from harvester.store import Library
 from harvester.store.library import now
+from harvester.store.process_identity import pid_alive
 
 LEASE_TTL_S = 900.0
 
@@ -48,16 +49,6 @@ class Holder:
         return f"pid {self.pid} on {self.host} since {self.acquired_at}"
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # PermissionError: alive, someone else's
-        return True
-    return True
-
-
 def acquire_lease(library: Library, source: str, ttl: float = LEASE_TTL_S) -> Lease | Holder:
     """Take the source's lease, or return who holds it (see the module docstring)."""
     host = socket.gethostname()
@@ -69,7 +60,7 @@ def acquire_lease(library: Library, source: str, ttl: float = LEASE_TTL_S) -> Le
         ).fetchone()
         if row is not None:
             pid, holder_host, acquired_at, expires_at = row
-            gone = holder_host == host and not _pid_alive(pid)
+            gone = holder_host == host and not pid_alive(pid)
             if expires_at > time.time() and not gone:
                 return Holder(pid, holder_host, acquired_at, expires_at)
         library.db.execute(

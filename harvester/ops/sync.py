@@ -75,7 +75,7 @@ from harvester.sources.oaipmh import (
     format_datestamp,
 )
 from harvester.sources.pubmed import EUtilsClient
-from harvester.sources.web import fetch_if_changed
+from harvester.sources.web import Fetched, fetch_if_changed
 from harvester.store import Library
 from harvester.store.library import now
 from harvester.store.sync_state import SyncState
@@ -1180,18 +1180,14 @@ def _remember(
 # -- one URL ----------------------------------------------------------------------------------
 
 
-def _sync_url(
-    library: Library,
-    source: SyncSource,
-    run_id: int,
-    options: SyncOptions,
-    report: SourceReport,
-    heartbeat: _Heartbeat,
-) -> None:
-    # The fetch of `harvester add URL` (charset, size and content-type checks, retries), with
-    # each attempt given the time an OAI-PMH request gets.
+def fetch_source(
+    source: SyncSource, options: SyncOptions, heartbeat: Callable[..., None]
+) -> Fetched:
+    """A ``url`` or ``feed`` source's document, asked for only if it changed (ETag and
+    Last-Modified, unless ``--full``): the fetch of `harvester add URL` (charset, size and
+    content-type checks, retries), each attempt given the time an OAI-PMH request gets."""
     with make_client(timeout=options.timeout) as client:
-        fetched = fetch_if_changed(
+        return fetch_if_changed(
             client,
             source.target,
             etag=None if options.full else source.etag,
@@ -1201,6 +1197,17 @@ def _sync_url(
             sleep=options.sleep,
             before_attempt=heartbeat,
         )
+
+
+def _sync_url(
+    library: Library,
+    source: SyncSource,
+    run_id: int,
+    options: SyncOptions,
+    report: SourceReport,
+    heartbeat: _Heartbeat,
+) -> None:
+    fetched = fetch_source(source, options, heartbeat)
     if fetched.data is None:  # 304 Not Modified
         report.files_unchanged += 1
         return

@@ -425,20 +425,9 @@ def sync_feed(
     report: SourceReport,
     heartbeat: Heartbeat,
 ) -> None:
-    from harvester.net.http import make_client
-    from harvester.sources.web import fetch_if_changed
+    from harvester.ops.sync import fetch_source
 
-    with make_client(timeout=options.timeout) as http:
-        fetched = fetch_if_changed(
-            http,
-            source.target,
-            etag=None if options.full else source.etag,
-            last_modified=None if options.full else source.last_modified,
-            timeout=options.timeout * options.retry.attempts,
-            retry=options.retry,
-            sleep=options.sleep,
-            before_attempt=heartbeat,
-        )
+    fetched = fetch_source(source, options, heartbeat)
     report.requests += 1
     state = SyncState(library)
     if fetched.data is None:  # 304 Not Modified
