@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from harvester.crossref.client import CrossrefClient
 from harvester.crossref.lookup import (
@@ -58,27 +58,17 @@ class StoreCache:
         self.library = library
 
     def get(self, key: str) -> CachedResponse | None:
-        row = self.library.db.execute(
-            "SELECT status, body, fetched_at FROM crossref_cache WHERE key = ?", [key]
-        ).fetchone()
-        if row is None:
+        answer = self.library.enrichment.cached(key)
+        if answer is None:
             return None
-        return CachedResponse(
-            key, row[0], json.loads(row[1]) if row[1] else None, datetime.fromisoformat(row[2])
-        )
+        # The store keeps the status as text; only this cache's put wrote it.
+        status = cast(Any, answer.status)
+        return CachedResponse(key, status, answer.body, datetime.fromisoformat(answer.fetched_at))
 
     def put(self, response: CachedResponse) -> None:
-        with self.library.write():
-            self.library.db.execute(
-                "INSERT OR REPLACE INTO crossref_cache (key, status, body, fetched_at)"
-                " VALUES (?, ?, ?, ?)",
-                [
-                    response.key,
-                    response.status,
-                    json.dumps(response.body, ensure_ascii=False) if response.body else None,
-                    response.fetched_at.isoformat(),
-                ],
-            )
+        self.library.enrichment.cache(
+            response.key, response.status, response.body, response.fetched_at.isoformat()
+        )
 
 
 def works_to_enrich(
@@ -87,14 +77,7 @@ def works_to_enrich(
     """``(work_id, csl)`` of the works that need Crossref: those without a Crossref record
     whose last attempt did not settle it (``everything``: all selected works); for a work known
     only from a doubtful reference string, ``(work_id, reference)``."""
-    if work_ids is None:
-        rows = library.db.execute("SELECT id, csl, enrichment FROM works ORDER BY id").fetchall()
-    else:
-        rows = list(
-            library.select_in(
-                "SELECT id, csl, enrichment FROM works WHERE id IN ({marks}) ORDER BY id", work_ids
-            )
-        )
+    rows = library.enrichment.candidates(work_ids)
     items: list[tuple[int, dict[str, Any] | str]] = [
         (work_id, json.loads(csl))
         for work_id, csl, status in rows
@@ -140,11 +123,7 @@ def apply_outcome(library: Library, outcome: ItemOutcome, keys: Any) -> None:
         decision = outcome.decision.to_dict() | {
             "evidence_lines": outcome.decision.evidence_lines()
         }
-        library.db.execute(
-            "INSERT OR IGNORE INTO enrichment_reviews (work_id, doi, decision, created_at)"
-            " VALUES (?, ?, ?, ?)",
-            [work_id, decision["candidate"], json.dumps(decision, ensure_ascii=False), now()],
-        )
+        library.enrichment.open_review(work_id, decision["candidate"], decision, now())
         library.set_enrichment(work_id, "review", outcome.decision.reason)
     elif outcome.status in STATUS:
         library.set_enrichment(work_id, STATUS[outcome.status], outcome.reason or None)
@@ -157,10 +136,7 @@ def attach(library: Library, work_id: int, record: Any, keys: Any) -> None:
         # Indexed for dedup: a record found later by title alone meets the work through it.
         index_record(library, record_id, prepare(record.csl))
     else:
-        library.db.execute(
-            "UPDATE source_records SET work_id = ? WHERE content_hash = ?",
-            [work_id, record.content_hash()],
-        )
+        library.enrichment.rejoin(record.content_hash(), work_id)
     merged = library.recompute_work(work_id)
     if merged is not None and library.key_is_provisional(work_id) and "title" in merged.csl:
         old = library.work(work_id).key.lower()
@@ -175,14 +151,11 @@ def attach(library: Library, work_id: int, record: Any, keys: Any) -> None:
 
 
 def open_reviews(library: Library) -> list[dict[str, Any]]:
-    rows = library.db.execute(
-        "SELECT r.id, w.citation_key, r.doi, r.decision, r.created_at FROM enrichment_reviews r"
-        " JOIN works w ON w.id = r.work_id WHERE r.status = 'open' ORDER BY r.id"
-    ).fetchall()
     return [
-        {"review": r[0], "key": r[1], "doi": r[2], "decision": json.loads(r[3]), "created_at": r[4]}
-        for r in rows
-    ]
+        {"review": r.id, "key": r.key, "doi": r.doi, "decision": r.decision,
+         "created_at": r.created_at}
+        for r in library.enrichment.open_reviews()
+    ]  # fmt: skip
 
 
 def decide_review(
@@ -190,12 +163,10 @@ def decide_review(
 ) -> str:
     """A person's answer to a borderline match; returns the work's key."""
     with library.write():
-        row = library.db.execute(
-            "SELECT work_id, decision, status FROM enrichment_reviews WHERE id = ?", [review_id]
-        ).fetchone()
-        if row is None:
+        review = library.enrichment.review(review_id)
+        if review is None:
             raise NotFound(f"no review {review_id} (see `harvester enrich --review`)")
-        work_id, decision, status = row[0], json.loads(row[1]), row[2]
+        work_id, decision, status = review.work_id, review.decision, review.status
         if status != "open":
             raise UsageError(f"review {review_id} was already {status}")
         if accept:
@@ -204,8 +175,7 @@ def decide_review(
             library.set_enrichment(work_id, "matched", "accepted by a person")
         else:
             library.set_enrichment(work_id, "no-match", "candidate rejected by a person")
-        library.db.execute(
-            "UPDATE enrichment_reviews SET status = ?, decided_at = ? WHERE id = ?",
-            ["accepted" if accept else "rejected", datetime.now(UTC).isoformat(), review_id],
+        library.enrichment.close_review(
+            review_id, "accepted" if accept else "rejected", datetime.now(UTC).isoformat()
         )
         return library.work(work_id).key

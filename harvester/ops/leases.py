@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from harvester.errors import SourceFailed
 from harvester.store import Library
+from harvester.store.leases import LeaseRow
 from harvester.store.library import now
 from harvester.store.process_identity import pid_alive
 
@@ -54,19 +55,13 @@ def acquire_lease(library: Library, source: str, ttl: float = LEASE_TTL_S) -> Le
     host = socket.gethostname()
     lease = Lease(source, uuid.uuid4().hex, os.getpid(), host)
     with library.write():
-        row = library.db.execute(
-            "SELECT pid, host, acquired_at, expires_at FROM sync_leases WHERE source = ?",
-            [source],
-        ).fetchone()
-        if row is not None:
-            pid, holder_host, acquired_at, expires_at = row
-            gone = holder_host == host and not pid_alive(pid)
-            if expires_at > time.time() and not gone:
-                return Holder(pid, holder_host, acquired_at, expires_at)
-        library.db.execute(
-            "INSERT OR REPLACE INTO sync_leases (source, owner, pid, host, acquired_at,"
-            " expires_at) VALUES (?,?,?,?,?,?)",
-            [source, lease.owner, lease.pid, host, now(), time.time() + ttl],
+        held = library.leases.holder(source)
+        if held is not None:
+            gone = held.host == host and not pid_alive(held.pid)
+            if held.expires_at > time.time() and not gone:
+                return Holder(held.pid, held.host, held.acquired_at, held.expires_at)
+        library.leases.put(
+            LeaseRow(source, lease.owner, lease.pid, host, now(), time.time() + ttl)
         )
     return lease
 
@@ -75,19 +70,13 @@ def renew_lease(library: Library, lease: Lease, ttl: float = LEASE_TTL_S) -> Non
     """Extend our lease (inside the caller's transaction if there is one); raises
     :class:`LeaseLost` if another run has taken it over."""
     with library.write():
-        cursor = library.db.execute(
-            "UPDATE sync_leases SET expires_at = ? WHERE source = ? AND owner = ?",
-            [time.time() + ttl, lease.source, lease.owner],
-        )
-        if cursor.rowcount == 0:
+        if not library.leases.extend(lease.source, lease.owner, time.time() + ttl):
             raise LeaseLost(f"{lease.source}: another run took this source over; stopped")
 
 
 def release_lease(library: Library, lease: Lease) -> None:
     with library.write():
-        library.db.execute(
-            "DELETE FROM sync_leases WHERE source = ? AND owner = ?", [lease.source, lease.owner]
-        )
+        library.leases.delete(lease.source, lease.owner)
 
 
 __all__ = [

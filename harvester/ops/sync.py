@@ -78,7 +78,6 @@ from harvester.sources.pubmed import EUtilsClient
 from harvester.sources.web import Fetched, fetch_if_changed
 from harvester.store import Library
 from harvester.store.library import now
-from harvester.store.sync_state import SyncState
 from records.errors import HarvesterError, InputError, UsageError
 from records.parsers import get_parser, parse_bytes, parse_text
 
@@ -222,7 +221,7 @@ def add_source(
     with library.write():
         if get_source(library, name) is not None:
             raise UsageError(f"a source named {name!r} exists (remove it first)")
-        library.db.table("sync_sources").insert(
+        library.sync.add_source(
             {
                 "name": name,
                 "kind": kind,
@@ -239,23 +238,18 @@ def add_source(
 
 
 def get_source(library: Library, name: str) -> SyncSource | None:
-    row = next(library.db.query("SELECT * FROM sync_sources WHERE name = ?", [name]), None)
+    row = library.sync.source(name)
     return SyncSource.from_row(row) if row else None
 
 
 def list_sources(library: Library) -> list[SyncSource]:
-    return [
-        SyncSource.from_row(r) for r in library.db.query("SELECT * FROM sync_sources ORDER BY name")
-    ]
+    return [SyncSource.from_row(r) for r in library.sync.sources()]
 
 
 def remove_source(library: Library, name: str) -> bool:
     """Forget a source and its harvest state (the records it brought in stay)."""
     with library.write():
-        for table in ("sync_files", "sync_oai_records", "sync_leases", "sync_items"):
-            library.db.execute(f"DELETE FROM {table} WHERE source = ?", [name])
-        cursor = library.db.execute("DELETE FROM sync_sources WHERE name = ?", [name])
-        return cursor.rowcount > 0
+        return library.sync.remove_source(name)
 
 
 _AGE_RE = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$", re.I)
@@ -502,7 +496,7 @@ def _enrich(library: Library, report: SyncReport, options: SyncOptions) -> None:
     same client, same shared rate window and throttles as ``harvester enrich``."""
     from harvester.ops.enrich import enrich_works, works_to_enrich
 
-    work_ids = sorted(report.touched_work_ids | set(SyncState(library).awaiting_enrichment()))
+    work_ids = sorted(report.touched_work_ids | set(library.sync.awaiting_enrichment()))
     items = works_to_enrich(library, work_ids) if work_ids else []
     if not items:
         return
@@ -596,13 +590,11 @@ def _sync_one(
                     release_lease(library, lease)
                 finally:
                     with library.write():
-                        library.db.execute(
-                            "UPDATE sync_sources SET last_run_at = ?, last_status = ?,"
-                            " last_error = ? WHERE name = ?",
-                            [now(), report.status, report.error or report.busy, source.name],
+                        library.sync.record_outcome(
+                            source.name, now(), report.status, report.error or report.busy
                         )
                         imported = report.imported
-                        SyncState(library).log_run(
+                        library.sync.log_run(
                             run_id=run_id,
                             source=source.name,
                             kind=source.kind,
@@ -651,10 +643,7 @@ def _sync_files(
         if not target.is_file():
             raise SourceFailed(f"{source.name}: file {target} not found")
         paths = [target]
-    known = {
-        row["path"]: row
-        for row in library.db.query("SELECT * FROM sync_files WHERE source = ?", [source.name])
-    }
+    known = library.sync.known_files(source.name)
     imported = report.imported
     for path in paths:
         key = str(path)
@@ -688,10 +677,7 @@ def _sync_files(
         digest = hashlib.sha256(data).hexdigest()
         if not options.full and row is not None and row["sha256"] == digest:
             with library.write():
-                library.db.execute(
-                    "UPDATE sync_files SET size = ?, mtime_ns = ? WHERE source = ? AND path = ?",
-                    [after.st_size, after.st_mtime_ns, source.name, key],
-                )
+                library.sync.touch_file(source.name, key, after.st_size, after.st_mtime_ns)
             report.files_unchanged += 1
             continue
         report.files_read += 1
@@ -760,10 +746,9 @@ def _sync_files(
 
 
 def _remember_file(library: Library, state: list[Any], records: int, error: str | None) -> None:
-    library.db.execute(
-        "INSERT OR REPLACE INTO sync_files (source, path, size, mtime_ns, sha256,"
-        " records, error, imported_at) VALUES (?,?,?,?,?,?,?,?)",
-        [*state, records, error, now()],
+    source, path, size, mtime_ns, sha256 = state
+    library.sync.remember_file(
+        source, path, size=size, mtime_ns=mtime_ns, sha256=sha256, records=records, error=error
     )
 
 
@@ -895,7 +880,7 @@ def _harvest_list(
     in ``sync_sources.checkpoint`` so that a killed run resumes in the window it was in."""
     identity = client.identify()
     granularity = identity.granularity
-    state = SyncState(library)
+    state = library.sync
     notes = json.loads(source.notes) if source.notes else {}
     checkpoint = None if options.full else state.checkpoint(source.name)
     if checkpoint and checkpoint.get("kind") == "oai-pmh":
@@ -1082,24 +1067,29 @@ def _store_page(
     """Store one page's records and the checkpoint in one transaction; returns the position
     of the last record."""
     imported = report.imported
-    db = library.db
+    state = library.sync
     with library.write():
         for record in page.records:
             position += 1
             if options.progress:
                 options.progress(record.identifier)
-            previous = db.execute(
-                "SELECT datestamp, deleted, record_id FROM sync_oai_records"
-                " WHERE source = ? AND identifier = ?",
-                [source.name, record.identifier],
-            ).fetchone()
+            previous = state.oai_record(source.name, record.identifier)
             if record.deleted:
-                if previous is None or not previous[1] or previous[0] != record.datestamp:
+                if (
+                    previous is None
+                    or not previous.deleted
+                    or previous.datestamp != record.datestamp
+                ):
                     report.deleted += 1
-                _remember(library, source.name, record.identifier, record.datestamp, True,
-                          previous[2] if previous else None)  # fmt: skip
+                state.remember_oai_record(source.name, record.identifier, record.datestamp, True,
+                                          previous.record_id if previous else None)  # fmt: skip
                 continue
-            if previous and previous[0] == record.datestamp and not previous[1] and previous[2]:
+            if (
+                previous
+                and previous.datestamp == record.datestamp
+                and not previous.deleted
+                and previous.record_id
+            ):
                 imported.already_stored += 1
                 continue
             if record.metadata is None:
@@ -1118,15 +1108,20 @@ def _store_page(
             store_records(
                 library, [parsed], run_id=run_id, report=imported, formula=options.formula
             )
-            row = db.execute(
-                "SELECT id, work_id FROM source_records WHERE content_hash = ?",
-                [parsed.content_hash()],
-            ).fetchone()
-            if previous and previous[2] and imported.new_works > works_before:
-                _join_previous_version(library, imported, row[0], row[1], previous[2])
-            _remember(library, source.name, record.identifier, record.datestamp, False, row[0])
+            stored = state.record_id_of(parsed.content_hash())
+            assert stored is not None  # store_records stored it, or had it already
+            record_id, work_id = stored
+            if (
+                previous
+                and previous.record_id
+                and work_id is not None
+                and imported.new_works > works_before
+            ):
+                _join_previous_version(library, imported, record_id, work_id, previous.record_id)
+            state.remember_oai_record(
+                source.name, record.identifier, record.datestamp, False, record_id
+            )
         resume_from, resume_until = checkpoint
-        state = SyncState(library)
         if page.token is None:
             # The window is complete: the run's plan moves to the next window; after the last
             # one the next harvest starts from this run's responseDate (minus the overlap).
@@ -1146,35 +1141,18 @@ def _join_previous_version(
 ) -> None:
     """A new version of an OAI record belongs with its previous version (same identifier, same
     item), even when its changes (a corrected title or DOI) kept dedup from seeing that."""
-    row = library.db.execute(
-        "SELECT work_id FROM source_records WHERE id = ?", [previous_id]
-    ).fetchone()
-    if row is None or row[0] is None or row[0] == new_work:
+    work_id = library.work_ids_of([previous_id]).get(previous_id)
+    if work_id is None or work_id == new_work:
         return
-    library.move_records([record_id], row[0])
-    library.recompute_work(row[0])
+    library.move_records([record_id], work_id)
+    library.recompute_work(work_id)
     library.recompute_work(new_work)  # now empty: removed
     imported.new_works -= 1
     imported.merged += 1
     if new_work in imported.new_work_ids:
         imported.new_work_ids.remove(new_work)
     imported.touched_work_ids.discard(new_work)
-    imported.touched_work_ids.add(row[0])
-
-
-def _remember(
-    library: Library,
-    source: str,
-    identifier: str,
-    datestamp: str,
-    deleted: bool,
-    record_id: int | None,
-) -> None:
-    library.db.execute(
-        "INSERT OR REPLACE INTO sync_oai_records (source, identifier, datestamp, deleted,"
-        " record_id, seen_at) VALUES (?,?,?,?,?,?)",
-        [source, identifier, datestamp, int(deleted), record_id, now()],
-    )
+    imported.touched_work_ids.add(work_id)
 
 
 # -- one URL ----------------------------------------------------------------------------------
@@ -1213,12 +1191,12 @@ def _sync_url(
         return
     data = fetched.data
     digest = hashlib.sha256(data).hexdigest()
-    state = [fetched.etag, fetched.last_modified, digest, source.name]
-    update = "UPDATE sync_sources SET etag = ?, last_modified = ?, content_hash = ? WHERE name = ?"
     if digest == source.content_hash and not options.full:
         report.files_unchanged += 1
         with library.write():
-            library.db.execute(update, state)
+            library.sync.save_validators(
+                source.name, fetched.etag, fetched.last_modified, digest
+            )
         return
     report.files_read += 1
     imported = report.imported
@@ -1236,7 +1214,7 @@ def _sync_url(
     with library.write():
         if records:
             store_records(library, records, run_id=run_id, report=imported, formula=options.formula)
-        library.db.execute(update, state)
+        library.sync.save_validators(source.name, fetched.etag, fetched.last_modified, digest)
 
 
 __all__ = [

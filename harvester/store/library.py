@@ -28,7 +28,10 @@ from records.model import CSLItem, Record
 from records.normalize.dates import year_of
 
 if TYPE_CHECKING:
+    from harvester.store.enrichment import Enrichment
     from harvester.store.exports import AutoExports
+    from harvester.store.leases import Leases
+    from harvester.store.sync_state import SyncState
 
 # Ids per "IN (...)" statement: well under SQLite's bound on variables (999 in old builds).
 _IN_CHUNK = 500
@@ -912,6 +915,28 @@ class Library:
         from harvester.store.exports import AutoExports
 
         return AutoExports(self)
+
+    # The other concerns' statements, one module each (docs/architecture.md lists them).
+    @property
+    def sync(self) -> SyncState:
+        """Sync sources, their harvest state and the run log (:mod:`harvester.store.sync_state`)."""
+        from harvester.store.sync_state import SyncState
+
+        return SyncState(self)
+
+    @property
+    def leases(self) -> Leases:
+        """Which run harvests which source (:mod:`harvester.store.leases`)."""
+        from harvester.store.leases import Leases
+
+        return Leases(self)
+
+    @property
+    def enrichment(self) -> Enrichment:
+        """Crossref's cached answers and the review list (:mod:`harvester.store.enrichment`)."""
+        from harvester.store.enrichment import Enrichment
+
+        return Enrichment(self)
 
     def sync_source_target(self, name: str) -> str | None:
         """The folder, file or endpoint of the sync source ``name`` (None: no such source)."""

@@ -1,7 +1,8 @@
-"""The harvest state of searches and feeds, and the per-source run log (``harvester sync log``).
+"""Sync's tables: the configured sources, their harvest state (files seen, OAI-PMH records and
+list checkpoints, searches' and feeds' items, HTTP validators) and the per-source run log
+(``harvester sync log``).
 
-Every statement the ``crossref`` / ``pubmed`` / ``feed`` sources and the sync log need lives
-here, named for what it means; :mod:`harvester.ops.sync` and :mod:`harvester.ops.sync_searches` call
+Every statement the sync sources and the sync log need lives here, named for what it means; :mod:`harvester.ops.sync` and :mod:`harvester.ops.sync_searches` call
 these inside their own transactions (``library.write()``), so a page of records, the items it
 brought and the checkpoint are committed together or not at all.
 """
@@ -24,6 +25,15 @@ class StoredItem:
     record_id: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class StoredOaiRecord:
+    """What an OAI-PMH source last harvested under one identifier."""
+
+    datestamp: str
+    deleted: bool
+    record_id: int | None
+
+
 class SyncState:
     """The sync tables of one library."""
 
@@ -32,6 +42,89 @@ class SyncState:
         self.db = library.db
 
     # -- sources ----------------------------------------------------------------------------
+
+    def add_source(self, columns: dict[str, Any]) -> None:
+        """Configure a source: ``columns`` are ``sync_sources``'s (name, kind, target, ...)."""
+        self.db.table("sync_sources").insert(columns)
+
+    def source(self, name: str) -> dict[str, Any] | None:
+        """The source's row (configuration and harvest state), None: no such source."""
+        return next(self.db.query("SELECT * FROM sync_sources WHERE name = ?", [name]), None)
+
+    def sources(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM sync_sources ORDER BY name"))
+
+    def remove_source(self, name: str) -> bool:
+        """Forget a source and all its harvest state (its records stay); False: no such
+        source."""
+        for table in ("sync_files", "sync_oai_records", "sync_leases", "sync_items"):
+            self.db.execute(f"DELETE FROM {table} WHERE source = ?", [name])
+        cursor = self.db.execute("DELETE FROM sync_sources WHERE name = ?", [name])
+        return cursor.rowcount > 0
+
+    def record_outcome(self, source: str, at: str, status: str, error: str | None) -> None:
+        """How the source's last run ended (``harvester sync list``)."""
+        self.db.execute(
+            "UPDATE sync_sources SET last_run_at = ?, last_status = ?, last_error = ?"
+            " WHERE name = ?",
+            [at, status, error, source],
+        )
+
+    # -- files of folder and file sources ---------------------------------------------------
+
+    def known_files(self, source: str) -> dict[str, dict[str, Any]]:
+        """What the source's last runs saw of each file: ``{path: {size, mtime_ns, sha256,
+        records, error, imported_at}}``."""
+        return {
+            row["path"]: row
+            for row in self.db.query("SELECT * FROM sync_files WHERE source = ?", [source])
+        }
+
+    def touch_file(self, source: str, path: str, size: int, mtime_ns: int) -> None:
+        """A file whose content did not change got a new size or time stamp (copied, touched)."""
+        self.db.execute(
+            "UPDATE sync_files SET size = ?, mtime_ns = ? WHERE source = ? AND path = ?",
+            [size, mtime_ns, source, path],
+        )
+
+    def remember_file(
+        self,
+        source: str,
+        path: str,
+        *,
+        size: int,
+        mtime_ns: int,
+        sha256: str,
+        records: int,
+        error: str | None,
+    ) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO sync_files (source, path, size, mtime_ns, sha256,"
+            " records, error, imported_at) VALUES (?,?,?,?,?,?,?,?)",
+            [source, path, size, mtime_ns, sha256, records, error, now()],
+        )
+
+    # -- OAI-PMH records --------------------------------------------------------------------
+
+    def oai_record(self, source: str, identifier: str) -> StoredOaiRecord | None:
+        """What the source last harvested under this OAI identifier."""
+        row = self.db.execute(
+            "SELECT datestamp, deleted, record_id FROM sync_oai_records"
+            " WHERE source = ? AND identifier = ?",
+            [source, identifier],
+        ).fetchone()
+        return None if row is None else StoredOaiRecord(row[0], bool(row[1]), row[2])
+
+    def remember_oai_record(
+        self, source: str, identifier: str, datestamp: str, deleted: bool, record_id: int | None
+    ) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO sync_oai_records (source, identifier, datestamp, deleted,"
+            " record_id, seen_at) VALUES (?,?,?,?,?,?)",
+            [source, identifier, datestamp, int(deleted), record_id, now()],
+        )
+
+    # -- harvest state ----------------------------------------------------------------------
 
     def checkpoint(self, source: str) -> dict[str, Any] | None:
         row = self.db.execute(
@@ -228,4 +321,4 @@ class SyncState:
         self.db.execute("DELETE FROM sync_items WHERE source = ?", [source])
 
 
-__all__ = ["StoredItem", "SyncState"]
+__all__ = ["StoredItem", "StoredOaiRecord", "SyncState"]
