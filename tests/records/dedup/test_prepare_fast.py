@@ -14,7 +14,6 @@ from records.dedup.keys import (
     _family_key,
     _latex_to_text,
     _names,
-    _pylatexenc_text,
     fold,
     title_language,
 )
@@ -101,24 +100,23 @@ def test_names_equal_their_definition(names: object) -> None:
     assert _names(names) == _names_reference(names)
 
 
-# Pieces of titles as BibTeX writes them: words, every printable character, groups, and what
-# pylatexenc reads as ligatures or markup ("--", "''", "!`", "~", macros, math, comments).
-_pieces = [*string.printable, "Bayes", "é", "α", "–", "’", "\u00a0", "{", "}", "{B}", "{0, 1}"]
-_pieces += ["--", "---", "''", "``", "!`", "?`", "~", "%", "&", "$x$", '\\"u', "\\alpha", "\\\\"]
-_latexish = st.one_of(
-    st.lists(st.sampled_from(_pieces), max_size=12).map("".join),
-    st.text(max_size=20),
-)
+# Pieces of titles whose only markup is braces (BibTeX's case protection), with every other
+# printable character that is no LaTeX markup.
+_plain = [c for c in string.printable if c not in "\\$%&~`'{}-^_#"]
+_pieces = [*_plain, "Bayes", "é", "α", "–", "’", "\u00a0", "{", "}", "{B}", "{0, 1}", "e-mail", "don't"]
+_braced = st.lists(st.sampled_from(_pieces), max_size=12).map("".join)
 
 
-@settings(max_examples=800, deadline=None)
-@given(_latexish)
-def test_latex_without_markup_but_braces_is_what_pylatexenc_gives(text: str) -> None:
-    assert _latex_to_text(text) == _pylatexenc_text(text)
+@settings(max_examples=500, deadline=None)
+@given(_braced)
+def test_latex_with_only_braces_loses_its_braces_and_nothing_else(text: str) -> None:
+    assert _latex_to_text(text) == text.replace("{", "").replace("}", "")
 
 
 def test_latex_examples() -> None:
     assert _latex_to_text("{0, 1}-valued {B}ayesian") == "0, 1-valued Bayesian"
-    assert _latex_to_text('K{\\"u}chlin -- $\\alpha$') == _pylatexenc_text(
-        'K{\\"u}chlin -- $\\alpha$'
-    )
+    assert _latex_to_text('K{\\"u}chlin -- $\\alpha$') == "Küchlin – α"
+    # pylatexenc, the decoder this replaced, read these two wrong ("", "H_2O").
+    assert fold(_latex_to_text("\\LaTeX{} and \\TeX")) == "latex and tex"
+    assert _latex_to_text("H$_2$O") == "H₂O"
+    assert _latex_to_text("stray } brace") == "stray  brace"
