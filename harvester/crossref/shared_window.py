@@ -31,6 +31,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from harvester.store.process_identity import pid_alive
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: each process keeps its own window
@@ -81,16 +83,6 @@ class SharedWindow:
             os.close(fd)  # closing releases the lock
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
-
-
 class SharedSlots:
     """The in-flight slots of one server and pool, shared through ``path`` (module doc)."""
 
@@ -128,7 +120,7 @@ class SharedSlots:
             return 0
 
         def change(slots: list[Slot]) -> tuple[int | None, list[Slot]]:
-            live = [s for s in slots if s[2] > now and (s[0] == self.pid or _alive(s[0]))]
+            live = [s for s in slots if s[2] > now and (s[0] == self.pid or pid_alive(s[0]))]
             if len(live) >= capacity:
                 return None, live
             token = random.getrandbits(62)
