@@ -13,7 +13,7 @@ import pickle
 
 import pytest
 
-from bench.synthetic_duplicates import generate
+from bench.synthetic import generate
 from harvester.ops import importing as pipeline
 from harvester.ops import parse_worker
 from harvester.ops.dedup import merge_works, new_work_for, not_duplicate, recluster, split
@@ -26,7 +26,7 @@ from records.parsers import parse_bytes
 
 
 def _records(n: int, seed: int = 3) -> tuple[list[Record], list[list[str]]]:
-    library = generate(n, seed=seed)
+    library = generate(n, seed=seed, duplicates="hard")
     records = [
         Record(
             csl=normalize_csl(csl),

@@ -7,6 +7,7 @@ import pytest
 from bench.synthetic import (
     WRITERS,
     bib_value,
+    generate,
     ground_truth,
     iter_library,
     record,
@@ -135,3 +136,19 @@ def test_math_subscript_decodes():
     from records.normalize.latex import latex_to_unicode
 
     assert latex_to_unicode(r"Fe$_2$O$_3$") == "Fe₂O₃"
+
+
+def test_one_entry_point_for_both_styles_of_duplicates(library):
+    realistic = generate(N, seed=7)
+    assert realistic.records == [(r.item["id"], r.item) for r in library]
+    assert realistic.clusters == ground_truth(library) and realistic.clusters
+    hard = generate(N, seed=7, duplicates="hard")
+    assert hard == generate(N, seed=7, duplicates="hard")
+    assert len(hard.records) == N and hard.clusters
+    ids = {rid for rid, _ in hard.records}
+    assert all(set(cluster) <= ids for cluster in hard.clusters)
+    assert any(rid.endswith("n") for rid in ids)  # near misses: errata, part 2, next article
+    assert not generate(N, seed=7, duplicates="hard", duplicate_share=0).clusters
+    with pytest.raises(ValueError, match="hard"):
+        generate(N, seed=7, near_miss_share=0.1)
+

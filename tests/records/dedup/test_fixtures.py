@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from itertools import combinations
 
-from bench.synthetic_duplicates import generate
+from bench.synthetic import generate
 from records.dedup import find_clusters
 from records.model import CSLItem
 from records.normalize.dates import parse_date
@@ -48,8 +48,8 @@ def _pairs(clusters: list[list[str]]) -> set[tuple[str, str]]:
 
 
 def test_synthetic_library_is_deterministic_and_deduplicated() -> None:
-    library = generate(1500, seed=7)
-    assert generate(1500, seed=7).records == library.records
+    library = generate(1500, seed=7, duplicates="hard")
+    assert generate(1500, seed=7, duplicates="hard").records == library.records
     assert len(library.records) == 1500 and library.clusters
     records = [(rid, normalize_csl(csl)) for rid, csl in library.records]
     result = find_clusters(records)

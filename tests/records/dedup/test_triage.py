@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.synthetic_duplicates import generate
+from bench.synthetic import generate
 from records.dedup import cluster as cluster_module
 from records.dedup import compare, find_clusters, match_work, prepare
 from records.dedup.blocking import blocking_keys, candidate_neighbours, candidate_pairs
@@ -62,7 +62,7 @@ def _labelled(name: str) -> list[tuple[str, CSLItem]]:
 
 
 def _synthetic(seed: int, size: int = 3000) -> list[tuple[str, CSLItem]]:
-    return [(rid, normalize_csl(csl)) for rid, csl in generate(size, seed=seed).records]
+    return [(rid, normalize_csl(csl)) for rid, csl in generate(size, seed=seed, duplicates="hard").records]
 
 
 def assert_triage_exact(record: Prepared, candidates: Sequence[Prepared]) -> Triage:
