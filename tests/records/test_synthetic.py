@@ -6,6 +6,7 @@ import pytest
 
 from bench.synthetic import (
     WRITERS,
+    SyntheticRecord,
     bib_value,
     generate,
     ground_truth,
@@ -138,7 +139,7 @@ def test_math_subscript_decodes():
     assert latex_to_unicode(r"Fe$_2$O$_3$") == "Fe₂O₃"
 
 
-def test_one_entry_point_for_both_styles_of_duplicates(library):
+def test_one_entry_point_for_both_styles_of_duplicates(library: list[SyntheticRecord]) -> None:
     realistic = generate(N, seed=7)
     assert realistic.records == [(r.item["id"], r.item) for r in library]
     assert realistic.clusters == ground_truth(library) and realistic.clusters
