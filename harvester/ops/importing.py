@@ -12,7 +12,6 @@ decided in the same order against the same stored state).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
@@ -24,7 +23,7 @@ from harvester.ops.interrupt import note_kept
 from harvester.ops.parse_worker import batch_size, prepared_batches, read_text
 from harvester.sources.inputs import iter_inputs
 from harvester.store import Library
-from harvester.store.library import NewRecord
+from harvester.store.library import ENGINE_ERRORS, NewRecord
 from records.errors import HarvesterError, InputError, UsageError
 from records.model import Record
 from records.parsers import iter_parse_text, parse_bytes
@@ -119,7 +118,7 @@ def parse_inputs(
 
 # Errors no per-input guard catches: they are the run's, not one input's (a bad --format, a
 # busy or broken library), and every later input would fail the same way; one line stops it.
-RUN_ERRORS = (UsageError, StoreError, sqlite3.OperationalError)
+RUN_ERRORS: tuple[type[Exception], ...] = (UsageError, StoreError, *ENGINE_ERRORS)
 
 
 def unexpected_failure(origin: str, exc: Exception) -> str:

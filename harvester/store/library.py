@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from harvester.store.leases import Leases
     from harvester.store.sync_state import SyncState
 
+# What the engine raises when the file itself fails (disk full, I/O error, a lock held past
+# the busy timeout): callers stop a run on these without knowing which engine it is.
+ENGINE_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
 # Ids per "IN (...)" statement: well under SQLite's bound on variables (999 in old builds).
 _IN_CHUNK = 500
 # SQLite's busy timeout for a statement. Writers queue for each other in `Library.write`,
