@@ -5,7 +5,7 @@
     ├── UsageError                  bad option, key or configuration             (exit 2)
     ├── StoreError                  the library file cannot be opened or written (exit 2)
     │   ├── LibraryBusy             another process wrote longer than the run may wait
-    │   └── NoLibrary               no library at that path (only `add` creates one)
+    │   └── NoLibrary               no library at that path (only `add` and `sync` create one)
     ├── NotFound                    no work with that key, no work matches        (exit 1)
     ├── WouldEmpty                  an export would empty a file that holds data  (exit 1)
     ├── SourceFailed                a sync source could not be harvested this time

@@ -12,11 +12,14 @@ from rich.table import Table
 from harvester.cli.common import printable
 from harvester.ops.dedup import DuplicateReport
 from harvester.store import StoredRecord, WorkRow
+from records.normalize.dates import year_of
 
 console = Console(highlight=False, soft_wrap=False)
 
 
 def short(value: Any, width: int = 90) -> str:
+    if value is None or value == []:  # nothing to show, not "null" or "[]"
+        return ""
     if (
         isinstance(value, list)
         and value
@@ -78,14 +81,24 @@ def render_work_list(works: list[WorkRow]) -> None:
     for column in ("key", "year", "authors", "title"):
         table.add_column(column, overflow="ellipsis", no_wrap=column != "title")
     for work in works:
-        issued = work.csl.get("issued", {}).get("date-parts", [[""]])[0][0]
+        year = year_of(work.csl.get("issued"))
         table.add_row(
             safe(work.key),
-            safe(issued),
-            short(work.csl.get("author", []), 30),
+            "" if year is None else str(year),
+            _creators(work.csl),
             short(work.csl.get("title", ""), 80),
         )
     console.print(table)
+
+
+def _creators(csl: dict[str, Any]) -> str:
+    """The authors; for an edited book without them its editors, marked (as Zotero's creator
+    column shows them); nothing when a work names no one."""
+    if csl.get("author"):
+        return short(csl["author"], 30)
+    if csl.get("editor"):
+        return short(csl["editor"], 24) + " (ed.)"
+    return ""
 
 
 def render_duplicates(report: DuplicateReport) -> None:

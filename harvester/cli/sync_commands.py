@@ -123,7 +123,11 @@ def run(
     # cron and `timeout` stop jobs with SIGTERM: leave through the ``finally`` blocks, so the
     # open page is rolled back, the leases are released and the run is marked interrupted.
     try:
-        with sigterm_interrupts(), state.library(wait_limit=state.config.sync_max_wait) as lib:
+        # A sync adds to the library, so it may create it (saying so once, as `add` does);
+        # a dry run writes nothing.
+        with sigterm_interrupts(), state.library(
+            create=not dry_run, wait_limit=state.config.sync_max_wait
+        ) as lib:
             _run(state, lib, names, as_json, full, quiet, no_enrich, dry_run)
     except LibraryBusy as exc:  # as a source another run holds: not a failure, next turn
         click.echo(f"harvester: sync skipped: {exc}; the next run goes on", err=True)
@@ -183,6 +187,7 @@ def _run(
     for source in report.sources:
         for message in source.messages():
             say(f"harvester: failed: {message}", err=True)
+    _print_warnings(report, as_json)
     if as_json:
         emit_json(report.as_dict() | {"library": counts})
     else:
@@ -195,6 +200,19 @@ def _run(
         for path in written:  # on stdout: under cron stderr is for failures only
             say(f"auto-export updated: {path}")
     sys.exit(report.exit_code)
+
+
+def _print_warnings(report: Any, as_json: bool) -> None:
+    """The `harvester: warning:` lines `add` prints, on stderr at a terminal; under cron, where
+    stderr is for failures (mailed), on stdout with the summary, or only in the JSON."""
+    from harvester.cli.progress import interactive
+
+    lines = [line for source in report.sources for line in source.warnings()]
+    to_stderr = interactive()
+    if as_json and not to_stderr:
+        return  # in each source's "warnings"
+    for line in lines:
+        say(f"harvester: warning: {line}", err=to_stderr)
 
 
 def _enrichment_line(report: Any) -> str | None:

@@ -181,6 +181,10 @@ def store_records(
     absolute path of the file they came from (see :func:`local_path`)."""
     batch: list[Record | NewRecord] = []
     for record in records:
+        # Every record stored by any command (add, sync) reports its doubts the same way.
+        report.warnings.extend(
+            warnings_of(record.record if isinstance(record, NewRecord) else record)
+        )
         batch.append(record)
         if len(batch) >= BATCH:
             _prepare_and_store(
@@ -327,8 +331,6 @@ def import_sources(
                             report.low_confidence += sum(
                                 1 for row in rows if row.record.original.get("low_confidence")
                             )
-                            for row in rows:
-                                report.warnings.extend(warnings_of(row.record))
                             report.failures.extend(str(f) for f in failures)
                             store_records(
                                 library,

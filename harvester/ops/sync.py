@@ -314,6 +314,11 @@ class SourceReport:
         lines.extend(f"{self.name}: {f}" for f in self.imported.failures)
         return lines
 
+    def warnings(self) -> list[str]:
+        """Values dropped as implausible from this source's records, one line each, naming the
+        source (the lines ``harvester add`` prints for its inputs)."""
+        return [f"{self.name}: {w}" for w in self.imported.warnings]
+
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"name": self.name, "kind": self.kind, "status": self.status}
         if self.error:

@@ -290,6 +290,9 @@ class Library:
         # Derived values of stored source records (their dedup comparison forms), valid while
         # the file is open: source records are immutable once stored.
         self.prepared_cache = BoundedCache(PREPARED_CACHE_SIZE)
+        # The folders this opening makes, deepest first: removed again with an empty library
+        # this process created (`remove_files`), so a failed command leaves nothing behind.
+        self._made_dirs = [d for d in (self.path.parent, *self.path.parent.parents) if not d.exists()]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Autocommit mode: transactions are explicit (see `write`), so a read never holds
@@ -892,11 +895,17 @@ class Library:
         return bool(row[0])
 
     def remove_files(self) -> None:
-        """Delete the library file (and its WAL and shared-memory files); only for a library
-        that this process created and left empty."""
+        """Delete the library file (and its WAL and shared-memory files, and the folders made
+        for it when they are empty); only for a library that this process created and left
+        empty."""
         self.close()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        for folder in self._made_dirs:
+            try:
+                folder.rmdir()  # only if empty: something else may have been put there
+            except OSError:
+                break
 
     def is_empty(self) -> bool:
         """Whether the library holds no work."""
