@@ -10,9 +10,15 @@ layout matches only its own vocabulary (an EBSCO "Source:" is no VuFind field).
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from scripts._venv import use_project_python  # noqa: E402
+
+use_project_python(__name__)
+
 LABELS = REPO.parent / "shared" / "fixtures" / "formats" / "vufind-labels"
 OUT = REPO / "records" / "parsers" / "data" / "catalog_labels.json"
 

@@ -19,6 +19,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from scripts._venv import use_project_python  # noqa: E402
+
+use_project_python(__name__)
 
 from records.dedup.keys import _tokens_match, container_tokens  # noqa: E402
 
