@@ -146,7 +146,7 @@ def _run(
     dry_run: bool,
 ) -> None:
     from harvester.cli import crossref_client
-    from harvester.cli.progress import spinner
+    from harvester.cli.progress import interactive, spinner
     from harvester.ops.autoexport import refresh
     from harvester.ops.sync import SyncOptions, list_sources, run_sync
     from harvester.sources.pubmed import EUtilsClient
@@ -187,14 +187,16 @@ def _run(
     for source in report.sources:
         for message in source.messages():
             say(f"harvester: failed: {message}", err=True)
-    _print_warnings(report, as_json)
     if as_json:
+        if interactive():  # else only in each source's "warnings": stdout is the JSON
+            _print_warnings(report.sources, err=True)
         emit_json(report.as_dict() | {"library": counts})
     else:
         for source in report.sources:
             say(_summary_line(source))
             for note in source.notes:
                 say(f"{source.name}: note: {note}")
+            _print_warnings([source], err=interactive())
         if line := _enrichment_line(report):
             say(line)
         for path in written:  # on stdout: under cron stderr is for failures only
@@ -202,17 +204,12 @@ def _run(
     sys.exit(report.exit_code)
 
 
-def _print_warnings(report: Any, as_json: bool) -> None:
-    """The `harvester: warning:` lines `add` prints, on stderr at a terminal; under cron, where
-    stderr is for failures (mailed), on stdout with the summary, or only in the JSON."""
-    from harvester.cli.progress import interactive
-
-    lines = [line for source in report.sources for line in source.warnings()]
-    to_stderr = interactive()
-    if as_json and not to_stderr:
-        return  # in each source's "warnings"
-    for line in lines:
-        say(f"harvester: warning: {line}", err=to_stderr)
+def _print_warnings(sources: list[Any], *, err: bool) -> None:
+    """The `harvester: warning:` lines `add` prints: on stderr at a terminal; under cron, where
+    stderr is for failures (mailed), on stdout after the source's summary line."""
+    for source in sources:
+        for line in source.warnings():
+            say(f"harvester: warning: {line}", err=err)
 
 
 def _enrichment_line(report: Any) -> str | None:

@@ -70,8 +70,10 @@ def test_sync_prints_the_warnings_add_prints(tmp_path: Path) -> None:
     assert run_cli("sync", "add", "inbox", inbox, db=db).returncode == 0
     result = run_cli("sync", "--no-enrich", db=db)
     assert result.returncode == 0, result.stderr
-    # Under cron (no terminal) stderr is for failures only: the warning is with the summary.
-    assert f"harvester: warning: inbox: {page} (record 1): {DROPPED}" in result.stdout.splitlines()
+    # Under cron (no terminal) stderr is for failures only: the warning follows the summary.
+    summary, *rest = result.stdout.splitlines()
+    assert summary.startswith("inbox: 1 new")
+    assert f"harvester: warning: inbox: {page} (record 1): {DROPPED}" in rest
     assert "warning" not in result.stderr
     # `add` says the same, once, on stderr.
     added = run_cli("add", "--no-enrich", page, db=tmp_path / "other.db")
