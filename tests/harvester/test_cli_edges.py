@@ -4,8 +4,13 @@ where sync's warnings go, and how a work without authors is listed."""
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
+from tests.conftest import REPO, STATE_DIR
 from tests.harvester.cli_runner import run_cli
 
 # A VuFind page whose author row runs on into a line of prose: the prose is dropped, a warning.
@@ -113,3 +118,42 @@ def test_search_lists_a_work_without_authors_without_brackets(tmp_path: Path) ->
     assert "Meyer, Ina (ed.)" in edited
     (authored,) = [line for line in lines if "with an author" in line]
     assert "Roth" in authored
+
+
+def test_at_a_terminal_sync_warnings_go_to_stderr(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    page = inbox / "page.txt"
+    page.write_text(PROSE_AUTHOR, "utf-8")
+    db = tmp_path / "lib.db"
+    assert run_cli("sync", "add", "inbox", inbox, db=db).returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HARVESTER_")}
+    env |= {
+        "PYTHONPATH": str(REPO),
+        "HARVESTER_CONFIG": str(tmp_path / "no-config.toml"),
+        "HARVESTER_STATE_DIR": str(STATE_DIR),
+    }
+    terminal, stderr = pty.openpty()  # stderr a terminal, stdout a pipe
+    with subprocess.Popen(
+        [sys.executable, "-m", "harvester", "--db", str(db), "sync", "--no-enrich"],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        env=env,
+        cwd=REPO,
+        text=True,
+    ) as process:
+        os.close(stderr)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(terminal, 4096)
+            except OSError:  # the child closed its end
+                break
+            if not chunk:
+                break
+            seen += chunk
+        out = process.stdout.read() if process.stdout else ""
+    os.close(terminal)
+    assert process.returncode == 0
+    assert out.startswith("inbox: 1 new") and "warning" not in out
+    assert f"harvester: warning: inbox: {page} (record 1): {DROPPED}" in seen.decode()
