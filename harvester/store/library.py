@@ -337,10 +337,12 @@ class Library:
         locked_at = time.monotonic()
         try:
             yield self
-        except BaseException:
+        except BaseException as exc:
             conn.execute("ROLLBACK")
             # Rolled-back records' ids may be handed out again: forget what was derived.
             self.prepared_cache.clear()
+            if isinstance(exc, sqlite3.OperationalError):  # disk full, I/O error: the shell's
+                raise StoreError(f"{self.path}: cannot write the library ({exc})") from exc
             raise
         else:
             conn.execute("COMMIT")

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from harvester.errors import StoreError
 from harvester.ops.importing import ImportReport, store_records
 from harvester.store import Library
 from records.parsers import parse_bytes
@@ -85,9 +86,12 @@ def test_a_failure_inside_a_transaction_writes_nothing(db_path):
             raise sqlite3.OperationalError("disk I/O error (simulated)")
 
         library.insert_records = write_then_fail  # type: ignore[method-assign]
-        with pytest.raises(sqlite3.OperationalError), library.write():
+        with pytest.raises(StoreError) as failed, library.write():
             store_records(library, records, run_id=None, report=ImportReport())
         assert [(c["works"], c["records"]) for c in written] == [(2, 2)]
+        # The engine's error reaches the shell as its own, naming the file and the cause.
+        assert str(failed.value) == f"{db_path}: cannot write the library (disk I/O error (simulated))"
+        assert isinstance(failed.value.__cause__, sqlite3.OperationalError)
     with Library(db_path) as reopened:  # ...and rolled back with the transaction
         assert reopened.counts() == {"works": 0, "records": 0, "pending_enrichment": 0}
 
