@@ -322,11 +322,10 @@ def _options_of(kind: str) -> str:
 def list_command(state: Any, as_json: bool) -> None:
     """The configured sources and where each harvest stands."""
     from harvester.ops.sync import list_sources
-    from harvester.store.sync_state import SyncState
 
     with state.library() as library:
         sources = list_sources(library)
-        last_logs = SyncState(library).last_logs()
+        last_logs = library.sync.last_logs()
     if as_json:
         emit_json(
             [s.as_dict() | {"last_brought": _brought(last_logs.get(s.name))} for s in sources]
@@ -369,7 +368,6 @@ def log_command(state: Any, names: tuple[str, ...], since: str, as_json: bool) -
     """What each source brought, run by run: new records, merged ones, failures, with the
     citation keys of the works (read "the new records of the week")."""
     from harvester.ops.sync import get_source, since_time
-    from harvester.store.sync_state import SyncState
 
     start = since_time(since)
     with state.library() as library:
@@ -378,7 +376,7 @@ def log_command(state: Any, names: tuple[str, ...], since: str, as_json: bool) -
                 from harvester.errors import NotFound
 
                 raise NotFound(f"no sync source named {name!r} (see `harvester sync list`)")
-        sync_state = SyncState(library)
+        sync_state = library.sync
         entries = [e for name in (names or (None,)) for e in sync_state.log_since(start, name)]
     entries.sort(key=lambda e: e["id"])
     if as_json:

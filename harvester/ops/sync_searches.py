@@ -42,7 +42,6 @@ from harvester.errors import CrossrefUnavailable, NetworkError, SourceFailed
 from harvester.ops.importing import store_records
 from harvester.sources.pubmed import PubMedUnavailable
 from harvester.store import Library
-from harvester.store.sync_state import SyncState
 from records.crossref import work_to_record
 from records.errors import HarvesterError, InputError, UsageError
 from records.feeds import FeedEntry, parse_feed
@@ -158,7 +157,7 @@ def store_items(
 ) -> None:
     """Store the records of ``items`` ((item id, record) pairs) that are new or changed since
     this source last stored them, and remember their versions (in the caller's transaction)."""
-    state = SyncState(library)
+    state = library.sync
     imported = report.imported
     known = state.stored_items(source.name, [item for item, _ in items])
     fresh: list[tuple[str, Record]] = []
@@ -225,7 +224,7 @@ def sync_crossref(
     heartbeat: Heartbeat,
 ) -> None:
     query = json.loads(source.query or "{}")
-    state = SyncState(library)
+    state = library.sync
     checkpoint = state.checkpoint(source.name) if not options.full else None
     if checkpoint and checkpoint.get("kind") == "crossref":
         # A killed run's window, asked again from its start (cursors live five minutes).
@@ -318,7 +317,7 @@ def sync_pubmed(
 ) -> None:
     query = json.loads(source.query or "{}")
     term, batch = query["term"], int(query.get("batch") or DEFAULT_PUBMED_BATCH)
-    state = SyncState(library)
+    state = library.sync
     checkpoint = state.checkpoint(source.name) if not options.full else None
     if checkpoint and checkpoint.get("kind") == "pubmed":
         start = date.fromisoformat(checkpoint["next"])  # slices before it are complete
@@ -429,7 +428,7 @@ def sync_feed(
 
     fetched = fetch_source(source, options, heartbeat)
     report.requests += 1
-    state = SyncState(library)
+    state = library.sync
     if fetched.data is None:  # 304 Not Modified
         report.files_unchanged += 1
         return
