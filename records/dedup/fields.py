@@ -80,6 +80,66 @@ OTHER_RECORD_HEADINGS = frozenset(
 )
 
 
+# Words of the citation details that scraped citations run into a title ("mining generalized
+# association rules . in : proceeding of the 21st international conference on very", "...
+# ( extended version ) . available", "... [ j ]"): where they are, how the work was published or
+# found, and the bracketed type codes of Chinese citation style ([J] journal, [C] conference).
+CITATION_WORDS = frozenset(
+    "in of the on and at to proc proceeding proceedings conference conf int intl international "
+    "annual symposium symp workshop journal trans transactions acm ieee siam usenix vol volume no "
+    "pp pages page ed eds editor editors et al extended version full available online ftp via http "
+    "https www edu com org pdf ps technical tech report rep tr university univ dept department "
+    "press inc lecture notes lncs series preprint draft submitted appear appeared hellip amp "
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july "
+    "august september october november december st nd rd th".split()
+)
+# A title found whole inside another keeps this many words at least, and the surplus must be
+# citation matter at this share at least (see spilled_title).
+SPILL_MIN_WORDS = 4
+SPILL_SHARE = 0.75
+
+
+def _citation_token(token: str, names: frozenset[str], venue: frozenset[str]) -> bool:
+    if len(token) == 1 or token.isdigit() or token in CITATION_WORDS:
+        return True
+    if token in names or token in venue:
+        return True
+    # "21st", "2002a", "vldb97": a number with a suffix or a venue with its year.
+    stripped = token.strip("0123456789")
+    if not stripped or stripped in CITATION_WORDS or stripped in venue:
+        return True
+    # A name cut or run into the next word ("hammer" in "hammera", "ramanv").
+    return any(len(name) >= 4 and token.startswith(name) for name in names)
+
+
+def spilled_title(p1: Prepared, p2: Prepared) -> bool:
+    """Whether one title is the other with citation details run into it: the shorter title
+    (:data:`SPILL_MIN_WORDS` words at least, informative) whole inside the longer, and what
+    surrounds it (:data:`SPILL_SHARE` of its words at least) author names or venue words of
+    either record, years, numbers, initials or :data:`CITATION_WORDS`.
+
+    Scraped and OCR'd citations cut at the wrong places: the last authors and the year run into
+    the start of the title ("l. wong . comprehension syntax", "ramanv ( 2002 ) continuously
+    adaptive ..."), the venue into its end ("... , acm sigmod intl"), or every field into the
+    title when a reader lost the field boundaries. Words of another kind around the title
+    ("... in children with asthma", "... : a randomised trial") are a subtitle or another
+    work, and this says nothing about them.
+    """
+    short, long = (p1, p2) if len(p1.title) <= len(p2.title) else (p2, p1)
+    if len(short.title_tokens) < SPILL_MIN_WORDS or len(long.title) <= len(short.title):
+        return False
+    where = f" {long.title} ".find(f" {short.title} ")
+    if where < 0 or not informative_title(short):
+        return False
+    before = long.title[: max(where - 1, 0)].split()
+    after = long.title[where + len(short.title) :].split()
+    surplus = before + after
+    names = frozenset(f for p in (p1, p2) for f, _ in p.authors)
+    venue = frozenset(t for p in (p1, p2) for variant in p.containers for t in variant)
+    matter = sum(_citation_token(t, names, venue) for t in surplus)
+    return matter >= SPILL_SHARE * len(surplus)
+
+
 def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
     """0..1 similarity of the folded titles; ``None`` when either has none.
 
@@ -102,6 +162,9 @@ def lift_title_similarity(p1: Prepared, p2: Prepared, similarity: float) -> floa
     ``similarity``: the subtitle, heading and parallel-title rules. Where
     :func:`title_lift_candidates` does not name a pair, this must return ``similarity``
     unchanged (tests check it)."""
+    if similarity < NEAR_TITLE and spilled_title(p1, p2):
+        # The same title with citation details run into it (authors, year, venue).
+        return NEAR_TITLE
     if similarity < NEAR_TITLE:
         short, long = sorted((p1.title, p2.title), key=len)
         words = short.count(" ") + 1
@@ -149,6 +212,9 @@ def title_lift_candidates(p: Prepared, others: Sequence[Prepared], titles: list[
     found.update(compress(everyone, map(title.endswith, titles)))
     found.update(compress(everyone, map(str.endswith, titles, repeat(title))))
     found.update(compress(everyone, map(_VARIANTS, others)))
+    # The spill rule: one title inside the other (a superset of the prefix and suffix tests).
+    found.update(compress(everyone, map(title.__contains__, titles)))
+    found.update(compress(everyone, map(str.__contains__, titles, repeat(title))))
     return found
 
 

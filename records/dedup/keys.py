@@ -107,6 +107,7 @@ _MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+_LEADING_PUNCTUATION_RE = re.compile(r"^[\W_]+")
 _ANY_MARKER_RE = re.compile("|".join(f"(?:{p.pattern})" for _, p in _MARKER_PATTERNS), re.I)
 # Conference abstracts: the container or the issue says so.
 _ABSTRACT_CONTAINER_RE = re.compile(
@@ -321,7 +322,11 @@ def title_numbers(tokens: tuple[str, ...]) -> frozenset[int]:
 
 
 def markers_of(title: str) -> frozenset[str]:
-    """Which "about another record" kinds a title announces (erratum, retraction, comment, reply)."""
+    """Which "about another record" kinds a title announces (erratum, retraction, comment, reply).
+
+    Punctuation before the label (a stray LaTeX backslash or quote: "\\ addendum to ...") is
+    not text: the label still opens the title."""
+    title = _LEADING_PUNCTUATION_RE.sub("", title)
     if not _ANY_MARKER_RE.search(title):
         return frozenset()
     return frozenset(kind for kind, pattern in _MARKER_PATTERNS if pattern.search(title))
