@@ -53,7 +53,7 @@ def blocking_keys(p: Prepared) -> set[str]:
             longest = sorted(sorted(set(words), key=lambda w: (-len(w), w))[:3])
             keys.add("tw:" + " ".join(longest))
     letters = "".join(filter(str.isalpha, p.title))
-    if len(letters) >= TITLE_LETTERS + 4:
+    if len(letters) >= TITLE_LETTERS:
         keys.add("tl:" + letters[:TITLE_LETTERS])
     first_author = p.authors[0][0] if p.authors else None
     if first_author:
