@@ -204,6 +204,17 @@ def sparse(p: Prepared) -> bool:
     )
 
 
+# Words by which a title names another kind of record than a paper: a demo abstract, a poster
+# or a panel of the same authors on the same system is not the paper (the reworded-title rule).
+KIND_WORDS = frozenset(
+    "abstract abstracts demo demonstration poster panel tutorial keynote invited extended".split()
+)
+
+
+def _kind_words(p: Prepared) -> frozenset[str]:
+    return KIND_WORDS.intersection(p.title_tokens)
+
+
 # Significant words (not stop words or single letters) a title needs to identify a paper within
 # one venue and year on its own (see _sparse_match).
 LONG_TITLE_WORDS = 5
@@ -241,13 +252,21 @@ def _sparse_match(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
             and authors.compared >= 2
             and authors.fraction >= 0.8
             and authors.agree
+            and _kind_words(p1) == _kind_words(p2)
         )
     if f.container_clash and not (venue_only(f) or _undated_venue(p1, p2, f)):
         return False
-    if f.title == 1.0 and f.year_gap == 0 and f.container and _long_title(p1):
-        # The same long title in the same venue and year: the authors, whatever they say, are
-        # the least reliable field of a scraped citation (a site's name, the venue, the first
-        # names as family names), and no two papers of one venue and year share such a title.
+    if (
+        f.title == 1.0
+        and f.year_gap == 0
+        and f.container
+        and _long_title(p1)
+        and min(len(p1.authors), len(p2.authors)) <= 1 < max(len(p1.authors), len(p2.authors))
+    ):
+        # The same long title in the same venue and year, one side with several authors and the
+        # other with one "name" that matches none of them: a scraped citation's author field
+        # holding a site's or a collection's name, or a list cut to a mangled first name. Two
+        # full author lists that differ stay apart (two papers, or one of them misattributed).
         return True
     if authors is None:
         return f.title == 1.0 and f.year_gap == 0

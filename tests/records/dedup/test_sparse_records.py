@@ -227,3 +227,21 @@ def test_the_same_long_title_in_the_same_venue_and_year_outweighs_a_garbled_auth
                    prepare(rec(short, "p okafor", "sigmod record", 2002))).verdict != "duplicate"
     assert compare(a, prepare(rec(TITLE, "p okafor", "sigmod record", 2003))).verdict != "duplicate"
     assert compare(a, prepare(rec(TITLE, "p okafor", year=2002))).verdict != "duplicate"
+
+
+def test_a_demo_abstract_is_not_the_paper_under_a_reworded_title():
+    people = "m lindqvist , r oduya , k brandauer"
+    paper = prepare(rec("streamlens : interactive querying and visualization of sensor streams",
+                        people, "sigmod conference", 2001))
+    demo = prepare(rec("streamlens ( demo abstract ) : interactive querying and visual exploration"
+                       " of sensor streams", people, "sigmod conference"))
+    assert compare(paper, demo).verdict != "duplicate"
+    reworded = prepare(rec("streamlens : interactive querying and visual exploration of sensor"
+                           " streams", people, "sigmod conference"))
+    assert compare(paper, reworded).verdict == "duplicate"
+
+
+def test_two_full_author_lists_that_differ_keep_a_long_title_apart():
+    a = prepare(rec(TITLE, "k lindqvist , m oduya", "sigmod record", 2002))
+    b = prepare(rec(TITLE, "p okafor , l brandt", "sigmod record", 2002))
+    assert compare(a, b).verdict != "duplicate"
