@@ -22,6 +22,12 @@ from records.dedup.keys import TITLE_STOPWORDS, Prepared, container_acronym
 
 MAX_BLOCK = 300
 TITLE_KEY_TOKENS = 4
+# The title's first letters with the spaces dropped: scraped and OCR'd citations fuse words
+# ("the casefor enhanced abstract datatypes", "decisiontree"), which breaks every word key.
+# Eighteen letters are about three words: shorter prefixes ("randomizedphas") make big blocks.
+TITLE_LETTERS = 18
+# Title words of at least this length paired with the first author (see blocking_keys).
+AUTHOR_WORD_MIN = 4
 
 
 def _significant(p: Prepared) -> list[str]:
@@ -46,12 +52,21 @@ def blocking_keys(p: Prepared) -> set[str]:
             # The three longest words, sorted: survives reordering and typos in short words.
             longest = sorted(sorted(set(words), key=lambda w: (-len(w), w))[:3])
             keys.add("tw:" + " ".join(longest))
+    letters = "".join(filter(str.isalpha, p.title))
+    if len(letters) >= TITLE_LETTERS:
+        keys.add("tl:" + letters[:TITLE_LETTERS])
     first_author = p.authors[0][0] if p.authors else None
     if first_author:
         if p.year:
             keys.add(f"ay:{first_author}|{p.year}")
         if words:
             keys.add(f"at:{first_author}|{' '.join(words[:2])}")
+            # The first author with each of the two longest title words: a title whose start
+            # and end are both broken (author names or a date run into its start, its end cut
+            # off, as in citations scraped from the web), undated, still meets its record.
+            long_words = {w for w in words if len(w) >= AUTHOR_WORD_MIN and w.isalpha()}
+            for word in sorted(long_words, key=lambda w: (-len(w), w))[:2]:
+                keys.add(f"aw:{first_author}|{word}")
     if p.volume and p.first_page:
         acronym = container_acronym(p)
         if acronym:

@@ -80,6 +80,120 @@ OTHER_RECORD_HEADINGS = frozenset(
 )
 
 
+# Words of the citation details that scraped citations run into a title ("mining generalized
+# association rules . in : proceeding of the 21st international conference on very", "...
+# ( extended version ) . available", "... [ j ]"): where they are, how the work was published or
+# found, and the bracketed type codes of Chinese citation style ([J] journal, [C] conference).
+CITATION_WORDS = frozenset(
+    "in of the on and at to proc proceeding proceedings conference conf int intl international "
+    "annual symposium symp workshop journal trans transactions acm ieee siam usenix vol volume no "
+    "pp pages page ed eds editor editors et al extended version full available online ftp via http "
+    "https www edu com org pdf ps technical tech report rep tr university univ dept department "
+    "press inc lecture notes lncs series preprint draft submitted appear appeared hellip amp "
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july "
+    "august september october november december st nd rd th".split()
+)
+# A title found whole inside another keeps this many words at least, and the surplus must be
+# citation matter at this share at least (see spilled_title).
+SPILL_MIN_WORDS = 4
+SPILL_SHARE = 0.75
+
+
+def _citation_token(token: str, names: frozenset[str], venue: frozenset[str]) -> bool:
+    if len(token) == 1 or token.isdigit() or token in CITATION_WORDS:
+        return True
+    if token in names or token in venue:
+        return True
+    # "21st", "2002a", "vldb97": a number with a suffix or a venue with its year.
+    stripped = token.strip("0123456789")
+    if not stripped or stripped in CITATION_WORDS or stripped in venue:
+        return True
+    # A name cut or run into the next word ("hammer" in "hammera", "ramanv").
+    return any(len(name) >= 4 and token.startswith(name) for name in names)
+
+
+def spilled_title(p1: Prepared, p2: Prepared) -> bool:
+    """Whether the two titles are one title with citation details run into one or both
+    (:func:`title_spill`)."""
+    return title_spill(p1, p2) is not None
+
+
+def _year_token(token: str) -> bool:
+    return len(token) == 4 and token.isdigit() and token[:2] in ("19", "20")
+
+
+def _matter(tokens: Sequence[str], names: frozenset[str], venue: frozenset[str]) -> int:
+    return sum(_citation_token(t, names, venue) for t in tokens)
+
+
+def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The words around a shared title that are citation details run into it, as (``p1``'s,
+    ``p2``'s); ``None`` when the titles are not one title so extended.
+
+    Scraped and OCR'd citations are cut at the wrong places: the last authors and the year run
+    into the start of the title ("l. wong . comprehension syntax", "ramanv ( 2002 ) continuously
+    adaptive ..."), the venue into its end ("... , acm sigmod intl"), or every field into the
+    title when a reader lost the field boundaries ("... multidatabases acm trans . database syst
+    . 1994"). Two shapes count, the shared title always :data:`SPILL_MIN_WORDS` words or more and
+    informative:
+
+    * one title whole inside the other, what surrounds it citation matter (:data:`SPILL_SHARE`
+      of its words at least: author names or venue words of either record, years, numbers,
+      initials, :data:`CITATION_WORDS`); before the title, half is enough when a known author's
+      name or a year is among the words (the authors a source cut from its list, given names
+      and all: "raghu ramakrishnan , sunita sarawagi . on the computation of ...");
+    * both titles starting with the same words and each going on with citation matter (words of
+      the other's surplus count too: both ran the same author into their titles).
+
+    Words of another kind around a title ("... in children with asthma", "... : a randomised
+    trial", "... phase ii") are a subtitle or another work: this says nothing about them.
+    """
+    t1, t2 = p1.title_tokens, p2.title_tokens
+    if min(len(t1), len(t2)) < SPILL_MIN_WORDS or t1 == t2:
+        return None
+    names = frozenset(f for p in (p1, p2) for f, _ in p.authors)
+    venue = frozenset(t for p in (p1, p2) for variant in p.containers for t in variant)
+    short, long = (p1, p2) if len(p1.title) <= len(p2.title) else (p2, p1)
+    where = f" {long.title} ".find(f" {short.title} ")
+    if where >= 0:
+        if not informative_title(short):
+            return None
+        before = long.title[: max(where - 1, 0)].split()
+        after = long.title[where + len(short.title) :].split()
+        matter_before = _matter(before, names, venue)
+        matter_after = _matter(after, names, venue)
+        if matter_before + matter_after < SPILL_SHARE * (len(before) + len(after)) and not (
+            before
+            and matter_after >= SPILL_SHARE * len(after)
+            and 2 * matter_before >= len(before)
+            and any(t in names or _year_token(t) for t in before)
+        ):
+            return None
+        surplus = (*before, *after)
+        return ((), surplus) if short is p1 else (surplus, ())
+    shared = 0
+    for a, b in zip(t1, t2, strict=False):
+        if a != b:
+            break
+        shared += 1
+    if shared < SPILL_MIN_WORDS:
+        return None
+    core = t1[:shared]
+    if sum(1 for w in core if len(w) > 1 and w not in TITLE_STOPWORDS) < MIN_INFORMATIVE_TOKENS:
+        return None
+    r1, r2 = t1[shared:], t2[shared:]
+    for tail, other in ((r1, r2), (r2, r1)):
+        pool = [w for w in other if len(w) >= 4]
+        known = names | frozenset(pool)
+        matter = sum(
+            _citation_token(t, known, venue) or (len(t) >= 4 and bool(pool) and _found_fuzzily(t, pool))
+            for t in tail
+        )
+        if matter < SPILL_SHARE * len(tail):
+            return None
+    return r1, r2
+
+
 def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
     """0..1 similarity of the folded titles; ``None`` when either has none.
 
@@ -102,6 +216,9 @@ def lift_title_similarity(p1: Prepared, p2: Prepared, similarity: float) -> floa
     ``similarity``: the subtitle, heading and parallel-title rules. Where
     :func:`title_lift_candidates` does not name a pair, this must return ``similarity``
     unchanged (tests check it)."""
+    if similarity < NEAR_TITLE and spilled_title(p1, p2):
+        # The same title with citation details run into it (authors, year, venue).
+        return NEAR_TITLE
     if similarity < NEAR_TITLE:
         short, long = sorted((p1.title, p2.title), key=len)
         words = short.count(" ") + 1
@@ -149,6 +266,13 @@ def title_lift_candidates(p: Prepared, others: Sequence[Prepared], titles: list[
     found.update(compress(everyone, map(title.endswith, titles)))
     found.update(compress(everyone, map(str.endswith, titles, repeat(title))))
     found.update(compress(everyone, map(_VARIANTS, others)))
+    # The spill rule: one title inside the other (a superset of the prefix and suffix tests),
+    # or both starting with the same SPILL_MIN_WORDS words.
+    found.update(compress(everyone, map(title.__contains__, titles)))
+    found.update(compress(everyone, map(str.__contains__, titles, repeat(title))))
+    if len(p.title_tokens) > SPILL_MIN_WORDS:
+        start = " ".join(p.title_tokens[:SPILL_MIN_WORDS]) + " "
+        found.update(compress(everyone, map(str.startswith, titles, repeat(start))))
     return found
 
 
@@ -163,12 +287,50 @@ def informative_title(p: Prepared) -> bool:
     return len(words) >= MIN_INFORMATIVE_TOKENS and " ".join(words) not in GENERIC_TITLES
 
 
+# Family names compared fuzzily: one typo or transliteration variant in a name of four letters
+# or more (85); OCR damage in a longer name with its first letter intact (75: "rodriguez" /
+# "rodrguez", "hellerstein" / "hellerstien"); never for short names ("wang" / "wong").
+FAMILY_SIMILAR = 85
+FAMILY_DAMAGED = 75
+FAMILY_DAMAGED_MIN = 6
+# A family name cut short or a double family name written in part ("garcia" / "garcia-molina",
+# "alagi" / "alagic"): the shorter a prefix of the longer, five letters at least ("chen" /
+# "cheng" are two names).
+FAMILY_PREFIX_MIN = 5
+# The other half of a double family name is this long at least (see _prefix_family).
+FAMILY_HALF_EXTRA = 4
+
+
 def _same_family(a: str, b: str) -> bool:
     if a == b:
         return True
     if min(len(a), len(b)) < 4:
         return False
-    return ratio(a, b) >= 85  # one typo or transliteration variant in a longer name
+    if _prefix_family(a, b):
+        return True
+    similarity = ratio(a, b)
+    return similarity >= FAMILY_SIMILAR or _damaged(a, b, similarity)
+
+
+def _prefix_family(a: str, b: str) -> bool:
+    """One name cut short by one letter, or one half of a double name ("garcia" /
+    "garciamolina", "dusseau" / "arpacidusseau"); not a name inside a longer other name
+    ("johns" / "johnson", "stein" / "goldstein")."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    extra = len(long) - len(short)
+    if len(short) < FAMILY_PREFIX_MIN or not (extra == 1 or extra >= FAMILY_HALF_EXTRA):
+        return False
+    return long.startswith(short) or (
+        extra >= FAMILY_HALF_EXTRA and len(short) > FAMILY_PREFIX_MIN and long.endswith(short)
+    )
+
+
+def _damaged(a: str, b: str, similarity: float) -> bool:
+    return (
+        similarity >= FAMILY_DAMAGED
+        and a[0] == b[0]
+        and min(len(a), len(b)) >= FAMILY_DAMAGED_MIN
+    )
 
 
 def _initials_compatible(i1: str, i2: str) -> bool:
@@ -199,12 +361,34 @@ def _names_found(names: Sequence[tuple[str, str]], other: Sequence[tuple[str, st
     found = 0
     for family, _initials in names:
         if family in families or (
-            len(family) >= 4
-            and fuzzy_pool
-            and extractOne(family, fuzzy_pool, scorer=ratio, score_cutoff=85) is not None
+            len(family) >= 4 and fuzzy_pool and _found_fuzzily(family, fuzzy_pool)
         ):
             found += 1
     return found
+
+
+def _found_fuzzily(family: str, pool: list[str]) -> bool:
+    """:func:`_same_family` of ``family`` against any name of ``pool`` (names of four letters
+    or more), the similarity in rapidfuzz's C loop."""
+    best = extractOne(family, pool, scorer=ratio, score_cutoff=FAMILY_DAMAGED)
+    if best is not None and (best[1] >= FAMILY_SIMILAR or _damaged(family, best[0], best[1])):
+        return True
+    return len(family) >= FAMILY_PREFIX_MIN and any(_prefix_family(family, f) for f in pool)
+
+
+def _crossed_pair(n1: tuple[str, str], n2: tuple[str, str]) -> bool:
+    (f1, i1), (f2, i2) = n1, n2
+    return bool(i1 and i2 and f1[0] in i2 and f2[0] in i1)
+
+
+def _crossed(a: Sequence[tuple[str, str]], b: Sequence[tuple[str, str]]) -> int:
+    """How many names, in order, are written with family and given name swapped on one side,
+    read through their initials: "a doan" / "d anhai" (AnHai Doan), "k ross" / "ar kenneth"
+    (Kenneth A. Ross). Each side's family name starts with one of the other's initials."""
+    return sum(
+        bool(i1 and i2 and f1[0] in i2 and f2[0] in i1)
+        for (f1, i1), (f2, i2) in zip(a, b, strict=False)
+    )
 
 
 def compare_authors(p1: Prepared, p2: Prepared) -> AuthorComparison | None:
@@ -235,6 +419,22 @@ def compare_authors(p1: Prepared, p2: Prepared) -> AuthorComparison | None:
         )
         if swapped >= needed:
             return AuthorComparison(True, swapped / len(a1), len(short))
+    if found == 0 and len(short) >= 2:
+        # Every name of the shorter list swapped, read through the initials (one source wrote
+        # "given family" as "family given" with the given names cut to initials).
+        crossed = _crossed(a1, a2)
+        if crossed == len(short):
+            return AuthorComparison(True, 1.0, len(short))
+    elif 0 < found < len(a1) == len(a2):
+        # Some names agree and some are swapped ("w hasan" / "h waqar" beside two names written
+        # alike): a name counts when it is found, or swapped in its place.
+        either = sum(
+            _crossed_pair(n1, n2) or _names_found((n1,), a2) == 1
+            for n1, n2 in zip(a1, a2, strict=True)
+        )
+        if either > found:
+            found = either
+            first_match = first_match or _crossed_pair(a1[0], a2[0])
     return AuthorComparison(first_match, found / len(short), len(short))
 
 
@@ -384,6 +584,39 @@ def compare_fields(p1: Prepared, p2: Prepared) -> FieldComparison:
     return fields_with(p1, p2, title_similarity(p1, p2), abstract_similarity(p1, p2))
 
 
+def _read_spill(
+    p1: Prepared,
+    p2: Prepared,
+    spill: tuple[tuple[str, ...], tuple[str, ...]],
+    authors: AuthorComparison | None,
+    year_gap: int | None,
+) -> tuple[AuthorComparison | None, int | None]:
+    """The authors and year a record lost into its title (:func:`title_spill`), read there:
+    a record with no authors whose title carries the other record's author names, or with no
+    year whose title carries the other's year. Only agreement is read: a spilled number that
+    is not the other's year may be a volume or a page, and says nothing against the match."""
+    if authors is None and not p1.authors and not p2.authors and spill[0] and spill[1]:
+        # Both lost their authors into their titles: the names both surpluses carry.
+        people = {
+            t for t in spill[0] if len(t) >= 3 and not t.isdigit() and t not in CITATION_WORDS
+        } - frozenset(t for p in (p1, p2) for variant in p.containers for t in variant)
+        found = len(people.intersection(spill[1]))
+        if found:
+            authors = AuthorComparison(True, 1.0, found)
+    for record, other, surplus in ((p1, p2, spill[0]), (p2, p1, spill[1])):
+        if not surplus:
+            continue
+        if authors is None and other.authors and not record.authors:
+            words = set(surplus)
+            names = other.authors[:AUTHOR_NAMES_COMPARED]
+            found = sum(family in words for family, _ in names)
+            if found:
+                authors = AuthorComparison(names[0][0] in words, found / len(names), len(names))
+        if year_gap is None and other.year and not record.year and str(other.year) in surplus:
+            year_gap = 0
+    return authors, year_gap
+
+
 def fields_with(
     p1: Prepared, p2: Prepared, title: float | None, abstract: float | None
 ) -> FieldComparison:
@@ -391,10 +624,19 @@ def fields_with(
     batch, or bounded)."""
     pages_comparable = not (provisional_pages(p1) or provisional_pages(p2))
     container = containers_match(p1, p2)
+    authors = compare_authors(p1, p2)
+    year_gap = abs(p1.year - p2.year) if p1.year and p2.year else None
+    if (
+        title is not None
+        and NEAR_TITLE <= title < 1.0
+        and (authors is None or year_gap is None)
+        and (spill := title_spill(p1, p2)) is not None
+    ):
+        authors, year_gap = _read_spill(p1, p2, spill, authors, year_gap)
     return FieldComparison(
         title=title,
-        authors=compare_authors(p1, p2),
-        year_gap=abs(p1.year - p2.year) if p1.year and p2.year else None,
+        authors=authors,
+        year_gap=year_gap,
         container=container,
         container_clash=container is False,
         volume=_volumes(p1, p2),

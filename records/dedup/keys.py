@@ -107,6 +107,7 @@ _MARKER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+_LEADING_PUNCTUATION_RE = re.compile(r"^[\W_]+")
 _ANY_MARKER_RE = re.compile("|".join(f"(?:{p.pattern})" for _, p in _MARKER_PATTERNS), re.I)
 # Conference abstracts: the container or the issue says so.
 _ABSTRACT_CONTAINER_RE = re.compile(
@@ -260,7 +261,14 @@ def title_core(title: str) -> str:
             trailing = _TRAILING_BRACKET_RE.match(text)
             if trailing:
                 text = trailing.group(1)
+    if ".0" in text:
+        text = _FLOAT_YEAR_RE.sub(r"\1", text)
     return text
+
+
+# A year a spreadsheet wrote as a decimal number ("1977.0"), in citation details run into a
+# title: the year, not a year and a zero.
+_FLOAT_YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\.0\b")
 
 
 def title_variants(core: str) -> tuple[str, ...]:
@@ -303,7 +311,11 @@ def title_numbers(tokens: tuple[str, ...]) -> frozenset[int]:
 
 
 def markers_of(title: str) -> frozenset[str]:
-    """Which "about another record" kinds a title announces (erratum, retraction, comment, reply)."""
+    """Which "about another record" kinds a title announces (erratum, retraction, comment, reply).
+
+    Punctuation before the label (a stray LaTeX backslash or quote: "\\ addendum to ...") is
+    not text: the label still opens the title."""
+    title = _LEADING_PUNCTUATION_RE.sub("", title)
     if not _ANY_MARKER_RE.search(title):
         return frozenset()
     return frozenset(kind for kind, pattern in _MARKER_PATTERNS if pattern.search(title))
@@ -479,9 +491,20 @@ def title_language(tokens: tuple[str, ...]) -> str | None:
     return best[0] if len(best) == 1 else None
 
 
-def _names(names: Any) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+# What a scraped citation leaves in an author field that is not a person: a year or a number
+# ("sigmod record , 2002"), a web address ("portal.acm.org").
+_NOT_A_NAME_RE = re.compile(r"\d|\w\.\w+\.\w|\bwww\b|https?:|@")
+
+
+def _names(
+    names: Any, venue: frozenset[str] = frozenset()
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
     """The (folded family, initials) of each named person in order, and the folded first given
-    name of each ("" when none: used to spot given and family names swapped)."""
+    name of each ("" when none: used to spot given and family names swapped).
+
+    A "name" that is a number, a web address, or only words of the record's own venue
+    (``venue``: "sigmod record" among the authors of a record in SIGMOD Record) is citation
+    matter a reader put in the wrong field, not a person: it is left out."""
     if not isinstance(names, list):
         return (), ()
     authors: list[tuple[str, str]] = []
@@ -492,7 +515,11 @@ def _names(names: Any) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
         family = name.get("family") or name.get("literal") or ""
         if not isinstance(family, str) or not family or placeholder(family):
             continue
+        if not family.isalpha() and _NOT_A_NAME_RE.search(family):
+            continue
         key = _family_key(family)
+        if venue and key in venue and set(fold(str(name.get("given") or "")).split()) <= venue:
+            continue
         if key:
             initials, first = _given_forms(str(name.get("given") or ""))
             authors.append((key, initials))
@@ -518,7 +545,9 @@ def container_variants(name: str) -> tuple[tuple[str, ...], ...]:
         if len(acronym) == 1 and len(acronym[0]) >= 3 and not acronym[0].isdigit():
             variants.append((acronym[0],))
     for part in text.split("="):
-        tokens = tuple(t for t in fold(part).split() if t not in CONTAINER_STOPWORDS)
+        tokens = tuple(
+            t for t in fold(part).split() if t not in CONTAINER_STOPWORDS and t not in _ENTITY_WORDS
+        )
         if not tokens:
             continue
         forms = [tokens]
@@ -532,6 +561,52 @@ def container_variants(name: str) -> tuple[tuple[str, ...], ...]:
             if form not in variants:
                 variants.append(form)
     return tuple(variants)
+
+
+# HTML entities a scraper wrote out as words ("& hellip ;", "&#39;"): not part of a name.
+_ENTITY_WORDS = frozenset("hellip amp nbsp quot apos 39 34 38".split())
+# What is a publisher, an institution, a report series or a web address rather than a journal
+# or a conference ("fernuniversität hagen", "technical report msr-tr-2000-53 , microsoft
+# research", "at http://www.cs.brown.edu/..."): the work's venue is unknown, not another one.
+_NOT_A_VENUE_RE = re.compile(
+    r"\b(?:tech(?:nical)?\.?\s+rep(?:ort)?|research\s+report|rapport\s+de\s+recherche|"
+    r"working\s+paper|https?:|www\b)|^\W*(?:at\s+)?(?:university|dept\b|department\b)|universit",
+    re.I,
+)
+# Words that make a name a journal's or a conference's whatever institution it names
+# ("Journal of the National Cancer Institute", "Proceedings of the University of ...").
+_VENUE_WORDS_RE = re.compile(
+    r"\b(?:journal|j|proc|proceedings|conference|conf|symposium|workshop|transactions|trans|"
+    r"review|annals|bulletin|letters|record|magazine|acta|archives|zeitschrift|revue|revista)\b",
+    re.I,
+)
+
+
+# Words that name no venue on their own ("proc .", "acm", "proceedings of the international
+# conference"); unlike "Science" or "Computing", no journal is called by them alone.
+_EMPTY_VENUE_WORDS = frozenset(
+    "proceedings proc conference conf symposium symp workshop congress meeting in international "
+    "int intl annual national acm ieee siam ieice iet aaai usenix".split()
+)
+
+
+@lru_cache(maxsize=65536)
+def names_a_venue(name: str) -> bool:
+    """Whether a container name names where a work was published: not a publisher, an
+    institution, a report series or a web address (which say nothing against another record's
+    journal), and not only generic words ("proc .", "acm", "proceedings of the")."""
+    folded = fold(_clean(name))
+    words = [w for w in folded.split() if w not in _ENTITY_WORDS and w not in CONTAINER_STOPWORDS]
+    if not words:
+        return False
+    if all(w in _EMPTY_VENUE_WORDS or _OCCURRENCE_RE.match(w) for w in words):
+        return False
+    if _NOT_A_VENUE_RE.search(name) or _NOT_A_VENUE_RE.search(folded):
+        return bool(_VENUE_WORDS_RE.search(folded)) and not re.search(
+            r"\btech(?:nical)? rep|research report|rapport de recherche|working paper|https?\b|www\b",
+            folded,
+        )
+    return True
 
 
 def container_tokens(name: str) -> tuple[str, ...]:
@@ -635,7 +710,7 @@ def prepare(csl: CSLItem) -> Prepared:
     containers: list[tuple[str, ...]] = []
     for field in ("container-title", "container-title-short"):
         value = csl.get(field)
-        if value and not placeholder(value):
+        if value and not placeholder(value) and names_a_venue(str(value)):
             for variant in container_variants(str(value)):
                 if variant not in containers:
                     containers.append(variant)
@@ -658,9 +733,10 @@ def prepare(csl: CSLItem) -> Prepared:
     abstract = csl.get("abstract")
     tokens = tuple(title.split())
     variants = title_variants(core) if core else ()
-    authors, given_names = _names(csl.get("author"))
+    venue = frozenset(t for variant in containers for t in variant)
+    authors, given_names = _names(csl.get("author"), venue)
     if not authors:
-        authors, given_names = _names(csl.get("editor"))
+        authors, given_names = _names(csl.get("editor"), venue)
     return Prepared(
         title=title,
         title_tokens=tokens,
@@ -779,7 +855,7 @@ def containers_match(p1: Prepared, p2: Prepared) -> bool | None:
         # 23th VLDB"): a distinctive word (not a generic word of venue names) shared by both.
         for a in p1.containers:
             for b in p2.containers:
-                if _distinctive(a) & _distinctive(b):
+                if _distinctive(a) & _distinctive(b) or _acronym_cut(a, b) or _acronym_cut(b, a):
                     return True
     if _proceedings(p1) and _proceedings(p2):
         # Proceedings are named with and without edition, year, theme and acronym ("European
@@ -823,6 +899,21 @@ def _proceedings(p: Prepared) -> bool:
     return p.type == "paper-conference" or any(
         t in _PROCEEDINGS_WORDS for variant in p.containers for t in variant
     )
+
+
+def _acronym_cut(acronym: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    """An acronym against a conference name cut short by the source ("vldb" / "proceedings of
+    the international conference on very large &hellip;"): the initials of the specific words
+    the name ends with (two at least) begin the acronym."""
+    if len(acronym) != 1 or not 3 <= len(acronym[0]) <= 8 or len(name) < 3:
+        return False
+    run: list[str] = []
+    for word in reversed(_series(name)):
+        if word in _GENERIC_VENUE_WORDS or word.isdigit():
+            break
+        run.insert(0, word)
+    initials = "".join(w[0] for w in run)
+    return 2 <= len(initials) < len(acronym[0]) and acronym[0].startswith(initials)
 
 
 def _contains(short: tuple[str, ...], long: tuple[str, ...]) -> bool:

@@ -28,7 +28,7 @@ from records.dedup.fields import (
     informative_title,
     title_similarity,
 )
-from records.dedup.keys import Prepared
+from records.dedup.keys import TITLE_STOPWORDS, Prepared
 from records.dedup.vetoes import Veto, find_vetoes
 from records.dedup.weights import DUPLICATE_WEIGHT, evidence_weight
 
@@ -195,6 +195,84 @@ def _same_gaps(p1: Prepared, p2: Prepared) -> bool:
     )
 
 
+def sparse(p: Prepared) -> bool:
+    """A record that holds nothing but title, authors, year and venue (DBLP, Google Scholar,
+    a citation in a reference list): no identifier, volume, pages or abstract that could
+    confirm or contradict a match."""
+    return not (
+        p.doi or p.pmid or p.pmcid or p.volume or p.first_page or p.abstract or p.isbns
+    )
+
+
+# Words by which a title names another kind of record than a paper: a demo abstract, a poster
+# or a panel of the same authors on the same system is not the paper (the reworded-title rule).
+KIND_WORDS = frozenset(
+    "abstract abstracts demo demonstration poster panel tutorial keynote invited extended".split()
+)
+
+
+def _kind_words(p: Prepared) -> frozenset[str]:
+    return KIND_WORDS.intersection(p.title_tokens)
+
+
+# Significant words (not stop words or single letters) a title needs to identify a paper within
+# one venue and year on its own (see _sparse_match).
+LONG_TITLE_WORDS = 5
+
+
+def _long_title(p: Prepared) -> bool:
+    return (
+        sum(1 for w in p.title_tokens if len(w) > 1 and w not in TITLE_STOPWORDS)
+        >= LONG_TITLE_WORDS
+    )
+
+
+def _sparse_match(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
+    """Two sparse records (:func:`sparse`) that are one work: everything they hold agrees or
+    is missing on one side. A specific title, near-identical (typos, citation details run into
+    it); the authors agree (a list cut short, initials for given names, OCR-damaged names are
+    all agreement); the same year or a year on one side only; the same venue or one venue
+    unknown. Where nothing else can be compared, a missing value is no evidence against the
+    match, and title plus people is what identifies a work (bib-dedupe and Zotero's duplicate
+    finder do the same with less). With one record lacking its authors, the title must be the
+    same and so must the year."""
+    if not (sparse(p1) and sparse(p2)) or f.title is None or f.title < MAYBE_TITLE:
+        return False
+    if f.year_gap not in (0, None) or not (informative_title(p1) and informative_title(p2)):
+        return False
+    authors = f.authors
+    if f.title < NEAR_TITLE:
+        # A title reworded by one source (words reordered, a word dropped or abbreviated, a
+        # subtitle kept without its main title): the same several authors, all of them, in the
+        # same venue still name one paper. (One author or another venue is not enough: a
+        # group's papers at one venue often share most of their title words.)
+        return bool(
+            f.container
+            and authors is not None
+            and authors.compared >= 2
+            and authors.fraction >= 0.8
+            and authors.agree
+            and _kind_words(p1) == _kind_words(p2)
+        )
+    if f.container_clash and not (venue_only(f) or _undated_venue(p1, p2, f)):
+        return False
+    if (
+        f.title == 1.0
+        and f.year_gap == 0
+        and f.container
+        and _long_title(p1)
+        and min(len(p1.authors), len(p2.authors)) <= 1 < max(len(p1.authors), len(p2.authors))
+    ):
+        # The same long title in the same venue and year, one side with several authors and the
+        # other with one "name" that matches none of them: a scraped citation's author field
+        # holding a site's or a collection's name, or a list cut to a mangled first name. Two
+        # full author lists that differ stay apart (two papers, or one of them misattributed).
+        return True
+    if authors is None:
+        return f.title == 1.0 and f.year_gap == 0
+    return authors.agree
+
+
 def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
     """The verdict from positive evidence alone (vetoes are applied by the caller)."""
     title = f.title
@@ -220,6 +298,8 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
         return "duplicate"
     if title is None:
         return "distinct"
+    if _sparse_match(p1, p2, f):
+        return "duplicate"
     support = f.support
     excused_venue = venue_only(f) or _undated_venue(p1, p2, f)
     if excused_venue:

@@ -15,6 +15,7 @@ from records.dedup.fields import (
     FieldComparison,
     informative_title,
     provisional_pages,
+    spilled_title,
 )
 from records.dedup.keys import Prepared
 
@@ -182,11 +183,13 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
         vetoes.append(Veto("different issues of the same volume", "maybe"))
     # Similar titles naming different numbers: "five-year" vs "six-year follow-up", "phase II"
     # vs "phase I/II": a series of reports, not one work.
+    # Numbers in citation details run into a title (a year, a volume) are not the title's.
     if (
         p1.title_numbers
         and p2.title_numbers
         and p1.title_numbers != p2.title_numbers
         and not ids_agree
+        and not spilled_title(p1, p2)
     ):
         vetoes.append(Veto("the titles name different numbers", "maybe"))
     return vetoes

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from records.dedup.keys import (
     _GREEK,
     _LANGUAGE_WORDS,
+    _NOT_A_NAME_RE,
     _family_key,
     _latex_to_text,
     _names,
@@ -80,6 +81,8 @@ def _names_reference(names: object) -> tuple[tuple[tuple[str, str], ...], tuple[
             continue
         family = name.get("family") or name.get("literal") or ""
         if not isinstance(family, str) or not family or not _family_key(family):
+            continue
+        if _NOT_A_NAME_RE.search(family):  # a year or a web address, not a person
             continue
         words = fold(str(name.get("given") or "")).split()
         authors.append((_family_key(family), "".join(w[0] for w in words if w)))

@@ -209,7 +209,13 @@ def test_the_same_sparse_citation_twice_is_duplicate_but_sparse_vs_full_needs_mo
         "author": [{"family": "Mladenic", "given": "D."}],
     }
     assert verdict(sparse, dict(sparse)) == "duplicate"
-    fuller = {**sparse, "issued": {"date-parts": [[1993]]}, "container-title": "Machine Learning"}
+    # A year and a venue on one side only: both records still hold nothing that could
+    # contradict the match (no identifier, volume, pages or abstract), and what they both
+    # hold agrees; a missing value is no evidence against it (issue 14, sparse records).
+    dated = {**sparse, "issued": {"date-parts": [[1993]]}, "container-title": "Machine Learning"}
+    assert verdict(sparse, dated) == "duplicate"
+    # A full record has a locator the bare citation cannot confirm: review.
+    fuller = {**dated, "volume": "12", "page": "211-230"}
     assert verdict(sparse, fuller) == "maybe"
 
 
