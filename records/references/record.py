@@ -20,6 +20,7 @@ from records.normalize.dates import MONTHS as _DATE_MONTHS
 from records.normalize.names import Name, parse_name, parse_name_list
 from records.normalize.pages import normalize_pages
 from records.references.labeller import Labelled
+from records.references.lexicon import ORGANISATION_WORDS
 
 _LATEST_YEAR = date.today().year + 1
 _YEAR = re.compile(r"(?<!\d)(1[4-9]\d\d|20\d\d)(?!\d)")
@@ -89,6 +90,37 @@ def _strip_brackets(text: str) -> str:
     return text.strip(" ([])" + _TRAIL)
 
 
+_ORG_LINKS = frozenset("for of on and the für und pour".split())
+# "Bank A", "J. Court", "Hall AB": a person's initials next to a word that could be a body's
+_PERSONAL_INITIALS = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ]\.?-?){1,2}$|^(?:[A-ZÀ-ÖØ-Þ]\.-?){1,4}$")
+
+
+def _organisation(text: str) -> bool:
+    """Whether a name span names one organisation: an acronym ("WHO", "UNESCO"), a name with
+    an organisation's word ("World Health Organization", "Statistisches Bundesamt") or a
+    capitalised name joined by "for", "of", "and" ("Centers for Disease Control and
+    Prevention", "National Institute for Health and Care Excellence (NICE)"). Commas and
+    semicolons (lists of people) say no."""
+    text = re.sub(r"\s*\([^()]*\)\s*", " ", text).strip(" .,:")  # "(NICE)", "(Hrsg.)"
+    if not text or ";" in text or "," in text:
+        return False
+    words = text.split()
+    if len(words) == 1:
+        return len(text) >= 3 and text.isalpha() and text.isupper()
+    if any(re.fullmatch(r"[A-ZÀ-ÖØ-Þ]\.,?", w) for w in words) or (
+        len(words) <= 3 and any(_PERSONAL_INITIALS.match(w) for w in words)
+    ):
+        return False
+    if any(w.lower() in ORGANISATION_WORDS for w in words if len(w) > 3 and w[0].isupper()):
+        return True
+    inner = [w.lower() for w in words[1:-1]]
+    return (
+        len(words) >= 3
+        and any(w in _ORG_LINKS - {"and", "und"} for w in inner)
+        and all(w[0].isupper() or w.lower() in _ORG_LINKS for w in words)
+    )
+
+
 def names(text: str) -> tuple[list[Name], bool]:
     """The names of an author/editor span, and whether it ended in "et al." (not a name)."""
     text = text.strip()
@@ -107,6 +139,8 @@ def names(text: str) -> tuple[list[Name], bool]:
         text = text[:-1]
     if not text:
         return [], etal
+    if _organisation(text):
+        return [{"literal": text.strip(" .,:")}], etal
     parts = [p.strip() for p in re.split(r",\s*(?:and|&|und)\s+|\s+(?:and|&|und)\s+|,", text)]
     parts = [p for p in parts if p]
     # "Family, Given Given, Given Family, and Given Family" (Chicago, MLA): the first name is
@@ -261,7 +295,40 @@ def to_csl(labelled: Labelled) -> tuple[CSLItem, list[str]]:
             csl["URL"] = url if url.startswith("http") else "https://" + url
             break
     csl["type"] = infer_type(by_label, csl)
+    if csl["type"] == "thesis":
+        _thesis_institution(csl, by_label)
     return csl, truncated
+
+
+_GENRE_WORDS = re.compile(
+    r"^\W*(?:(?:ph\.?\s?d|doctoral|master'?s?|m\.?\s?a|m\.?\s?sc?|b\.?\s?a|diploma|bachelor'?s?|"
+    r"unpublished|inaugural|habilitation)\W*)*(?:thesis|dissertation|diss|"
+    r"doktorarbeit|masterarbeit|diplomarbeit|abschlussarbeit)\b\.?\s*(?:\(?\s*(?:ph\.?\s?d|"
+    r"doctoral|master'?s?)\s*\)?)?[\s,.:;-]*",
+    re.IGNORECASE,
+)
+
+
+def _thesis_institution(csl: CSLItem, by_label: dict[str, list[str]]) -> None:
+    """A thesis names its university, which CSL keeps as the publisher; the model sometimes
+    takes it for a container ("PhD thesis, University of X") or leaves the thesis words in
+    front of it. The genre words go to ``genre``, the rest to ``publisher``."""
+    for field in ("container-title", "publisher"):
+        value = csl.get(field)
+        if not isinstance(value, str):
+            continue
+        match = _GENRE_WORDS.match(value)
+        if match and match.end():
+            csl.setdefault("genre", value[: match.end()].strip(" ,.:;"))
+            value = value[match.end() :].strip(" ,.:;()[]")
+        if field == "container-title":
+            del csl["container-title"]
+            if value and "publisher" not in csl:
+                csl["publisher"] = value
+        elif value:
+            csl["publisher"] = value
+        else:
+            del csl["publisher"]
 
 
 def infer_type(by_label: dict[str, list[str]], csl: CSLItem) -> str:
