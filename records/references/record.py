@@ -178,8 +178,13 @@ def _date(text: str) -> list[int] | None:
     return parts
 
 
+_ISSUE_ALONE = re.compile(r"^\(\s*(\d{1,4}[A-Za-z]?(?:[-–/]\d{1,4})?)\s*\)[\s.,:;]*$")
+
+
 def _volume_issue(text: str) -> tuple[str | None, str | None]:
     text = " ".join(text.split())
+    if match := _ISSUE_ALONE.match(text):  # "2013;(6):CD001877": an issue without a volume
+        return None, match.group(1)
     volume = issue = None
     if match := _VOL_MARK.search(text):
         volume = match.group(1)
@@ -212,10 +217,41 @@ def _pages(text: str) -> str | None:
     return page if page and _PAGE_SHAPE.match(page) else None
 
 
+_CONTAINERS = ("journal", "container-title")
+
+
+def _settle(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Two readings of the model's spans that their neighbours decide:
+
+    * "Place: Publisher" is the one form a place takes: a short span ending in ":" right
+      before the publisher, read as a journal or container, is the place;
+    * a chapter (an "In:" or an editor list before it) has a book, not a series: a
+      collection-title with no container beside it is the container.
+    """
+    labels = [label for label, _ in spans]
+    out = list(spans)
+    if "location" not in labels:
+        for i, (label, text) in enumerate(spans[:-1]):
+            if (
+                label in _CONTAINERS
+                and labels[i + 1] == "publisher"
+                and text.endswith(":")
+                and len(text.split()) <= 4
+            ):
+                out[i] = ("location", text)
+    labels = [label for label, _ in out]
+    if "collection-title" in labels and not any(label in _CONTAINERS for label in labels):
+        i = labels.index("collection-title")
+        before = " ".join(text for label, text in out[:i] if label != "title")
+        if "editor" in labels[:i] or _IN.match(out[i][1]) or re.search(r"\bIn:", before):
+            out[i] = ("container-title", out[i][1])
+    return out
+
+
 def to_csl(labelled: Labelled) -> tuple[CSLItem, list[str]]:
     """The CSL record the labelled string states (see the module docstring), and the name
     fields whose list ended in "et al." (a marker kept beside the record, never a name)."""
-    spans = labelled.spans()
+    spans = _settle(labelled.spans())
     by_label: dict[str, list[str]] = {}
     for label, text in spans:
         by_label.setdefault(label, []).append(text)
