@@ -50,6 +50,9 @@ _COMPACT_SPLIT = re.compile(r"(?<=;)(?=\(?[A-Za-z]?\d)|(?<=[\d)]:)(?=[A-Za-z]?\d
 _MISSING_SPACE = re.compile(
     r"(?<=[a-zà-ÿ\d.)\]][,;])(?=[^\W\d_])|(?<=[^\W\d_]{2}[.:])(?=[A-ZÀ-Þ][a-zà-ÿ])"
     r"|(?<=[\])][.,:;])(?=[^\W\d_])|(?<=\b[A-Z]\.)(?=[A-ZÀ-Þ][a-zà-ÿ]{2})"
+    # a locator's marker run into its number: "Vol.50", "no.7", "pp.112", "S.12", "v.37"
+    r"|(?<=\b[pPsSvVnNhH]\.)(?=\d)|(?<=\b(?:pp|[Nn]o|[Nn]r|[Bb]d|[Jj]g)\.)(?=\d)"
+    r"|(?<=\b(?:[Vv]ol|[Aa]rt)\.)(?=\d)"
 )
 _PUNCT_ONLY = re.compile(r"^[.,;:)\]]+$")
 _OPEN_ONLY = re.compile(r"^[(\[]$")

@@ -76,6 +76,7 @@ def test_tokens_survive_the_spacing_of_pdf_text():
         "557-566.",
     ]
     assert tokenize("A ﬁnite eﬀect") == ["A", "finite", "effect"]
+    assert tokenize("Vol.50,No.3, pp.112-9") == ["Vol.", "50,", "No.", "3,", "pp.", "112-9"]
     # acronyms, decimals, identifiers and addresses stay whole
     assert tokenize("U.S.A. 1,234 doi:10.1000/x.Y https://a.org/b,c") == [
         "U.S.A.",
