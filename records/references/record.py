@@ -41,11 +41,12 @@ _QUOTED = re.compile(r"^\s*[\"“„«]([^\"”“»]{2,}?)[.,;:]?[\"”“»][.
 _TRAIL = " .,;:"
 _IN = re.compile(r"^(?:in|dans|en)\s*:?\s+", re.IGNORECASE)
 _VOL_MARK = re.compile(
-    r"\b(?:vol(?:ume)?|bd|band|jg|jahrgang|tome|t)\.?\s*([A-Z]{2,5}-\d+|[A-Za-z]?\d+[A-Za-z]?(?:[-/][A-Za-z]?\d+)?|[ivxlcdm]+\b)",
+    r"\b(?:vol(?:ume)?|bd|band|jg|jahrgang|tome|t|v(?=\.))\.?\s*([A-Z]{2,5}-\d+|[A-Za-z]?\d+[A-Za-z]?(?:[-/][A-Za-z]?\d+)?|[ivxlcdm]+\b)",
     re.IGNORECASE,
 )
 _ISSUE_MARK = re.compile(
-    r"\b(?:no|nr|num|issue|iss|h|heft|n°)\.?\s*(\d+[A-Za-z]?(?:[-/–]\d+)?|[A-Z]?\d+)", re.IGNORECASE
+    r"\b(?:no|nr|num|núm|issue|iss|h|heft|n°|n(?=\.))\.?\s*(\d+[A-Za-z]?(?:[-/–]\d+)?|[A-Z]?\d+)",
+    re.IGNORECASE,
 )
 _BARE_VOLUME = re.compile(
     r"^\(?\s*([A-Za-z]?\d{1,5}[A-Za-z]?(?:[-–/]\d{1,5}[A-Za-z]?|-[A-Z])?)\s*(?:\(\s*([^)]{1,20}?)\s*\)|\.(\d{1,4})(?![\d.]))?"
@@ -178,6 +179,7 @@ def _date(text: str) -> list[int] | None:
     return parts
 
 
+_VOLUME_COUNT = re.compile(r"^\(?\d{1,3}\s*(?:vols?|volumes|bände|bde|tomes)\b\.?", re.I)
 _ISSUE_ALONE = re.compile(r"^\(\s*(\d{1,4}[A-Za-z]?(?:[-–/]\d{1,4})?)\s*\)[\s.,:;]*$")
 
 
@@ -185,6 +187,8 @@ def _volume_issue(text: str) -> tuple[str | None, str | None]:
     text = " ".join(text.split())
     if match := _ISSUE_ALONE.match(text):  # "2013;(6):CD001877": an issue without a volume
         return None, match.group(1)
+    if _VOLUME_COUNT.match(text):  # "2 vols.": how many volumes a book has, not which one
+        return None, None
     volume = issue = None
     if match := _VOL_MARK.search(text):
         volume = match.group(1)

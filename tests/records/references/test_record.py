@@ -209,3 +209,18 @@ def test_a_place_before_the_publisher_is_never_a_journal():
     assert csl["publisher"] == "Suhrkamp"
     assert "container-title" not in csl
     assert csl["type"] == "book"
+
+
+def test_portuguese_and_spanish_locator_markers():
+    csl = parse_reference(
+        "SILVA, J.; SOUZA, M. Estudo das bacias hidrográficas. Revista Brasileira de "
+        "Geografia, v. 12, n. 3, p. 45-67, 2019."
+    )
+    assert (csl.get("volume"), csl.get("issue"), csl.get("page")) == ("12", "3", "45-67")
+
+
+def test_a_count_of_volumes_is_no_volume():
+    from records.references.record import _volume_issue
+
+    assert _volume_issue("2 vols.") == (None, None)
+    assert _volume_issue("Vol. 2,") == ("2", None)
