@@ -7,6 +7,7 @@ span (split on white space) all carry the span's label.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
@@ -31,6 +32,16 @@ def read_dataset(text: str, origin: str) -> list[Sequence]:
     return out
 
 
+# AnyStyle's data labels a Vancouver locator's year both ways: "<date>2012;</date>
+# <volume>30(15):</volume>" in some strings and "<volume>2012;30(15):</volume>" in others.
+# The year is the date (the record reads the date from the date span): one convention.
+# Likewise its pages: "<volume>128(1):183–269,</volume>" is one word there, which the
+# tokenizer splits into "128(1):" and "183–269,"; the part after "(issue):", or a range after
+# "volume:", is the pages.
+_LOCATOR_YEAR = re.compile(r"^(?:1[5-9]\d\d|20\d\d)[a-z]?;$")
+_PAGES_AFTER = re.compile(r"^[A-Za-z]{0,2}\d+[A-Za-z]?(?:\s*[-–]\s*[A-Za-z]?\d+)?[.,;]?$")
+
+
 def tokens_and_labels(sequence: Sequence) -> tuple[list[str], list[str]]:
     tokens: list[str] = []
     labels: list[str] = []
@@ -38,6 +49,16 @@ def tokens_and_labels(sequence: Sequence) -> tuple[list[str], list[str]]:
         words = tokenize(text)
         tokens += words
         labels += [label] * len(words)
+        if label == "volume" and len(words) > 1:
+            first = len(labels) - len(words)
+            if _LOCATOR_YEAR.match(words[0]):
+                labels[first] = "date"
+            for k in range(1, len(words)):
+                before, word = words[k - 1], words[k]
+                if _PAGES_AFTER.match(word) and (
+                    before.endswith("):") or (before.endswith(":") and any(d in word for d in "-–"))
+                ):
+                    labels[first + k] = "pages"
     return tokens, labels
 
 

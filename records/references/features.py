@@ -19,6 +19,7 @@ from records.references.lexicon import (
     GIVEN_NAMES,
     MARKERS,
     MONTHS,
+    ORGANISATION_WORDS,
     PARTICLES,
     PLACES,
     PUBLISHER_WORDS,
@@ -42,21 +43,69 @@ _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|e|\.)$", re.I)
 
 # Compact Vancouver locators are one word but three fields: "2024;64(7):575-81." is split
 # after the ";" and after the ":" that end the date and the volume(issue).
-_COMPACT_SPLIT = re.compile(r"(?<=;)(?=[A-Za-z]?\d)|(?<=[\d)]:)(?=[A-Za-z]?\d)")
+_COMPACT_SPLIT = re.compile(r"(?<=;)(?=\(?[A-Za-z]?\d)|(?<=[\d)]:)(?=[A-Za-z]?\d)")
+# Text extracted from PDFs loses the space after punctuation ("Smith,J.,Jones,K.",
+# "J.Smith", "(2011).Title"): a comma or semicolon before a letter, a period before a
+# capitalised word and a colon before a capital end a word. Acronyms ("U.S.A.") stay whole.
+_MISSING_SPACE = re.compile(
+    r"(?<=[a-zà-ÿ\d.)\]][,;])(?=[^\W\d_])|(?<=[^\W\d_]{2}[.:])(?=[A-ZÀ-Þ][a-zà-ÿ])"
+    r"|(?<=[\])][.,:;])(?=[^\W\d_])|(?<=\b[A-Z]\.)(?=[A-ZÀ-Þ][a-zà-ÿ]{2})"
+    # a locator's marker run into its number: "Vol.50", "no.7", "pp.112", "S.12", "v.37"
+    r"|(?<=\b[pPsSvVnNhH]\.)(?=\d)|(?<=\b(?:pp|[Nn]o|[Nn]r|[Bb]d|[Jj]g)\.)(?=\d)"
+    r"|(?<=\b(?:[Vv]ol|[Aa]rt)\.)(?=\d)"
+)
+_PUNCT_ONLY = re.compile(r"^[.,;:)\]]+$")
+_OPEN_ONLY = re.compile(r"^[(\[]$")
+_DASH_ONLY = re.compile(r"^[-–—‐]{1,2}$")
+_OPEN_RANGE = re.compile(r"^(?:pp?\.)?\(?\d{1,6}[-–—‐]$")
+# PDF text keeps typographic ligatures ("ﬁnite", "eﬀect"): read as the letters they are
+_LIGATURES = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+)
 
 
 def tokenize(text: str) -> list[str]:
-    """White-space words, with compact "date;volume(issue):pages" locators split in three."""
-    words = text.split()
-    if not any(";" in w or ":" in w for w in words):
-        return words
+    """White-space words, with compact "date;volume(issue):pages" locators split in three,
+    words run together at a comma or period split, stray punctuation ("Smith , J .",
+    "( 2011 )", "12 - 15") joined to its word and ligatures written out."""
+    words = text.translate(_LIGATURES).split()
     out: list[str] = []
     for word in words:
-        if (";" in word or ":" in word) and not _URL.match(word) and "10." not in word:
-            out += [part for part in _COMPACT_SPLIT.split(word) if part]
-        else:
+        if _URL.match(word) or "10." in word or "@" in word:
             out.append(word)
-    return out
+            continue
+        parts = [word]
+        if ";" in word or ":" in word:
+            parts = [part for part in _COMPACT_SPLIT.split(word) if part]
+        if "," in word or ";" in word or "." in word or ":" in word:
+            parts = [piece for part in parts for piece in _MISSING_SPACE.split(part) if piece]
+        out += parts
+    if len(out) < 2:
+        return out
+    joined: list[str] = []
+    pending = ""
+    for i, word in enumerate(out):
+        if pending:
+            word, pending = pending + word, ""
+        if _OPEN_ONLY.match(word) and i + 1 < len(out):
+            pending = word
+        elif joined and (
+            _PUNCT_ONLY.match(word) or (_OPEN_RANGE.match(joined[-1]) and word[:1].isdigit())
+        ):
+            joined[-1] += word  # "Smith ," -> "Smith,"; "557- 566." -> "557-566."
+        elif (
+            joined
+            and _DASH_ONLY.match(word)
+            and i + 1 < len(out)
+            and joined[-1][-1:].isdigit()
+            and out[i + 1][:1].isdigit()
+        ):
+            pending = joined.pop() + word
+        else:
+            joined.append(word)
+    if pending:
+        joined.append(pending)
+    return joined
 
 
 def _shape(token: str) -> str:
@@ -168,59 +217,132 @@ def _token_features(token: str) -> list[str]:
         feats.append("dict=publisher")
     if word in PLACES:
         feats.append("dict=place")
+    if word in ORGANISATION_WORDS:
+        feats.append("dict=org")
     if word in MONTHS or word.rstrip(".") in MONTHS:
         feats.append("dict=month")
     return feats
 
 
-_OFFSETS = (-2, -1, 1, 2)
+_OFFSETS = (-3, -2, -1, 1, 2, 3)
 _EDGE = {offset: f"{offset}:edge" for offset in _OFFSETS}
+_NUMBER_DOT = re.compile(r"^\(?\d{1,4}\.\d{1,4}[,:;.]?$")  # MLA's "42.3": volume.issue
+# "(Eds.)", "Hrsg.", "edited": an editor list ends or begins; a bare "ed." may be an edition
+_EDITOR_MARK = re.compile(
+    r"^(?:\(?(?:[Ee]ds|[Hh]rsg|[Hh]g|[Ee]ditors?|[Ee]dited)|\(Ed)\.?\)?[.,:;]*$"
+)
+
+
+def _near(offset: int, own: tuple[str, ...], token: str) -> tuple[str, ...]:
+    """What a token tells its neighbour at this offset: near ones see its word, shape, flags,
+    capitals and end punctuation; the farthest (3 away) only its word and shape."""
+    if abs(offset) == 3:
+        return (f"{offset}:{own[0]}", f"{offset}:{own[1]}")
+    seen = (own[0], own[1], *(f for f in own[6:] if not f.startswith(("p3=", "s3=", "s2="))))
+    if abs(offset) == 1:
+        seen = (*seen, own[2], own[3] if offset == -1 else own[4])
+    return tuple(f"{offset}:{f}" for f in seen)
 
 
 @lru_cache(maxsize=1 << 17)
 def _bundle(token: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]], tuple[bool, ...]]:
     """A token's own features, the features it gives its neighbours at each offset, and the
-    running-state flags it sets (quote open, quote close, year, "In:", sentence period)."""
+    running-state flags it sets (quote open, quote close, year, "In:", sentence period,
+    parenthesis open, parenthesis close, editor marker)."""
     own = token_features(token)
-    seen = (own[0], own[1], *(f for f in own[6:] if not f.startswith(("p3=", "s3=", "s2="))))
-    near = {offset: tuple(f"{offset}:{f}" for f in seen) for offset in _OFFSETS}
+    if _NUMBER_DOT.match(token):
+        own = (*own, "numdot")
+    near = {offset: _near(offset, own, token) for offset in _OFFSETS}
     flags = (
         "quoteopen" in own and "quoteclose" not in own,
         "quoteclose" in own,
         "year" in own or "hasyear" in own,
         "marker=in" in own,
         token.endswith(".") and not _INITIALS.match(token) and len(token.strip(_STRIP)) > 3,
+        token[0] in "([" and token.rstrip(".,;:")[-1:] not in ")]",
+        token.rstrip(".,;:")[-1:] in ")]" and token[0] not in "([",
+        bool(_EDITOR_MARK.match(token)),
     )
     return own, near, flags
 
 
+def _bucket(distance: int) -> str:
+    return str(distance) if distance < 3 else ("3-5" if distance < 6 else "6+")
+
+
+def _shouting(tokens: list[str]) -> bool:
+    """A reference typed in capitals throughout (old catalogues, some PDF extractions)."""
+    text = "".join(tokens)
+    letters = sum(map(str.isalpha, text))  # counted in C: this runs on every reference
+    return letters >= 20 and sum(map(str.isupper, text)) >= 0.9 * letters
+
+
+_SHORT_WORDS = frozenset(
+    "of in on to an at by or and the for de la le du et und der die das".split()
+)
+
+
+def _uncap(token: str) -> str:
+    """A capitalised word as it would be written in a normal reference: initials ("J.",
+    "JA") stay."""
+    letters = token.strip(_STRIP)
+    if (
+        _INITIALS.match(token)
+        and ("." in token or len(letters) <= 2)
+        and letters.lower() not in _SHORT_WORDS
+    ):
+        return token
+    return token[:1] + token[1:].lower()
+
+
 def sequence_features(tokens: list[str]) -> list[list[str]]:
     """Features of every token of one reference, with position, running state and neighbours."""
+    if _shouting(tokens):
+        # capitals say nothing here: read the words as if written in the usual case
+        tokens = [_uncap(t) for t in tokens]
     bundles = [_bundle(t) for t in tokens]
     n = len(tokens)
+    words = [b[0][0] for b in bundles]
+    # where the first year stands (styles put it early, APA/Harvard, or late, Vancouver/MLA):
+    # a token's place relative to it says much of what the token can be
+    first_year = next((i for i, b in enumerate(bundles) if b[2][2]), -1)
+    early = "none" if first_year < 0 else ("early" if first_year * 3 < n else "late")
     out: list[list[str]] = []
-    in_quote = seen_year = seen_in = seen_title_end = False
+    in_quote = seen_year = seen_in = seen_title_end = in_paren = seen_editor = False
     periods = 0
     for i in range(n):
         own, _, flags = bundles[i]
-        feats = [*own, f"pos={min(9, i * 10 // n)}", f"idx={min(i, 6)}"]
+        pos = min(9, i * 10 // n)
+        feats = [*own, f"pos={pos}", f"idx={min(i, 6)}", f"year={early}", f"year={early}:{pos}"]
         if i == n - 1:
             feats.append("last")
+        if first_year >= 0:
+            if i < first_year:
+                feats.append("beforeyear=" + _bucket(first_year - i))
+            elif i > first_year:
+                feats.append("sinceyear=" + _bucket(i - first_year))
         if in_quote:
             feats.append("inquote")
+        if in_paren:
+            feats.append("inparen")
         if seen_year:
             feats.append("afteryear")
         if seen_in:
             feats.append("afterin")
+        if seen_editor:
+            feats.append("aftereditor")
         if seen_title_end:
             feats.append("aftertitle")
         feats.append(f"periods={min(periods, 5)}")
+        feats.append(f"periods={min(periods, 5)}:{early}")
         for offset in _OFFSETS:
             j = i + offset
             if 0 <= j < n:
                 feats.extend(bundles[j][1][offset])
             else:
                 feats.append(_EDGE[offset])
+        feats.append(f"bi-={words[i - 1] if i else 'edge'}|{words[i]}")
+        feats.append(f"bi+={words[i]}|{words[i + 1] if i + 1 < n else 'edge'}")
         out.append(feats)
         # state after this token
         if flags[0]:
@@ -234,4 +356,10 @@ def sequence_features(tokens: list[str]) -> list[list[str]]:
             seen_in = True
         if flags[4]:
             periods += 1
+        if flags[5]:
+            in_paren = True
+        if flags[6]:
+            in_paren = False
+        if flags[7]:
+            seen_editor = True
     return out

@@ -81,6 +81,26 @@ PLACES = frozenset(
     """.split()
 )
 
+# Words that make a name an organisation's ("World Health Organization", "National Institute
+# for Health and Care Excellence", "Statistisches Bundesamt"): corporate authors and the
+# institutions of theses and reports
+ORGANISATION_WORDS = frozenset(
+    """
+    organization organisation institute institut institution association society council
+    committee commission agency department ministry office bureau board authority service
+    services centre center centers centres foundation fund trust group consortium
+    collaboration network alliance federation union league coalition academy college
+    school university universität université università universidad universidade
+    hochschule fachhochschule faculty laboratory laboratories corporation company
+    administration government parliament congress senate court bank agency programme program
+    project initiative taskforce forum unit division secretariat panel registry
+    bundesamt bundesministerium ministerium landesamt amt gesellschaft verband verein stiftung
+    arbeitsgemeinschaft kommission bundesanstalt zentrum
+    national international federal european american british royal world global
+    who unesco unicef oecd nice cdc nih fda ema nhs un eu imf
+    """.split()
+)
+
 MONTHS = frozenset(
     """
     january february march april may june july august september october november december

@@ -20,6 +20,7 @@ from records.normalize.dates import MONTHS as _DATE_MONTHS
 from records.normalize.names import Name, parse_name, parse_name_list
 from records.normalize.pages import normalize_pages
 from records.references.labeller import Labelled
+from records.references.lexicon import ORGANISATION_WORDS
 
 _LATEST_YEAR = date.today().year + 1
 _YEAR = re.compile(r"(?<!\d)(1[4-9]\d\d|20\d\d)(?!\d)")
@@ -40,11 +41,12 @@ _QUOTED = re.compile(r"^\s*[\"“„«]([^\"”“»]{2,}?)[.,;:]?[\"”“»][.
 _TRAIL = " .,;:"
 _IN = re.compile(r"^(?:in|dans|en)\s*:?\s+", re.IGNORECASE)
 _VOL_MARK = re.compile(
-    r"\b(?:vol(?:ume)?|bd|band|jg|jahrgang|tome|t)\.?\s*([A-Z]{2,5}-\d+|[A-Za-z]?\d+[A-Za-z]?(?:[-/][A-Za-z]?\d+)?|[ivxlcdm]+\b)",
+    r"\b(?:vol(?:ume)?|bd|band|jg|jahrgang|tome|t|v(?=\.))\.?\s*([A-Z]{2,5}-\d+|[A-Za-z]?\d+[A-Za-z]?(?:[-/][A-Za-z]?\d+)?|[ivxlcdm]+\b)",
     re.IGNORECASE,
 )
 _ISSUE_MARK = re.compile(
-    r"\b(?:no|nr|num|issue|iss|h|heft|n°)\.?\s*(\d+[A-Za-z]?(?:[-/–]\d+)?|[A-Z]?\d+)", re.IGNORECASE
+    r"\b(?:no|nr|num|núm|issue|iss|h|heft|n°|n(?=\.))\.?\s*(\d+[A-Za-z]?(?:[-/–]\d+)?|[A-Z]?\d+)",
+    re.IGNORECASE,
 )
 _BARE_VOLUME = re.compile(
     r"^\(?\s*([A-Za-z]?\d{1,5}[A-Za-z]?(?:[-–/]\d{1,5}[A-Za-z]?|-[A-Z])?)\s*(?:\(\s*([^)]{1,20}?)\s*\)|\.(\d{1,4})(?![\d.]))?"
@@ -89,6 +91,37 @@ def _strip_brackets(text: str) -> str:
     return text.strip(" ([])" + _TRAIL)
 
 
+_ORG_LINKS = frozenset("for of on and the für und pour".split())
+# "Bank A", "J. Court", "Hall AB": a person's initials next to a word that could be a body's
+_PERSONAL_INITIALS = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ]\.?-?){1,2}$|^(?:[A-ZÀ-ÖØ-Þ]\.-?){1,4}$")
+
+
+def _organisation(text: str) -> bool:
+    """Whether a name span names one organisation: an acronym ("WHO", "UNESCO"), a name with
+    an organisation's word ("World Health Organization", "Statistisches Bundesamt") or a
+    capitalised name joined by "for", "of", "and" ("Centers for Disease Control and
+    Prevention", "National Institute for Health and Care Excellence (NICE)"). Commas and
+    semicolons (lists of people) say no."""
+    text = re.sub(r"\s*\([^()]*\)\s*", " ", text).strip(" .,:")  # "(NICE)", "(Hrsg.)"
+    if not text or ";" in text or "," in text:
+        return False
+    words = text.split()
+    if len(words) == 1:
+        return len(text) >= 3 and text.isalpha() and text.isupper()
+    if any(re.fullmatch(r"[A-ZÀ-ÖØ-Þ]\.,?", w) for w in words) or (
+        len(words) <= 3 and any(_PERSONAL_INITIALS.match(w) for w in words)
+    ):
+        return False
+    if any(w.lower() in ORGANISATION_WORDS for w in words if len(w) > 3 and w[0].isupper()):
+        return True
+    inner = [w.lower() for w in words[1:-1]]
+    return (
+        len(words) >= 3
+        and any(w in _ORG_LINKS - {"and", "und"} for w in inner)
+        and all(w[0].isupper() or w.lower() in _ORG_LINKS for w in words)
+    )
+
+
 def names(text: str) -> tuple[list[Name], bool]:
     """The names of an author/editor span, and whether it ended in "et al." (not a name)."""
     text = text.strip()
@@ -107,6 +140,8 @@ def names(text: str) -> tuple[list[Name], bool]:
         text = text[:-1]
     if not text:
         return [], etal
+    if _organisation(text):
+        return [{"literal": text.strip(" .,:")}], etal
     parts = [p.strip() for p in re.split(r",\s*(?:and|&|und)\s+|\s+(?:and|&|und)\s+|,", text)]
     parts = [p for p in parts if p]
     # "Family, Given Given, Given Family, and Given Family" (Chicago, MLA): the first name is
@@ -144,8 +179,16 @@ def _date(text: str) -> list[int] | None:
     return parts
 
 
+_VOLUME_COUNT = re.compile(r"^\(?\d{1,3}\s*(?:vols?|volumes|bände|bde|tomes)\b\.?", re.I)
+_ISSUE_ALONE = re.compile(r"^\(\s*(\d{1,4}[A-Za-z]?(?:[-–/]\d{1,4})?)\s*\)[\s.,:;]*$")
+
+
 def _volume_issue(text: str) -> tuple[str | None, str | None]:
     text = " ".join(text.split())
+    if match := _ISSUE_ALONE.match(text):  # "2013;(6):CD001877": an issue without a volume
+        return None, match.group(1)
+    if _VOLUME_COUNT.match(text):  # "2 vols.": how many volumes a book has, not which one
+        return None, None
     volume = issue = None
     if match := _VOL_MARK.search(text):
         volume = match.group(1)
@@ -178,10 +221,41 @@ def _pages(text: str) -> str | None:
     return page if page and _PAGE_SHAPE.match(page) else None
 
 
+_CONTAINERS = ("journal", "container-title")
+
+
+def _settle(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Two readings of the model's spans that their neighbours decide:
+
+    * "Place: Publisher" is the one form a place takes: a short span ending in ":" right
+      before the publisher, read as a journal or container, is the place;
+    * a chapter (an "In:" or an editor list before it) has a book, not a series: a
+      collection-title with no container beside it is the container.
+    """
+    labels = [label for label, _ in spans]
+    out = list(spans)
+    if "location" not in labels:
+        for i, (label, text) in enumerate(spans[:-1]):
+            if (
+                label in _CONTAINERS
+                and labels[i + 1] == "publisher"
+                and text.endswith(":")
+                and len(text.split()) <= 4
+            ):
+                out[i] = ("location", text)
+    labels = [label for label, _ in out]
+    if "collection-title" in labels and not any(label in _CONTAINERS for label in labels):
+        i = labels.index("collection-title")
+        before = " ".join(text for label, text in out[:i] if label != "title")
+        if "editor" in labels[:i] or _IN.match(out[i][1]) or re.search(r"\bIn:", before):
+            out[i] = ("container-title", out[i][1])
+    return out
+
+
 def to_csl(labelled: Labelled) -> tuple[CSLItem, list[str]]:
     """The CSL record the labelled string states (see the module docstring), and the name
     fields whose list ended in "et al." (a marker kept beside the record, never a name)."""
-    spans = labelled.spans()
+    spans = _settle(labelled.spans())
     by_label: dict[str, list[str]] = {}
     for label, text in spans:
         by_label.setdefault(label, []).append(text)
@@ -261,7 +335,40 @@ def to_csl(labelled: Labelled) -> tuple[CSLItem, list[str]]:
             csl["URL"] = url if url.startswith("http") else "https://" + url
             break
     csl["type"] = infer_type(by_label, csl)
+    if csl["type"] == "thesis":
+        _thesis_institution(csl, by_label)
     return csl, truncated
+
+
+_GENRE_WORDS = re.compile(
+    r"^\W*(?:(?:ph\.?\s?d|doctoral|master'?s?|m\.?\s?a|m\.?\s?sc?|b\.?\s?a|diploma|bachelor'?s?|"
+    r"unpublished|inaugural|habilitation)\W*)*(?:thesis|dissertation|diss|"
+    r"doktorarbeit|masterarbeit|diplomarbeit|abschlussarbeit)\b\.?\s*(?:\(?\s*(?:ph\.?\s?d|"
+    r"doctoral|master'?s?)\s*\)?)?[\s,.:;-]*",
+    re.IGNORECASE,
+)
+
+
+def _thesis_institution(csl: CSLItem, by_label: dict[str, list[str]]) -> None:
+    """A thesis names its university, which CSL keeps as the publisher; the model sometimes
+    takes it for a container ("PhD thesis, University of X") or leaves the thesis words in
+    front of it. The genre words go to ``genre``, the rest to ``publisher``."""
+    for field in ("container-title", "publisher"):
+        value = csl.get(field)
+        if not isinstance(value, str):
+            continue
+        match = _GENRE_WORDS.match(value)
+        if match and match.end():
+            csl.setdefault("genre", value[: match.end()].strip(" ,.:;"))
+            value = value[match.end() :].strip(" ,.:;()[]")
+        if field == "container-title":
+            del csl["container-title"]
+            if value and "publisher" not in csl:
+                csl["publisher"] = value
+        elif value:
+            csl["publisher"] = value
+        else:
+            del csl["publisher"]
 
 
 def infer_type(by_label: dict[str, list[str]], csl: CSLItem) -> str:

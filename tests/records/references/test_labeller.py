@@ -55,3 +55,61 @@ def test_every_token_gets_a_label_and_a_marginal():
 def test_a_missing_model_is_one_clear_error(tmp_path):
     with pytest.raises(ModelMissing, match="scripts/train-references"):
         label("Smith J. Title. 2020.", model=tmp_path / "none.crfsuite")
+
+
+def test_tokens_survive_the_spacing_of_pdf_text():
+    # lost spaces after punctuation, stray spaces before it, split ranges, ligatures
+    assert tokenize("Smith,J.,Jones,K. (2011).Title") == [
+        "Smith,",
+        "J.,",
+        "Jones,",
+        "K.",
+        "(2011).",
+        "Title",
+    ]
+    assert tokenize("Smith , J . ( 2011 ) . pp. 12 - 15 ; 557- 566.") == [
+        "Smith,",
+        "J.",
+        "(2011).",
+        "pp.",
+        "12-15;",
+        "557-566.",
+    ]
+    assert tokenize("A ﬁnite eﬀect") == ["A", "finite", "effect"]
+    assert tokenize("Vol.50,No.3, pp.112-9") == ["Vol.", "50,", "No.", "3,", "pp.", "112-9"]
+    # acronyms, decimals, identifiers and addresses stay whole
+    assert tokenize("U.S.A. 1,234 doi:10.1000/x.Y https://a.org/b,c") == [
+        "U.S.A.",
+        "1,234",
+        "doi:10.1000/x.Y",
+        "https://a.org/b,c",
+    ]
+
+
+def test_compact_locators_split_into_date_volume_and_pages():
+    assert tokenize("Cochrane Database Syst Rev. 2013;(6):CD001877.")[-3:] == [
+        "2013;",
+        "(6):",
+        "CD001877.",
+    ]
+
+
+def test_training_labels_follow_one_convention_for_compact_locators():
+    from records.references.dataset import tokens_and_labels
+
+    # AnyStyle's data puts some Vancouver years and pages inside the volume span
+    assert tokens_and_labels([("volume", "2012;30(15):")]) == (
+        ["2012;", "30(15):"],
+        ["date", "volume"],
+    )
+    assert tokens_and_labels([("volume", "128(1):183–269,")])[1] == ["volume", "pages"]
+    assert tokens_and_labels([("volume", "51:197–204.")])[1] == ["volume", "pages"]
+    assert tokens_and_labels([("volume", "50: 3")])[1] == ["volume", "volume"]
+
+
+def test_a_reference_in_capitals_is_read_like_one_in_the_usual_case():
+    from records.references.features import sequence_features
+
+    text = "SMITH, J. AND JONES, K. A STUDY OF RIVER DELTAS. JOURNAL OF HYDROLOGY 12 (1990) 3-9."
+    usual = "Smith, J. And Jones, K. A Study Of River Deltas. Journal Of Hydrology 12 (1990) 3-9."
+    assert sequence_features(tokenize(text)) == sequence_features(tokenize(usual))

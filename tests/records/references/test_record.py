@@ -129,3 +129,98 @@ def test_records_keep_raw_string_confidence_and_et_al_marker():
     assert record.original["et_al"] == "author"
     assert [a["family"] for a in record.csl["author"]] == ["Chen"]
     assert (record.csl["volume"], record.csl["issue"]) == ("59", "6")
+
+
+def test_corporate_authors_are_one_literal_name():
+    assert names("World Health Organization.")[0] == [{"literal": "World Health Organization"}]
+    assert names("National Institute for Health and Care Excellence (NICE).")[0] == [
+        {"literal": "National Institute for Health and Care Excellence (NICE)"}
+    ]
+    assert names("Centers for Disease Control and Prevention.")[0] == [
+        {"literal": "Centers for Disease Control and Prevention"}
+    ]
+    assert names("Statistisches Bundesamt (Hrsg.)")[0] == [{"literal": "Statistisches Bundesamt"}]
+    assert names("WHO.")[0] == [{"literal": "WHO"}]
+
+
+def test_people_whose_names_are_words_of_organisations_stay_people():
+    assert names("Bank A, Court J.")[0] == [
+        {"family": "Bank", "given": "A."},
+        {"family": "Court", "given": "J."},
+    ]
+    assert names("Van Der Berg A")[0] == [{"family": "Van Der Berg", "given": "A."}]
+    assert names("Smith, John and Mary Jones")[0] == [
+        {"family": "Smith", "given": "John"},
+        {"family": "Jones", "given": "Mary"},
+    ]
+
+
+def test_a_corporate_author_is_read_as_the_author_not_the_title():
+    csl = parse_reference(
+        "World Health Organization. Global report on infection prevention and control. "
+        "Geneva: World Health Organization; 2022."
+    )
+    assert csl["author"] == [{"literal": "World Health Organization"}]
+    assert csl["title"] == "Global report on infection prevention and control"
+    assert csl["issued"] == {"date-parts": [[2022]]}
+    csl = parse_reference(
+        "National Institute for Health and Care Excellence (NICE). Hypertension in adults: "
+        "diagnosis and management. NICE guideline NG136. London: NICE; 2019."
+    )
+    assert csl["author"] == [
+        {"literal": "National Institute for Health and Care Excellence (NICE)"}
+    ]
+    assert csl["title"].startswith("Hypertension in adults")
+
+
+def test_a_thesis_names_its_university_as_publisher_never_as_container():
+    csl = parse_reference(
+        "Lindqvist, M. (2017). Soil carbon dynamics under boreal forest management "
+        "(Doctoral dissertation). University of Helsinki."
+    )
+    assert csl["type"] == "thesis"
+    assert csl["publisher"] == "University of Helsinki"
+    assert "container-title" not in csl
+    csl = parse_reference(
+        "Okafor C. Microfinance and rural household welfare in Nigeria. PhD thesis, "
+        "University of Reading; 2015."
+    )
+    assert csl["type"] == "thesis"
+    assert csl["publisher"] == "University of Reading"
+    assert "container-title" not in csl
+    assert csl["title"] == "Microfinance and rural household welfare in Nigeria"
+
+
+def test_an_issue_without_a_volume_stays_an_issue():
+    csl = parse_reference(
+        "Higgins JP, Thomas J. Exercise for depression in adolescents. Cochrane Database Syst "
+        "Rev. 2014;(11):CD004691."
+    )
+    assert csl.get("issue") == "11"
+    assert "volume" not in csl
+    assert csl["issued"] == {"date-parts": [[2014]]}
+
+
+def test_a_place_before_the_publisher_is_never_a_journal():
+    csl = parse_reference(
+        "Habermas J. Theorie des kommunikativen Handelns. Frankfurt am Main: Suhrkamp; 1981."
+    )
+    assert csl["publisher-place"] == "Frankfurt am Main"
+    assert csl["publisher"] == "Suhrkamp"
+    assert "container-title" not in csl
+    assert csl["type"] == "book"
+
+
+def test_portuguese_and_spanish_locator_markers():
+    csl = parse_reference(
+        "SILVA, J.; SOUZA, M. Estudo das bacias hidrográficas. Revista Brasileira de "
+        "Geografia, v. 12, n. 3, p. 45-67, 2019."
+    )
+    assert (csl.get("volume"), csl.get("issue"), csl.get("page")) == ("12", "3", "45-67")
+
+
+def test_a_count_of_volumes_is_no_volume():
+    from records.references.record import _volume_issue
+
+    assert _volume_issue("2 vols.") == (None, None)
+    assert _volume_issue("Vol. 2,") == ("2", None)
