@@ -43,11 +43,10 @@ from typing import IO, Any
 import harvester
 from harvester.errors import HarvesterError
 from harvester.ops.gc_pause import paused_gc
+from harvester.sources.inputs import file_chunks
 from harvester.store.library import NewRecord
-from records.decoding import decode
-from records.errors import UnreadableInput
-from records.model import Failure
-from records.parsers import iter_parse, iter_parse_text
+from records.model import Failure, ParseResult
+from records.parsers import iter_parse, iter_parse_stream
 
 # Inputs at least this large are parsed in a worker (about 2,000 BibTeX or RIS records).
 WORKER_MIN_BYTES = 4_000_000
@@ -110,26 +109,20 @@ def prepared_batches(
         yield from _batches(source, origin, format, strict)
 
 
-def read_text(source: Source, origin: str) -> str:
-    """The decoded text of an input; a file's bytes are dropped as soon as they are decoded
-    (peak: the bytes and the text once each, then the text alone)."""
-    if isinstance(source, Path):
-        try:
-            # Not kept here: decode drops the bytes once it has the text.
-            return decode(source.read_bytes(), origin)
-        except OSError as exc:
-            raise UnreadableInput(origin, f"cannot read: {exc.strerror or exc}") from None
-    return decode(source, origin)
+def parsed(
+    source: Source, origin: str, format: str | None, *, batch: int, strict: bool
+) -> Iterator[ParseResult]:
+    """The parse results of an input in batches: bytes already read (standard input, a web
+    page) are decoded whole; a file is read a chunk at a time
+    (:func:`records.parsers.iter_parse_stream`), so that memory follows the batch, not the
+    file, for the formats that can be read so."""
+    if isinstance(source, bytes):
+        return iter_parse(source, origin, format, batch=batch, strict=strict)
+    return iter_parse_stream(file_chunks(source, origin), origin, format, batch=batch, strict=strict)
 
 
 def _batches(source: Source, origin: str, format: str | None, strict: bool) -> Iterator[Batch]:
-    size = batch_size()
-    results = (
-        iter_parse(source, origin, format, batch=size, strict=strict)
-        if isinstance(source, bytes)
-        else iter_parse_text(read_text(source, origin), origin, format, batch=size, strict=strict)
-    )
-    for result in results:
+    for result in parsed(source, origin, format, batch=batch_size(), strict=strict):
         with paused_gc():
             prepared = [NewRecord.of(record) for record in result.records]
         yield prepared, result.failures
@@ -261,7 +254,7 @@ __all__ = [
     "WORKER_MIN_BYTES",
     "batch_size",
     "input_size",
+    "parsed",
     "prepared_batches",
-    "read_text",
     "worker_min_bytes",
 ]
