@@ -66,7 +66,9 @@ class StreamingParser(Parser):
     @abstractmethod
     def read(self, text: str, origin: str) -> Iterator[Record | Failure]: ...
 
-    def read_pieces(self, pieces: Callable[[], Iterator[str]], origin: str) -> Iterator[Record | Failure]:
+    def read_pieces(
+        self, pieces: Callable[[], Iterator[str]], origin: str
+    ) -> Iterator[Record | Failure]:
         """:meth:`read` of the text ``pieces()`` yields in order (each call a fresh pass from
         the start): the same records and failures at the same places. Readers that can
         read as the text comes override this and set :attr:`streams`."""

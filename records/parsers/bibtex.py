@@ -625,7 +625,8 @@ class BibTeXParser(StreamingParser):
         after their children). A file without either pays one regex search for each.
         """
         strings = _macros(text) if _STRING_RE.search(text) else dict(MONTH_MACROS)
-        yield from self._entries(read_blocks(text), strings, lambda: _parents(text, strings), origin)
+        parents = lambda: _parents(text, strings)  # noqa: E731 - read only if needed
+        yield from self._entries(read_blocks(text), strings, parents, origin)
 
     streams = True
 

@@ -72,7 +72,7 @@ def write_export(path: Path, fmt: str, count: int) -> Path:
 
 
 @pytest.fixture(scope="module")
-def exports(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
     folder = tmp_path_factory.mktemp("large")
     return {
         fmt: (
@@ -90,7 +90,9 @@ def _bound(large: Path) -> int:
 
 @pytest.mark.parametrize("fmt", ["bibtex", "ris"])
 @pytest.mark.parametrize("command", ["parse", "add"])
-def test_peak_memory_is_bounded_by_the_batch_not_the_file(exports, fmt, command, tmp_path):
+def test_peak_memory_is_bounded_by_the_batch_not_the_file(
+    exports: dict[str, tuple[Path, Path]], fmt: str, command: str, tmp_path: Path
+) -> None:
     small, large = exports[fmt]
     # The design: holding the larger file's text (one byte a character at least) would by
     # itself cost more than twice what the bound allows.

@@ -9,6 +9,7 @@ import codecs
 import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,7 +44,7 @@ def _merged(results: Iterator[ParseResult]) -> ParseResult:
     return merged
 
 
-def _seen(result: ParseResult) -> tuple[list, list, list]:
+def _seen(result: ParseResult) -> tuple[list[Any], list[Any], list[Any]]:
     records = [(r.csl, r.source, r.raw, r.issn_kinds, r.original, r.doubts) for r in result.records]
     failures = [(f.origin, f.reason, f.record, f.line) for f in result.failures]
     return records, failures, result.doubts
@@ -67,14 +68,14 @@ def _streamed_fixtures() -> list[tuple[Path, str]]:
 FIXTURE_FILES = _streamed_fixtures()
 
 
-def test_the_fixtures_hold_every_streamed_format():
+def test_the_fixtures_hold_every_streamed_format() -> None:
     names = {name for _, name in FIXTURE_FILES}
     assert names == set(STREAMED), names
     assert len(FIXTURE_FILES) > 200
 
 
 @pytest.mark.parametrize("low, high", [(1, 7), (40, 400)])
-def test_every_fixture_reads_the_same_in_chunks_as_whole(low, high):
+def test_every_fixture_reads_the_same_in_chunks_as_whole(low: int, high: int) -> None:
     rng = random.Random(low)
     differ = []
     for path, name in FIXTURE_FILES:
@@ -82,7 +83,9 @@ def test_every_fixture_reads_the_same_in_chunks_as_whole(low, high):
         whole = parse_bytes(data, str(path))
         # A head of 16 bytes: every input is streamed, however small.
         got = _merged(
-            iter_parse_stream(_chunks(data, rng, low, high), str(path), name, batch=3, head_bytes=16)
+            iter_parse_stream(
+                _chunks(data, rng, low, high), str(path), name, batch=3, head_bytes=16
+            )
         )
         if _seen(got) != _seen(whole):
             differ.append(path.name)
@@ -113,7 +116,7 @@ def _synthetic_bibtex() -> str:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_strings_and_crossref_parents_after_their_use_stream_the_same(seed):
+def test_strings_and_crossref_parents_after_their_use_stream_the_same(seed: int) -> None:
     data = _synthetic_bibtex().encode("utf-8")
     whole = parse_bytes(data, "s.bib")
     assert whole.failures and any(r.csl.get("publisher") == "ACM" for r in whole.records)
@@ -124,7 +127,8 @@ def test_strings_and_crossref_parents_after_their_use_stream_the_same(seed):
 
 
 RIS = "".join(
-    f"TY  - JOUR\r\nAU  - Åberg, Ö.\nTI  - Title {i} — “quoted”\n  continued\nPY  - 2001\nER  - \n\n"
+    f"TY  - JOUR\r\nAU  - Åberg, Ö.\nTI  - Title {i} — “quoted”\n  continued\n"
+    "PY  - 2001\nER  - \n\n"
     for i in range(80)
 ) + "TY  - JOUR\nER  - \n"
 
@@ -144,7 +148,7 @@ RIS = "".join(
         lambda t: t.encode("utf-8") + b"TY  - JOUR\nTI  - caf\xe9\nER  - \n",
     ],
 )
-def test_encodings_are_chosen_as_decode_chooses_them(encode):
+def test_encodings_are_chosen_as_decode_chooses_them(encode: Callable[[str], bytes]) -> None:
     data = encode(RIS)
     whole = parse_bytes(data, "e.ris")
     assert len(whole.records) >= 80 and whole.failures
@@ -157,7 +161,7 @@ def test_encodings_are_chosen_as_decode_chooses_them(encode):
         assert _seen(got) == _seen(whole)
 
 
-def test_a_large_file_with_no_records_or_binary_bytes_is_refused_as_whole():
+def test_a_large_file_with_no_records_or_binary_bytes_is_refused_as_whole() -> None:
     blank = b" \n\t" * 100
     with pytest.raises(EmptyInput):
         decode_stream(_chunks(blank, random.Random(0), 3, 9), "blank.bib", head_bytes=16)
@@ -166,7 +170,7 @@ def test_a_large_file_with_no_records_or_binary_bytes_is_refused_as_whole():
         decode_stream(_chunks(binary, random.Random(0), 3, 9), "b.bin", head_bytes=16)
 
 
-def test_detection_from_the_head_and_what_is_read_whole():
+def test_detection_from_the_head_and_what_is_read_whole() -> None:
     # Detected from the head: the same format as the whole text.
     data = RIS.encode("utf-8")
     got = _merged(iter_parse_stream(_chunks(data, random.Random(1), 50, 60), "x", head_bytes=64))
@@ -182,7 +186,7 @@ def test_detection_from_the_head_and_what_is_read_whole():
 
 
 @pytest.mark.parametrize("fmt", ["bibtex", "ris"])
-def test_records_come_before_the_text_is_read(fmt):
+def test_records_come_before_the_text_is_read(fmt: str) -> None:
     # The pass that yields the records has read a few chunks, not the file, when the first
     # batch comes (a reader that joined the text would have read every chunk first).
     if fmt == "ris":
@@ -207,7 +211,7 @@ def test_records_come_before_the_text_is_read(fmt):
     assert sum(len(r.records) for r in results) + len(first.records) > 100
 
 
-def test_lines_of_pieces_are_the_lines_of_the_text():
+def test_lines_of_pieces_are_the_lines_of_the_text() -> None:
     rng = random.Random(5)
     alphabet = ["a", "b", "\n", "\r", "\r\n", "\x85", "\u2028", "\x1c", " "]
     for _ in range(300):
