@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from records.errors import BinaryInput, EmptyInput
 
@@ -48,6 +50,111 @@ def decode(data: bytes, origin: str) -> str:
     return strip_controls(text)
 
 
+# A fresh pass over an input's bytes, in chunks (the shell opens the file; the core only reads).
+ByteChunks = Callable[[], Iterator[bytes]]
+# A fresh pass over an input's decoded text, in pieces.
+TextPieces = Callable[[], Iterator[str]]
+
+# What is decoded to choose the encoding's checks and the format: at least 4x the sniffers'
+# 200 kB window in any encoding this reads (UTF-8 takes at most 4 bytes a character).
+HEAD_BYTES = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedStream:
+    """An input decoded as :func:`decode` decodes it, a piece at a time: the same encoding
+    (chosen from the BOM and the head, and UTF-8 only if every byte of the file is UTF-8), the
+    same refusals (empty, binary) and the same stray controls stripped, with memory for a chunk
+    rather than for the file. ``head`` is the text of the first :data:`HEAD_BYTES` (the
+    whole text when ``complete``); :meth:`pieces` reads the text again from the start."""
+
+    head: str
+    complete: bool
+    _chunks: ByteChunks
+    _codec: str = "utf-8"
+    _errors: str = "strict"
+    _skip: int = 0  # bytes of a UTF-8 BOM
+    _marc: bool = False
+
+    def pieces(self) -> Iterator[str]:
+        if self.complete:
+            yield self.head
+            return
+        decoder = codecs.getincrementaldecoder(self._codec)(self._errors)
+        skip = self._skip
+        for chunk in self._chunks():
+            if skip:
+                chunk, skip = chunk[skip:], max(0, skip - len(chunk))
+            if text := decoder.decode(chunk):
+                yield _strip(text, self._marc)
+        if text := decoder.decode(b"", final=True):
+            yield _strip(text, self._marc)
+
+    def text(self) -> str:
+        """The whole text (for the readers that read it whole)."""
+        return self.head if self.complete else "".join(self.pieces())
+
+
+def decode_stream(chunks: ByteChunks, origin: str, head_bytes: int = HEAD_BYTES) -> DecodedStream:
+    """:func:`decode` of the bytes ``chunks()`` yields, as a :class:`DecodedStream`. An input no
+    larger than ``head_bytes`` is decoded whole, by :func:`decode` itself."""
+    parts: list[bytes] = []
+    size = 0
+    complete = True
+    for chunk in chunks():
+        parts.append(chunk)
+        size += len(chunk)
+        if size > head_bytes:
+            complete = False
+            break
+    data = b"".join(parts)
+    del parts
+    if complete:
+        return DecodedStream(decode(data, origin), True, chunks)
+    skip = 0
+    if data.startswith(codecs.BOM_UTF8):
+        codec, errors, skip = "utf-8", "replace", len(codecs.BOM_UTF8)
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec, errors = "utf-16", "replace"
+    elif data[1] == 0 and data[3] == 0 and data[0] != 0:
+        codec, errors = "utf-16-le", "replace"
+    elif data[0] == 0 and data[2] == 0 and data[1] != 0:
+        codec, errors = "utf-16-be", "replace"
+    else:
+        if b"\x00" in data[:8192]:
+            raise BinaryInput(origin, "binary file, not a bibliographic text format")
+        errors = "strict"
+        # decode() reads the file as UTF-8 only if all of it is: the whole file is checked
+        # (one pass, nothing kept) before a record is read, so that no record is read in one
+        # encoding and the rest of the file in another.
+        codec = next((c for c in ("utf-8", "cp1252") if _decodes(chunks, c)), "latin-1")
+    decoder = codecs.getincrementaldecoder(codec)(errors)
+    raw = decoder.decode(data[skip:])
+    sample = raw[:8192]
+    controls = sum(1 for c in sample if ord(c) < 32 and ord(c) not in _TEXT_CONTROLS)
+    if controls > max(8, len(sample) // 50) or "\ufffd" * 4 in sample:
+        raise BinaryInput(origin, "binary file, not a bibliographic text format")
+    marc = _is_marc(raw)
+    stream = DecodedStream(_strip(raw, marc), False, chunks, codec, errors, skip, marc)
+    if raw.isspace() and all(piece.isspace() for piece in stream.pieces()):
+        raise EmptyInput(origin, "empty input: no records in it")
+    return stream
+
+
+def _decodes(chunks: ByteChunks, codec: str) -> bool:
+    """Whether every byte of the input decodes strictly in ``codec``."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        for chunk in chunks():
+            # ASCII decodes the same in every candidate: only the rest is decoded.
+            if not (chunk.isascii() and not decoder.getstate()[0]):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 # Control characters no text format carries as content: NUL, the C0 controls but tab, line
 # feed and carriage return, DEL and the C1 controls. A stray NUL 1 MB into a file would
 # otherwise go to the store, into RIS and BibTeX files (raw NUL bytes) and to the terminal.
@@ -64,7 +171,17 @@ _LINE_BREAKS = str.maketrans({"\v": "\n", "\f": "\n"})
 def strip_controls(text: str) -> str:
     """``text`` without stray control characters (tab, line feed and carriage return kept;
     vertical tab and form feed read as line feeds; MARC 21's separators kept in MARC 21)."""
-    marc = _MARC_LEADER.match(text[:64]) is not None and "\x1d" in text[:100_000]
+    return _strip(text, _is_marc(text))
+
+
+def _is_marc(text: str) -> bool:
+    return _MARC_LEADER.match(text[:64]) is not None and "\x1d" in text[:100_000]
+
+
+def _strip(text: str, marc: bool) -> str:
+    """:func:`strip_controls` with the MARC question already answered (from the head of the
+    input: every piece of a stream gets the same answer). Character by character, so a text
+    stripped in pieces is the whole text stripped."""
     pattern = _MARC_STRAY_CONTROLS if marc else _STRAY_CONTROLS
     if "\v" in text or "\f" in text:
         text = text.translate(_LINE_BREAKS)

@@ -20,13 +20,13 @@ from harvester.errors import StoreError
 from harvester.ops.dedup import assign_batch, create_works_for, join_works, remember_maybes
 from harvester.ops.gc_pause import paused_gc
 from harvester.ops.interrupt import note_kept
-from harvester.ops.parse_worker import batch_size, prepared_batches, read_text
+from harvester.ops.parse_worker import batch_size, parsed, prepared_batches
 from harvester.sources.inputs import iter_inputs
 from harvester.store import Library
 from harvester.store.library import ENGINE_ERRORS, NewRecord
 from records.errors import HarvesterError, InputError, UsageError
 from records.model import Record
-from records.parsers import iter_parse_text, parse_bytes
+from records.parsers import parse_bytes
 
 Progress = Callable[[str], None]
 
@@ -133,7 +133,8 @@ def iter_parsed(
     sources: list[str], format: str | None = None, *, failures: list[str], strict: bool = False
 ) -> Iterator[Record]:
     """:func:`parse_inputs` as it goes: every record of every input in order, one batch in
-    memory at a time (besides the text of the input being read); failure messages are
+    memory at a time (a file is read a chunk at a time; see :func:`parse_worker.parsed`
+    for what is read whole); failure messages are
     appended to ``failures``. An input that fails part-way keeps the records read before.
     ``strict`` as in :func:`parse_inputs`."""
     for item in iter_inputs(sources, lazy_files=True):
@@ -143,12 +144,8 @@ def iter_parsed(
         source = item.path if item.path is not None else item.data
         assert source is not None
         try:
-            results = iter_parse_text(
-                read_text(source, item.origin),
-                item.origin,
-                item.format or format,
-                batch=batch_size(),
-                strict=strict,
+            results = parsed(
+                source, item.origin, item.format or format, batch=batch_size(), strict=strict
             )
             for result in results:
                 yield from result.records

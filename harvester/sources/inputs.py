@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -224,6 +224,27 @@ def _read(path: Path, origin: str, lazy: bool = False) -> Input:
         return Input(origin, error=UnreadableInput(origin, "is a directory"))
     except OSError as exc:
         return Input(origin, error=UnreadableInput(origin, f"cannot read: {exc.strerror}"))
+
+
+# Bytes read at a time from a file being parsed: large enough that a read is cheap, small
+# enough that it is nothing beside a batch of records.
+CHUNK_BYTES = 1 << 20
+
+
+def file_chunks(path: Path, origin: str) -> Callable[[], Iterator[bytes]]:
+    """A file's bytes as :func:`records.parsers.iter_parse_stream` reads them: each call a
+    fresh pass from the start, a chunk at a time; a failed read is an
+    :class:`~records.errors.UnreadableInput` naming the input."""
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            with path.open("rb") as file:
+                while chunk := file.read(CHUNK_BYTES):
+                    yield chunk
+        except OSError as exc:
+            raise UnreadableInput(origin, f"cannot read: {exc.strerror or exc}") from None
+
+    return chunks
 
 
 def folder_files(folder: Path) -> list[Path]:

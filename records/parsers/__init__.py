@@ -20,12 +20,19 @@ import logging
 import re
 from collections.abc import Iterator
 
-from records.decoding import decode, strip_controls
+from records.decoding import HEAD_BYTES, ByteChunks, decode, decode_stream, strip_controls
 from records.errors import HarvesterError, InputError, UnknownFormat, UnsafeInput, UsageError
 from records.model import Doubt, Failure, ParseResult
 from records.normalize.plausibility import Checker
 from records.normalize.record import normalize_csl
-from records.parsers.base import DEFAULT_BATCH, SNIFF_WINDOW, Parser, is_markup
+from records.parsers.base import (
+    DEFAULT_BATCH,
+    SNIFF_WINDOW,
+    Parser,
+    StreamingParser,
+    batches,
+    is_markup,
+)
 from records.parsers.bibtex import BibTeXParser
 from records.parsers.crossref_xml import CrossrefXMLParser
 from records.parsers.csljson import CSLJSONParser, CSLYAMLParser
@@ -126,9 +133,7 @@ def detect(text: str, origin: str) -> Parser:
     (``records.parsers``) naming both, so the user knows to check or pass ``--format``. When
     they read the same works (the same titles), there was nothing to choose: no warning.
     """
-    scored = sorted(
-        ((_sniff(p, text), i, p) for i, p in enumerate(PARSERS)), key=lambda t: (-t[0], t[1])
-    )
+    scored = _ranked(text)
     if not scored or scored[0][0] < DETECTION_THRESHOLD:
         raise _unknown(text, origin, scored)
     best, rivals = (
@@ -158,6 +163,13 @@ def detect(text: str, origin: str) -> Parser:
         else "",
     )
     return chosen
+
+
+def _ranked(text: str) -> list[tuple[float, int, Parser]]:
+    """Every reader's confidence in ``text``, most confident first."""
+    return sorted(
+        ((_sniff(p, text), i, p) for i, p in enumerate(PARSERS)), key=lambda t: (-t[0], t[1])
+    )
 
 
 def _close(best: tuple[float, int, Parser], other: tuple[float, int, Parser]) -> bool:
@@ -357,6 +369,61 @@ def iter_parse(
     return _iter_clean(decode(data, origin), origin, format, batch, strict)
 
 
+def iter_parse_stream(
+    chunks: ByteChunks,
+    origin: str,
+    format: str | None = None,
+    *,
+    batch: int = DEFAULT_BATCH,
+    strict: bool = False,
+    head_bytes: int = HEAD_BYTES,
+) -> Iterator[ParseResult]:
+    """:func:`iter_parse` of the bytes ``chunks()`` yields (a file read a chunk at a time; it
+    may be called more than once, each call a fresh pass from the start), with the same
+    records, failures and places, and memory for a few batches rather than for the file.
+
+    The input is decoded incrementally (:func:`records.decoding.decode_stream`) and its format
+    detected from its head. RIS, MEDLINE and BibTeX are then read as the text comes
+    (:meth:`StreamingParser.read_pieces`; BibTeX reads its ``@string`` and ``crossref`` places
+    in a pass of their own first, as the whole-text reader does). The others are read whole,
+    as :func:`iter_parse` reads them: XML, MARC and page layouts (their libraries read whole
+    documents), CSV (a quoted cell may hold line breaks), CSL-JSON and YAML (no incremental
+    JSON reader is installed). So is a text whose format only reading it all settles (two
+    readers claim its head) or that no reader claims (the error says where it broke).
+    """
+    stream = decode_stream(chunks, origin, head_bytes)
+    if stream.complete:
+        return _iter_clean(stream.head, origin, format, batch, strict)
+    parser = _streaming_reader(stream.head, format)
+    if parser is None:
+        return _iter_clean(stream.text(), origin, format, batch, strict)
+    items = parser.read_pieces(stream.pieces, origin)
+    results = _guarded(parser, origin, batches(items, batch))
+    return _normalized(results, page=False, strict=strict)
+
+
+def _streaming_reader(head: str, format: str | None) -> StreamingParser | None:
+    """The reader of a text with this head when it reads pieces and the head settles it as
+    :func:`detect` settles the whole text (no rival; sniffers look at the head alone)."""
+    text = head
+    if not is_markup(head) and _SPACES.search(head[:SNIFF_WINDOW]):
+        text = head.translate(_AS_SPACE)
+    if format:
+        parser = get_parser(format)
+    else:
+        scored = _ranked(text)
+        if not scored or scored[0][0] < DETECTION_THRESHOLD:
+            return None
+        if any(t[0] >= DETECTION_THRESHOLD and _close(scored[0], t) for t in scored[1:]):
+            return None
+        parser = scored[0][2]
+    if not isinstance(parser, StreamingParser) or not parser.streams:
+        return None
+    if parser.page or parser.name in PAGE_LISTS:
+        return None
+    return parser
+
+
 def parse_text(
     text: str, origin: str, format: str | None = None, *, strict: bool = False
 ) -> ParseResult:
@@ -383,6 +450,7 @@ __all__ = [
     "detect",
     "get_parser",
     "iter_parse",
+    "iter_parse_stream",
     "iter_parse_text",
     "parse_bytes",
     "parse_text",

@@ -60,8 +60,19 @@ class StreamingParser(Parser):
     cannot disagree, and a batch's memory is the batch's, not the file's.
     """
 
+    # Whether :meth:`read_pieces` reads the text a piece at a time (else it joins the pieces).
+    streams: ClassVar[bool] = False
+
     @abstractmethod
     def read(self, text: str, origin: str) -> Iterator[Record | Failure]: ...
+
+    def read_pieces(
+        self, pieces: Callable[[], Iterator[str]], origin: str
+    ) -> Iterator[Record | Failure]:
+        """:meth:`read` of the text ``pieces()`` yields in order (each call a fresh pass from
+        the start): the same records and failures at the same places. Readers that can
+        read as the text comes override this and set :attr:`streams`."""
+        return self.read("".join(pieces()), origin)
 
     def parse(self, text: str, origin: str) -> ParseResult:
         return collect(self.read(text, origin))
@@ -133,6 +144,46 @@ def iter_lines(text: str, chunk: int = 1 << 18) -> Iterator[str]:
         end = end_of_text if end < 0 else end + 1
         yield from text[start:end].splitlines()
         start = end
+
+
+def piece_lines(pieces: Iterable[str]) -> Iterator[str]:
+    r"""The lines of the text ``pieces`` make, as ``"".join(pieces).splitlines()`` gives them,
+    without joining them: text is split up to the last ``\n`` read (which always ends a line,
+    also in ``\r\n``), the rest waits for the next piece."""
+    pending: list[str] = []
+    for piece in pieces:
+        cut = piece.rfind("\n") + 1
+        if not cut:
+            pending.append(piece)
+            continue
+        if pending:
+            pending.append(piece[:cut])
+            yield from "".join(pending).splitlines()
+            pending = []
+        else:
+            yield from piece[:cut].splitlines()
+        if cut < len(piece):
+            pending.append(piece[cut:])
+    if pending:
+        yield from "".join(pending).splitlines()
+
+
+def without_bom(pieces: Iterable[str], strip_all: bool = False) -> Iterator[str]:
+    """The pieces of a text without its leading byte order mark (``text[1:]`` when it starts
+    with one; every leading one with ``strip_all``, as ``text.lstrip("\ufeff")``)."""
+    leading = True
+    for piece in pieces:
+        if leading:
+            if strip_all:
+                piece = piece.lstrip("\ufeff")
+                if not piece:
+                    continue
+            elif piece:
+                piece = piece.removeprefix("\ufeff")
+            else:
+                continue
+            leading = False
+        yield piece
 
 
 SNIFF_WINDOW = 200_000

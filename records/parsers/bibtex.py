@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -32,8 +32,11 @@ from records.parsers.bibtex_blocks import (
     FailedBlock,
     RawEntry,
     RawString,
+    iter_regions,
     read_blocks,
+    read_blocks_stream,
     read_regions,
+    region_blocks,
 )
 from records.parsers.fields import add_issn, add_standard_numbers, year_month_day
 
@@ -500,9 +503,13 @@ def _macros(text: str) -> dict[str, str]:
     """The ``@string`` macros of the whole file (month macros included), as BibTeX sees them at
     the end of reading: each defined in file order from the ones before it, a repeated key
     (same spelling) ignored, as bibtexparser reports it as a duplicate."""
+    return _macros_of(read_regions(text, (m.start() for m in _STRING_RE.finditer(text))))
+
+
+def _macros_of(blocks: Iterable[RawEntry | RawString | FailedBlock]) -> dict[str, str]:
     strings = dict(MONTH_MACROS)
     seen: set[str] = set()
-    for block in read_regions(text, (m.start() for m in _STRING_RE.finditer(text))):
+    for block in blocks:
         if isinstance(block, RawString) and block.key not in seen:
             seen.add(block.key)
             strings[block.key.strip().lower()] = evaluate(block.value, strings)
@@ -518,21 +525,83 @@ def _parents(text: str, strings: dict[str, str]) -> dict[str, _Parent]:
     """The entries some entry's ``crossref`` names, by lower-cased key; for a key given twice
     the last entry, as the whole file's key table had it. Read before the entries stream, since
     BibTeX puts parents after their children."""
+
+    def named(wanted: set[str]) -> Iterator[RawEntry | RawString | FailedBlock]:
+        hits = (
+            m.start() for m in _ENTRY_KEY_RE.finditer(text) if m.group(1).strip().lower() in wanted
+        )
+        return read_regions(text, hits)
+
+    crossrefs = read_regions(text, (m.start() for m in _CROSSREF_RE.finditer(text)))
+    return _parents_of(crossrefs, named, strings)
+
+
+def _parents_of(
+    crossrefs: Iterable[RawEntry | RawString | FailedBlock],
+    named: Callable[[set[str]], Iterable[RawEntry | RawString | FailedBlock]],
+    strings: dict[str, str],
+) -> dict[str, _Parent]:
+    """:func:`_parents` from the blocks of the places that say ``crossref`` and, given the
+    keys they name, the blocks of the places that name those keys."""
     wanted: set[str] = set()
-    for block in read_regions(text, (m.start() for m in _CROSSREF_RE.finditer(text))):
+    for block in crossrefs:
         if isinstance(block, RawEntry):
             target = _entry_fields(block.fields, strings).get("crossref", "").lower()
             if target:
                 wanted.add(target)
     if not wanted:
         return {}
-    hits = (m.start() for m in _ENTRY_KEY_RE.finditer(text) if m.group(1).strip().lower() in wanted)
     parents: dict[str, _Parent] = {}
-    for block in read_regions(text, hits):
+    for block in named(wanted):
         if isinstance(block, RawEntry) and block.key.lower() in wanted:
             fields = _entry_fields(block.fields, strings)
             parents[block.key.lower()] = (block.entry_type, fields, block.line)
     return parents
+
+
+# -- the same, from a text read in pieces (files too large to hold: see read_pieces) --------
+
+
+def _mentions(pieces: Iterable[str], pattern: re.Pattern[str], width: int) -> bool:
+    """Whether ``pattern`` (matching at most ``width`` characters) occurs in the text."""
+    tail = ""
+    for piece in pieces:
+        if pattern.search(tail + piece[: width - 1]) or pattern.search(piece):
+            return True
+        tail = (tail + piece[-(width - 1) :])[-(width - 1) :]
+    return False
+
+
+def _blocks_where(
+    pieces: Iterable[str], found: Callable[[str], bool]
+) -> Iterator[RawEntry | RawString | FailedBlock]:
+    """The blocks of the regions (:func:`iter_regions`) for which ``found(region)``: those
+    :func:`read_regions` reads for the hits inside them. (A key match of ``_ENTRY_KEY_RE`` is
+    looked for inside its region: the whole text's could run on past a line-start ``@`` only
+    for a "key" holding that ``@``, which names no crossref parent.)"""
+    for region, line in iter_regions(pieces):
+        if found(region):
+            yield from region_blocks(region, line)
+
+
+def _stream_macros(pieces: Callable[[], Iterator[str]]) -> dict[str, str]:
+    if not _mentions(pieces(), _STRING_RE, len("@string")):
+        return dict(MONTH_MACROS)
+    return _macros_of(_blocks_where(pieces(), lambda region: bool(_STRING_RE.search(region))))
+
+
+def _stream_parents(
+    pieces: Callable[[], Iterator[str]], strings: dict[str, str]
+) -> dict[str, _Parent]:
+    def named(wanted: set[str]) -> Iterator[RawEntry | RawString | FailedBlock]:
+        def names(region: str) -> bool:
+            keys = (m.group(1).strip().lower() for m in _ENTRY_KEY_RE.finditer(region))
+            return any(key in wanted for key in keys)
+
+        return _blocks_where(pieces(), names)
+
+    crossrefs = _blocks_where(pieces(), lambda region: bool(_CROSSREF_RE.search(region)))
+    return _parents_of(crossrefs, named, strings)
 
 
 class BibTeXParser(StreamingParser):
@@ -556,11 +625,40 @@ class BibTeXParser(StreamingParser):
         after their children). A file without either pays one regex search for each.
         """
         strings = _macros(text) if _STRING_RE.search(text) else dict(MONTH_MACROS)
-        # Read when the first entry with a crossref shows up: the entries before it inherit
-        # nothing, and so are the same whether read before or after the parents.
+        parents = lambda: _parents(text, strings)  # noqa: E731 - read only if needed
+        yield from self._entries(read_blocks(text), strings, parents, origin)
+
+    streams = True
+
+    def read_pieces(
+        self, pieces: Callable[[], Iterator[str]], origin: str
+    ) -> Iterator[Record | Failure]:
+        """:meth:`read` of a text read in pieces: the ``@string`` and ``crossref`` places are
+        found in passes of their own over the text (each holding a piece and the few places
+        found), then the entries are read as the text comes
+        (:func:`~records.parsers.bibtex_blocks.read_blocks_stream`)."""
+        strings = _stream_macros(pieces)
+        parents = (
+            _stream_parents(pieces, strings)
+            if _mentions(pieces(), _CROSSREF_RE, len("crossref"))
+            else {}
+        )
+        yield from self._entries(
+            read_blocks_stream(pieces()), strings, lambda: parents, origin
+        )
+
+    def _entries(
+        self,
+        blocks: Iterable[RawEntry | FailedBlock],
+        strings: dict[str, str],
+        read_parents: Callable[[], dict[str, _Parent]],
+        origin: str,
+    ) -> Iterator[Record | Failure]:
+        # Parents are read when the first entry with a crossref shows up: the entries before it
+        # inherit nothing, and so are the same whether read before or after the parents.
         parents: dict[str, _Parent] | None = None
         position = 0
-        for block in read_blocks(text):
+        for block in blocks:
             if isinstance(block, FailedBlock):
                 if block.raw.lstrip().lower().startswith(("@string", "@preamble", "@comment")):
                     reason = f"malformed @string/@preamble block: {block.reason}"
@@ -572,7 +670,7 @@ class BibTeXParser(StreamingParser):
             position += 1
             fields = _entry_fields(block.fields, strings)
             if parents is None and "crossref" in fields:
-                parents = _parents(text, strings)
+                parents = read_parents()
             if parents:
                 fields = _inherit_all(block, fields, parents)
             if not block.fields:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
@@ -227,6 +228,121 @@ def read_blocks(text: str) -> Iterator[RawEntry | FailedBlock]:
         carried = next_pos < end
         pos = next_pos
         end = next(starts, end_of_text)
+
+
+class _Window:
+    """A text that comes in pieces, held from the reader's place to as far as it has been read,
+    with its cut points (:func:`cut_points`) found as it comes. Offsets are from the start of
+    the whole text."""
+
+    def __init__(self, pieces: Iterable[str]) -> None:
+        self._pieces = iter(pieces)
+        self._text = ""
+        self._base = 0  # the offset of _text[0]
+        self._scanned = 0  # cut points before this offset are found
+        self._cuts: deque[int] = deque()
+        self.ended = False
+
+    def _read(self) -> None:
+        piece = next(self._pieces, None)
+        if piece is None:
+            self.ended = True
+            limit = len(self._text)
+        else:
+            self._text += piece
+            # A block start is searched from the newline before it and holds no other newline:
+            # one that starts before the last newline read is complete; one at it is not yet.
+            limit = max(0, self._text.rfind("\n"))
+        start = self._scanned - self._base
+        if limit > start or self.ended:
+            matches = _LINE_BLOCK_START_RE.finditer(self._text, start, limit)
+            self._cuts.extend(self._base + m.start() + 1 for m in matches)
+            self._scanned = self._base + max(limit, start)
+
+    def next_cut(self, after: int) -> int | None:
+        """The first cut point after offset ``after``; ``None`` when there is none (the text
+        ends first: then :attr:`ended` is true and :meth:`end` is its length)."""
+        while True:
+            while self._cuts and self._cuts[0] <= after:
+                self._cuts.popleft()
+            if self._cuts:
+                return self._cuts[0]
+            if self.ended:
+                return None
+            self._read()
+
+    def end(self) -> int:
+        return self._base + len(self._text)
+
+    def slice(self, start: int, end: int) -> str:
+        return self._text[start - self._base : end - self._base]
+
+    def forget(self, before: int) -> None:
+        """Drop the text before offset ``before`` (once there is a piece's worth of it: the
+        window is copied each time)."""
+        drop = before - self._base
+        if drop > 1 << 20 or drop > len(self._text) // 2:
+            self._text = self._text[drop:]
+            self._base = before
+
+
+def read_blocks_stream(pieces: Iterable[str]) -> Iterator[RawEntry | FailedBlock]:
+    """:func:`read_blocks` of the text ``pieces`` make, read as they come: the same blocks with
+    the same lines, holding the text from the block being read to the next cut point only."""
+    fast = _entry_reader()
+    window = _Window(pieces)
+    pos, line, carried = 0, 0, False
+    end = window.next_cut(0)
+    while True:
+        last = end is None
+        stop = window.end() if end is None else end
+        if pos >= stop:
+            break
+        piece = window.slice(pos, stop)
+        entry = None if carried else fast(piece, line + 1)
+        next_pos = stop
+        if entry is not None:
+            yield entry
+        else:
+            blocks = Splitter(piece).split().blocks
+            if not last and blocks and _runs_to_end(blocks[-1], piece):
+                next_pos = stop - len(blocks.pop().raw or "")
+            for block in converted(blocks, line):
+                if not isinstance(block, RawString):  # not asked for: strings=False
+                    yield block
+        line += count_lines(piece, 0, next_pos - pos)
+        carried = next_pos < stop
+        pos = next_pos
+        window.forget(pos)
+        if end is not None:
+            end = window.next_cut(end)
+
+
+def iter_regions(pieces: Iterable[str]) -> Iterator[tuple[str, int]]:
+    """The regions of the text ``pieces`` make (the text between two cut points, as
+    :func:`read_regions` reads them), each with the number of lines before it."""
+    window = _Window(pieces)
+    start, line = 0, 0
+    while True:
+        end = window.next_cut(start)
+        stop = window.end() if end is None else end
+        if start >= stop:
+            return
+        region = window.slice(start, stop)
+        yield region, line
+        line += count_lines(region, 0, len(region))
+        start = stop
+        window.forget(start)
+
+
+def region_blocks(region: str, line: int) -> Iterator[RawEntry | RawString | FailedBlock]:
+    """The entries, ``@string`` definitions and failed blocks of one region (see
+    :func:`iter_regions`); ``line``: the lines before it."""
+    entry = _entry_reader()(region, line + 1)
+    if entry is not None:
+        yield entry
+    else:
+        yield from converted(Splitter(region).split().blocks, line, strings=True)
 
 
 def read_regions(text: str, hits: Iterable[int]) -> Iterator[RawEntry | RawString | FailedBlock]:

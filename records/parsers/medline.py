@@ -12,14 +12,20 @@ records are separated by blank lines and start with ``PMID-``. Mapped as NLM doc
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from records.identifiers import normalize_isbn, normalize_issn, normalize_pmid
 from records.model import CSLItem, Failure, IssnKind, Record, SourceRef
 from records.normalize.dates import parse_date
 from records.normalize.names import make_name, parse_name
 from records.normalize.types import normalize_type
-from records.parsers.base import StreamingParser, iter_lines, stripped_head
+from records.parsers.base import (
+    StreamingParser,
+    iter_lines,
+    piece_lines,
+    stripped_head,
+    without_bom,
+)
 from records.parsers.fields import TagValues, add_isbn, add_issn
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
@@ -43,10 +49,15 @@ _BOOKISH = frozenset({"book", "report", "thesis"})
 
 def read_records(text: str) -> Iterator[tuple[int, list[tuple[str, str]], str]]:
     """(start line, [(tag, value)], verbatim text) for every record."""
+    return read_record_lines(iter_lines(text))
+
+
+def read_record_lines(text_lines: Iterable[str]) -> Iterator[tuple[int, list[tuple[str, str]], str]]:
+    """:func:`read_records` of a text given as its lines (``str.splitlines``)."""
     tags: list[tuple[str, str]] = []
     lines: list[str] = []  # the current record's, for its verbatim text
     start = -1
-    for number, line in enumerate(iter_lines(text)):
+    for number, line in enumerate(text_lines):
         if not line.strip():  # a blank line ends a record
             if start >= 0 and tags:
                 yield start + 1, tags, "\n".join(lines).rstrip()
@@ -212,8 +223,21 @@ class MedlineParser(StreamingParser):
             return 0.75
         return 0.0
 
+    streams = True
+
     def read(self, text: str, origin: str) -> Iterator[Record | Failure]:
-        for position, (line, tags, raw) in enumerate(read_records(text.lstrip("\ufeff")), 1):
+        return self._records(read_records(text.lstrip("\ufeff")), origin)
+
+    def read_pieces(
+        self, pieces: Callable[[], Iterator[str]], origin: str
+    ) -> Iterator[Record | Failure]:
+        lines = piece_lines(without_bom(pieces(), strip_all=True))
+        return self._records(read_record_lines(lines), origin)
+
+    def _records(
+        self, records: Iterator[tuple[int, list[tuple[str, str]], str]], origin: str
+    ) -> Iterator[Record | Failure]:
+        for position, (line, tags, raw) in enumerate(records, 1):
             csl, kinds, original, pmid = tags_to_csl(tags)
             if not pmid and not any(k in csl for k in ("title", "author", "container-title")):
                 found = ", ".join(dict.fromkeys(t for t, _ in tags))

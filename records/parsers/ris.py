@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from records.model import CSLItem, Failure, IssnKind, Record, SourceRef
 from records.normalize.dates import parse_date
 from records.normalize.names import parse_name
 from records.normalize.types import normalize_type
-from records.parsers.base import StreamingParser, iter_lines
+from records.parsers.base import StreamingParser, iter_lines, piece_lines, without_bom
 from records.parsers.fields import TagValues, add_standard_numbers, first_doi, slashed_date
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|\s*)$")
@@ -107,10 +107,17 @@ _BOOKISH = frozenset({"book", "thesis", "report"})
 
 def read_records(text: str) -> Iterator[tuple[int, list[tuple[str, str]], str, bool]]:
     """The records of a RIS text: (start line, [(tag, value)], verbatim text, ended by ER)."""
+    return read_record_lines(iter_lines(text))
+
+
+def read_record_lines(
+    text_lines: Iterable[str],
+) -> Iterator[tuple[int, list[tuple[str, str]], str, bool]]:
+    """:func:`read_records` of a text given as its lines (``str.splitlines``)."""
     tags: list[tuple[str, str]] = []
     lines: list[str] = []  # the current record's, for its verbatim text
     start = -1
-    for number, line in enumerate(iter_lines(text)):
+    for number, line in enumerate(text_lines):
         if line[2:6] == "  - " and line[:2] in _TAGS:
             tag, value = line[:2], line[6:].strip()  # what _TAG_RE reads, without the regex
         elif match := _TAG_RE.match(line):
@@ -305,10 +312,22 @@ class RISParser(StreamingParser):
             return 0.7
         return 0.0
 
+    streams = True
+
     def read(self, text: str, origin: str) -> Iterator[Record | Failure]:
         if text.startswith("\ufeff"):
             text = text[1:]
-        for position, (line, tags, raw, _ended) in enumerate(read_records(text), start=1):
+        return self._records(read_records(text), origin)
+
+    def read_pieces(
+        self, pieces: Callable[[], Iterator[str]], origin: str
+    ) -> Iterator[Record | Failure]:
+        return self._records(read_record_lines(piece_lines(without_bom(pieces()))), origin)
+
+    def _records(
+        self, records: Iterator[tuple[int, list[tuple[str, str]], str, bool]], origin: str
+    ) -> Iterator[Record | Failure]:
+        for position, (line, tags, raw, _ended) in enumerate(records, start=1):
             if not any(value for tag, value in tags if tag != "TY"):
                 yield Failure(
                     origin,

@@ -1,0 +1,140 @@
+"""Big inputs through the real `harvester add` and `harvester parse`: peak memory is bounded by
+the batch, not by the file (issue 15, defect 13; issue 17's import line).
+
+Each format is run on two generated files, one ten times the other, in small batches, and the
+peak resident size of the process tree (the command and its parsing worker, from ``wait4``) is
+compared: the larger file may cost at most a few batches more. The files are built so that
+this cannot hold if a file is held whole: the text of the larger file exceeds the smaller's by
+more than twice the bound (a process holding the text, or its bytes, grows by at least that),
+and its records share a few names, so that the readers' bounded caches of names do not grow
+with the file either. Nothing here is timed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.harvester.adversarial import environment
+
+BATCH = 50
+SMALL, LARGE = 140, 1400
+# What the larger file may cost beyond the smaller one, in batches' worth of its bytes:
+# the batches in flight (being parsed, in the pipe, being stored), the decoder's chunk and the
+# allocator's slack.
+BOUND_BATCHES = 12
+
+_WORDS = (
+    "liver metastases heat stress soil microbiota perovskite solar cells nanoparticles "
+    "signalling aggregation receptor groundwater recharge glia urban islands language "
+    "acquisition protein folding vaccines methylation coral reefs glaciers sleep quality"
+).split()
+_AUTHORS = ["Smith, Anna", "Müller, Jörg", "Dubois, Claire", "Okafor, Chinedu"]
+
+
+def _abstract(rng: random.Random) -> str:
+    return " ".join(rng.choice(_WORDS) for _ in range(1800))  # about 16,000 characters
+
+
+def write_export(path: Path, fmt: str, count: int) -> Path:
+    """``count`` records, each with its own title and a long abstract (the bytes), few names."""
+    rng = random.Random(count)
+    parts = []
+    for i in range(count):
+        authors = rng.sample(_AUTHORS, 2)
+        title = f"Record {i}: {' '.join(rng.choice(_WORDS) for _ in range(8))}"
+        year = 1990 + i % 30
+        if fmt == "bibtex":
+            parts.append(
+                f"@article{{rec{i},\n  author = {{{' and '.join(authors)}}},\n"
+                f"  title = {{{title}}},\n  journal = {{Journal of Tests}},\n"
+                f"  year = {{{year}}},\n  volume = {{{i % 50 + 1}}},\n"
+                f"  abstract = {{{_abstract(rng)}}}\n}}\n\n"
+            )
+        else:
+            parts.append(
+                "TY  - JOUR\n"
+                + "".join(f"AU  - {a}\n" for a in authors)
+                + f"TI  - {title}\nJO  - Journal of Tests\nPY  - {year}\nVL  - {i % 50 + 1}\n"
+                f"AB  - {_abstract(rng)}\nER  - \n\n"
+            )
+    path.write_text("".join(parts), "utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    folder = tmp_path_factory.mktemp("large")
+    return {
+        fmt: (
+            write_export(folder / f"small.{suffix}", fmt, SMALL),
+            write_export(folder / f"large.{suffix}", fmt, LARGE),
+        )
+        for fmt, suffix in (("bibtex", "bib"), ("ris", "ris"))
+    }
+
+
+def _bound(large: Path) -> int:
+    """The bound: BOUND_BATCHES batches' worth of the larger file's bytes."""
+    return BOUND_BATCHES * large.stat().st_size * BATCH // LARGE
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "ris"])
+@pytest.mark.parametrize("command", ["parse", "add"])
+def test_peak_memory_is_bounded_by_the_batch_not_the_file(
+    exports: dict[str, tuple[Path, Path]], fmt: str, command: str, tmp_path: Path
+) -> None:
+    small, large = exports[fmt]
+    # The design: holding the larger file's text (one byte a character at least) would by
+    # itself cost more than twice what the bound allows.
+    assert large.stat().st_size - small.stat().st_size > 2 * _bound(large)
+    # Both files go through the parsing worker (when a machine has a second core), so the
+    # two runs have the same processes.
+    env = environment("large-inputs", HARVESTER_BATCH=str(BATCH), HARVESTER_WORKER_MIN_BYTES="1")
+    peaks = []
+    for path, count in ((small, SMALL), (large, LARGE)):
+        if command == "parse":
+            peak, out = run_peak(["parse", str(path)], env)
+            assert len(json.loads(out)) == count
+        else:
+            db = tmp_path / f"{path.stem}.db"
+            peak, _ = run_peak(["--db", str(db), "add", "--no-enrich", str(path)], env)
+            with sqlite3.connect(db) as conn:
+                assert conn.execute("SELECT count(*) FROM source_records").fetchone()[0] == count
+        peaks.append(peak)
+    grown = peaks[1] - peaks[0]
+    assert grown <= _bound(large), (
+        f"{command} {fmt}: peak grew by {grown / 2**20:.1f} MB for "
+        f"{(large.stat().st_size - small.stat().st_size) / 2**20:.1f} MB more file; "
+        f"bound {_bound(large) / 2**20:.1f} MB"
+    )
+
+
+def run_peak(args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
+    """Run ``harvester ARGS``; its peak resident size in bytes (the largest of the process and
+    its descendants, as ``wait4`` reports it) and its standard output."""
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "harvester", *args],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            cwd=REPO,
+        )
+        assert process.stdout is not None
+        out = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        assert process.returncode == 0, err.read().decode()
+    return usage.ru_maxrss * 1024, out
