@@ -14,9 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlite_utils import Database
-
 from harvester.errors import LibraryBusy, NoLibrary, StoreError
+from harvester.store._sqlite_utils import Database
 from harvester.store.fts_query import to_fts5
 from harvester.store.process_identity import ProcessId, is_gone, this_process
 from harvester.store.schema import migrations

@@ -16,8 +16,7 @@ Tables:
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from harvester.store._sqlite_utils import Database, Migrations
 
 migrations = Migrations("harvester")
 

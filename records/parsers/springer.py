@@ -54,11 +54,14 @@ _DATE_LINE = re.compile(
     rf"{_ISSUE_WORD}\s+(?P<issue>[\w-]+)/(?P<year>\d{{4}}))?\s*$",
     re.IGNORECASE,
 )
+# ``^\s*+`` (possessive): the leading spaces are not given back to the lazy name group that
+# follows, which would try every split of them (cubic: seconds on a line of spaces, as binary
+# MARC holds).
 _BREADCRUMB = re.compile(
-    rf"^\s*(?P<journal>.+?)\s*>\s*{_ISSUE_WORD}\s+(?P<issue>[\w-]+)/(?P<year>\d{{4}})\s*$"
+    rf"^\s*+(?P<journal>.+?)\s*>\s*{_ISSUE_WORD}\s+(?P<issue>[\w-]+)/(?P<year>\d{{4}})\s*$"
 )
 _JOURNAL_ISSUE = re.compile(
-    r"^\s*(?P<journal>.+?)\s+(?:/\s*)?(?:(?:Ausgabe|Heft|Issue)\s+)?(?P<issue>[\w-]+)/(?P<year>\d{4})"
+    r"^\s*+(?P<journal>.+?)\s+(?:/\s*)?(?:(?:Ausgabe|Heft|Issue)\s+)?(?P<issue>[\w-]+)/(?P<year>\d{4})"
     r"(?:\s+(?:Zur Ausgabe|Go to issue))?\s*$"
 )
 
@@ -69,7 +72,7 @@ _LINK_PUBLISHED = re.compile(
     re.IGNORECASE,
 )
 _LINK_VOLUME = re.compile(
-    r"^\s*(?P<journal>.*?)\s*\b(?:volume|Band|Jahrgang)\s+(?P<volume>[\w.-]+)\s*,\s*"
+    r"^\s*+(?P<journal>.*?)\s*\b(?:volume|Band|Jahrgang)\s+(?P<volume>[\w.-]+)\s*,\s*"
     r"(?:(?:pages?|Seiten?)\s*(?P<pages>\w+(?:\s*[–—-]\s*\w+)?)|"
     r"(?:Article number|Artikelnummer)\s*:?\s*(?P<article>\w+))\s*,?\s*"
     r"\((?P<year>\d{4})\)",

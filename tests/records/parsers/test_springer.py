@@ -143,3 +143,16 @@ def test_the_metadata_block_alone_is_a_springer_record():
     assert (csl["container-title"], csl["issue"]) == ("Der Onkologe", "3")
     assert record.issn_kinds == {"0947-8965": "print", "1433-0415": "electronic"}
     assert csl["DOI"] == "10.1007/s00761-021-00901-2"
+
+
+def test_a_long_line_of_spaces_is_sniffed_in_linear_time():
+    # Binary MARC holds lines of hundreds of spaces. The page patterns once let a leading
+    # ``\s*`` and a lazy name group split the spaces every way (cubic): 13 s of sniffing for
+    # pymarc's 2 KB bad_indicator.dat, and hours for these 5,000 spaces. Now they take no time.
+    from records.parsers.springer import SpringerPageParser
+
+    spaces = " " * 5000 + "\n" + "\t " * 2500 + "\n"
+    assert SpringerPageParser().sniff("Title of a record\n" + spaces) == 0.0
+    # A real page with such lines is still a Springer page.
+    page = sample("springer", "link_article_en.txt")
+    assert SpringerPageParser().sniff(page + spaces) == SpringerPageParser().sniff(page) > 0.5
