@@ -11,6 +11,7 @@ from importlib import resources
 from typing import Any, ClassVar
 
 from records.model import Failure, ParseResult, Record
+from records.normalize.plausibility import is_placeholder
 from records.normalize.record import normalize_title
 
 # Records per batch of Parser.iter_parse when the caller does not say.
@@ -235,9 +236,11 @@ def require_titles(result: ParseResult, origin: str, label: str) -> ParseResult:
     so a record without one means the text was not that layout (or was cut off)."""
     kept = []
     for record in result.records:
-        # As normalization will leave it: a title of markup alone ("<A>") is no title.
+        # As normalization and the plausibility check will leave it: a title of markup alone
+        # ("<A>") or a placeholder ("NONE", "n/a") is no title.
         title = record.csl.get("title")
-        if isinstance(title, str) and normalize_title(title).strip():
+        text = normalize_title(title).strip() if isinstance(title, str) else ""
+        if text and not is_placeholder(text):
             kept.append(record)
         else:
             result.failures.append(

@@ -32,6 +32,8 @@ ODD_INPUTS = [
     '<script type="application/ld+json">{"@graph": [{"@type": "Article"}</script>',
     "<A>\n",  # found by hypothesis: a "title" of markup alone, empty once normalized
     "Title: <b></b>\n",
+    "NONE",  # found by hypothesis: a placeholder title, dropped by the plausibility check
+    "Title: n/a\n",
 ]
 
 
