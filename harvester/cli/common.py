@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from harvester.ops.interrupt import Terminated, exit_code, kept
+from harvester.ops.interrupt import Terminated, acted_on, exit_code, kept
 from records.errors import HarvesterError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,6 +68,7 @@ def reports_errors(func: F) -> F:
 
 def report_interrupt(exc: BaseException) -> None:
     """The one line of an interrupted command, and its exit code (128 + the signal)."""
+    acted_on()
     with suppress(OSError):  # stderr itself may be gone (a closed terminal)
         click.echo(f"harvester: interrupted; {kept(exc)}", err=True)
     sys.exit(exit_code(exc))

@@ -17,6 +17,7 @@ from contextlib import closing
 from dataclasses import dataclass, field, replace
 
 from harvester.errors import StoreError
+from harvester.ops import interrupt
 from harvester.ops.dedup import assign_batch, create_works_for, join_works, remember_maybes
 from harvester.ops.gc_pause import paused_gc
 from harvester.ops.interrupt import note_kept
@@ -323,6 +324,7 @@ def import_sources(
                 # traceback that holds this frame is dropped.
                 with closing(batches):
                     for rows, failures in batches:
+                        interrupt.check()  # a SIGTERM swallowed by a cleanup callback
                         with library.write():
                             report.parsed += len(rows)
                             report.low_confidence += sum(

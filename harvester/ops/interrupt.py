@@ -10,8 +10,10 @@ finishes the rest, since re-imports are no-ops by content hash) and exits 128 + 
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
 
 class Terminated(BaseException):
@@ -36,8 +38,39 @@ def note_kept(exc: BaseException, text: str) -> None:
         exc.harvester_kept = text  # type: ignore[attr-defined]
 
 
+# Whether a SIGTERM arrived that has not been acted on yet. The handler raises at whatever
+# bytecode runs when the signal lands; inside a ``__del__``, a weakref or ``finalize``
+# callback, Python prints "Exception ignored" and drops the exception, and the run would go
+# on as if never asked to stop. The flag keeps the request until a check point acts on it.
+_pending = False
+
+
 def _terminate(_signum: int, _frame: object) -> None:
+    global _pending
+    _pending = True
     raise Terminated()
+
+
+def check() -> None:
+    """Raise :class:`Terminated` if a SIGTERM arrived whose exception was swallowed (see
+    ``_pending``). Called between batches and sources, and when a command's work ends."""
+    global _pending
+    if _pending:
+        _pending = False
+        raise Terminated()
+
+
+def acted_on() -> None:
+    """The Terminated raised by the handler reached the command's edge: nothing pending."""
+    global _pending
+    _pending = False
+
+
+def _unraisable(unraisable: sys.UnraisableHookArgs, default: Callable[..., object]) -> None:
+    # A Terminated dropped in a cleanup callback is kept as pending (acted on at the next
+    # check point): not a traceback on stderr beside the one line the run ends with.
+    if unraisable.exc_type is not Terminated:
+        default(unraisable)
 
 
 @contextmanager
@@ -48,10 +81,22 @@ def sigterm_interrupts() -> Iterator[None]:
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = partial(_unraisable, default=previous_hook)
     try:
         yield
+        check()  # the work ended, but a SIGTERM it swallowed still ends the run as one
     finally:
         signal.signal(signal.SIGTERM, previous)
+        sys.unraisablehook = previous_hook
 
 
-__all__ = ["Terminated", "exit_code", "kept", "note_kept", "sigterm_interrupts"]
+__all__ = [
+    "Terminated",
+    "acted_on",
+    "check",
+    "exit_code",
+    "kept",
+    "note_kept",
+    "sigterm_interrupts",
+]

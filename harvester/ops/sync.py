@@ -53,6 +53,7 @@ from lxml import etree
 from harvester.crossref.client import CrossrefClient
 from harvester.errors import LibraryBusy
 from harvester.net.http import make_client
+from harvester.ops import interrupt
 from harvester.ops.importing import RUN_ERRORS, ImportReport, store_records, unexpected_failure
 from harvester.ops.interrupt import note_kept
 from harvester.ops.leases import (
@@ -476,6 +477,7 @@ def run_sync(
     status = "failed"
     try:
         for source in sources:
+            interrupt.check()  # a SIGTERM swallowed by a cleanup callback
             report.sources.append(_sync_one(library, source, run_id, options))
         if options.enrich:
             _enrich(library, report, options)
