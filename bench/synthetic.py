@@ -22,6 +22,10 @@ them), RIS, MEDLINE/nbib, CSL-JSON and VuFind catalog-page text. They are writte
 than through :mod:`records.exporters` on purpose: benchmark inputs must not depend on the code
 they measure, and they imitate what other tools write (RIS ``SP``/``EP``, MEDLINE's wrapped
 lines), not what harvester writes.
+
+The hard library (``generate(n, seed, duplicates="hard")``, the dedup tests' and
+``scripts/dedup-scale``'s) invents works from random words and adds near misses (errata, part
+2, the next article of an issue): see its section below.
 """
 
 from __future__ import annotations
