@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from harvester.errors import NotFound
 from harvester.ops.gc_pause import paused_gc
 from harvester.store import Library, StoredRecord, WorkRow
 from harvester.store.library import NewRecord, new_member, now
+from harvester.store.works import Reclustering, Works
 from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, unique_key
 from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, compare, match_work, prepare
 from records.dedup.cluster import WorkMatch
@@ -38,10 +38,7 @@ RECLUSTER_BATCH = 2000
 
 
 def index_record(library: Library, record_id: int, prepared: Prepared) -> None:
-    library.db.conn.executemany(
-        "INSERT OR IGNORE INTO blocking_keys (key, record_id) VALUES (?, ?)",
-        [(key, record_id) for key in blocking_keys(prepared)],
-    )
+    Works(library).index_keys(record_id, blocking_keys(prepared))
 
 
 def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, Prepared]:
@@ -60,10 +57,8 @@ def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, 
             missing.append(record_id)
         else:
             found[record_id] = hit
-    for record_id, csl in library.rows_in(
-        "SELECT id, csl FROM source_records WHERE id IN ({marks})", missing
-    ):
-        found[record_id] = cache.put(record_id, prepare(json.loads(csl)))
+    for record_id, csl in Works(library).csl_of(missing):
+        found[record_id] = cache.put(record_id, prepare(csl))
     return found
 
 
@@ -120,7 +115,7 @@ def _apart(pairs: dict[int, set[int]]) -> Apart:
 class Index(Protocol):
     """What :func:`assign_batch` decides against: the records already placed, by blocking key,
     and the works (or, in a re-run, the clusters) they are in. The :class:`Library` is one: its
-    stored works. A re-run uses :class:`_Reclustering`."""
+    stored works. A re-run uses :class:`harvester.store.works.Reclustering`."""
 
     def blocks(self, keys: Iterable[str]) -> dict[str, list[int]]: ...
 
@@ -304,19 +299,10 @@ def _compatible(a: list[int], b: list[int], forms: dict[int, Prepared], apart: A
 def remember_maybes(
     library: Library, record_id: int, maybes: list[tuple[int, PairDecision]]
 ) -> None:
-    library.db.conn.executemany(
-        "INSERT OR REPLACE INTO candidate_pairs (a, b, score, evidence, created_at)"
-        " VALUES (?,?,?,?,?)",
-        [
-            (
-                min(other, record_id),
-                max(other, record_id),
-                d.score,
-                json.dumps({"for": d.evidence_for, "against": d.evidence_against}),
-                now(),
-            )
-            for other, d in maybes
-        ],
+    stamp = now()
+    Works(library).remember_pairs(
+        (other, record_id, d.score, {"for": d.evidence_for, "against": d.evidence_against}, stamp)
+        for other, d in maybes
     )
 
 
@@ -333,16 +319,7 @@ def _work(library: Library, key: str) -> WorkRow:
 def _decide(library: Library, kind: str, a: int, b: int | None, note: str | None = None) -> None:
     """Record a decision; the opposite decision on the same pair, if any, is superseded
     (the person's latest word wins)."""
-    opposite = {"merge": "not-duplicate", "not-duplicate": "merge"}.get(kind)
-    if opposite and b is not None:
-        library.db.execute(
-            "DELETE FROM decisions WHERE kind = ? AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
-            [opposite, a, b, b, a],
-        )
-    library.db.execute(
-        "INSERT INTO decisions (kind, a, b, note, created_at) VALUES (?,?,?,?,?)",
-        [kind, a, b, note, now()],
-    )
+    Works(library).decide(kind, a, b, note, now())
 
 
 def merge_works(library: Library, keys: list[str]) -> WorkRow:
@@ -378,10 +355,7 @@ def not_duplicate(library: Library, key_a: str, key_b: str) -> None:
         for ra in library.records_of_work(a.id):
             for rb in library.records_of_work(b.id):
                 _decide(library, "not-duplicate", ra.id, rb.id)
-                library.db.execute(
-                    "DELETE FROM candidate_pairs WHERE a = ? AND b = ?",
-                    [min(ra.id, rb.id), max(ra.id, rb.id)],
-                )
+                Works(library).forget_pair(ra.id, rb.id)
 
 
 def split(
@@ -479,11 +453,7 @@ def join_works(library: Library, keep: int, gone: int, through: int) -> None:
 
 
 def _forget_pairs_within(library: Library, work_id: int) -> None:
-    library.db.execute(
-        "DELETE FROM candidate_pairs WHERE a IN (SELECT id FROM source_records WHERE work_id = ?)"
-        " AND b IN (SELECT id FROM source_records WHERE work_id = ?)",
-        [work_id, work_id],
-    )
+    Works(library).forget_pairs_within(work_id)
 
 
 # -- reporting ------------------------------------------------------------------------------
@@ -508,11 +478,8 @@ def _member_ref(record: StoredRecord) -> dict[str, Any]:
 def duplicates(library: Library) -> DuplicateReport:
     """Works with more than one source record, and the undecided pairs with their evidence."""
     report = DuplicateReport()
-    rows = library.db.execute(
-        "SELECT work_id FROM source_records WHERE kind = 'input' AND work_id IS NOT NULL"
-        " GROUP BY work_id HAVING count(*) > 1 ORDER BY work_id"
-    ).fetchall()
-    for (work_id,) in rows:
+    works = Works(library)
+    for work_id in works.with_several_inputs():
         work = library.work(work_id)
         members = [m for m in library.records_of_work(work_id) if m.kind == "input"]
         report.clusters.append(
@@ -522,16 +489,14 @@ def duplicates(library: Library) -> DuplicateReport:
                 "members": [_member_ref(m) for m in members],
             }
         )
-    for a, b, score, evidence in library.db.execute(
-        "SELECT a, b, score, evidence FROM candidate_pairs ORDER BY score DESC"
-    ).fetchall():
+    for a, b, score, evidence in works.review_pairs():
         ra, rb = library.records([a, b]) if a != b else (None, None)
         if ra is None or rb is None or ra.work_id == rb.work_id:
             continue
         report.pairs.append(
             {
                 "score": score,
-                "evidence": json.loads(evidence),
+                "evidence": evidence,
                 "a": _member_ref(ra) | {"key": library.work(ra.work_id).key},  # type: ignore[arg-type]
                 "b": _member_ref(rb) | {"key": library.work(rb.work_id).key},  # type: ignore[arg-type]
             }
@@ -542,77 +507,11 @@ def duplicates(library: Library) -> DuplicateReport:
 # -- re-run ---------------------------------------------------------------------------------
 
 
-class _Reclustering:
-    """The index of a re-run (:class:`Index`): the records placed so far and their new
-    clusters, in a temporary table; a cluster is named by its first record. Memory stays that
-    of one batch however large the library is."""
-
-    def __init__(self, library: Library) -> None:
-        self.library = library
-        library.db.executescript(
-            """
-            CREATE TEMP TABLE IF NOT EXISTS reclustered (
-                record_id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL, why TEXT
-            );
-            CREATE INDEX IF NOT EXISTS temp.reclustered_cluster ON reclustered(cluster);
-            DELETE FROM temp.reclustered;
-            """
-        )
-
-    def blocks(self, keys: Iterable[str]) -> dict[str, list[int]]:
-        return self.library.grouped_in(
-            "SELECT b.key, b.record_id FROM blocking_keys b JOIN temp.reclustered r"
-            " ON r.record_id = b.record_id WHERE b.key IN ({marks}) ORDER BY b.key, b.record_id",
-            keys,
-        )
-
-    def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]:
-        return dict(
-            self.library.rows_in(
-                "SELECT record_id, cluster FROM temp.reclustered WHERE record_id IN ({marks})",
-                record_ids,
-            )
-        )
-
-    def members_of_works(self, work_ids: Iterable[int]) -> dict[int, list[int]]:
-        return self.library.grouped_in(
-            "SELECT cluster, record_id FROM temp.reclustered WHERE cluster IN ({marks})"
-            " ORDER BY record_id",
-            work_ids,
-        )
-
-    def place(self, rows: list[tuple[int, int, str | None]]) -> None:
-        self.library.db.conn.executemany(
-            "INSERT INTO temp.reclustered (record_id, cluster, why) VALUES (?,?,?)", rows
-        )
-
-    def merge_clusters(self, keep: int, gone: int, through: int) -> None:
-        """Cluster ``gone`` joins ``keep``: record ``through`` is a duplicate of both."""
-        self.library.db.execute(
-            "UPDATE temp.reclustered SET cluster = ?, why = coalesce(why, ?) WHERE cluster = ?",
-            [keep, json.dumps({"by": _bridged(through)}), gone],
-        )
-
-    def join(self, a: int, b: int) -> bool:
-        """A person's merge: the clusters of ``a`` and ``b`` become one (False: already one)."""
-        ca, cb = (self.work_ids_of([r]).get(r) for r in (a, b))
-        if ca is None or cb is None or ca == cb:
-            return False
-        keep, gone = min(ca, cb), max(ca, cb)
-        self.library.db.execute(
-            "UPDATE temp.reclustered SET cluster = ?, why = coalesce(why, ?) WHERE cluster = ?",
-            [keep, json.dumps({"by": "merged by a person (harvester merge)"}), gone],
-        )
-        return True
-
-
 def _decisions(library: Library) -> tuple[dict[int, set[int]], list[tuple[int, int]]]:
     """A person's decisions: who is apart from whom (not-duplicate, split) and the merges."""
     apart: dict[int, set[int]] = {}
     together = []
-    for kind, a, b in library.db.execute(
-        "SELECT kind, a, b FROM decisions WHERE b IS NOT NULL ORDER BY id"
-    ):
+    for kind, a, b in Works(library).pair_decisions():
         if kind == "merge":
             together.append((a, b))
         elif kind == "not-duplicate":
@@ -626,19 +525,18 @@ def _records_to_place(library: Library, batch: int) -> Iterator[list[tuple[int, 
     record known only by its DOI to the page it was found on), in the order of their content
     hash, a batch at a time: not the order they were imported in, so that the works do not depend
     on it (the same records imported in any order cluster the same)."""
-    last = ""
-    while True:
-        rows = library.db.execute(
-            "SELECT id, csl, content_hash FROM source_records"
-            " WHERE kind IN ('input', 'enrichment') AND content_hash > ?"
-            " ORDER BY content_hash LIMIT ?",
-            [last, batch],
-        ).fetchall()
-        if not rows:
-            return
-        cache = library.prepared_cache
-        yield [(rid, cache.get(rid) or prepare(json.loads(csl))) for rid, csl, _ in rows]
-        last = rows[-1][2]
+    for ids in Works(library).records_by_hash(batch):
+        forms = _prepared_members(library, ids)
+        yield [(record_id, forms[record_id]) for record_id in ids]
+
+
+def _join(index: Reclustering, a: int, b: int) -> bool:
+    """A person's merge: the clusters of ``a`` and ``b`` become one (False: already one)."""
+    ca, cb = (index.work_ids_of([r]).get(r) for r in (a, b))
+    if ca is None or cb is None or ca == cb:
+        return False
+    index.merge_clusters(min(ca, cb), max(ca, cb), {"by": "merged by a person (harvester merge)"})
+    return True
 
 
 def recluster(
@@ -655,24 +553,24 @@ def recluster(
     apart get new works. Only what changed is written.
     """
     with library.write():
-        index = _Reclustering(library)
+        index = Reclustering(library)
         apart, together = _decisions(library)
-        library.db.execute("DELETE FROM candidate_pairs")
+        Works(library).forget_all_pairs()
         review = 0
         for new in _records_to_place(library, batch):
             with paused_gc():
                 review += _recluster_batch(library, index, new, apart)
         for a, b in together:
-            index.join(a, b)
-        summary = _apply_clusters(library, formula)
+            _join(index, a, b)
+        summary = _apply_clusters(library, index, formula)
         summary["review_pairs"] = review
-        library.db.execute("DROP TABLE temp.reclustered")
+        index.close()
     return summary
 
 
 def _recluster_batch(
     library: Library,
-    index: _Reclustering,
+    index: Reclustering,
     new: list[tuple[int, Prepared]],
     apart: dict[int, set[int]],
 ) -> int:
@@ -680,7 +578,7 @@ def _recluster_batch(
     plan = assign_batch(library, new, index=index, apart=_apart(apart))
     for gone, keep in plan.absorbed.items():
         if gone > 0:  # placed clusters proved one by a record of this batch
-            index.merge_clusters(plan.final(keep), gone, plan.bridged_by[gone])
+            index.merge_clusters(plan.final(keep), gone, {"by": _bridged(plan.bridged_by[gone])})
     rows = []
     review = 0
     for position, ((record_id, _), assignment) in enumerate(
@@ -688,7 +586,7 @@ def _recluster_batch(
     ):
         cluster = abs(plan.work_of(position, record_id))
         why = assignment.why and {**assignment.why, "by": "clustered by harvester dedupe"}
-        rows.append((record_id, cluster, json.dumps(why, ensure_ascii=False) if why else None))
+        rows.append((record_id, cluster, why))
         if assignment.maybes:
             remember_maybes(library, record_id, assignment.maybes)
             review += len(assignment.maybes)
@@ -696,23 +594,12 @@ def _recluster_batch(
     return review
 
 
-def _apply_clusters(library: Library, formula: str | None) -> dict[str, int]:
+def _apply_clusters(library: Library, index: Reclustering, formula: str | None) -> dict[str, int]:
     """Move records to the works of their new clusters (see :func:`recluster`)."""
-    db = library.db
     # Per cluster: its size, whether it holds an imported record, and its votes for old works.
-    sizes = {
-        cluster: (size, imported)
-        for cluster, size, imported in db.execute(
-            "SELECT r.cluster, count(*), sum(s.kind = 'input') FROM temp.reclustered r"
-            " JOIN source_records s ON s.id = r.record_id GROUP BY r.cluster"
-        )
-    }
+    sizes = index.cluster_sizes()
     votes: dict[int, list[tuple[int, int, int]]] = {}
-    for cluster, work_id, count, first in db.execute(
-        "SELECT r.cluster, s.work_id, count(*), min(s.id) FROM temp.reclustered r"
-        " JOIN source_records s ON s.id = r.record_id WHERE s.work_id IS NOT NULL"
-        " GROUP BY r.cluster, s.work_id"
-    ):
+    for cluster, work_id, count, first in index.votes():
         votes.setdefault(cluster, []).append((-count, first, work_id))
     target: dict[int, int | None] = {}  # cluster -> the work it keeps (None: a new one)
     claimed: set[int] = set()
@@ -727,19 +614,12 @@ def _apply_clusters(library: Library, formula: str | None) -> dict[str, int]:
     touched: set[int] = set()
     heirs: dict[int, Counter[int]] = {}  # old work -> where its records went
     new_work: dict[int, int] = {}
-    # Streamed: SQLite sorts the rows before the first one is returned, so the updates below
-    # cannot disturb the iteration.
-    rows = db.conn.execute(
-        "SELECT r.record_id, r.cluster, r.why, s.work_id FROM temp.reclustered r"
-        " JOIN source_records s ON s.id = r.record_id"
-        " ORDER BY r.cluster, s.kind != 'input', r.record_id"
-    )
-    for record_id, cluster, why, old in rows:
+    for record_id, cluster, why, old in index.placements():
         if cluster not in target:
             if old is not None:
                 # Crossref records whose imported records went elsewhere wait, detached,
                 # until their DOI is enriched again.
-                db.execute("UPDATE source_records SET work_id = NULL WHERE id = ?", [record_id])
+                Works(library).detach(record_id)
                 touched.add(old)
             continue
         work = target[cluster]
@@ -756,7 +636,7 @@ def _apply_clusters(library: Library, formula: str | None) -> dict[str, int]:
         if work == old:
             continue
         library.move_records([record_id], work)
-        library.set_joined(record_id, json.loads(why) if why else None)
+        library.set_joined(record_id, why)
         moved += 1
         touched.add(work)
         if old is not None:
@@ -773,5 +653,5 @@ def _apply_clusters(library: Library, formula: str | None) -> dict[str, int]:
         "clusters": sum(1 for size, imported in sizes.values() if imported and size > 1),
         "moved": moved,
         "new_works": created,
-        "works": int(db.execute("SELECT count(*) FROM works").fetchone()[0]),
+        "works": Works(library).count(),
     }
