@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -82,6 +82,12 @@ class BatchPlan:
 
     assignments: list[Assignment]
     keys: Sequence[Sequence[str]]
+    # Per record, the candidates triage did not settle as distinct, and those it did not see (a
+    # detached Crossref record); per key, how many records its block held before the batch
+    # (None: skipped). What :func:`settle` starts from.
+    alive: list[list[int]] = field(default_factory=list)
+    unseen: list[list[int]] = field(default_factory=list)
+    block_sizes: dict[str, int | None] = field(default_factory=dict)
     absorbed: dict[int, int] = field(default_factory=dict)
     bridged_by: dict[int, int] = field(default_factory=dict)  # absorbed work -> the record
 
@@ -117,7 +123,9 @@ class Index(Protocol):
     and the works (or, in a re-run, the clusters) they are in. The :class:`Library` is one: its
     stored works. A re-run uses :class:`harvester.store.works.Reclustering`."""
 
-    def blocks(self, keys: Iterable[str]) -> dict[str, list[int]]: ...
+    def blocks(self, keys: Iterable[str]) -> Mapping[str, list[int] | None]:
+        """The placed records under each key (``None``: skip the key whatever its count)."""
+        ...
 
     def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]: ...
 
@@ -126,10 +134,11 @@ class Index(Protocol):
 
 def _candidates(
     index: Index, new: Sequence[tuple[int, Prepared]], keys: Sequence[Sequence[str]] | None
-) -> tuple[list[list[int]], Sequence[Sequence[str]]]:
+) -> tuple[list[list[int]], Sequence[Sequence[str]], Mapping[str, list[int] | None]]:
     """Per new record, the records sharing a blocking key with it (placed ones and those
     earlier in the batch; blocks of more than MAX_BLOCK records skipped: a block that large says
-    nothing about identity), in id order; and its keys. One query for the whole batch."""
+    nothing about identity), in id order; its keys; and the placed blocks. One query for the
+    whole batch."""
     if keys is None:
         keys = [sorted(blocking_keys(p)) for _, p in new]
     placed = index.blocks({k for ks in keys for k in ks})
@@ -139,13 +148,15 @@ def _candidates(
         found: set[int] = set()
         for key in record_keys:
             in_index = placed.get(key, ())
+            if in_index is None:
+                continue
             in_batch = earlier.setdefault(key, [])
             if len(in_index) + len(in_batch) < MAX_BLOCK:  # counting the record itself
                 found.update(in_index)
                 found.update(in_batch)
             in_batch.append(record_id)
         candidates.append(sorted(found))
-    return candidates, keys
+    return candidates, keys, placed
 
 
 def assign_batch(
@@ -174,7 +185,7 @@ def assign_batch(
     """
     index = index or library
     apart = apart or _stored_decisions(library)
-    candidates, keys = _candidates(index, new, keys)
+    candidates, keys, blocks = _candidates(index, new, keys)
     partners = {p for record_id, _ in new for p in apart(record_id)}
     work_of: dict[int, int] = index.work_ids_of(
         {c for found in candidates for c in found} | partners
@@ -185,13 +196,16 @@ def assign_batch(
         forms[record_id] = library.prepared_cache.put(record_id, prepared)
     # Triage: per record, the placed candidates that may not be distinct from it.
     alive: list[list[int]] = []
+    unseen: list[list[int]] = []
     for (_, prepared), found in zip(new, candidates, strict=True):
         # ``forms`` holds exactly the placed candidates (in a work, or earlier in the batch).
         try:  # nearly always all of them: a C-level lookup (this loop sees millions of ids)
             placed, their_forms = found, list(map(forms.__getitem__, found))
+            unseen.append([])
         except KeyError:  # a detached (Crossref) record shares a key
             placed = [c for c in found if c in forms]
             their_forms = [forms[c] for c in placed]
+            unseen.append([c for c in found if c not in forms])
         settled = triage(prepared, their_forms)
         alive.append([placed[i] for i in sorted(settled.decisions)])
     live = {work_of[c] for found in alive for c in found if c in work_of}
@@ -199,7 +213,8 @@ def assign_batch(
     forms.update(
         _prepared_members(library, {m for ids in members.values() for m in ids} - forms.keys())
     )
-    plan = BatchPlan([], keys)
+    sizes = {k: None if b is None else len(b) for k, b in blocks.items()}
+    plan = BatchPlan([], keys, alive, unseen, sizes)
     for (record_id, prepared), found in zip(new, alive, strict=True):
         works = list(dict.fromkeys(work_of[c] for c in found))
         excluded = {str(work_of[p]) for p in apart(record_id) if p in work_of}
@@ -553,19 +568,156 @@ def recluster(
     apart get new works. Only what changed is written.
     """
     with library.write():
-        index = Reclustering(library)
-        apart, together = _decisions(library)
         Works(library).forget_all_pairs()
-        review = 0
-        for new in _records_to_place(library, batch):
-            with paused_gc():
-                review += _recluster_batch(library, index, new, apart)
-        for a, b in together:
-            _join(index, a, b)
-        summary = _apply_clusters(library, index, formula)
-        summary["review_pairs"] = review
-        index.close()
-    return summary
+        applied = _recluster(
+            library, _records_to_place(library, batch), formula, "clustered by harvester dedupe"
+        )
+    return applied.summary
+
+
+@dataclass(slots=True)
+class Applied:
+    """What a re-run changed: its counts, the works it wrote to, the works it created and those
+    it removed (left without records)."""
+
+    summary: dict[str, int]
+    touched: set[int]
+    created: list[int]
+    removed: set[int]
+
+
+def _recluster(
+    library: Library,
+    batches: Iterable[list[tuple[int, Prepared]]],
+    formula: str | None,
+    by: str,
+) -> Applied:
+    """Place ``batches`` (records in the order of their content hash) as :func:`recluster`
+    does, against each other only, and move them to the works of their clusters. ``by`` says
+    in `harvester show` who placed a record that moved."""
+    index = Reclustering(library, MAX_BLOCK)
+    apart, together = _decisions(library)
+    review = 0
+    for new in batches:
+        with paused_gc():
+            review += _recluster_batch(library, index, new, apart, by)
+    for a, b in together:
+        _join(index, a, b)
+    applied = _apply_clusters(library, index, formula)
+    applied.summary["review_pairs"] = review
+    index.close()
+    return applied
+
+
+def settle(
+    library: Library, plan: BatchPlan, new_ids: Sequence[int], formula: str | None = None
+) -> Applied:
+    """After a batch of an import, decided by ``plan`` and written (inside its transaction):
+    place again, exactly as :func:`recluster` would, the records whose works the batch may
+    have changed, so that the works do not depend on the order of import (nor on the batch
+    size). ``new_ids``: the batch's records, as in ``plan``.
+
+    :func:`recluster`'s placing of a record only ever looks at records linked to it by a chain
+    of candidate pairs (a shared blocking key) that are not surely distinct: a record's
+    candidates that triage settles as distinct play no part, and the works it may join are
+    made of such chains. So the library falls apart into components that cluster
+    independently; placing again the components the batch touched, in content-hash order,
+    gives what a whole re-run would, provided the rest already is (it is after imports into an
+    empty library, or after `harvester dedupe`). Touched: the new records, and every record of
+    a block that the batch made too large to count (its pairs are gone); with every record
+    linked to them and every member of their works. A component of one record is its own
+    work already. Works whose members stay keep their ids and keys; only records that change
+    work are written."""
+    works = Works(library)
+    added: Counter[str] = Counter(k for keys in plan.keys for k in keys)
+    crossed = [
+        k
+        for k, n in added.items()
+        if (before := plan.block_sizes.get(k, 0)) is not None and before <= MAX_BLOCK < before + n
+    ]
+    start = set(new_ids)
+    for members in library.blocks(crossed).values():
+        start.update(members)
+    # The new records' links were found by the batch (through at least the blocks that count).
+    known = {
+        record_id: (alive, unseen)
+        for record_id, alive, unseen in zip(new_ids, plan.alive, plan.unseen, strict=True)
+    }
+    component = set().union(*(c for c in _components(library, start, known) if len(c) > 1))
+    if not component:
+        return Applied({}, set(), [], set())
+    works.forget_pairs_of(component)
+    ordered = [record_id for record_id, _ in works.placeable(component)]
+    forms = _prepared_members(library, ordered)
+    batches = (
+        [(record_id, forms[record_id]) for record_id in ordered[i : i + RECLUSTER_BATCH]]
+        for i in range(0, len(ordered), RECLUSTER_BATCH)
+    )
+    return _recluster(library, batches, formula, "placed again after an import")
+
+
+def _components(
+    library: Library, start: set[int], known: dict[int, tuple[list[int], list[int]]]
+) -> list[set[int]]:
+    """The components of ``start``: each record linked by a chain of candidate pairs that
+    triage does not settle as distinct (blocks of more than MAX_BLOCK records do not count),
+    and every member of their works (see :func:`settle`). ``known``: records whose links were
+    found already (those triage settled, and those it has yet to see)."""
+    works = Works(library)
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def link(x: int, ys: Iterable[int]) -> None:
+        for y in ys:
+            rx, ry = find(x), find(y)
+            if rx != ry:
+                parent[ry] = rx
+
+    seen = set(start)
+    frontier = sorted(start)
+    while frontier:
+        found: set[int] = set()
+        for members in library.members_of_works(library.work_ids_of(frontier).values()).values():
+            link(members[0], members)
+            found.update(members)
+        placeable = [record_id for record_id, _ in works.placeable(frontier)]
+        todo: dict[int, list[int]] = {}
+        asked = [r for r in placeable if r not in known]
+        if asked:
+            keys = works.keys_of(asked)
+            blocks = works.blocks({k for ks in keys.values() for k in ks}, MAX_BLOCK)
+            for record_id in asked:
+                todo[record_id] = sorted(
+                    {c for k in keys.get(record_id, ()) for c in blocks.get(k, ())} - {record_id}
+                )
+        for record_id in placeable:
+            if record_id in known:
+                alive, unseen = known[record_id]
+                link(record_id, alive)
+                found.update(alive)
+                if unseen:
+                    todo[record_id] = unseen
+            else:
+                find(record_id)
+        forms = _prepared_members(library, set(todo).union(*todo.values()))
+        for record_id, others in todo.items():
+            if others:
+                settled = triage(forms[record_id], [forms[c] for c in others])
+                linked = [others[i] for i in settled.decisions]
+                link(record_id, linked)
+                found.update(linked)
+        frontier = sorted(found - seen)
+        seen.update(frontier)
+    groups: dict[int, set[int]] = {}
+    for record_id in seen:
+        groups.setdefault(find(record_id), set()).add(record_id)
+    return list(groups.values())
 
 
 def _recluster_batch(
@@ -573,6 +725,7 @@ def _recluster_batch(
     index: Reclustering,
     new: list[tuple[int, Prepared]],
     apart: dict[int, set[int]],
+    by: str,
 ) -> int:
     """Place one batch of :func:`recluster`; returns how many pairs went to review."""
     plan = assign_batch(library, new, index=index, apart=_apart(apart))
@@ -585,7 +738,7 @@ def _recluster_batch(
         zip(new, plan.assignments, strict=True)
     ):
         cluster = abs(plan.work_of(position, record_id))
-        why = assignment.why and {**assignment.why, "by": "clustered by harvester dedupe"}
+        why = assignment.why and {**assignment.why, "by": by}
         rows.append((record_id, cluster, why))
         if assignment.maybes:
             remember_maybes(library, record_id, assignment.maybes)
@@ -594,7 +747,7 @@ def _recluster_batch(
     return review
 
 
-def _apply_clusters(library: Library, index: Reclustering, formula: str | None) -> dict[str, int]:
+def _apply_clusters(library: Library, index: Reclustering, formula: str | None) -> Applied:
     """Move records to the works of their new clusters (see :func:`recluster`)."""
     # Per cluster: its size, whether it holds an imported record, and its votes for old works.
     sizes = index.cluster_sizes()
@@ -610,7 +763,8 @@ def _apply_clusters(library: Library, index: Reclustering, formula: str | None) 
         target[cluster] = work
         if work is not None:
             claimed.add(work)
-    moved = created = 0
+    moved = 0
+    created: list[int] = []
     touched: set[int] = set()
     heirs: dict[int, Counter[int]] = {}  # old work -> where its records went
     new_work: dict[int, int] = {}
@@ -628,7 +782,7 @@ def _apply_clusters(library: Library, index: Reclustering, formula: str | None) 
             if work is None:  # the cluster's first imported record starts its new work
                 work = new_work[cluster] = new_work_for(library, record_id, formula)
                 library.set_joined(record_id, None)
-                created += 1
+                created.append(work)
                 if old is not None:
                     touched.add(old)
                     heirs.setdefault(old, Counter())[work] += 1
@@ -646,12 +800,15 @@ def _apply_clusters(library: Library, index: Reclustering, formula: str | None) 
     for old, where in heirs.items():
         if old not in claimed:
             library.move_tags(old, where.most_common(1)[0][0])
+    removed = set()
     for work_id in sorted(touched):
-        library.recompute_work(work_id)
-    return {
+        if library.recompute_work(work_id) is None:
+            removed.add(work_id)
+    summary = {
         "records": sum(imported for _, imported in sizes.values()),
         "clusters": sum(1 for size, imported in sizes.values() if imported and size > 1),
         "moved": moved,
-        "new_works": created,
+        "new_works": len(created),
         "works": Works(library).count(),
     }
+    return Applied(summary, touched - removed, created, removed)

@@ -41,6 +41,38 @@ class Works:
             [(key, record_id) for key in keys],
         )
 
+    def keys_of(self, record_ids: Iterable[int]) -> dict[int, list[str]]:
+        """The blocking keys of each of these records."""
+        return self._library.grouped_in(
+            "SELECT record_id, key FROM blocking_keys WHERE record_id IN ({marks})", record_ids
+        )
+
+    def block_sizes(self, keys: Iterable[str]) -> dict[str, int]:
+        """How many records each of these blocking keys holds (keys holding none are left out)."""
+        return dict(
+            self._library.rows_in(
+                "SELECT key, count(*) FROM blocking_keys WHERE key IN ({marks}) GROUP BY key", keys
+            )
+        )
+
+    def blocks(self, keys: Iterable[str], max_block: int) -> dict[str, list[int]]:
+        """The records under each of these keys, in id order, for the blocks of at most
+        ``max_block`` records (a larger one is left out whole)."""
+        sizes = self.block_sizes(keys)
+        return self._library.blocks(k for k, size in sizes.items() if size <= max_block)
+
+    def placeable(self, record_ids: Iterable[int]) -> list[tuple[int, str]]:
+        """Those of these records that dedup places (imported and Crossref ones, not edits),
+        with their content hashes, in the order of their content hash."""
+        return sorted(
+            self._library.rows_in(
+                "SELECT id, content_hash FROM source_records WHERE id IN ({marks})"
+                " AND kind IN ('input', 'enrichment')",
+                record_ids,
+            ),
+            key=lambda row: row[1],
+        )
+
     def csl_of(self, record_ids: Iterable[int]) -> Iterator[tuple[int, CSLItem]]:
         """The stored CSL of these records (any number of ids), in id order."""
         for record_id, csl in self._library.rows_in(
@@ -120,6 +152,15 @@ class Works:
             [work_id, work_id],
         )
 
+    def forget_pairs_of(self, record_ids: Iterable[int]) -> None:
+        """Drop the review pairs that involve any of these records."""
+        ids = sorted(set(record_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            self._conn.execute(f"DELETE FROM candidate_pairs WHERE a IN ({marks})", chunk)
+            self._conn.execute(f"DELETE FROM candidate_pairs WHERE b IN ({marks})", chunk)
+
     def forget_all_pairs(self) -> None:
         self._conn.execute("DELETE FROM candidate_pairs")
 
@@ -152,9 +193,11 @@ class Reclustering:
     record is in it, in a temporary table, so that memory stays that of one batch however large
     the library is. Implements :class:`harvester.ops.dedup.Index`. Close it (:meth:`close`)."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, max_block: int) -> None:
         self.library = library
         self._conn = library.db.conn
+        self._works = Works(library)
+        self.max_block = max_block
         # sqlite-utils' executescript, which does not commit the caller's transaction first.
         library.db.executescript(
             """
@@ -169,8 +212,19 @@ class Reclustering:
     def close(self) -> None:
         self._conn.execute("DROP TABLE temp.reclustered")
 
-    def blocks(self, keys: Iterable[str]) -> dict[str, list[int]]:
-        """The placed records under each blocking key, in id order."""
+    def blocks(self, keys: Iterable[str]) -> dict[str, list[int] | None]:
+        """The placed records under each blocking key, in id order; ``None`` for a key whose
+        block in the whole library holds more than ``max_block`` records (it identifies
+        nothing; judged on the whole library, so that it does not depend on which records were
+        placed first)."""
+        sizes = self._works.block_sizes(keys)
+        found: dict[str, list[int] | None] = {
+            k: None for k, size in sizes.items() if size > self.max_block
+        }
+        found.update(self._placed(k for k in sizes if k not in found))
+        return found
+
+    def _placed(self, keys: Iterable[str]) -> dict[str, list[int]]:
         return self.library.grouped_in(
             "SELECT b.key, b.record_id FROM blocking_keys b JOIN temp.reclustered r"
             " ON r.record_id = b.record_id WHERE b.key IN ({marks}) ORDER BY b.key, b.record_id",
