@@ -82,11 +82,9 @@ class BatchPlan:
 
     assignments: list[Assignment]
     keys: Sequence[Sequence[str]]
-    # Per record, the candidates triage did not settle as distinct, and those it did not see (a
-    # detached Crossref record); per key, how many records its block held before the batch
-    # (None: skipped). What :func:`settle` starts from.
+    # Per record, the candidates triage did not settle as distinct; per key, how many records
+    # its block held before the batch (None: skipped). What :func:`settle` starts from.
     alive: list[list[int]] = field(default_factory=list)
-    unseen: list[list[int]] = field(default_factory=list)
     block_sizes: dict[str, int | None] = field(default_factory=dict)
     absorbed: dict[int, int] = field(default_factory=dict)
     bridged_by: dict[int, int] = field(default_factory=dict)  # absorbed work -> the record
@@ -186,37 +184,30 @@ def assign_batch(
     index = index or library
     apart = apart or _stored_decisions(library)
     candidates, keys, blocks = _candidates(index, new, keys)
-    partners = {p for record_id, _ in new for p in apart(record_id)}
-    work_of: dict[int, int] = index.work_ids_of(
-        {c for found in candidates for c in found} | partners
-    )
     batch_ids = {record_id for record_id, _ in new}
-    forms = _prepared_members(library, (c for c in work_of if c not in batch_ids))
+    forms = _prepared_members(library, {c for found in candidates for c in found} - batch_ids)
     for record_id, prepared in new:
         forms[record_id] = library.prepared_cache.put(record_id, prepared)
-    # Triage: per record, the placed candidates that may not be distinct from it.
+    # Triage: per record, the candidates that may not be distinct from it. Which works they
+    # are in is asked afterwards, for those few only (a detached Crossref record, in none, is
+    # left out there).
     alive: list[list[int]] = []
-    unseen: list[list[int]] = []
     for (_, prepared), found in zip(new, candidates, strict=True):
-        # ``forms`` holds exactly the placed candidates (in a work, or earlier in the batch).
-        try:  # nearly always all of them: a C-level lookup (this loop sees millions of ids)
-            placed, their_forms = found, list(map(forms.__getitem__, found))
-            unseen.append([])
-        except KeyError:  # a detached (Crossref) record shares a key
-            placed = [c for c in found if c in forms]
-            their_forms = [forms[c] for c in placed]
-            unseen.append([c for c in found if c not in forms])
-        settled = triage(prepared, their_forms)
-        alive.append([placed[i] for i in sorted(settled.decisions)])
+        settled = triage(prepared, list(map(forms.__getitem__, found)))
+        alive.append([found[i] for i in sorted(settled.decisions)])
+    partners = {p for record_id, _ in new for p in apart(record_id)}
+    work_of: dict[int, int] = index.work_ids_of(
+        ({c for found in alive for c in found} | partners) - batch_ids
+    )
     live = {work_of[c] for found in alive for c in found if c in work_of}
     members: dict[int, list[int]] = index.members_of_works(live)
     forms.update(
         _prepared_members(library, {m for ids in members.values() for m in ids} - forms.keys())
     )
     sizes = {k: None if b is None else len(b) for k, b in blocks.items()}
-    plan = BatchPlan([], keys, alive, unseen, sizes)
+    plan = BatchPlan([], keys, alive, sizes)
     for (record_id, prepared), found in zip(new, alive, strict=True):
-        works = list(dict.fromkeys(work_of[c] for c in found))
+        works = list(dict.fromkeys(work_of[c] for c in found if c in work_of))
         excluded = {str(work_of[p]) for p in apart(record_id) if p in work_of}
         match = match_work(
             prepared,
@@ -635,14 +626,13 @@ def settle(
         for k, n in added.items()
         if (before := plan.block_sizes.get(k, 0)) is not None and before <= MAX_BLOCK < before + n
     ]
-    start = set(new_ids)
+    # The new records' links were found by the batch (through at least the blocks that count;
+    # a link to a later record of the batch is in that record's list). One without any is a
+    # work of its own (nearly all of them): it starts nothing, and a linked one reaches it.
+    known = dict(zip(new_ids, plan.alive, strict=True))
+    start = {record_id for record_id, alive in known.items() if alive}
     for members in library.blocks(crossed).values():
         start.update(members)
-    # The new records' links were found by the batch (through at least the blocks that count).
-    known = {
-        record_id: (alive, unseen)
-        for record_id, alive, unseen in zip(new_ids, plan.alive, plan.unseen, strict=True)
-    }
     component = set().union(*(c for c in _components(library, start, known) if len(c) > 1))
     if not component:
         return Applied({}, set(), [], set())
@@ -656,13 +646,11 @@ def settle(
     return _recluster(library, batches, formula, "placed again after an import")
 
 
-def _components(
-    library: Library, start: set[int], known: dict[int, tuple[list[int], list[int]]]
-) -> list[set[int]]:
+def _components(library: Library, start: set[int], known: dict[int, list[int]]) -> list[set[int]]:
     """The components of ``start``: each record linked by a chain of candidate pairs that
     triage does not settle as distinct (blocks of more than MAX_BLOCK records do not count),
     and every member of their works (see :func:`settle`). ``known``: records whose links were
-    found already (those triage settled, and those it has yet to see)."""
+    found already."""
     works = Works(library)
     parent: dict[int, int] = {}
 
@@ -698,11 +686,8 @@ def _components(
                 )
         for record_id in placeable:
             if record_id in known:
-                alive, unseen = known[record_id]
-                link(record_id, alive)
-                found.update(alive)
-                if unseen:
-                    todo[record_id] = unseen
+                link(record_id, known[record_id])
+                found.update(known[record_id])
             else:
                 find(record_id)
         forms = _prepared_members(library, set(todo).union(*todo.values()))
