@@ -595,6 +595,8 @@ def _recluster(
     for a, b in together:
         _join(index, a, b)
     applied = _apply_clusters(library, index, formula)
+    # A pair found undecided while its records were apart, then joined by a later record.
+    Works(library).forget_pairs_in_one_work()
     applied.summary["review_pairs"] = review
     index.close()
     return applied

@@ -161,6 +161,14 @@ class Works:
             self._conn.execute(f"DELETE FROM candidate_pairs WHERE a IN ({marks})", chunk)
             self._conn.execute(f"DELETE FROM candidate_pairs WHERE b IN ({marks})", chunk)
 
+    def forget_pairs_in_one_work(self) -> None:
+        """Drop every review pair whose two records are in one work now."""
+        self._conn.execute(
+            "DELETE FROM candidate_pairs WHERE"
+            " (SELECT work_id FROM source_records WHERE id = a)"
+            " = (SELECT work_id FROM source_records WHERE id = b)"
+        )
+
     def forget_all_pairs(self) -> None:
         self._conn.execute("DELETE FROM candidate_pairs")
 
