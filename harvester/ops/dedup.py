@@ -5,11 +5,16 @@
   (:func:`records.dedup.match_work`), and the record joins the best work it is a proven
   duplicate of, or starts a new one. Undecided ("maybe") pairs go to ``candidate_pairs`` for
   review. Cost per record is bounded by the block size, not by the library size.
+* **Canonical** (after every import batch, :func:`settle`): the components of the library the
+  batch touched are placed again in the order of the records' content hash, as a re-run
+  would, so that the works depend neither on the order of import nor on the batch size.
 * **Decisions** are remembered in ``decisions`` and always win: ``merge`` (must-link),
   ``not-duplicate`` (cannot-link: never proposed again), ``split`` (a record leaves its work
   and is kept apart from it).
 * **Re-run** (:func:`recluster`): the whole library clustered again under the current rules,
   with every decision applied; works keep their citation keys where their members stay.
+
+The SQL is the store's (:mod:`harvester.store.works`); none is written here.
 """
 
 from __future__ import annotations
