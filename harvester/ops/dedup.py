@@ -586,11 +586,11 @@ def _recluster(
     library: Library,
     batches: Iterable[list[tuple[int, Prepared]]],
     formula: str | None,
-    by: str,
+    by: str | None,
 ) -> Applied:
     """Place ``batches`` (records in the order of their content hash) as :func:`recluster`
     does, against each other only, and move them to the works of their clusters. ``by`` says
-    in `harvester show` who placed a record that moved."""
+    in `harvester show` who placed a record that moved (None: its evidence alone says why)."""
     index = Reclustering(library, MAX_BLOCK)
     apart, together = _decisions(library)
     review = 0
@@ -650,7 +650,8 @@ def settle(
         [(record_id, forms[record_id]) for record_id in ordered[i : i + RECLUSTER_BATCH]]
         for i in range(0, len(ordered), RECLUSTER_BATCH)
     )
-    return _recluster(library, batches, formula, "placed again after an import")
+    # A record that moves says why with its evidence, as when an import placed it first.
+    return _recluster(library, batches, formula, None)
 
 
 def _components(library: Library, start: set[int], known: dict[int, list[int]]) -> list[set[int]]:
@@ -717,7 +718,7 @@ def _recluster_batch(
     index: Reclustering,
     new: list[tuple[int, Prepared]],
     apart: dict[int, set[int]],
-    by: str,
+    by: str | None,
 ) -> int:
     """Place one batch of :func:`recluster`; returns how many pairs went to review."""
     plan = assign_batch(library, new, index=index, apart=_apart(apart))
@@ -730,7 +731,7 @@ def _recluster_batch(
         zip(new, plan.assignments, strict=True)
     ):
         cluster = abs(plan.work_of(position, record_id))
-        why = assignment.why and {**assignment.why, "by": by}
+        why = assignment.why and ({**assignment.why, "by": by} if by else assignment.why)
         rows.append((record_id, cluster, why))
         if assignment.maybes:
             remember_maybes(library, record_id, assignment.maybes)
