@@ -5,18 +5,22 @@
   (:func:`records.dedup.match_work`), and the record joins the best work it is a proven
   duplicate of, or starts a new one. Undecided ("maybe") pairs go to ``candidate_pairs`` for
   review. Cost per record is bounded by the block size, not by the library size.
+* **Canonical** (after every import batch, :func:`settle`): the components of the library the
+  batch touched are placed again in the order of the records' content hash, as a re-run
+  would, so that the works depend neither on the order of import nor on the batch size.
 * **Decisions** are remembered in ``decisions`` and always win: ``merge`` (must-link),
   ``not-duplicate`` (cannot-link: never proposed again), ``split`` (a record leaves its work
   and is kept apart from it).
 * **Re-run** (:func:`recluster`): the whole library clustered again under the current rules,
   with every decision applied; works keep their citation keys where their members stay.
+
+The SQL is the store's (:mod:`harvester.store.works`); none is written here.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -25,6 +29,7 @@ from harvester.errors import NotFound
 from harvester.ops.gc_pause import paused_gc
 from harvester.store import Library, StoredRecord, WorkRow
 from harvester.store.library import NewRecord, new_member, now
+from harvester.store.works import Reclustering, Works
 from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, unique_key
 from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, compare, match_work, prepare
 from records.dedup.cluster import WorkMatch
@@ -38,10 +43,7 @@ RECLUSTER_BATCH = 2000
 
 
 def index_record(library: Library, record_id: int, prepared: Prepared) -> None:
-    library.db.conn.executemany(
-        "INSERT OR IGNORE INTO blocking_keys (key, record_id) VALUES (?, ?)",
-        [(key, record_id) for key in blocking_keys(prepared)],
-    )
+    Works(library).index_keys(record_id, blocking_keys(prepared))
 
 
 def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, Prepared]:
@@ -60,10 +62,8 @@ def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, 
             missing.append(record_id)
         else:
             found[record_id] = hit
-    for record_id, csl in library.rows_in(
-        "SELECT id, csl FROM source_records WHERE id IN ({marks})", missing
-    ):
-        found[record_id] = cache.put(record_id, prepare(json.loads(csl)))
+    for record_id, csl in Works(library).csl_of(missing):
+        found[record_id] = cache.put(record_id, prepare(csl))
     return found
 
 
@@ -87,6 +87,10 @@ class BatchPlan:
 
     assignments: list[Assignment]
     keys: Sequence[Sequence[str]]
+    # Per record, the candidates triage did not settle as distinct; per key, how many records
+    # its block held before the batch (None: skipped). What :func:`settle` starts from.
+    alive: list[list[int]] = field(default_factory=list)
+    block_sizes: dict[str, int | None] = field(default_factory=dict)
     absorbed: dict[int, int] = field(default_factory=dict)
     bridged_by: dict[int, int] = field(default_factory=dict)  # absorbed work -> the record
 
@@ -120,9 +124,11 @@ def _apart(pairs: dict[int, set[int]]) -> Apart:
 class Index(Protocol):
     """What :func:`assign_batch` decides against: the records already placed, by blocking key,
     and the works (or, in a re-run, the clusters) they are in. The :class:`Library` is one: its
-    stored works. A re-run uses :class:`_Reclustering`."""
+    stored works. A re-run uses :class:`harvester.store.works.Reclustering`."""
 
-    def blocks(self, keys: Iterable[str]) -> dict[str, list[int]]: ...
+    def blocks(self, keys: Iterable[str]) -> Mapping[str, list[int] | None]:
+        """The placed records under each key (``None``: skip the key whatever its count)."""
+        ...
 
     def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]: ...
 
@@ -131,10 +137,11 @@ class Index(Protocol):
 
 def _candidates(
     index: Index, new: Sequence[tuple[int, Prepared]], keys: Sequence[Sequence[str]] | None
-) -> tuple[list[list[int]], Sequence[Sequence[str]]]:
+) -> tuple[list[list[int]], Sequence[Sequence[str]], Mapping[str, list[int] | None]]:
     """Per new record, the records sharing a blocking key with it (placed ones and those
     earlier in the batch; blocks of more than MAX_BLOCK records skipped: a block that large says
-    nothing about identity), in id order; and its keys. One query for the whole batch."""
+    nothing about identity), in id order; its keys; and the placed blocks. One query for the
+    whole batch."""
     if keys is None:
         keys = [sorted(blocking_keys(p)) for _, p in new]
     placed = index.blocks({k for ks in keys for k in ks})
@@ -144,13 +151,15 @@ def _candidates(
         found: set[int] = set()
         for key in record_keys:
             in_index = placed.get(key, ())
+            if in_index is None:
+                continue
             in_batch = earlier.setdefault(key, [])
             if len(in_index) + len(in_batch) < MAX_BLOCK:  # counting the record itself
                 found.update(in_index)
                 found.update(in_batch)
             in_batch.append(record_id)
         candidates.append(sorted(found))
-    return candidates, keys
+    return candidates, keys, placed
 
 
 def assign_batch(
@@ -179,34 +188,31 @@ def assign_batch(
     """
     index = index or library
     apart = apart or _stored_decisions(library)
-    candidates, keys = _candidates(index, new, keys)
-    partners = {p for record_id, _ in new for p in apart(record_id)}
-    work_of: dict[int, int] = index.work_ids_of(
-        {c for found in candidates for c in found} | partners
-    )
+    candidates, keys, blocks = _candidates(index, new, keys)
     batch_ids = {record_id for record_id, _ in new}
-    forms = _prepared_members(library, (c for c in work_of if c not in batch_ids))
+    forms = _prepared_members(library, {c for found in candidates for c in found} - batch_ids)
     for record_id, prepared in new:
         forms[record_id] = library.prepared_cache.put(record_id, prepared)
-    # Triage: per record, the placed candidates that may not be distinct from it.
+    # Triage: per record, the candidates that may not be distinct from it. Which works they
+    # are in is asked afterwards, for those few only (a detached Crossref record, in none, is
+    # left out there).
     alive: list[list[int]] = []
     for (_, prepared), found in zip(new, candidates, strict=True):
-        # ``forms`` holds exactly the placed candidates (in a work, or earlier in the batch).
-        try:  # nearly always all of them: a C-level lookup (this loop sees millions of ids)
-            placed, their_forms = found, list(map(forms.__getitem__, found))
-        except KeyError:  # a detached (Crossref) record shares a key
-            placed = [c for c in found if c in forms]
-            their_forms = [forms[c] for c in placed]
-        settled = triage(prepared, their_forms)
-        alive.append([placed[i] for i in sorted(settled.decisions)])
+        settled = triage(prepared, list(map(forms.__getitem__, found)))
+        alive.append([found[i] for i in sorted(settled.decisions)])
+    partners = {p for record_id, _ in new for p in apart(record_id)}
+    work_of: dict[int, int] = index.work_ids_of(
+        ({c for found in alive for c in found} | partners) - batch_ids
+    )
     live = {work_of[c] for found in alive for c in found if c in work_of}
     members: dict[int, list[int]] = index.members_of_works(live)
     forms.update(
         _prepared_members(library, {m for ids in members.values() for m in ids} - forms.keys())
     )
-    plan = BatchPlan([], keys)
+    sizes = {k: None if b is None else len(b) for k, b in blocks.items()}
+    plan = BatchPlan([], keys, alive, sizes)
     for (record_id, prepared), found in zip(new, alive, strict=True):
-        works = list(dict.fromkeys(work_of[c] for c in found))
+        works = list(dict.fromkeys(work_of[c] for c in found if c in work_of))
         excluded = {str(work_of[p]) for p in apart(record_id) if p in work_of}
         match = match_work(
             prepared,
@@ -304,19 +310,10 @@ def _compatible(a: list[int], b: list[int], forms: dict[int, Prepared], apart: A
 def remember_maybes(
     library: Library, record_id: int, maybes: list[tuple[int, PairDecision]]
 ) -> None:
-    library.db.conn.executemany(
-        "INSERT OR REPLACE INTO candidate_pairs (a, b, score, evidence, created_at)"
-        " VALUES (?,?,?,?,?)",
-        [
-            (
-                min(other, record_id),
-                max(other, record_id),
-                d.score,
-                json.dumps({"for": d.evidence_for, "against": d.evidence_against}),
-                now(),
-            )
-            for other, d in maybes
-        ],
+    stamp = now()
+    Works(library).remember_pairs(
+        (other, record_id, d.score, {"for": d.evidence_for, "against": d.evidence_against}, stamp)
+        for other, d in maybes
     )
 
 
@@ -333,16 +330,7 @@ def _work(library: Library, key: str) -> WorkRow:
 def _decide(library: Library, kind: str, a: int, b: int | None, note: str | None = None) -> None:
     """Record a decision; the opposite decision on the same pair, if any, is superseded
     (the person's latest word wins)."""
-    opposite = {"merge": "not-duplicate", "not-duplicate": "merge"}.get(kind)
-    if opposite and b is not None:
-        library.db.execute(
-            "DELETE FROM decisions WHERE kind = ? AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
-            [opposite, a, b, b, a],
-        )
-    library.db.execute(
-        "INSERT INTO decisions (kind, a, b, note, created_at) VALUES (?,?,?,?,?)",
-        [kind, a, b, note, now()],
-    )
+    Works(library).decide(kind, a, b, note, now())
 
 
 def merge_works(library: Library, keys: list[str]) -> WorkRow:
@@ -378,10 +366,7 @@ def not_duplicate(library: Library, key_a: str, key_b: str) -> None:
         for ra in library.records_of_work(a.id):
             for rb in library.records_of_work(b.id):
                 _decide(library, "not-duplicate", ra.id, rb.id)
-                library.db.execute(
-                    "DELETE FROM candidate_pairs WHERE a = ? AND b = ?",
-                    [min(ra.id, rb.id), max(ra.id, rb.id)],
-                )
+                Works(library).forget_pair(ra.id, rb.id)
 
 
 def split(
@@ -479,11 +464,7 @@ def join_works(library: Library, keep: int, gone: int, through: int) -> None:
 
 
 def _forget_pairs_within(library: Library, work_id: int) -> None:
-    library.db.execute(
-        "DELETE FROM candidate_pairs WHERE a IN (SELECT id FROM source_records WHERE work_id = ?)"
-        " AND b IN (SELECT id FROM source_records WHERE work_id = ?)",
-        [work_id, work_id],
-    )
+    Works(library).forget_pairs_within(work_id)
 
 
 # -- reporting ------------------------------------------------------------------------------
@@ -508,11 +489,8 @@ def _member_ref(record: StoredRecord) -> dict[str, Any]:
 def duplicates(library: Library) -> DuplicateReport:
     """Works with more than one source record, and the undecided pairs with their evidence."""
     report = DuplicateReport()
-    rows = library.db.execute(
-        "SELECT work_id FROM source_records WHERE kind = 'input' AND work_id IS NOT NULL"
-        " GROUP BY work_id HAVING count(*) > 1 ORDER BY work_id"
-    ).fetchall()
-    for (work_id,) in rows:
+    works = Works(library)
+    for work_id in works.with_several_inputs():
         work = library.work(work_id)
         members = [m for m in library.records_of_work(work_id) if m.kind == "input"]
         report.clusters.append(
@@ -522,16 +500,14 @@ def duplicates(library: Library) -> DuplicateReport:
                 "members": [_member_ref(m) for m in members],
             }
         )
-    for a, b, score, evidence in library.db.execute(
-        "SELECT a, b, score, evidence FROM candidate_pairs ORDER BY score DESC"
-    ).fetchall():
+    for a, b, score, evidence in works.review_pairs():
         ra, rb = library.records([a, b]) if a != b else (None, None)
         if ra is None or rb is None or ra.work_id == rb.work_id:
             continue
         report.pairs.append(
             {
                 "score": score,
-                "evidence": json.loads(evidence),
+                "evidence": evidence,
                 "a": _member_ref(ra) | {"key": library.work(ra.work_id).key},  # type: ignore[arg-type]
                 "b": _member_ref(rb) | {"key": library.work(rb.work_id).key},  # type: ignore[arg-type]
             }
@@ -542,77 +518,11 @@ def duplicates(library: Library) -> DuplicateReport:
 # -- re-run ---------------------------------------------------------------------------------
 
 
-class _Reclustering:
-    """The index of a re-run (:class:`Index`): the records placed so far and their new
-    clusters, in a temporary table; a cluster is named by its first record. Memory stays that
-    of one batch however large the library is."""
-
-    def __init__(self, library: Library) -> None:
-        self.library = library
-        library.db.executescript(
-            """
-            CREATE TEMP TABLE IF NOT EXISTS reclustered (
-                record_id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL, why TEXT
-            );
-            CREATE INDEX IF NOT EXISTS temp.reclustered_cluster ON reclustered(cluster);
-            DELETE FROM temp.reclustered;
-            """
-        )
-
-    def blocks(self, keys: Iterable[str]) -> dict[str, list[int]]:
-        return self.library.grouped_in(
-            "SELECT b.key, b.record_id FROM blocking_keys b JOIN temp.reclustered r"
-            " ON r.record_id = b.record_id WHERE b.key IN ({marks}) ORDER BY b.key, b.record_id",
-            keys,
-        )
-
-    def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]:
-        return dict(
-            self.library.rows_in(
-                "SELECT record_id, cluster FROM temp.reclustered WHERE record_id IN ({marks})",
-                record_ids,
-            )
-        )
-
-    def members_of_works(self, work_ids: Iterable[int]) -> dict[int, list[int]]:
-        return self.library.grouped_in(
-            "SELECT cluster, record_id FROM temp.reclustered WHERE cluster IN ({marks})"
-            " ORDER BY record_id",
-            work_ids,
-        )
-
-    def place(self, rows: list[tuple[int, int, str | None]]) -> None:
-        self.library.db.conn.executemany(
-            "INSERT INTO temp.reclustered (record_id, cluster, why) VALUES (?,?,?)", rows
-        )
-
-    def merge_clusters(self, keep: int, gone: int, through: int) -> None:
-        """Cluster ``gone`` joins ``keep``: record ``through`` is a duplicate of both."""
-        self.library.db.execute(
-            "UPDATE temp.reclustered SET cluster = ?, why = coalesce(why, ?) WHERE cluster = ?",
-            [keep, json.dumps({"by": _bridged(through)}), gone],
-        )
-
-    def join(self, a: int, b: int) -> bool:
-        """A person's merge: the clusters of ``a`` and ``b`` become one (False: already one)."""
-        ca, cb = (self.work_ids_of([r]).get(r) for r in (a, b))
-        if ca is None or cb is None or ca == cb:
-            return False
-        keep, gone = min(ca, cb), max(ca, cb)
-        self.library.db.execute(
-            "UPDATE temp.reclustered SET cluster = ?, why = coalesce(why, ?) WHERE cluster = ?",
-            [keep, json.dumps({"by": "merged by a person (harvester merge)"}), gone],
-        )
-        return True
-
-
 def _decisions(library: Library) -> tuple[dict[int, set[int]], list[tuple[int, int]]]:
     """A person's decisions: who is apart from whom (not-duplicate, split) and the merges."""
     apart: dict[int, set[int]] = {}
     together = []
-    for kind, a, b in library.db.execute(
-        "SELECT kind, a, b FROM decisions WHERE b IS NOT NULL ORDER BY id"
-    ):
+    for kind, a, b in Works(library).pair_decisions():
         if kind == "merge":
             together.append((a, b))
         elif kind == "not-duplicate":
@@ -626,19 +536,18 @@ def _records_to_place(library: Library, batch: int) -> Iterator[list[tuple[int, 
     record known only by its DOI to the page it was found on), in the order of their content
     hash, a batch at a time: not the order they were imported in, so that the works do not depend
     on it (the same records imported in any order cluster the same)."""
-    last = ""
-    while True:
-        rows = library.db.execute(
-            "SELECT id, csl, content_hash FROM source_records"
-            " WHERE kind IN ('input', 'enrichment') AND content_hash > ?"
-            " ORDER BY content_hash LIMIT ?",
-            [last, batch],
-        ).fetchall()
-        if not rows:
-            return
-        cache = library.prepared_cache
-        yield [(rid, cache.get(rid) or prepare(json.loads(csl))) for rid, csl, _ in rows]
-        last = rows[-1][2]
+    for ids in Works(library).records_by_hash(batch):
+        forms = _prepared_members(library, ids)
+        yield [(record_id, forms[record_id]) for record_id in ids]
+
+
+def _join(index: Reclustering, a: int, b: int) -> bool:
+    """A person's merge: the clusters of ``a`` and ``b`` become one (False: already one)."""
+    ca, cb = (index.work_ids_of([r]).get(r) for r in (a, b))
+    if ca is None or cb is None or ca == cb:
+        return False
+    index.merge_clusters(min(ca, cb), max(ca, cb), {"by": "merged by a person (harvester merge)"})
+    return True
 
 
 def recluster(
@@ -655,40 +564,175 @@ def recluster(
     apart get new works. Only what changed is written.
     """
     with library.write():
-        index = _Reclustering(library)
-        apart, together = _decisions(library)
-        library.db.execute("DELETE FROM candidate_pairs")
-        review = 0
-        for new in _records_to_place(library, batch):
-            with paused_gc():
-                review += _recluster_batch(library, index, new, apart)
-        for a, b in together:
-            index.join(a, b)
-        summary = _apply_clusters(library, formula)
-        summary["review_pairs"] = review
-        library.db.execute("DROP TABLE temp.reclustered")
-    return summary
+        Works(library).forget_all_pairs()
+        applied = _recluster(
+            library, _records_to_place(library, batch), formula, "clustered by harvester dedupe"
+        )
+    return applied.summary
+
+
+@dataclass(slots=True)
+class Applied:
+    """What a re-run changed: its counts, the works it wrote to, the works it created and those
+    it removed (left without records)."""
+
+    summary: dict[str, int]
+    touched: set[int]
+    created: list[int]
+    removed: set[int]
+
+
+def _recluster(
+    library: Library,
+    batches: Iterable[list[tuple[int, Prepared]]],
+    formula: str | None,
+    by: str | None,
+) -> Applied:
+    """Place ``batches`` (records in the order of their content hash) as :func:`recluster`
+    does, against each other only, and move them to the works of their clusters. ``by`` says
+    in `harvester show` who placed a record that moved (None: its evidence alone says why)."""
+    index = Reclustering(library, MAX_BLOCK)
+    apart, together = _decisions(library)
+    review = 0
+    for new in batches:
+        with paused_gc():
+            review += _recluster_batch(library, index, new, apart, by)
+    for a, b in together:
+        _join(index, a, b)
+    applied = _apply_clusters(library, index, formula)
+    # A pair found undecided while its records were apart, then joined by a later record.
+    Works(library).forget_pairs_in_one_work()
+    applied.summary["review_pairs"] = review
+    index.close()
+    return applied
+
+
+def settle(
+    library: Library, plan: BatchPlan, new_ids: Sequence[int], formula: str | None = None
+) -> Applied:
+    """After a batch of an import, decided by ``plan`` and written (inside its transaction):
+    place again, exactly as :func:`recluster` would, the records whose works the batch may
+    have changed, so that the works do not depend on the order of import (nor on the batch
+    size). ``new_ids``: the batch's records, as in ``plan``.
+
+    :func:`recluster`'s placing of a record only ever looks at records linked to it by a chain
+    of candidate pairs (a shared blocking key) that are not surely distinct: a record's
+    candidates that triage settles as distinct play no part, and the works it may join are
+    made of such chains. So the library falls apart into components that cluster
+    independently; placing again the components the batch touched, in content-hash order,
+    gives what a whole re-run would, provided the rest already is (it is after imports into an
+    empty library, or after `harvester dedupe`). Touched: the new records, and every record of
+    a block that the batch made too large to count (its pairs are gone); with every record
+    linked to them and every member of their works. A component of one record is its own
+    work already. Works whose members stay keep their ids and keys; only records that change
+    work are written."""
+    works = Works(library)
+    added: Counter[str] = Counter(k for keys in plan.keys for k in keys)
+    crossed = [
+        k
+        for k, n in added.items()
+        if (before := plan.block_sizes.get(k, 0)) is not None and before <= MAX_BLOCK < before + n
+    ]
+    # The new records' links were found by the batch (through at least the blocks that count;
+    # a link to a later record of the batch is in that record's list). One without any is a
+    # work of its own (nearly all of them): it starts nothing, and a linked one reaches it.
+    known = dict(zip(new_ids, plan.alive, strict=True))
+    start = {record_id for record_id, alive in known.items() if alive}
+    for members in library.blocks(crossed).values():
+        start.update(members)
+    component = set().union(*(c for c in _components(library, start, known) if len(c) > 1))
+    if not component:
+        return Applied({}, set(), [], set())
+    works.forget_pairs_of(component)
+    ordered = [record_id for record_id, _ in works.placeable(component)]
+    forms = _prepared_members(library, ordered)
+    batches = (
+        [(record_id, forms[record_id]) for record_id in ordered[i : i + RECLUSTER_BATCH]]
+        for i in range(0, len(ordered), RECLUSTER_BATCH)
+    )
+    # A record that moves says why with its evidence, as when an import placed it first.
+    return _recluster(library, batches, formula, None)
+
+
+def _components(library: Library, start: set[int], known: dict[int, list[int]]) -> list[set[int]]:
+    """The components of ``start``: each record linked by a chain of candidate pairs that
+    triage does not settle as distinct (blocks of more than MAX_BLOCK records do not count),
+    and every member of their works (see :func:`settle`). ``known``: records whose links were
+    found already."""
+    works = Works(library)
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def link(x: int, ys: Iterable[int]) -> None:
+        for y in ys:
+            rx, ry = find(x), find(y)
+            if rx != ry:
+                parent[ry] = rx
+
+    seen = set(start)
+    frontier = sorted(start)
+    while frontier:
+        found: set[int] = set()
+        for members in library.members_of_works(library.work_ids_of(frontier).values()).values():
+            link(members[0], members)
+            found.update(members)
+        placeable = [record_id for record_id, _ in works.placeable(frontier)]
+        todo: dict[int, list[int]] = {}
+        asked = [r for r in placeable if r not in known]
+        if asked:
+            keys = works.keys_of(asked)
+            blocks = works.blocks({k for ks in keys.values() for k in ks}, MAX_BLOCK)
+            for record_id in asked:
+                todo[record_id] = sorted(
+                    {c for k in keys.get(record_id, ()) for c in blocks.get(k, ())} - {record_id}
+                )
+        for record_id in placeable:
+            if record_id in known:
+                link(record_id, known[record_id])
+                found.update(known[record_id])
+            else:
+                find(record_id)
+        forms = _prepared_members(library, set(todo).union(*todo.values()))
+        for record_id, others in todo.items():
+            if others:
+                settled = triage(forms[record_id], [forms[c] for c in others])
+                linked = [others[i] for i in settled.decisions]
+                link(record_id, linked)
+                found.update(linked)
+        frontier = sorted(found - seen)
+        seen.update(frontier)
+    groups: dict[int, set[int]] = {}
+    for record_id in seen:
+        groups.setdefault(find(record_id), set()).add(record_id)
+    return list(groups.values())
 
 
 def _recluster_batch(
     library: Library,
-    index: _Reclustering,
+    index: Reclustering,
     new: list[tuple[int, Prepared]],
     apart: dict[int, set[int]],
+    by: str | None,
 ) -> int:
     """Place one batch of :func:`recluster`; returns how many pairs went to review."""
     plan = assign_batch(library, new, index=index, apart=_apart(apart))
     for gone, keep in plan.absorbed.items():
         if gone > 0:  # placed clusters proved one by a record of this batch
-            index.merge_clusters(plan.final(keep), gone, plan.bridged_by[gone])
+            index.merge_clusters(plan.final(keep), gone, {"by": _bridged(plan.bridged_by[gone])})
     rows = []
     review = 0
     for position, ((record_id, _), assignment) in enumerate(
         zip(new, plan.assignments, strict=True)
     ):
         cluster = abs(plan.work_of(position, record_id))
-        why = assignment.why and {**assignment.why, "by": "clustered by harvester dedupe"}
-        rows.append((record_id, cluster, json.dumps(why, ensure_ascii=False) if why else None))
+        why = assignment.why and ({**assignment.why, "by": by} if by else assignment.why)
+        rows.append((record_id, cluster, why))
         if assignment.maybes:
             remember_maybes(library, record_id, assignment.maybes)
             review += len(assignment.maybes)
@@ -696,23 +740,12 @@ def _recluster_batch(
     return review
 
 
-def _apply_clusters(library: Library, formula: str | None) -> dict[str, int]:
+def _apply_clusters(library: Library, index: Reclustering, formula: str | None) -> Applied:
     """Move records to the works of their new clusters (see :func:`recluster`)."""
-    db = library.db
     # Per cluster: its size, whether it holds an imported record, and its votes for old works.
-    sizes = {
-        cluster: (size, imported)
-        for cluster, size, imported in db.execute(
-            "SELECT r.cluster, count(*), sum(s.kind = 'input') FROM temp.reclustered r"
-            " JOIN source_records s ON s.id = r.record_id GROUP BY r.cluster"
-        )
-    }
+    sizes = index.cluster_sizes()
     votes: dict[int, list[tuple[int, int, int]]] = {}
-    for cluster, work_id, count, first in db.execute(
-        "SELECT r.cluster, s.work_id, count(*), min(s.id) FROM temp.reclustered r"
-        " JOIN source_records s ON s.id = r.record_id WHERE s.work_id IS NOT NULL"
-        " GROUP BY r.cluster, s.work_id"
-    ):
+    for cluster, work_id, count, first in index.votes():
         votes.setdefault(cluster, []).append((-count, first, work_id))
     target: dict[int, int | None] = {}  # cluster -> the work it keeps (None: a new one)
     claimed: set[int] = set()
@@ -723,23 +756,17 @@ def _apply_clusters(library: Library, formula: str | None) -> dict[str, int]:
         target[cluster] = work
         if work is not None:
             claimed.add(work)
-    moved = created = 0
+    moved = 0
+    created: list[int] = []
     touched: set[int] = set()
     heirs: dict[int, Counter[int]] = {}  # old work -> where its records went
     new_work: dict[int, int] = {}
-    # Streamed: SQLite sorts the rows before the first one is returned, so the updates below
-    # cannot disturb the iteration.
-    rows = db.conn.execute(
-        "SELECT r.record_id, r.cluster, r.why, s.work_id FROM temp.reclustered r"
-        " JOIN source_records s ON s.id = r.record_id"
-        " ORDER BY r.cluster, s.kind != 'input', r.record_id"
-    )
-    for record_id, cluster, why, old in rows:
+    for record_id, cluster, why, old in index.placements():
         if cluster not in target:
             if old is not None:
                 # Crossref records whose imported records went elsewhere wait, detached,
                 # until their DOI is enriched again.
-                db.execute("UPDATE source_records SET work_id = NULL WHERE id = ?", [record_id])
+                Works(library).detach(record_id)
                 touched.add(old)
             continue
         work = target[cluster]
@@ -748,7 +775,7 @@ def _apply_clusters(library: Library, formula: str | None) -> dict[str, int]:
             if work is None:  # the cluster's first imported record starts its new work
                 work = new_work[cluster] = new_work_for(library, record_id, formula)
                 library.set_joined(record_id, None)
-                created += 1
+                created.append(work)
                 if old is not None:
                     touched.add(old)
                     heirs.setdefault(old, Counter())[work] += 1
@@ -756,7 +783,7 @@ def _apply_clusters(library: Library, formula: str | None) -> dict[str, int]:
         if work == old:
             continue
         library.move_records([record_id], work)
-        library.set_joined(record_id, json.loads(why) if why else None)
+        library.set_joined(record_id, why)
         moved += 1
         touched.add(work)
         if old is not None:
@@ -766,12 +793,15 @@ def _apply_clusters(library: Library, formula: str | None) -> dict[str, int]:
     for old, where in heirs.items():
         if old not in claimed:
             library.move_tags(old, where.most_common(1)[0][0])
+    removed = set()
     for work_id in sorted(touched):
-        library.recompute_work(work_id)
-    return {
+        if library.recompute_work(work_id) is None:
+            removed.add(work_id)
+    summary = {
         "records": sum(imported for _, imported in sizes.values()),
         "clusters": sum(1 for size, imported in sizes.values() if imported and size > 1),
         "moved": moved,
-        "new_works": created,
-        "works": int(db.execute("SELECT count(*) FROM works").fetchone()[0]),
+        "new_works": len(created),
+        "works": Works(library).count(),
     }
+    return Applied(summary, touched - removed, created, removed)

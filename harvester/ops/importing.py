@@ -18,7 +18,13 @@ from dataclasses import dataclass, field, replace
 
 from harvester.errors import StoreError
 from harvester.ops import interrupt
-from harvester.ops.dedup import assign_batch, create_works_for, join_works, remember_maybes
+from harvester.ops.dedup import (
+    assign_batch,
+    create_works_for,
+    join_works,
+    remember_maybes,
+    settle,
+)
 from harvester.ops.gc_pause import paused_gc
 from harvester.ops.interrupt import note_kept
 from harvester.ops.parse_worker import batch_size, parsed, prepared_batches
@@ -278,6 +284,18 @@ def store_batch(
     for row, assignment in zip(rows, plan.assignments, strict=True):
         if assignment.maybes:
             remember_maybes(library, row.id, assignment.maybes)
+    # The batch placed its records in the order it read them; the components of the library it
+    # touched are placed again in the canonical order, so that the works depend neither on the
+    # order of import nor on the batch size (what `harvester dedupe` would give).
+    settled = settle(library, plan, [row.id for row in rows], formula)
+    for work_id in settled.removed:
+        report.touched_work_ids.discard(work_id)
+        if work_id in report.new_work_ids:
+            report.new_work_ids.remove(work_id)
+            report.new_works -= 1
+    report.new_works += len(settled.created)
+    report.new_work_ids.extend(settled.created)
+    report.touched_work_ids.update(settled.touched, settled.created)
 
 
 def import_sources(
