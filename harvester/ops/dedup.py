@@ -721,7 +721,11 @@ def _recluster_batch(
     by: str | None,
 ) -> int:
     """Place one batch of :func:`recluster`; returns how many pairs went to review."""
-    plan = assign_batch(library, new, index=index, apart=_apart(apart))
+    # The keys of the current rules: a library imported under older blocking rules (or an
+    # older LaTeX decoding) is re-indexed as it is placed again, so `dedupe` sees every pair.
+    keys = [sorted(blocking_keys(prepared)) for _, prepared in new]
+    Works(library).reindex([(record_id, k) for (record_id, _), k in zip(new, keys, strict=True)])
+    plan = assign_batch(library, new, index=index, apart=_apart(apart), keys=keys)
     for gone, keep in plan.absorbed.items():
         if gone > 0:  # placed clusters proved one by a record of this batch
             index.merge_clusters(plan.final(keep), gone, {"by": _bridged(plan.bridged_by[gone])})

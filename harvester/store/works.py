@@ -15,7 +15,7 @@ session-private or unlogged table elsewhere; no SQLite-only function is used.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from records.model import CSLItem
@@ -39,6 +39,18 @@ class Works:
         self._conn.executemany(
             "INSERT OR IGNORE INTO blocking_keys (key, record_id) VALUES (?, ?)",
             [(key, record_id) for key in keys],
+        )
+
+    def reindex(self, rows: Sequence[tuple[int, Sequence[str]]]) -> None:
+        """Replace the blocking keys of these records by ``keys`` (a re-run indexes every record
+        it places under the keys of the current rules, so keys added or changed since the
+        records were imported find their pairs)."""
+        self._conn.executemany(
+            "DELETE FROM blocking_keys WHERE record_id = ?", [(record_id,) for record_id, _ in rows]
+        )
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO blocking_keys (key, record_id) VALUES (?, ?)",
+            [(key, record_id) for record_id, keys in rows for key in keys],
         )
 
     def keys_of(self, record_ids: Iterable[int]) -> dict[int, list[str]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import sqlite3
 from pathlib import Path
 
 from tests.harvester.cli_runner import run_cli
@@ -149,3 +150,21 @@ def test_stable_works_keep_their_keys_when_a_later_import_rearranges_a_chain(tmp
     reference = tmp_path / "ref.db"
     _add(reference, tmp_path / "r.ris", [RECORDS[i] for i in (2, 1, 0, 9, 10)], "2000")
     assert _works(db) == _works(reference)
+
+
+def test_dedupe_reindexes_a_library_imported_under_older_blocking_rules(tmp_path):
+    # A library whose records were indexed by older rules: here, as if they had no keys at all
+    # (the blocking table emptied behind the store's back). `harvester dedupe` indexes every
+    # record under the current rules as it places it, so the pairs are found again (without
+    # that, the re-run finds no candidates and splits every work into its records).
+    db = tmp_path / "lib.db"
+    _add(db, tmp_path / "a.ris", [RECORDS[i] for i in (9, 10, 11)], "2000")
+    expected = _works(db)
+    assert frozenset({"x1", "x2"}) in expected
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM blocking_keys")
+    result = run_cli("dedupe", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    assert _works(db) == expected
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM blocking_keys").fetchone()[0] > 0
