@@ -151,10 +151,19 @@ def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str,
     t1, t2 = p1.title_tokens, p2.title_tokens
     if min(len(t1), len(t2)) < SPILL_MIN_WORDS or t1 == t2:
         return None
-    names = frozenset(f for p in (p1, p2) for f, _ in p.authors)
-    venue = frozenset(t for p in (p1, p2) for variant in p.containers for t in variant)
     short, long = (p1, p2) if len(p1.title) <= len(p2.title) else (p2, p1)
     where = f" {long.title} ".find(f" {short.title} ")
+    shared = 0
+    if where < 0:
+        # The cheap test first (most compared pairs share neither shape): the common start.
+        for a, b in zip(t1, t2, strict=False):
+            if a != b:
+                break
+            shared += 1
+        if shared < SPILL_MIN_WORDS:
+            return None
+    names = frozenset(f for p in (p1, p2) for f, _ in p.authors)
+    venue = frozenset(t for p in (p1, p2) for variant in p.containers for t in variant)
     if where >= 0:
         if not informative_title(short):
             return None
@@ -171,13 +180,6 @@ def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str,
             return None
         surplus = (*before, *after)
         return ((), surplus) if short is p1 else (surplus, ())
-    shared = 0
-    for a, b in zip(t1, t2, strict=False):
-        if a != b:
-            break
-        shared += 1
-    if shared < SPILL_MIN_WORDS:
-        return None
     core = t1[:shared]
     if sum(1 for w in core if len(w) > 1 and w not in TITLE_STOPWORDS) < MIN_INFORMATIVE_TOKENS:
         return None
