@@ -288,9 +288,9 @@ CHAIN = [
 
 
 def test_records_in_any_order_inside_a_file_give_the_same_works_after_dedupe(tmp_path):
-    # An import places records in the order it reads them (a batch at a time, whatever the
-    # batch size: tests/harvester/test_batches.py); `harvester dedupe` places the whole library
-    # in the order of the records' content, so its works do not depend on the file's order.
+    # `harvester dedupe` places the whole library in the order of the records' content, so its
+    # works do not depend on the file's order (an import gives the same works by itself:
+    # tests/harvester/test_dedup_order.py).
     orders = list(itertools.permutations(range(len(CHAIN))))
     random.Random(14).shuffle(orders)
     seen = set()
