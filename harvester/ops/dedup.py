@@ -566,7 +566,11 @@ def recluster(
     with library.write():
         Works(library).forget_all_pairs()
         applied = _recluster(
-            library, _records_to_place(library, batch), formula, "clustered by harvester dedupe"
+            library,
+            _records_to_place(library, batch),
+            formula,
+            "clustered by harvester dedupe",
+            reindex=True,
         )
     return applied.summary
 
@@ -587,16 +591,20 @@ def _recluster(
     batches: Iterable[list[tuple[int, Prepared]]],
     formula: str | None,
     by: str | None,
+    *,
+    reindex: bool = False,
 ) -> Applied:
     """Place ``batches`` (records in the order of their content hash) as :func:`recluster`
     does, against each other only, and move them to the works of their clusters. ``by`` says
-    in `harvester show` who placed a record that moved (None: its evidence alone says why)."""
+    in `harvester show` who placed a record that moved (None: its evidence alone says why).
+    ``reindex``: index each record under the current blocking keys as it is placed (the whole
+    re-run; an import's records were indexed under them as they were stored)."""
     index = Reclustering(library, MAX_BLOCK)
     apart, together = _decisions(library)
     review = 0
     for new in batches:
         with paused_gc():
-            review += _recluster_batch(library, index, new, apart, by)
+            review += _recluster_batch(library, index, new, apart, by, reindex)
     for a, b in together:
         _join(index, a, b)
     applied = _apply_clusters(library, index, formula)
@@ -719,12 +727,14 @@ def _recluster_batch(
     new: list[tuple[int, Prepared]],
     apart: dict[int, set[int]],
     by: str | None,
+    reindex: bool,
 ) -> int:
     """Place one batch of :func:`recluster`; returns how many pairs went to review."""
-    # The keys of the current rules: a library imported under older blocking rules (or an
-    # older LaTeX decoding) is re-indexed as it is placed again, so `dedupe` sees every pair.
     keys = [sorted(blocking_keys(prepared)) for _, prepared in new]
-    Works(library).reindex([(record_id, k) for (record_id, _), k in zip(new, keys, strict=True)])
+    if reindex:
+        # A library imported under older blocking rules (or an older LaTeX decoding) is indexed
+        # under the current keys as it is placed again, so `dedupe` sees every pair.
+        Works(library).reindex([(r, k) for (r, _), k in zip(new, keys, strict=True)])
     plan = assign_batch(library, new, index=index, apart=_apart(apart), keys=keys)
     for gone, keep in plan.absorbed.items():
         if gone > 0:  # placed clusters proved one by a record of this batch
