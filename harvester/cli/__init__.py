@@ -31,7 +31,7 @@ from harvester.cli.sync_commands import sync
 from harvester.config import Config
 from harvester.errors import NotFound
 from harvester.ops.exporting import EXPORT_FORMATS, FORMATTED, ExportOptions
-from harvester.ops.interrupt import Terminated, sigterm_interrupts
+from harvester.ops.interrupt import Terminated, signals_interrupt
 from records.errors import UsageError
 
 # `harvester --help` and every command start here: the parsers, the store (sqlite-utils) and
@@ -904,7 +904,7 @@ cli.add_command(sync)
 def main() -> None:
     """The console-script entry point."""
     try:
-        with sigterm_interrupts():  # SIGTERM leaves like Ctrl-C: rolled back, one line, 143
+        with signals_interrupt():  # SIGTERM leaves like Ctrl-C: rolled back, one line, 143
             cli(prog_name="harvester")
     except UsageError as exc:  # raised outside a command (configuration)
         click.echo(error_line(exc), err=True)

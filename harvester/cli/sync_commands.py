@@ -28,7 +28,7 @@ import click
 
 from harvester.cli.common import emit_json, reports_errors, say
 from harvester.errors import LibraryBusy
-from harvester.ops.interrupt import sigterm_interrupts
+from harvester.ops.interrupt import signals_interrupt
 
 if TYPE_CHECKING:
     from harvester.ops.sync import SourceReport
@@ -125,7 +125,7 @@ def run(
     try:
         # A sync adds to the library, so it may create it (saying so once, as `add` does);
         # a dry run writes nothing.
-        with sigterm_interrupts(), state.library(
+        with signals_interrupt(), state.library(
             create=not dry_run, wait_limit=state.config.sync_max_wait
         ) as lib:
             _run(state, lib, names, as_json, full, quiet, no_enrich, dry_run)

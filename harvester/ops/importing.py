@@ -342,7 +342,7 @@ def import_sources(
                 # traceback that holds this frame is dropped.
                 with closing(batches):
                     for rows, failures in batches:
-                        interrupt.check()  # a SIGTERM swallowed by a cleanup callback
+                        interrupt.check()  # a Ctrl-C or SIGTERM swallowed by a cleanup callback
                         with library.write():
                             report.parsed += len(rows)
                             report.low_confidence += sum(

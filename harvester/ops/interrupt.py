@@ -38,56 +38,70 @@ def note_kept(exc: BaseException, text: str) -> None:
         exc.harvester_kept = text  # type: ignore[attr-defined]
 
 
-# Whether a SIGTERM arrived that has not been acted on yet. The handler raises at whatever
+# The signal that arrived and has not been acted on yet. The handler raises at whatever
 # bytecode runs when the signal lands; inside a ``__del__``, a weakref or ``finalize``
 # callback, Python prints "Exception ignored" and drops the exception, and the run would go
 # on as if never asked to stop. The flag keeps the request until a check point acts on it.
-_pending = False
+_pending: int | None = None
 
 
-def _terminate(_signum: int, _frame: object) -> None:
-    global _pending
-    _pending = True
+def _raise_for(signum: int) -> None:
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt()
     raise Terminated()
 
 
-def check() -> None:
-    """Raise :class:`Terminated` if a SIGTERM arrived whose exception was swallowed (see
-    ``_pending``). Called between batches and sources, and when a command's work ends."""
+def _interrupt(signum: int, _frame: object) -> None:
     global _pending
-    if _pending:
-        _pending = False
-        raise Terminated()
+    _pending = signum
+    _raise_for(signum)
+
+
+def check() -> None:
+    """Raise :class:`KeyboardInterrupt` or :class:`Terminated` if a Ctrl-C or a SIGTERM
+    arrived whose exception was swallowed (see ``_pending``). Called between batches and
+    sources, and when a command's work ends."""
+    global _pending
+    if _pending is not None:
+        signum, _pending = _pending, None
+        _raise_for(signum)
 
 
 def acted_on() -> None:
-    """The Terminated raised by the handler reached the command's edge: nothing pending."""
+    """The exception raised by the handler reached the command's edge: nothing pending."""
     global _pending
-    _pending = False
+    _pending = None
 
 
 def _unraisable(unraisable: sys.UnraisableHookArgs, default: Callable[..., object]) -> None:
-    # A Terminated dropped in a cleanup callback is kept as pending (acted on at the next
+    # An interruption dropped in a cleanup callback is kept as pending (acted on at the next
     # check point): not a traceback on stderr beside the one line the run ends with.
-    if unraisable.exc_type is not Terminated:
+    if unraisable.exc_type not in (Terminated, KeyboardInterrupt):
         default(unraisable)
 
 
 @contextmanager
-def sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM raises :class:`Terminated` while inside (the main thread only)."""
+def signals_interrupt() -> Iterator[None]:
+    """Inside, SIGTERM raises :class:`Terminated` and Ctrl-C ``KeyboardInterrupt``, and
+    neither is lost when it lands in a cleanup callback (the main thread only). A SIGINT that
+    is ignored (a job started with ``nohup`` or in the background) stays ignored."""
     try:
-        previous = signal.signal(signal.SIGTERM, _terminate)
+        previous_term = signal.signal(signal.SIGTERM, _interrupt)
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
+    previous_int = signal.getsignal(signal.SIGINT)
+    if previous_int is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupt)
     previous_hook = sys.unraisablehook
     sys.unraisablehook = partial(_unraisable, default=previous_hook)
     try:
         yield
-        check()  # the work ended, but a SIGTERM it swallowed still ends the run as one
+        check()  # the work ended, but an interruption it swallowed still ends the run as one
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous_term)
+        if previous_int is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous_int)
         sys.unraisablehook = previous_hook
 
 
@@ -98,5 +112,5 @@ __all__ = [
     "exit_code",
     "kept",
     "note_kept",
-    "sigterm_interrupts",
+    "signals_interrupt",
 ]

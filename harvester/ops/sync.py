@@ -477,7 +477,7 @@ def run_sync(
     status = "failed"
     try:
         for source in sources:
-            interrupt.check()  # a SIGTERM swallowed by a cleanup callback
+            interrupt.check()  # a Ctrl-C or SIGTERM swallowed by a cleanup callback
             report.sources.append(_sync_one(library, source, run_id, options))
         if options.enrich:
             _enrich(library, report, options)
