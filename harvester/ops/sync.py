@@ -784,7 +784,9 @@ def _sync_oai(
         before_request=heartbeat,
     )
     try:
-        _harvest_list(library, source, client, prefix, format, run_id, options, report, heartbeat)
+        _harvest_list(
+            _OAIRun(library, source, client, prefix, format, run_id, options, report, heartbeat)
+        )
     finally:
         report.requests = client.requests
         report.retries = client.retries
@@ -871,20 +873,28 @@ def _oai_requests(source: SyncSource, options: SyncOptions) -> list[str]:
     return lines
 
 
-def _harvest_list(
-    library: Library,
-    source: SyncSource,
-    client: OAIClient,
-    prefix: str,
-    format: str,
-    run_id: int,
-    options: SyncOptions,
-    report: SourceReport,
-    heartbeat: _Heartbeat,
-) -> None:
+@dataclass(frozen=True)
+class _OAIRun:
+    """What every step of one source's OAI-PMH harvest works with."""
+
+    library: Library
+    source: SyncSource
+    client: OAIClient
+    prefix: str
+    format: str
+    run_id: int
+    options: SyncOptions
+    report: SourceReport
+    heartbeat: _Heartbeat
+
+
+def _harvest_list(run: _OAIRun) -> None:
     """ListRecords window by window (see :func:`_windows`), each window's pages committed one
     by one with a checkpoint, and the run's plan (its windows' end, the next window's start)
     in ``sync_sources.checkpoint`` so that a killed run resumes in the window it was in."""
+    library, source, client, options, report = (
+        run.library, run.source, run.client, run.options, run.report
+    )  # fmt: skip
     identity = client.identify()
     granularity = identity.granularity
     state = library.sync
@@ -922,7 +932,7 @@ def _harvest_list(
             "until": response_date,
         }
         outcome = _harvest_window(
-            library, source, client, prefix, format, run_id, options, report, heartbeat,
+            run,
             window=(from_, until), done=following,
             last=not pending, harvested_until=response_date,
             may_split=low is not None and high - low >= step * 2 and not ignores,
@@ -955,15 +965,7 @@ def _harvest_list(
 
 
 def _harvest_window(
-    library: Library,
-    source: SyncSource,
-    client: OAIClient,
-    prefix: str,
-    format: str,
-    run_id: int,
-    options: SyncOptions,
-    report: SourceReport,
-    heartbeat: _Heartbeat,
+    run: _OAIRun,
     *,
     window: tuple[str | None, str | None],
     done: dict[str, Any],
@@ -973,6 +975,9 @@ def _harvest_window(
 ) -> str:
     """One window's list, to its end: ``"done"``, ``"split"`` (too large: nothing stored,
     harvest its halves) or ``"ignores"`` (records outside the window came back)."""
+    library, source, client, options, report = (
+        run.library, run.source, run.client, run.options, run.report
+    )  # fmt: skip
     from_, until = window
     fresh = get_source(library, source.name)
     assert fresh is not None
@@ -995,7 +1000,7 @@ def _harvest_window(
     first = page is None
     while True:
         if page is None:
-            page = client.list_records(prefix, from_=from_, until=until, set_spec=source.set_spec)
+            page = client.list_records(run.prefix, from_=from_, until=until, set_spec=source.set_spec)
             seen_tokens.clear()
             empty_pages = 0
             first = True
@@ -1007,7 +1012,7 @@ def _harvest_window(
         report.pages += 1
         report.imported.inputs += 1
         position = _store_page(
-            library, source, page, format, run_id, options, report, heartbeat,
+            run, page,
             checkpoint=(from_ or "", until or ""), position=position,
             done=done, harvested_until=harvested_until if last or outside else None,
         )  # fmt: skip
@@ -1057,14 +1062,8 @@ def _outside(page: Page, from_: str | None, until: str | None) -> bool:
 
 
 def _store_page(
-    library: Library,
-    source: SyncSource,
+    run: _OAIRun,
     page: Page,
-    format: str,
-    run_id: int,
-    options: SyncOptions,
-    report: SourceReport,
-    heartbeat: _Heartbeat,
     *,
     checkpoint: tuple[str, str],
     position: int,
@@ -1073,6 +1072,8 @@ def _store_page(
 ) -> int:
     """Store one page's records and the checkpoint in one transaction; returns the position
     of the last record."""
+    library, source, options, report = run.library, run.source, run.options, run.report
+    format, run_id, heartbeat = run.format, run.run_id, run.heartbeat
     imported = report.imported
     state = library.sync
     with library.write():
