@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,12 +63,18 @@ class State:
 
     @contextmanager
     def library(
-        self, *, create: bool = False, wait_limit: float | None = None
+        self,
+        *,
+        create: bool = False,
+        wait_limit: float | None = None,
+        failed: Callable[[], bool] | None = None,
     ) -> Iterator[Library]:
         """The library, open for the command; only commands that add records may ``create``
         it (and say so when they succeed): a mistyped --db given to any other command is an
         error, not a new empty library. A library this command created is removed again when
-        the command fails before anything was stored in it (a bad `sync add` line, say)."""
+        the command fails before anything was stored in it (a bad `sync add` line, say), or
+        when it ends with ``failed()`` true and nothing stored (an `add` of files that all
+        failed leaves no empty library behind)."""
         from harvester.store import Library
 
         library = Library(
@@ -81,7 +87,10 @@ class State:
             if library.created and _holds_nothing(library.path):
                 library.remove_files()
             raise
-        if library.created:
+        if library.created and failed is not None and failed() and _holds_nothing(library.path):
+            library.remove_files()
+            say(f"no library created at {library.path}: nothing could be stored", err=True)
+        elif library.created:
             say(f"created a new library at {library.path}", err=True)
 
     def formula(self, library: Library) -> str:
@@ -188,7 +197,8 @@ def add(
     from harvester.ops.importing import import_sources
 
     enrichment = None
-    with state.library(create=True) as library:
+    report = None
+    with state.library(create=True, failed=lambda: bool(report and report.failures)) as library:
         with spinner("Importing", quiet=state.quiet) as show:
             report = import_sources(
                 library,
@@ -221,7 +231,12 @@ def add(
                 if report.works_joined
                 else ""
             )
-            + f"{len(report.failures)} failed ({counts['works']} works in {state.config.db})"
+            + f"{len(report.failures)} failed ("
+            + (
+                f"{counts['works']} works in {state.config.db})"
+                if Path(state.config.db).exists()
+                else "no library created)"
+            )
         )
         if report.low_confidence:
             click.echo(

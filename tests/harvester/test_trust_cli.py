@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from harvester.store import Library
 from tests.harvester.cli_runner import run_cli
 
 RIS = "TY  - JOUR\nTI  - {title}\nAU  - {author}\nPY  - {year}\nER  - \n"
@@ -68,9 +69,8 @@ def test_a_mistyped_library_never_empties_the_users_bib(library: Path, tmp_path:
 
 def test_an_export_of_nothing_never_replaces_a_file_that_holds_data(tmp_path: Path) -> None:
     db, refs = tmp_path / "empty.db", tmp_path / "refs.bib"
-    (tmp_path / "bad.ris").write_bytes(b"\x00" * 100)
-    assert run_cli("add", "--no-enrich", tmp_path / "bad.ris", db=db).returncode == 1
-    assert db.exists()  # add made the library; it has no works
+    with Library(db, create=True) as library:
+        assert library.counts()["works"] == 0
     refs.write_text("@article{mine, title={Kept}}\n")
     refused = run_cli("export", "-o", refs, db=db)
     no_traceback(refused)
@@ -79,6 +79,30 @@ def test_an_export_of_nothing_never_replaces_a_file_that_holds_data(tmp_path: Pa
     assert refs.read_text() == "@article{mine, title={Kept}}\n"
     forced = run_cli("export", "-o", refs, "--force", db=db)
     assert forced.returncode == 0 and refs.read_text() == ""
+
+
+def test_an_add_whose_inputs_all_fail_leaves_no_empty_library(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    (tmp_path / "bad.ris").write_bytes(b"\x00" * 100)
+    failed = run_cli("add", "--no-enrich", tmp_path / "bad.ris", tmp_path / "gone.bib", db=db)
+    no_traceback(failed)
+    assert failed.returncode == 1
+    assert f"no library created at {db}: nothing could be stored" in failed.stderr
+    assert "created a new library" not in failed.stderr
+    assert "2 failed (no library created)" in failed.stdout
+    assert not db.exists() and list(tmp_path.iterdir()) == [tmp_path / "bad.ris"]
+    # One good input among bad ones: the library is made and keeps what could be stored.
+    (tmp_path / "good.ris").write_text("TY  - JOUR\nTI  - Kept\nAU  - Doe, Jane\nPY  - 2020\nER  - \n")
+    partly = run_cli("add", "--no-enrich", tmp_path / "bad.ris", tmp_path / "good.ris", db=db)
+    assert partly.returncode == 1 and f"created a new library at {db}" in partly.stderr
+    with Library(db) as library:
+        assert library.counts()["works"] == 1
+    # An existing library is never removed, even when it holds nothing and every input fails.
+    empty = tmp_path / "empty.db"
+    with Library(empty, create=True):
+        pass
+    assert run_cli("add", "--no-enrich", tmp_path / "bad.ris", db=empty).returncode == 1
+    assert empty.exists()
 
 
 def test_auto_exports_never_empty_a_file(library: Path, tmp_path: Path) -> None:
