@@ -36,6 +36,8 @@ Verdict = Literal["duplicate", "maybe", "distinct"]
 
 FUZZY_TITLE = 0.85
 MAYBE_TITLE = 0.75
+# A title this similar by the same several authors is reviewed, never called distinct.
+REWORDED_TITLE = 0.8
 # The locator rule (translated titles): share of the authors that must agree, and how many
 # authors must be compared when the journal names differ.
 LOCATOR_AUTHORS = 0.8
@@ -356,6 +358,22 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
             return "maybe"
         return "distinct"
     if title >= MAYBE_TITLE and authors is not None and authors.agree and support >= 2:
+        return "maybe"
+    if (
+        title >= REWORDED_TITLE
+        and authors is not None
+        and authors.agree
+        and authors.compared >= 2
+        and authors.fraction >= 0.8
+        and f.year_gap in (0, 1, None)
+        and f.volume is not False
+        and f.first_page is not False
+        and _kind_words(p1) == _kind_words(p2)
+    ):
+        # A title reworded or broken by one source (words reordered, a word cut, citation matter
+        # run in) by the same several authors, nothing else in conflict: not proof of one work,
+        # but no evidence of two either. Review it; a "distinct" here would also keep apart the
+        # clusters of two broken copies of one paper that each match its clean record.
         return "maybe"
     return "distinct"
 
