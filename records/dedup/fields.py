@@ -676,6 +676,11 @@ def fields_with(
     container = containers_match(p1, p2)
     authors = compare_authors(p1, p2)
     year_gap = abs(p1.year - p2.year) if p1.year and p2.year else None
+    if year_gap is None and (p1.title_year or p2.title_year):
+        # The year read at the end of an undated record's title, where it agrees.
+        y1, y2 = p1.year or p1.title_year, p2.year or p2.title_year
+        if y1 and y1 == y2:
+            year_gap = 0
     if (
         title is not None
         and NEAR_TITLE <= title < 1.0

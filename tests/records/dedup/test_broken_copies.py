@@ -9,13 +9,14 @@ rules that read them, each with records written here, and the cases each rule mu
 
 from __future__ import annotations
 
-from records.dedup import compare, find_clusters, prepare
+from records.dedup import blocking_keys, compare, find_clusters, prepare
 from records.dedup.fields import (
     NEAR_TITLE,
     title_lift_candidates,
     title_similarity,
     title_spill,
 )
+from records.dedup.keys import read_title_tail
 from tests.records.dedup.test_sparse_records import rec
 
 PEOPLE = "k lindqvist , m oduya , t haverkamp"
@@ -115,3 +116,62 @@ def test_two_broken_copies_that_each_match_the_clean_record_join_it() -> None:
     assert compare(prepare(cut), prepare(short)).verdict == "maybe"
     result = find_clusters([("clean", clean), ("cut", cut), ("short", short)])
     assert result.clusters == [["clean", "cut", "short"]]
+
+
+# -- "dirty" records: the author list, venue and year run into the end of the title -------------
+def test_an_author_list_and_year_at_the_end_of_an_undated_authorless_title_are_read() -> None:
+    title, names, year, venue = read_title_tail(
+        f"{TITLE} k lindqvist , m oduya , t haverkamp proc . vldb 2004", False, False, False
+    )
+    assert title == TITLE
+    assert [n["family"] for n in names] == ["lindqvist", "oduya", "haverkamp"]
+    assert year == 2004
+    assert venue == "proc . vldb"
+
+
+def test_fields_read_from_the_title_make_the_record_comparable() -> None:
+    clean = prepare(rec(TITLE, PEOPLE, "vldb", 2004))
+    dirty = prepare(rec(f"{TITLE} k lindqvist , m oduya , t haverkamp vldb 2004"))
+    assert dirty.title == clean.title
+    assert dirty.authors == clean.authors
+    assert dirty.title_year == 2004 and dirty.year is None
+    assert blocking_keys(clean) & blocking_keys(dirty)
+    decision = compare(clean, dirty)
+    assert decision.verdict == "duplicate"
+    assert "same year" in decision.evidence_for
+    # A year written as a decimal by a spreadsheet is a year.
+    assert prepare(rec(f"{TITLE} 2004.0", PEOPLE)).title_year == 2004
+
+
+def test_a_year_read_from_a_title_counts_for_agreement_only() -> None:
+    # Another year at the end of the title is no conflict (it may be a volume or a report
+    # number): the pair is judged as if the year were missing, and no years-apart veto fires.
+    clean = prepare(rec(TITLE, PEOPLE, "vldb", 2004))
+    other = prepare(rec(f"{TITLE} k lindqvist , m oduya , t haverkamp vldb 1998"))
+    assert other.title_year == 1998
+    assert "years differ" not in " ".join(compare(clean, other).evidence_against)
+
+
+def test_a_record_keeps_its_own_fields_and_a_title_its_own_words() -> None:
+    # The record has authors and a year: its title is left alone, whatever it ends with.
+    kept = prepare(rec(f"{TITLE} k lindqvist , m oduya 2004", PEOPLE, year=2004))
+    assert kept.title.endswith("lindqvist m oduya 2004")
+    # A title's own words: a series with one family name repeated, a single "name" with no year
+    # after it, initials that are words, or a remainder too short to be a title.
+    for own in (
+        "prevalence of hepatitis b virus , c virus and d virus in donors",
+        "growth of escherichia coli in e coli",
+        "effects measured in vivo , in vitro",
+        "scalable mining of big data sets 2002",
+        "cancer statistics , 2019",
+    ):
+        _, names, _, _ = read_title_tail(own, False, False, False)
+        assert names == [], own
+    assert read_title_tail("cancer statistics , 2019", False, False)[2] is None
+
+
+def test_a_venue_after_the_names_is_read_only_for_a_record_without_one() -> None:
+    _, names, _, venue = read_title_tail(
+        f"{TITLE} k lindqvist , m oduya proc . vldb", False, True, True
+    )
+    assert names == [] and venue is None
