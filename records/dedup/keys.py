@@ -494,6 +494,12 @@ def title_language(tokens: tuple[str, ...]) -> str | None:
 # What a scraped citation leaves in an author field that is not a person: a year or a number
 # ("sigmod record , 2002"), a web address ("portal.acm.org").
 _NOT_A_NAME_RE = re.compile(r"\d|\w\.\w+\.\w|\bwww\b|https?:|@")
+# Family "names" that name a publication or a collection a site listed the paper in ("ACMS
+# Anthology", "P Edition", "Digital Library"): not people, so no conflict with the authors.
+_COLLECTION_NAMES = frozenset(
+    "anthology anthologies edition editions proceedings collection library publications "
+    "publishing".split()
+)
 
 
 def _names(
@@ -516,6 +522,8 @@ def _names(
         if not isinstance(family, str) or not family or placeholder(family):
             continue
         if not family.isalpha() and _NOT_A_NAME_RE.search(family):
+            continue
+        if family.lower() in _COLLECTION_NAMES:
             continue
         key = _family_key(family)
         if venue and key in venue and set(fold(str(name.get("given") or "")).split()) <= venue:

@@ -175,3 +175,14 @@ def test_a_venue_after_the_names_is_read_only_for_a_record_without_one() -> None
         f"{TITLE} k lindqvist , m oduya proc . vldb", False, True, True
     )
     assert names == [] and venue is None
+
+
+# -- an author field holding the collection a site listed the paper in ------------------------
+def test_a_collection_named_as_the_author_is_no_person() -> None:
+    clean = prepare(rec(TITLE, PEOPLE, "sigmod record", 1998))
+    listed = prepare(rec(TITLE, "acms anthology , p edition", "sigmod record", 1998))
+    assert listed.authors == ()
+    assert compare(clean, listed).verdict == "duplicate"
+    # Other people under the same title stay a conflict.
+    other = prepare(rec(TITLE, "j marsh , p okonkwo", "sigmod record", 1998))
+    assert compare(clean, other).verdict != "duplicate"
