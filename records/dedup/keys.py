@@ -678,6 +678,7 @@ class Prepared:
     # A year found at the end of the title of a record without a date (read_title_tail): for
     # agreement only, as a run-in year may be a volume or a report number.
     title_year: int | None = None
+    authors_from_title: bool = False  # the authors were read there too (read_title_tail)
 
 
 _PARALLEL_HINT_RE = re.compile(r"<original>|\s=\s", re.I)
@@ -872,6 +873,7 @@ def prepare(csl: CSLItem) -> Prepared:
         conference_abstract=conference_abstract,
         abstract=fold(str(abstract)[:800])[:600] if abstract else "",
         title_year=tail_year,
+        authors_from_title=bool(tail_names) and not (csl.get("author") or csl.get("editor")),
     )
 
 

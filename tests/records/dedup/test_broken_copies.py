@@ -186,3 +186,20 @@ def test_a_collection_named_as_the_author_is_no_person() -> None:
     # Other people under the same title stay a conflict.
     other = prepare(rec(TITLE, "j marsh , p okonkwo", "sigmod record", 1998))
     assert compare(clean, other).verdict != "duplicate"
+
+
+# -- `harvester show` says where the evidence came from ---------------------------------------
+def test_the_evidence_names_fields_read_from_a_title_and_the_review_rule() -> None:
+    clean = prepare(rec(TITLE, PEOPLE, "vldb", 2004))
+    dirty = prepare(rec(f"{TITLE} k lindqvist , m oduya , t haverkamp vldb 2004"))
+    decision = compare(clean, dirty)
+    assert "authors read from the end of a title" in decision.evidence_for
+    assert "year read from the end of a title" in decision.evidence_for
+    plain = compare(clean, prepare(rec(TITLE, PEOPLE, "vldb", 2004)))
+    assert not any("read from" in e for e in plain.evidence_for)
+    reworded = compare(
+        prepare(rec("replicated logs for mobile sensor network transactions", PEOPLE, "vldb", 2001)),
+        prepare(rec("replicated logging of mobile sensor transactions", PEOPLE)),
+    )
+    assert reworded.verdict == "maybe"
+    assert "a reworded title by the same several authors: for review" in reworded.evidence_against
