@@ -730,6 +730,7 @@ _TAIL_NAMES_RE = re.compile(
     r"(?:\s*[,.]?\s+([^,]{2,80}?))?[\s,.;]*$"
 )
 _TAIL_SPLIT_RE = re.compile(r"\s*,\s*|\s+and\s+")
+_TAIL_AND_RE = re.compile(r"\sand\s")
 # What is left of a title after its tail is read must still be a title; a year needs more of
 # it ("cancer statistics , 2019" is a title with its year, a series of reports).
 _TAIL_TITLE_MIN_WORDS = 2
@@ -751,7 +752,9 @@ def read_title_tail(
         if found and len(title[: found.start()].split()) >= _TAIL_YEAR_TITLE_MIN_WORDS:
             year = int(found.group(1))
             title = title[: found.start()]
-    if not has_authors:
+    # Two names or more are joined by a comma or "and"; one name alone needs the year after it.
+    listed = year is not None or "," in title or _TAIL_AND_RE.search(title) is not None
+    if not has_authors and listed:
         # The first place from the left where the rest of the title reads as names (and a
         # venue): a title's own words before it stay in the title.
         for gap in _TAIL_GAP_RE.finditer(title):
