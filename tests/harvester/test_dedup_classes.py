@@ -324,6 +324,22 @@ def test_broken_copies_of_one_citation_join_their_record(tmp_path):
         assert works(db) == {frozenset(ids)}, name
 
 
+def test_a_collection_named_as_the_author_does_not_keep_a_paper_apart(tmp_path):
+    title = "Replicated logging of mobile sensor network transactions"
+    people = ["Lindqvist, Kirsi", "Oduya, Marta"]
+    db = add(
+        tmp_path,
+        ris("paper", title, people, TY="JOUR", PY="2001", T2="SIGMOD Record"),
+        # A site listing the paper under the collection it is in, as if that were the author.
+        ris("listed", title, ["Anthology, ACMS", "Edition, P"], TY="JOUR", PY="2001",
+            T2="SIGMOD Record"),
+        # Other people under the same title: still a conflict, not merged.
+        ris("others", title, ["Marsh, Jonas", "Okonkwo, Pita"], TY="JOUR", PY="2001",
+            T2="SIGMOD Record"),
+    )
+    assert works(db) == {frozenset({"paper", "listed"})}
+
+
 # -- class 8: order independence ------------------------------------------------------------------
 # A chain: "mid" is a duplicate of both ends, the two ends are not (other first pages in one
 # volume), plus a pair and a loner. Whichever order they arrive in, the works are the same.
