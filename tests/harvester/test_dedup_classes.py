@@ -272,7 +272,7 @@ def test_sparse_records_in_two_journals_two_years_apart_stay_apart(tmp_path):
 # Broken copies of one citation (third pass, tests/records/dedup/test_broken_copies.py): the
 # author list and year run into the end of a title, each copy's own cut of the authors before
 # the title, words fused by an extraction, and a title reworded by one source.
-def test_a_title_holding_its_record_s_authors_venue_and_year_is_read_for_comparison(tmp_path):
+def test_a_title_holding_its_record_s_authors_venue_and_year_is_read_for_comparison(tmp_path: Path) -> None:
     people = ["Lindqvist, Kirsi", "Oduya, Marta", "Haverkamp, Tobias"]
     title = "Elastic stream joins"  # short: too few words to be found as a title with a spill
     db = add(
@@ -287,7 +287,7 @@ def test_a_title_holding_its_record_s_authors_venue_and_year_is_read_for_compari
     assert works(db) == {frozenset({"clean", "dirty"})}
 
 
-def test_broken_copies_of_one_citation_join_their_record(tmp_path):
+def test_broken_copies_of_one_citation_join_their_record(tmp_path: Path) -> None:
     people = ["Lindqvist, Kirsi", "Oduya, Marta", "Haverkamp, Tobias"]
     title = "Replicated logging of mobile sensor network transactions"
     clean = ris("clean", title, people, TY="CONF", PY="2001", T2="VLDB")
@@ -324,7 +324,7 @@ def test_broken_copies_of_one_citation_join_their_record(tmp_path):
         assert works(db) == {frozenset(ids)}, name
 
 
-def test_a_collection_named_as_the_author_does_not_keep_a_paper_apart(tmp_path):
+def test_a_collection_named_as_the_author_does_not_keep_a_paper_apart(tmp_path: Path) -> None:
     title = "Replicated logging of mobile sensor network transactions"
     people = ["Lindqvist, Kirsi", "Oduya, Marta"]
     db = add(
