@@ -57,8 +57,8 @@ def blocking_keys(p: Prepared) -> set[str]:
         keys.add("tl:" + letters[:TITLE_LETTERS])
     first_author = p.authors[0][0] if p.authors else None
     if first_author:
-        if p.year:
-            keys.add(f"ay:{first_author}|{p.year}")
+        if p.year or p.title_year:
+            keys.add(f"ay:{first_author}|{p.year or p.title_year}")
         if words:
             keys.add(f"at:{first_author}|{' '.join(words[:2])}")
             # The first author with each of the two longest title words: a title whose start

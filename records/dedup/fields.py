@@ -154,6 +154,7 @@ def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str,
     short, long = (p1, p2) if len(p1.title) <= len(p2.title) else (p2, p1)
     where = f" {long.title} ".find(f" {short.title} ")
     shared = 0
+    ending = 0
     if where < 0:
         # The cheap test first (most compared pairs share neither shape): the common start.
         for a, b in zip(t1, t2, strict=False):
@@ -161,9 +162,16 @@ def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str,
                 break
             shared += 1
         if shared < SPILL_MIN_WORDS:
-            return None
+            for a, b in zip(reversed(t1), reversed(t2), strict=False):
+                if a != b:
+                    break
+                ending += 1
+            if ending < SPILL_MIN_WORDS:
+                return None
     names = frozenset(f for p in (p1, p2) for f, _ in p.authors)
     venue = frozenset(t for p in (p1, p2) for variant in p.containers for t in variant)
+    if ending:
+        return _spilled_before(t1, t2, ending, names, venue)
     if where >= 0:
         if not informative_title(short):
             return None
@@ -196,6 +204,32 @@ def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str,
     return r1, r2
 
 
+def _spilled_before(
+    t1: tuple[str, ...],
+    t2: tuple[str, ...],
+    ending: int,
+    names: frozenset[str],
+    venue: frozenset[str],
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Both titles end with the same words, each after its own run of citation matter: two
+    scraped copies of one citation, each cut at another place in the author list ("ds , and m.
+    tan . semantic data caching ..." / "srivastava , d. , and tan , m. , 1996 , semantic data
+    caching ..."). The shared end is an informative title; each start is citation matter at
+    half its words at least (a known author's name or a year among the starts, as before a title
+    found whole inside another), so a word of another kind ("adaptive semantic data caching
+    ...") is never taken for a spill."""
+    core = t1[len(t1) - ending :]
+    if sum(1 for w in core if len(w) > 1 and w not in TITLE_STOPWORDS) < MIN_INFORMATIVE_TOKENS:
+        return None
+    r1, r2 = t1[: len(t1) - ending], t2[: len(t2) - ending]
+    for start in (r1, r2):
+        if 2 * _matter(start, names, venue) < len(start):
+            return None
+    if not any(t in names or _year_token(t) for t in (*r1, *r2)):
+        return None
+    return r1, r2
+
+
 def title_similarity(p1: Prepared, p2: Prepared) -> float | None:
     """0..1 similarity of the folded titles; ``None`` when either has none.
 
@@ -218,6 +252,11 @@ def lift_title_similarity(p1: Prepared, p2: Prepared, similarity: float) -> floa
     ``similarity``: the subtitle, heading and parallel-title rules. Where
     :func:`title_lift_candidates` does not name a pair, this must return ``similarity``
     unchanged (tests check it)."""
+    if p1.title.replace(" ", "") == p2.title.replace(" ", ""):
+        # Only the spaces differ: words fused or split by a PDF or OCR extraction ("onviews
+        # andxml", "object base" / "objectbase"). The same letters in the same order are the
+        # same title.
+        return 1.0
     if similarity < NEAR_TITLE and spilled_title(p1, p2):
         # The same title with citation details run into it (authors, year, venue).
         return NEAR_TITLE
@@ -268,17 +307,26 @@ def title_lift_candidates(p: Prepared, others: Sequence[Prepared], titles: list[
     found.update(compress(everyone, map(title.endswith, titles)))
     found.update(compress(everyone, map(str.endswith, titles, repeat(title))))
     found.update(compress(everyone, map(_VARIANTS, others)))
+    # The same letters with other spaces.
+    letters = title.replace(" ", "")
+    found.update(compress(everyone, map(letters.__eq__, map(_no_spaces, titles))))
     # The spill rule: one title inside the other (a superset of the prefix and suffix tests),
-    # or both starting with the same SPILL_MIN_WORDS words.
+    # or both starting or both ending with the same SPILL_MIN_WORDS words.
     found.update(compress(everyone, map(title.__contains__, titles)))
     found.update(compress(everyone, map(str.__contains__, titles, repeat(title))))
     if len(p.title_tokens) > SPILL_MIN_WORDS:
         start = " ".join(p.title_tokens[:SPILL_MIN_WORDS]) + " "
         found.update(compress(everyone, map(str.startswith, titles, repeat(start))))
+        end = " " + " ".join(p.title_tokens[-SPILL_MIN_WORDS:])
+        found.update(compress(everyone, map(str.endswith, titles, repeat(end))))
     return found
 
 
 _VARIANTS = attrgetter("title_variants")
+
+
+def _no_spaces(title: str) -> str:
+    return title.replace(" ", "")
 
 
 def informative_title(p: Prepared) -> bool:
@@ -628,6 +676,11 @@ def fields_with(
     container = containers_match(p1, p2)
     authors = compare_authors(p1, p2)
     year_gap = abs(p1.year - p2.year) if p1.year and p2.year else None
+    if year_gap is None and (p1.title_year or p2.title_year):
+        # The year read at the end of an undated record's title, where it agrees.
+        y1, y2 = p1.year or p1.title_year, p2.year or p2.title_year
+        if y1 and y1 == y2:
+            year_gap = 0
     if (
         title is not None
         and NEAR_TITLE <= title < 1.0

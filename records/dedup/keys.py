@@ -494,6 +494,12 @@ def title_language(tokens: tuple[str, ...]) -> str | None:
 # What a scraped citation leaves in an author field that is not a person: a year or a number
 # ("sigmod record , 2002"), a web address ("portal.acm.org").
 _NOT_A_NAME_RE = re.compile(r"\d|\w\.\w+\.\w|\bwww\b|https?:|@")
+# Family "names" that name a publication or a collection a site listed the paper in ("ACMS
+# Anthology", "P Edition", "Digital Library"): not people, so no conflict with the authors.
+_COLLECTION_NAMES = frozenset(
+    "anthology anthologies edition editions proceedings collection library publications "
+    "publishing".split()
+)
 
 
 def _names(
@@ -516,6 +522,8 @@ def _names(
         if not isinstance(family, str) or not family or placeholder(family):
             continue
         if not family.isalpha() and _NOT_A_NAME_RE.search(family):
+            continue
+        if family.lower() in _COLLECTION_NAMES:
             continue
         key = _family_key(family)
         if venue and key in venue and set(fold(str(name.get("given") or "")).split()) <= venue:
@@ -667,6 +675,10 @@ class Prepared:
     markers: frozenset[str]
     conference_abstract: bool
     abstract: str  # folded, first 600 characters
+    # A year found at the end of the title of a record without a date (read_title_tail): for
+    # agreement only, as a run-in year may be a volume or a report number.
+    title_year: int | None = None
+    authors_from_title: bool = False  # the authors were read there too (read_title_tail)
 
 
 _PARALLEL_HINT_RE = re.compile(r"<original>|\s=\s", re.I)
@@ -701,15 +713,104 @@ def _isbn_set(text: str) -> frozenset[str]:
     return frozenset(i for i in (normalize_isbn(v) for v in re.split(r"[,;]", text)) if i)
 
 
+# Fields a reader left in the title (scraped pages and exports that lost field boundaries put
+# the author list and the year after the title: "exploratory mining of ... rules r ng , l
+# lakshmanan , j han 1998"). A year at the very end of the title of a record without a date; a
+# list of two or more names, each initials then a family name ("r ng", "pz kunszt"), separated
+# by commas or "and", at the end of the title of a record without authors. Words that are never
+# initials ("in vivo , in vitro") keep a title's own comma series from being read as names.
+_TAIL_YEAR_RE = re.compile(r"[\s,.;:(\[]+((?:19|20)\d\d)(?:\.0|[a-z])?[\s)\].,;]*$")
+_NOT_INITIALS = frozenset(
+    "an and as at by for from in into is it its of on or per the to via vs with".split()
+)
+_TAIL_NAME = r"[^\W\d_]{1,3}\.?(?:\s+[^\W\d_]\.?)?\s+[^\W\d_][\w'\-]*[^\W\d_]"
+_TAIL_GAP_RE = re.compile(r"[\s,.;:]+")
+_TAIL_NAMES_RE = re.compile(
+    rf"[\s,.;:]+((?:{_TAIL_NAME})(?:(?:\s*,\s*|\s+and\s+)(?:{_TAIL_NAME}))*)"
+    r"(?:\s*[,.]?\s+([^,]{2,80}?))?[\s,.;]*$"
+)
+_TAIL_SPLIT_RE = re.compile(r"\s*,\s*|\s+and\s+")
+_TAIL_AND_RE = re.compile(r"\sand\s")
+# What is left of a title after its tail is read must still be a title; a year needs more of
+# it ("cancer statistics , 2019" is a title with its year, a series of reports).
+_TAIL_TITLE_MIN_WORDS = 2
+_TAIL_YEAR_TITLE_MIN_WORDS = 3
+
+
+def read_title_tail(
+    title: str, has_authors: bool, has_year: bool, has_venue: bool = True
+) -> tuple[str, list[dict[str, str]], int | None, str | None]:
+    """The title without the author list (and the venue after it) and the year a reader ran
+    into its end; the names (CSL name dicts), the year and the venue read there. The title is
+    unchanged when the record has those fields or the tail is not of that shape. For
+    comparison only: the record keeps its title as written."""
+    names: list[dict[str, str]] = []
+    year: int | None = None
+    venue: str | None = None
+    if not has_year:
+        found = _TAIL_YEAR_RE.search(title)
+        if found and len(title[: found.start()].split()) >= _TAIL_YEAR_TITLE_MIN_WORDS:
+            year = int(found.group(1))
+            title = title[: found.start()]
+    # Two names or more are joined by a comma or "and"; one name alone needs the year after it.
+    listed = year is not None or "," in title or _TAIL_AND_RE.search(title) is not None
+    if not has_authors and listed:
+        # The first place from the left where the rest of the title reads as names (and a
+        # venue): a title's own words before it stay in the title.
+        for gap in _TAIL_GAP_RE.finditer(title):
+            if len(title[: gap.start()].split()) < _TAIL_TITLE_MIN_WORDS:
+                continue
+            found = _TAIL_NAMES_RE.match(title, gap.start())
+            if found is None:
+                continue
+            people = _tail_people(found.group(1), single=year is not None)
+            after = found.group(2)
+            # Words after the names are the venue only in a record that has none.
+            if people and not (after and has_venue):
+                names = people
+                venue = after
+                title = title[: gap.start()]
+                break
+    return title, names, year, venue
+
+
+def _tail_people(text: str, single: bool) -> list[dict[str, str]]:
+    """The names of a list read at the end of a title; none when it is not a list of people:
+    words that are never initials, one family name repeated ("b virus , c virus"), or one
+    "name" alone unless ``single`` (the year was found after it: the shape of fields run
+    together, not a title's own "e coli") and its initials are single letters ("big data")."""
+    people = []
+    for part in _TAIL_SPLIT_RE.split(text):
+        *initials, family = part.replace(".", " ").split()
+        if any(i.lower() in _NOT_INITIALS for i in initials):
+            return []
+        people.append({"family": family, "given": " ".join(initials)})
+    families = [p["family"].lower() for p in people]
+    if len(set(families)) != len(families):
+        return []
+    if len(people) == 1 and not (single and all(len(i) == 1 for i in people[0]["given"].split())):
+        return []
+    return people
+
+
 def prepare(csl: CSLItem) -> Prepared:
     """The comparison form of a CSL item; cheap (tens of microseconds), no I/O."""
     raw_title = str(csl.get("title") or "")
+    tail_names: list[dict[str, str]] = []
+    tail_year: int | None = None
+    has_authors = bool(csl.get("author") or csl.get("editor"))
+    has_year = year_of(csl.get("issued")) is not None
+    tail_venue: str | None = None
+    if raw_title and not (has_authors and has_year):
+        has_venue = bool(csl.get("container-title") or csl.get("container-title-short"))
+        raw_title, tail_names, tail_year, tail_venue = read_title_tail(
+            raw_title, has_authors, has_year, has_venue
+        )
     core = title_core(raw_title) if raw_title else ""
     title = fold(core)
     main = _MAIN_SPLIT_RE.split(core, maxsplit=1)[0] if core else ""
     containers: list[tuple[str, ...]] = []
-    for field in ("container-title", "container-title-short"):
-        value = csl.get(field)
+    for value in (csl.get("container-title"), csl.get("container-title-short"), tail_venue):
         if value and not placeholder(value) and names_a_venue(str(value)):
             for variant in container_variants(str(value)):
                 if variant not in containers:
@@ -737,6 +838,8 @@ def prepare(csl: CSLItem) -> Prepared:
     authors, given_names = _names(csl.get("author"), venue)
     if not authors:
         authors, given_names = _names(csl.get("editor"), venue)
+    if not authors and tail_names:
+        authors, given_names = _names(tail_names, venue)
     return Prepared(
         title=title,
         title_tokens=tokens,
@@ -772,6 +875,8 @@ def prepare(csl: CSLItem) -> Prepared:
         markers=markers_of(core) if core else frozenset(),
         conference_abstract=conference_abstract,
         abstract=fold(str(abstract)[:800])[:600] if abstract else "",
+        title_year=tail_year,
+        authors_from_title=bool(tail_names) and not (csl.get("author") or csl.get("editor")),
     )
 
 

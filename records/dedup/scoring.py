@@ -36,6 +36,8 @@ Verdict = Literal["duplicate", "maybe", "distinct"]
 
 FUZZY_TITLE = 0.85
 MAYBE_TITLE = 0.75
+# A title this similar by the same several authors is reviewed, never called distinct.
+REWORDED_TITLE = 0.8
 # The locator rule (translated titles): share of the authors that must agree, and how many
 # authors must be compared when the journal names differ.
 LOCATOR_AUTHORS = 0.8
@@ -273,6 +275,24 @@ def _sparse_match(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
     return authors.agree
 
 
+def _reworded(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
+    """A title reworded (>= :data:`REWORDED_TITLE`) by the same several authors, nothing in
+    conflict: the last rule of :func:`_positive`, which makes such a pair "maybe"."""
+    authors = f.authors
+    return bool(
+        f.title is not None
+        and f.title >= REWORDED_TITLE
+        and authors is not None
+        and authors.agree
+        and authors.compared >= 2
+        and authors.fraction >= 0.8
+        and f.year_gap in (0, 1, None)
+        and f.volume is not False
+        and f.first_page is not False
+        and _kind_words(p1) == _kind_words(p2)
+    )
+
+
 def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
     """The verdict from positive evidence alone (vetoes are applied by the caller)."""
     title = f.title
@@ -357,6 +377,12 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
         return "distinct"
     if title >= MAYBE_TITLE and authors is not None and authors.agree and support >= 2:
         return "maybe"
+    if _reworded(p1, p2, f):
+        # A title reworded or broken by one source (words reordered, a word cut, citation matter
+        # run in) by the same several authors, nothing else in conflict: not proof of one work,
+        # but no evidence of two either. Review it; a "distinct" here would also keep apart the
+        # clusters of two broken copies of one paper that each match its clean record.
+        return "maybe"
     return "distinct"
 
 
@@ -416,6 +442,22 @@ def decide(p1: Prepared, p2: Prepared, f: FieldComparison) -> PairDecision:
     """:func:`compare` from the pair's field comparison."""
     verdict, vetoes = verdict_of(p1, p2, f)
     pro, con = _describe(f)
+    # Where the evidence came from, for `harvester show`: fields read from a title, and the
+    # review rule for a reworded title.
+    if f.authors is not None and (p1.authors_from_title or p2.authors_from_title):
+        pro.append("authors read from the end of a title")
+    if f.year_gap == 0 and (
+        (p1.year is None and p1.title_year) or (p2.year is None and p2.title_year)
+    ):
+        pro.append("year read from the end of a title")
+    if (
+        verdict == "maybe"
+        and not vetoes
+        and f.title is not None
+        and f.title < FUZZY_TITLE
+        and _reworded(p1, p2, f)
+    ):
+        con.append("a reworded title by the same several authors: for review")
     for veto in vetoes:
         con.insert(0, f"veto: {veto.reason}")
     if verdict == "duplicate" and not f.strong_agree and _positive(p1, p2, f) == "maybe":

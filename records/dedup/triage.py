@@ -146,8 +146,8 @@ def vetoed_apart(record: Prepared, other: Prepared) -> bool:
     * "published N years apart": years more than one apart and no identifier in common; such
       a pair is never ``same_text``.
     * "different DOI/PMID/PMCID": an identifier on both sides that differs, and titles that
-      cannot be similar 1.0 (:func:`title_similarity` is 1.0 only for the same folded title or
-      through a parallel title).
+      cannot be similar 1.0 (:func:`title_similarity` is 1.0 only for the same folded title, the
+      same letters with other spaces, or through a parallel title).
     """
     ids = [(identifier(record), identifier(other)) for identifier in _IDENTIFIERS]
     shares_identifier = any(a is not None and a == b for a, b in ids)
@@ -156,7 +156,12 @@ def vetoed_apart(record: Prepared, other: Prepared) -> bool:
     if (
         record.title
         and other.title
-        and (record.title == other.title or record.title_variants or other.title_variants)
+        and (
+            record.title == other.title
+            or record.title_variants
+            or other.title_variants
+            or record.title.replace(" ", "") == other.title.replace(" ", "")
+        )
     ):
         return False
     return any(a is not None and b is not None and a != b for a, b in ids)
@@ -200,7 +205,8 @@ def _screen(record: Prepared, candidates: Sequence[Prepared]) -> tuple[set[int],
     has_identifier = len(positions) > (1 if record.year else 0)
     if record.title and has_identifier and len(kept) < len(rows):
         # A candidate kept apart only by a conflicting identifier is an exception if its title
-        # may be similar 1.0 to the record's (the same title, or parallel titles).
+        # may be similar 1.0 to the record's (the same title, the same letters with other
+        # spaces, or parallel titles).
         if record.year:
             near = compress(everyone, map(allowed[0].__contains__, map(itemgetter(0), rows)))
             conflicting = [i for i in near if i not in kept]
@@ -209,8 +215,12 @@ def _screen(record: Prepared, candidates: Sequence[Prepared]) -> tuple[set[int],
         if record.title_variants:
             exceptions.update(conflicting)
         else:
-            title = record.title
-            exceptions.update(i for i in conflicting if candidates[i].title == title or rows[i][4])
+            letters = record.title.replace(" ", "")
+            exceptions.update(
+                i
+                for i in conflicting
+                if rows[i][4] or candidates[i].title.replace(" ", "") == letters
+            )
     for i in exceptions:
         if not vetoed_apart(record, candidates[i]):
             kept.add(i)

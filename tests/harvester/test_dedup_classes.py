@@ -269,6 +269,77 @@ def test_sparse_records_in_two_journals_two_years_apart_stay_apart(tmp_path):
     assert works(db) == set()
 
 
+# Broken copies of one citation (third pass, tests/records/dedup/test_broken_copies.py): the
+# author list and year run into the end of a title, each copy's own cut of the authors before
+# the title, words fused by an extraction, and a title reworded by one source.
+def test_a_title_holding_its_record_s_authors_venue_and_year_is_read_for_comparison(tmp_path: Path) -> None:
+    people = ["Lindqvist, Kirsi", "Oduya, Marta", "Haverkamp, Tobias"]
+    title = "Elastic stream joins"  # short: too few words to be found as a title with a spill
+    db = add(
+        tmp_path,
+        ris("clean", title, people, TY="CONF", PY="2004", T2="VLDB"),
+        # A "dirty" export: no author, year or venue field, all of them after the title.
+        ris("dirty", title.lower() + " k lindqvist , m oduya , t haverkamp vldb 2004", [],
+            TY="CONF"),
+        # The same shape with other people: another paper under the same title.
+        ris("others", title.lower() + " j marsh , p okonkwo vldb 2004", [], TY="CONF"),
+    )
+    assert works(db) == {frozenset({"clean", "dirty"})}
+
+
+def test_broken_copies_of_one_citation_join_their_record(tmp_path: Path) -> None:
+    people = ["Lindqvist, Kirsi", "Oduya, Marta", "Haverkamp, Tobias"]
+    title = "Replicated logging of mobile sensor network transactions"
+    clean = ris("clean", title, people, TY="CONF", PY="2001", T2="VLDB")
+    scenarios = {
+        # Two scraped copies, each with another cut of the author list before the title: they
+        # share the title's end only.
+        "cuts": [
+            clean,
+            ris("cut1", "kirsi lindqvist , marta oduya , and t. haverkamp . " + title.lower(),
+                people[:2], TY="CONF"),
+            ris("cut2", "oduya , m. , and haverkamp , t. ( 2001 ) in proceedings vldb , "
+                + title.lower(), people[:1], TY="CONF"),
+        ],
+        # Records without authors (some indexes drop them) need the same title: words fused by
+        # a PDF extraction are the same title.
+        "fused": [
+            ris("clean", title, [], TY="CONF", PY="2001", T2="VLDB"),
+            ris("fused", "Replicated loggingof mobilesensor network transactions", [],
+                TY="CONF", PY="2001"),
+        ],
+        # A copy with its first word lost and one with a word abbreviated and no date: reworded
+        # against each other (a pair for review, not "distinct"), each the clean record's
+        # duplicate, so nothing keeps them apart.
+        "reworded": [
+            clean,
+            ris("lost", title.split(" ", 1)[1], people, TY="CONF", PY="2001", T2="VLDB"),
+            ris("short", "Replicated logs of mobile sensor network transactions", people,
+                TY="CONF"),
+        ],
+    }
+    for name, records in scenarios.items():
+        db = add(tmp_path, *records, name=f"{name}.ris", db=tmp_path / f"{name}.db")
+        ids = {r.split("ID  - ")[1].split("\n")[0] for r in records}
+        assert works(db) == {frozenset(ids)}, name
+
+
+def test_a_collection_named_as_the_author_does_not_keep_a_paper_apart(tmp_path: Path) -> None:
+    title = "Replicated logging of mobile sensor network transactions"
+    people = ["Lindqvist, Kirsi", "Oduya, Marta"]
+    db = add(
+        tmp_path,
+        ris("paper", title, people, TY="JOUR", PY="2001", T2="SIGMOD Record"),
+        # A site listing the paper under the collection it is in, as if that were the author.
+        ris("listed", title, ["Anthology, ACMS", "Edition, P"], TY="JOUR", PY="2001",
+            T2="SIGMOD Record"),
+        # Other people under the same title: still a conflict, not merged.
+        ris("others", title, ["Marsh, Jonas", "Okonkwo, Pita"], TY="JOUR", PY="2001",
+            T2="SIGMOD Record"),
+    )
+    assert works(db) == {frozenset({"paper", "listed"})}
+
+
 # -- class 8: order independence ------------------------------------------------------------------
 # A chain: "mid" is a duplicate of both ends, the two ends are not (other first pages in one
 # volume), plus a pair and a loner. Whichever order they arrive in, the works are the same.
