@@ -295,12 +295,107 @@ def _uncap(token: str) -> str:
     return token[:1] + token[1:].lower()
 
 
+# Words that open or name a container (a journal, proceedings, a book series, a reference
+# work) in many languages: a sentence or comma-chunk holding one is likely the container.
+_CONTAINER_WORDS = frozenset(
+    """
+    journal journals j jour proceedings proc conference conf symposium symp workshop congress
+    colloquium meeting transactions trans review reviews rev bulletin bull annals ann annales
+    letters lett acta archives arch magazine quarterly newsletter gazette handbook encyclopedia
+    encyclopaedia dictionary lecture notes series monographs monograph studies reports
+    zeitschrift jahrbuch blätter mitteilungen berichte revue revista rivista cahiers actes atti
+    anais tijdschrift communications comm advances research yearbook
+    """.split()
+)
+# A sentence ends at a word (4+ letters or digits, not initials) or a closing bracket that
+# ends with a period, "?" or "!", also inside closing quotes ('Title."', "(2010).").
+_SENTENCE_END = re.compile(r"(?:[^\W_]{2,}|[)\]])[.?!][\"”’'»)\]]*$")
+_CHUNK_END = re.compile(r"[.,;:?!][\"”’'»)\]]*$")
+
+
+@lru_cache(maxsize=1 << 17)
+def _segment_word(token: str) -> tuple[bool, ...]:
+    """What a token tells the segment it stands in: (ends a sentence, ends a comma-chunk,
+    container word, journal-list word, a capitalised content word, a lower-case content word,
+    holds a digit) -- as flags, cached per token."""
+    stripped = token.strip(_STRIP)
+    word = stripped.lower()
+    full, abbrev = journal_words()
+    long_word = len(stripped) >= 4 and stripped.isalpha()
+    return (
+        bool(_SENTENCE_END.search(token)) and not _INITIALS.match(token) and len(stripped) > 3,
+        bool(_CHUNK_END.search(token)),
+        word.rstrip(".") in _CONTAINER_WORDS,
+        word in full or word in abbrev,
+        long_word and stripped[0].isupper(),
+        long_word and stripped[0].islower() and word not in _SHORT_WORDS,
+        any(c.isdigit() for c in token),
+    )
+
+
+def _segments(flags: list[tuple[bool, ...]], end: int) -> list[tuple[int, int]]:
+    """Spans [start, stop) of tokens cut after each token whose flag ``end`` is set."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for i, f in enumerate(flags):
+        if f[end]:
+            spans.append((start, i + 1))
+            start = i + 1
+    if start < len(flags):
+        spans.append((start, len(flags)))
+    return spans
+
+
+def _segment_features(tokens: list[str]) -> list[list[str]]:
+    """Features a token takes from the sentence and the comma-chunk it stands in, and how
+    far the next number is: a container is a capitalised run holding journal words, right
+    before the numbers block; an article title is often in sentence case and far from it."""
+    flags = [_segment_word(t) for t in tokens]
+    n = len(tokens)
+    out: list[list[str]] = [[] for _ in range(n)]
+    for kind, end in (("s", 0), ("c", 1)):
+        for start, stop in _segments(flags, end):
+            seg = flags[start:stop]
+            caps = sum(f[4] for f in seg)
+            lower = sum(f[5] for f in seg)
+            case = (
+                "none"
+                if caps + lower == 0
+                else ("title" if lower == 0 else ("sentence" if caps <= 1 else "mixed"))
+            )
+            feats = [f"{kind}:case={case}"]
+            if any(f[2] for f in seg):
+                feats.append(f"{kind}:cword")
+            journal = sum(f[3] for f in seg)
+            if journal:
+                feats.append(f"{kind}:jw={'most' if journal * 2 >= stop - start else 'some'}")
+            if any(f[6] for f in seg):
+                feats.append(f"{kind}:digit")
+            if stop < n and flags[stop][6]:
+                feats.append(f"{kind}:nextdigit")
+            first = tokens[start].lower()
+            if first in ("in", "in:"):
+                feats.append(f"{kind}:in")
+            length = stop - start
+            feats.append(f"{kind}:len={length if length < 3 else ('3-6' if length < 7 else '7+')}")
+            for i in range(start, stop):
+                out[i] += feats
+    # distance to the next token with a digit (a year, volume, pages)
+    nxt = -1
+    for i in range(n - 1, -1, -1):
+        out[i].append("todigit=" + ("none" if nxt < 0 else _bucket(nxt - i)))
+        if flags[i][6]:
+            nxt = i
+    return out
+
+
 def sequence_features(tokens: list[str]) -> list[list[str]]:
     """Features of every token of one reference, with position, running state and neighbours."""
     if _shouting(tokens):
         # capitals say nothing here: read the words as if written in the usual case
         tokens = [_uncap(t) for t in tokens]
     bundles = [_bundle(t) for t in tokens]
+    segments = _segment_features(tokens)
     n = len(tokens)
     words = [b[0][0] for b in bundles]
     # where the first year stands (styles put it early, APA/Harvard, or late, Vancouver/MLA):
@@ -314,6 +409,7 @@ def sequence_features(tokens: list[str]) -> list[list[str]]:
         own, _, flags = bundles[i]
         pos = min(9, i * 10 // n)
         feats = [*own, f"pos={pos}", f"idx={min(i, 6)}", f"year={early}", f"year={early}:{pos}"]
+        feats += segments[i]
         if i == n - 1:
             feats.append("last")
         if first_year >= 0:
