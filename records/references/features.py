@@ -39,6 +39,7 @@ _ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|
 _DOI = re.compile(r"10\.\d{4,9}/")
 _URL = re.compile(r"^(?:https?://|www\.)", re.I)
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|e|\.)$", re.I)
+_GLUED_NUMBER = re.compile(r"^\(?(?:n[°º]|nos?\.|nr\.|t\.|vols?\.|bd\.)\s?\d", re.I)
 
 
 # Compact Vancouver locators are one word but three fields: "2024;64(7):575-81." is split
@@ -203,6 +204,8 @@ def _token_features(token: str) -> list[str]:
     marker = MARKERS.get(token.lower().rstrip(".,:;")) or MARKERS.get(token.lower())
     if marker:
         feats.append("marker=" + marker)
+    elif _GLUED_NUMBER.match(token):
+        feats.append("marker=glued")  # "n°160", "No.7", "t.2": a locator marker and its number
     if token.lower().startswith(("in:", "hrsg", "(hrsg", "(ed", "(eds")):
         feats.append("marker=" + ("in" if token.lower().startswith("in:") else "editor"))
     if word in GIVEN_NAMES or _strip_accents(word) in GIVEN_NAMES:
