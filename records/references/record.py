@@ -180,6 +180,9 @@ def _date(text: str) -> list[int] | None:
 
 
 _VOLUME_COUNT = re.compile(r"^\(?\d{1,3}\s*(?:vols?|volumes|bände|bde|tomes)\b\.?", re.I)
+# a whole, well-formed upper-case roman numeral below 400 ("II", "XIV", "LVIII"): volumes are
+# not numbered higher in roman, and capitals such as "MIX" or "DIM" are words
+_ROMAN_VOLUME = re.compile(r"^(?=[IVXLC])C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _ISSUE_ALONE = re.compile(r"^\(\s*(\d{1,4}[A-Za-z]?(?:[-–/]\d{1,4})?)\s*\)[\s.,:;]*$")
 
 
@@ -202,6 +205,8 @@ def _volume_issue(text: str) -> tuple[str | None, str | None]:
     ):
         volume = match.group(1)
         issue = issue or match.group(2) or match.group(3)
+    if volume is None and issue is None and _ROMAN_VOLUME.match(text.strip(" .,;:()")):
+        volume = text.strip(" .,;:()")  # "II," alone in a volume span: a volume in roman numerals
     if volume and not _VOLUME_SHAPE.match(volume):
         volume = None
     if issue:

@@ -224,3 +224,15 @@ def test_a_count_of_volumes_is_no_volume():
 
     assert _volume_issue("2 vols.") == (None, None)
     assert _volume_issue("Vol. 2,") == ("2", None)
+
+
+def test_a_roman_numeral_alone_is_the_volume():
+    from records.references.record import _volume_issue
+
+    assert _volume_issue("II,") == ("II", None)
+    assert _volume_issue("(LVIII).") == ("LVIII", None)
+    assert _volume_issue("Vol. XIV, no. 3") == ("XIV", "3")
+    # capitals that only look like numerals ("MIX", "DIM") or a lone word stay out
+    assert _volume_issue("MIX") == (None, None)
+    assert _volume_issue("DIM") == (None, None)
+    assert _volume_issue("Supplement,") == (None, None)
