@@ -334,7 +334,9 @@ _CONTAINER_WORDS = frozenset(
 # A sentence ends at a word (4+ letters or digits, not initials) or a closing bracket that
 # ends with a period, "?" or "!", also inside closing quotes ('Title."', "(2010).").
 _SENTENCE_END = re.compile(r"(?:[^\W_]{2,}|[)\]])[.?!][\"”’'»)\]]*$")
-_CHUNK_END = re.compile(r"[.,;:?!][\"”’'»)\]]*$")
+# A comma-chunk ends at punctuation or a closing bracket, and before an opening bracket:
+# "O'Connor MA (2022) Title" holds three (the last name, the year, the title), not one.
+_CHUNK_END = re.compile(r"[.,;:?!][\"”’'»)\]]*$|[)\]]$")
 
 
 @lru_cache(maxsize=1 << 17)
@@ -357,16 +359,16 @@ def _segment_word(token: str) -> tuple[bool, ...]:
     )
 
 
-def _segments(flags: list[tuple[bool, ...]], end: int) -> list[tuple[int, int]]:
-    """Spans [start, stop) of tokens cut after each token whose flag ``end`` is set."""
+def _segments(ends: list[bool]) -> list[tuple[int, int]]:
+    """Spans [start, stop) of tokens cut after each token whose ``ends`` is set."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for i, f in enumerate(flags):
-        if f[end]:
+    for i, end in enumerate(ends):
+        if end:
             spans.append((start, i + 1))
             start = i + 1
-    if start < len(flags):
-        spans.append((start, len(flags)))
+    if start < len(ends):
+        spans.append((start, len(ends)))
     return spans
 
 
@@ -414,8 +416,10 @@ def _segment_features(tokens: list[str]) -> list[list[str]]:
             total += f[k]
             row[i + 1] = total
     out: list[list[str]] = [[] for _ in range(n)]
-    for kind, end in (("s", 0), ("c", 1)):
-        for start, stop in _segments(flags, end):
+    sentence_ends = [f[0] for f in flags]
+    chunk_ends = [f[1] or (i + 1 < n and tokens[i + 1][:1] in "([") for i, f in enumerate(flags)]
+    for kind, ends in (("s", sentence_ends), ("c", chunk_ends)):
+        for start, stop in _segments(ends):
             caps = counts[4][stop] - counts[4][start]
             lower = counts[5][stop] - counts[5][start]
             case = (
