@@ -39,6 +39,7 @@ _ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|
 _DOI = re.compile(r"10\.\d{4,9}/")
 _URL = re.compile(r"^(?:https?://|www\.)", re.I)
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|e|\.)$", re.I)
+_GLUED_NUMBER = re.compile(r"^\(?(?:n[°º]|nos?\.|nr\.|t\.|vols?\.|bd\.)\s?\d", re.I)
 
 
 # Compact Vancouver locators are one word but three fields: "2024;64(7):575-81." is split
@@ -203,9 +204,11 @@ def _token_features(token: str) -> list[str]:
     marker = MARKERS.get(token.lower().rstrip(".,:;")) or MARKERS.get(token.lower())
     if marker:
         feats.append("marker=" + marker)
+    elif _GLUED_NUMBER.match(token):
+        feats.append("marker=glued")  # "n°160", "No.7", "t.2": a locator marker and its number
     if token.lower().startswith(("in:", "hrsg", "(hrsg", "(ed", "(eds")):
         feats.append("marker=" + ("in" if token.lower().startswith("in:") else "editor"))
-    if word in GIVEN_NAMES or _strip_accents(word) in GIVEN_NAMES:
+    if word in GIVEN_NAMES or (not word.isascii() and _strip_accents(word) in GIVEN_NAMES):
         feats.append("dict=given")
     if word in PARTICLES:
         feats.append("dict=particle")
@@ -233,15 +236,21 @@ _EDITOR_MARK = re.compile(
 )
 
 
-def _near(offset: int, own: tuple[str, ...], token: str) -> tuple[str, ...]:
-    """What a token tells its neighbour at this offset: near ones see its word, shape, flags,
+def _near(own: tuple[str, ...]) -> dict[int, tuple[str, ...]]:
+    """What a token tells its neighbours at each offset: near ones see its word, shape, flags,
     capitals and end punctuation; the farthest (3 away) only its word and shape."""
-    if abs(offset) == 3:
-        return (f"{offset}:{own[0]}", f"{offset}:{own[1]}")
     seen = (own[0], own[1], *(f for f in own[6:] if not f.startswith(("p3=", "s3=", "s2="))))
-    if abs(offset) == 1:
-        seen = (*seen, own[2], own[3] if offset == -1 else own[4])
-    return tuple(f"{offset}:{f}" for f in seen)
+    near: dict[int, tuple[str, ...]] = {}
+    for offset in _OFFSETS:
+        if abs(offset) == 3:
+            near[offset] = (f"{offset}:{own[0]}", f"{offset}:{own[1]}")
+            continue
+        these = seen
+        if abs(offset) == 1:
+            these = (*seen, own[2], own[3] if offset == -1 else own[4])
+        prefix = f"{offset}:"
+        near[offset] = tuple([prefix + f for f in these])
+    return near
 
 
 @lru_cache(maxsize=1 << 17)
@@ -252,7 +261,7 @@ def _bundle(token: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]], tu
     own = token_features(token)
     if _NUMBER_DOT.match(token):
         own = (*own, "numdot")
-    near = {offset: _near(offset, own, token) for offset in _OFFSETS}
+    near = _near(own)
     flags = (
         "quoteopen" in own and "quoteclose" not in own,
         "quoteclose" in own,
@@ -268,6 +277,21 @@ def _bundle(token: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]], tu
 
 def _bucket(distance: int) -> str:
     return str(distance) if distance < 3 else ("3-5" if distance < 6 else "6+")
+
+
+# The strings sequence_features gives every token, made once (it runs on every token read)
+_POS = tuple(f"pos={p}" for p in range(10))
+_IDX = tuple(f"idx={i}" for i in range(7))
+_BEFORE = tuple("beforeyear=" + _bucket(d) for d in range(7))
+_SINCE = tuple("sinceyear=" + _bucket(d) for d in range(7))
+_PLACE = {
+    early: (f"year={early}", tuple(f"year={early}:{p}" for p in range(10)))
+    for early in ("none", "early", "late")
+}
+_PERIODS = tuple(f"periods={k}" for k in range(6))
+_PERIODS_BY = {
+    early: tuple(f"periods={k}:{early}" for k in range(6)) for early in ("none", "early", "late")
+}
 
 
 def _shouting(tokens: list[str]) -> bool:
@@ -295,12 +319,144 @@ def _uncap(token: str) -> str:
     return token[:1] + token[1:].lower()
 
 
+# Words that open or name a container (a journal, proceedings, a book series, a reference
+# work) in many languages: a sentence or comma-chunk holding one is likely the container.
+_CONTAINER_WORDS = frozenset(
+    """
+    journal journals j jour proceedings proc conference conf symposium symp workshop congress
+    colloquium meeting transactions trans review reviews rev bulletin bull annals ann annales
+    letters lett acta archives arch magazine quarterly newsletter gazette handbook encyclopedia
+    encyclopaedia dictionary lecture notes series monographs monograph studies reports
+    zeitschrift jahrbuch blätter mitteilungen berichte revue revista rivista cahiers actes atti
+    anais tijdschrift communications comm advances research yearbook
+    """.split()
+)
+# A sentence ends at a word (4+ letters or digits, not initials) or a closing bracket that
+# ends with a period, "?" or "!", also inside closing quotes ('Title."', "(2010).").
+_SENTENCE_END = re.compile(r"(?:[^\W_]{2,}|[)\]])[.?!][\"”’'»)\]]*$")
+# A comma-chunk ends at punctuation or a closing bracket, and before an opening bracket:
+# "O'Connor MA (2022) Title" holds three (the last name, the year, the title), not one.
+_CHUNK_END = re.compile(r"[.,;:?!][\"”’'»)\]]*$|[)\]]$")
+
+
+@lru_cache(maxsize=1 << 17)
+def _segment_word(token: str) -> tuple[bool, ...]:
+    """What a token tells the segment it stands in: (ends a sentence, ends a comma-chunk,
+    container word, journal-list word, a capitalised content word, a lower-case content word,
+    holds a digit) -- as flags, cached per token."""
+    stripped = token.strip(_STRIP)
+    word = stripped.lower()
+    full, abbrev = journal_words()
+    long_word = len(stripped) >= 4 and stripped.isalpha()
+    return (
+        bool(_SENTENCE_END.search(token)) and not _INITIALS.match(token) and len(stripped) > 3,
+        bool(_CHUNK_END.search(token)),
+        word.rstrip(".") in _CONTAINER_WORDS,
+        word in full or word in abbrev,
+        long_word and stripped[0].isupper(),
+        long_word and stripped[0].islower() and word not in _SHORT_WORDS,
+        any(c.isdigit() for c in token),
+    )
+
+
+def _segments(ends: list[bool]) -> list[tuple[int, int]]:
+    """Spans [start, stop) of tokens cut after each token whose ``ends`` is set."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for i, end in enumerate(ends):
+        if end:
+            spans.append((start, i + 1))
+            start = i + 1
+    if start < len(ends):
+        spans.append((start, len(ends)))
+    return spans
+
+
+@lru_cache(maxsize=4096)
+def _segment_strings(
+    kind: str,
+    case: str,
+    cword: bool,
+    journal: str,
+    digit: bool,
+    nextdigit: bool,
+    opens_in: bool,
+    length: str,
+) -> tuple[str, ...]:
+    feats = [f"{kind}:case={case}"]
+    if cword:
+        feats.append(f"{kind}:cword")
+    if journal:
+        feats.append(f"{kind}:jw={journal}")
+    if digit:
+        feats.append(f"{kind}:digit")
+    if nextdigit:
+        feats.append(f"{kind}:nextdigit")
+    if opens_in:
+        feats.append(f"{kind}:in")
+    feats.append(f"{kind}:len={length}")
+    return tuple(feats)
+
+
+_TODIGIT = tuple("todigit=" + _bucket(d) for d in range(7))
+
+
+def _segment_features(tokens: list[str]) -> list[list[str]]:
+    """Features a token takes from the sentence and the comma-chunk it stands in, and how
+    far the next number is: a container is a capitalised run holding journal words, right
+    before the numbers block; an article title is often in sentence case and far from it."""
+    flags = [_segment_word(t) for t in tokens]
+    n = len(tokens)
+    # running counts of each flag: a segment's count is a difference, whatever its length
+    counts = [[0] * (n + 1) for _ in range(7)]
+    for k in range(2, 7):
+        row = counts[k]
+        total = 0
+        for i, f in enumerate(flags):
+            total += f[k]
+            row[i + 1] = total
+    out: list[list[str]] = [[] for _ in range(n)]
+    sentence_ends = [f[0] for f in flags]
+    chunk_ends = [f[1] or (i + 1 < n and tokens[i + 1][:1] in "([") for i, f in enumerate(flags)]
+    for kind, ends in (("s", sentence_ends), ("c", chunk_ends)):
+        for start, stop in _segments(ends):
+            caps = counts[4][stop] - counts[4][start]
+            lower = counts[5][stop] - counts[5][start]
+            case = (
+                "none"
+                if caps + lower == 0
+                else ("title" if lower == 0 else ("sentence" if caps <= 1 else "mixed"))
+            )
+            journal = counts[3][stop] - counts[3][start]
+            length = stop - start
+            feats = _segment_strings(
+                kind,
+                case,
+                counts[2][stop] > counts[2][start],
+                ("most" if journal * 2 >= length else "some") if journal else "",
+                counts[6][stop] > counts[6][start],
+                stop < n and flags[stop][6],
+                tokens[start].lower() in ("in", "in:"),
+                str(length) if length < 3 else ("3-6" if length < 7 else "7+"),
+            )
+            for i in range(start, stop):
+                out[i] += feats
+    # distance to the next token with a digit (a year, volume, pages)
+    nxt = -1
+    for i in range(n - 1, -1, -1):
+        out[i].append("todigit=none" if nxt < 0 else _TODIGIT[min(nxt - i, 6)])
+        if flags[i][6]:
+            nxt = i
+    return out
+
+
 def sequence_features(tokens: list[str]) -> list[list[str]]:
     """Features of every token of one reference, with position, running state and neighbours."""
     if _shouting(tokens):
         # capitals say nothing here: read the words as if written in the usual case
         tokens = [_uncap(t) for t in tokens]
     bundles = [_bundle(t) for t in tokens]
+    segments = _segment_features(tokens)
     n = len(tokens)
     words = [b[0][0] for b in bundles]
     # where the first year stands (styles put it early, APA/Harvard, or late, Vancouver/MLA):
@@ -310,17 +466,19 @@ def sequence_features(tokens: list[str]) -> list[list[str]]:
     out: list[list[str]] = []
     in_quote = seen_year = seen_in = seen_title_end = in_paren = seen_editor = False
     periods = 0
+    year_place, year_pos = _PLACE[early]
+    periods_by = _PERIODS_BY[early]
     for i in range(n):
         own, _, flags = bundles[i]
         pos = min(9, i * 10 // n)
-        feats = [*own, f"pos={pos}", f"idx={min(i, 6)}", f"year={early}", f"year={early}:{pos}"]
+        feats = [*own, _POS[pos], _IDX[min(i, 6)], year_place, year_pos[pos], *segments[i]]
         if i == n - 1:
             feats.append("last")
         if first_year >= 0:
             if i < first_year:
-                feats.append("beforeyear=" + _bucket(first_year - i))
+                feats.append(_BEFORE[min(first_year - i, 6)])
             elif i > first_year:
-                feats.append("sinceyear=" + _bucket(i - first_year))
+                feats.append(_SINCE[min(i - first_year, 6)])
         if in_quote:
             feats.append("inquote")
         if in_paren:
@@ -333,12 +491,12 @@ def sequence_features(tokens: list[str]) -> list[list[str]]:
             feats.append("aftereditor")
         if seen_title_end:
             feats.append("aftertitle")
-        feats.append(f"periods={min(periods, 5)}")
-        feats.append(f"periods={min(periods, 5)}:{early}")
+        feats.append(_PERIODS[min(periods, 5)])
+        feats.append(periods_by[min(periods, 5)])
         for offset in _OFFSETS:
             j = i + offset
             if 0 <= j < n:
-                feats.extend(bundles[j][1][offset])
+                feats += bundles[j][1][offset]
             else:
                 feats.append(_EDGE[offset])
         feats.append(f"bi-={words[i - 1] if i else 'edge'}|{words[i]}")

@@ -78,15 +78,18 @@ class Labelled:
 
 _lock = threading.Lock()
 _taggers: dict[str, Any] = {}
+_default_model: str | None = None
 
 
 def _tagger(model: str | Path | None) -> Any:
     """One tagger per model path and thread (CRFsuite taggers are not thread-safe)."""
     import pycrfsuite  # imported only when a reference is read
 
+    global _default_model
     if model is None:
-        path = resources.files("records.references").joinpath(MODEL_RESOURCE)
-        model = str(path)
+        if _default_model is None:  # resolved once: the lookup costs as much as a tagging
+            _default_model = str(resources.files("records.references").joinpath(MODEL_RESOURCE))
+        model = _default_model
     key = f"{model}:{threading.get_ident()}"
     tagger = _taggers.get(key)
     if tagger is None:

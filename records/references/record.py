@@ -180,11 +180,19 @@ def _date(text: str) -> list[int] | None:
 
 
 _VOLUME_COUNT = re.compile(r"^\(?\d{1,3}\s*(?:vols?|volumes|bände|bde|tomes)\b\.?", re.I)
+# a whole, well-formed upper-case roman numeral below 400 ("II", "XIV", "LVIII"): volumes are
+# not numbered higher in roman, and capitals such as "MIX" or "DIM" are words
+_ROMAN_VOLUME = re.compile(r"^(?=[IVXLC])C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _ISSUE_ALONE = re.compile(r"^\(\s*(\d{1,4}[A-Za-z]?(?:[-–/]\d{1,4})?)\s*\)[\s.,:;]*$")
 
 
+# what a Vancouver locator puts before its ";" is the date ("2016 Jul 5;134(1):", "2012;30:"):
+# a day or a year ending in ";" at the head of a volume span is no part of the volume
+_DATE_HEAD = re.compile(r"^(?:[1-9]|[12]\d|3[01]|1[5-9]\d\d|20\d\d)[a-z]?;\s*(?=\S*\d)")
+
+
 def _volume_issue(text: str) -> tuple[str | None, str | None]:
-    text = " ".join(text.split())
+    text = _DATE_HEAD.sub("", " ".join(text.split()))
     if match := _ISSUE_ALONE.match(text):  # "2013;(6):CD001877": an issue without a volume
         return None, match.group(1)
     if _VOLUME_COUNT.match(text):  # "2 vols.": how many volumes a book has, not which one
@@ -202,6 +210,8 @@ def _volume_issue(text: str) -> tuple[str | None, str | None]:
     ):
         volume = match.group(1)
         issue = issue or match.group(2) or match.group(3)
+    if volume is None and issue is None and _ROMAN_VOLUME.match(text.strip(" .,;:()")):
+        volume = text.strip(" .,;:()")  # "II," alone in a volume span: a volume in roman numerals
     if volume and not _VOLUME_SHAPE.match(volume):
         volume = None
     if issue:
@@ -230,7 +240,10 @@ def _settle(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
     * "Place: Publisher" is the one form a place takes: a short span ending in ":" right
       before the publisher, read as a journal or container, is the place;
     * a chapter (an "In:" or an editor list before it) has a book, not a series: a
-      collection-title with no container beside it is the container.
+      collection-title with no container beside it is the container;
+    * a reference has one title: with no container read, a second title span right after
+      the editors ("In: Schulz, K. (Hrsg.): Schule im Wandel.") or opening with "In" is the
+      chapter's book.
     """
     labels = [label for label, _ in spans]
     out = list(spans)
@@ -249,6 +262,13 @@ def _settle(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
         before = " ".join(text for label, text in out[:i] if label != "title")
         if "editor" in labels[:i] or _IN.match(out[i][1]) or re.search(r"\bIn:", before):
             out[i] = ("container-title", out[i][1])
+    labels = [label for label, _ in out]
+    if not any(label in _CONTAINERS for label in labels) and "title" in labels:
+        first = labels.index("title")
+        for i in range(first + 2, len(out)):
+            if labels[i] == "title" and (labels[i - 1] == "editor" or _IN.match(out[i][1])):
+                out[i] = ("container-title", out[i][1])
+                break
     return out
 
 

@@ -224,3 +224,45 @@ def test_a_count_of_volumes_is_no_volume():
 
     assert _volume_issue("2 vols.") == (None, None)
     assert _volume_issue("Vol. 2,") == ("2", None)
+
+
+def test_a_roman_numeral_alone_is_the_volume():
+    from records.references.record import _volume_issue
+
+    assert _volume_issue("II,") == ("II", None)
+    assert _volume_issue("(LVIII).") == ("LVIII", None)
+    assert _volume_issue("Vol. XIV, no. 3") == ("XIV", "3")
+    # capitals that only look like numerals ("MIX", "DIM") or a lone word stay out
+    assert _volume_issue("MIX") == (None, None)
+    assert _volume_issue("DIM") == (None, None)
+    assert _volume_issue("Supplement,") == (None, None)
+
+
+def test_the_date_before_a_vancouver_locators_semicolon_is_not_the_volume():
+    from records.references.record import _volume_issue
+
+    assert _volume_issue("5; 134(1):") == ("134", "1")
+    assert _volume_issue("2012; 30(15):") == ("30", "15")
+    assert _volume_issue("12;") == ("12", None)  # nothing after the ";": the number is all there is
+
+
+def test_a_second_title_after_the_editors_is_the_chapters_book():
+    from records.references.record import _settle
+
+    spans = [
+        ("author", "Baumann, Ingrid:"),
+        ("title", "Lehrerkooperation an Gesamtschulen."),
+        ("editor", "In: Schulz, K. / Brandt, H. (Hrsg.):"),
+        ("title", "Schule im Wandel."),
+        ("volume", "Bd. 3."),
+    ]
+    assert _settle(spans)[3] == ("container-title", "Schule im Wandel.")
+    # a journal already read: the second title stays what the model said
+    with_journal = [*spans, ("journal", "Z. Päd.")]
+    assert _settle(with_journal)[3] == ("title", "Schule im Wandel.")
+    # an edited book's only title, after its editors, stays the title
+    book = [("editor", "Smith, J. (Ed.)."), ("date", "(2010)."), ("title", "A Book.")]
+    assert _settle(book) == book
+    # two title spans with nothing marking a chapter between them stay titles
+    plain = [("author", "Smith, J."), ("title", "One."), ("date", "2010."), ("title", "Two.")]
+    assert _settle(plain) == plain
