@@ -123,8 +123,8 @@ def _apart(pairs: dict[int, set[int]]) -> Apart:
 
 class Index(Protocol):
     """What :func:`assign_batch` decides against: the records already placed, by blocking key,
-    and the works (or, in a re-run, the clusters) they are in. The :class:`Library` is one: its
-    stored works. A re-run uses :class:`harvester.store.works.Reclustering`."""
+    and the works (or, in a re-run, the clusters) they are in. An import decides against the
+    stored works (:class:`_StoredWorks`); a re-run uses :class:`harvester.store.works.Reclustering`."""
 
     def blocks(self, keys: Iterable[str]) -> Mapping[str, list[int] | None]:
         """The placed records under each key (``None``: skip the key whatever its count)."""
@@ -133,6 +133,24 @@ class Index(Protocol):
     def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]: ...
 
     def members_of_works(self, work_ids: Iterable[int]) -> dict[int, list[int]]: ...
+
+
+class _StoredWorks:
+    """The library's stored works as an :class:`Index`: blocks larger than MAX_BLOCK are
+    counted, not read (they are skipped anyway)."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+        self._works = Works(library)
+
+    def blocks(self, keys: Iterable[str]) -> Mapping[str, list[int] | None]:
+        return self._works.counted_blocks(keys, MAX_BLOCK)
+
+    def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]:
+        return self._library.work_ids_of(record_ids)
+
+    def members_of_works(self, work_ids: Iterable[int]) -> dict[int, list[int]]:
+        return self._library.members_of_works(work_ids)
 
 
 def _candidates(
@@ -186,7 +204,7 @@ def assign_batch(
     one work: they are joined when no pair across them stands against it, as in
     :func:`records.dedup.find_clusters`.
     """
-    index = index or library
+    index = index or _StoredWorks(library)
     apart = apart or _stored_decisions(library)
     candidates, keys, blocks = _candidates(index, new, keys)
     batch_ids = {record_id for record_id, _ in new}
@@ -629,9 +647,10 @@ def settle(
     made of such chains. So the library falls apart into components that cluster
     independently; placing again the components the batch touched, in content-hash order,
     gives what a whole re-run would, provided the rest already is (it is after imports into an
-    empty library, or after `harvester dedupe`). Touched: the new records, and every record of
-    a block that the batch made too large to count (its pairs are gone); with every record
-    linked to them and every member of their works. A component of one record is its own
+    empty library, or after `harvester dedupe`). Touched: the new records, and the records of a
+    block that the batch made too large to count which are linked to another record of that
+    block (those links may be gone; a record of it linked to none loses nothing), with every
+    record linked to them and every member of their works. A component of one record is its own
     work already. Works whose members stay keep their ids and keys; only records that change
     work are written."""
     works = Works(library)
@@ -647,7 +666,7 @@ def settle(
     known = dict(zip(new_ids, plan.alive, strict=True))
     start = {record_id for record_id, alive in known.items() if alive}
     for members in library.blocks(crossed).values():
-        start.update(members)
+        start.update(_linked_within(library, members))
     component = set().union(*(c for c in _components(library, start, known) if len(c) > 1))
     if not component:
         return Applied({}, set(), [], set())
@@ -660,6 +679,24 @@ def settle(
     )
     # A record that moves says why with its evidence, as when an import placed it first.
     return _recluster(library, batches, formula, None)
+
+
+def _linked_within(library: Library, members: list[int]) -> set[int]:
+    """The records of one block that triage links to another record of the same block (in
+    either direction, as :func:`_components` finds links): the only records of a block that
+    has just grown past MAX_BLOCK whose links its pairs, no longer counted, can have taken away.
+    A block crossing the limit is mostly a template title ("a systematic review of ...") whose
+    records are surely distinct from each other; starting from all of them re-examined
+    hundreds of records, each against all its blocks, for every such crossing."""
+    forms = _prepared_members(library, members)
+    linked: set[int] = set()
+    for i, record_id in enumerate(members):
+        others = members[:i] + members[i + 1 :]
+        settled = triage(forms[record_id], [forms[other] for other in others])
+        if settled.decisions:
+            linked.add(record_id)
+            linked.update(others[j] for j in settled.decisions)
+    return linked
 
 
 def _components(library: Library, start: set[int], known: dict[int, list[int]]) -> list[set[int]]:
