@@ -118,6 +118,12 @@ class Works:
             yield [record_id for record_id, _ in rows]
             last = rows[-1][1]
 
+    def data_version(self) -> int:
+        """SQLite's ``data_version``: it changes when another connection commits to the file
+        (never for this connection's own writes), so a value derived from the library in this
+        process can be told stale."""
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
     # -- works --------------------------------------------------------------------------------
 
     def with_several_inputs(self) -> list[int]:
