@@ -216,7 +216,8 @@ def _apart(pairs: dict[int, set[int]]) -> Apart:
 class Index(Protocol):
     """What :func:`assign_batch` decides against: the records already placed, by blocking key,
     and the works (or, in a re-run, the clusters) they are in. An import decides against the
-    stored works (:class:`_StoredWorks`); a re-run uses :class:`harvester.store.works.Reclustering`."""
+    stored works (:class:`_StoredWorks`); a re-run uses
+    :class:`harvester.store.works.Reclustering`."""
 
     def blocks(self, keys: Iterable[str]) -> Mapping[str, list[int] | None]:
         """The placed records under each key (``None``: skip the key whatever its count)."""

@@ -2,11 +2,11 @@
 
 An import is two halves: parse + normalize + what is derived from a record alone (its
 comparison form, blocking keys, content hash and JSON: :class:`NewRecord`; pure, :mod:`records`)
-and store + dedup (SQLite, one writer, the larger half). On a machine with two or more cores a large input is parsed by a worker process that
-hands over batches of records through a pipe, so the halves overlap; the input is read a chunk
-at a time (:func:`records.parsers.iter_parse_stream`), so memory holds a few batches, not the
-file. Small inputs are parsed in
-process: starting a worker costs more than it saves.
+and store + dedup (SQLite, one writer, the larger half). On a machine with two or more cores a
+large input is parsed by a worker process that hands over batches of records through a pipe, so
+the halves overlap; the input is read a chunk at a time
+(:func:`records.parsers.iter_parse_stream`), so memory holds a few batches, not the file. Small
+inputs are parsed in process: starting a worker costs more than it saves.
 
 The worker is a plain child process (``python -c``, see :data:`_WORKER`) rather than a
 ``multiprocessing`` one, because the worker must never outlive the command that started it
