@@ -24,6 +24,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
+from weakref import WeakKeyDictionary
 
 from harvester.errors import NotFound
 from harvester.ops.gc_pause import paused_gc
@@ -43,6 +44,7 @@ RECLUSTER_BATCH = 2000
 
 
 def index_record(library: Library, record_id: int, prepared: Prepared) -> None:
+    _links(library).clear()  # its links are not known (see Links)
     Works(library).index_keys(record_id, blocking_keys(prepared))
 
 
@@ -65,6 +67,96 @@ def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, 
     for record_id, csl in Works(library).csl_of(missing):
         found[record_id] = cache.put(record_id, prepare(csl))
     return found
+
+
+@dataclass(slots=True)
+class Links:
+    """What :func:`settle` knows of the links (candidate pairs triage does not settle as
+    distinct, see :func:`_components`) of the records this process placed or examined, so that
+    it does not triage them again against all their blocks for every batch. ``complete``: the
+    records whose every link is in ``links`` (a record placed by an import finds its links to
+    earlier records, and every later record placed here adds its own). A link whose only
+    shared block grows past MAX_BLOCK is forgotten then (:meth:`drop_gone`): a component found
+    too large would give the same works (components cluster independently), but its records'
+    review pairs would be found again without the pairs no block counts any more.
+
+    Valid while nothing but this process's imports wrote to the library: :func:`checked_links`
+    drops it when another connection committed (SQLite's ``data_version``), when the next
+    record id is not the one the last batch left (a rolled-back batch, a record stored by
+    another path such as enrichment), and a re-run's re-indexing drops it."""
+
+    links: dict[int, set[int]] = field(default_factory=dict)
+    complete: set[int] = field(default_factory=set)
+    state: tuple[int, int] | None = None  # (data_version, next record id) after the last batch
+
+    def clear(self) -> None:
+        self.links.clear()
+        self.complete.clear()
+        self.state = None
+
+    def add(self, record_id: int, linked: Iterable[int]) -> None:
+        """Every link of ``record_id`` (it is complete now), each also one of the other's."""
+        mine = self.links[record_id] = set(linked)
+        for other in mine:
+            self.links.setdefault(other, set()).add(record_id)
+        self.complete.add(record_id)
+
+    def drop_gone(self, works: Works, blocks: Iterable[list[int]]) -> None:
+        """Forget the links between records of these blocks, which have just grown past
+        MAX_BLOCK, that share no other block still counted: as if found today."""
+        pairs: set[tuple[int, int]] = set()
+        for members in blocks:
+            inside = set(members)
+            for record_id in members:
+                pairs.update(
+                    (record_id, other)
+                    for other in self.links.get(record_id, ())
+                    if other in inside and record_id < other
+                )
+        if not pairs:
+            return
+        keys = works.keys_of({r for pair in pairs for r in pair})
+        sizes = works.block_sizes({k for ks in keys.values() for k in ks})
+        for a, b in pairs:
+            shared = set(keys.get(a, ())) & set(keys.get(b, ()))
+            if not any(sizes.get(k, 0) <= MAX_BLOCK for k in shared):
+                self.links[a].discard(b)
+                self.links[b].discard(a)
+
+
+# Records whose links are kept per open library (a few dozen bytes each without links).
+LINKS_LIMIT = 500_000
+_LINKS: WeakKeyDictionary[Library, Links] = WeakKeyDictionary()
+
+
+def _links(library: Library) -> Links:
+    found = _LINKS.get(library)
+    if found is None:
+        found = _LINKS[library] = Links()
+    return found
+
+
+def checked_links(library: Library, next_id: int) -> Links:
+    """The library's :class:`Links`, emptied first if anything but this process's last import
+    batch may have written to the library since (see :class:`Links`). Inside the write."""
+    links = _links(library)
+    state = (Works(library).data_version(), next_id)
+    if links.state != state or len(links.complete) > LINKS_LIMIT:
+        links.clear()
+    return links
+
+
+def links_written(library: Library, links: Links, next_id: int) -> None:
+    """The batch is written: the links hold until someone else writes (see :class:`Links`)."""
+    links.state = (Works(library).data_version(), next_id)
+
+
+def placed_links(links: Links, new_ids: Sequence[int], plan: BatchPlan) -> None:
+    """The links of a batch's records as :func:`assign_batch` found them: until the batch is
+    written (:func:`links_written`), the links are not trusted by the next one."""
+    links.state = None
+    for record_id, alive in zip(new_ids, plan.alive, strict=True):
+        links.add(record_id, alive)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +215,9 @@ def _apart(pairs: dict[int, set[int]]) -> Apart:
 
 class Index(Protocol):
     """What :func:`assign_batch` decides against: the records already placed, by blocking key,
-    and the works (or, in a re-run, the clusters) they are in. The :class:`Library` is one: its
-    stored works. A re-run uses :class:`harvester.store.works.Reclustering`."""
+    and the works (or, in a re-run, the clusters) they are in. An import decides against the
+    stored works (:class:`_StoredWorks`); a re-run uses
+    :class:`harvester.store.works.Reclustering`."""
 
     def blocks(self, keys: Iterable[str]) -> Mapping[str, list[int] | None]:
         """The placed records under each key (``None``: skip the key whatever its count)."""
@@ -133,6 +226,24 @@ class Index(Protocol):
     def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]: ...
 
     def members_of_works(self, work_ids: Iterable[int]) -> dict[int, list[int]]: ...
+
+
+class _StoredWorks:
+    """The library's stored works as an :class:`Index`: blocks larger than MAX_BLOCK are
+    counted, not read (they are skipped anyway)."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+        self._works = Works(library)
+
+    def blocks(self, keys: Iterable[str]) -> Mapping[str, list[int] | None]:
+        return self._works.counted_blocks(keys, MAX_BLOCK)
+
+    def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]:
+        return self._library.work_ids_of(record_ids)
+
+    def members_of_works(self, work_ids: Iterable[int]) -> dict[int, list[int]]:
+        return self._library.members_of_works(work_ids)
 
 
 def _candidates(
@@ -186,7 +297,7 @@ def assign_batch(
     one work: they are joined when no pair across them stands against it, as in
     :func:`records.dedup.find_clusters`.
     """
-    index = index or library
+    index = index or _StoredWorks(library)
     apart = apart or _stored_decisions(library)
     candidates, keys, blocks = _candidates(index, new, keys)
     batch_ids = {record_id for record_id, _ in new}
@@ -616,7 +727,11 @@ def _recluster(
 
 
 def settle(
-    library: Library, plan: BatchPlan, new_ids: Sequence[int], formula: str | None = None
+    library: Library,
+    plan: BatchPlan,
+    new_ids: Sequence[int],
+    formula: str | None = None,
+    links: Links | None = None,
 ) -> Applied:
     """After a batch of an import, decided by ``plan`` and written (inside its transaction):
     place again, exactly as :func:`recluster` would, the records whose works the batch may
@@ -629,11 +744,14 @@ def settle(
     made of such chains. So the library falls apart into components that cluster
     independently; placing again the components the batch touched, in content-hash order,
     gives what a whole re-run would, provided the rest already is (it is after imports into an
-    empty library, or after `harvester dedupe`). Touched: the new records, and every record of
-    a block that the batch made too large to count (its pairs are gone); with every record
-    linked to them and every member of their works. A component of one record is its own
+    empty library, or after `harvester dedupe`). Touched: the new records, and the records of a
+    block that the batch made too large to count which are linked to another record of that
+    block (those links may be gone; a record of it linked to none loses nothing), with every
+    record linked to them and every member of their works. A component of one record is its own
     work already. Works whose members stay keep their ids and keys; only records that change
-    work are written."""
+    work are written. ``links``: what is known of the links already (:class:`Links`, the
+    batch's own included), added to as records are examined."""
+    links = links if links is not None else Links()
     works = Works(library)
     added: Counter[str] = Counter(k for keys in plan.keys for k in keys)
     crossed = [
@@ -646,9 +764,13 @@ def settle(
     # work of its own (nearly all of them): it starts nothing, and a linked one reaches it.
     known = dict(zip(new_ids, plan.alive, strict=True))
     start = {record_id for record_id, alive in known.items() if alive}
-    for members in library.blocks(crossed).values():
-        start.update(members)
-    component = set().union(*(c for c in _components(library, start, known) if len(c) > 1))
+    grown = library.blocks(crossed)
+    for members in grown.values():
+        start.update(_linked_within(library, members, links))
+    links.drop_gone(works, grown.values())
+    component = set().union(
+        *(c for c in _components(library, start, known, links) if len(c) > 1)
+    )
     if not component:
         return Applied({}, set(), [], set())
     works.forget_pairs_of(component)
@@ -662,11 +784,44 @@ def settle(
     return _recluster(library, batches, formula, None)
 
 
-def _components(library: Library, start: set[int], known: dict[int, list[int]]) -> list[set[int]]:
+def _linked_within(library: Library, members: list[int], links: Links) -> set[int]:
+    """The records of one block that triage links to another record of the same block (in
+    either direction, as :func:`_components` finds links): the only records of a block that
+    has just grown past MAX_BLOCK whose links its pairs, no longer counted, can have taken away.
+    A block crossing the limit is mostly a template title ("a systematic review of ...") whose
+    records are surely distinct from each other; starting from all of them re-examined
+    hundreds of records, each against all its blocks, for every such crossing. Records whose
+    links are known (``links``) are not triaged again."""
+    inside = set(members)
+    linked: set[int] = set()
+    unknown = []
+    for record_id in members:
+        if record_id in links.complete:
+            partners = links.links.get(record_id, set()) & inside
+            if partners:
+                linked.add(record_id)
+                linked.update(partners)
+        else:
+            unknown.append(record_id)
+    if unknown:
+        forms = _prepared_members(library, members)
+        for record_id in unknown:
+            others = [other for other in members if other != record_id]
+            settled = triage(forms[record_id], [forms[other] for other in others])
+            if settled.decisions:
+                linked.add(record_id)
+                linked.update(others[j] for j in settled.decisions)
+    return linked
+
+
+def _components(
+    library: Library, start: set[int], known: dict[int, list[int]], links: Links
+) -> list[set[int]]:
     """The components of ``start``: each record linked by a chain of candidate pairs that
     triage does not settle as distinct (blocks of more than MAX_BLOCK records do not count),
     and every member of their works (see :func:`settle`). ``known``: records whose links were
-    found already."""
+    found already; ``links``: what is known of the links of others (:class:`Links`), added to.
+    """
     works = Works(library)
     parent: dict[int, int] = {}
 
@@ -692,7 +847,12 @@ def _components(library: Library, start: set[int], known: dict[int, list[int]]) 
             found.update(members)
         placeable = [record_id for record_id, _ in works.placeable(frontier)]
         todo: dict[int, list[int]] = {}
-        asked = [r for r in placeable if r not in known]
+        cached = {
+            r: links.links.get(r, set())
+            for r in placeable
+            if r not in known and r in links.complete
+        }
+        asked = [r for r in placeable if r not in known and r not in cached]
         if asked:
             keys = works.keys_of(asked)
             blocks = works.blocks({k for ks in keys.values() for k in ks}, MAX_BLOCK)
@@ -704,15 +864,20 @@ def _components(library: Library, start: set[int], known: dict[int, list[int]]) 
             if record_id in known:
                 link(record_id, known[record_id])
                 found.update(known[record_id])
+            elif record_id in cached:
+                link(record_id, cached[record_id])
+                found.update(cached[record_id])
             else:
                 find(record_id)
         forms = _prepared_members(library, set(todo).union(*todo.values()))
         for record_id, others in todo.items():
+            linked = []
             if others:
                 settled = triage(forms[record_id], [forms[c] for c in others])
                 linked = [others[i] for i in settled.decisions]
                 link(record_id, linked)
                 found.update(linked)
+            links.add(record_id, linked)
         frontier = sorted(found - seen)
         seen.update(frontier)
     groups: dict[int, set[int]] = {}
@@ -734,6 +899,7 @@ def _recluster_batch(
     if reindex:
         # A library imported under older blocking rules (or an older LaTeX decoding) is indexed
         # under the current keys as it is placed again, so `dedupe` sees every pair.
+        _links(library).clear()
         Works(library).reindex([(r, k) for (r, _), k in zip(new, keys, strict=True)])
     plan = assign_batch(library, new, index=index, apart=_apart(apart), keys=keys)
     for gone, keep in plan.absorbed.items():

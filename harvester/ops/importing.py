@@ -20,8 +20,11 @@ from harvester.errors import StoreError
 from harvester.ops import interrupt
 from harvester.ops.dedup import (
     assign_batch,
+    checked_links,
     create_works_for,
     join_works,
+    links_written,
+    placed_links,
     remember_maybes,
     settle,
 )
@@ -235,6 +238,7 @@ def store_batch(
     new works and changed works in a few statements."""
     seen = library.stored_hashes(row.content_hash for row in batch)
     next_id = library.next_record_id()
+    links = checked_links(library, next_id)
     rows: list[NewRecord] = []
     for row in batch:
         if row.content_hash in seen:
@@ -250,6 +254,7 @@ def store_batch(
     plan = assign_batch(
         library, [(row.id, row.form) for row in rows], keys=[row.blocking_keys for row in rows]
     )
+    placed_links(links, [row.id for row in rows], plan)
     new_works: dict[int, list[NewRecord]] = {}  # first record -> all records of a new work
     changed: set[int] = set()
     for position, (row, assignment) in enumerate(zip(rows, plan.assignments, strict=True)):
@@ -287,7 +292,8 @@ def store_batch(
     # The batch placed its records in the order it read them; the components of the library it
     # touched are placed again in the canonical order, so that the works depend neither on the
     # order of import nor on the batch size (what `harvester dedupe` would give).
-    settled = settle(library, plan, [row.id for row in rows], formula)
+    settled = settle(library, plan, [row.id for row in rows], formula, links)
+    links_written(library, links, next_id)
     for work_id in settled.removed:
         report.touched_work_ids.discard(work_id)
         if work_id in report.new_work_ids:

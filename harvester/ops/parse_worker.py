@@ -1,12 +1,12 @@
 """Parsing in a second process while the first one stores and deduplicates.
 
-An import is two halves: parse + normalize (pure, :mod:`records`; about 55% of the CPU time of
-``add --no-enrich`` of a BibTeX file) and comparison forms + store + dedup (SQLite, one
-writer). On a machine with two or more cores a large input is parsed by a worker process that
-hands over batches of records through a pipe, so the halves overlap; the input is read a chunk
-at a time (:func:`records.parsers.iter_parse_stream`), so memory holds a few batches, not the
-file. Small inputs are parsed in
-process: starting a worker costs more than it saves.
+An import is two halves: parse + normalize + what is derived from a record alone (its
+comparison form, blocking keys, content hash and JSON: :class:`NewRecord`; pure, :mod:`records`)
+and store + dedup (SQLite, one writer, the larger half). On a machine with two or more cores a
+large input is parsed by a worker process that hands over batches of records through a pipe, so
+the halves overlap; the input is read a chunk at a time
+(:func:`records.parsers.iter_parse_stream`), so memory holds a few batches, not the file. Small
+inputs are parsed in process: starting a worker costs more than it saves.
 
 The worker is a plain child process (``python -c``, see :data:`_WORKER`) rather than a
 ``multiprocessing`` one, because the worker must never outlive the command that started it
@@ -107,21 +107,17 @@ def prepared_batches(
     (:func:`records.parsers.iter_parse_text`)."""
     if parallel is None:
         parallel = input_size(source) >= worker_min_bytes() and (os.cpu_count() or 1) > 1
-    batches = (
-        _from_worker(source, origin, format, strict)
-        if parallel
-        else _batches(source, origin, format, strict)
-    )
+    if parallel:
+        yield from _from_worker(source, origin, format, strict)
+        return
+    batches = _batches(source, origin, format, strict)
     try:
         for records, failures in batches:
-            # Derived here, not in the worker: parsing and normalizing is the larger half of an
-            # import, so the worker stays the bottleneck either way, and records pickle in half
-            # the bytes and time of their derived forms (sent through the pipe and read back).
             with paused_gc():
                 prepared = [NewRecord.of(record) for record in records]
             yield prepared, failures
     finally:
-        # Stopped early (an error, an interrupt, the consumer's rollback): the worker goes now.
+        # Stopped early (an error, an interrupt, the consumer's rollback): the parser goes now.
         batches.close()
 
 
@@ -166,7 +162,7 @@ def _worker_env() -> dict[str, str]:
 
 def _from_worker(
     source: Source, origin: str, format: str | None, strict: bool
-) -> Generator[Parsed, None, None]:
+) -> Generator[Batch, None, None]:
     worker = subprocess.Popen(
         [sys.executable, "-c", _WORKER, str(os.getpid())],
         stdin=subprocess.PIPE,
@@ -248,8 +244,13 @@ def main() -> int:
         logger.addHandler(_ToParent(out))
         logger.setLevel(logging.WARNING)
         logger.propagate = False
-        for batch in _batches(source, origin, format, strict):
-            _send(out, ("batch", batch))
+        for records, failures in _batches(source, origin, format, strict):
+            # The derived forms are made here, not in the parent: the parent's half (store and
+            # dedup, one writer) is the larger one, and a record's comparison form and keys
+            # (~200 us) cost its parent far more than reading them from the pipe (~35 us).
+            with paused_gc():
+                prepared = [NewRecord.of(record) for record in records]
+            _send(out, ("batch", (prepared, failures)))
         _send(out, ("done", None))
     except BrokenPipeError:  # the parent is gone or stopped reading: nothing to tell
         os._exit(0)

@@ -73,6 +73,16 @@ class Works:
         sizes = self.block_sizes(keys)
         return self._library.blocks(k for k, size in sizes.items() if size <= max_block)
 
+    def counted_blocks(self, keys: Iterable[str], max_block: int) -> dict[str, list[int] | None]:
+        """The records under each of these keys, in id order; ``None`` for a block of more than
+        ``max_block`` records, which is counted in the index but not read (the largest blocks
+        hold thousands of records and grow with the library; reading them for every batch made
+        an import quadratic)."""
+        sizes = self.block_sizes(keys)
+        found: dict[str, list[int] | None] = {k: None for k, n in sizes.items() if n > max_block}
+        found.update(self._library.blocks(k for k in sizes if k not in found))
+        return found
+
     def placeable(self, record_ids: Iterable[int]) -> list[tuple[int, str]]:
         """Those of these records that dedup places (imported and Crossref ones, not edits),
         with their content hashes, in the order of their content hash."""
@@ -107,6 +117,12 @@ class Works:
                 return
             yield [record_id for record_id, _ in rows]
             last = rows[-1][1]
+
+    def data_version(self) -> int:
+        """SQLite's ``data_version``: it changes when another connection commits to the file
+        (never for this connection's own writes), so a value derived from the library in this
+        process can be told stale."""
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     # -- works --------------------------------------------------------------------------------
 
