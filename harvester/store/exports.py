@@ -8,6 +8,7 @@ and key) is one join, so an unchanged library is exported without reading its wo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,15 @@ class AutoExports:
             self._db.conn.execute(
                 "UPDATE auto_exports SET written_at = ? WHERE id = ?", [stamp, export_id]
             )
+
+    def keyed_csl(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every work as ``(citation key, CSL item)`` in citation-key order: what a file
+        export of the whole library reads, and nothing else (a work's provenance, parsed by
+        :meth:`Library.iter_works`, is as large as its CSL and was half an export's time)."""
+        rows = self._db.conn.execute("SELECT citation_key, csl FROM works ORDER BY citation_key")
+        loads = json.loads
+        for key, csl in rows:
+            yield key, loads(csl)
 
     # Cached entries: one rendered entry per work and variant (format + options + exporter
     # code), valid while its fingerprint (the work's CSL hash and key) holds.
