@@ -479,7 +479,7 @@ def export(
     holds data, unless --force.
     """
     from harvester.ops.atomic import write_if_changed
-    from harvester.ops.autoexport import register
+    from harvester.ops.autoexport import register, write_configured
     from harvester.ops.exporting import iter_export
     from harvester.ops.selection import Selection
 
@@ -507,19 +507,26 @@ def export(
             say(
                 f"no works match {selection.describe()} yet; {output} follows the library", err=True
             )
-        if selected is not None and not selection.narrows:
+        if auto and output is not None and selected is not None:
+            # Written through the auto-export's entry cache, so that the next change to the
+            # library renders only the works it touches.
+            register(library, output, export_format, selection, options)
+            changed, counted[0] = write_configured(library, output)
+            entries = None
+        elif selected is not None and not selection.narrows:
             # the whole library: keys and CSL alone, not whole works (twice as fast)
             entries = library.exports.keyed_csl()
         else:
             entries = ((w.key, w.csl) for w in selected or iter(()))
-        pieces = iter_export(counting(entries), export_format, options)
-        if output is None:
-            for piece in pieces:
-                click.echo(piece, nl=False)
-            return
-        changed = write_if_changed(output, pieces)
-        if auto:
-            register(library, output, export_format, selection, options)
+        if entries is not None:
+            pieces = iter_export(counting(entries), export_format, options)
+            if output is None:
+                for piece in pieces:
+                    click.echo(piece, nl=False)
+                return
+            changed = write_if_changed(output, pieces)
+            if auto:
+                register(library, output, export_format, selection, options)
     if not state.quiet:
         say(
             f"{counted[0]} works written to {output}"

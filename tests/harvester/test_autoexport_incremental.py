@@ -119,3 +119,28 @@ def test_split_and_removed_works_leave_the_file_right(tmp_path):
     assert split.returncode == 0, split.stderr
     full = run_cli("export", "-f", "bibtex", db=db).stdout
     assert out.read_text("utf-8") == full and full.count("@") == 2
+
+
+def test_export_auto_leaves_the_cache_warm(tmp_path, renders):
+    """`harvester export --auto` writes through the entry cache: the next add renders the new
+    work alone, not the whole library (as it did when the CLI wrote the file in full)."""
+    source = tmp_path / "many.ris"
+    source.write_text("".join(write_ris(r.item for r in iter_library(80, seed=4))), "utf-8")
+    db = tmp_path / "lib.db"
+    with Library(db) as library:
+        import_sources(library, [str(source)], parallel=False)
+    for fmt, name in FORMATS.items():
+        result = run_cli("export", "-f", fmt, "-o", tmp_path / name, "--auto", db=db)
+        assert result.returncode == 0, result.stderr
+    one = tmp_path / "one.ris"
+    one.write_text(
+        "TY  - JOUR\nTI  - A record added after the exports were set up\nAU  - Doe, Jane\n"
+        "PY  - 2024\nER  - \n",
+        "utf-8",
+    )
+    with Library(db) as library:
+        import_sources(library, [str(one)], parallel=False)
+        refresh(library)
+        assert renders == {fmt: 1 for fmt in FORMATS}
+        for fmt, name in FORMATS.items():
+            assert (tmp_path / name).read_bytes().decode() == _full(library, fmt), fmt
