@@ -33,6 +33,8 @@ from harvester.store.library import now
 from records.errors import UsageError
 from records.exporters.entries import ENTRY_FORMATS, EntryFormat, frame, render_entry
 
+FRESH_BATCH = 5000
+
 
 def register(
     library: Library,
@@ -145,7 +147,7 @@ def _bring_up_to_date(
             )
         return False, 0
     changed = write_if_changed(path, pieces)
-    if fresh and variant is not None:
+    if variant is not None:
         library.exports.save_entries(variant, fresh)
     if changed:
         library.exports.mark_written(export["id"], now())
@@ -162,14 +164,23 @@ def _entries(
     count: list[int],
 ) -> Iterator[str]:
     """The entries of the works ``allowed`` (None: all) in key order: cached where valid, else
-    rendered (and put in ``fresh`` to be cached once the file is written)."""
+    rendered and put in ``fresh``, which is saved to the cache every FRESH_BATCH entries (a
+    cold cache of a million works never sits in memory) and at the end by the caller.
+
+    Saving while the works are read is safe: only works already passed are written, under
+    their own (variant, work) key; an entry is valid by its fingerprint whether or not the
+    file is written in the end."""
     for head in library.exports.entries(variant):
         if allowed is not None and head.work_id not in allowed:
             continue
         if head.cached is None:
             csl = json.loads(head.csl or "{}")
             head.cached = render_entry(fmt, head.key, csl, abstract=options.abstract)
+            head.csl = None
             fresh.append(head)
+            if len(fresh) >= FRESH_BATCH:
+                library.exports.save_entries(variant, fresh, prune=False)
+                fresh.clear()
         count[0] += 1
         yield head.cached
 

@@ -83,8 +83,11 @@ class AutoExports:
         for work_id, key, hash_, cached, csl in rows:
             yield ExportHead(work_id, key, hash_, cached, csl)
 
-    def save_entries(self, variant: str, entries: Iterable[ExportHead]) -> None:
-        """Remember freshly rendered entries; forget those of works that are gone."""
+    def save_entries(
+        self, variant: str, entries: Iterable[ExportHead], *, prune: bool = True
+    ) -> None:
+        """Remember freshly rendered entries; with ``prune``, forget those of works that are
+        gone (once per export, not per batch)."""
         rows = [
             (variant, e.work_id, f"{e.csl_hash}\x1f{e.key}", e.cached)
             for e in entries
@@ -96,11 +99,12 @@ class AutoExports:
                 " VALUES (?, ?, ?, ?)",
                 rows,
             )
-            self._db.conn.execute(
-                "DELETE FROM export_entries WHERE variant = ?"
-                " AND work_id NOT IN (SELECT id FROM works)",
-                [variant],
-            )
+            if prune:
+                self._db.conn.execute(
+                    "DELETE FROM export_entries WHERE variant = ?"
+                    " AND work_id NOT IN (SELECT id FROM works)",
+                    [variant],
+                )
 
     def forget_entries(self, keep_variants: Iterable[str]) -> None:
         """Drop the cached entries of variants no auto-export uses any more."""

@@ -144,3 +144,21 @@ def test_export_auto_leaves_the_cache_warm(tmp_path, renders):
         assert renders == {fmt: 1 for fmt in FORMATS}
         for fmt, name in FORMATS.items():
             assert (tmp_path / name).read_bytes().decode() == _full(library, fmt), fmt
+
+
+def test_a_cold_cache_is_saved_in_batches_while_the_file_is_written(
+    tmp_path, renders, monkeypatch
+):
+    """Memory stays bounded on a cold cache: rendered entries are saved every FRESH_BATCH
+    works while the works are read; the file and the cache come out the same."""
+    monkeypatch.setattr(autoexport, "FRESH_BATCH", 7)
+    library, paths = _library_with_exports(tmp_path, n=60)
+    with library:
+        refresh(library)
+        works = library.counts()["works"]
+        assert renders == {fmt: works for fmt in FORMATS}
+        for fmt, path in paths.items():
+            assert path.read_bytes().decode() == _full(library, fmt), fmt
+        renders.clear()
+        assert refresh(library) == []  # every entry was cached, the batches' included
+        assert renders == {}
