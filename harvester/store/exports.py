@@ -74,7 +74,7 @@ class AutoExports:
                         THEN p.text END AS cached,
                    CASE WHEN p.fingerprint = w.csl_hash || char(31) || w.citation_key
                         THEN NULL ELSE w.csl END AS csl
-            FROM works w
+            FROM works w INDEXED BY works_key_hash
             LEFT JOIN export_entries p ON p.variant = ? AND p.work_id = w.id
             ORDER BY w.citation_key
             """,

@@ -146,9 +146,7 @@ def test_export_auto_leaves_the_cache_warm(tmp_path, renders):
             assert (tmp_path / name).read_bytes().decode() == _full(library, fmt), fmt
 
 
-def test_a_cold_cache_is_saved_in_batches_while_the_file_is_written(
-    tmp_path, renders, monkeypatch
-):
+def test_a_cold_cache_is_saved_in_batches_while_the_file_is_written(tmp_path, renders, monkeypatch):
     """Memory stays bounded on a cold cache: rendered entries are saved every FRESH_BATCH
     works while the works are read; the file and the cache come out the same."""
     monkeypatch.setattr(autoexport, "FRESH_BATCH", 7)
@@ -161,4 +159,44 @@ def test_a_cold_cache_is_saved_in_batches_while_the_file_is_written(
             assert path.read_bytes().decode() == _full(library, fmt), fmt
         renders.clear()
         assert refresh(library) == []  # every entry was cached, the batches' included
+        assert renders == {}
+
+
+def test_the_cache_survives_the_migration_to_its_faster_layout(tmp_path, renders):
+    """m012 rebuilds export_entries as a rowid table with the cached entries kept: a library
+    cached under the old layout exports after the upgrade without rendering anything."""
+    import sqlite3
+
+    from harvester.store import schema
+
+    library, _ = _library_with_exports(tmp_path, n=40)
+    with library:
+        refresh(library)
+    db = tmp_path / "lib.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    kept = conn.execute("SELECT variant, work_id, fingerprint, text FROM export_entries").fetchall()
+    # back to the layout of m011 (WITHOUT ROWID, no index), as a library of that version has
+    conn.executescript(
+        """
+        DROP INDEX works_key_hash;
+        DROP TABLE export_entries;
+        CREATE TABLE export_entries (
+            variant TEXT NOT NULL, work_id INTEGER NOT NULL, fingerprint TEXT NOT NULL,
+            text TEXT NOT NULL, PRIMARY KEY (variant, work_id)
+        ) WITHOUT ROWID;
+        """
+    )
+    conn.executemany("INSERT INTO export_entries VALUES (?, ?, ?, ?)", kept)
+    conn.execute(
+        "DELETE FROM _sqlite_migrations WHERE name = ?",
+        [schema.m012_exp_export_entries_fast_reads.__name__],
+    )
+    conn.close()
+    renders.clear()
+    with Library(db) as again:
+        moved = again.db.conn.execute(
+            "SELECT variant, work_id, fingerprint, text FROM export_entries"
+        ).fetchall()
+        assert sorted(moved) == sorted(kept)
+        assert refresh(again) == []
         assert renders == {}
