@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 from records.identifiers import issn_check_digit
@@ -222,8 +224,10 @@ def _abbreviate(name: str) -> str:
     return " ".join(_ABBREVIATIONS.get(w, w) for w in name.split())
 
 
+@cache
 def journal(seed: int, index: int) -> dict[str, str]:
-    """Journal ``index`` of the seed's journal list: full and abbreviated title, two ISSNs."""
+    """Journal ``index`` of the seed's journal list: full and abbreviated title, two ISSNs
+    (cached: a seed has N_JOURNALS of them; callers only read the dict)."""
     rng = random.Random(f"{seed}:journal:{index}")
     full, short = rng.choice(_JOURNAL_PATTERNS)
     f, g = rng.sample(_FIELDS, 2)
@@ -499,17 +503,26 @@ def _latex_char(char: str) -> str:
     return char
 
 
+@cache
+def _latex_macro(char: str) -> str:
+    return _latex_char(char)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def bib_value(text: str, latex: bool) -> str:
-    """A BibTeX field value: specials escaped; with ``latex``, non-ASCII as LaTeX macros."""
-    out = []
-    for char in text:
-        if char in _BIB_SPECIALS:
-            out.append(_BIB_SPECIALS[char])
-        elif latex and ord(char) > 127:
-            out.append(_latex_char(char))
-        else:
-            out.append(char)
-    return "".join(out)
+    """A BibTeX field value: specials escaped; with ``latex``, non-ASCII as LaTeX macros.
+
+    Whole-string replacements, not a loop over characters: that loop over 150-300-word
+    abstracts was most of a 1M library's generation. (Each special's escape holds no other
+    special, so the replacements do not interact.)"""
+    for char, escaped in _BIB_SPECIALS.items():
+        if char in text:
+            text = text.replace(char, escaped)
+    if latex and not text.isascii():
+        text = _NON_ASCII.sub(lambda m: _latex_macro(m.group()), text)
+    return text
 
 
 _BIB_TYPES = {"article-journal": "article", "chapter": "incollection", "book": "book"}
@@ -606,16 +619,23 @@ def write_ris(items: Iterable[CSLItem]) -> Iterator[str]:
 
 
 def _wrap(tag: str, value: str, width: int = 88) -> list[str]:
-    """A MEDLINE field: ``TAG - value`` wrapped at ``width`` with six-space continuations."""
+    """A MEDLINE field: ``TAG - value`` wrapped at ``width`` with six-space continuations (a
+    line breaks before a word that would overflow it, once it holds a word)."""
     head = f"{tag:<4}- "
     lines: list[str] = []
-    line = head
+    parts = [head]
+    length = len(head)
+    holds_word = False
     for word in value.split(" "):
-        if len(line) + len(word) + 1 > width and line.strip() not in ("", head.strip()):
-            lines.append(line.rstrip())
-            line = "      "
-        line += word + " "
-    lines.append(line.rstrip())
+        if holds_word and length + len(word) + 1 > width:
+            lines.append("".join(parts).rstrip())
+            parts = ["      "]
+            length = 6
+            holds_word = False
+        parts.append(word + " ")
+        length += len(word) + 1
+        holds_word = holds_word or bool(word.strip())
+    lines.append("".join(parts).rstrip())
     return lines
 
 

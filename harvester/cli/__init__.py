@@ -37,7 +37,8 @@ from records.errors import UsageError
 # `harvester --help` and every command start here: the parsers, the store (sqlite-utils) and
 # rich are imported by the commands that use them, not by this module.
 if TYPE_CHECKING:
-    from harvester.store import Library, WorkRow
+    from harvester.store import Library
+    from records.model import CSLItem
 
 
 def _holds_nothing(path: Path) -> bool:
@@ -493,8 +494,8 @@ def export(
     holds data, unless --force.
     """
     from harvester.ops.atomic import write_if_changed
-    from harvester.ops.autoexport import register
-    from harvester.ops.exporting import iter_works_export
+    from harvester.ops.autoexport import register, write_configured
+    from harvester.ops.exporting import iter_export
     from harvester.ops.selection import Selection
 
     if auto and output is None:
@@ -503,10 +504,10 @@ def export(
     options = ExportOptions(style=style, locale=locale, abstract=abstract)
     counted = [0]
 
-    def counting(works: Iterator[WorkRow]) -> Iterator[WorkRow]:
-        for work in works:
+    def counting(entries: Iterator[tuple[str, CSLItem]]) -> Iterator[tuple[str, CSLItem]]:
+        for entry in entries:
             counted[0] += 1
-            yield work
+            yield entry
 
     with state.library() as library:
         # Streamed from the store to the output: memory holds a chunk of works at a time.
@@ -521,15 +522,26 @@ def export(
             say(
                 f"no works match {selection.describe()} yet; {output} follows the library", err=True
             )
-        works = counting(selected or iter(()))
-        pieces = iter_works_export(works, export_format, options)
-        if output is None:
-            for piece in pieces:
-                click.echo(piece, nl=False)
-            return
-        changed = write_if_changed(output, pieces)
-        if auto:
+        if auto and output is not None and selected is not None:
+            # Written through the auto-export's entry cache, so that the next change to the
+            # library renders only the works it touches.
             register(library, output, export_format, selection, options)
+            changed, counted[0] = write_configured(library, output)
+            entries = None
+        elif selected is not None and not selection.narrows:
+            # the whole library: keys and CSL alone, not whole works (twice as fast)
+            entries = library.exports.keyed_csl()
+        else:
+            entries = ((w.key, w.csl) for w in selected or iter(()))
+        if entries is not None:
+            pieces = iter_export(counting(entries), export_format, options)
+            if output is None:
+                for piece in pieces:
+                    click.echo(piece, nl=False)
+                return
+            changed = write_if_changed(output, pieces)
+            if auto:
+                register(library, output, export_format, selection, options)
     if not state.quiet:
         say(
             f"{counted[0]} works written to {output}"

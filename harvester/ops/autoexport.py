@@ -27,11 +27,13 @@ from typing import Any, cast
 from harvester.ops.atomic import write_if_changed
 from harvester.ops.exporting import EXPORT_FORMATS, ExportOptions, iter_works_export
 from harvester.ops.selection import Selection
-from harvester.store import Library
+from harvester.store import Library, WorkRow
 from harvester.store.exports import ExportHead
 from harvester.store.library import now
 from records.errors import UsageError
 from records.exporters.entries import ENTRY_FORMATS, EntryFormat, frame, render_entry
+
+FRESH_BATCH = 5000
 
 
 def register(
@@ -79,36 +81,77 @@ def refresh(library: Library, warn: Callable[[str], None] | None = None) -> list
     written = []
     variants = []
     for export in configured(library):
-        selection = Selection.from_dict(export["selection"])
-        options = ExportOptions(**export["selection"].get("options", {}))
-        path = Path(export["path"])
-        fresh: list[ExportHead] = []
-        if export["format"] in ENTRY_FORMATS and selection.in_key_order:
-            fmt = cast(EntryFormat, export["format"])
-            variant = _variant(fmt, options)
+        variant = _entry_variant(export)
+        if variant is not None:
             variants.append(variant)
-            allowed = selection.allowed_ids(library)
-            empty = (allowed is not None and not allowed) or library.is_empty()
-            pieces = frame(fmt, _entries(library, allowed, fmt, variant, options, fresh))
-        else:
-            works = selection.peek(library)
-            empty = works is None
-            pieces = iter_works_export(works or iter(()), export["format"], options)
-        if empty and holds_data(path):
-            if warn:
-                warn(
-                    f"auto-export {path} not updated: {selection.describe()} selects no works "
-                    "and the file holds data (`harvester export --force` empties it)"
-                )
-            continue
-        changed = write_if_changed(path, pieces)
-        if fresh:
-            library.exports.save_entries(variant, fresh)
+        changed, _ = _bring_up_to_date(library, export, warn)
         if changed:
             written.append(export["path"])
-            library.exports.mark_written(export["id"], now())
     library.exports.forget_entries(variants)
     return written
+
+
+def write_configured(
+    library: Library, path: Path, warn: Callable[[str], None] | None = None
+) -> tuple[bool, int]:
+    """Write the configured export at ``path`` now, through the entry cache (so that the
+    next change renders only what it touches); returns (written, works in the file)."""
+    for export in configured(library):
+        if export["path"] == str(path.resolve()):
+            return _bring_up_to_date(library, export, warn)
+    raise UsageError(f"{path} is not an auto-export")
+
+
+def _options(export: dict[str, Any]) -> ExportOptions:
+    return ExportOptions(**export["selection"].get("options", {}))
+
+
+def _entry_variant(export: dict[str, Any]) -> str | None:
+    """The cache variant of an export built from cached entries (None: rendered in full)."""
+    selection = Selection.from_dict(export["selection"])
+    if export["format"] in ENTRY_FORMATS and selection.in_key_order:
+        return _variant(cast(EntryFormat, export["format"]), _options(export))
+    return None
+
+
+def _bring_up_to_date(
+    library: Library, export: dict[str, Any], warn: Callable[[str], None] | None
+) -> tuple[bool, int]:
+    """Write one export if its content changed: (written, works in it)."""
+    selection = Selection.from_dict(export["selection"])
+    options = _options(export)
+    path = Path(export["path"])
+    fresh: list[ExportHead] = []
+    count = [0]
+    variant = _entry_variant(export)
+    if variant is not None:
+        fmt = cast(EntryFormat, export["format"])
+        allowed = selection.allowed_ids(library)
+        empty = (allowed is not None and not allowed) or library.is_empty()
+        pieces = frame(fmt, _entries(library, allowed, fmt, variant, options, fresh, count))
+    else:
+        works = selection.peek(library)
+        empty = works is None
+
+        def counted(rows: Iterator[WorkRow]) -> Iterator[WorkRow]:
+            for row in rows:
+                count[0] += 1
+                yield row
+
+        pieces = iter_works_export(counted(works or iter(())), export["format"], options)
+    if empty and holds_data(path):
+        if warn:
+            warn(
+                f"auto-export {path} not updated: {selection.describe()} selects no works "
+                "and the file holds data (`harvester export --force` empties it)"
+            )
+        return False, 0
+    changed = write_if_changed(path, pieces)
+    if variant is not None:
+        library.exports.save_entries(variant, fresh)
+    if changed:
+        library.exports.mark_written(export["id"], now())
+    return changed, count[0]
 
 
 def _entries(
@@ -118,16 +161,27 @@ def _entries(
     variant: str,
     options: ExportOptions,
     fresh: list[ExportHead],
+    count: list[int],
 ) -> Iterator[str]:
     """The entries of the works ``allowed`` (None: all) in key order: cached where valid, else
-    rendered (and put in ``fresh`` to be cached once the file is written)."""
+    rendered and put in ``fresh``, which is saved to the cache every FRESH_BATCH entries (a
+    cold cache of a million works never sits in memory) and at the end by the caller.
+
+    Saving while the works are read is safe: only works already passed are written, under
+    their own (variant, work) key; an entry is valid by its fingerprint whether or not the
+    file is written in the end."""
     for head in library.exports.entries(variant):
         if allowed is not None and head.work_id not in allowed:
             continue
         if head.cached is None:
             csl = json.loads(head.csl or "{}")
             head.cached = render_entry(fmt, head.key, csl, abstract=options.abstract)
+            head.csl = None
             fresh.append(head)
+            if len(fresh) >= FRESH_BATCH:
+                library.exports.save_entries(variant, fresh, prune=False)
+                fresh.clear()
+        count[0] += 1
         yield head.cached
 
 

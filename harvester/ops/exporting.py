@@ -15,7 +15,7 @@ from records.errors import UsageError
 from records.model import CSLItem
 
 if TYPE_CHECKING:  # the store (sqlite-utils) is not needed to know the formats
-    from harvester.store import WorkRow
+    from harvester.store import Library, WorkRow
 
 FORMATTED = ("text", "html", "markdown")
 EXPORT_FORMATS = ("bibtex", "biblatex", "csl-json", "ris", *FORMATTED)
@@ -70,6 +70,14 @@ def iter_works_export(
 ) -> Iterator[str]:
     """Stored works written in ``format``, streamed (see :func:`iter_export`)."""
     return iter_export(((w.key, w.csl) for w in works), format, options)
+
+
+def iter_library_export(
+    library: Library, format: str, options: ExportOptions | None = None
+) -> Iterator[str]:
+    """The whole library written in ``format``, streamed: the works' keys and CSL alone are
+    read (see :meth:`harvester.store.exports.AutoExports.keyed_csl`)."""
+    return iter_export(library.exports.keyed_csl(), format, options)
 
 
 def export_text(works: Iterable[WorkRow], format: str, options: ExportOptions | None = None) -> str:

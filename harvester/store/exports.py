@@ -8,6 +8,7 @@ and key) is one join, so an unchanged library is exported without reading its wo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,15 @@ class AutoExports:
                 "UPDATE auto_exports SET written_at = ? WHERE id = ?", [stamp, export_id]
             )
 
+    def keyed_csl(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every work as ``(citation key, CSL item)`` in citation-key order: what a file
+        export of the whole library reads, and nothing else (a work's provenance, parsed by
+        :meth:`Library.iter_works`, is as large as its CSL and was half an export's time)."""
+        rows = self._db.conn.execute("SELECT citation_key, csl FROM works ORDER BY citation_key")
+        loads = json.loads
+        for key, csl in rows:
+            yield key, loads(csl)
+
     # Cached entries: one rendered entry per work and variant (format + options + exporter
     # code), valid while its fingerprint (the work's CSL hash and key) holds.
 
@@ -64,7 +74,7 @@ class AutoExports:
                         THEN p.text END AS cached,
                    CASE WHEN p.fingerprint = w.csl_hash || char(31) || w.citation_key
                         THEN NULL ELSE w.csl END AS csl
-            FROM works w
+            FROM works w INDEXED BY works_key_hash
             LEFT JOIN export_entries p ON p.variant = ? AND p.work_id = w.id
             ORDER BY w.citation_key
             """,
@@ -73,8 +83,11 @@ class AutoExports:
         for work_id, key, hash_, cached, csl in rows:
             yield ExportHead(work_id, key, hash_, cached, csl)
 
-    def save_entries(self, variant: str, entries: Iterable[ExportHead]) -> None:
-        """Remember freshly rendered entries; forget those of works that are gone."""
+    def save_entries(
+        self, variant: str, entries: Iterable[ExportHead], *, prune: bool = True
+    ) -> None:
+        """Remember freshly rendered entries; with ``prune``, forget those of works that are
+        gone (once per export, not per batch)."""
         rows = [
             (variant, e.work_id, f"{e.csl_hash}\x1f{e.key}", e.cached)
             for e in entries
@@ -86,11 +99,12 @@ class AutoExports:
                 " VALUES (?, ?, ?, ?)",
                 rows,
             )
-            self._db.conn.execute(
-                "DELETE FROM export_entries WHERE variant = ?"
-                " AND work_id NOT IN (SELECT id FROM works)",
-                [variant],
-            )
+            if prune:
+                self._db.conn.execute(
+                    "DELETE FROM export_entries WHERE variant = ?"
+                    " AND work_id NOT IN (SELECT id FROM works)",
+                    [variant],
+                )
 
     def forget_entries(self, keep_variants: Iterable[str]) -> None:
         """Drop the cached entries of variants no auto-export uses any more."""

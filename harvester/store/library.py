@@ -19,8 +19,6 @@ from harvester.store._sqlite_utils import Database
 from harvester.store.fts_query import to_fts5
 from harvester.store.process_identity import ProcessId, is_gone, this_process
 from harvester.store.schema import migrations
-from records.dedup import blocking_keys, prepare
-from records.dedup.keys import Prepared
 from records.identity import index_rows
 from records.merge import Member, MemberKind, Merged, merge
 from records.model import CSLItem, Record
@@ -31,6 +29,7 @@ if TYPE_CHECKING:
     from harvester.store.exports import AutoExports
     from harvester.store.leases import Leases
     from harvester.store.sync_state import SyncState
+    from records.dedup.keys import Prepared
 
 # What the engine raises when the file itself fails (disk full, I/O error, a lock held past
 # the busy timeout): callers stop a run on these without knowing which engine it is.
@@ -138,6 +137,9 @@ class NewRecord:
 
     @classmethod
     def of(cls, record: Record) -> NewRecord:
+        # Imported here: commands that only read (search, show, export) never load dedup.
+        from records.dedup import blocking_keys, prepare
+
         form = prepare(record.csl)
         return cls(
             record=record,

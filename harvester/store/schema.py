@@ -387,3 +387,37 @@ def m011_t15a_run_owner(db: Database) -> None:
         CREATE INDEX source_records_origin_path ON source_records(origin_path);
         """
     )
+
+
+@migrations()
+def m012_exp_export_entries_fast_reads(db: Database) -> None:
+    """Auto-export reads 100k cached entries per export on every change; two layouts made
+    that slow (measured on a 100k library, three exports: 6.2 s of CPU, now 1.6 s):
+
+    * ``works.csl_hash`` is the last column of rows several kilobytes long, so testing an
+      entry's validity walked every work's overflow pages: the index ``works_key_hash``
+      gives the works in key order with their hash alone (rows are read only for works to
+      render again).
+    * ``export_entries`` was a WITHOUT ROWID table, whose rows keep about 1 kB in the page and
+      send the rest of every entry (BibTeX 0.5 kB, CSL-JSON and RIS 2.5 kB with abstracts) to
+      overflow pages; as a rowid table an entry fits its page. Rebuilt with the cached entries
+      kept (copied in key order, the order exports read them)."""
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS works_key_hash ON works(citation_key, csl_hash);
+        CREATE TABLE export_entries_new (
+            id INTEGER PRIMARY KEY,
+            variant TEXT NOT NULL,
+            work_id INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        INSERT INTO export_entries_new (variant, work_id, fingerprint, text)
+            SELECT p.variant, p.work_id, p.fingerprint, p.text
+            FROM export_entries p LEFT JOIN works w ON w.id = p.work_id
+            ORDER BY p.variant, w.citation_key;
+        DROP TABLE export_entries;
+        ALTER TABLE export_entries_new RENAME TO export_entries;
+        CREATE UNIQUE INDEX export_entries_variant_work ON export_entries(variant, work_id);
+        """
+    )

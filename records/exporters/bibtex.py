@@ -259,15 +259,32 @@ def bibtex_fields(
     csl: CSLItem, *, flavour: Flavour = "bibtex", abstract: bool = False
 ) -> tuple[str, list[Field]]:
     """The entry type and the bibtexparser fields for one CSL item."""
+    etype, raw = _raw_fields(csl, flavour, abstract)
+    fields = []
+    for key, value, bare in raw:
+        field = Field(key, value)
+        if bare:
+            field.enclosing = "no-enclosing"
+        fields.append(field)
+    return etype, fields
+
+
+def _raw_fields(
+    csl: CSLItem, flavour: Flavour, abstract: bool
+) -> tuple[str, list[tuple[str, str, bool]]]:
+    """:func:`bibtex_fields` as ``(key, value, bare)`` tuples (bare: a month macro, written
+    without braces): an export writes these directly, without a bibtexparser object per
+    field (a tenth of an export's time)."""
     biblatex = flavour == "biblatex"
     ascii = not biblatex
     etype = entry_type(csl, flavour)
     kind = csl.get("type")
-    fields: list[Field] = []
+    fields: list[tuple[str, str, bool]] = []
+    add = fields.append
 
     def put(key: str, value: str | None) -> None:
         if value:
-            fields.append(Field(key, value))
+            add((key, value, False))
 
     def text(key: str) -> str | None:
         value = csl.get(key)
@@ -321,9 +338,7 @@ def bibtex_fields(
         put("year", "--".join(str(y) for y in dict.fromkeys(years)))
         months = [p[1] for p in parts if len(p) > 1 and 1 <= p[1] <= 12]
         if len(months) == 1 and len(parts) == 1:
-            month = Field("month", MONTHS[months[0] - 1])
-            month.enclosing = "no-enclosing"
-            fields.append(month)
+            add(("month", MONTHS[months[0] - 1], True))
     else:
         literal = _literal_date(csl)
         found = re.search(r"\b\d{4}\b", literal)
@@ -384,12 +399,27 @@ def to_entry(
     key: str, csl: CSLItem, *, flavour: Flavour = "bibtex", abstract: bool = False
 ) -> Entry:
     """A bibtexparser :class:`Entry` for one keyed CSL item (key checked, never rewritten)."""
+    _check_key(key)
+    etype, fields = bibtex_fields(csl, flavour=flavour, abstract=abstract)
+    return Entry(etype, key, fields)
+
+
+def _check_key(key: str) -> None:
     if not key or make_key_safe(key) != key:
         raise UsageError(
             f"citation key {key!r} cannot be exported: use letters, digits and _:.- only"
         )
-    etype, fields = bibtex_fields(csl, flavour=flavour, abstract=abstract)
-    return Entry(etype, key, fields)
+
+
+def _entry_text(key: str, csl: CSLItem, flavour: Flavour, abstract: bool) -> str:
+    """One entry's text, exactly as :func:`_write` writes :func:`to_entry`'s entry."""
+    _check_key(key)
+    etype, fields = _raw_fields(csl, flavour, abstract)
+    body = ",\n".join(
+        f"  {k} = {v}" if bare and v in _MONTH_MACROS else f"  {k} = {{{v}}}"
+        for k, v, bare in fields
+    )
+    return f"@{etype}{{{key},\n{body}\n}}\n" if fields else f"@{etype}{{{key},\n}}\n"
 
 
 def _check_flavour(flavour: str) -> None:
@@ -421,7 +451,7 @@ def iter_bibtex(
     """Stream a BibTeX/BibLaTeX file: yields pieces of text, each ending after a whole entry
     (``chunk`` entries per piece), so 100k entries never sit in memory as one Library."""
     _check_flavour(flavour)
-    batch: list[Entry] = []
+    batch: list[str] = []
     separator = ""
     seen: set[str] = set()
     for key, csl in entries:
@@ -429,12 +459,12 @@ def iter_bibtex(
         if folded in seen:
             raise UsageError(f"citation key {key!r} occurs twice (keys are case-insensitive)")
         seen.add(folded)
-        batch.append(to_entry(key, csl, flavour=flavour, abstract=abstract))
+        batch.append(_entry_text(key, csl, flavour, abstract))
         if len(batch) >= chunk:
-            yield separator + _write(batch)
+            yield separator + "\n".join(batch)
             batch, separator = [], "\n"
     if batch:
-        yield separator + _write(batch)
+        yield separator + "\n".join(batch)
 
 
 def bibtex_entry(
@@ -442,7 +472,7 @@ def bibtex_entry(
 ) -> str:
     """One entry as it stands in a file (see :mod:`records.exporters.entries`)."""
     _check_flavour(flavour)
-    return _write([to_entry(key, csl, flavour=flavour, abstract=abstract)])
+    return _entry_text(key, csl, flavour, abstract)
 
 
 _MONTH_MACROS = frozenset(MONTHS)

@@ -80,3 +80,19 @@ def test_an_error_while_the_pieces_are_made_leaves_the_old_file(tmp_path):
         write_if_changed(path, pieces())
     assert path.read_text("utf-8") == "old\n"
     assert os.listdir(tmp_path) == ["refs.bib"]
+
+
+def test_same_size_other_bytes_are_written_and_same_bytes_are_not(tmp_path):
+    """Content is compared byte for byte when the sizes agree (no hash of what is written)."""
+    from harvester.ops.atomic import write_if_changed
+
+    path = tmp_path / "refs.bib"
+    big = ["x" * 700_000, "y" * 700_000]  # more than one comparison chunk
+    assert write_if_changed(path, big) is True
+    assert write_if_changed(path, big) is False
+    changed = ["x" * 700_000, "y" * 699_999 + "z"]
+    assert write_if_changed(path, changed) is True
+    assert path.read_text() == "".join(changed)
+    assert write_if_changed(path, "é") is True  # other size
+    assert path.read_text(encoding="utf-8") == "é"
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind

@@ -119,3 +119,84 @@ def test_split_and_removed_works_leave_the_file_right(tmp_path):
     assert split.returncode == 0, split.stderr
     full = run_cli("export", "-f", "bibtex", db=db).stdout
     assert out.read_text("utf-8") == full and full.count("@") == 2
+
+
+def test_export_auto_leaves_the_cache_warm(tmp_path, renders):
+    """`harvester export --auto` writes through the entry cache: the next add renders the new
+    work alone, not the whole library (as it did when the CLI wrote the file in full)."""
+    source = tmp_path / "many.ris"
+    source.write_text("".join(write_ris(r.item for r in iter_library(80, seed=4))), "utf-8")
+    db = tmp_path / "lib.db"
+    with Library(db) as library:
+        import_sources(library, [str(source)], parallel=False)
+    for fmt, name in FORMATS.items():
+        result = run_cli("export", "-f", fmt, "-o", tmp_path / name, "--auto", db=db)
+        assert result.returncode == 0, result.stderr
+    one = tmp_path / "one.ris"
+    one.write_text(
+        "TY  - JOUR\nTI  - A record added after the exports were set up\nAU  - Doe, Jane\n"
+        "PY  - 2024\nER  - \n",
+        "utf-8",
+    )
+    with Library(db) as library:
+        import_sources(library, [str(one)], parallel=False)
+        refresh(library)
+        assert renders == {fmt: 1 for fmt in FORMATS}
+        for fmt, name in FORMATS.items():
+            assert (tmp_path / name).read_bytes().decode() == _full(library, fmt), fmt
+
+
+def test_a_cold_cache_is_saved_in_batches_while_the_file_is_written(tmp_path, renders, monkeypatch):
+    """Memory stays bounded on a cold cache: rendered entries are saved every FRESH_BATCH
+    works while the works are read; the file and the cache come out the same."""
+    monkeypatch.setattr(autoexport, "FRESH_BATCH", 7)
+    library, paths = _library_with_exports(tmp_path, n=60)
+    with library:
+        refresh(library)
+        works = library.counts()["works"]
+        assert renders == {fmt: works for fmt in FORMATS}
+        for fmt, path in paths.items():
+            assert path.read_bytes().decode() == _full(library, fmt), fmt
+        renders.clear()
+        assert refresh(library) == []  # every entry was cached, the batches' included
+        assert renders == {}
+
+
+def test_the_cache_survives_the_migration_to_its_faster_layout(tmp_path, renders):
+    """m012 rebuilds export_entries as a rowid table with the cached entries kept: a library
+    cached under the old layout exports after the upgrade without rendering anything."""
+    import sqlite3
+
+    from harvester.store import schema
+
+    library, _ = _library_with_exports(tmp_path, n=40)
+    with library:
+        refresh(library)
+    db = tmp_path / "lib.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    kept = conn.execute("SELECT variant, work_id, fingerprint, text FROM export_entries").fetchall()
+    # back to the layout of m011 (WITHOUT ROWID, no index), as a library of that version has
+    conn.executescript(
+        """
+        DROP INDEX works_key_hash;
+        DROP TABLE export_entries;
+        CREATE TABLE export_entries (
+            variant TEXT NOT NULL, work_id INTEGER NOT NULL, fingerprint TEXT NOT NULL,
+            text TEXT NOT NULL, PRIMARY KEY (variant, work_id)
+        ) WITHOUT ROWID;
+        """
+    )
+    conn.executemany("INSERT INTO export_entries VALUES (?, ?, ?, ?)", kept)
+    conn.execute(
+        "DELETE FROM _sqlite_migrations WHERE name = ?",
+        [schema.m012_exp_export_entries_fast_reads.__name__],
+    )
+    conn.close()
+    renders.clear()
+    with Library(db) as again:
+        moved = again.db.conn.execute(
+            "SELECT variant, work_id, fingerprint, text FROM export_entries"
+        ).fetchall()
+        assert sorted(moved) == sorted(kept)
+        assert refresh(again) == []
+        assert renders == {}
