@@ -683,6 +683,9 @@ def recluster(
             "clustered by harvester dedupe",
             reindex=True,
         )
+        # The pairs the run left, not the ones it found: a pair found while its records were
+        # apart is dropped when a later record joins them.
+        applied.summary["review_pairs"] = Works(library).count_review_pairs()
     return applied.summary
 
 

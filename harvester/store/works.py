@@ -167,6 +167,10 @@ class Works:
             )
         ]
 
+    def count_review_pairs(self) -> int:
+        """How many pairs wait for review."""
+        return int(self._conn.execute("SELECT count(*) FROM candidate_pairs").fetchone()[0])
+
     def forget_pair(self, a: int, b: int) -> None:
         self._conn.execute(
             "DELETE FROM candidate_pairs WHERE a = ? AND b = ?", [min(a, b), max(a, b)]

@@ -75,6 +75,21 @@ def test_shared_doi_and_title_with_other_pages_and_a_supplement_go_to_review(tmp
     assert review_pairs(db) == {frozenset({"art", "abs"})}
 
 
+def test_dedupe_reports_the_review_pairs_it_leaves(tmp_path):
+    title = "Hepatic venous pressure gradient after transjugular shunt revision"
+    people = ["Okafor, Chidi", "Lindgren, Maja"]
+    common = {"PY": "2019", "DO": "10.5555/hep.2019.0417", "T2": "Journal of Hepatology"}
+    db = add(
+        tmp_path,
+        ris("art", title, people, VL="70", SP="e45", EP="e52", **common),
+        ris("abs", title, people, TY="CONF", VL="70 SUPPL. 1", SP="S112", **common),
+        ris("lone", "Portal vein thrombosis in cirrhosis", ["Aziz, Omar"], PY="2019"),
+    )
+    result = run_cli("dedupe", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["review_pairs"] == len(report(db)["pairs"]) == 1
+
+
 # -- class 2: a bogus shared DOI ----------------------------------------------------------------
 def test_a_doi_shared_by_unrelated_meeting_abstracts_does_not_merge_them(tmp_path):
     doi = {"DO": "10.5555/meeting.2021.supplement", "T2": "Annals of Oncology", "PY": "2021"}
