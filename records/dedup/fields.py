@@ -252,11 +252,8 @@ def lift_title_similarity(p1: Prepared, p2: Prepared, similarity: float) -> floa
     ``similarity``: the subtitle, heading and parallel-title rules. Where
     :func:`title_lift_candidates` does not name a pair, this must return ``similarity``
     unchanged (tests check it)."""
-    if p1.title.replace(" ", "") == p2.title.replace(" ", ""):
-        # Only the spaces differ: words fused or split by a PDF or OCR extraction ("onviews
-        # andxml", "object base" / "objectbase"). The same letters in the same order are the
-        # same title.
-        return 1.0
+    if title_letters(p1.title) == title_letters(p2.title):
+        return 1.0  # only the spaces differ (see title_letters)
     if similarity < NEAR_TITLE and spilled_title(p1, p2):
         # The same title with citation details run into it (authors, year, venue).
         return NEAR_TITLE
@@ -308,8 +305,8 @@ def title_lift_candidates(p: Prepared, others: Sequence[Prepared], titles: list[
     found.update(compress(everyone, map(str.endswith, titles, repeat(title))))
     found.update(compress(everyone, map(_VARIANTS, others)))
     # The same letters with other spaces.
-    letters = title.replace(" ", "")
-    found.update(compress(everyone, map(letters.__eq__, map(_no_spaces, titles))))
+    letters = title_letters(title)
+    found.update(compress(everyone, map(letters.__eq__, map(title_letters, titles))))
     # The spill rule: one title inside the other (a superset of the prefix and suffix tests),
     # or both starting or both ending with the same SPILL_MIN_WORDS words.
     found.update(compress(everyone, map(title.__contains__, titles)))
@@ -325,7 +322,11 @@ def title_lift_candidates(p: Prepared, others: Sequence[Prepared], titles: list[
 _VARIANTS = attrgetter("title_variants")
 
 
-def _no_spaces(title: str) -> str:
+def title_letters(title: str) -> str:
+    """A folded title without its spaces: two titles with the same letters in the same order
+    are one title whatever their spaces (words fused or split by a PDF or OCR extraction:
+    "onviews andxml", "object base" / "objectbase"). The one definition of that rule, for
+    :func:`lift_title_similarity`, :func:`title_lift_candidates` and the triage."""
     return title.replace(" ", "")
 
 

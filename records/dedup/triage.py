@@ -46,6 +46,7 @@ from records.dedup.fields import (
     abstract_similarity,
     fields_with,
     lift_title_similarity,
+    title_letters,
     title_lift_candidates,
     title_similarity,
 )
@@ -160,7 +161,7 @@ def vetoed_apart(record: Prepared, other: Prepared) -> bool:
             record.title == other.title
             or record.title_variants
             or other.title_variants
-            or record.title.replace(" ", "") == other.title.replace(" ", "")
+            or title_letters(record.title) == title_letters(other.title)
         )
     ):
         return False
@@ -215,11 +216,11 @@ def _screen(record: Prepared, candidates: Sequence[Prepared]) -> tuple[set[int],
         if record.title_variants:
             exceptions.update(conflicting)
         else:
-            letters = record.title.replace(" ", "")
+            letters = title_letters(record.title)
             exceptions.update(
                 i
                 for i in conflicting
-                if rows[i][4] or candidates[i].title.replace(" ", "") == letters
+                if rows[i][4] or title_letters(candidates[i].title) == letters
             )
     for i in exceptions:
         if not vetoed_apart(record, candidates[i]):
