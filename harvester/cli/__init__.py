@@ -495,19 +495,13 @@ def export(
     """
     from harvester.ops.atomic import write_if_changed
     from harvester.ops.autoexport import register, write_configured
-    from harvester.ops.exporting import iter_export
+    from harvester.ops.exporting import Counted, iter_export
     from harvester.ops.selection import Selection
 
     if auto and output is None:
         raise UsageError("--auto needs --output FILE")
     selection = Selection(keys, query, tag, source)
     options = ExportOptions(style=style, locale=locale, abstract=abstract)
-    counted = [0]
-
-    def counting(entries: Iterator[tuple[str, CSLItem]]) -> Iterator[tuple[str, CSLItem]]:
-        for entry in entries:
-            counted[0] += 1
-            yield entry
 
     with state.library() as library:
         # Streamed from the store to the output: memory holds a chunk of works at a time.
@@ -526,27 +520,28 @@ def export(
             # Written through the auto-export's entry cache, so that the next change to the
             # library renders only the works it touches.
             register(library, output, export_format, selection, options)
-            changed, counted[0] = write_configured(library, output)
-            entries = None
-        elif selected is not None and not selection.narrows:
-            # the whole library: keys and CSL alone, not whole works (twice as fast)
-            entries = library.exports.keyed_csl()
+            changed, written = write_configured(library, output)
         else:
-            entries = ((w.key, w.csl) for w in selected or iter(()))
-        if entries is not None:
-            pieces = iter_export(counting(entries), export_format, options)
+            entries: Counted[tuple[str, CSLItem]] = Counted(
+                # the whole library: keys and CSL alone, not whole works (twice as fast)
+                library.exports.keyed_csl()
+                if selected is not None and not selection.narrows
+                else ((w.key, w.csl) for w in selected or iter(()))
+            )
+            pieces = iter_export(entries, export_format, options)
             if output is None:
                 for piece in pieces:
                     click.echo(piece, nl=False)
                 return
             changed = write_if_changed(output, pieces)
+            written = entries.count
             if auto:
                 register(library, output, export_format, selection, options)
     if not state.quiet:
         say(
-            f"{counted[0]} works written to {output}"
+            f"{written} works written to {output}"
             if changed
-            else f"{output} is up to date ({counted[0]} works)",
+            else f"{output} is up to date ({written} works)",
             err=True,
         )
 

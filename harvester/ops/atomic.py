@@ -31,7 +31,6 @@ def write_if_changed(path: Path, text: str | Iterable[str], encoding: str = "utf
             if _same_content(path, Path(temp), handle.tell()):
                 Path(temp).unlink()
                 return False
-            handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
             os.chmod(temp, path.stat().st_mode & 0o7777)

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from harvester.ops.atomic import write_if_changed
-from harvester.ops.exporting import EXPORT_FORMATS, ExportOptions, iter_works_export
+from harvester.ops.exporting import EXPORT_FORMATS, Counted, ExportOptions, iter_works_export
 from harvester.ops.selection import Selection
-from harvester.store import Library, WorkRow
+from harvester.store import Library
 from harvester.store.exports import ExportHead
 from harvester.store.library import now
 from records.errors import UsageError
@@ -122,23 +122,19 @@ def _bring_up_to_date(
     options = _options(export)
     path = Path(export["path"])
     fresh: list[ExportHead] = []
-    count = [0]
     variant = _entry_variant(export)
+    written: Counted[Any]
     if variant is not None:
         fmt = cast(EntryFormat, export["format"])
         allowed = selection.allowed_ids(library)
         empty = (allowed is not None and not allowed) or library.is_empty()
-        pieces = frame(fmt, _entries(library, allowed, fmt, variant, options, fresh, count))
+        written = Counted(_entries(library, allowed, fmt, variant, options, fresh))
+        pieces = frame(fmt, written)
     else:
         works = selection.peek(library)
         empty = works is None
-
-        def counted(rows: Iterator[WorkRow]) -> Iterator[WorkRow]:
-            for row in rows:
-                count[0] += 1
-                yield row
-
-        pieces = iter_works_export(counted(works or iter(())), export["format"], options)
+        written = Counted(works or iter(()))
+        pieces = iter_works_export(written, export["format"], options)
     if empty and holds_data(path):
         if warn:
             warn(
@@ -151,7 +147,7 @@ def _bring_up_to_date(
         library.exports.save_entries(variant, fresh)
     if changed:
         library.exports.mark_written(export["id"], now())
-    return changed, count[0]
+    return changed, written.count
 
 
 def _entries(
@@ -161,7 +157,6 @@ def _entries(
     variant: str,
     options: ExportOptions,
     fresh: list[ExportHead],
-    count: list[int],
 ) -> Iterator[str]:
     """The entries of the works ``allowed`` (None: all) in key order: cached where valid, else
     rendered and put in ``fresh``, which is saved to the cache every FRESH_BATCH entries (a
@@ -181,7 +176,6 @@ def _entries(
             if len(fresh) >= FRESH_BATCH:
                 library.exports.save_entries(variant, fresh, prune=False)
                 fresh.clear()
-        count[0] += 1
         yield head.cached
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from records.errors import UsageError
 from records.model import CSLItem
 
 if TYPE_CHECKING:  # the store (sqlite-utils) is not needed to know the formats
     from harvester.store import Library, WorkRow
+
+T = TypeVar("T")
 
 FORMATTED = ("text", "html", "markdown")
 EXPORT_FORMATS = ("bibtex", "biblatex", "csl-json", "ris", *FORMATTED)
@@ -78,6 +80,23 @@ def iter_library_export(
     """The whole library written in ``format``, streamed: the works' keys and CSL alone are
     read (see :meth:`harvester.store.exports.AutoExports.keyed_csl`)."""
     return iter_export(library.exports.keyed_csl(), format, options)
+
+
+class Counted(Generic[T]):
+    """Items passed on one by one, counted: how many works a streamed export wrote is known
+    only once it is written."""
+
+    def __init__(self, items: Iterable[T]) -> None:
+        self._items = iter(items)
+        self.count = 0
+
+    def __iter__(self) -> Counted[T]:
+        return self
+
+    def __next__(self) -> T:
+        item = next(self._items)
+        self.count += 1
+        return item
 
 
 def export_text(works: Iterable[WorkRow], format: str, options: ExportOptions | None = None) -> str:
