@@ -12,17 +12,21 @@ from pathlib import Path
 
 from tests.conftest import REPO, STATE_DIR
 from tests.harvester.cli_runner import run_cli
+from tests.harvester.test_pages_as_copied import PROSE_AUTHOR  # its author row runs on into prose
 
-# A VuFind page whose author row runs on into a line of prose: the prose is dropped, a warning.
-PROSE_AUTHOR = """Stiftungen im Wandel
-Bibliographic Details
-Main Authors: Weber, Anna
-classifications, Here
-Format: Book
-Language: German
-Published: Berlin Duncker & Humblot 2015
-"""
 DROPPED = 'dropped author "classifications, Here": not a name'
+
+
+def _inbox_with_prose_page(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A library with a folder source ``inbox`` holding one page whose author row runs on into
+    prose (a warning when read): (inbox, page, library)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    page = inbox / "page.txt"
+    page.write_text(PROSE_AUTHOR, "utf-8")
+    db = tmp_path / "lib.db"
+    assert run_cli("sync", "add", "inbox", inbox, db=db).returncode == 0
+    return inbox, page, db
 
 
 def test_plain_sync_creates_the_library_and_says_so_once(tmp_path: Path) -> None:
@@ -67,12 +71,7 @@ def test_a_successful_sync_add_keeps_its_new_folder(tmp_path: Path) -> None:
 
 
 def test_sync_prints_the_warnings_add_prints(tmp_path: Path) -> None:
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    page = inbox / "page.txt"
-    page.write_text(PROSE_AUTHOR, "utf-8")
-    db = tmp_path / "lib.db"
-    assert run_cli("sync", "add", "inbox", inbox, db=db).returncode == 0
+    _, page, db = _inbox_with_prose_page(tmp_path)
     result = run_cli("sync", "--no-enrich", db=db)
     assert result.returncode == 0, result.stderr
     # Under cron (no terminal) stderr is for failures only: the warning follows the summary.
@@ -86,11 +85,7 @@ def test_sync_prints_the_warnings_add_prints(tmp_path: Path) -> None:
 
 
 def test_sync_json_keeps_the_warnings_in_the_json(tmp_path: Path) -> None:
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    (inbox / "page.txt").write_text(PROSE_AUTHOR, "utf-8")
-    db = tmp_path / "lib.db"
-    assert run_cli("sync", "add", "inbox", inbox, db=db).returncode == 0
+    inbox, _, db = _inbox_with_prose_page(tmp_path)
     result = run_cli("sync", "--no-enrich", "--json", db=db)
     assert result.returncode == 0, result.stderr
     (source,) = json.loads(result.stdout)["sources"]
@@ -121,12 +116,7 @@ def test_search_lists_a_work_without_authors_without_brackets(tmp_path: Path) ->
 
 
 def test_at_a_terminal_sync_warnings_go_to_stderr(tmp_path: Path) -> None:
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    page = inbox / "page.txt"
-    page.write_text(PROSE_AUTHOR, "utf-8")
-    db = tmp_path / "lib.db"
-    assert run_cli("sync", "add", "inbox", inbox, db=db).returncode == 0
+    _, page, db = _inbox_with_prose_page(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("HARVESTER_")}
     env |= {
         "PYTHONPATH": str(REPO),

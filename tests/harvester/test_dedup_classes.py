@@ -48,41 +48,42 @@ def review_pairs(db: Path) -> set[frozenset[str]]:
 
 
 # -- class 1: a veto does not override identity ------------------------------------------------
+_HEPATIC = "Hepatic venous pressure gradient after transjugular shunt revision"
+_HEPATIC_PEOPLE = ["Okafor, Chidi", "Lindgren, Maja"]
+_HEPATIC_COMMON = {"PY": "2019", "DO": "10.5555/hep.2019.0417", "T2": "Journal of Hepatology"}
+
+
+def _hepatic(source_id: str, **fields: str) -> str:
+    """One of the records of a work that shares its DOI, title and authors across sources."""
+    return ris(source_id, _HEPATIC, _HEPATIC_PEOPLE, **fields, **_HEPATIC_COMMON)
+
+
 def test_shared_doi_title_and_first_page_are_one_work_whatever_the_supplement_hints(tmp_path):
-    title = "Hepatic venous pressure gradient after transjugular shunt revision"
-    people = ["Okafor, Chidi", "Lindgren, Maja"]
-    common = {"PY": "2019", "DO": "10.5555/hep.2019.0417", "T2": "Journal of Hepatology"}
     db = add(
         tmp_path,
-        ris("art", title, people, VL="70", SP="e45", EP="e52", **common),
+        _hepatic("art", VL="70", SP="e45", EP="e52"),
         # The same work as one database wrote it: a supplement volume and a conference type.
-        ris("supp", title, people, TY="CONF", VL="70 SUPPL. 1", SP="e45", **common),
-        ris("paren", title, people, VL="1)", IS="70", SP="e45", **common),
+        _hepatic("supp", TY="CONF", VL="70 SUPPL. 1", SP="e45"),
+        _hepatic("paren", VL="1)", IS="70", SP="e45"),
     )
     assert works(db) == {frozenset({"art", "supp", "paren"})}
 
 
 def test_shared_doi_and_title_with_other_pages_and_a_supplement_go_to_review(tmp_path):
-    title = "Hepatic venous pressure gradient after transjugular shunt revision"
-    people = ["Okafor, Chidi", "Lindgren, Maja"]
-    common = {"PY": "2019", "DO": "10.5555/hep.2019.0417", "T2": "Journal of Hepatology"}
     db = add(
         tmp_path,
-        ris("art", title, people, VL="70", SP="e45", EP="e52", **common),
-        ris("abs", title, people, TY="CONF", VL="70 SUPPL. 1", SP="S112", **common),
+        _hepatic("art", VL="70", SP="e45", EP="e52"),
+        _hepatic("abs", TY="CONF", VL="70 SUPPL. 1", SP="S112"),
     )
     assert works(db) == set()
     assert review_pairs(db) == {frozenset({"art", "abs"})}
 
 
 def test_dedupe_reports_the_review_pairs_it_leaves(tmp_path):
-    title = "Hepatic venous pressure gradient after transjugular shunt revision"
-    people = ["Okafor, Chidi", "Lindgren, Maja"]
-    common = {"PY": "2019", "DO": "10.5555/hep.2019.0417", "T2": "Journal of Hepatology"}
     db = add(
         tmp_path,
-        ris("art", title, people, VL="70", SP="e45", EP="e52", **common),
-        ris("abs", title, people, TY="CONF", VL="70 SUPPL. 1", SP="S112", **common),
+        _hepatic("art", VL="70", SP="e45", EP="e52"),
+        _hepatic("abs", TY="CONF", VL="70 SUPPL. 1", SP="S112"),
         ris("lone", "Portal vein thrombosis in cirrhosis", ["Aziz, Omar"], PY="2019"),
     )
     result = run_cli("dedupe", "--json", db=db)
