@@ -310,6 +310,46 @@ def title_numbers(tokens: tuple[str, ...]) -> frozenset[int]:
     return frozenset(numbers)
 
 
+_ROMAN_RE = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
+
+
+def _designator(token: str) -> bool:
+    """A token that names one item of a series: a single letter or digit ("record b",
+    "hepatitis c"), a number, a roman numeral ("ii", "xiv"), a number word, or a short letter-
+    and-digit label ("1a", "b2")."""
+    if len(token) == 1:
+        return token.isalnum()
+    if token.isdecimal() or token in _NUMBER_WORDS:
+        return True
+    if _ROMAN_RE.match(token):
+        return True
+    return len(token) <= 3 and token.isalnum() and any(c.isdigit() for c in token)
+
+
+def title_designators(t1: tuple[str, ...], t2: tuple[str, ...]) -> tuple[str, str] | None:
+    """The two tokens that differ when two titles are one title naming different items of a
+    series: ``("b", "c")`` for "... record b" / "... record c", ``("a", "b")`` for "Part A" /
+    "Part B", ``("ii", "iii")``, ``("b", "c")`` for "Hepatitis B ..." / "Hepatitis C ...";
+    ``None`` for anything else (titles differing in a word, or in two places).
+
+    Titles of a series differ in one place only, and there a designator stands on both sides (a
+    letter or a number is the whole difference between "Hepatitis B" and "Hepatitis C"); a typo
+    in a word is no designator. A designator on one side only is not counted: scraped and
+    exported titles end in debris ("... for large databases a", "... tables c", a footnote mark
+    "1") far more often than a series item stands beside its series' name."""
+    if len(t1) != len(t2) or len(t1) < 2:
+        return None
+    found: tuple[str, str] | None = None
+    for a, b in zip(t1, t2, strict=True):
+        if a != b:
+            if found is not None:
+                return None
+            found = (a, b)
+    if found is None or not (_designator(found[0]) and _designator(found[1])):
+        return None
+    return found
+
+
 def markers_of(title: str) -> frozenset[str]:
     """Which "about another record" kinds a title announces (erratum, retraction, comment, reply).
 

@@ -17,7 +17,7 @@ from records.dedup.fields import (
     provisional_pages,
     spilled_title,
 )
-from records.dedup.keys import Prepared
+from records.dedup.keys import Prepared, title_designators
 
 Ceiling = Literal["distinct", "maybe"]
 
@@ -92,6 +92,20 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
         vetoes.append(Veto(f"part {p1.part} vs part {p2.part}", "distinct"))
     elif (p1.part is None) != (p2.part is None) and not ids_agree:
         vetoes.append(Veto("one record is a numbered part, the other is not", "maybe"))
+
+    # One title naming two items of a series ("... record b" / "... record c", "Part A" /
+    # "Part B", "I" / "II", "Hepatitis B" / "Hepatitis C"): the letter or number is the whole
+    # difference between two works, never a typo to forgive. A shared identifier says a source
+    # garbled the title: review.
+    if not (p1.part is not None and p2.part is not None and p1.part != p2.part):
+        designators = title_designators(p1.title_tokens, p2.title_tokens)
+        if designators is not None:
+            vetoes.append(
+                Veto(
+                    "the titles name different items of a series ({} / {})".format(*designators),
+                    "maybe" if ids_agree else "distinct",
+                )
+            )
 
     if p1.edition is not None and p2.edition is not None and p1.edition != p2.edition:
         vetoes.append(Veto(f"edition {p1.edition} vs edition {p2.edition}", "distinct"))

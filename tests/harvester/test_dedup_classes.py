@@ -356,6 +356,35 @@ def test_a_collection_named_as_the_author_does_not_keep_a_paper_apart(tmp_path: 
     assert works(db) == {frozenset({"paper", "listed"})}
 
 
+# -- titles naming different items of a series ---------------------------------------------------
+def test_titles_naming_different_items_of_a_series_stay_apart(tmp_path: Path) -> None:
+    people = ["Okafor, Chidi"]
+    base = "Portal pressure in a test import record"
+    # Two one-record imports, same author and year, the titles differing in a final letter.
+    db = add(tmp_path, ris("b", f"{base} b", people, PY="2021"), name="b.ris")
+    db = add(tmp_path, ris("c", f"{base} c", people, PY="2021"), name="c.ris", db=db)
+    series = "Imaging of the biliary tree"
+    common = {"PY": "2021", "T2": "Journal of Hepatology"}
+    db = add(
+        tmp_path,
+        ris("partA", f"{series}, Part A", people, **common),
+        ris("partB", f"{series}, Part B", people, **common),
+        ris("vol1", f"{series} I", people, **common),
+        ris("vol2", f"{series} II", people, **common),
+        # The same item twice is one work.
+        ris("vol2again", f"{series} II.", people, **common),
+        name="series.ris",
+        db=db,
+    )
+    assert works(db) == {frozenset({"vol2", "vol2again"})}
+    # Different works, not pairs for a person to review.
+    assert not review_pairs(db) & {
+        frozenset({"b", "c"}),
+        frozenset({"partA", "partB"}),
+        frozenset({"vol1", "vol2"}),
+    }
+
+
 # -- class 8: order independence ------------------------------------------------------------------
 # A chain: "mid" is a duplicate of both ends, the two ends are not (other first pages in one
 # volume), plus a pair and a loner. Whichever order they arrive in, the works are the same.
