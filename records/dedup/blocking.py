@@ -26,6 +26,9 @@ TITLE_KEY_TOKENS = 4
 # ("the casefor enhanced abstract datatypes", "decisiontree"), which breaks every word key.
 # Eighteen letters are about three words: shorter prefixes ("randomizedphas") make big blocks.
 TITLE_LETTERS = 18
+# The title's last letters, spaces dropped: longer than the first ones because title endings
+# repeat more than beginnings ("... in large databases", "... randomized controlled trial").
+TITLE_END_LETTERS = 30
 # Title words of at least this length paired with the first author (see blocking_keys).
 AUTHOR_WORD_MIN = 4
 
@@ -55,6 +58,10 @@ def blocking_keys(p: Prepared) -> set[str]:
     letters = "".join(filter(str.isalpha, p.title))
     if len(letters) >= TITLE_LETTERS:
         keys.add("tl:" + letters[:TITLE_LETTERS])
+    if len(letters) > TITLE_END_LETTERS:
+        # The same at the end: names or a date run into the start of a title whose words
+        # were fused ("andj . widom . viewmaintenanceina warehousingenvironment").
+        keys.add("tk:" + letters[-TITLE_END_LETTERS:])
     first_author = p.authors[0][0] if p.authors else None
     if first_author:
         if p.year or p.title_year:

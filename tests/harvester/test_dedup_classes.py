@@ -356,6 +356,20 @@ def test_a_collection_named_as_the_author_does_not_keep_a_paper_apart(tmp_path: 
     assert works(db) == {frozenset({"paper", "listed"})}
 
 
+def test_a_fused_title_with_a_name_before_it_joins_its_record(tmp_path: Path) -> None:
+    # Only the title's last letters are left to find the pair by: a name run into its start,
+    # words fused by an extraction, no date.
+    people = ["Lindqvist, Kirsi", "Oduya, Marta", "Okonkwo, Jude"]
+    db = add(
+        tmp_path,
+        ris("clean", "Incremental upkeep of materialized views in a warehousing environment",
+            people, TY="CONF", PY="1995", T2="VLDB"),
+        ris("fused", "okonkwo . incremental upkeep ofmaterialized views in awarehousing environment",
+            people[:2], TY="CONF"),
+    )
+    assert works(db) == {frozenset({"clean", "fused"})}
+
+
 # -- titles naming different items of a series ---------------------------------------------------
 def test_titles_naming_different_items_of_a_series_stay_apart(tmp_path: Path) -> None:
     people = ["Okafor, Chidi"]

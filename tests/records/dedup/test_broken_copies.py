@@ -203,3 +203,34 @@ def test_the_evidence_names_fields_read_from_a_title_and_the_review_rule() -> No
     )
     assert reworded.verdict == "maybe"
     assert "a reworded title by the same several authors: for review" in reworded.evidence_against
+
+
+# -- blocking: a title with fused words and names run into its start -----------------------------
+FUSED_CLEAN = "incremental upkeep of materialized views in a warehousing environment"
+FUSED_COPY = "okonkwo . incremental upkeep ofmaterialized views in awarehousing environment"
+
+
+def test_a_fused_title_with_names_before_it_meets_its_record_by_its_last_letters() -> None:
+    clean = prepare(rec(FUSED_CLEAN, "k lindqvist , m oduya , j okonkwo", "vldb", 1995))
+    copy = prepare(rec(FUSED_COPY, "k lindqvist , m oduya"))
+    shared = blocking_keys(clean) & blocking_keys(copy)
+    # Only the title's last letters are left in common: every word key is broken.
+    assert {k[:3] for k in shared} == {"tk:"}
+    assert compare(clean, copy).verdict == "duplicate"
+    assert find_clusters([("clean", rec(FUSED_CLEAN, "k lindqvist , m oduya , j okonkwo",
+                                        "vldb", 1995)),
+                          ("copy", rec(FUSED_COPY, "k lindqvist , m oduya"))]).clusters == [
+        ["clean", "copy"]
+    ]
+
+
+def test_titles_ending_alike_but_short_or_otherwise_get_no_shared_end_key() -> None:
+    # Thirty letters are about five words: a common ending ("... a randomized controlled
+    # trial", 26 letters) shared by two titles that differ before it makes no block.
+    one = prepare(rec("aspirin in the elderly : a randomized controlled trial", "k lindqvist"))
+    two = prepare(rec("statins in older adults : a randomized controlled trial", "m oduya"))
+    assert not {k for k in blocking_keys(one) & blocking_keys(two) if k.startswith("tk:")}
+    other = prepare(rec("incremental upkeep of materialized views in a mediator environment",
+                        "k lindqvist"))
+    clean = prepare(rec(FUSED_CLEAN, "k lindqvist"))
+    assert not {k for k in blocking_keys(other) & blocking_keys(clean) if k.startswith("tk:")}
