@@ -185,6 +185,56 @@ def _drop_lost_letters(text: str) -> str:
     return "".join(kept)
 
 
+# Mojibake: text written in one character set and read in another, two shapes that survive in
+# exported catalogues (and that no rule of the comparison can see through once folded):
+# * Latin-1 bytes read as ISO 8859-5: one Cyrillic letter inside a Latin word ("hernсndez" for
+#   "hernández", "bіhm" for "böhm", "deпloch" for "deßloch"). A Cyrillic word has no Latin
+#   letters, so only mixed words are read back.
+# * UTF-8 read as Latin-1 or Windows-1252: "Ã¶" for "ö", "Ä±" for "ı", also lower-cased by a
+#   source ("ã¶"), which ftfy (the library for this) does not undo; and ftfy's general repair
+#   costs far more than these two patterns in a function every record's every field goes
+#   through.
+_CYRILLIC_IN_LATIN_RE = re.compile(
+    r"(?<=[A-Za-z])[\u0401-\u045f]|[\u0401-\u045f](?=[A-Za-z])"
+)
+_UTF8_AS_LATIN1_RE = re.compile("[ÃãÄäÅå][\u00a0-\u00bf\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u2018-\u203a\u20ac\u2122]")
+_LOST_UTF8_RE = re.compile(r"(?<=[A-Za-z])[ÃãÄäÅå]\?(?=[A-Za-z])")
+_LEAD_BYTES = {"Ã": 0xC3, "ã": 0xC3, "Ä": 0xC4, "ä": 0xC4, "Å": 0xC5, "å": 0xC5}
+
+
+def _latin1_letter(match: re.Match[str]) -> str:
+    try:
+        return match.group().encode("iso8859_5").decode("latin-1")
+    except UnicodeEncodeError:
+        return match.group()
+
+
+def _utf8_letter(match: re.Match[str]) -> str:
+    lead, follow = match.group()[0], match.group()[1]
+    try:
+        second = follow.encode("cp1252")
+    except UnicodeEncodeError:
+        return match.group()
+    try:
+        return (bytes([_LEAD_BYTES[lead]]) + second).decode("utf-8")
+    except UnicodeDecodeError:
+        return match.group()
+
+
+def repair_mojibake(text: str) -> str:
+    """Letters garbled by a character-set confusion read back (see the patterns above); any
+    other text unchanged."""
+    if _CYRILLIC_IN_LATIN_RE.search(text):
+        text = _CYRILLIC_IN_LATIN_RE.sub(_latin1_letter, text)
+    if _UTF8_AS_LATIN1_RE.search(text):
+        text = _UTF8_AS_LATIN1_RE.sub(_utf8_letter, text)
+    if "?" in text:
+        # The lead byte of a UTF-8 letter whose second byte became "?": one letter lost, as
+        # a lone "?" between letters is (see _drop_lost_letters).
+        text = _LOST_UTF8_RE.sub("?", text)
+    return text
+
+
 def _greek_name(match: re.Match[str]) -> str:
     return _GREEK_NAMES[match.group()]
 
@@ -193,9 +243,12 @@ def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces: the comparison form of any text."""
     if not text:
         return ""
+    ascii = text.isascii()
+    if not ascii:
+        text = repair_mojibake(text).replace("ı", "i")  # dotless i has no NFKD form
     if "?" in text:
         text = _drop_lost_letters(text)
-    if not text.isascii():
+    if not ascii:
         if _GREEK_RE.search(text):
             text = _GREEK_RE.sub(_greek_name, text)
         text = fold_ascii(text.replace("’", "'"))

@@ -370,6 +370,21 @@ def test_a_fused_title_with_a_name_before_it_joins_its_record(tmp_path: Path) ->
     assert works(db) == {frozenset({"clean", "fused"})}
 
 
+def test_author_names_garbled_by_a_character_set_confusion_still_agree(tmp_path: Path) -> None:
+    title = "Realm based spatial data types for moving regions"
+    common = {"TY": "CONF", "PY": "1995", "T2": "VLDB"}
+    db = add(
+        tmp_path,
+        ris("clean", title, ["Böhm, Ruth"], **common),
+        # Latin-1 read as ISO 8859-5 ("ö" as "і"), and UTF-8 read as Latin-1 ("ö" as "Ã¶").
+        ris("cyrillic", title, ["Bіhm, Ruth"], **common),
+        ris("utf8", title, ["BÃ¶hm, Ruth"], **common),
+        # Another person with a short name: not the same paper.
+        ris("other", title, ["Bahr, Ruth"], **common),
+    )
+    assert works(db) == {frozenset({"clean", "cyrillic", "utf8"})}
+
+
 # -- titles naming different items of a series ---------------------------------------------------
 def test_titles_naming_different_items_of_a_series_stay_apart(tmp_path: Path) -> None:
     people = ["Okafor, Chidi"]

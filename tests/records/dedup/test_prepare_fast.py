@@ -16,6 +16,7 @@ from records.dedup.keys import (
     _latex_to_text,
     _names,
     fold,
+    repair_mojibake,
     title_language,
 )
 from records.normalize.text import fold_ascii
@@ -36,6 +37,8 @@ def _fold_reference(text: str) -> str:
     """fold as first written: one regex or translation per step."""
     if not text:
         return ""
+    if not text.isascii():
+        text = repair_mojibake(text).replace("ı", "i")
     text = _LOST_LETTER_RE.sub("", text)
     if not text.isascii():
         text = fold_ascii(text.translate(_GREEK).replace("’", "'"))
