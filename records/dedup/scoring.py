@@ -275,6 +275,11 @@ def _sparse_match(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
     return authors.agree
 
 
+def _one_name_against_several(p1: Prepared, p2: Prepared) -> bool:
+    """One record's author field holds a single name, the other's several."""
+    return min(len(p1.authors), len(p2.authors)) == 1 < max(len(p1.authors), len(p2.authors))
+
+
 def _reworded(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
     """A title reworded (>= :data:`REWORDED_TITLE`) by the same several authors, nothing in
     conflict: the last rule of :func:`_positive`, which makes such a pair "maybe"."""
@@ -355,7 +360,13 @@ def _positive(p1: Prepared, p2: Prepared, f: FieldComparison) -> Verdict:
             needed = 2.0 if informative else 3.0
             return "duplicate" if support >= needed else "maybe"
         if authors.conflict:
-            return "maybe" if support >= 2 else "distinct"
+            if support >= 2 or (_long_title(p1) and _one_name_against_several(p1, p2)):
+                # A single "name" against a list (a scraped citation's mangled author field, a
+                # list cut to one garbled name) under the same specific title: too little to
+                # call it another work. Review it; a "distinct" would also keep apart clusters
+                # that other records of the paper join.
+                return "maybe"
+            return "distinct"
         return "duplicate" if support >= 2.0 and informative else "maybe"
     if title >= FUZZY_TITLE:
         if authors is not None and authors.agree:
@@ -458,6 +469,16 @@ def decide(p1: Prepared, p2: Prepared, f: FieldComparison) -> PairDecision:
         and _reworded(p1, p2, f)
     ):
         con.append("a reworded title by the same several authors: for review")
+    if (
+        verdict == "maybe"
+        and f.authors is not None
+        and f.authors.conflict
+        and f.title is not None
+        and f.title >= NEAR_TITLE
+        and _long_title(p1)
+        and _one_name_against_several(p1, p2)
+    ):
+        con.append("one name against a list under the same title: for review")
     for veto in vetoes:
         con.insert(0, f"veto: {veto.reason}")
     if verdict == "duplicate" and not f.strong_agree and _positive(p1, p2, f) == "maybe":

@@ -385,6 +385,23 @@ def test_author_names_garbled_by_a_character_set_confusion_still_agree(tmp_path:
     assert works(db) == {frozenset({"clean", "cyrillic", "utf8"})}
 
 
+def test_a_single_name_citation_does_not_keep_a_paper_s_copies_apart(tmp_path: Path) -> None:
+    title = "Garbage collection in object stores using transactional cyclic reference counting"
+    people = ["Lindqvist, Kirsi", "Oduya, Marta", "Haverkamp, Tobias"]
+    common = {"TY": "CONF", "PY": "1997", "T2": "VLDB"}
+    db = add(
+        tmp_path,
+        ris("clean", title, people, **common),
+        ris("cut", title, people[:2], **common),
+        # A scraped citation that kept only the last author: the clean record's duplicate,
+        # and no reason to call it another paper than the cut copy.
+        ris("last", title, people[2:], TY="CONF"),
+        # Other people under the same title: another paper.
+        ris("others", title, ["Marsh, Jonas", "Okonkwo, Pita"], **common),
+    )
+    assert works(db) == {frozenset({"clean", "cut", "last"})}
+
+
 # -- titles naming different items of a series ---------------------------------------------------
 def test_titles_naming_different_items_of_a_series_stay_apart(tmp_path: Path) -> None:
     people = ["Okafor, Chidi"]
