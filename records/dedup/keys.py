@@ -198,6 +198,8 @@ _CYRILLIC_IN_LATIN_RE = re.compile(
     r"(?<=[A-Za-z])[\u0401-\u045f]|[\u0401-\u045f](?=[A-Za-z])"
 )
 _UTF8_AS_LATIN1_RE = re.compile("[ÃãÄäÅå][\u00a0-\u00bf\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u2018-\u203a\u20ac\u2122]")
+_CYRILLIC_RE = re.compile("[\u0401-\u045f]")
+_LEAD_RE = re.compile("[ÃãÄäÅå]")
 _LOST_UTF8_RE = re.compile(r"(?<=[A-Za-z])[ÃãÄäÅå]\?(?=[A-Za-z])")
 _LEAD_BYTES = {"Ã": 0xC3, "ã": 0xC3, "Ä": 0xC4, "ä": 0xC4, "Å": 0xC5, "å": 0xC5}
 
@@ -224,8 +226,11 @@ def _utf8_letter(match: re.Match[str]) -> str:
 def repair_mojibake(text: str) -> str:
     """Letters garbled by a character-set confusion read back (see the patterns above); any
     other text unchanged."""
-    if _CYRILLIC_IN_LATIN_RE.search(text):
+    # Plain character scans first: this runs on every non-ASCII field of every record.
+    if _CYRILLIC_RE.search(text) and _CYRILLIC_IN_LATIN_RE.search(text):
         text = _CYRILLIC_IN_LATIN_RE.sub(_latin1_letter, text)
+    if not _LEAD_RE.search(text):
+        return text
     if _UTF8_AS_LATIN1_RE.search(text):
         text = _UTF8_AS_LATIN1_RE.sub(_utf8_letter, text)
     if "?" in text:
@@ -239,13 +244,19 @@ def _greek_name(match: re.Match[str]) -> str:
     return _GREEK_NAMES[match.group()]
 
 
-def fold(text: str) -> str:
-    """Lower-case ASCII words separated by single spaces: the comparison form of any text."""
+def fold(text: str, *, repair: bool = True) -> str:
+    """Lower-case ASCII words separated by single spaces: the comparison form of any text.
+
+    ``repair=False`` leaves mojibake as it is: for an abstract, compared by its overall
+    similarity (a few garbled letters barely move it), where scanning for it costs more than the
+    rest of the folding."""
     if not text:
         return ""
     ascii = text.isascii()
     if not ascii:
-        text = repair_mojibake(text).replace("ı", "i")  # dotless i has no NFKD form
+        if repair:
+            text = repair_mojibake(text)
+        text = text.replace("ı", "i")  # dotless i has no NFKD form
     if "?" in text:
         text = _drop_lost_letters(text)
     if not ascii:
@@ -967,7 +978,7 @@ def prepare(csl: CSLItem) -> Prepared:
         edition=edition_of(csl.get("edition")),
         markers=markers_of(core) if core else frozenset(),
         conference_abstract=conference_abstract,
-        abstract=fold(str(abstract)[:800])[:600] if abstract else "",
+        abstract=fold(str(abstract)[:800], repair=False)[:600] if abstract else "",
         title_year=tail_year,
         authors_from_title=bool(tail_names) and not (csl.get("author") or csl.get("editor")),
     )
