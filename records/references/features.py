@@ -276,8 +276,9 @@ def _bundle(token: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]], tu
 
 
 # In a string typed in capitals throughout, a word's capitals say nothing: after _uncap
-# every word would read as Title Case. Such a string's words get "caps=shout" instead, which
-# the model has no weight for; initials ("J.", "JA") keep theirs, as _uncap keeps them.
+# every word would read as Title Case. Such a string's words get "caps=shout" instead (the
+# model learns what to make of it from the copies in capitals that scripts/train-references
+# adds to its training strings); initials ("J.", "JA") keep theirs, as _uncap keeps them.
 _SHOUT_CAPS = frozenset({"caps=title", "caps=lower", "caps=mixed"})
 
 
@@ -457,9 +458,9 @@ def _segment_features(tokens: list[str], shouting: bool = False) -> list[list[st
     far the next number is: a container is a capitalised run holding journal words, right
     before the numbers block; an article title is often in sentence case and far from it.
     A segment whose content words are mostly in capitals and none in lower case ("Smith J,
-    Jones K. A STUDY OF RIVER DELTAS.", or every segment of a string in capitals,
-    ``shouting``) has the case "upper", not Title Case: its
-    capitals tell title from container no more than its words do."""
+    Jones K. A STUDY OF RIVER DELTAS.") has the case "upper", not Title Case; in a string in
+    capitals throughout (``shouting``) every segment has the case "shout": its capitals tell
+    title from container no more than its words do."""
     flags = [_segment_word(t) for t in tokens]
     n = len(tokens)
     # running counts of each flag: a segment's count is a difference, whatever its length
@@ -480,7 +481,9 @@ def _segment_features(tokens: list[str], shouting: bool = False) -> list[list[st
             upper = counts[7][stop] - counts[7][start]
             if caps + lower == 0:
                 case = "none"
-            elif shouting or (lower == 0 and upper * 2 > caps):
+            elif shouting:
+                case = "shout"
+            elif lower == 0 and upper * 2 > caps:
                 case = "upper"
             else:
                 case = "title" if lower == 0 else ("sentence" if caps <= 1 else "mixed")

@@ -120,7 +120,7 @@ def test_a_reference_in_capitals_is_read_by_its_words_not_as_title_case():
     # with a capital there, which says nothing about title or journal)
     claims = [x for f in shouted for x in f if x.endswith(("caps=title", "case=title"))]
     assert claims == []
-    assert "caps=shout" in shouted[9] and "s:case=upper" in shouted[9]
+    assert "caps=shout" in shouted[9] and "s:case=shout" in shouted[9]
     assert "caps=lower" in normal[9] and "s:case=upper" not in normal[9]
 
 
