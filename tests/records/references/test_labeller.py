@@ -107,7 +107,7 @@ def test_training_labels_follow_one_convention_for_compact_locators():
     assert tokens_and_labels([("volume", "50: 3")])[1] == ["volume", "volume"]
 
 
-def test_a_reference_in_capitals_is_read_by_its_words_not_as_title_case():
+def test_a_reference_in_capitals_is_read_by_its_words_not_as_title_case() -> None:
     from records.references.features import sequence_features
 
     text = "SMITH, J. AND JONES, K. A STUDY OF RIVER DELTAS. JOURNAL OF HYDROLOGY 12 (1990) 3-9."
@@ -124,7 +124,7 @@ def test_a_reference_in_capitals_is_read_by_its_words_not_as_title_case():
     assert "caps=lower" in normal[9] and "s:case=upper" not in normal[9]
 
 
-def test_a_sentence_in_capitals_is_not_title_case():
+def test_a_sentence_in_capitals_is_not_title_case() -> None:
     from records.references.features import sequence_features
 
     text = "Smith J, Jones K. DEEP LEARNING FOR RIVER DELTAS. J Hydrol. 1990;12:3-9."
@@ -133,7 +133,7 @@ def test_a_sentence_in_capitals_is_not_title_case():
     assert "s:case=title" not in feats[0]  # "Smith J, Jones K." is no sentence in capitals
 
 
-def test_a_trailing_url_or_doi_leaves_the_positions_of_the_fields_before_it():
+def test_a_trailing_url_or_doi_leaves_the_positions_of_the_fields_before_it() -> None:
     from records.references.features import sequence_features
 
     plain = "Smith J, Jones K. A study of river deltas. J Hydrol. 1990;12:3-9."

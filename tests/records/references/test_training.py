@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ def test_training_twice_on_a_small_subset_writes_the_same_model(tmp_path):
     assert first and first == second
 
 
-def _script():
+def _script() -> Any:
     import importlib.machinery
     import importlib.util
 
@@ -50,7 +51,7 @@ def _script():
     return module
 
 
-def test_cross_validation_folds_never_split_the_renderings_of_one_work():
+def test_cross_validation_folds_never_split_the_renderings_of_one_work() -> None:
     train = _script()
     groups = train.load_groups(with_heldout=False)
     sequences = train.load(with_heldout=False)
@@ -77,7 +78,7 @@ def test_cross_validation_folds_never_split_the_renderings_of_one_work():
         assert train.folds_of(groups, k) == folds  # deterministic
 
 
-def test_a_string_that_renders_no_training_work_is_refused():
+def test_a_string_that_renders_no_training_work_is_refused() -> None:
     train = _script()
     with pytest.raises(SystemExit, match="string 2: not a rendering"):
         train.style_groups(
