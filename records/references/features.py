@@ -275,6 +275,24 @@ def _bundle(token: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]], tu
     return own, near, flags
 
 
+# In a string typed in capitals throughout, a word's capitals say nothing: after _uncap
+# every word would read as Title Case. Such a string's words get "caps=shout" instead (the
+# model learns what to make of it from the copies in capitals that scripts/train-references
+# adds to its training strings); initials ("J.", "JA") keep theirs, as _uncap keeps them.
+_SHOUT_CAPS = frozenset({"caps=title", "caps=lower", "caps=mixed"})
+
+
+@lru_cache(maxsize=1 << 14)
+def _shout_bundle(
+    token: str,
+) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]], tuple[bool, ...]]:
+    own, near, flags = _bundle(token)
+    if own[2] in _SHOUT_CAPS:
+        own = (*own[:2], "caps=shout", *own[3:])
+        near = _near(own)
+    return own, near, flags
+
+
 def _bucket(distance: int) -> str:
     return str(distance) if distance < 3 else ("3-5" if distance < 6 else "6+")
 
@@ -343,7 +361,9 @@ _CHUNK_END = re.compile(r"[.,;:?!][\"”’'»)\]]*$|[)\]]$")
 def _segment_word(token: str) -> tuple[bool, ...]:
     """What a token tells the segment it stands in: (ends a sentence, ends a comma-chunk,
     container word, journal-list word, a capitalised content word, a lower-case content word,
-    holds a digit) -- as flags, cached per token."""
+    holds a digit outside a URL or DOI, a content word in capitals) -- as flags, cached per
+    token. A URL's or DOI's digits are no year, volume or pages: a trailing "Available from:
+    https://..." must not look like the numbers block."""
     stripped = token.strip(_STRIP)
     word = stripped.lower()
     full, abbrev = journal_words()
@@ -355,8 +375,40 @@ def _segment_word(token: str) -> tuple[bool, ...]:
         word in full or word in abbrev,
         long_word and stripped[0].isupper(),
         long_word and stripped[0].islower() and word not in _SHORT_WORDS,
-        any(c.isdigit() for c in token),
+        any(c.isdigit() for c in token) and not _identifier(token),
+        long_word and stripped.isupper(),
     )
+
+
+def _identifier(token: str) -> bool:
+    """A URL or a DOI (with or without its "doi:" / "https://doi.org/")."""
+    return bool(_URL.match(token.lstrip(_STRIP)) or _DOI.search(token))
+
+
+# Words that introduce a trailing URL or DOI ("Available from:", "Retrieved from", "[Online].
+# Available:", "URL:", "doi:"): with the identifiers, the tail after the reference proper.
+_TAIL_WORDS = frozenset(
+    "available from at online retrieved url doi pmid pmcid via see accessed verfügbar unter "
+    "abgerufen disponible en".split()
+)
+
+
+def _body_length(tokens: list[str]) -> int:
+    """How many tokens the reference proper has: a trailing run of URLs and DOIs (and the
+    words that introduce them) is a tail, whose place says nothing about the fields before it.
+    Positions ("in the last tenth", "the last token") are counted within the body, so a URL
+    pasted after the pages leaves the pages where the string's end would have them."""
+    n = len(tokens)
+    body = n
+    seen_identifier = False
+    while body > 1:
+        token = tokens[body - 1]
+        if _identifier(token):
+            seen_identifier = True
+        elif token.strip(_STRIP).lower() not in _TAIL_WORDS:
+            break
+        body -= 1
+    return body if seen_identifier else n
 
 
 def _segments(ends: list[bool]) -> list[tuple[int, int]]:
@@ -401,15 +453,19 @@ def _segment_strings(
 _TODIGIT = tuple("todigit=" + _bucket(d) for d in range(7))
 
 
-def _segment_features(tokens: list[str]) -> list[list[str]]:
+def _segment_features(tokens: list[str], shouting: bool = False) -> list[list[str]]:
     """Features a token takes from the sentence and the comma-chunk it stands in, and how
     far the next number is: a container is a capitalised run holding journal words, right
-    before the numbers block; an article title is often in sentence case and far from it."""
+    before the numbers block; an article title is often in sentence case and far from it.
+    A segment whose content words are mostly in capitals and none in lower case ("Smith J,
+    Jones K. A STUDY OF RIVER DELTAS.") has the case "upper", not Title Case; in a string in
+    capitals throughout (``shouting``) every segment has the case "shout": its capitals tell
+    title from container no more than its words do."""
     flags = [_segment_word(t) for t in tokens]
     n = len(tokens)
     # running counts of each flag: a segment's count is a difference, whatever its length
-    counts = [[0] * (n + 1) for _ in range(7)]
-    for k in range(2, 7):
+    counts = [[0] * (n + 1) for _ in range(8)]
+    for k in range(2, 8):
         row = counts[k]
         total = 0
         for i, f in enumerate(flags):
@@ -422,11 +478,15 @@ def _segment_features(tokens: list[str]) -> list[list[str]]:
         for start, stop in _segments(ends):
             caps = counts[4][stop] - counts[4][start]
             lower = counts[5][stop] - counts[5][start]
-            case = (
-                "none"
-                if caps + lower == 0
-                else ("title" if lower == 0 else ("sentence" if caps <= 1 else "mixed"))
-            )
+            upper = counts[7][stop] - counts[7][start]
+            if caps + lower == 0:
+                case = "none"
+            elif shouting:
+                case = "shout"
+            elif lower == 0 and upper * 2 > caps:
+                case = "upper"
+            else:
+                case = "title" if lower == 0 else ("sentence" if caps <= 1 else "mixed")
             journal = counts[3][stop] - counts[3][start]
             length = stop - start
             feats = _segment_strings(
@@ -452,17 +512,22 @@ def _segment_features(tokens: list[str]) -> list[list[str]]:
 
 def sequence_features(tokens: list[str]) -> list[list[str]]:
     """Features of every token of one reference, with position, running state and neighbours."""
-    if _shouting(tokens):
-        # capitals say nothing here: read the words as if written in the usual case
+    shouting = _shouting(tokens)
+    if shouting:
+        # capitals say nothing here: read the words as if written in the usual case, with
+        # case features that say the string is in capitals (not that it is in Title Case)
         tokens = [_uncap(t) for t in tokens]
-    bundles = [_bundle(t) for t in tokens]
-    segments = _segment_features(tokens)
+        bundles = [_shout_bundle(t) for t in tokens]
+    else:
+        bundles = [_bundle(t) for t in tokens]
+    segments = _segment_features(tokens, shouting)
     n = len(tokens)
+    body = _body_length(tokens)
     words = [b[0][0] for b in bundles]
     # where the first year stands (styles put it early, APA/Harvard, or late, Vancouver/MLA):
     # a token's place relative to it says much of what the token can be
-    first_year = next((i for i, b in enumerate(bundles) if b[2][2]), -1)
-    early = "none" if first_year < 0 else ("early" if first_year * 3 < n else "late")
+    first_year = next((i for i, b in enumerate(bundles[:body]) if b[2][2]), -1)
+    early = "none" if first_year < 0 else ("early" if first_year * 3 < body else "late")
     out: list[list[str]] = []
     in_quote = seen_year = seen_in = seen_title_end = in_paren = seen_editor = False
     periods = 0
@@ -470,10 +535,12 @@ def sequence_features(tokens: list[str]) -> list[list[str]]:
     periods_by = _PERIODS_BY[early]
     for i in range(n):
         own, _, flags = bundles[i]
-        pos = min(9, i * 10 // n)
+        pos = min(9, i * 10 // body)
         feats = [*own, _POS[pos], _IDX[min(i, 6)], year_place, year_pos[pos], *segments[i]]
-        if i == n - 1:
+        if i == body - 1:
             feats.append("last")
+        elif i >= body:
+            feats.append("tail")
         if first_year >= 0:
             if i < first_year:
                 feats.append(_BEFORE[min(first_year - i, 6)])

@@ -107,9 +107,49 @@ def test_training_labels_follow_one_convention_for_compact_locators():
     assert tokens_and_labels([("volume", "50: 3")])[1] == ["volume", "volume"]
 
 
-def test_a_reference_in_capitals_is_read_like_one_in_the_usual_case():
+def test_a_reference_in_capitals_is_read_by_its_words_not_as_title_case() -> None:
     from records.references.features import sequence_features
 
     text = "SMITH, J. AND JONES, K. A STUDY OF RIVER DELTAS. JOURNAL OF HYDROLOGY 12 (1990) 3-9."
-    usual = "Smith, J. And Jones, K. A Study Of River Deltas. Journal Of Hydrology 12 (1990) 3-9."
-    assert sequence_features(tokenize(text)) == sequence_features(tokenize(usual))
+    usual = "Smith, J. and Jones, K. A study of river deltas. Journal of Hydrology 12 (1990) 3-9."
+    shouted, normal = sequence_features(tokenize(text)), sequence_features(tokenize(usual))
+    # the words and the initials are read as in the usual case ...
+    assert [f[0] for f in shouted] == [f[0] for f in normal]
+    assert "caps=single" in shouted[1] and "initials" in shouted[1]
+    # ... but no word and no sentence of it claims to be in Title Case (every word starts
+    # with a capital there, which says nothing about title or journal)
+    claims = [x for f in shouted for x in f if x.endswith(("caps=title", "case=title"))]
+    assert claims == []
+    assert "caps=shout" in shouted[9] and "s:case=shout" in shouted[9]
+    assert "caps=lower" in normal[9] and "s:case=upper" not in normal[9]
+
+
+def test_a_sentence_in_capitals_is_not_title_case() -> None:
+    from records.references.features import sequence_features
+
+    text = "Smith J, Jones K. DEEP LEARNING FOR RIVER DELTAS. J Hydrol. 1990;12:3-9."
+    feats = sequence_features(tokenize(text))
+    assert "s:case=upper" in feats[4] and "c:case=upper" in feats[4]  # "DEEP"
+    assert "s:case=title" not in feats[0]  # "Smith J, Jones K." is no sentence in capitals
+
+
+def test_a_trailing_url_or_doi_leaves_the_positions_of_the_fields_before_it() -> None:
+    from records.references.features import sequence_features
+
+    plain = "Smith J, Jones K. A study of river deltas. J Hydrol. 1990;12:3-9."
+    tokens = tokenize(plain)
+    for tail in (
+        " Available from: https://www.example.org/paper/12.pdf",
+        " doi:10.1016/j.jhydrol.2019.12.003",
+        " [Online]. Available: https://example.org/2019/12/3",
+    ):
+        longer = sequence_features(tokenize(plain + tail))
+        for i, feats in enumerate(sequence_features(tokens)):
+            # position in the string, "last", distance to the next number: as without the tail
+            assert _placed(longer[i]) == _placed(feats), (tail, tokens[i])
+        assert "tail" in longer[-1] and "last" not in longer[-1]
+    assert "last" in sequence_features(tokens)[-1]
+
+
+def _placed(feats: list[str]) -> list[str]:
+    return [f for f in feats if f.startswith(("pos=", "year=", "todigit=", "last", "tail"))]
