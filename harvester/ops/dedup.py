@@ -531,7 +531,10 @@ def create_works_for(
     sets the records' ``work_id``. They are not in the full-text index yet: see
     :meth:`Library.index_works`."""
     work_ids = _create_works(
-        library, [[new_member(r.record, r.id) for r in rows] for rows in groups], formula
+        library,
+        [[new_member(r.record, r.id) for r in rows] for rows in groups],
+        formula,
+        [rows[0].csl_json if len(rows) == 1 else None for rows in groups],
     )
     for rows, work_id in zip(groups, work_ids, strict=True):
         for row in rows:
@@ -540,10 +543,15 @@ def create_works_for(
 
 
 def _create_works(
-    library: Library, groups: Sequence[list[Member]], formula: str | None
+    library: Library,
+    groups: Sequence[list[Member]],
+    formula: str | None,
+    texts: Sequence[str | None] | None = None,
 ) -> list[int]:
     """One new work per group of members, written in one statement, with keys checked against
-    the stored ones in one query (:meth:`Library.key_test`); not full-text indexed yet."""
+    the stored ones in one query (:meth:`Library.key_test`); not full-text indexed yet.
+    ``texts``: per group, the JSON of its one member's CSL if known (reused when the merge
+    left that CSL as it was, nearly always: one JSON encoding less per new work)."""
     compiled = _formula(formula or DEFAULT_FORMULA)
     works = []
     for members in groups:
@@ -553,11 +561,19 @@ def _create_works(
         merged = merge(members) if len(members) > 1 else first
         works.append((first, merged, compiled.base_key(first.csl)))
     taken = library.key_test(base for _, _, base in works)
+    # Equal dicts serialize alike here: the merge keeps the member's field order and its values.
+    reused = [
+        text if text is not None and members[0].csl == merged.csl else None
+        for members, (_, merged, _), text in zip(
+            groups, works, texts or [None] * len(groups), strict=True
+        )
+    ]
     return library.create_works(
         [
             (merged, taken.claim(unique_key(base, taken)), "title" not in first.csl)
             for first, merged, base in works
-        ]
+        ],
+        reused,
     )
 
 

@@ -686,9 +686,12 @@ class Library:
             is not None
         )
 
-    def _work_columns(self, merged: Merged, stamp: str | None = None) -> dict[str, Any]:
+    def _work_columns(
+        self, merged: Merged, stamp: str | None = None, csl_text: str | None = None
+    ) -> dict[str, Any]:
+        """``csl_text``: ``merged.csl`` as JSON when the caller has it already."""
         csl = merged.csl
-        csl_text = json.dumps(csl, ensure_ascii=False)
+        csl_text = csl_text or json.dumps(csl, ensure_ascii=False)
         return {
             "csl": csl_text,
             "csl_hash": csl_hash(csl_text),
@@ -703,21 +706,27 @@ class Library:
             "updated_at": stamp or now(),
         }
 
-    def create_works(self, works: Sequence[tuple[Merged, str, bool]]) -> list[int]:
+    def create_works(
+        self,
+        works: Sequence[tuple[Merged, str, bool]],
+        csl_texts: Sequence[str | None] | None = None,
+    ) -> list[int]:
         """New works (``(merged, key, provisional)`` each), in one statement; returns their ids
         in order. ``provisional``: the key was made without a title (a bare DOI) and is replaced
-        once, when enrichment first gives the work one. The caller adds them to the full-text
+        once, when enrichment first gives the work one. ``csl_texts``: per work, its merged CSL
+        as JSON when known (a work of one record: the record's own). The caller adds them to the full-text
         index with :meth:`index_works` before anything updates them. Only inside :meth:`write`,
         which holds the write lock, so that the ids can be given out here."""
         if not works:
             return []
         first_id = int(self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM works").fetchone()[0])
         stamp = now()
+        texts = csl_texts or [None] * len(works)
         rows = [
             {"id": first_id + i}
-            | self._work_columns(merged, stamp)
+            | self._work_columns(merged, stamp, text)
             | {"citation_key": key, "created_at": stamp, "key_provisional": int(provisional)}
-            for i, (merged, key, provisional) in enumerate(works)
+            for i, ((merged, key, provisional), text) in enumerate(zip(works, texts, strict=True))
         ]
         columns = list(rows[0])
         self.db.conn.executemany(
