@@ -19,6 +19,7 @@ The SQL is the store's (:mod:`harvester.store.works`); none is written here.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -88,10 +89,14 @@ class Links:
     links: dict[int, set[int]] = field(default_factory=dict)
     complete: set[int] = field(default_factory=set)
     state: tuple[int, int] | None = None  # (data_version, next record id) after the last batch
+    # Blocking keys known to hold more than MAX_BLOCK records (not read again: see
+    # Works.counted_blocks). Valid as long as the links: only a re-index shrinks a block.
+    large: set[str] = field(default_factory=set)
 
     def clear(self) -> None:
         self.links.clear()
         self.complete.clear()
+        self.large.clear()
         self.state = None
 
     def add(self, record_id: int, linked: Iterable[int]) -> None:
@@ -232,12 +237,13 @@ class _StoredWorks:
     """The library's stored works as an :class:`Index`: blocks larger than MAX_BLOCK are
     counted, not read (they are skipped anyway)."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, large: set[str] | None = None) -> None:
         self._library = library
         self._works = Works(library)
+        self._large = large  # see Links.large
 
     def blocks(self, keys: Iterable[str]) -> Mapping[str, list[int] | None]:
-        return self._works.counted_blocks(keys, MAX_BLOCK)
+        return self._works.counted_blocks(keys, MAX_BLOCK, self._large)
 
     def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]:
         return self._library.work_ids_of(record_ids)
@@ -280,12 +286,15 @@ def assign_batch(
     index: Index | None = None,
     apart: Apart | None = None,
     keys: Sequence[Sequence[str]] | None = None,
+    links: Links | None = None,
 ) -> BatchPlan:
     """Decide, in order, which work each new record belongs to: a placed work, a work started
     by an earlier record of the batch, or a new one (see the module docstring). ``new`` gives
     the ids the records are (or will be) stored under; ``index`` is what they are decided
     against (default: the library's works); ``apart(r)``: the records a person said ``r`` is
     not a duplicate of, whose works ``r`` never joins (default: the library's decisions).
+    ``links``: an import's :class:`Links`, checked (:func:`checked_links`), whose blocks known
+    to be too large are not read again.
 
     A work is a candidate when a record sharing a blocking key with the new one may be its
     duplicate (:func:`records.dedup.triage`, which settles most candidates as surely distinct
@@ -297,11 +306,14 @@ def assign_batch(
     one work: they are joined when no pair across them stands against it, as in
     :func:`records.dedup.find_clusters`.
     """
-    index = index or _StoredWorks(library)
+    index = index or _StoredWorks(library, links.large if links is not None else None)
     apart = apart or _stored_decisions(library)
     candidates, keys, blocks = _candidates(index, new, keys)
     batch_ids = {record_id for record_id, _ in new}
-    forms = _prepared_members(library, {c for found in candidates for c in found} - batch_ids)
+    # Every candidate of the batch: the placed blocks that count for the first record having
+    # them (a block counts for no record when it is full already), not every record's list.
+    used = (b for b in blocks.values() if b is not None and len(b) < MAX_BLOCK)
+    forms = _prepared_members(library, set().union(*used) - batch_ids)
     for record_id, prepared in new:
         forms[record_id] = library.prepared_cache.put(record_id, prepared)
     # Triage: per record, the candidates that may not be distinct from it. Which works they
@@ -325,10 +337,16 @@ def assign_batch(
     for (record_id, prepared), found in zip(new, alive, strict=True):
         works = list(dict.fromkeys(work_of[c] for c in found if c in work_of))
         excluded = {str(work_of[p]) for p in apart(record_id) if p in work_of}
-        match = match_work(
-            prepared,
-            ((str(w), [forms[m] for m in members[w]]) for w in works),
-            cannot_link_works=excluded,
+        # Most records have no candidate left after triage: nothing to match (what match_work
+        # would say after triaging no one).
+        match = (
+            match_work(
+                prepared,
+                ((str(w), [forms[m] for m in members[w]]) for w in works),
+                cannot_link_works=excluded,
+            )
+            if works
+            else WorkMatch(None, {})
         )
         maybes: list[tuple[int, PairDecision]] = []
         for name, decisions in match.decisions.items():
@@ -550,8 +568,9 @@ def _create_works(
 ) -> list[int]:
     """One new work per group of members, written in one statement, with keys checked against
     the stored ones in one query (:meth:`Library.key_test`); not full-text indexed yet.
-    ``texts``: per group, the JSON of its one member's CSL if known (reused when the merge
-    left that CSL as it was, nearly always: one JSON encoding less per new work)."""
+    ``texts``: per group, the JSON of its one imported member's CSL if known: reused when the
+    merge left that CSL as it was (nearly always), with the provenance written out from it
+    (one member gave every field), instead of encoding both again."""
     compiled = _formula(formula or DEFAULT_FORMULA)
     works = []
     for members in groups:
@@ -563,7 +582,9 @@ def _create_works(
     taken = library.key_test(base for _, _, base in works)
     # Equal dicts serialize alike here: the merge keeps the member's field order and its values.
     reused = [
-        text if text is not None and members[0].csl == merged.csl else None
+        (text, _one_member_provenance(members[0], merged.csl))
+        if text is not None and members[0].csl == merged.csl
+        else None
         for members, (_, merged, _), text in zip(
             groups, works, texts or [None] * len(groups), strict=True
         )
@@ -575,6 +596,19 @@ def _create_works(
         ],
         reused,
     )
+
+
+@lru_cache(maxsize=256)
+def _json_name(name: str) -> str:
+    return json.dumps(name, ensure_ascii=False)
+
+
+def _one_member_provenance(member: Member, csl: Mapping[str, Any]) -> str:
+    """``json.dumps(merge([member]).provenance)`` for an imported member, whose merged ``csl``
+    is given: every field from the one member (see :func:`records.merge.merge`), written
+    without encoding the same entry once per field."""
+    entry = json.dumps({"from": [member.record_id], "source": member.label}, ensure_ascii=False)
+    return "{" + ", ".join(f"{_json_name(name)}: {entry}" for name in csl) + "}"
 
 
 def join_works(library: Library, keep: int, gone: int, through: int) -> None:
