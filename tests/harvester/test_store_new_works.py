@@ -5,6 +5,7 @@ out) store the same text as encoding the merge."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from harvester.ops.importing import ImportReport, store_records
 from harvester.store import Library
@@ -35,7 +36,7 @@ ITEMS = [
 ]
 
 
-def test_new_works_store_the_merge_of_their_members(tmp_path):
+def test_new_works_store_the_merge_of_their_members(tmp_path: Path) -> None:
     records = parse_bytes(
         json.dumps(ITEMS, ensure_ascii=False).encode(), "ünï/refs.json", "csl-json"
     ).records
