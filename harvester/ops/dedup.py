@@ -20,6 +20,7 @@ The SQL is the store's (:mod:`harvester.store.works`); none is written here.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, uniqu
 from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, compare, match_work, prepare
 from records.dedup.cluster import WorkMatch
 from records.dedup.keys import Prepared
-from records.dedup.triage import stands_against, triage
+from records.dedup.triage import Triage, stands_against, triage
 from records.errors import UsageError
 from records.merge import Member, merge
 
@@ -320,9 +321,11 @@ def assign_batch(
     # are in is asked afterwards, for those few only (a detached Crossref record, in none, is
     # left out there).
     alive: list[list[int]] = []
+    triaged: list[Triage] = []
     for (_, prepared), found in zip(new, candidates, strict=True):
         settled = triage(prepared, list(map(forms.__getitem__, found)))
         alive.append([found[i] for i in sorted(settled.decisions)])
+        triaged.append(settled)
     partners = {p for record_id, _ in new for p in apart(record_id)}
     work_of: dict[int, int] = index.work_ids_of(
         ({c for found in alive for c in found} | partners) - batch_ids
@@ -334,7 +337,7 @@ def assign_batch(
     )
     sizes = {k: None if b is None else len(b) for k, b in blocks.items()}
     plan = BatchPlan([], keys, alive, sizes)
-    for (record_id, prepared), found in zip(new, alive, strict=True):
+    for position, ((record_id, prepared), found) in enumerate(zip(new, alive, strict=True)):
         works = list(dict.fromkeys(work_of[c] for c in found if c in work_of))
         excluded = {str(work_of[p]) for p in apart(record_id) if p in work_of}
         # Most records have no candidate left after triage: nothing to match (what match_work
@@ -342,8 +345,15 @@ def assign_batch(
         match = (
             match_work(
                 prepared,
-                ((str(w), [forms[m] for m in members[w]]) for w in works),
+                [(str(w), [forms[m] for m in members[w]]) for w in works],
                 cannot_link_works=excluded,
+                found=_members_triage(
+                    prepared,
+                    [m for w in works for m in members[w]],
+                    candidates[position],
+                    triaged[position],
+                    forms,
+                ),
             )
             if works
             else WorkMatch(None, {})
@@ -380,6 +390,42 @@ def assign_batch(
         maybes = [(other, d) for other, d in maybes if work_of.get(other) != chosen]
         plan.assignments.append(Assignment(chosen, why, maybes))
     return plan
+
+
+def _members_triage(
+    prepared: Prepared,
+    members: Sequence[int],
+    candidates: Sequence[int],
+    settled: Triage,
+    forms: Mapping[int, Prepared],
+) -> Triage:
+    """``triage(prepared, members)`` (the members of the works a record may join, in order)
+    from the record's triage against its ``candidates`` (ids in id order), ``settled``: a
+    member that was a candidate has its verdict there already (triage decides each pair on its
+    own), only the others are triaged now. The members of a candidate work are mostly the
+    candidates themselves; match_work triaged them all a second time."""
+    decisions: dict[int, PairDecision] = {}
+    unvetted: list[int] = []
+    others: list[int] = []
+    count = len(candidates)
+    for position, member in enumerate(members):
+        i = bisect_left(candidates, member)
+        if i < count and candidates[i] == member:
+            decision = settled.decisions.get(i)
+            if decision is not None:
+                decisions[position] = decision
+            else:
+                j = bisect_left(settled.unvetted, i)
+                if j < len(settled.unvetted) and settled.unvetted[j] == i:
+                    unvetted.append(position)
+        else:
+            others.append(position)
+    if others:
+        rest = triage(prepared, [forms[members[p]] for p in others])
+        for k, decision in rest.decisions.items():
+            decisions[others[k]] = decision
+        unvetted.extend(others[k] for k in rest.unvetted)
+    return Triage(decisions, sorted(unvetted))
 
 
 def _bridge(
