@@ -19,6 +19,8 @@ The SQL is the store's (:mod:`harvester.store.works`); none is written here.
 
 from __future__ import annotations
 
+import json
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +37,7 @@ from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, uniqu
 from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, compare, match_work, prepare
 from records.dedup.cluster import WorkMatch
 from records.dedup.keys import Prepared
-from records.dedup.triage import stands_against, triage
+from records.dedup.triage import Triage, stands_against, triage
 from records.errors import UsageError
 from records.merge import Member, merge
 
@@ -88,10 +90,14 @@ class Links:
     links: dict[int, set[int]] = field(default_factory=dict)
     complete: set[int] = field(default_factory=set)
     state: tuple[int, int] | None = None  # (data_version, next record id) after the last batch
+    # Blocking keys known to hold more than MAX_BLOCK records (not read again: see
+    # Works.counted_blocks). Valid as long as the links: only a re-index shrinks a block.
+    large: set[str] = field(default_factory=set)
 
     def clear(self) -> None:
         self.links.clear()
         self.complete.clear()
+        self.large.clear()
         self.state = None
 
     def add(self, record_id: int, linked: Iterable[int]) -> None:
@@ -232,12 +238,13 @@ class _StoredWorks:
     """The library's stored works as an :class:`Index`: blocks larger than MAX_BLOCK are
     counted, not read (they are skipped anyway)."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, large: set[str] | None = None) -> None:
         self._library = library
         self._works = Works(library)
+        self._large = large  # see Links.large
 
     def blocks(self, keys: Iterable[str]) -> Mapping[str, list[int] | None]:
-        return self._works.counted_blocks(keys, MAX_BLOCK)
+        return self._works.counted_blocks(keys, MAX_BLOCK, self._large)
 
     def work_ids_of(self, record_ids: Iterable[int]) -> dict[int, int]:
         return self._library.work_ids_of(record_ids)
@@ -280,12 +287,15 @@ def assign_batch(
     index: Index | None = None,
     apart: Apart | None = None,
     keys: Sequence[Sequence[str]] | None = None,
+    links: Links | None = None,
 ) -> BatchPlan:
     """Decide, in order, which work each new record belongs to: a placed work, a work started
     by an earlier record of the batch, or a new one (see the module docstring). ``new`` gives
     the ids the records are (or will be) stored under; ``index`` is what they are decided
     against (default: the library's works); ``apart(r)``: the records a person said ``r`` is
     not a duplicate of, whose works ``r`` never joins (default: the library's decisions).
+    ``links``: an import's :class:`Links`, checked (:func:`checked_links`), whose blocks known
+    to be too large are not read again.
 
     A work is a candidate when a record sharing a blocking key with the new one may be its
     duplicate (:func:`records.dedup.triage`, which settles most candidates as surely distinct
@@ -297,20 +307,25 @@ def assign_batch(
     one work: they are joined when no pair across them stands against it, as in
     :func:`records.dedup.find_clusters`.
     """
-    index = index or _StoredWorks(library)
+    index = index or _StoredWorks(library, links.large if links is not None else None)
     apart = apart or _stored_decisions(library)
     candidates, keys, blocks = _candidates(index, new, keys)
     batch_ids = {record_id for record_id, _ in new}
-    forms = _prepared_members(library, {c for found in candidates for c in found} - batch_ids)
+    # Every candidate of the batch: the placed blocks that count for the first record having
+    # them (a block counts for no record when it is full already), not every record's list.
+    used = (b for b in blocks.values() if b is not None and len(b) < MAX_BLOCK)
+    forms = _prepared_members(library, set().union(*used) - batch_ids)
     for record_id, prepared in new:
         forms[record_id] = library.prepared_cache.put(record_id, prepared)
     # Triage: per record, the candidates that may not be distinct from it. Which works they
     # are in is asked afterwards, for those few only (a detached Crossref record, in none, is
     # left out there).
     alive: list[list[int]] = []
+    triaged: list[Triage] = []
     for (_, prepared), found in zip(new, candidates, strict=True):
         settled = triage(prepared, list(map(forms.__getitem__, found)))
         alive.append([found[i] for i in sorted(settled.decisions)])
+        triaged.append(settled)
     partners = {p for record_id, _ in new for p in apart(record_id)}
     work_of: dict[int, int] = index.work_ids_of(
         ({c for found in alive for c in found} | partners) - batch_ids
@@ -322,13 +337,26 @@ def assign_batch(
     )
     sizes = {k: None if b is None else len(b) for k, b in blocks.items()}
     plan = BatchPlan([], keys, alive, sizes)
-    for (record_id, prepared), found in zip(new, alive, strict=True):
+    for position, ((record_id, prepared), found) in enumerate(zip(new, alive, strict=True)):
         works = list(dict.fromkeys(work_of[c] for c in found if c in work_of))
         excluded = {str(work_of[p]) for p in apart(record_id) if p in work_of}
-        match = match_work(
-            prepared,
-            ((str(w), [forms[m] for m in members[w]]) for w in works),
-            cannot_link_works=excluded,
+        # Most records have no candidate left after triage: nothing to match (what match_work
+        # would say after triaging no one).
+        match = (
+            match_work(
+                prepared,
+                [(str(w), [forms[m] for m in members[w]]) for w in works],
+                cannot_link_works=excluded,
+                found=_members_triage(
+                    prepared,
+                    [m for w in works for m in members[w]],
+                    candidates[position],
+                    triaged[position],
+                    forms,
+                ),
+            )
+            if works
+            else WorkMatch(None, {})
         )
         maybes: list[tuple[int, PairDecision]] = []
         for name, decisions in match.decisions.items():
@@ -362,6 +390,42 @@ def assign_batch(
         maybes = [(other, d) for other, d in maybes if work_of.get(other) != chosen]
         plan.assignments.append(Assignment(chosen, why, maybes))
     return plan
+
+
+def _members_triage(
+    prepared: Prepared,
+    members: Sequence[int],
+    candidates: Sequence[int],
+    settled: Triage,
+    forms: Mapping[int, Prepared],
+) -> Triage:
+    """``triage(prepared, members)`` (the members of the works a record may join, in order)
+    from the record's triage against its ``candidates`` (ids in id order), ``settled``: a
+    member that was a candidate has its verdict there already (triage decides each pair on its
+    own), only the others are triaged now. The members of a candidate work are mostly the
+    candidates themselves; match_work triaged them all a second time."""
+    decisions: dict[int, PairDecision] = {}
+    unvetted: list[int] = []
+    others: list[int] = []
+    count = len(candidates)
+    for position, member in enumerate(members):
+        i = bisect_left(candidates, member)
+        if i < count and candidates[i] == member:
+            decision = settled.decisions.get(i)
+            if decision is not None:
+                decisions[position] = decision
+            else:
+                j = bisect_left(settled.unvetted, i)
+                if j < len(settled.unvetted) and settled.unvetted[j] == i:
+                    unvetted.append(position)
+        else:
+            others.append(position)
+    if others:
+        rest = triage(prepared, [forms[members[p]] for p in others])
+        for k, decision in rest.decisions.items():
+            decisions[others[k]] = decision
+        unvetted.extend(others[k] for k in rest.unvetted)
+    return Triage(decisions, sorted(unvetted))
 
 
 def _bridge(
@@ -531,7 +595,10 @@ def create_works_for(
     sets the records' ``work_id``. They are not in the full-text index yet: see
     :meth:`Library.index_works`."""
     work_ids = _create_works(
-        library, [[new_member(r.record, r.id) for r in rows] for rows in groups], formula
+        library,
+        [[new_member(r.record, r.id) for r in rows] for rows in groups],
+        formula,
+        [rows[0].csl_json if len(rows) == 1 else None for rows in groups],
     )
     for rows, work_id in zip(groups, work_ids, strict=True):
         for row in rows:
@@ -540,10 +607,16 @@ def create_works_for(
 
 
 def _create_works(
-    library: Library, groups: Sequence[list[Member]], formula: str | None
+    library: Library,
+    groups: Sequence[list[Member]],
+    formula: str | None,
+    texts: Sequence[str | None] | None = None,
 ) -> list[int]:
     """One new work per group of members, written in one statement, with keys checked against
-    the stored ones in one query (:meth:`Library.key_test`); not full-text indexed yet."""
+    the stored ones in one query (:meth:`Library.key_test`); not full-text indexed yet.
+    ``texts``: per group, the JSON of its one imported member's CSL if known: reused when the
+    merge left that CSL as it was (nearly always), with the provenance written out from it
+    (one member gave every field), instead of encoding both again."""
     compiled = _formula(formula or DEFAULT_FORMULA)
     works = []
     for members in groups:
@@ -553,12 +626,35 @@ def _create_works(
         merged = merge(members) if len(members) > 1 else first
         works.append((first, merged, compiled.base_key(first.csl)))
     taken = library.key_test(base for _, _, base in works)
+    # Equal dicts serialize alike here: the merge keeps the member's field order and its values.
+    reused = [
+        (text, _one_member_provenance(members[0], merged.csl))
+        if text is not None and members[0].csl == merged.csl
+        else None
+        for members, (_, merged, _), text in zip(
+            groups, works, texts or [None] * len(groups), strict=True
+        )
+    ]
     return library.create_works(
         [
             (merged, taken.claim(unique_key(base, taken)), "title" not in first.csl)
             for first, merged, base in works
-        ]
+        ],
+        reused,
     )
+
+
+@lru_cache(maxsize=256)
+def _json_name(name: str) -> str:
+    return json.dumps(name, ensure_ascii=False)
+
+
+def _one_member_provenance(member: Member, csl: Mapping[str, Any]) -> str:
+    """``json.dumps(merge([member]).provenance)`` for an imported member, whose merged ``csl``
+    is given: every field from the one member (see :func:`records.merge.merge`), written
+    without encoding the same entry once per field."""
+    entry = json.dumps({"from": [member.record_id], "source": member.label}, ensure_ascii=False)
+    return "{" + ", ".join(f"{_json_name(name)}: {entry}" for name in csl) + "}"
 
 
 def join_works(library: Library, keep: int, gone: int, through: int) -> None:

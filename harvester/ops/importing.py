@@ -252,7 +252,10 @@ def store_batch(
         return
     report.new_records += len(rows)
     plan = assign_batch(
-        library, [(row.id, row.form) for row in rows], keys=[row.blocking_keys for row in rows]
+        library,
+        [(row.id, row.form) for row in rows],
+        keys=[row.blocking_keys for row in rows],
+        links=links,
     )
     placed_links(links, [row.id for row in rows], plan)
     new_works: dict[int, list[NewRecord]] = {}  # first record -> all records of a new work

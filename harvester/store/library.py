@@ -233,11 +233,16 @@ class BoundedCache:
 PREPARED_CACHE_SIZE = 100_000
 
 
+_NO_ISSN_KINDS = json.dumps({"issn_kinds": {}})
+
+
 def _authors_text(csl: CSLItem) -> str:
     names = []
     for name in csl.get("author") or []:
+        family, given = name.get("family"), name.get("given")
         names.append(
-            name.get("literal") or " ".join(p for p in (name.get("family"), name.get("given")) if p)
+            name.get("literal")
+            or (f"{family} {given}" if family and given else family or given or "")
         )
     return "; ".join(names)
 
@@ -686,14 +691,25 @@ class Library:
             is not None
         )
 
-    def _work_columns(self, merged: Merged, stamp: str | None = None) -> dict[str, Any]:
+    def _work_columns(
+        self, merged: Merged, stamp: str | None = None, texts: tuple[str, str] | None = None
+    ) -> dict[str, Any]:
+        """``texts``: ``merged.csl`` and ``merged.provenance`` as JSON when the caller has them
+        already."""
         csl = merged.csl
-        csl_text = json.dumps(csl, ensure_ascii=False)
+        csl_text, provenance = texts or (
+            json.dumps(csl, ensure_ascii=False),
+            json.dumps(merged.provenance, ensure_ascii=False),
+        )
         return {
             "csl": csl_text,
             "csl_hash": csl_hash(csl_text),
-            "provenance": json.dumps(merged.provenance, ensure_ascii=False),
-            "beside": json.dumps({"issn_kinds": merged.issn_kinds}, ensure_ascii=False),
+            "provenance": provenance,
+            "beside": (
+                json.dumps({"issn_kinds": merged.issn_kinds}, ensure_ascii=False)
+                if merged.issn_kinds
+                else _NO_ISSN_KINDS
+            ),
             "type": csl.get("type"),
             "title": csl.get("title"),
             "authors": _authors_text(csl),
@@ -703,21 +719,28 @@ class Library:
             "updated_at": stamp or now(),
         }
 
-    def create_works(self, works: Sequence[tuple[Merged, str, bool]]) -> list[int]:
+    def create_works(
+        self,
+        works: Sequence[tuple[Merged, str, bool]],
+        known: Sequence[tuple[str, str] | None] | None = None,
+    ) -> list[int]:
         """New works (``(merged, key, provisional)`` each), in one statement; returns their ids
         in order. ``provisional``: the key was made without a title (a bare DOI) and is replaced
-        once, when enrichment first gives the work one. The caller adds them to the full-text
+        once, when enrichment first gives the work one. ``known``: per work, its merged CSL and
+        provenance as JSON when the caller has them (a work of one record: see
+        :func:`harvester.ops.dedup.create_works_for`). The caller adds them to the full-text
         index with :meth:`index_works` before anything updates them. Only inside :meth:`write`,
         which holds the write lock, so that the ids can be given out here."""
         if not works:
             return []
         first_id = int(self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM works").fetchone()[0])
         stamp = now()
+        texts = known or [None] * len(works)
         rows = [
             {"id": first_id + i}
-            | self._work_columns(merged, stamp)
+            | self._work_columns(merged, stamp, text)
             | {"citation_key": key, "created_at": stamp, "key_provisional": int(provisional)}
-            for i, (merged, key, provisional) in enumerate(works)
+            for i, ((merged, key, provisional), text) in enumerate(zip(works, texts, strict=True))
         ]
         columns = list(rows[0])
         self.db.conn.executemany(

@@ -73,15 +73,34 @@ class Works:
         sizes = self.block_sizes(keys)
         return self._library.blocks(k for k, size in sizes.items() if size <= max_block)
 
-    def counted_blocks(self, keys: Iterable[str], max_block: int) -> dict[str, list[int] | None]:
+    def counted_blocks(
+        self, keys: Iterable[str], max_block: int, large: set[str] | None = None
+    ) -> dict[str, list[int] | None]:
         """The records under each of these keys, in id order; ``None`` for a block of more than
         ``max_block`` records, which is counted in the index but not read (the largest blocks
         hold thousands of records and grow with the library; reading them for every batch made
-        an import quadratic)."""
+        an import quadratic).
+
+        ``large``: keys known to hold more than ``max_block`` records (a block only grows while
+        nothing re-indexes the library: the caller keeps it no longer), added to here. With it,
+        the other blocks are read in one query, without counting first: a block found too large
+        is read once, then known."""
+        if large is not None:
+            wanted = set(keys)
+            found: dict[str, list[int] | None] = {k: None for k in wanted & large}
+            for key, members in self._library.blocks(wanted - large).items():
+                if len(members) > max_block:
+                    large.add(key)
+                    found[key] = None
+                else:
+                    found[key] = members
+            return found
         sizes = self.block_sizes(keys)
-        found: dict[str, list[int] | None] = {k: None for k, n in sizes.items() if n > max_block}
-        found.update(self._library.blocks(k for k in sizes if k not in found))
-        return found
+        counted: dict[str, list[int] | None] = {
+            k: None for k, n in sizes.items() if n > max_block
+        }
+        counted.update(self._library.blocks(k for k in sizes if k not in counted))
+        return counted
 
     def placeable(self, record_ids: Iterable[int]) -> list[tuple[int, str]]:
         """Those of these records that dedup places (imported and Crossref ones, not edits),

@@ -261,6 +261,7 @@ def match_work(
     works: Iterable[tuple[str, Sequence[Prepared]]],
     *,
     cannot_link_works: Iterable[str] = (),
+    found: Triage | None = None,
 ) -> WorkMatch:
     """The incremental step: the work a new record belongs to, among candidate works.
 
@@ -268,11 +269,13 @@ def match_work(
     in batches), each with its members' prepared forms. The record joins the work with the best
     "duplicate" verdict whose members are none of them "distinct" from it or vetoed, and that
     a person did not mark as not a duplicate (``cannot_link_works``). All members of all works
-    are triaged in one batch.
+    are triaged in one batch. ``found``: that triage (of ``new`` against every member, in
+    order), when the caller has it already (a pure speed argument: the same verdicts).
     """
     excluded = set(cannot_link_works)
     works = [(work_id, list(members)) for work_id, members in works]
-    found = triage(new, [m for _, members in works for m in members])
+    if found is None:
+        found = triage(new, [m for _, members in works for m in members])
     unvetted = set(found.unvetted)
     seen: dict[str, list[tuple[int, PairDecision]]] = {}
     best: tuple[float, str] | None = None
