@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from harvester.errors import LibraryBusy, NoLibrary, StoreError
 from harvester.store._sqlite_utils import Database
+from harvester.store.forms import Forms
 from harvester.store.fts_query import to_fts5
 from harvester.store.process_identity import ProcessId, is_gone, this_process
 from harvester.store.schema import migrations
@@ -313,6 +314,7 @@ class Library:
             if migrations.pending(self.db):
                 with self.write():
                     migrations.apply(self.db)
+            self.forms = Forms(self.db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a harvester library ({exc})") from exc
         except OSError as exc:
@@ -531,6 +533,7 @@ class Library:
             "INSERT OR IGNORE INTO blocking_keys (key, record_id) VALUES (?, ?)",
             [(key, row.id) for row in rows for key in row.blocking_keys],
         )
+        self.forms.put((row.id, row.form) for row in rows)
 
     def blocks(self, keys: Iterable[str]) -> dict[str, list[int]]:
         """The stored records under each blocking key (record ids in id order)."""
