@@ -110,3 +110,20 @@ def test_works_are_the_same_whether_forms_come_from_the_table_or_the_csl(tmp_pat
             _store(library, records)
             states.append(_library_state(library))
     assert states[0] == states[1]
+
+
+def test_forms_read_back_share_their_short_strings(tmp_path):
+    """Two stored forms with the same journal read back with one string object for its words
+    (marshal keeps the interning :func:`harvester.store.forms.encode` asked for)."""
+    records, _ = _records(400, seed=9)
+    with Library(tmp_path / "lib.db") as library:
+        _store(library, records)
+        forms = list(library.forms.of(_derived(library)).values())
+    words: dict[str, list[str]] = {}
+    for form in forms:
+        for variant in form.containers:
+            for word in variant:
+                words.setdefault(word, []).append(word)
+    shared = [same for same in words.values() if len(same) > 1]
+    assert shared  # journals recur in the synthetic library
+    assert all(all(w is same[0] for w in same) for same in shared)
