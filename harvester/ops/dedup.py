@@ -51,7 +51,8 @@ def index_record(library: Library, record_id: int, prepared: Prepared) -> None:
 
 
 def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, Prepared]:
-    """The comparison forms of stored records, from the library's cache or computed once.
+    """The comparison forms of stored records: from the library's cache, else as stored
+    (``harvester.store.forms``), else derived from their CSL (and stored, inside a write).
 
     A stored source record's CSL never changes (edits and enrichment are records of their
     own), so its prepared form can be kept for as long as the library is open; the cache is
@@ -66,8 +67,17 @@ def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, 
             missing.append(record_id)
         else:
             found[record_id] = hit
-    for record_id, csl in Works(library).csl_of(missing):
-        found[record_id] = cache.put(record_id, prepare(csl))
+    if not missing:
+        return found
+    stored = library.forms.of(missing)
+    for record_id, form in stored.items():
+        found[record_id] = cache.put(record_id, form)
+    derived = [
+        (record_id, cache.put(record_id, prepare(csl)))
+        for record_id, csl in Works(library).csl_of(r for r in missing if r not in stored)
+    ]
+    found.update(derived)
+    library.forms.keep(derived)
     return found
 
 

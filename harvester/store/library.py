@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from harvester.errors import LibraryBusy, NoLibrary, StoreError
+from harvester.memory import release_free_memory
 from harvester.store._sqlite_utils import Database
+from harvester.store.forms import Forms
 from harvester.store.fts_query import to_fts5
 from harvester.store.process_identity import ProcessId, is_gone, this_process
 from harvester.store.schema import migrations
@@ -227,10 +229,11 @@ class BoundedCache:
         return len(self._items)
 
 
-# Comparison forms kept per open library (see harvester.ops.dedup): about 3 KB each, so at most
-# some 300 MB however large the library. Candidates come from anywhere in the library; in a
-# larger one the forms of records not seen for long are derived again (prepare: ~50 us).
-PREPARED_CACHE_SIZE = 100_000
+# Comparison forms kept per open library (see harvester.ops.dedup): 3.7 KB each, so some 75 MB
+# however large the library. Candidates come from anywhere in the library: a form not here is
+# read from the store (harvester.store.forms: ~45 us, against ~200 us to derive it from the
+# CSL), which made a cache of every form (100k, 370 MB) a cost in memory more than a saving.
+PREPARED_CACHE_SIZE = 20_000
 
 
 _NO_ISSN_KINDS = json.dumps({"issn_kinds": {}})
@@ -318,6 +321,7 @@ class Library:
             if migrations.pending(self.db):
                 with self.write():
                     migrations.apply(self.db)
+            self.forms = Forms(self.db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a harvester library ({exc})") from exc
         except OSError as exc:
@@ -365,8 +369,13 @@ class Library:
         enough that a writer waiting in SQLite's busy handler, which tries again every 100 ms
         at most, takes the lock, so writers interleave instead of one waiting for the whole
         job. The pause is a twentieth of the last transaction's hold, at most 110 ms: at most
-        5 % of a long import, nothing for short transactions."""
-        time.sleep(min(_YIELD_S, self._held_s / 20))
+        5 % of a long import, nothing for short transactions. The pause also gives the heap
+        the batch freed back to the system (:mod:`harvester.memory`), so that a long job's
+        memory stays that of one batch."""
+        pause = min(_YIELD_S, self._held_s / 20)
+        started = time.monotonic()
+        release_free_memory()
+        time.sleep(max(0.0, pause - (time.monotonic() - started)))
 
     def _begin(self) -> None:
         """``BEGIN IMMEDIATE``, waiting for other writers as long as they write (see
@@ -536,6 +545,7 @@ class Library:
             "INSERT OR IGNORE INTO blocking_keys (key, record_id) VALUES (?, ?)",
             [(key, row.id) for row in rows for key in row.blocking_keys],
         )
+        self.forms.put((row.id, row.form) for row in rows)
 
     def blocks(self, keys: Iterable[str]) -> dict[str, list[int]]:
         """The stored records under each blocking key (record ids in id order)."""

@@ -421,3 +421,20 @@ def m012_exp_export_entries_fast_reads(db: Database) -> None:
         CREATE UNIQUE INDEX export_entries_variant_work ON export_entries(variant, work_id);
         """
     )
+
+
+@migrations()
+def m013_mem_record_forms(db: Database) -> None:
+    """Each source record's dedup comparison form, stored once (``harvester.store.forms``):
+    past ~100k records, deriving candidates' forms again from their CSL was most of an import's
+    CPU. Records stored before this migration get theirs when dedup next derives them inside a
+    write (an import that meets them as candidates, or ``dedupe``)."""
+    db.executescript(
+        """
+        CREATE TABLE record_forms (
+            record_id INTEGER PRIMARY KEY,
+            version TEXT NOT NULL,
+            form BLOB NOT NULL
+        );
+        """
+    )
