@@ -1,5 +1,6 @@
-"""Auto-exports (path, format, selection) and each work's cached rendered entry per export
-variant (schema m003, m011): the SQL of :mod:`harvester.ops.autoexport`.
+"""Auto-exports (path, format, selection), each work's cached rendered entry per export
+variant (schema m003, m011), and the layout of the file each auto-export last wrote (m013):
+the SQL of :mod:`harvester.ops.autoexport`.
 
 What another engine needs: a table of exports and a table of ``(variant, work_id)`` ->
 ``(fingerprint, text)``; the validity test (the cached fingerprint equals the work's CSL hash
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from harvester.store.library import Library
@@ -37,6 +38,8 @@ class AutoExports:
 
     def unregister(self, path: str) -> bool:
         with self._library.write():
+            for row in self._db.conn.execute("SELECT id FROM auto_exports WHERE path = ?", [path]):
+                self._drop_layout(row[0])
             cursor = self._db.conn.execute("DELETE FROM auto_exports WHERE path = ?", [path])
             return cursor.rowcount > 0
 
@@ -114,6 +117,189 @@ class AutoExports:
                 f"DELETE FROM export_entries WHERE variant NOT IN ({','.join('?' * len(keep))})",
                 keep,
             )
+
+    def heads(self, variant: str, work_ids: Iterable[int]) -> list[ExportHead]:
+        """:meth:`entries` for the works ``work_ids`` alone (those a change touched)."""
+        ids = list(work_ids)
+        heads: list[ExportHead] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            rows = self._db.conn.execute(
+                f"""
+                SELECT w.id, w.citation_key, w.csl_hash,
+                       CASE WHEN p.fingerprint = w.csl_hash || char(31) || w.citation_key
+                            THEN p.text END AS cached,
+                       CASE WHEN p.fingerprint = w.csl_hash || char(31) || w.citation_key
+                            THEN NULL ELSE w.csl END AS csl
+                FROM works w
+                LEFT JOIN export_entries p ON p.variant = ? AND p.work_id = w.id
+                WHERE w.id IN ({",".join("?" * len(chunk))})
+                """,
+                [variant, *chunk],
+            )
+            heads.extend(ExportHead(*row) for row in rows)
+        return heads
+
+    def forget_entries_of(self, variant: str, work_ids: Iterable[int]) -> None:
+        """Drop the cached entries of works that are gone (what ``save_entries``' prune does
+        for the whole table, for the works a splice saw go)."""
+        with self._library.write():
+            self._db.conn.executemany(
+                "DELETE FROM export_entries WHERE variant = ? AND work_id = ?",
+                [(variant, work_id) for work_id in work_ids],
+            )
+
+    # The layout of each auto-export's file as last written (m013): the file's state, and
+    # per work its entry's key, CSL hash and length in bytes, in key order (the file's order).
+
+    def layout(self, export_id: int) -> FileLayout | None:
+        row = self._db.conn.execute(
+            "SELECT written_as, size, mtime_ns, ends, entries FROM export_files"
+            " WHERE export_id = ?",
+            [export_id],
+        ).fetchone()
+        return None if row is None else FileLayout(*row)
+
+    def drop_layout(self, export_id: int) -> None:
+        """Forget the layout (before the file is written in full: until its new layout is
+        saved, no stale one can be trusted)."""
+        with self._library.write():
+            self._drop_layout(export_id)
+
+    def _drop_layout(self, export_id: int) -> None:
+        self._db.conn.execute("DELETE FROM export_files WHERE export_id = ?", [export_id])
+        self._db.conn.execute("DELETE FROM export_spans WHERE export_id = ?", [export_id])
+
+    def add_spans(self, export_id: int, spans: Iterable[Span]) -> None:
+        """Entries of a file being written in full (its layout is saved at the end)."""
+        with self._library.write():
+            self._db.conn.executemany(
+                "INSERT OR REPLACE INTO export_spans"
+                " (export_id, work_id, citation_key, csl_hash, length) VALUES (?, ?, ?, ?, ?)",
+                [(export_id, *span) for span in spans],
+            )
+
+    def save_layout(self, export_id: int, layout: FileLayout) -> None:
+        with self._library.write():
+            self._db.conn.execute(
+                "INSERT OR REPLACE INTO export_files"
+                " (export_id, written_as, size, mtime_ns, ends, entries) VALUES (?, ?, ?, ?, ?, ?)",
+                [export_id, *layout],
+            )
+
+    def stale_spans(self, export_id: int) -> list[tuple[int, str, str | None, bool]]:
+        """Works whose entry in the file is missing or was rendered from another key or CSL:
+        ``(work_id, key, csl_hash, in the file)``. The keys are compared case-sensitively (the
+        column's NOCASE would miss a key changed in case alone)."""
+        rows = self._db.conn.execute(
+            """
+            SELECT w.id, w.citation_key, w.csl_hash, s.work_id IS NOT NULL
+            FROM works w INDEXED BY works_key_hash
+            LEFT JOIN export_spans s ON s.export_id = ? AND s.work_id = w.id
+            WHERE s.work_id IS NULL OR s.csl_hash IS NOT w.csl_hash
+               OR s.citation_key IS NOT w.citation_key COLLATE BINARY
+            """,
+            [export_id],
+        )
+        return [(work_id, key, hash_, bool(present)) for work_id, key, hash_, present in rows]
+
+    def gone_spans(self, export_id: int) -> list[int]:
+        """Works in the file that are no longer in the library."""
+        rows = self._db.conn.execute(
+            "SELECT s.work_id FROM export_spans s WHERE s.export_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM works w WHERE w.id = s.work_id)",
+            [export_id],
+        )
+        return [row[0] for row in rows]
+
+    def span_keys(self, export_id: int) -> list[tuple[int, str, str | None]]:
+        """``(work_id, key, csl_hash)`` of every entry in the file."""
+        return self._db.conn.execute(
+            "SELECT work_id, citation_key, csl_hash FROM export_spans WHERE export_id = ?",
+            [export_id],
+        ).fetchall()
+
+    def work_count(self) -> int:
+        return int(self._db.conn.execute("SELECT count(*) FROM works").fetchone()[0])
+
+    def works_keyed(self, work_ids: Iterable[int]) -> list[tuple[int, str, str | None]]:
+        """``(work_id, key, csl_hash)`` of the works ``work_ids`` that exist."""
+        ids = list(work_ids)
+        found: list[tuple[int, str, str | None]] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            found.extend(
+                self._db.conn.execute(
+                    "SELECT id, citation_key, csl_hash FROM works"
+                    f" WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+            )
+        return found
+
+    def spans_of(self, export_id: int, work_ids: Iterable[int]) -> list[tuple[int, str, int]]:
+        """``(work_id, key, length)`` of the entries of ``work_ids`` in the file."""
+        ids = list(work_ids)
+        found: list[tuple[int, str, int]] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            found.extend(
+                self._db.conn.execute(
+                    "SELECT work_id, citation_key, length FROM export_spans WHERE export_id = ?"
+                    f" AND work_id IN ({','.join('?' * len(chunk))})",
+                    [export_id, *chunk],
+                )
+            )
+        return found
+
+    def before(self, export_id: int, key: str) -> tuple[int, int]:
+        """How many entries of the file sort before ``key`` (in the file's order, the works'
+        NOCASE key order) and their total length in bytes: where ``key``'s entry starts."""
+        count, total = self._db.conn.execute(
+            "SELECT count(*), total(length) FROM export_spans"
+            " WHERE export_id = ? AND citation_key < ?",
+            [export_id, key],
+        ).fetchone()
+        return int(count), int(total)
+
+    def ordered_spans(self, export_id: int) -> Iterator[tuple[str, int]]:
+        """Every entry's ``(key, length)`` in the file's order."""
+        return self._db.conn.execute(
+            "SELECT citation_key, length FROM export_spans WHERE export_id = ?"
+            " ORDER BY citation_key",
+            [export_id],
+        )
+
+    def replace_spans(self, export_id: int, removed: Iterable[int], added: Iterable[Span]) -> None:
+        """After a splice: the entries taken out, and those put in."""
+        with self._library.write():
+            self._db.conn.executemany(
+                "DELETE FROM export_spans WHERE export_id = ? AND work_id = ?",
+                [(export_id, work_id) for work_id in removed],
+            )
+        self.add_spans(export_id, added)
+
+
+_CHUNK = 500  # ids per IN (...): well under SQLite's variable limit
+
+
+class Span(NamedTuple):
+    """One entry in an auto-export's file: whose, rendered from what, how many bytes."""
+
+    work_id: int
+    key: str
+    csl_hash: str | None
+    length: int
+
+
+class FileLayout(NamedTuple):
+    """An auto-export's file as harvester last wrote it (m013 ``export_files``)."""
+
+    written_as: str  # the entry variant, format and selection it was written as
+    size: int
+    mtime_ns: int
+    ends: str  # hash of the first and last 64 KiB
+    entries: int
 
 
 @dataclass(slots=True)

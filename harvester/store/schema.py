@@ -421,3 +421,41 @@ def m012_exp_export_entries_fast_reads(db: Database) -> None:
         CREATE UNIQUE INDEX export_entries_variant_work ON export_entries(variant, work_id);
         """
     )
+
+
+@migrations()
+def m013_ax_export_layouts(db: Database) -> None:
+    """Spliced auto-export: where each work's entry sits in the file an auto-export last
+    wrote, so that a change rewrites the file by copying the unchanged byte ranges and
+    rendering only the works it touched (issue 17: three 100k exports rewritten whole cost an
+    added record 5.5x its own time).
+
+    * ``export_files``: per auto-export, the file as written (size, ``mtime_ns``, a hash of its
+      first and last 64 KiB) and what it was written as (entry variant, format, selection): a
+      file that no longer matches was changed by someone else, and an export set up anew is
+      not the same layout; both are written in full again.
+    * ``export_spans``: per auto-export and work, the entry's citation key and CSL hash when
+      written and its length in bytes. Offsets are not stored (an insertion would move half of
+      them): an entry's offset is the sum of the lengths before it in key order, which the
+      index ``export_spans_order`` answers without reading the rows."""
+    db.executescript(
+        """
+        CREATE TABLE export_files (
+            export_id INTEGER PRIMARY KEY,
+            written_as TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            ends TEXT NOT NULL,
+            entries INTEGER NOT NULL
+        );
+        CREATE TABLE export_spans (
+            export_id INTEGER NOT NULL,
+            work_id INTEGER NOT NULL,
+            citation_key TEXT NOT NULL COLLATE NOCASE,
+            csl_hash TEXT,
+            length INTEGER NOT NULL,
+            PRIMARY KEY (export_id, work_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX export_spans_order ON export_spans(export_id, citation_key, length);
+        """
+    )
