@@ -21,7 +21,7 @@ import json
 import os
 import string
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -84,11 +84,12 @@ def refresh(library: Library, warn: Callable[[str], None] | None = None) -> list
     """
     written = []
     variants = []
+    refresh = _Refresh()
     for export in configured(library):
         variant = _entry_variant(export)
         if variant is not None:
             variants.append(variant)
-        changed, _ = _bring_up_to_date(library, export, warn)
+        changed, _ = _bring_up_to_date(library, export, warn, refresh)
         if changed:
             written.append(export["path"])
     library.exports.forget_entries(variants)
@@ -102,7 +103,7 @@ def write_configured(
     next change renders only what it touches); returns (written, works in the file)."""
     for export in configured(library):
         if export["path"] == str(path.resolve()):
-            return _bring_up_to_date(library, export, warn)
+            return _bring_up_to_date(library, export, warn, _Refresh())
     raise UsageError(f"{path} is not an auto-export")
 
 
@@ -118,8 +119,22 @@ def _entry_variant(export: dict[str, Any]) -> str | None:
     return None
 
 
+@dataclass(slots=True)
+class _Refresh:
+    """One pass over the auto-exports. Nothing but the exports' own tables is written during
+    it, so files brought up to date by one pass hold the same works: ``generation`` names the
+    pass, and ``changes`` keeps what changed since a generation, looked up once for all the
+    whole-library files of that generation (the lookup reads every work's key and hash)."""
+
+    generation: str = field(default_factory=lambda: os.urandom(8).hex())
+    changes: dict[str, tuple[list[int], list[int], list[int]]] = field(default_factory=dict)
+
+
 def _bring_up_to_date(
-    library: Library, export: dict[str, Any], warn: Callable[[str], None] | None
+    library: Library,
+    export: dict[str, Any],
+    warn: Callable[[str], None] | None,
+    refresh: _Refresh,
 ) -> tuple[bool, int]:
     """Write one export if its content changed: (written, works in it)."""
     selection = Selection.from_dict(export["selection"])
@@ -142,8 +157,10 @@ def _bring_up_to_date(
             _refuse_emptying(path, selection, warn)
             return False, 0
         target = _Target(export["id"], path, fmt, variant, allowed, options, _written_as(export))
-        spliced = splice(library, target, warn)
-        changed, count = spliced if spliced is not None else _write_whole(library, target)
+        spliced = splice(library, target, warn, refresh)
+        changed, count = (
+            spliced if spliced is not None else _write_whole(library, target, refresh.generation)
+        )
     if changed:
         library.exports.mark_written(export["id"], now())
     return changed, count
@@ -179,7 +196,7 @@ def _written_as(export: dict[str, Any]) -> str:
     )
 
 
-def _write_whole(library: Library, target: _Target) -> tuple[bool, int]:
+def _write_whole(library: Library, target: _Target, generation: str) -> tuple[bool, int]:
     """Write the file from every selected work's entry (cached where valid), recording each
     entry's place as it goes: the next change splices."""
     store = library.exports
@@ -206,19 +223,21 @@ def _write_whole(library: Library, target: _Target) -> tuple[bool, int]:
     changed = write_bytes_if_changed(target.path, encoded(written))
     store.add_spans(target.export_id, spans)
     store.save_entries(target.variant, fresh)
-    store.save_layout(target.export_id, _layout(target.path, target.written_as, written.count))
+    store.save_layout(
+        target.export_id, _layout(target.path, target.written_as, written.count, generation)
+    )
     return changed, written.count
 
 
-def _layout(path: Path, written_as: str, entries: int) -> FileLayout:
+def _layout(path: Path, written_as: str, entries: int, generation: str) -> FileLayout:
     state = file_state(path)
     if state is None:  # gone the moment it was written: nothing to splice next time
-        return FileLayout(written_as, -1, -1, "", entries)
-    return FileLayout(written_as, *state, entries)
+        return FileLayout(written_as, -1, -1, "", entries, generation)
+    return FileLayout(written_as, *state, entries, generation)
 
 
 def splice(
-    library: Library, target: _Target, warn: Callable[[str], None] | None
+    library: Library, target: _Target, warn: Callable[[str], None] | None, refresh: _Refresh
 ) -> tuple[bool, int] | None:
     """Bring the file up to date by splicing (see :mod:`harvester.ops.splice`): (written,
     works in it), or None when it has to be written whole (no layout of it, a layout of
@@ -234,8 +253,16 @@ def splice(
                 "written in full again"
             )
         return None
-    removed, added, gone = _changes(store, target, layout)
+    if target.allowed is None:
+        # whole-library files of one generation hold the same works: one lookup for all
+        known = refresh.changes.get(layout.generation)
+        if known is None:
+            known = refresh.changes[layout.generation] = _changes(store, target, layout)
+        removed, added, gone = known
+    else:
+        removed, added, gone = _changes(store, target, layout)
     if not removed and not added:
+        store.set_generation(target.export_id, refresh.generation)
         return False, layout.entries
     if len(removed) + len(added) > max(SPLICE_MIN, layout.entries // 4):
         return None  # most of the file changes: a whole write costs no more
@@ -296,7 +323,9 @@ def splice(
     store.replace_spans(target.export_id, removed, spans)
     store.save_entries(target.variant, fresh, prune=False)
     store.forget_entries_of(target.variant, gone)
-    store.save_layout(target.export_id, _layout(target.path, target.written_as, entries))
+    store.save_layout(
+        target.export_id, _layout(target.path, target.written_as, entries, refresh.generation)
+    )
     return not unchanged, entries
 
 

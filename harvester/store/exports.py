@@ -110,13 +110,26 @@ class AutoExports:
                 )
 
     def forget_entries(self, keep_variants: Iterable[str]) -> None:
-        """Drop the cached entries of variants no auto-export uses any more."""
-        keep = list(keep_variants)
-        with self._library.write():
-            self._db.conn.execute(
-                f"DELETE FROM export_entries WHERE variant NOT IN ({','.join('?' * len(keep))})",
-                keep,
-            )
+        """Drop the cached entries of variants no auto-export uses any more. The variants
+        cached are found by walking the index one variant at a time (a DELETE ... NOT IN
+        read every cached entry: 10 s on three 100k exports after every change)."""
+        keep = set(keep_variants)
+        cached = []
+        row = self._db.conn.execute(
+            "SELECT variant FROM export_entries ORDER BY variant LIMIT 1"
+        ).fetchone()
+        while row is not None:
+            cached.append(row[0])
+            row = self._db.conn.execute(
+                "SELECT variant FROM export_entries WHERE variant > ? ORDER BY variant LIMIT 1",
+                [row[0]],
+            ).fetchone()
+        unused = [variant for variant in cached if variant not in keep]
+        if unused:
+            with self._library.write():
+                self._db.conn.executemany(
+                    "DELETE FROM export_entries WHERE variant = ?", [(v,) for v in unused]
+                )
 
     def heads(self, variant: str, work_ids: Iterable[int]) -> list[ExportHead]:
         """:meth:`entries` for the works ``work_ids`` alone (those a change touched)."""
@@ -154,7 +167,7 @@ class AutoExports:
 
     def layout(self, export_id: int) -> FileLayout | None:
         row = self._db.conn.execute(
-            "SELECT written_as, size, mtime_ns, ends, entries FROM export_files"
+            "SELECT written_as, size, mtime_ns, ends, entries, generation FROM export_files"
             " WHERE export_id = ?",
             [export_id],
         ).fetchone()
@@ -183,8 +196,17 @@ class AutoExports:
         with self._library.write():
             self._db.conn.execute(
                 "INSERT OR REPLACE INTO export_files"
-                " (export_id, written_as, size, mtime_ns, ends, entries) VALUES (?, ?, ?, ?, ?, ?)",
+                " (export_id, written_as, size, mtime_ns, ends, entries, generation)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [export_id, *layout],
+            )
+
+    def set_generation(self, export_id: int, generation: str) -> None:
+        """The file was found up to date by the refresh ``generation``."""
+        with self._library.write():
+            self._db.conn.execute(
+                "UPDATE export_files SET generation = ? WHERE export_id = ?",
+                [generation, export_id],
             )
 
     def stale_spans(self, export_id: int) -> list[tuple[int, str, str | None, bool]]:
@@ -300,6 +322,7 @@ class FileLayout(NamedTuple):
     mtime_ns: int
     ends: str  # hash of the first and last 64 KiB
     entries: int
+    generation: str  # the refresh that last brought it up to date
 
 
 @dataclass(slots=True)

@@ -433,7 +433,9 @@ def m013_ax_export_layouts(db: Database) -> None:
     * ``export_files``: per auto-export, the file as written (size, ``mtime_ns``, a hash of its
       first and last 64 KiB) and what it was written as (entry variant, format, selection): a
       file that no longer matches was changed by someone else, and an export set up anew is
-      not the same layout; both are written in full again.
+      not the same layout; both are written in full again. ``generation`` names the refresh
+      that last brought the file up to date: files of one generation hold the same works, so
+      what changed since is looked up once for all of them.
     * ``export_spans``: per auto-export and work, the entry's citation key and CSL hash when
       written and its length in bytes. Offsets are not stored (an insertion would move half of
       them): an entry's offset is the sum of the lengths before it in key order, which the
@@ -446,7 +448,8 @@ def m013_ax_export_layouts(db: Database) -> None:
             size INTEGER NOT NULL,
             mtime_ns INTEGER NOT NULL,
             ends TEXT NOT NULL,
-            entries INTEGER NOT NULL
+            entries INTEGER NOT NULL,
+            generation TEXT NOT NULL
         );
         CREATE TABLE export_spans (
             export_id INTEGER NOT NULL,

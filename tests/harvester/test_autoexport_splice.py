@@ -332,3 +332,46 @@ def test_plan_rebuilds_any_change_of_any_list(fmt, old, data):
     )
     want = (frame.prefix + frame.sep.join(expected) + frame.suffix) if expected else frame.empty
     assert got == want.encode()
+
+
+def test_files_of_one_refresh_look_up_what_changed_once(tmp_path, monkeypatch):
+    """The whole-library files a refresh brought up to date hold the same works: the next
+    refresh reads the works' keys and hashes once for all of them, and each comes out right."""
+    from harvester.store.exports import AutoExports
+
+    library, paths = _library(tmp_path, n=20)
+    lookups: list[int] = []
+    real = AutoExports.stale_spans
+
+    def counting(self, export_id):
+        lookups.append(export_id)
+        return real(self, export_id)
+
+    monkeypatch.setattr(AutoExports, "stale_spans", counting)
+    with library:
+        refresh(library)
+        import_sources(library, [_one_record(tmp_path, "First change")], parallel=False)
+        refresh(library)
+        assert len(lookups) == 1
+        _same_as_full(library, paths)
+        lookups.clear()
+        edit_work(library, next(library.iter_works()).key, ["title=Second change"])
+        refresh(library)
+        assert len(lookups) == 1
+        _same_as_full(library, paths)
+
+
+def test_unused_variants_leave_the_cache(tmp_path):
+    library, paths = _library(tmp_path, n=10)
+    with library:
+        refresh(library)
+
+        def variants() -> set[str]:
+            rows = library.db.conn.execute("SELECT DISTINCT variant FROM export_entries")
+            return {row[0] for row in rows}
+
+        assert len(variants()) == len(FORMATS)
+        autoexport.unregister(library, paths["ris"])
+        refresh(library)
+        assert len(variants()) == len(FORMATS) - 1
+        assert not any('"ris"' in variant for variant in variants())
