@@ -174,6 +174,20 @@ def _part(text: str, ascii: bool) -> str:
 
 def format_name(name: dict[str, Any], *, ascii: bool = True) -> str:
     """One CSL name in BibTeX's ``von Last, Jr, First`` form."""
+    if len(name) == 2:  # most names: family and given alone, looked up whole
+        family, given = name.get("family"), name.get("given")
+        if family.__class__ is str and given.__class__ is str:
+            return _family_given(family, given, ascii)
+    return _format_name(name, ascii)
+
+
+@lru_cache(maxsize=1 << 16)
+def _family_given(family: str, given: str, ascii: bool) -> str:
+    # Cached: a library's authors come back across its entries.
+    return _format_name({"family": family, "given": given}, ascii)
+
+
+def _format_name(name: dict[str, Any], ascii: bool) -> str:
     family = name.get("family")
     if not family:
         literal = str(name.get("literal") or name.get("given") or "").strip()
@@ -195,10 +209,19 @@ def format_name(name: dict[str, Any], *, ascii: bool = True) -> str:
 
 
 def format_names(names: Iterable[dict[str, Any]], *, ascii: bool = True) -> str:
-    out = [format_name(n, ascii=ascii) for n in names]
-    # "others" only at the end; elsewhere it would truncate the list.
-    out = [n if n != "others" or i == len(out) - 1 else "{others}" for i, n in enumerate(out)]
-    return " and ".join(n for n in out if n and n != "{}")
+    out = []
+    for name in names:
+        if len(name) == 2:  # the common case of format_name, without its call
+            family, given = name.get("family"), name.get("given")
+            if family.__class__ is str and given.__class__ is str:
+                out.append(_family_given(family, given, ascii))
+                continue
+        out.append(_format_name(name, ascii))
+    if "others" in out:  # "others" only at the end; elsewhere it would truncate the list
+        out = [n if n != "others" or i == len(out) - 1 else "{others}" for i, n in enumerate(out)]
+    if "" in out or "{}" in out:
+        out = [n for n in out if n and n != "{}"]
+    return " and ".join(out)
 
 
 # --- dates, pages, verbatim -------------------------------------------------------------------
@@ -416,8 +439,10 @@ def _entry_text(key: str, csl: CSLItem, flavour: Flavour, abstract: bool) -> str
     _check_key(key)
     etype, fields = _raw_fields(csl, flavour, abstract)
     body = ",\n".join(
-        f"  {k} = {v}" if bare and v in _MONTH_MACROS else f"  {k} = {{{v}}}"
-        for k, v, bare in fields
+        [
+            f"  {k} = {v}" if bare and v in _MONTH_MACROS else f"  {k} = {{{v}}}"
+            for k, v, bare in fields
+        ]
     )
     return f"@{etype}{{{key},\n{body}\n}}\n" if fields else f"@{etype}{{{key},\n}}\n"
 
