@@ -59,9 +59,8 @@ class AutoExports:
         export of the whole library reads, and nothing else (a work's provenance, parsed by
         :meth:`Library.iter_works`, is as large as its CSL and was half an export's time)."""
         rows = self._db.conn.execute("SELECT citation_key, csl FROM works ORDER BY citation_key")
-        loads = json.loads
         for key, csl in rows:
-            yield key, loads(csl)
+            yield key, _loads(csl)
 
     # Cached entries: one rendered entry per work and variant (format + options + exporter
     # code), valid while its fingerprint (the work's CSL hash and key) holds.
@@ -303,6 +302,19 @@ class AutoExports:
 
 
 _CHUNK = 500  # ids per IN (...): well under SQLite's variable limit
+_SCAN = json.JSONDecoder().scan_once
+
+
+def _loads(text: str) -> Any:
+    """``json.loads`` of a work's CSL text as the store writes it (``json.dumps``: nothing
+    before or after the value), straight through the C scanner: a tenth of the decoding
+    time of a whole-library export, which is a third of its time. Anything else is decoded
+    by ``json.loads`` itself, errors included."""
+    try:
+        value, end = _SCAN(text, 0)
+    except (StopIteration, ValueError):
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
 
 
 class Span(NamedTuple):
