@@ -302,7 +302,7 @@ class AutoExports:
 
 
 _CHUNK = 500  # ids per IN (...): well under SQLite's variable limit
-_SCAN = json.JSONDecoder().scan_once
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__
 
 
 def _loads(text: str) -> Any:
