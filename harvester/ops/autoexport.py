@@ -29,7 +29,16 @@ from typing import Any, BinaryIO, cast
 from harvester.ops.atomic import replacing, write_bytes_if_changed, write_if_changed
 from harvester.ops.exporting import EXPORT_FORMATS, Counted, ExportOptions, iter_works_export
 from harvester.ops.selection import Selection
-from harvester.ops.splice import Insertion, Mismatch, Removal, check, file_state, plan, write
+from harvester.ops.splice import (
+    Insertion,
+    Mismatch,
+    Removal,
+    check,
+    file_state,
+    plan,
+    read_at,
+    write,
+)
 from harvester.store import Library
 from harvester.store.exports import AutoExports, ExportHead, FileLayout, Span
 from harvester.store.library import now
@@ -369,7 +378,7 @@ def _same_entries(
             removal is None
             or removal.rank != insertion.rank
             or removal.length != len(insertion.data)
-            or os.pread(old.fileno(), removal.length, removal.offset) != insertion.data
+            or read_at(old, removal.offset, removal.length) != insertion.data
         ):
             return False
     return True

@@ -116,11 +116,10 @@ def check(
     """That the old file has its frame and the separators where the store puts the entries
     touched: a layout out of step with the file raises :class:`Mismatch` instead of
     splicing garbage."""
-    fd = handle.fileno()
     prefix, sep, suffix = frame.prefix.encode(), frame.sep.encode(), frame.suffix.encode()
 
     def expect(at: int, data: bytes) -> None:
-        if data and (at < 0 or os.pread(fd, len(data), at) != data):
+        if data and (at < 0 or read_at(handle, at, len(data)) != data):
             raise Mismatch(f"expected {data!r} at byte {at}")
 
     expect(0, prefix)
@@ -158,20 +157,26 @@ def write(source: BinaryIO, target: BinaryIO, frame: Frame, items: Sequence[Item
     target.write(suffix)
 
 
+def read_at(handle: BinaryIO, at: int, size: int) -> bytes:
+    """``size`` bytes of the file at byte ``at`` (fewer at its end)."""
+    handle.seek(at)
+    return handle.read(size)
+
+
 def _copy(source: BinaryIO, target: BinaryIO, start: int, end: int) -> None:
     """Bytes [start, end) of ``source`` appended to ``target`` (flushed), in the kernel where
-    it can (no passing through Python's buffers), else in large reads."""
-    src, dst = source.fileno(), target.fileno()
-    while start < end:
+    it can (Linux: no passing through Python's buffers), else in large reads."""
+    copy_range = getattr(os, "copy_file_range", None)
+    while copy_range is not None and start < end:
         try:
-            done = os.copy_file_range(src, dst, min(end - start, COPY_CHUNK), start)
+            done = copy_range(source.fileno(), target.fileno(), min(end - start, COPY_CHUNK), start)
         except OSError:  # another file system, an old kernel: plain reads
             done = 0
         if done <= 0:
             break
         start += done
     while start < end:
-        data = os.pread(src, min(end - start, COPY_CHUNK), start)
+        data = read_at(source, start, min(end - start, COPY_CHUNK))
         if not data:
             raise Mismatch(f"the old file ends before byte {end}")
         target.write(data)

@@ -375,3 +375,29 @@ def test_unused_variants_leave_the_cache(tmp_path):
         refresh(library)
         assert len(variants()) == len(FORMATS) - 1
         assert not any('"ris"' in variant for variant in variants())
+
+
+@pytest.mark.parametrize("kernel_copy", ["missing", "failing"])
+def test_without_the_kernel_copy_the_splice_reads_and_writes(
+    tmp_path, ways, monkeypatch, kernel_copy
+):
+    """Where os.copy_file_range does not exist (macOS) or fails (another file system), the
+    unchanged ranges are copied by reading them: the same file."""
+    import os
+
+    library, paths = _library(tmp_path, n=15)
+    with library:
+        refresh(library)
+        if kernel_copy == "missing":
+            monkeypatch.delattr(os, "copy_file_range", raising=False)
+        else:
+
+            def failing(*args, **kw):
+                raise OSError(18, "Invalid cross-device link")
+
+            monkeypatch.setattr(os, "copy_file_range", failing)
+        import_sources(library, [_one_record(tmp_path, "Copied by reading")], parallel=False)
+        ways.update(whole=0, spliced=0)
+        refresh(library)
+        assert ways == {"whole": 0, "spliced": len(FORMATS)}
+        _same_as_full(library, paths)
