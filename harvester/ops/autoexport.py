@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import string
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -93,15 +92,15 @@ def refresh(library: Library, warn: Callable[[str], None] | None = None) -> list
     """
     written = []
     variants = []
-    refresh = _Refresh()
     for export in configured(library):
         variant = _entry_variant(export)
         if variant is not None:
             variants.append(variant)
-        changed, _ = _bring_up_to_date(library, export, warn, refresh)
+        changed, _ = _bring_up_to_date(library, export, warn)
         if changed:
             written.append(export["path"])
     library.exports.forget_entries(variants)
+    library.exports.prune_changes()
     return written
 
 
@@ -112,7 +111,7 @@ def write_configured(
     next change renders only what it touches); returns (written, works in the file)."""
     for export in configured(library):
         if export["path"] == str(path.resolve()):
-            return _bring_up_to_date(library, export, warn, _Refresh())
+            return _bring_up_to_date(library, export, warn)
     raise UsageError(f"{path} is not an auto-export")
 
 
@@ -128,22 +127,10 @@ def _entry_variant(export: dict[str, Any]) -> str | None:
     return None
 
 
-@dataclass(slots=True)
-class _Refresh:
-    """One pass over the auto-exports. Nothing but the exports' own tables is written during
-    it, so files brought up to date by one pass hold the same works: ``generation`` names the
-    pass, and ``changes`` keeps what changed since a generation, looked up once for all the
-    whole-library files of that generation (the lookup reads every work's key and hash)."""
-
-    generation: str = field(default_factory=lambda: os.urandom(8).hex())
-    changes: dict[str, tuple[list[int], list[int], list[int]]] = field(default_factory=dict)
-
-
 def _bring_up_to_date(
     library: Library,
     export: dict[str, Any],
     warn: Callable[[str], None] | None,
-    refresh: _Refresh,
 ) -> tuple[bool, int]:
     """Write one export if its content changed: (written, works in it)."""
     selection = Selection.from_dict(export["selection"])
@@ -166,10 +153,8 @@ def _bring_up_to_date(
             _refuse_emptying(path, selection, warn)
             return False, 0
         target = _Target(export["id"], path, fmt, variant, allowed, options, _written_as(export))
-        spliced = splice(library, target, warn, refresh)
-        changed, count = (
-            spliced if spliced is not None else _write_whole(library, target, refresh.generation)
-        )
+        spliced = splice(library, target, warn)
+        changed, count = spliced if spliced is not None else _write_whole(library, target)
     if changed:
         library.exports.mark_written(export["id"], now())
     return changed, count
@@ -205,11 +190,11 @@ def _written_as(export: dict[str, Any]) -> str:
     )
 
 
-def _write_whole(library: Library, target: _Target, generation: str) -> tuple[bool, int]:
+def _write_whole(library: Library, target: _Target) -> tuple[bool, int]:
     """Write the file from every selected work's entry (cached where valid), recording each
     entry's place as it goes: the next change splices."""
     store = library.exports
-    store.drop_layout(target.export_id)
+    seq = store.start_layout(target.export_id)
     fresh: list[ExportHead] = []
     spans: list[Span] = []
 
@@ -232,21 +217,19 @@ def _write_whole(library: Library, target: _Target, generation: str) -> tuple[bo
     changed = write_bytes_if_changed(target.path, encoded(written))
     store.add_spans(target.export_id, spans)
     store.save_entries(target.variant, fresh)
-    store.save_layout(
-        target.export_id, _layout(target.path, target.written_as, written.count, generation)
-    )
+    store.save_layout(target.export_id, _layout(target.path, target.written_as, written.count, seq))
     return changed, written.count
 
 
-def _layout(path: Path, written_as: str, entries: int, generation: str) -> FileLayout:
+def _layout(path: Path, written_as: str, entries: int, seq: int) -> FileLayout:
     state = file_state(path)
     if state is None:  # gone the moment it was written: nothing to splice next time
-        return FileLayout(written_as, -1, -1, "", entries, generation)
-    return FileLayout(written_as, *state, entries, generation)
+        return FileLayout(written_as, -1, -1, "", entries, seq)
+    return FileLayout(written_as, *state, entries, seq)
 
 
 def splice(
-    library: Library, target: _Target, warn: Callable[[str], None] | None, refresh: _Refresh
+    library: Library, target: _Target, warn: Callable[[str], None] | None
 ) -> tuple[bool, int] | None:
     """Bring the file up to date by splicing (see :mod:`harvester.ops.splice`): (written,
     works in it), or None when it has to be written whole (no layout of it, a layout of
@@ -262,16 +245,11 @@ def splice(
                 "written in full again"
             )
         return None
-    if target.allowed is None:
-        # whole-library files of one generation hold the same works: one lookup for all
-        known = refresh.changes.get(layout.generation)
-        if known is None:
-            known = refresh.changes[layout.generation] = _changes(store, target, layout)
-        removed, added, gone = known
-    else:
-        removed, added, gone = _changes(store, target, layout)
+    seq = store.last_change()  # before the works are read: later changes come next time
+    removed, added, gone = _changes(store, target, layout)
     if not removed and not added:
-        store.set_generation(target.export_id, refresh.generation)
+        if seq != layout.seq:
+            store.set_seq(target.export_id, seq)
         return False, layout.entries
     if len(removed) + len(added) > max(SPLICE_MIN, layout.entries // 4):
         return None  # most of the file changes: a whole write costs no more
@@ -289,7 +267,7 @@ def splice(
 
     old_spans = store.spans_of(target.export_id, removed)
     removals = []
-    for work_id, key, length in old_spans:
+    for work_id, key, _, length in old_spans:
         at = store.before(target.export_id, key)
         removals.append((work_id, Removal(at[0], offset(at), length)))
     insertions = []
@@ -332,9 +310,7 @@ def splice(
     store.replace_spans(target.export_id, removed, spans)
     store.save_entries(target.variant, fresh, prune=False)
     store.forget_entries_of(target.variant, gone)
-    store.save_layout(
-        target.export_id, _layout(target.path, target.written_as, entries, refresh.generation)
-    )
+    store.save_layout(target.export_id, _layout(target.path, target.written_as, entries, seq))
     return not unchanged, entries
 
 
@@ -343,21 +319,30 @@ def _changes(
 ) -> tuple[list[int], list[int], list[int]]:
     """What changed since the file was written: (works whose entry is to be taken out,
     works whose entry is to be put in, works gone from the library). A work rendered again
-    is in both: taken out where its old key put it, put in where its key puts it now."""
+    is in both: taken out where its old key put it, put in where its key puts it now.
+
+    The whole library: the works changed since (the store's log of changes), compared with
+    their entries in the file. A tag or source selection also changes when a work is tagged
+    or gains a record without changing: its works are compared with the file's, all."""
     if target.allowed is None:
-        stale = store.stale_spans(target.export_id)
-        added = [work_id for work_id, *_ in stale]
-        removed = [work_id for work_id, _, _, in_file in stale if in_file]
-        # The file's entries of works that still exist are its entries less those gone: only
-        # when the counts say some are gone is the file's layout searched for them.
-        missing = layout.entries - (store.work_count() - (len(stale) - len(removed)))
-        gone = store.gone_spans(target.export_id) if missing else []
-        return removed + gone, added, gone
-    in_file = {work_id: (key, hash_) for work_id, key, hash_ in store.span_keys(target.export_id)}
-    current = {work_id: (key, hash_) for work_id, key, hash_ in store.works_keyed(target.allowed)}
+        touched = store.changed_since(layout.seq)
+        in_file = {
+            work_id: (key, hash_)
+            for work_id, key, hash_, _ in store.spans_of(target.export_id, touched)
+        }
+        current = {work_id: (key, hash_) for work_id, key, hash_ in store.works_keyed(touched)}
+    else:
+        in_file = {
+            work_id: (key, hash_) for work_id, key, hash_ in store.span_keys(target.export_id)
+        }
+        current = {
+            work_id: (key, hash_) for work_id, key, hash_ in store.works_keyed(target.allowed)
+        }
     removed = [work_id for work_id, was in in_file.items() if current.get(work_id) != was]
     added = [work_id for work_id, now_ in current.items() if in_file.get(work_id) != now_]
     outside = [work_id for work_id in removed if work_id not in current]
+    if target.allowed is None:
+        return removed, added, outside
     still = {work_id for work_id, _, _ in store.works_keyed(outside)}
     return removed, added, [work_id for work_id in outside if work_id not in still]
 

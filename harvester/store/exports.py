@@ -166,17 +166,26 @@ class AutoExports:
 
     def layout(self, export_id: int) -> FileLayout | None:
         row = self._db.conn.execute(
-            "SELECT written_as, size, mtime_ns, ends, entries, generation FROM export_files"
+            "SELECT written_as, size, mtime_ns, ends, entries, seq FROM export_files"
             " WHERE export_id = ?",
             [export_id],
         ).fetchone()
         return None if row is None else FileLayout(*row)
 
-    def drop_layout(self, export_id: int) -> None:
-        """Forget the layout (before the file is written in full: until its new layout is
-        saved, no stale one can be trusted)."""
+    def start_layout(self, export_id: int) -> int:
+        """Before the file is written in full: its old layout forgotten (none can be trusted
+        until the new one is saved) but its row kept, so that changes to the works go on
+        being logged while it is written; returns the last change logged, which the works
+        read next hold."""
         with self._library.write():
-            self._drop_layout(export_id)
+            self._db.conn.execute(
+                "INSERT OR REPLACE INTO export_files"
+                " (export_id, written_as, size, mtime_ns, ends, entries, seq)"
+                " VALUES (?, '', -1, -1, '', 0, 0)",
+                [export_id],
+            )
+            self._db.conn.execute("DELETE FROM export_spans WHERE export_id = ?", [export_id])
+        return self.last_change()
 
     def _drop_layout(self, export_id: int) -> None:
         self._db.conn.execute("DELETE FROM export_files WHERE export_id = ?", [export_id])
@@ -195,43 +204,40 @@ class AutoExports:
         with self._library.write():
             self._db.conn.execute(
                 "INSERT OR REPLACE INTO export_files"
-                " (export_id, written_as, size, mtime_ns, ends, entries, generation)"
+                " (export_id, written_as, size, mtime_ns, ends, entries, seq)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [export_id, *layout],
             )
 
-    def set_generation(self, export_id: int, generation: str) -> None:
-        """The file was found up to date by the refresh ``generation``."""
-        with self._library.write():
-            self._db.conn.execute(
-                "UPDATE export_files SET generation = ? WHERE export_id = ?",
-                [generation, export_id],
-            )
+    def last_change(self) -> int:
+        """The number of the last change to the works logged (0: none yet)."""
+        row = self._db.conn.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'work_changes'"
+        ).fetchone()
+        return int(row[0]) if row else 0
 
-    def stale_spans(self, export_id: int) -> list[tuple[int, str, str | None, bool]]:
-        """Works whose entry in the file is missing or was rendered from another key or CSL:
-        ``(work_id, key, csl_hash, in the file)``. The keys are compared case-sensitively (the
-        column's NOCASE would miss a key changed in case alone)."""
+    def changed_since(self, seq: int) -> list[int]:
+        """The works inserted, deleted or changed in key or CSL after change ``seq``."""
         rows = self._db.conn.execute(
-            """
-            SELECT w.id, w.citation_key, w.csl_hash, s.work_id IS NOT NULL
-            FROM works w INDEXED BY works_key_hash
-            LEFT JOIN export_spans s ON s.export_id = ? AND s.work_id = w.id
-            WHERE s.work_id IS NULL OR s.csl_hash IS NOT w.csl_hash
-               OR s.citation_key IS NOT w.citation_key COLLATE BINARY
-            """,
-            [export_id],
-        )
-        return [(work_id, key, hash_, bool(present)) for work_id, key, hash_, present in rows]
-
-    def gone_spans(self, export_id: int) -> list[int]:
-        """Works in the file that are no longer in the library."""
-        rows = self._db.conn.execute(
-            "SELECT s.work_id FROM export_spans s WHERE s.export_id = ?"
-            " AND NOT EXISTS (SELECT 1 FROM works w WHERE w.id = s.work_id)",
-            [export_id],
+            "SELECT DISTINCT work_id FROM work_changes WHERE seq > ?", [seq]
         )
         return [row[0] for row in rows]
+
+    def set_seq(self, export_id: int, seq: int) -> None:
+        """The file holds the works as of change ``seq`` (it was found up to date)."""
+        with self._library.write():
+            self._db.conn.execute(
+                "UPDATE export_files SET seq = ? WHERE export_id = ?", [seq, export_id]
+            )
+
+    def prune_changes(self) -> None:
+        """Forget the changes every file holds (all of them when no file has a layout)."""
+        with self._library.write():
+            self._db.conn.execute(
+                "DELETE FROM work_changes WHERE seq <= "
+                "(SELECT coalesce(min(seq), (SELECT max(seq) FROM work_changes))"
+                " FROM export_files)"
+            )
 
     def span_keys(self, export_id: int) -> list[tuple[int, str, str | None]]:
         """``(work_id, key, csl_hash)`` of every entry in the file."""
@@ -239,9 +245,6 @@ class AutoExports:
             "SELECT work_id, citation_key, csl_hash FROM export_spans WHERE export_id = ?",
             [export_id],
         ).fetchall()
-
-    def work_count(self) -> int:
-        return int(self._db.conn.execute("SELECT count(*) FROM works").fetchone()[0])
 
     def works_keyed(self, work_ids: Iterable[int]) -> list[tuple[int, str, str | None]]:
         """``(work_id, key, csl_hash)`` of the works ``work_ids`` that exist."""
@@ -258,15 +261,18 @@ class AutoExports:
             )
         return found
 
-    def spans_of(self, export_id: int, work_ids: Iterable[int]) -> list[tuple[int, str, int]]:
-        """``(work_id, key, length)`` of the entries of ``work_ids`` in the file."""
+    def spans_of(
+        self, export_id: int, work_ids: Iterable[int]
+    ) -> list[tuple[int, str, str | None, int]]:
+        """``(work_id, key, csl_hash, length)`` of the entries of ``work_ids`` in the file."""
         ids = list(work_ids)
-        found: list[tuple[int, str, int]] = []
+        found: list[tuple[int, str, str | None, int]] = []
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             found.extend(
                 self._db.conn.execute(
-                    "SELECT work_id, citation_key, length FROM export_spans WHERE export_id = ?"
+                    "SELECT work_id, citation_key, csl_hash, length FROM export_spans"
+                    " WHERE export_id = ?"
                     f" AND work_id IN ({','.join('?' * len(chunk))})",
                     [export_id, *chunk],
                 )
@@ -282,14 +288,6 @@ class AutoExports:
             [export_id, key],
         ).fetchone()
         return int(count), int(total)
-
-    def ordered_spans(self, export_id: int) -> Iterator[tuple[str, int]]:
-        """Every entry's ``(key, length)`` in the file's order."""
-        return self._db.conn.execute(
-            "SELECT citation_key, length FROM export_spans WHERE export_id = ?"
-            " ORDER BY citation_key",
-            [export_id],
-        )
 
     def replace_spans(self, export_id: int, removed: Iterable[int], added: Iterable[Span]) -> None:
         """After a splice: the entries taken out, and those put in."""
@@ -334,7 +332,7 @@ class FileLayout(NamedTuple):
     mtime_ns: int
     ends: str  # hash of the first and last 64 KiB
     entries: int
-    generation: str  # the refresh that last brought it up to date
+    seq: int  # the last change to the works (m013 work_changes) the file holds
 
 
 @dataclass(slots=True)

@@ -433,13 +433,17 @@ def m013_ax_export_layouts(db: Database) -> None:
     * ``export_files``: per auto-export, the file as written (size, ``mtime_ns``, a hash of its
       first and last 64 KiB) and what it was written as (entry variant, format, selection): a
       file that no longer matches was changed by someone else, and an export set up anew is
-      not the same layout; both are written in full again. ``generation`` names the refresh
-      that last brought the file up to date: files of one generation hold the same works, so
-      what changed since is looked up once for all of them.
+      not the same layout; both are written in full again. ``seq``: the last change to the
+      works (``work_changes``) the file holds.
     * ``export_spans``: per auto-export and work, the entry's citation key and CSL hash when
       written and its length in bytes. Offsets are not stored (an insertion would move half of
       them): an entry's offset is the sum of the lengths before it in key order, which the
-      index ``export_spans_order`` answers without reading the rows."""
+      index ``export_spans_order`` answers without reading the rows.
+    * ``work_changes``: the works inserted, deleted or changed in key or CSL, in order, kept
+      by triggers while any auto-export has a layout (whatever writes the works, and only
+      then), and pruned once every file holds them. What changed since a file was written
+      is then read from here, not found by comparing every work with the file's layout
+      (0.1 s of CPU per export at 100k works, on every change)."""
     db.executescript(
         """
         CREATE TABLE export_files (
@@ -449,7 +453,7 @@ def m013_ax_export_layouts(db: Database) -> None:
             mtime_ns INTEGER NOT NULL,
             ends TEXT NOT NULL,
             entries INTEGER NOT NULL,
-            generation TEXT NOT NULL
+            seq INTEGER NOT NULL
         );
         CREATE TABLE export_spans (
             export_id INTEGER NOT NULL,
@@ -460,5 +464,27 @@ def m013_ax_export_layouts(db: Database) -> None:
             PRIMARY KEY (export_id, work_id)
         ) WITHOUT ROWID;
         CREATE INDEX export_spans_order ON export_spans(export_id, citation_key, length);
+        CREATE TABLE work_changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            work_id INTEGER NOT NULL
+        );
+        CREATE TRIGGER work_changes_insert AFTER INSERT ON works
+        WHEN EXISTS (SELECT 1 FROM export_files)
+        BEGIN
+            INSERT INTO work_changes (work_id) VALUES (new.id);
+        END;
+        CREATE TRIGGER work_changes_delete AFTER DELETE ON works
+        WHEN EXISTS (SELECT 1 FROM export_files)
+        BEGIN
+            INSERT INTO work_changes (work_id) VALUES (old.id);
+        END;
+        CREATE TRIGGER work_changes_update AFTER UPDATE OF id, citation_key, csl, csl_hash ON works
+        WHEN (old.id IS NOT new.id OR old.citation_key IS NOT new.citation_key COLLATE BINARY
+              OR old.csl_hash IS NOT new.csl_hash OR old.csl IS NOT new.csl)
+             AND EXISTS (SELECT 1 FROM export_files)
+        BEGIN
+            INSERT INTO work_changes (work_id) VALUES (old.id);
+            INSERT INTO work_changes (work_id) SELECT new.id WHERE new.id IS NOT old.id;
+        END;
         """
     )

@@ -334,30 +334,69 @@ def test_plan_rebuilds_any_change_of_any_list(fmt, old, data):
     assert got == want.encode()
 
 
-def test_files_of_one_refresh_look_up_what_changed_once(tmp_path, monkeypatch):
-    """The whole-library files a refresh brought up to date hold the same works: the next
-    refresh reads the works' keys and hashes once for all of them, and each comes out right."""
+def test_what_changed_is_read_from_the_log_not_found_by_comparing_every_work(tmp_path, monkeypatch):
+    """A whole-library file learns what changed since it was written from the store's log of
+    changes to the works: the works it compares are those the change touched, and the log
+    is emptied once every file holds its changes."""
     from harvester.store.exports import AutoExports
 
     library, paths = _library(tmp_path, n=20)
-    lookups: list[int] = []
-    real = AutoExports.stale_spans
+    compared: list[int] = []
+    real = AutoExports.works_keyed
 
-    def counting(self, export_id):
-        lookups.append(export_id)
-        return real(self, export_id)
+    def counting(self, work_ids):
+        ids = list(work_ids)
+        compared.extend(ids)
+        return real(self, ids)
 
-    monkeypatch.setattr(AutoExports, "stale_spans", counting)
+    monkeypatch.setattr(AutoExports, "works_keyed", counting)
+
+    def logged() -> int:
+        return library.db.conn.execute("SELECT count(*) FROM work_changes").fetchone()[0]
+
     with library:
         refresh(library)
+        assert logged() == 0
         import_sources(library, [_one_record(tmp_path, "First change")], parallel=False)
+        assert logged() == 1
+        compared.clear()
         refresh(library)
-        assert len(lookups) == 1
+        assert len(set(compared)) == 1
+        assert logged() == 0
         _same_as_full(library, paths)
-        lookups.clear()
-        edit_work(library, next(library.iter_works()).key, ["title=Second change"])
+        keys = [w.key for w in library.iter_works()]
+        merge_works(library, keys[3:5])  # one work changes, one goes
+        compared.clear()
         refresh(library)
-        assert len(lookups) == 1
+        assert len(set(compared)) == 2
+        _same_as_full(library, paths)
+
+
+def test_changes_made_while_a_file_is_written_whole_come_next_time(tmp_path):
+    """The log runs while a file is written in full (its layout row is kept): a work changed
+    between the reading of the works and the saving of the layout is not lost."""
+    library, paths = _library(tmp_path, n=12)
+    with library:
+        refresh(library)
+        key = next(library.iter_works()).key
+        real = autoexport._entries
+
+        def changing_midway(*args, **kw):
+            for i, head in enumerate(real(*args, **kw)):
+                if i == 3 and not changed:
+                    changed.append(True)
+                    edit_work(library, key, ["title=Changed while the file was written"])
+                yield head
+
+        changed: list[bool] = []
+        register(library, paths["ris"], "ris", Selection(), ExportOptions(abstract=True))
+        autoexport._entries = changing_midway
+        try:
+            refresh(library)  # the RIS file, set up anew, is written whole
+        finally:
+            autoexport._entries = real
+        assert changed
+        refresh(library)
         _same_as_full(library, paths)
 
 
