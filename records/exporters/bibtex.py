@@ -103,6 +103,8 @@ _OTHERS = {"others", "et al", "et al.", "etal", "u. a.", "u.a.", "ua"}
 _RANGE_RE = re.compile(r"\s*(?:-|–|—|‐|‑|−)+\s*")
 _AND_RE = re.compile(r"\band\b", re.IGNORECASE)
 _VERBATIM_ESCAPES = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20", "\n": ""})
+_VERBATIM_SPECIAL_RE = re.compile(r"[{}\\ \n]")  # what _VERBATIM_ESCAPES changes
+_DIGITS_RANGE_RE = re.compile(r"([0-9]+)(?:-([0-9]+))?")
 
 
 def entry_type(csl: CSLItem, flavour: Flavour = "bibtex") -> str:
@@ -267,12 +269,17 @@ def edtf_date(csl: CSLItem, key: str = "issued") -> str | None:
 
 
 def _pages(page: str, ascii: bool) -> str:
-    return "--".join(escape(p, ascii=ascii) for p in _RANGE_RE.split(str(page).strip()) if p)
+    text = str(page).strip()
+    simple = _DIGITS_RANGE_RE.fullmatch(text)  # most pages: "1126-1148" or "17", nothing to escape
+    if simple:
+        return simple[1] if simple[2] is None else f"{simple[1]}--{simple[2]}"
+    return "--".join(escape(p, ascii=ascii) for p in _RANGE_RE.split(text) if p)
 
 
 def verbatim(value: str) -> str:
     """DOI/URL as written, with only what would break the file percent-encoded."""
-    return str(value).strip().translate(_VERBATIM_ESCAPES)
+    text = str(value).strip()
+    return text.translate(_VERBATIM_ESCAPES) if _VERBATIM_SPECIAL_RE.search(text) else text
 
 
 # --- entries ----------------------------------------------------------------------------------
@@ -367,17 +374,15 @@ def _raw_fields(
         found = re.search(r"\b\d{4}\b", literal)
         put("year", found.group() if found else text_value(literal, ascii))
     # publishing
-    publisher = text("publisher")
-    place = text("publisher-place")
     if kind == "thesis":
-        put("institution" if biblatex else "school", publisher)
-        put("location" if biblatex else "address", place)
+        put("institution" if biblatex else "school", text("publisher"))
+        put("location" if biblatex else "address", text("publisher-place"))
     elif kind == "report":
-        put("institution", publisher)
-        put("location" if biblatex else "address", place)
-    elif etype not in _ARTICLE_TYPES:
-        put("publisher", publisher)
-        put("location" if biblatex else "address", place)
+        put("institution", text("publisher"))
+        put("location" if biblatex else "address", text("publisher-place"))
+    elif etype not in _ARTICLE_TYPES:  # an article's publisher is not escaped for nothing
+        put("publisher", text("publisher"))
+        put("location" if biblatex else "address", text("publisher-place"))
     if biblatex and kind == "thesis":
         put("type", "mathesis" if _is_masters(csl) else "phdthesis")
     elif biblatex and kind == "report":

@@ -64,3 +64,25 @@ def test_non_ascii_macros_by_translate_equal_the_runs(text):
         "\u203a\u20ac]+"
     )
     assert text.translate(latex._UTF8_NON_ASCII) == _by_runs(latex.UTF8_TABLE, not_pdflatex, text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    page=st.one_of(
+        st.from_regex(r"\A[0-9]{1,5}(-[0-9]{1,5})?\Z"),
+        st.text(alphabet="0123456789-–— ,e\\{}١", max_size=12),
+    )
+)
+def test_pages_fast_path_equals_the_split(page):
+    from records.exporters import bibtex
+
+    general = "--".join(latex.escape(p) for p in bibtex._RANGE_RE.split(page.strip()) if p)
+    assert bibtex._pages(page, True) == general
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=st.text(alphabet="abc/.:10{}\\ \n%", max_size=20))
+def test_verbatim_fast_path_equals_the_translation(value):
+    from records.exporters import bibtex
+
+    assert bibtex.verbatim(value) == value.strip().translate(bibtex._VERBATIM_ESCAPES)
