@@ -58,18 +58,9 @@ class AutoExports:
         """Every work as ``(citation key, CSL item)`` in citation-key order: what a file
         export of the whole library reads, and nothing else (a work's provenance, parsed by
         :meth:`Library.iter_works`, is as large as its CSL and was half an export's time)."""
-        conn = self._db.conn
-        (mapped,) = conn.execute("PRAGMA mmap_size").fetchone()
-        # Read through a memory map: the works are visited in key order, not in the table's,
-        # and a read() per page was a third of the time SQLite took (0.6 -> 0.4 s at 100k).
-        conn.execute(f"PRAGMA mmap_size = {EXPORT_MMAP}")
-        try:
-            for key, csl in conn.execute(
-                "SELECT citation_key, csl FROM works ORDER BY citation_key"
-            ):
-                yield key, _loads(csl)
-        finally:
-            conn.execute(f"PRAGMA mmap_size = {int(mapped)}")
+        rows = self._db.conn.execute("SELECT citation_key, csl FROM works ORDER BY citation_key")
+        for key, csl in rows:
+            yield key, _loads(csl)
 
     # Cached entries: one rendered entry per work and variant (format + options + exporter
     # code), valid while its fingerprint (the work's CSL hash and key) holds.
@@ -309,7 +300,6 @@ class AutoExports:
 
 
 _CHUNK = 500  # ids per IN (...): well under SQLite's variable limit
-EXPORT_MMAP = 1 << 31  # bytes of the library a whole export maps (address space, not memory)
 _SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__
 
 

@@ -211,14 +211,13 @@ def _format_name(name: dict[str, Any], ascii: bool) -> str:
 
 
 def format_names(names: Iterable[dict[str, Any]], *, ascii: bool = True) -> str:
-    out = []
-    for name in names:
-        if len(name) == 2:  # the common case of format_name, without its call
-            family, given = name.get("family"), name.get("given")
-            if family.__class__ is str and given.__class__ is str:
-                out.append(_family_given(family, given, ascii))
-                continue
-        out.append(_format_name(name, ascii))
+    try:  # most names are family and given alone: one cached lookup each
+        out = [
+            _family_given(n["family"], n["given"], ascii) if len(n) == 2 else _format_name(n, ascii)
+            for n in names
+        ]
+    except (KeyError, TypeError):  # two other fields, or a value that is no string
+        out = [_format_name(n, ascii) for n in names]
     if "others" in out:  # "others" only at the end; elsewhere it would truncate the list
         out = [n if n != "others" or i == len(out) - 1 else "{others}" for i, n in enumerate(out)]
     if "" in out or "{}" in out:
