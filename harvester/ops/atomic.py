@@ -3,9 +3,11 @@ file, and a file whose content did not change is not touched at all."""
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -18,29 +20,63 @@ def write_if_changed(path: Path, text: str | Iterable[str], encoding: str = "utf
     it turns out identical to the old file, the temporary file is dropped instead.
     """
     pieces = [text] if isinstance(text, str) else text
+    return write_bytes_if_changed(path, (piece.encode(encoding) for piece in pieces))
+
+
+def write_bytes_if_changed(path: Path, chunks: Iterable[bytes]) -> bool:
+    """:func:`write_if_changed` for content already encoded."""
+    with replacing(path) as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+        handle.flush()
+        # Compared only when the sizes agree (a changed export almost always changes
+        # size): hashing every byte written cost an auto-export of 475 MB a third of a
+        # second for nothing.
+        if _same_content(path, handle.temp, handle.tell()):
+            raise _Unchanged
+    return not handle.unchanged
+
+
+class _Unchanged(Exception):
+    """The new content is the old: the temporary file is dropped, the file left alone."""
+
+
+class _Replacement(io.BufferedWriter):
+    """The temporary file's handle: where it is, and whether it was dropped as unchanged."""
+
+    temp: Path
+    unchanged = False
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[_Replacement]:
+    """A binary handle on a temporary file in ``path``'s directory that replaces ``path``
+    (flushed to disk, with the old file's permissions, in one rename) when the block ends
+    without error; on an error, or :class:`_Unchanged` (then ``handle.unchanged``), the
+    temporary file is dropped and ``path`` is left as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle = _Replacement(io.FileIO(fd, "wb"), buffer_size=1 << 20)
+    handle.temp = Path(temp)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            for piece in pieces:
-                handle.write(piece.encode(encoding))
+        with handle:
+            try:
+                yield handle
+            except _Unchanged:
+                handle.unchanged = True
+                raise
             handle.flush()
-            # Compared only when the sizes agree (a changed export almost always changes
-            # size): hashing every byte written cost an auto-export of 475 MB a third of a
-            # second for nothing.
-            if _same_content(path, Path(temp), handle.tell()):
-                Path(temp).unlink()
-                return False
             os.fsync(handle.fileno())
         if path.exists():
             os.chmod(temp, path.stat().st_mode & 0o7777)
         else:
             os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
+    except _Unchanged:
+        Path(temp).unlink()
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return True
 
 
 def _same_content(path: Path, written: Path, size: int) -> bool:

@@ -438,3 +438,70 @@ def m013_mem_record_forms(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m014_ax_export_layouts(db: Database) -> None:
+    """Spliced auto-export: where each work's entry sits in the file an auto-export last
+    wrote, so that a change rewrites the file by copying the unchanged byte ranges and
+    rendering only the works it touched (issue 17: three 100k exports rewritten whole cost an
+    added record 5.5x its own time).
+
+    * ``export_files``: per auto-export, the file as written (size, ``mtime_ns``, a hash of its
+      first and last 64 KiB) and what it was written as (entry variant, format, selection): a
+      file that no longer matches was changed by someone else, and an export set up anew is
+      not the same layout; both are written in full again. ``seq``: the last change to the
+      works (``work_changes``) the file holds.
+    * ``export_spans``: per auto-export and work, the entry's citation key and CSL hash when
+      written and its length in bytes. Offsets are not stored (an insertion would move half of
+      them): an entry's offset is the sum of the lengths before it in key order, which the
+      index ``export_spans_order`` answers without reading the rows.
+    * ``work_changes``: the works inserted, deleted or changed in key or CSL, in order, kept
+      by triggers while any auto-export has a layout (whatever writes the works, and only
+      then), and pruned once every file holds them. What changed since a file was written
+      is then read from here, not found by comparing every work with the file's layout
+      (0.1 s of CPU per export at 100k works, on every change)."""
+    db.executescript(
+        """
+        CREATE TABLE export_files (
+            export_id INTEGER PRIMARY KEY,
+            written_as TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            ends TEXT NOT NULL,
+            entries INTEGER NOT NULL,
+            seq INTEGER NOT NULL
+        );
+        CREATE TABLE export_spans (
+            export_id INTEGER NOT NULL,
+            work_id INTEGER NOT NULL,
+            citation_key TEXT NOT NULL COLLATE NOCASE,
+            csl_hash TEXT,
+            length INTEGER NOT NULL,
+            PRIMARY KEY (export_id, work_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX export_spans_order ON export_spans(export_id, citation_key, length);
+        CREATE TABLE work_changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            work_id INTEGER NOT NULL
+        );
+        CREATE TRIGGER work_changes_insert AFTER INSERT ON works
+        WHEN EXISTS (SELECT 1 FROM export_files)
+        BEGIN
+            INSERT INTO work_changes (work_id) VALUES (new.id);
+        END;
+        CREATE TRIGGER work_changes_delete AFTER DELETE ON works
+        WHEN EXISTS (SELECT 1 FROM export_files)
+        BEGIN
+            INSERT INTO work_changes (work_id) VALUES (old.id);
+        END;
+        CREATE TRIGGER work_changes_update AFTER UPDATE OF id, citation_key, csl, csl_hash ON works
+        WHEN (old.id IS NOT new.id OR old.citation_key IS NOT new.citation_key COLLATE BINARY
+              OR old.csl_hash IS NOT new.csl_hash OR old.csl IS NOT new.csl)
+             AND EXISTS (SELECT 1 FROM export_files)
+        BEGIN
+            INSERT INTO work_changes (work_id) VALUES (old.id);
+            INSERT INTO work_changes (work_id) SELECT new.id WHERE new.id IS NOT old.id;
+        END;
+        """
+    )

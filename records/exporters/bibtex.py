@@ -103,6 +103,8 @@ _OTHERS = {"others", "et al", "et al.", "etal", "u. a.", "u.a.", "ua"}
 _RANGE_RE = re.compile(r"\s*(?:-|–|—|‐|‑|−)+\s*")
 _AND_RE = re.compile(r"\band\b", re.IGNORECASE)
 _VERBATIM_ESCAPES = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20", "\n": ""})
+_VERBATIM_SPECIAL_RE = re.compile(r"[{}\\ \n]")  # what _VERBATIM_ESCAPES changes
+_DIGITS_RANGE_RE = re.compile(r"([0-9]+)(?:-([0-9]+))?")
 
 
 def entry_type(csl: CSLItem, flavour: Flavour = "bibtex") -> str:
@@ -174,6 +176,20 @@ def _part(text: str, ascii: bool) -> str:
 
 def format_name(name: dict[str, Any], *, ascii: bool = True) -> str:
     """One CSL name in BibTeX's ``von Last, Jr, First`` form."""
+    if len(name) == 2:  # most names: family and given alone, looked up whole
+        family, given = name.get("family"), name.get("given")
+        if family.__class__ is str and given.__class__ is str:
+            return _family_given(family, given, ascii)
+    return _format_name(name, ascii)
+
+
+@lru_cache(maxsize=1 << 16)
+def _family_given(family: str, given: str, ascii: bool) -> str:
+    # Cached: a library's authors come back across its entries.
+    return _format_name({"family": family, "given": given}, ascii)
+
+
+def _format_name(name: dict[str, Any], ascii: bool) -> str:
     family = name.get("family")
     if not family:
         literal = str(name.get("literal") or name.get("given") or "").strip()
@@ -195,10 +211,18 @@ def format_name(name: dict[str, Any], *, ascii: bool = True) -> str:
 
 
 def format_names(names: Iterable[dict[str, Any]], *, ascii: bool = True) -> str:
-    out = [format_name(n, ascii=ascii) for n in names]
-    # "others" only at the end; elsewhere it would truncate the list.
-    out = [n if n != "others" or i == len(out) - 1 else "{others}" for i, n in enumerate(out)]
-    return " and ".join(n for n in out if n and n != "{}")
+    try:  # most names are family and given alone: one cached lookup each
+        out = [
+            _family_given(n["family"], n["given"], ascii) if len(n) == 2 else _format_name(n, ascii)
+            for n in names
+        ]
+    except (KeyError, TypeError):  # two other fields, or a value that is no string
+        out = [_format_name(n, ascii) for n in names]
+    if "others" in out:  # "others" only at the end; elsewhere it would truncate the list
+        out = [n if n != "others" or i == len(out) - 1 else "{others}" for i, n in enumerate(out)]
+    if "" in out or "{}" in out:
+        out = [n for n in out if n and n != "{}"]
+    return " and ".join(out)
 
 
 # --- dates, pages, verbatim -------------------------------------------------------------------
@@ -244,12 +268,17 @@ def edtf_date(csl: CSLItem, key: str = "issued") -> str | None:
 
 
 def _pages(page: str, ascii: bool) -> str:
-    return "--".join(escape(p, ascii=ascii) for p in _RANGE_RE.split(str(page).strip()) if p)
+    text = str(page).strip()
+    simple = _DIGITS_RANGE_RE.fullmatch(text)  # most pages: "1126-1148" or "17", nothing to escape
+    if simple:
+        return simple[1] if simple[2] is None else f"{simple[1]}--{simple[2]}"
+    return "--".join(escape(p, ascii=ascii) for p in _RANGE_RE.split(text) if p)
 
 
 def verbatim(value: str) -> str:
     """DOI/URL as written, with only what would break the file percent-encoded."""
-    return str(value).strip().translate(_VERBATIM_ESCAPES)
+    text = str(value).strip()
+    return text.translate(_VERBATIM_ESCAPES) if _VERBATIM_SPECIAL_RE.search(text) else text
 
 
 # --- entries ----------------------------------------------------------------------------------
@@ -344,17 +373,15 @@ def _raw_fields(
         found = re.search(r"\b\d{4}\b", literal)
         put("year", found.group() if found else text_value(literal, ascii))
     # publishing
-    publisher = text("publisher")
-    place = text("publisher-place")
     if kind == "thesis":
-        put("institution" if biblatex else "school", publisher)
-        put("location" if biblatex else "address", place)
+        put("institution" if biblatex else "school", text("publisher"))
+        put("location" if biblatex else "address", text("publisher-place"))
     elif kind == "report":
-        put("institution", publisher)
-        put("location" if biblatex else "address", place)
-    elif etype not in _ARTICLE_TYPES:
-        put("publisher", publisher)
-        put("location" if biblatex else "address", place)
+        put("institution", text("publisher"))
+        put("location" if biblatex else "address", text("publisher-place"))
+    elif etype not in _ARTICLE_TYPES:  # an article's publisher is not escaped for nothing
+        put("publisher", text("publisher"))
+        put("location" if biblatex else "address", text("publisher-place"))
     if biblatex and kind == "thesis":
         put("type", "mathesis" if _is_masters(csl) else "phdthesis")
     elif biblatex and kind == "report":
@@ -416,8 +443,10 @@ def _entry_text(key: str, csl: CSLItem, flavour: Flavour, abstract: bool) -> str
     _check_key(key)
     etype, fields = _raw_fields(csl, flavour, abstract)
     body = ",\n".join(
-        f"  {k} = {v}" if bare and v in _MONTH_MACROS else f"  {k} = {{{v}}}"
-        for k, v, bare in fields
+        [
+            f"  {k} = {v}" if bare and v in _MONTH_MACROS else f"  {k} = {{{v}}}"
+            for k, v, bare in fields
+        ]
     )
     return f"@{etype}{{{key},\n{body}\n}}\n" if fields else f"@{etype}{{{key},\n}}\n"
 

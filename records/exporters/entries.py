@@ -14,7 +14,7 @@ Formatted bibliographies are not here: a CSL style sorts and disambiguates the w
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from records.model import CSLItem
 
@@ -39,16 +39,30 @@ def render_entry(fmt: EntryFormat, key: str, csl: CSLItem, *, abstract: bool = F
     raise ValueError(f"{fmt!r} has no entries of its own")
 
 
+class Frame(NamedTuple):
+    """What a file of a format holds besides its entries: ``prefix + sep.join(entries) +
+    suffix``, or ``empty`` when there is no entry."""
+
+    prefix: str
+    sep: str
+    suffix: str
+    empty: str
+
+
+# BibTeX: a blank line between entries (each ends with a newline); RIS: CRLF likewise.
+FRAMES: dict[EntryFormat, Frame] = {
+    "bibtex": Frame("", "\n", "", ""),
+    "biblatex": Frame("", "\n", "", ""),
+    "csl-json": Frame("[\n", ",\n", "\n]\n", "[]\n"),
+    "ris": Frame("", "\r\n", "", ""),
+}
+
+
 def frame(fmt: EntryFormat, entries: Iterable[str]) -> Iterator[str]:
     """The file of ``fmt`` around already rendered ``entries`` (in file order), as pieces."""
-    if fmt == "csl-json":
-        first = True
-        for entry in entries:
-            yield ("[\n" if first else ",\n") + entry
-            first = False
-        yield "[]\n" if first else "\n]\n"
-        return
-    # BibTeX: a blank line between entries (each ends with a newline); RIS: CRLF likewise.
-    separator = "\r\n" if fmt == "ris" else "\n"
-    for i, entry in enumerate(entries):
-        yield (separator if i else "") + entry
+    prefix, sep, suffix, empty = FRAMES[fmt]
+    first = True
+    for entry in entries:
+        yield (prefix if first else sep) + entry
+        first = False
+    yield empty if first else suffix

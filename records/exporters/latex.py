@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 
 from pylatexenc.latexencode import get_builtin_uni2latex_dict
 
@@ -153,23 +152,11 @@ _PLACEHOLDERS = (
 )
 _SIMPLE = tuple((c, SPECIALS[c]) for c in "&%$#_~^")
 _ASCII_WORK_RE = re.compile(r"[\\{}&%$#_~^\x00-\x08\x0b-\x1f\x7f]|--|``|''|[!?]`|<<|>>")
-_NON_ASCII_RE = re.compile("[^\x00-\x7f]+")
-_NOT_PDFLATEX_RE = re.compile(
-    "[^\x00-\x7f\xa0-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026\u2039\u203a\u20ac]+"
-)
-
-
-def _macros(table: dict[int, str | None]) -> Callable[[re.Match[str]], str]:
-    get = table.get
-
-    def run(match: re.Match[str]) -> str:
-        return "".join(get(ord(c), c) or "" for c in match.group())
-
-    return run
-
-
-_ASCII_RUN = _macros(ASCII_TABLE)
-_UTF8_RUN = _macros(UTF8_TABLE)
+# For the non-ASCII characters, one str.translate of the whole text with the table's entries
+# for them (a regex over the runs of such characters, with a Python call per run, was twice
+# as slow); BibLaTeX's table has no entries for what pdflatex sets in UTF-8, which stays.
+_ASCII_NON_ASCII = {code: latex for code, latex in ASCII_TABLE.items() if code >= 128}
+_UTF8_NON_ASCII = {code: latex for code, latex in UTF8_TABLE.items() if code >= 128}
 
 
 def _accented(base: str, marks: str) -> str:
@@ -223,16 +210,18 @@ def escape(text: str, *, ascii: bool = True) -> str:
             text = text.replace(mark, latex)
         text = text.replace(_MATCHED_LEFT, r"\{").replace(_MATCHED_RIGHT, r"\}")
     if non_ascii:
-        if ascii:
-            text = _NON_ASCII_RE.sub(_ASCII_RUN, text)
-        else:
-            text = _NOT_PDFLATEX_RE.sub(_UTF8_RUN, text)
+        text = text.translate(_ASCII_NON_ASCII if ascii else _UTF8_NON_ASCII)
     return text
 
 
 # Words for case protection: letters and digits, with combining marks kept inside the word.
 _WORD_RE = re.compile("(?:[^\\W_]|[\u0300-\u036f])+")
 _OPEN, _CLOSE = "\ufdd6", "\ufdd7"  # survive escape(); become the protecting braces
+
+
+# In ASCII text _WORD_RE's words are runs of letters and digits; these are those with a capital
+# (matched from the word's start: the lookbehind, then no capital before the first).
+_ASCII_CAPITAL_WORD_RE = re.compile("(?<![A-Za-z0-9])[a-z0-9]*[A-Z][A-Za-z0-9]*")
 
 
 def _has_capital(word: str) -> bool:
@@ -253,5 +242,7 @@ def protect_title(text: str, *, ascii: bool = True) -> str:
         capital = _has_capital(word[1:]) if match.start() == 0 else _has_capital(word)
         return _OPEN + word + _CLOSE if capital else word
 
-    marked = escape(_WORD_RE.sub(mark, text), ascii=ascii)
+    # An ASCII title (most): only its words with a capital are matched, not every word.
+    words = _ASCII_CAPITAL_WORD_RE if text.isascii() else _WORD_RE
+    marked = escape(words.sub(mark, text), ascii=ascii)
     return marked.replace(_OPEN, "{").replace(_CLOSE, "}")
