@@ -427,18 +427,39 @@ def _found_fuzzily(family: str, pool: list[str]) -> bool:
     return len(family) >= FAMILY_PREFIX_MIN and any(_prefix_family(family, f) for f in pool)
 
 
-def _crossed_pair(n1: tuple[str, str], n2: tuple[str, str]) -> bool:
+# A "given name" this short may be initials run together ("PB Gibbons" kept as family
+# "phillip", given "bg"): its letters count as initials where names are read crossed.
+RUN_INITIALS_MAX = 3
+
+
+def _letters(initials: str, given: str) -> str:
+    """A name's initials, with the letters of a given "name" short enough to be initials run
+    together (:data:`RUN_INITIALS_MAX`)."""
+    return initials + given if len(given) <= RUN_INITIALS_MAX else initials
+
+
+def _crossed_pair(n1: tuple[str, str], n2: tuple[str, str], g1: str = "", g2: str = "") -> bool:
     (f1, i1), (f2, i2) = n1, n2
+    i1, i2 = _letters(i1, g1), _letters(i2, g2)
     return bool(i1 and i2 and f1[0] in i2 and f2[0] in i1)
 
 
-def _crossed(a: Sequence[tuple[str, str]], b: Sequence[tuple[str, str]]) -> int:
+def _crossed(
+    a: Sequence[tuple[str, str]],
+    b: Sequence[tuple[str, str]],
+    ga: Sequence[str] = (),
+    gb: Sequence[str] = (),
+) -> int:
     """How many names, in order, are written with family and given name swapped on one side,
     read through their initials: "a doan" / "d anhai" (AnHai Doan), "k ross" / "ar kenneth"
-    (Kenneth A. Ross). Each side's family name starts with one of the other's initials."""
+    (Kenneth A. Ross). Each side's family name starts with one of the other's initials. A short
+    given "name" may be initials run together, the family's last: "m garofalakis , p gibbons"
+    / "minos g , phillip bg" (``ga``, ``gb``: the folded given names, see :func:`_letters`)."""
     return sum(
-        bool(i1 and i2 and f1[0] in i2 and f2[0] in i1)
-        for (f1, i1), (f2, i2) in zip(a, b, strict=False)
+        _crossed_pair(n1, n2, g1, g2)
+        for n1, n2, g1, g2 in zip(
+            a, b, ga or ("",) * len(a), gb or ("",) * len(b), strict=False
+        )
     )
 
 
@@ -473,19 +494,20 @@ def compare_authors(p1: Prepared, p2: Prepared) -> AuthorComparison | None:
     if found == 0 and len(short) >= 2:
         # Every name of the shorter list swapped, read through the initials (one source wrote
         # "given family" as "family given" with the given names cut to initials).
-        crossed = _crossed(a1, a2)
+        crossed = _crossed(a1, a2, p1.given_names[: len(a1)], p2.given_names[: len(a2)])
         if crossed == len(short):
             return AuthorComparison(True, 1.0, len(short))
     elif 0 < found < len(a1) == len(a2):
         # Some names agree and some are swapped ("w hasan" / "h waqar" beside two names written
         # alike): a name counts when it is found, or swapped in its place.
+        g1, g2 = p1.given_names, p2.given_names
         either = sum(
-            _crossed_pair(n1, n2) or _names_found((n1,), a2) == 1
-            for n1, n2 in zip(a1, a2, strict=True)
+            _crossed_pair(n1, n2, x, y) or _names_found((n1,), a2) == 1
+            for n1, n2, x, y in zip(a1, a2, g1, g2, strict=False)
         )
         if either > found:
             found = either
-            first_match = first_match or _crossed_pair(a1[0], a2[0])
+            first_match = first_match or _crossed_pair(a1[0], a2[0], g1[0], g2[0])
     return AuthorComparison(first_match, found / len(short), len(short))
 
 

@@ -1064,7 +1064,13 @@ def containers_match(p1: Prepared, p2: Prepared) -> bool | None:
         # 23th VLDB"): a distinctive word (not a generic word of venue names) shared by both.
         for a in p1.containers:
             for b in p2.containers:
-                if _distinctive(a) & _distinctive(b) or _acronym_cut(a, b) or _acronym_cut(b, a):
+                if (
+                    _distinctive(a) & _distinctive(b)
+                    or _acronym_cut(a, b)
+                    or _acronym_cut(b, a)
+                    or _acronym_of(a, b)
+                    or _acronym_of(b, a)
+                ):
                     return True
     if _proceedings(p1) and _proceedings(p2):
         # Proceedings are named with and without edition, year, theme and acronym ("European
@@ -1123,6 +1129,21 @@ def _acronym_cut(acronym: tuple[str, ...], name: tuple[str, ...]) -> bool:
         run.insert(0, word)
     initials = "".join(w[0] for w in run)
     return 2 <= len(initials) < len(acronym[0]) and acronym[0].startswith(initials)
+
+
+def _acronym_of(acronym: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    """An acronym against the words it abbreviates among a longer name ("vldb" / "proc. of
+    very large data bases", "icde" / "18th international conference on data engineering"):
+    the initials of as many consecutive words of the name (function words dropped) spell it.
+    Three letters at least; a digit or an ordinal breaks the run."""
+    if len(acronym) != 1 or len(name) < 3:
+        return False
+    word = acronym[0]
+    size = len(word)
+    if not 3 <= size <= 8 or not word.isalpha() or size > len(name):
+        return False
+    initials = "".join(w[0] if not _OCCURRENCE_RE.match(w) else "0" for w in name)
+    return word in initials
 
 
 def _contains(short: tuple[str, ...], long: tuple[str, ...]) -> bool:

@@ -431,6 +431,40 @@ def test_titles_naming_different_items_of_a_series_stay_apart(tmp_path: Path) ->
     }
 
 
+# -- fifth pass: a conference's acronym and its words; given names run together as initials ----
+def test_a_conference_named_by_its_acronym_and_by_its_words_is_one_venue(tmp_path: Path) -> None:
+    people = ["Lindqvist, Kirsi", "Oduya, Marta", "Haverkamp, Tobias"]
+    reworded = "Partitioning skewed stream joins adaptively on shared-nothing clusters"
+    db = add(
+        tmp_path,
+        ris("dblp", _SPARSE_TITLE, people, TY="CONF", PY="2004", T2="VLDB"),
+        # The same several authors under a reworded title: one paper when the venue agrees.
+        ris("scholar", reworded, people, TY="CONF", T2="Proc. of Very Large Data Bases"),
+        # The same in another conference (the same initials but one): another paper.
+        ris("other", reworded, people, TY="CONF", T2="Proc. of Very Large Knowledge Bases"),
+    )
+    assert works(db) == {frozenset({"dblp", "scholar"})}
+
+
+def test_given_names_written_as_family_names_with_initials_run_together_agree(
+    tmp_path: Path,
+) -> None:
+    db = add(
+        tmp_path,
+        ris("dblp", _SPARSE_TITLE, ["Lindqvist, K.", "Oduya, M."], TY="CONF", PY="2004",
+            T2="SIGMOD Conference"),
+        # "Kirsi Lindqvist, Marta J. Oduya" as a scraper split them, lower-cased: the given name
+        # as the family name, the family's initial run into the given initials ("jo"; capitals
+        # "JO" the readers already split into initials).
+        ris("scholar", _SPARSE_TITLE.lower(), ["kirsi, l", "marta, jo"], TY="CONF",
+            T2="Proceedings of the 2004 ACM SIGMOD Conference"),
+        # Letters that cross with nobody: other people under the same title.
+        ris("other", _SPARSE_TITLE.lower(), ["kirsi, p", "ines, jx"], TY="CONF",
+            T2="Proceedings of the 2004 ACM SIGMOD Conference"),
+    )
+    assert works(db) == {frozenset({"dblp", "scholar"})}
+
+
 # -- class 8: order independence ------------------------------------------------------------------
 # A chain: "mid" is a duplicate of both ends, the two ends are not (other first pages in one
 # volume), plus a pair and a loner. Whichever order they arrive in, the works are the same.
