@@ -97,6 +97,39 @@ CITATION_WORDS = frozenset(
 # citation matter at this share at least (see spilled_title).
 SPILL_MIN_WORDS = 4
 SPILL_SHARE = 0.75
+# Words that name an institution: an affiliation or a report's issuer set off after a title
+# ("... . university of maryland", "... . digital equipment corp"; see _affiliation).
+INSTITUTION_WORDS = frozenset(
+    "university universities univ institute institut instituto istituto corp corporation inc "
+    "ltd gmbh laboratory laboratories labs dept department".split()
+)
+AFFILIATION_MAX_WORDS = 4
+
+
+def _institution(token: str) -> bool:
+    # "universiy", "universitat", "universite": the university word in any spelling.
+    return token in INSTITUTION_WORDS or token.startswith("universi")
+
+
+def _affiliation(long: Prepared, short: Prepared, after: Sequence[str]) -> bool:
+    """Whether what follows a title inside a longer one is an institution's name set off by
+    punctuation: the longer title's main title (before ". ", ": ", " - ") is the shorter title,
+    and the rest is a few words (:data:`AFFILIATION_MAX_WORDS`) that begin or end with an
+    institution word, with no function word but those of a name ("university of maryland",
+    "digital equipment corp", "the university of tromso"). The name is an affiliation or the
+    issuer of a report, run into the title by a scraper; a subtitle that merely mentions one
+    ("a survey at a university", "in a university") is not this shape."""
+    return bool(
+        after
+        and long.main_title == short.title
+        and len(after) <= AFFILIATION_MAX_WORDS
+        and (_institution(after[0]) or _institution(after[-1]))
+        and not any(w in TITLE_STOPWORDS and w not in _NAME_FUNCTION_WORDS for w in after)
+    )
+
+
+# Function words inside an institution's name ("university of X", "universidad de Y").
+_NAME_FUNCTION_WORDS = frozenset("of the and de der des du".split())
 
 
 def _citation_token(token: str, names: frozenset[str], venue: frozenset[str]) -> bool:
@@ -178,7 +211,7 @@ def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str,
         before = long.title[: max(where - 1, 0)].split()
         after = long.title[where + len(short.title) :].split()
         matter_before = _matter(before, names, venue)
-        matter_after = _matter(after, names, venue)
+        matter_after = len(after) if _affiliation(long, short, after) else _matter(after, names, venue)
         if matter_before + matter_after < SPILL_SHARE * (len(before) + len(after)) and not (
             before
             and matter_after >= SPILL_SHARE * len(after)

@@ -465,6 +465,22 @@ def test_given_names_written_as_family_names_with_initials_run_together_agree(
     assert works(db) == {frozenset({"dblp", "scholar"})}
 
 
+def test_an_affiliation_run_into_a_title_does_not_make_another_title(tmp_path: Path) -> None:
+    title = "Incremental maintenance of spatial joins in external memory"
+    db = add(
+        tmp_path,
+        ris("dblp", title, ["Lindqvist, K."], TY="CONF", PY="1999", T2="VLDB"),
+        # A scraped report: its issuer run into the title, one author, no year.
+        ris("report", f"{title.lower()}. university of maryland", ["lindqvist, kh"], TY="CONF",
+            T2="Proceedings of the 25th VLDB Conference"),
+        # A subtitle that mentions a university: left for review, not merged.
+        ris("subtitle", f"{title}: a case study at a university", ["Lindqvist, K."], TY="CONF",
+            T2="Proceedings of the 25th VLDB Conference"),
+    )
+    assert works(db) == {frozenset({"dblp", "report"})}
+    assert frozenset({"dblp", "subtitle"}) in review_pairs(db)
+
+
 # -- class 8: order independence ------------------------------------------------------------------
 # A chain: "mid" is a duplicate of both ends, the two ends are not (other first pages in one
 # volume), plus a pair and a loner. Whichever order they arrive in, the works are the same.
