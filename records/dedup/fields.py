@@ -155,8 +155,27 @@ def _year_token(token: str) -> bool:
     return len(token) == 4 and token.isdigit() and token[:2] in ("19", "20")
 
 
+# Words that say what kind of venue the word before them names ("sigmod conference", "vldb
+# j", "kdd workshop"): that word is the venue's name, citation matter in a spill.
+VENUE_KIND_WORDS = frozenset(
+    "conference conf proceedings proc journal j symposium symp workshop transactions trans".split()
+)
+
+
 def _matter(tokens: Sequence[str], names: frozenset[str], venue: frozenset[str]) -> int:
     return sum(_citation_token(t, names, venue) for t in tokens)
+
+
+def _matter_after(tokens: Sequence[str], names: frozenset[str], venue: frozenset[str]) -> int:
+    """:func:`_matter` of the words after a title, where a word just before a venue-kind word
+    (:data:`VENUE_KIND_WORDS`) names the venue and counts too ("... sigmod conference", "...
+    vldb j"). Only after a title: before one, and in a shared end, such a pair of words may be a
+    title's own ("... management system proceedings of ...")."""
+    return sum(
+        _citation_token(t, names, venue)
+        or (i + 1 < len(tokens) and tokens[i + 1] in VENUE_KIND_WORDS and t.isalpha())
+        for i, t in enumerate(tokens)
+    )
 
 
 def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -211,7 +230,9 @@ def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str,
         before = long.title[: max(where - 1, 0)].split()
         after = long.title[where + len(short.title) :].split()
         matter_before = _matter(before, names, venue)
-        matter_after = len(after) if _affiliation(long, short, after) else _matter(after, names, venue)
+        matter_after = (
+            len(after) if _affiliation(long, short, after) else _matter_after(after, names, venue)
+        )
         if matter_before + matter_after < SPILL_SHARE * (len(before) + len(after)) and not (
             before
             and matter_after >= SPILL_SHARE * len(after)
@@ -253,6 +274,10 @@ def _spilled_before(
     ...") is never taken for a spill."""
     core = t1[len(t1) - ending :]
     if sum(1 for w in core if len(w) > 1 and w not in TITLE_STOPWORDS) < MIN_INFORMATIVE_TOKENS:
+        return None
+    if 2 * _matter(core, names, venue) >= len(core):
+        # The shared end is itself citation matter: two titles followed by one venue string
+        # ("... proceedings of the 1997 acm sigmod international conference"), not one title.
         return None
     r1, r2 = t1[: len(t1) - ending], t2[: len(t2) - ending]
     for start in (r1, r2):

@@ -481,6 +481,32 @@ def test_an_affiliation_run_into_a_title_does_not_make_another_title(tmp_path: P
     assert frozenset({"dblp", "subtitle"}) in review_pairs(db)
 
 
+def test_a_venue_run_into_the_end_of_a_title_does_not_make_another_title(
+    tmp_path: Path,
+) -> None:
+    title = "Temporal aggregation in active database rules"
+    tail = " proceedings of the 1997 acm sigmod international conference &hellip; ,"
+    db = add(
+        tmp_path,
+        # A "dirty" export: the venue after the title, the year in its field, one author.
+        ris("dirty", f"{title.lower()} sigmod conference", ["lindqvist, k"], TY="CONF",
+            PY="1997"),
+        ris("clean", title, ["Lindqvist, Kirsi"], TY="CONF"),
+        # Two other papers that end with one proceedings string stay apart.
+        ris("p1", "index selection in a self-adaptive data base management system" + tail,
+            ["hammer, m", "chan, a"], TY="CONF"),
+        ris("p2", "template-based wrappers in the tsimmis system" + tail,
+            ["hammer, j", "garcia-molina, h"], TY="CONF"),
+        # Nor are two records without authors whose titles share only that string a pair for
+        # review.
+        ris("q1", "global query optimization" + tail.replace("1997", "1986"), [], TY="CONF"),
+        ris("q2", "equi-depth multidimensional histograms" + tail.replace("1997", "1988"), [],
+            TY="CONF"),
+    )
+    assert works(db) == {frozenset({"dirty", "clean"})}
+    assert frozenset({"q1", "q2"}) not in review_pairs(db)
+
+
 # -- class 8: order independence ------------------------------------------------------------------
 # A chain: "mid" is a duplicate of both ends, the two ends are not (other first pages in one
 # volume), plus a pair and a loner. Whichever order they arrive in, the works are the same.
