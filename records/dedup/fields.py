@@ -250,12 +250,35 @@ def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str,
         pool = [w for w in other if len(w) >= 4]
         known = names | frozenset(pool)
         matter = sum(
-            _citation_token(t, known, venue) or (len(t) >= 4 and bool(pool) and _found_fuzzily(t, pool))
+            _citation_token(t, known, venue)
+            or (len(t) >= 4 and bool(pool) and _found_fuzzily(t, pool))
+            or _acronym_of_words(t, other)
             for t in tail
         )
         if matter < SPILL_SHARE * len(tail):
             return None
     return r1, r2
+
+
+def _acronym_of_words(token: str, words: Sequence[str]) -> bool:
+    """Whether ``token`` is an acronym (three to eight letters) that the initials of two or more
+    consecutive content words of ``words`` begin, covering half its letters at least: the
+    venue one copy of a citation names by its acronym and the other by its words, cut short
+    ("vldb" / "proceedings of the international conference on very large")."""
+    if not (3 <= len(token) <= 8 and token.isalpha()):
+        return False
+    content = [w for w in words if w not in TITLE_STOPWORDS]
+    for start in range(len(content)):
+        initials = ""
+        for word in content[start:]:
+            if not word[0].isalpha():
+                break
+            initials += word[0]
+            if not token.startswith(initials):
+                break
+            if len(initials) >= 2 and 2 * len(initials) >= len(token):
+                return True
+    return False
 
 
 def _spilled_before(

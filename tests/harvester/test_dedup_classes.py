@@ -507,6 +507,25 @@ def test_a_venue_run_into_the_end_of_a_title_does_not_make_another_title(
     assert frozenset({"q1", "q2"}) not in review_pairs(db)
 
 
+def test_two_copies_naming_their_venue_by_acronym_and_by_words_in_the_title_agree(
+    tmp_path: Path,
+) -> None:
+    title = "temporal slicing in the evaluation of xml queries"
+    people = ["lindqvist, k", "oduya, m"]
+    db = add(
+        tmp_path,
+        # Two dirty exports of one citation: the venue after the title, once by its acronym
+        # with the year, once by its words cut short.
+        ris("acronym", f"{title} vldb 2003", people, TY="CONF"),
+        ris("words", f"{title} proceedings of the international conference on very large"
+            " &hellip; ,", people, TY="CONF", PY="2003"),
+        # The same title going on with words of a title: another paper.
+        ris("longer", f"{title} for very large document collections", people, TY="CONF",
+            PY="2004"),
+    )
+    assert works(db) == {frozenset({"acronym", "words"})}
+
+
 # -- class 8: order independence ------------------------------------------------------------------
 # A chain: "mid" is a duplicate of both ends, the two ends are not (other first pages in one
 # volume), plus a pair and a loner. Whichever order they arrive in, the works are the same.
