@@ -64,6 +64,8 @@ GENERIC_TITLES = frozenset(
 )
 MIN_INFORMATIVE_TOKENS = 3
 AUTHOR_NAMES_COMPARED = 12
+# How many names of a long list a short one is looked for in (see compare_authors).
+AUTHOR_NAMES_SCANNED = 100
 NEAR_TITLE = 0.93  # one or two typos, punctuation or a word in a long title
 # Two articles of one volume share at most the page where one ends and the next begins.
 MIN_SHARED_PAGES = 2
@@ -554,7 +556,14 @@ def compare_authors(p1: Prepared, p2: Prepared) -> AuthorComparison | None:
         # Family and given swapped for the whole list (East Asian names) still names the author.
         first_match = a1[0][0] == a2[0][0]
     short, long = (a1, a2) if len(a1) <= len(a2) else (a2, a1)
-    found = _names_found(short, long)
+    longer = p2.authors if short is a1 else p1.authors
+    if len(short) < AUTHOR_NAMES_COMPARED < len(longer):
+        # A list cut to a few names against a long one (a consortium, a large team): the few
+        # are looked for among all of the long list's names (up to AUTHOR_NAMES_SCANNED), not
+        # only its first twelve ("amorim, ribeiro, lucio, pedro" among twenty-three).
+        found = _names_found(short, longer[:AUTHOR_NAMES_SCANNED])
+    else:
+        found = _names_found(short, long)
     if len(a1) == len(a2) and found:
         # Lists of one length are read both ways (a name repeated in one list is found once
         # per repetition): the smaller count, so that the verdict does not depend on the order.

@@ -526,6 +526,24 @@ def test_two_copies_naming_their_venue_by_acronym_and_by_words_in_the_title_agre
     assert works(db) == {frozenset({"acronym", "words"})}
 
 
+def test_a_few_names_from_far_down_a_long_author_list_agree(tmp_path: Path) -> None:
+    title = "An online metadata repository for high energy physics detector conditions"
+    team = [f"{family}, {family[0].upper()}." for family in (
+        "Abreu", "Bianchi", "Castro", "Dias", "Esteves", "Faria", "Gomes", "Horta", "Inacio",
+        "Jardim", "Kolos", "Lucio", "Mapelli", "Nunes", "Osorio", "Pedro", "Ribeiro")]
+    db = add(
+        tmp_path,
+        ris("full", title, team, TY="CONF", PY="2002", T2="VLDB"),
+        # A citation that kept four names, three of them after the long list's twelfth.
+        ris("cut", title, ["Bianchi, B.", "Ribeiro, R.", "Lucio, L.", "Pedro, P."], TY="CONF",
+            T2="Proceedings of the 28th VLDB"),
+        # Four other people under the same title: not the team's paper.
+        ris("others", title, ["Marsh, J.", "Okonkwo, T.", "Varga, S.", "Quist, W."], TY="CONF",
+            T2="Proceedings of the 28th VLDB"),
+    )
+    assert works(db) == {frozenset({"full", "cut"})}
+
+
 # -- class 8: order independence ------------------------------------------------------------------
 # A chain: "mid" is a duplicate of both ends, the two ends are not (other first pages in one
 # volume), plus a pair and a loner. Whichever order they arrive in, the works are the same.
