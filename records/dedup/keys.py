@@ -1118,17 +1118,30 @@ def _proceedings(p: Prepared) -> bool:
 
 def _acronym_cut(acronym: tuple[str, ...], name: tuple[str, ...]) -> bool:
     """An acronym against a conference name cut short by the source ("vldb" / "proceedings of
-    the international conference on very large &hellip;"): the initials of the specific words
-    the name ends with (two at least) begin the acronym."""
+    the international conference on very large &hellip;", "proc. of the 21st int'l conf. on
+    very large data"): the initials of the words the name ends with, after the words that say
+    it is a conference (:data:`_CONFERENCE_LEAD_WORDS`), two at least and half the acronym's
+    letters, begin the acronym."""
     if len(acronym) != 1 or not 3 <= len(acronym[0]) <= 8 or len(name) < 3:
         return False
     run: list[str] = []
     for word in reversed(_series(name)):
-        if word in _GENERIC_VENUE_WORDS or word.isdigit():
+        if word in _CONFERENCE_LEAD_WORDS or not word.isalpha():
             break
         run.insert(0, word)
     initials = "".join(w[0] for w in run)
-    return 2 <= len(initials) < len(acronym[0]) and acronym[0].startswith(initials)
+    return (
+        2 <= len(initials) < len(acronym[0])
+        and 2 * len(initials) >= len(acronym[0])
+        and acronym[0].startswith(initials)
+    )
+
+
+# The words before a conference's own name ("proceedings of the 21st international conference
+# on ..."): where a cut name's run of initials starts.
+_CONFERENCE_LEAD_WORDS = _PROCEEDINGS_WORDS | frozenset(
+    "international int intl national annual acm ieee siam usenix".split()
+)
 
 
 def _acronym_of(acronym: tuple[str, ...], name: tuple[str, ...]) -> bool:

@@ -444,6 +444,16 @@ def test_a_conference_named_by_its_acronym_and_by_its_words_is_one_venue(tmp_pat
         ris("other", reworded, people, TY="CONF", T2="Proc. of Very Large Knowledge Bases"),
     )
     assert works(db) == {frozenset({"dblp", "scholar"})}
+    # The conference's name cut short after its first words, as a scraper keeps it; cut after
+    # one word it names nothing that can be checked.
+    dblp = ris("dblp", _SPARSE_TITLE, people, TY="CONF", PY="2004", T2="VLDB")
+    for venue, expected in (
+        ("Proc. of the 30th Int'l Conf. on Very Large Data", {frozenset({"dblp", "cut"})}),
+        ("Proc. of the 30th Int'l Conf. on Very", set()),
+    ):
+        db = add(tmp_path, dblp, ris("cut", reworded, people, TY="CONF", T2=venue),
+                 name="cut.ris", db=tmp_path / f"cut{len(venue)}.db")
+        assert works(db) == expected, venue
 
 
 def test_given_names_written_as_family_names_with_initials_run_together_agree(

@@ -26,6 +26,16 @@ def test_an_acronym_matches_the_words_it_abbreviates_in_a_proceedings_name() -> 
     assert _venues("conf . on very large data-bases", "VLDB")
 
 
+def test_an_acronym_matches_a_conference_name_cut_short_after_its_first_words() -> None:
+    # The initials of the words after "conference", "proc", ... begin the acronym (half its
+    # letters at least): "very large data" for "vldb".
+    assert _venues("vldb", "proc . of the 21st int ' l conf . on very large data")
+    assert _venues("vldb", "proceedings of the international conference on very large &hellip;")
+    # One word is too little, and the initials must begin the acronym.
+    assert not _venues("vldb", "proceedings of the 21st international conference on very")
+    assert not _venues("icde", "proc . of the conf . on data engineering")
+
+
 def test_other_words_or_a_run_broken_by_a_number_do_not_spell_the_acronym() -> None:
     assert not _venues("vldb", "proc . of very large knowledge bases")
     # The initials must be of consecutive words: a number between them breaks the run.
