@@ -64,6 +64,8 @@ GENERIC_TITLES = frozenset(
 )
 MIN_INFORMATIVE_TOKENS = 3
 AUTHOR_NAMES_COMPARED = 12
+# How many names of a long list a short one is looked for in (see compare_authors).
+AUTHOR_NAMES_SCANNED = 100
 NEAR_TITLE = 0.93  # one or two typos, punctuation or a word in a long title
 # Two articles of one volume share at most the page where one ends and the next begins.
 MIN_SHARED_PAGES = 2
@@ -97,6 +99,39 @@ CITATION_WORDS = frozenset(
 # citation matter at this share at least (see spilled_title).
 SPILL_MIN_WORDS = 4
 SPILL_SHARE = 0.75
+# Words that name an institution: an affiliation or a report's issuer set off after a title
+# ("... . university of maryland", "... . digital equipment corp"; see _affiliation).
+INSTITUTION_WORDS = frozenset(
+    "university universities univ institute institut instituto istituto corp corporation inc "
+    "ltd gmbh laboratory laboratories labs dept department".split()
+)
+AFFILIATION_MAX_WORDS = 4
+
+
+def _institution(token: str) -> bool:
+    # "universiy", "universitat", "universite": the university word in any spelling.
+    return token in INSTITUTION_WORDS or token.startswith("universi")
+
+
+def _affiliation(long: Prepared, short: Prepared, after: Sequence[str]) -> bool:
+    """Whether what follows a title inside a longer one is an institution's name set off by
+    punctuation: the longer title's main title (before ". ", ": ", " - ") is the shorter title,
+    and the rest is a few words (:data:`AFFILIATION_MAX_WORDS`) that begin or end with an
+    institution word, with no function word but those of a name ("university of maryland",
+    "digital equipment corp", "the university of tromso"). The name is an affiliation or the
+    issuer of a report, run into the title by a scraper; a subtitle that merely mentions one
+    ("a survey at a university", "in a university") is not this shape."""
+    return bool(
+        after
+        and long.main_title == short.title
+        and len(after) <= AFFILIATION_MAX_WORDS
+        and (_institution(after[0]) or _institution(after[-1]))
+        and not any(w in TITLE_STOPWORDS and w not in _NAME_FUNCTION_WORDS for w in after)
+    )
+
+
+# Function words inside an institution's name ("university of X", "universidad de Y").
+_NAME_FUNCTION_WORDS = frozenset("of the and de der des du".split())
 
 
 def _citation_token(token: str, names: frozenset[str], venue: frozenset[str]) -> bool:
@@ -122,8 +157,27 @@ def _year_token(token: str) -> bool:
     return len(token) == 4 and token.isdigit() and token[:2] in ("19", "20")
 
 
+# Words that say what kind of venue the word before them names ("sigmod conference", "vldb
+# j", "kdd workshop"): that word is the venue's name, citation matter in a spill.
+VENUE_KIND_WORDS = frozenset(
+    "conference conf proceedings proc journal j symposium symp workshop transactions trans".split()
+)
+
+
 def _matter(tokens: Sequence[str], names: frozenset[str], venue: frozenset[str]) -> int:
     return sum(_citation_token(t, names, venue) for t in tokens)
+
+
+def _matter_after(tokens: Sequence[str], names: frozenset[str], venue: frozenset[str]) -> int:
+    """:func:`_matter` of the words after a title, where a word just before a venue-kind word
+    (:data:`VENUE_KIND_WORDS`) names the venue and counts too ("... sigmod conference", "...
+    vldb j"). Only after a title: before one, and in a shared end, such a pair of words may be a
+    title's own ("... management system proceedings of ...")."""
+    return sum(
+        _citation_token(t, names, venue)
+        or (i + 1 < len(tokens) and tokens[i + 1] in VENUE_KIND_WORDS and t.isalpha())
+        for i, t in enumerate(tokens)
+    )
 
 
 def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -178,7 +232,9 @@ def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str,
         before = long.title[: max(where - 1, 0)].split()
         after = long.title[where + len(short.title) :].split()
         matter_before = _matter(before, names, venue)
-        matter_after = _matter(after, names, venue)
+        matter_after = (
+            len(after) if _affiliation(long, short, after) else _matter_after(after, names, venue)
+        )
         if matter_before + matter_after < SPILL_SHARE * (len(before) + len(after)) and not (
             before
             and matter_after >= SPILL_SHARE * len(after)
@@ -196,12 +252,35 @@ def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str,
         pool = [w for w in other if len(w) >= 4]
         known = names | frozenset(pool)
         matter = sum(
-            _citation_token(t, known, venue) or (len(t) >= 4 and bool(pool) and _found_fuzzily(t, pool))
+            _citation_token(t, known, venue)
+            or (len(t) >= 4 and bool(pool) and _found_fuzzily(t, pool))
+            or _acronym_of_words(t, other)
             for t in tail
         )
         if matter < SPILL_SHARE * len(tail):
             return None
     return r1, r2
+
+
+def _acronym_of_words(token: str, words: Sequence[str]) -> bool:
+    """Whether ``token`` is an acronym (three to eight letters) that the initials of two or more
+    consecutive content words of ``words`` begin, covering half its letters at least: the
+    venue one copy of a citation names by its acronym and the other by its words, cut short
+    ("vldb" / "proceedings of the international conference on very large")."""
+    if not (3 <= len(token) <= 8 and token.isalpha()):
+        return False
+    content = [w for w in words if w not in TITLE_STOPWORDS]
+    for start in range(len(content)):
+        initials = ""
+        for word in content[start:]:
+            if not word[0].isalpha():
+                break
+            initials += word[0]
+            if not token.startswith(initials):
+                break
+            if len(initials) >= 2 and 2 * len(initials) >= len(token):
+                return True
+    return False
 
 
 def _spilled_before(
@@ -220,6 +299,10 @@ def _spilled_before(
     ...") is never taken for a spill."""
     core = t1[len(t1) - ending :]
     if sum(1 for w in core if len(w) > 1 and w not in TITLE_STOPWORDS) < MIN_INFORMATIVE_TOKENS:
+        return None
+    if 2 * _matter(core, names, venue) >= len(core):
+        # The shared end is itself citation matter: two titles followed by one venue string
+        # ("... proceedings of the 1997 acm sigmod international conference"), not one title.
         return None
     r1, r2 = t1[: len(t1) - ending], t2[: len(t2) - ending]
     for start in (r1, r2):
@@ -427,18 +510,39 @@ def _found_fuzzily(family: str, pool: list[str]) -> bool:
     return len(family) >= FAMILY_PREFIX_MIN and any(_prefix_family(family, f) for f in pool)
 
 
-def _crossed_pair(n1: tuple[str, str], n2: tuple[str, str]) -> bool:
+# A "given name" this short may be initials run together ("PB Gibbons" kept as family
+# "phillip", given "bg"): its letters count as initials where names are read crossed.
+RUN_INITIALS_MAX = 3
+
+
+def _letters(initials: str, given: str) -> str:
+    """A name's initials, with the letters of a given "name" short enough to be initials run
+    together (:data:`RUN_INITIALS_MAX`)."""
+    return initials + given if len(given) <= RUN_INITIALS_MAX else initials
+
+
+def _crossed_pair(n1: tuple[str, str], n2: tuple[str, str], g1: str = "", g2: str = "") -> bool:
     (f1, i1), (f2, i2) = n1, n2
+    i1, i2 = _letters(i1, g1), _letters(i2, g2)
     return bool(i1 and i2 and f1[0] in i2 and f2[0] in i1)
 
 
-def _crossed(a: Sequence[tuple[str, str]], b: Sequence[tuple[str, str]]) -> int:
+def _crossed(
+    a: Sequence[tuple[str, str]],
+    b: Sequence[tuple[str, str]],
+    ga: Sequence[str] = (),
+    gb: Sequence[str] = (),
+) -> int:
     """How many names, in order, are written with family and given name swapped on one side,
     read through their initials: "a doan" / "d anhai" (AnHai Doan), "k ross" / "ar kenneth"
-    (Kenneth A. Ross). Each side's family name starts with one of the other's initials."""
+    (Kenneth A. Ross). Each side's family name starts with one of the other's initials. A short
+    given "name" may be initials run together, the family's last: "m garofalakis , p gibbons"
+    / "minos g , phillip bg" (``ga``, ``gb``: the folded given names, see :func:`_letters`)."""
     return sum(
-        bool(i1 and i2 and f1[0] in i2 and f2[0] in i1)
-        for (f1, i1), (f2, i2) in zip(a, b, strict=False)
+        _crossed_pair(n1, n2, g1, g2)
+        for n1, n2, g1, g2 in zip(
+            a, b, ga or ("",) * len(a), gb or ("",) * len(b), strict=False
+        )
     )
 
 
@@ -452,7 +556,14 @@ def compare_authors(p1: Prepared, p2: Prepared) -> AuthorComparison | None:
         # Family and given swapped for the whole list (East Asian names) still names the author.
         first_match = a1[0][0] == a2[0][0]
     short, long = (a1, a2) if len(a1) <= len(a2) else (a2, a1)
-    found = _names_found(short, long)
+    longer = p2.authors if short is a1 else p1.authors
+    if len(short) < AUTHOR_NAMES_COMPARED < len(longer):
+        # A list cut to a few names against a long one (a consortium, a large team): the few
+        # are looked for among all of the long list's names (up to AUTHOR_NAMES_SCANNED), not
+        # only its first twelve ("amorim, ribeiro, lucio, pedro" among twenty-three).
+        found = _names_found(short, longer[:AUTHOR_NAMES_SCANNED])
+    else:
+        found = _names_found(short, long)
     if len(a1) == len(a2) and found:
         # Lists of one length are read both ways (a name repeated in one list is found once
         # per repetition): the smaller count, so that the verdict does not depend on the order.
@@ -473,19 +584,20 @@ def compare_authors(p1: Prepared, p2: Prepared) -> AuthorComparison | None:
     if found == 0 and len(short) >= 2:
         # Every name of the shorter list swapped, read through the initials (one source wrote
         # "given family" as "family given" with the given names cut to initials).
-        crossed = _crossed(a1, a2)
+        crossed = _crossed(a1, a2, p1.given_names[: len(a1)], p2.given_names[: len(a2)])
         if crossed == len(short):
             return AuthorComparison(True, 1.0, len(short))
     elif 0 < found < len(a1) == len(a2):
         # Some names agree and some are swapped ("w hasan" / "h waqar" beside two names written
         # alike): a name counts when it is found, or swapped in its place.
+        g1, g2 = p1.given_names, p2.given_names
         either = sum(
-            _crossed_pair(n1, n2) or _names_found((n1,), a2) == 1
-            for n1, n2 in zip(a1, a2, strict=True)
+            _crossed_pair(n1, n2, x, y) or _names_found((n1,), a2) == 1
+            for n1, n2, x, y in zip(a1, a2, g1, g2, strict=False)
         )
         if either > found:
             found = either
-            first_match = first_match or _crossed_pair(a1[0], a2[0])
+            first_match = first_match or _crossed_pair(a1[0], a2[0], g1[0], g2[0])
     return AuthorComparison(first_match, found / len(short), len(short))
 
 

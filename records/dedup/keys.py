@@ -1064,7 +1064,13 @@ def containers_match(p1: Prepared, p2: Prepared) -> bool | None:
         # 23th VLDB"): a distinctive word (not a generic word of venue names) shared by both.
         for a in p1.containers:
             for b in p2.containers:
-                if _distinctive(a) & _distinctive(b) or _acronym_cut(a, b) or _acronym_cut(b, a):
+                if (
+                    _distinctive(a) & _distinctive(b)
+                    or _acronym_cut(a, b)
+                    or _acronym_cut(b, a)
+                    or _acronym_of(a, b)
+                    or _acronym_of(b, a)
+                ):
                     return True
     if _proceedings(p1) and _proceedings(p2):
         # Proceedings are named with and without edition, year, theme and acronym ("European
@@ -1112,17 +1118,45 @@ def _proceedings(p: Prepared) -> bool:
 
 def _acronym_cut(acronym: tuple[str, ...], name: tuple[str, ...]) -> bool:
     """An acronym against a conference name cut short by the source ("vldb" / "proceedings of
-    the international conference on very large &hellip;"): the initials of the specific words
-    the name ends with (two at least) begin the acronym."""
+    the international conference on very large &hellip;", "proc. of the 21st int'l conf. on
+    very large data"): the initials of the words the name ends with, after the words that say
+    it is a conference (:data:`_CONFERENCE_LEAD_WORDS`), two at least and half the acronym's
+    letters, begin the acronym."""
     if len(acronym) != 1 or not 3 <= len(acronym[0]) <= 8 or len(name) < 3:
         return False
     run: list[str] = []
     for word in reversed(_series(name)):
-        if word in _GENERIC_VENUE_WORDS or word.isdigit():
+        if word in _CONFERENCE_LEAD_WORDS or not word.isalpha():
             break
         run.insert(0, word)
     initials = "".join(w[0] for w in run)
-    return 2 <= len(initials) < len(acronym[0]) and acronym[0].startswith(initials)
+    return (
+        2 <= len(initials) < len(acronym[0])
+        and 2 * len(initials) >= len(acronym[0])
+        and acronym[0].startswith(initials)
+    )
+
+
+# The words before a conference's own name ("proceedings of the 21st international conference
+# on ..."): where a cut name's run of initials starts.
+_CONFERENCE_LEAD_WORDS = _PROCEEDINGS_WORDS | frozenset(
+    "international int intl national annual acm ieee siam usenix".split()
+)
+
+
+def _acronym_of(acronym: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    """An acronym against the words it abbreviates among a longer name ("vldb" / "proc. of
+    very large data bases", "icde" / "18th international conference on data engineering"):
+    the initials of as many consecutive words of the name (function words dropped) spell it.
+    Three letters at least; a digit or an ordinal breaks the run."""
+    if len(acronym) != 1 or len(name) < 3:
+        return False
+    word = acronym[0]
+    size = len(word)
+    if not 3 <= size <= 8 or not word.isalpha() or size > len(name):
+        return False
+    initials = "".join(w[0] if not _OCCURRENCE_RE.match(w) else "0" for w in name)
+    return word in initials
 
 
 def _contains(short: tuple[str, ...], long: tuple[str, ...]) -> bool:

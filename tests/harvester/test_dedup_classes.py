@@ -431,6 +431,129 @@ def test_titles_naming_different_items_of_a_series_stay_apart(tmp_path: Path) ->
     }
 
 
+# -- fifth pass: a conference's acronym and its words; given names run together as initials ----
+def test_a_conference_named_by_its_acronym_and_by_its_words_is_one_venue(tmp_path: Path) -> None:
+    people = ["Lindqvist, Kirsi", "Oduya, Marta", "Haverkamp, Tobias"]
+    reworded = "Partitioning skewed stream joins adaptively on shared-nothing clusters"
+    db = add(
+        tmp_path,
+        ris("dblp", _SPARSE_TITLE, people, TY="CONF", PY="2004", T2="VLDB"),
+        # The same several authors under a reworded title: one paper when the venue agrees.
+        ris("scholar", reworded, people, TY="CONF", T2="Proc. of Very Large Data Bases"),
+        # The same in another conference (the same initials but one): another paper.
+        ris("other", reworded, people, TY="CONF", T2="Proc. of Very Large Knowledge Bases"),
+    )
+    assert works(db) == {frozenset({"dblp", "scholar"})}
+    # The conference's name cut short after its first words, as a scraper keeps it; cut after
+    # one word it names nothing that can be checked.
+    dblp = ris("dblp", _SPARSE_TITLE, people, TY="CONF", PY="2004", T2="VLDB")
+    for venue, expected in (
+        ("Proc. of the 30th Int'l Conf. on Very Large Data", {frozenset({"dblp", "cut"})}),
+        ("Proc. of the 30th Int'l Conf. on Very", set()),
+    ):
+        db = add(tmp_path, dblp, ris("cut", reworded, people, TY="CONF", T2=venue),
+                 name="cut.ris", db=tmp_path / f"cut{len(venue)}.db")
+        assert works(db) == expected, venue
+
+
+def test_given_names_written_as_family_names_with_initials_run_together_agree(
+    tmp_path: Path,
+) -> None:
+    db = add(
+        tmp_path,
+        ris("dblp", _SPARSE_TITLE, ["Lindqvist, K.", "Oduya, M."], TY="CONF", PY="2004",
+            T2="SIGMOD Conference"),
+        # "Kirsi Lindqvist, Marta J. Oduya" as a scraper split them, lower-cased: the given name
+        # as the family name, the family's initial run into the given initials ("jo"; capitals
+        # "JO" the readers already split into initials).
+        ris("scholar", _SPARSE_TITLE.lower(), ["kirsi, l", "marta, jo"], TY="CONF",
+            T2="Proceedings of the 2004 ACM SIGMOD Conference"),
+        # Letters that cross with nobody: other people under the same title.
+        ris("other", _SPARSE_TITLE.lower(), ["kirsi, p", "ines, jx"], TY="CONF",
+            T2="Proceedings of the 2004 ACM SIGMOD Conference"),
+    )
+    assert works(db) == {frozenset({"dblp", "scholar"})}
+
+
+def test_an_affiliation_run_into_a_title_does_not_make_another_title(tmp_path: Path) -> None:
+    title = "Incremental maintenance of spatial joins in external memory"
+    db = add(
+        tmp_path,
+        ris("dblp", title, ["Lindqvist, K."], TY="CONF", PY="1999", T2="VLDB"),
+        # A scraped report: its issuer run into the title, one author, no year.
+        ris("report", f"{title.lower()}. university of maryland", ["lindqvist, kh"], TY="CONF",
+            T2="Proceedings of the 25th VLDB Conference"),
+        # A subtitle that mentions a university: left for review, not merged.
+        ris("subtitle", f"{title}: a case study at a university", ["Lindqvist, K."], TY="CONF",
+            T2="Proceedings of the 25th VLDB Conference"),
+    )
+    assert works(db) == {frozenset({"dblp", "report"})}
+    assert frozenset({"dblp", "subtitle"}) in review_pairs(db)
+
+
+def test_a_venue_run_into_the_end_of_a_title_does_not_make_another_title(
+    tmp_path: Path,
+) -> None:
+    title = "Temporal aggregation in active database rules"
+    tail = " proceedings of the 1997 acm sigmod international conference &hellip; ,"
+    db = add(
+        tmp_path,
+        # A "dirty" export: the venue after the title, the year in its field, one author.
+        ris("dirty", f"{title.lower()} sigmod conference", ["lindqvist, k"], TY="CONF",
+            PY="1997"),
+        ris("clean", title, ["Lindqvist, Kirsi"], TY="CONF"),
+        # Two other papers that end with one proceedings string stay apart.
+        ris("p1", "index selection in a self-adaptive data base management system" + tail,
+            ["hammer, m", "chan, a"], TY="CONF"),
+        ris("p2", "template-based wrappers in the tsimmis system" + tail,
+            ["hammer, j", "garcia-molina, h"], TY="CONF"),
+        # Nor are two records without authors whose titles share only that string a pair for
+        # review.
+        ris("q1", "global query optimization" + tail.replace("1997", "1986"), [], TY="CONF"),
+        ris("q2", "equi-depth multidimensional histograms" + tail.replace("1997", "1988"), [],
+            TY="CONF"),
+    )
+    assert works(db) == {frozenset({"dirty", "clean"})}
+    assert frozenset({"q1", "q2"}) not in review_pairs(db)
+
+
+def test_two_copies_naming_their_venue_by_acronym_and_by_words_in_the_title_agree(
+    tmp_path: Path,
+) -> None:
+    title = "temporal slicing in the evaluation of xml queries"
+    people = ["lindqvist, k", "oduya, m"]
+    db = add(
+        tmp_path,
+        # Two dirty exports of one citation: the venue after the title, once by its acronym
+        # with the year, once by its words cut short.
+        ris("acronym", f"{title} vldb 2003", people, TY="CONF"),
+        ris("words", f"{title} proceedings of the international conference on very large"
+            " &hellip; ,", people, TY="CONF", PY="2003"),
+        # The same title going on with words of a title: another paper.
+        ris("longer", f"{title} for very large document collections", people, TY="CONF",
+            PY="2004"),
+    )
+    assert works(db) == {frozenset({"acronym", "words"})}
+
+
+def test_a_few_names_from_far_down_a_long_author_list_agree(tmp_path: Path) -> None:
+    title = "An online metadata repository for high energy physics detector conditions"
+    team = [f"{family}, {family[0].upper()}." for family in (
+        "Abreu", "Bianchi", "Castro", "Dias", "Esteves", "Faria", "Gomes", "Horta", "Inacio",
+        "Jardim", "Kolos", "Lucio", "Mapelli", "Nunes", "Osorio", "Pedro", "Ribeiro")]
+    db = add(
+        tmp_path,
+        ris("full", title, team, TY="CONF", PY="2002", T2="VLDB"),
+        # A citation that kept four names, three of them after the long list's twelfth.
+        ris("cut", title, ["Bianchi, B.", "Ribeiro, R.", "Lucio, L.", "Pedro, P."], TY="CONF",
+            T2="Proceedings of the 28th VLDB"),
+        # Four other people under the same title: not the team's paper.
+        ris("others", title, ["Marsh, J.", "Okonkwo, T.", "Varga, S.", "Quist, W."], TY="CONF",
+            T2="Proceedings of the 28th VLDB"),
+    )
+    assert works(db) == {frozenset({"full", "cut"})}
+
+
 # -- class 8: order independence ------------------------------------------------------------------
 # A chain: "mid" is a duplicate of both ends, the two ends are not (other first pages in one
 # volume), plus a pair and a loner. Whichever order they arrive in, the works are the same.
