@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from records.model import CSLItem, Record
@@ -107,29 +108,17 @@ class Checker:
     def name_doubt(self, name: dict[str, Any], *, page: bool = False) -> str | None:
         """Why a CSL name is not a person's (or a body's) name; ``""`` for a placeholder
         (dropped silently), ``None`` when it is plausible."""
-        parts = [str(name.get(k, "")) for k in ("family", "given", "literal")]
-        text = " ".join(p for p in parts if p).strip()
-        if not text or is_placeholder(text):
-            return ""
-        if page and is_ui_label(text):  # "Authors", "verfasst von" read as a name
-            return "a page label, not a name"
-        if "literal" in name:
-            literal = str(name["literal"])
-            if len(literal.split()) > _MAX_LITERAL_TOKENS or re.search(r"[!?]|\.\s+[A-Z][a-z]+\s+[a-z]+", literal):
-                return "not a name"
-            return None
-        tokens = text.split()
-        if len(tokens) > _MAX_NAME_TOKENS or _SENTENCE_MARKS.search(text):
-            return "not a name"
-        family = str(name.get("family", ""))
-        if not page:  # exports write names as their database holds them, lower case or not
-            return None
-        # "classifications, Here": on a page, a family name of prose words (lower case, not a
-        # particle) is text the reader took for a name.
-        words = [w for w in re.split(r"[\s\-]+", family) if w]
-        if words and all(w.islower() and w not in _NAME_LOWER for w in words) and len(family) > 3:
-            return "not a name"
-        return None
+        parts = (
+            name.get("family", ""),
+            name.get("given", ""),
+            name.get("literal", ""),
+            "literal" in name,
+            page,
+        )
+        try:
+            return _name_doubt(*parts)
+        except TypeError:  # a value that cannot be a cache key (a list): the same rules, uncached
+            return _name_doubt.__wrapped__(*parts)
 
     def date_doubt(self, value: Any) -> str | None:
         parts = value.get("date-parts") if isinstance(value, dict) else None
@@ -167,6 +156,37 @@ class Checker:
         elif key == "DOI":
             return doi_doubt(value)
         return None
+
+
+# The same names come back record after record (an author's every paper, a file's many records
+# of one group): their verdicts are kept. Typed, so that 1 and 1.0 or True (written "1", "1.0",
+# "True") are not one key.
+@lru_cache(maxsize=1 << 16, typed=True)
+def _name_doubt(family: Any, given: Any, literal: Any, has_literal: bool, page: bool) -> str | None:
+    """:meth:`Checker.name_doubt` of a name with these values (``""`` for a missing one)."""
+    parts = [str(family), str(given), str(literal)]
+    text = " ".join(p for p in parts if p).strip()
+    if not text or is_placeholder(text):
+        return ""
+    if page and is_ui_label(text):  # "Authors", "verfasst von" read as a name
+        return "a page label, not a name"
+    if has_literal:
+        literal = parts[2]
+        if len(literal.split()) > _MAX_LITERAL_TOKENS or re.search(r"[!?]|\.\s+[A-Z][a-z]+\s+[a-z]+", literal):
+            return "not a name"
+        return None
+    tokens = text.split()
+    if len(tokens) > _MAX_NAME_TOKENS or _SENTENCE_MARKS.search(text):
+        return "not a name"
+    family = parts[0]
+    if not page:  # exports write names as their database holds them, lower case or not
+        return None
+    # "classifications, Here": on a page, a family name of prose words (lower case, not a
+    # particle) is text the reader took for a name.
+    words = [w for w in re.split(r"[\s\-]+", family) if w]
+    if words and all(w.islower() and w not in _NAME_LOWER for w in words) and len(family) > 3:
+        return "not a name"
+    return None
 
 
 def doi_doubt(doi: str) -> str | None:
