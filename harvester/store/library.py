@@ -6,7 +6,6 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -202,24 +201,23 @@ def _work_row(row: dict[str, Any]) -> WorkRow:
 
 
 class BoundedCache:
-    """A small LRU map (record id -> derived value) with a fixed number of entries, so that
-    memory stays bounded however large the library is."""
+    """A small map (record id -> derived value) with a fixed number of entries, so that memory
+    stays bounded however large the library is. Once full it keeps what it holds. An import's
+    batch looks up the form of every record in the blocks it touches, tens of millions of
+    lookups over a large import: a least-recently-used cache hit a little more often (6 % fewer
+    forms read at 100k records) but its bookkeeping on every lookup cost more than those reads
+    (docs/dedup-speed.md, third pass)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[int, Any] = OrderedDict()
+        self._items: dict[int, Any] = {}
 
     def get(self, key: int) -> Any:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
+        return self._items.get(key)
 
     def put(self, key: int, value: Any) -> Any:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        if len(self._items) > self.size:
-            self._items.popitem(last=False)
+        if len(self._items) < self.size or key in self._items:
+            self._items[key] = value
         return value
 
     def clear(self) -> None:

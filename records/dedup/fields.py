@@ -251,13 +251,18 @@ def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str,
     for tail, other in ((r1, r2), (r2, r1)):
         pool = [w for w in other if len(w) >= 4]
         known = names | frozenset(pool)
-        matter = sum(
-            _citation_token(t, known, venue)
-            or (len(t) >= 4 and bool(pool) and _found_fuzzily(t, pool))
-            or _acronym_of_words(t, other)
-            for t in tail
-        )
-        if matter < SPILL_SHARE * len(tail):
+        needed = SPILL_SHARE * len(tail)
+        matter = 0
+        for k, t in enumerate(tail):
+            if (
+                _citation_token(t, known, venue)
+                or (len(t) >= 4 and bool(pool) and _found_fuzzily(t, pool))
+                or _acronym_of_words(t, other)
+            ):
+                matter += 1
+            elif matter + len(tail) - k - 1 < needed:
+                return None  # the words left cannot make up for it: the same answer, sooner
+        if matter < needed:
             return None
     return r1, r2
 

@@ -623,20 +623,37 @@ def _names(
         if not isinstance(name, dict):
             continue
         family = name.get("family") or name.get("literal") or ""
-        if not isinstance(family, str) or not family or placeholder(family):
+        if not isinstance(family, str) or not family:
             continue
-        if not family.isalpha() and _NOT_A_NAME_RE.search(family):
+        given = str(name.get("given") or "")
+        person = _person(family, given)
+        if person is None:
             continue
-        if family.lower() in _COLLECTION_NAMES:
+        key, initials, first = person
+        if venue and key in venue and set(fold(given).split()) <= venue:
             continue
-        key = _family_key(family)
-        if venue and key in venue and set(fold(str(name.get("given") or "")).split()) <= venue:
-            continue
-        if key:
-            initials, first = _given_forms(str(name.get("given") or ""))
-            authors.append((key, initials))
-            given_names.append(first)
+        authors.append((key, initials))
+        given_names.append(first)
     return tuple(authors), tuple(given_names)
+
+
+@lru_cache(maxsize=65536)
+def _person(family: str, given: str) -> tuple[str, str, str] | None:
+    """What :func:`_names` keeps of one name, (folded family, initials, first given name), or
+    ``None`` when the family name names no person whatever the record (a placeholder, a number,
+    a web address, a collection, nothing left once folded). Cached: the same authors come back
+    record after record, and the name's own checks and folding were ~30% of ``prepare``."""
+    if placeholder(family):
+        return None
+    if not family.isalpha() and _NOT_A_NAME_RE.search(family):
+        return None
+    if family.lower() in _COLLECTION_NAMES:
+        return None
+    key = _family_key(family)
+    if not key:
+        return None
+    initials, first = _given_forms(given)
+    return key, initials, first
 
 
 @lru_cache(maxsize=65536)

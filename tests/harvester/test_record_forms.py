@@ -127,3 +127,38 @@ def test_forms_read_back_share_their_short_strings(tmp_path):
     shared = [same for same in words.values() if len(same) > 1]
     assert shared  # journals recur in the synthetic library
     assert all(all(w is same[0] for w in same) for same in shared)
+
+
+def test_a_form_reads_back_as_the_dataclass_would_build_it():
+    """decode sets a bare form's slots instead of calling Prepared's __init__: the same form,
+    and values of another count are what the dataclass makes of them (its defaults) or none."""
+    import marshal
+
+    from records.dedup.keys import Prepared
+
+    records, _ = _records(50, seed=11)
+    forms = [prepare(record.csl) for record in records]
+    for form in forms:
+        back = stored_forms.decode(stored_forms.encode(form))
+        assert back == form and type(back) is Prepared
+    values = tuple(getattr(forms[0], name) for name in Prepared.__slots__)
+    assert stored_forms.decode(marshal.dumps(values[:-2])) == Prepared(*values[:-2])
+    assert stored_forms.decode(marshal.dumps(values[:3])) is None  # too few for the dataclass
+    assert stored_forms.decode(marshal.dumps([1, 2])) is None  # not a tuple
+    assert stored_forms.decode(b"\x00garbage") is None
+
+
+def test_the_forms_cache_keeps_what_it_holds_once_full():
+    """Bounded, and once full it keeps its entries (see BoundedCache): a new one is returned
+    but not kept, a held one can be replaced."""
+    from harvester.store.library import BoundedCache
+
+    cache = BoundedCache(2)
+    assert [cache.put(k, f"form {k}") for k in (1, 2, 3)] == ["form 1", "form 2", "form 3"]
+    assert len(cache) == 2 and cache.get(3) is None
+    for _ in range(3):  # asked again and again: still there
+        assert cache.get(1) == "form 1" and cache.get(2) == "form 2"
+    cache.put(2, "form 2 again")
+    assert cache.get(2) == "form 2 again" and len(cache) == 2
+    cache.clear()
+    assert len(cache) == 0 and cache.put(3, "form 3") == "form 3" and cache.get(3) == "form 3"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from records.model import Record, SourceRef
+from records.normalize import plausibility
 from records.normalize.plausibility import Checker, doi_doubt, is_placeholder
 from records.parsers.citation_line import parse_container_line
 
@@ -118,3 +121,54 @@ def test_values_that_are_no_placeholders(value: str) -> None:
 def test_container_lines_in_other_shapes(line: str, parts: tuple) -> None:
     got = parse_container_line(line)
     assert tuple(got.get(k) for k in ("container-title", "volume", "issue", "page", "year")) == parts
+
+
+# The alternatives of the navigation expression that are not plain text, with what they match.
+_NAVIGATION_SHAPES = {
+    r"format:\s*abstract": ["format:abstract", "format: abstract", "format:\n\tabstract"],
+    "skip to (?:main )?content": ["skip to content", "skip to main content"],
+    "log ?in": ["login", "log in"],
+}
+
+
+def test_every_navigation_phrase_holds_a_text_the_quick_test_looks_for() -> None:
+    """An abstract is only scanned with the navigation expression when it holds one of
+    ``_NAVIGATION_TEXTS``: every string an alternative matches must hold one, or a navigation
+    page would pass as an abstract."""
+    pattern = plausibility._NAVIGATION.pattern
+    assert pattern.startswith(r"\b(?:") and pattern.endswith(r")\b")
+    alternatives = pattern[len(r"\b(?:") : -len(r")\b")].split("|")
+    assert len(alternatives) > 30
+    for alternative in alternatives:
+        if not re.search(r"[\\()?*+.\[\]{}^$]", alternative):  # plain text: matches itself
+            matches = [alternative]
+        else:
+            assert alternative in _NAVIGATION_SHAPES, f"list what {alternative!r} matches"
+            matches = _NAVIGATION_SHAPES[alternative]
+        for text in matches:
+            assert re.fullmatch(alternative, text)
+            assert any(part in text for part in plausibility._NAVIGATION_TEXTS), text
+    # and so the check finds what the expression alone found
+    abstract = "Format: Abstract Send to Log in. Results: we measured it."
+    reasons = [d[2] for d in CHECK.check(_record(abstract=abstract))]
+    assert reasons == ["page navigation, not an abstract"]
+
+
+def test_a_name_gets_the_same_verdict_every_time_and_whatever_its_values() -> None:
+    """Verdicts on names are cached (the same authors recur): a name's verdict is the same the
+    second time, a name with values that are no strings is still checked, and 1 and 1.0 or True
+    (written differently) are not taken for each other."""
+    prose = {"family": "results", "given": "The study shows that the. Many"}
+    for _ in range(2):
+        assert CHECK.name_doubt(dict(prose)) == "not a name"
+        assert CHECK.name_doubt({"family": "Smith", "given": "J."}) is None
+    assert CHECK.name_doubt({"family": ["Smith"], "given": "J."}) is None  # a list: uncached
+    # 1 == True and hash alike, but are written "1" (a digit: no name) and "True"
+    assert CHECK.name_doubt({"family": "Smith", "given": 1}) == "not a name"
+    assert CHECK.name_doubt({"family": "Smith", "given": True}) is None
+    assert CHECK.name_doubt({"family": "Smith", "given": 1}) == "not a name"
+    assert CHECK.name_doubt({"literal": "NA"}) == ""  # a placeholder
+    assert CHECK.name_doubt({"family": "classifications", "given": "Here"}, page=True) == (
+        "not a name"
+    )
+    assert CHECK.name_doubt({"family": "classifications", "given": "Here"}) is None
