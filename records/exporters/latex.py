@@ -228,12 +228,36 @@ def _has_capital(word: str) -> bool:
     return word != word.lower()
 
 
+def _protect_plain_ascii(text: str) -> str:
+    """:func:`protect_title` of an ASCII title that :func:`escape` leaves as it is: the words
+    with a capital braced by a template substitution (no Python call per word, and no
+    placeholders, which made the title non-ASCII for :func:`escape`); a first word whose only
+    capital is its first letter is left as it is. ``test_latex_fast_paths`` compares it with
+    the general path."""
+    first = _ASCII_CAPITAL_WORD_RE.match(text)
+    if first is not None and not _has_capital(first.group()[1:]):
+        end = first.end()  # the end of a run of letters and digits: no word is cut
+        return text[:end] + _ASCII_CAPITAL_WORD_RE.sub(r"{\g<0>}", text[end:])
+    return _ASCII_CAPITAL_WORD_RE.sub(r"{\g<0>}", text)
+
+
 def protect_title(text: str, *, ascii: bool = True) -> str:
     """Escape ``text`` and brace each word with a capital letter (the first word's leading
     capital alone does not count: sentence case keeps it anyway)."""
     rest = text[1:]
     if rest == rest.lower():  # nothing to protect
         return escape(text, ascii=ascii)
+    if text.isascii():
+        if escape(text, ascii=ascii) is text:  # most titles: nothing to escape
+            return _protect_plain_ascii(text)
+        # only the words with a capital are matched, not every word
+        return _protect_by_words(text, ascii, _ASCII_CAPITAL_WORD_RE)
+    return _protect_by_words(text, ascii, _WORD_RE)
+
+
+def _protect_by_words(text: str, ascii: bool, words: re.Pattern[str]) -> str:
+    """The general path of :func:`protect_title`: each word ``words`` finds is tested, those
+    with a capital are marked by placeholders, the whole escaped, the marks made braces."""
     if _OPEN in text or _CLOSE in text:
         text = text.replace(_OPEN, "").replace(_CLOSE, "")
 
@@ -242,7 +266,5 @@ def protect_title(text: str, *, ascii: bool = True) -> str:
         capital = _has_capital(word[1:]) if match.start() == 0 else _has_capital(word)
         return _OPEN + word + _CLOSE if capital else word
 
-    # An ASCII title (most): only its words with a capital are matched, not every word.
-    words = _ASCII_CAPITAL_WORD_RE if text.isascii() else _WORD_RE
     marked = escape(words.sub(mark, text), ascii=ascii)
     return marked.replace(_OPEN, "{").replace(_CLOSE, "}")

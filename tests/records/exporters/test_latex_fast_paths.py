@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,24 +14,32 @@ from records.exporters import latex
 ascii_titles = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
 
 
-@contextmanager
-def every_word():
-    """The general path: every word matched and tested (what non-ASCII titles get)."""
-    fast = latex._ASCII_CAPITAL_WORD_RE
-    latex._ASCII_CAPITAL_WORD_RE = latex._WORD_RE
-    try:
-        yield
-    finally:
-        latex._ASCII_CAPITAL_WORD_RE = fast
+@settings(max_examples=1000, deadline=None)
+@given(title=ascii_titles, ascii=st.booleans())
+def test_ascii_titles_are_protected_as_every_word_is(title, ascii):
+    """Both ASCII fast paths (the words with a capital found by one regex, and titles with
+    nothing to escape braced by a template) give what testing every word gives."""
+    general = latex._protect_by_words(title, ascii, latex._WORD_RE)
+    assert latex.protect_title(title, ascii=ascii) == general
+    assert latex._protect_by_words(title, ascii, latex._ASCII_CAPITAL_WORD_RE) == general
+    if latex.escape(title, ascii=ascii) is title:
+        assert latex._protect_plain_ascii(title) == general
 
 
-@settings(max_examples=500, deadline=None)
-@given(title=ascii_titles)
-def test_ascii_titles_are_protected_as_every_word_is(title):
-    fast = latex.protect_title(title)
-    with every_word():
-        general = latex.protect_title(title)
-    assert fast == general
+ascii_words = st.lists(
+    st.one_of(
+        st.from_regex(r"\A[A-Za-z0-9]{1,8}\Z"),
+        st.sampled_from([" ", "-", ":", ", ", "'", "(", ")", "/", ".", "?"]),
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(title=ascii_words)
+def test_plain_ascii_titles_are_protected_as_every_word_is(title):
+    """Titles made of words and punctuation (what the template path mostly sees)."""
+    assert latex.protect_title(title) == latex._protect_by_words(title, True, latex._WORD_RE)
 
 
 def test_known_titles_keep_their_protection():
