@@ -536,6 +536,17 @@ def _entry_text(key: str, csl: CSLItem, flavour: Flavour, abstract: bool) -> str
             add(f"  date = {{{t}}}")
         if get("accessed") and (t := edtf_date(csl, "accessed")):
             add(f"  urldate = {{{t}}}")
+    elif (
+        (issued := get("issued")).__class__ is dict
+        and (parts := issued.get("date-parts")).__class__ is list
+        and len(parts) == 1
+        and (part := parts[0]).__class__ is list
+        and 0 < len(part) <= 3
+        and all(p.__class__ is int for p in part)
+    ):  # most dates: one date of whole numbers, as _date_parts would give it back
+        add(f"  year = {{{part[0]}}}")
+        if len(part) > 1 and 1 <= part[1] <= 12:
+            add(f"  month = {MONTHS[part[1] - 1]}")
     elif parts := _date_parts(csl):
         if len(parts) == 1:
             part = parts[0]
