@@ -210,10 +210,30 @@ def _format_name(name: dict[str, Any], ascii: bool) -> str:
     return f"{last}, {_part(given, ascii)}" if given else last
 
 
+# Family and given name -> formatted, per mode (``ascii`` True/False); emptied when full.
+_NAMES: dict[bool, dict[tuple[Any, Any], str]] = {True: {}, False: {}}
+_NAMES_MAX = 1 << 16
+
+
+def _new_name(cache: dict[tuple[Any, Any], str], family: Any, given: Any, ascii: bool) -> str:
+    text = _format_name({"family": family, "given": given}, ascii)
+    # Strings alone are kept: no other value equals a string (1 and True would share a key).
+    if family.__class__ is str and given.__class__ is str:
+        if len(cache) >= _NAMES_MAX:
+            cache.clear()
+        cache[family, given] = text
+    return text
+
+
 def format_names(names: Iterable[dict[str, Any]], *, ascii: bool = True) -> str:
-    try:  # most names are family and given alone: one cached lookup each
+    cache = _NAMES[ascii]
+    get = cache.get
+    try:  # most names are family and given alone: one lookup each in a plain dict (cheaper
+        # than an LRU cache's call), formatted once when they first come
         out = [
-            _family_given(n["family"], n["given"], ascii) if len(n) == 2 else _format_name(n, ascii)
+            get((n["family"], n["given"])) or _new_name(cache, n["family"], n["given"], ascii)
+            if len(n) == 2
+            else _format_name(n, ascii)
             for n in names
         ]
     except (KeyError, TypeError):  # two other fields, or a value that is no string

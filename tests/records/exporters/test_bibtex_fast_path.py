@@ -130,3 +130,10 @@ def test_unsafe_keys_are_refused_as_before(key):
     for render in (bibtex._entry_text, bibtex._entry_text_general):
         with pytest.raises(UsageError):
             render(key, {"title": "x"}, "bibtex", False)
+
+
+def test_names_of_equal_but_different_values_are_not_mixed_up():
+    """The names cache keeps strings alone: 1 and True are equal keys, not equal names."""
+    assert bibtex.format_names([{"family": 1, "given": "A"}]) == "1, A"
+    assert bibtex.format_names([{"family": True, "given": "A"}]) == "True, A"
+    assert bibtex.format_names([{"family": "Smith", "given": "A"}] * 2) == "Smith, A and Smith, A"
