@@ -472,6 +472,12 @@ def _entry_text_general(key: str, csl: CSLItem, flavour: Flavour, abstract: bool
     return f"@{etype}{{{key},\n{body}\n}}\n" if fields else f"@{etype}{{{key},\n}}\n"
 
 
+# Container title -> its field value, per (ascii, title-protected); emptied when full.
+_CONTAINERS: dict[tuple[bool, bool], dict[str, str]] = {
+    (ascii, protect): {} for ascii in (True, False) for protect in (True, False)
+}
+
+
 def _entry_text(key: str, csl: CSLItem, flavour: Flavour, abstract: bool) -> str:
     """One entry's text: :func:`_entry_text_general` with :func:`_raw_fields` inlined, field
     by field in the same order, each line written at once (no helper call per field the item
@@ -511,18 +517,28 @@ def _entry_text(key: str, csl: CSLItem, flavour: Flavour, abstract: bool) -> str
     container = get("container-title")
     if container:
         if etype in _ARTICLE_TYPES:
-            name = "journaltitle" if biblatex else "journal"
-            t = escape(str(container), ascii=ascii)
+            name, protect = ("journaltitle" if biblatex else "journal"), False
         elif etype in _CHAPTER_TYPES:
-            name, t = "booktitle", protect_title(str(container), ascii=ascii)
+            name, protect = "booktitle", True
         elif etype == "online":
-            name, t = "organization", escape(str(container), ascii=ascii)
+            name, protect = "organization", False
         elif etype in ("misc", "dataset", "software"):
-            name, t = "howpublished", escape(str(container), ascii=ascii)
+            name, protect = "howpublished", False
         else:
-            t = ""
-        if t:
-            add(f"  {name} = {{{t}}}")
+            name = ""
+        if name:
+            # A library's journals come back entry after entry: each escaped once.
+            cache = _CONTAINERS[ascii, protect]
+            t = cache.get(container) if container.__class__ is str else None
+            if t is None:
+                text = str(container)
+                t = protect_title(text, ascii=ascii) if protect else escape(text, ascii=ascii)
+                if container.__class__ is str:
+                    if len(cache) >= _NAMES_MAX:
+                        cache.clear()
+                    cache[container] = t
+            if t:
+                add(f"  {name} = {{{t}}}")
     if biblatex:
         v = get("container-title-short")
         if v and etype in _ARTICLE_TYPES and (t := escape(str(v), ascii=ascii)):

@@ -137,3 +137,24 @@ def test_names_of_equal_but_different_values_are_not_mixed_up():
     assert bibtex.format_names([{"family": 1, "given": "A"}]) == "1, A"
     assert bibtex.format_names([{"family": True, "given": "A"}]) == "True, A"
     assert bibtex.format_names([{"family": "Smith", "given": "A"}] * 2) == "Smith, A and Smith, A"
+
+
+def test_a_container_is_written_for_each_entry_type_as_its_field_needs():
+    """Container titles are cached per mode and field kind: a journal's name escaped, a book
+    title of a chapter also protected, BibLaTeX's in UTF-8."""
+    container = "Proceedings of NMR & Über"
+    article = {"type": "article-journal", "container-title": container}
+    chapter = {"type": "chapter", "container-title": container}
+    for _ in range(2):  # the second time from the cache
+        assert "  journal = {Proceedings of NMR \\& {\\\"U}ber}" in bibtex._entry_text(
+            "a", article, "bibtex", False
+        )
+        assert "  booktitle = {Proceedings of {NMR} \\& {{\\\"U}ber}}" in bibtex._entry_text(
+            "a", chapter, "bibtex", False
+        )
+        assert "  journaltitle = {Proceedings of NMR \\& Über}" in bibtex._entry_text(
+            "a", article, "biblatex", False
+        )
+        for csl in (article, chapter):
+            for flavour in FLAVOURS:
+                _both("a", csl, flavour, False)
