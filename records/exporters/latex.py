@@ -121,7 +121,9 @@ _COMBINING = {
     "\u0328": "k",
     "\u0331": "b",
 }
-_COMBINING_RE = re.compile("(.)([\u0300-\u036f]+)", re.DOTALL)
+# The base is no mark itself: a mark with no letter before it (at the start of a value) is
+# kept as the table has it; as a base, escaping it again recursed without end.
+_COMBINING_RE = re.compile("([^\u0300-\u036f])([\u0300-\u036f]+)", re.DOTALL)
 _ANY_COMBINING_RE = re.compile("[\u0300-\u036f]")
 _LIGATURE_PAIRS = ("--", "``", "''", "!`", "?`", "<<", ">>")
 _LIGATURE_RE = re.compile(r"-(?=-)|`(?=`)|'(?=')|[!?](?=`)|<(?=<)|>(?=>)")
@@ -180,7 +182,8 @@ def escape(text: str, *, ascii: bool = True) -> str:
         return text  # most values: nothing to do
     if non_ascii:
         text = unicodedata.normalize("NFC", text)
-        if ascii and _ANY_COMBINING_RE.search(text):  # rare: letters NFC cannot compose
+        if ascii and _ANY_COMBINING_RE.search(text) and _COMBINING_RE.search(text):
+            # rare: letters NFC cannot compose
             pieces, last = [], 0
             for match in _COMBINING_RE.finditer(text):
                 pieces.append(escape(text[last : match.start()]))
@@ -228,12 +231,63 @@ def _has_capital(word: str) -> bool:
     return word != word.lower()
 
 
+_ASCII_CAPITAL_SPLIT_RE = re.compile(f"({_ASCII_CAPITAL_WORD_RE.pattern})")
+
+
+def _protect_plain_ascii(text: str) -> str:
+    """:func:`protect_title` of an ASCII title that :func:`escape` leaves as it is: the title
+    split around its words with a capital (odd places), each braced in one list comprehension
+    (no Python call per word, and no placeholders, which made the title non-ASCII for
+    :func:`escape`); a first word whose only capital is its first letter is left as it is.
+    ``test_latex_fast_paths`` compares it with the general path."""
+    parts = _ASCII_CAPITAL_SPLIT_RE.split(text)
+    if len(parts) == 1:
+        return text
+    first = parts[1]
+    parts[1::2] = ["{" + word + "}" for word in parts[1::2]]
+    if not parts[0] and not _has_capital(first[1:]):  # the title's first word, capitalized
+        parts[1] = first
+    return "".join(parts)
+
+
 def protect_title(text: str, *, ascii: bool = True) -> str:
     """Escape ``text`` and brace each word with a capital letter (the first word's leading
     capital alone does not count: sentence case keeps it anyway)."""
     rest = text[1:]
     if rest == rest.lower():  # nothing to protect
         return escape(text, ascii=ascii)
+    if text.isascii():
+        if escape(text, ascii=ascii) is text:  # most titles: nothing to escape
+            return _protect_plain_ascii(text)
+        # only the words with a capital are matched, not every word
+        return _protect_by_words(text, ascii, _ASCII_CAPITAL_WORD_RE)
+    return _protect_by_split(text, ascii)
+
+
+_WORD_SPLIT_RE = re.compile("((?:[^\\W_]|[\u0300-\u036f])+)")  # _WORD_RE, as a group
+
+
+def _protect_by_split(text: str, ascii: bool) -> str:
+    """:func:`_protect_by_words` with ``_WORD_RE`` (what non-ASCII titles need), without a
+    Python call per word: the text split into its words (odd places) and what lies between,
+    the words tested in one list comprehension. ``test_latex_fast_paths`` compares the two."""
+    if _OPEN in text or _CLOSE in text:
+        text = text.replace(_OPEN, "").replace(_CLOSE, "")
+    parts = _WORD_SPLIT_RE.split(text)
+    if len(parts) == 1:  # no word
+        return escape(text, ascii=ascii)
+    first = parts[1]
+    parts[1::2] = [_OPEN + w + _CLOSE if w != w.lower() else w for w in parts[1::2]]
+    if not parts[0]:  # the first word starts the title: its leading capital does not count
+        rest = first[1:]
+        parts[1] = _OPEN + first + _CLOSE if rest != rest.lower() else first
+    marked = escape("".join(parts), ascii=ascii)
+    return marked.replace(_OPEN, "{").replace(_CLOSE, "}")
+
+
+def _protect_by_words(text: str, ascii: bool, words: re.Pattern[str]) -> str:
+    """The general path of :func:`protect_title`: each word ``words`` finds is tested, those
+    with a capital are marked by placeholders, the whole escaped, the marks made braces."""
     if _OPEN in text or _CLOSE in text:
         text = text.replace(_OPEN, "").replace(_CLOSE, "")
 
@@ -242,7 +296,5 @@ def protect_title(text: str, *, ascii: bool = True) -> str:
         capital = _has_capital(word[1:]) if match.start() == 0 else _has_capital(word)
         return _OPEN + word + _CLOSE if capital else word
 
-    # An ASCII title (most): only its words with a capital are matched, not every word.
-    words = _ASCII_CAPITAL_WORD_RE if text.isascii() else _WORD_RE
     marked = escape(words.sub(mark, text), ascii=ascii)
     return marked.replace(_OPEN, "{").replace(_CLOSE, "}")

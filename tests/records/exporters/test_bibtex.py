@@ -264,7 +264,7 @@ def _decoded_name(text, literal):
     return (family, decode(" ".join(parts.first)), decode(" ".join(parts.jr)))
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_record, st.sampled_from(["bibtex", "biblatex"]))
 def test_any_record_round_trips_through_bibtexparser(csl, flavour):
     text = write_bibtex([("key", csl)], flavour=flavour, abstract=True)

@@ -81,7 +81,7 @@ _csl = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(_csl, max_size=4))
 def test_any_record_model_item_exports_valid_and_round_trips(items):
     entries = [(f"k{i}", csl) for i, csl in enumerate(items)]

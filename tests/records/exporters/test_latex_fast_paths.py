@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,24 +14,50 @@ from records.exporters import latex
 ascii_titles = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
 
 
-@contextmanager
-def every_word():
-    """The general path: every word matched and tested (what non-ASCII titles get)."""
-    fast = latex._ASCII_CAPITAL_WORD_RE
-    latex._ASCII_CAPITAL_WORD_RE = latex._WORD_RE
-    try:
-        yield
-    finally:
-        latex._ASCII_CAPITAL_WORD_RE = fast
+@settings(max_examples=1000, deadline=None)
+@given(title=ascii_titles, ascii=st.booleans())
+def test_ascii_titles_are_protected_as_every_word_is(title, ascii):
+    """Both ASCII fast paths (the words with a capital found by one regex, and titles with
+    nothing to escape braced by a template) give what testing every word gives."""
+    general = latex._protect_by_words(title, ascii, latex._WORD_RE)
+    assert latex.protect_title(title, ascii=ascii) == general
+    assert latex._protect_by_words(title, ascii, latex._ASCII_CAPITAL_WORD_RE) == general
+    if latex.escape(title, ascii=ascii) is title:
+        assert latex._protect_plain_ascii(title) == general
 
 
-@settings(max_examples=500, deadline=None)
-@given(title=ascii_titles)
-def test_ascii_titles_are_protected_as_every_word_is(title):
-    fast = latex.protect_title(title)
-    with every_word():
-        general = latex.protect_title(title)
-    assert fast == general
+@settings(max_examples=1500, deadline=None)
+@given(
+    title=st.one_of(
+        st.text(max_size=60),
+        st.lists(
+            st.sampled_from(["Über", "Möglichkeiten", "der", "NMR", "TGF-β", "α", "Ǆemal", "ǅ",
+                             "x́Y", "Québec", "_", " ", "﷖", "﷗", "{", "}", "1a"])
+        ).map(" ".join),
+    ),
+    ascii=st.booleans(),
+)  # fmt: skip
+def test_titles_split_into_words_are_protected_as_every_word_is(title, ascii):
+    """The non-ASCII path (words and what lies between them split apart, tested in one list
+    comprehension) gives what testing every word with a callback gives."""
+    general = latex._protect_by_words(title, ascii, latex._WORD_RE)
+    assert latex._protect_by_split(title, ascii) == general
+
+
+ascii_words = st.lists(
+    st.one_of(
+        st.from_regex(r"\A[A-Za-z0-9]{1,8}\Z"),
+        st.sampled_from([" ", "-", ":", ", ", "'", "(", ")", "/", ".", "?"]),
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(title=ascii_words)
+def test_plain_ascii_titles_are_protected_as_every_word_is(title):
+    """Titles made of words and punctuation (what the template path mostly sees)."""
+    assert latex.protect_title(title) == latex._protect_by_words(title, True, latex._WORD_RE)
 
 
 def test_known_titles_keep_their_protection():
@@ -86,3 +111,12 @@ def test_verbatim_fast_path_equals_the_translation(value):
     from records.exporters import bibtex
 
     assert bibtex.verbatim(value) == value.strip().translate(bibtex._VERBATIM_ESCAPES)
+
+
+def test_a_combining_mark_without_a_letter_before_it_is_kept():
+    """A value that starts with a combining mark (nothing for it to sit on) is written, the
+    mark kept as it is; escaping it as a base of the next mark recursed without end."""
+    assert latex.escape("\u0331x") == "\u0331x"
+    assert latex.escape("\u0331\u0301q\u0303") == "\u0331\u0301{\\~{q}}"
+    assert latex.protect_title("\u0301x NMR").endswith(" {NMR}")
+    assert latex.escape("a\u0331b\u0301c") == "{\\b{a}}{\\'{b}}c"  # as before
