@@ -34,12 +34,15 @@ def renders(monkeypatch):
     return counts
 
 
-def _library_with_exports(tmp_path: Path, n: int = 120) -> tuple[Library, dict[str, Path]]:
+def _library_with_exports(
+    tmp_path: Path, n: int = 120, seed: int = 3, formats: dict[str, str] = FORMATS
+) -> tuple[Library, dict[str, Path]]:
+    """A library of ``n`` synthetic records with an auto-export per format of ``formats``."""
     source = tmp_path / "many.ris"
-    source.write_text("".join(write_ris(r.item for r in iter_library(n, seed=3))), "utf-8")
+    source.write_text("".join(write_ris(r.item for r in iter_library(n, seed=seed))), "utf-8")
     library = Library(tmp_path / "lib.db")
     import_sources(library, [str(source)], parallel=False)
-    paths = {fmt: tmp_path / name for fmt, name in FORMATS.items()}
+    paths = {fmt: tmp_path / name for fmt, name in formats.items()}
     for fmt, path in paths.items():
         register(library, path, fmt, Selection())
     return library, paths

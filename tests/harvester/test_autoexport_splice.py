@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.synthetic import iter_library, write_ris
 from harvester.ops import autoexport
 from harvester.ops.autoexport import refresh, register
 from harvester.ops.dedup import merge_works, split
@@ -24,6 +23,7 @@ from harvester.ops.splice import Insertion, Removal, plan
 from harvester.store import Library
 from records.exporters.entries import FRAMES
 from tests.conftest import SPRINGER_SEED, VUFIND_SEED
+from tests.harvester.test_autoexport_incremental import _library_with_exports
 
 FORMATS = {
     "bibtex": "refs.bib",
@@ -56,14 +56,7 @@ def ways(monkeypatch):
 
 
 def _library(tmp_path: Path, n: int = 60, seed: int = 5) -> tuple[Library, dict[str, Path]]:
-    source = tmp_path / "many.ris"
-    source.write_text("".join(write_ris(r.item for r in iter_library(n, seed=seed))), "utf-8")
-    library = Library(tmp_path / "lib.db")
-    import_sources(library, [str(source)], parallel=False)
-    paths = {fmt: tmp_path / name for fmt, name in FORMATS.items()}
-    for fmt, path in paths.items():
-        register(library, path, fmt, Selection())
-    return library, paths
+    return _library_with_exports(tmp_path, n, seed, FORMATS)
 
 
 def _same_as_full(library: Library, paths: dict[str, Path], selection: Selection | None = None):
