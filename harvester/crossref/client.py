@@ -499,6 +499,7 @@ class CrossrefClient:
                 # state may have changed meanwhile, and nothing is sent that should not be.
                 self._check_stop()
                 timeout = self._attempt_timeout()
+                throttle.sent()
                 try:
                     with self.http.stream("GET", path, params=params, timeout=timeout) as response:
                         body = _read_capped(response, self.max_bytes)

@@ -10,7 +10,8 @@ says in ``x-rate-limit-limit`` / ``x-rate-limit-interval`` / ``x-concurrency-lim
 
 * the *rate*: at most ``limit`` requests start in any window of ``interval`` seconds (a sliding
   window, stricter than a token bucket, which would allow a burst of ``limit`` right after an idle
-  period plus another at the window's edge), with a safety margin (10 %, at least 20 ms) so that network jitter
+  period plus another at the window's edge), counted from the moment each request is sent, with a
+  safety margin (10 %, at least 20 ms) so that network jitter
   cannot make the server see ``limit + 1`` arrivals in one of its windows; and
 * the *concurrency*: at most ``concurrency`` requests in flight.
 
@@ -45,7 +46,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Literal
 
@@ -138,6 +139,7 @@ class Throttle:
         self._clock = clock
         self._cond = threading.Condition()
         self._starts: deque[float] = deque()
+        self._mine = threading.local()  # the start this thread's request was counted at
         self._in_flight = 0
         self._penalty_until = 0.0
         self.max_in_flight_seen = 0
@@ -170,6 +172,7 @@ class Throttle:
                         self._cond.wait(wait)
                         continue
                     self._starts.append(now)
+                    self._mine.stamp = now
                     self._in_flight += 1
                     self.max_in_flight_seen = max(self.max_in_flight_seen, self._in_flight)
                     return True
@@ -180,7 +183,31 @@ class Throttle:
                     timeout = max(oldest + window - now, 0.001)
                 self._cond.wait(timeout)
 
+    def sent(self) -> None:
+        """The request this thread took a slot for leaves now: its start counts from now.
+
+        A thread can be descheduled between taking its slot and sending (a loaded machine, a
+        new connection to open): the request then reaches the server later than it was
+        counted, next to requests counted after it, and the server can see ``limit + 1`` in
+        one of its windows. Moving the start to the moment of sending only ever delays later
+        starts, never lets more through."""
+        stamp = getattr(self._mine, "stamp", None)
+        if stamp is None:
+            return
+        self._mine.stamp = None
+        with self._cond:
+            now = self._clock()
+            if now <= stamp:
+                return
+            # (Already out of the window: it counts again from now.)
+            with suppress(ValueError):
+                self._starts.remove(stamp)
+            self._starts.append(now)  # every start was taken at or before now: still sorted
+            if self.shared is not None:
+                self.shared.move(stamp, now)
+
     def release(self) -> None:
+        self._mine.stamp = None
         with self._cond:
             self._in_flight -= 1
             self._cond.notify_all()

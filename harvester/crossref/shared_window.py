@@ -83,6 +83,28 @@ class SharedWindow:
             os.close(fd)  # closing releases the lock
 
 
+    def move(self, stamp: float, now: float) -> None:
+        """Move a start recorded at ``stamp`` to ``now``: the request left later than its slot
+        was taken (see :meth:`~harvester.crossref.limits.Throttle.sent`); a start already
+        dropped from the file is added again only if it still counts at ``now``."""
+        if fcntl is None or now <= stamp:
+            return
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            data = os.pread(fd, 1 << 16, 0)
+            usable = len(data) - len(data) % _DOUBLE.size
+            starts = [t for (t,) in _DOUBLE.iter_unpack(data[:usable])]
+            if stamp in starts:
+                starts.remove(stamp)
+            starts.append(now)
+            packed = b"".join(_DOUBLE.pack(t) for t in sorted(starts))
+            os.pwrite(fd, packed, 0)
+            os.ftruncate(fd, len(packed))
+        finally:
+            os.close(fd)
+
+
 class SharedSlots:
     """The in-flight slots of one server and pool, shared through ``path`` (module doc)."""
 

@@ -130,3 +130,34 @@ def test_error_budget():
     budget.record(False)
     assert budget.exceeded
     assert budget.describe() == "3 of 21 requests failed"
+
+
+def test_a_start_counts_from_when_its_request_was_sent():
+    # A thread that took its slot and was descheduled before sending: its request reaches
+    # the server later than it was counted, so the window counts it from the sending.
+    now = [0.0]
+    throttle = Throttle(PoolLimits(2, 1.0, 5), margin=0.0, min_margin=0.0, clock=lambda: now[0])
+    assert throttle.acquire()
+    now[0] = 0.5
+    throttle.sent()
+    assert throttle.acquire()
+    throttle.sent()  # sent at once: nothing moves
+    now[0] = 1.2
+    checks = iter([False, True])
+    # Both starts (0.5, 0.5) are still in the window [0.2, 1.2]: the third must wait (it
+    # gives up on its second look). Counted at taking, the first would have left at 1.0.
+    assert throttle.acquire(give_up=lambda: next(checks)) is False
+    now[0] = 1.5
+    assert throttle.acquire()
+
+
+def test_sent_without_a_slot_changes_nothing():
+    now = [0.0]
+    throttle = Throttle(PoolLimits(1, 1.0, 5), margin=0.0, min_margin=0.0, clock=lambda: now[0])
+    with throttle.slot():
+        pass
+    now[0] = 0.9
+    throttle.sent()  # the slot was given back: no start of this thread is pending
+    now[0] = 1.0
+    checks = iter([False, True])  # a wait would give up on the second look
+    assert throttle.acquire(give_up=lambda: next(checks))

@@ -28,6 +28,17 @@ def test_a_start_counts_for_every_window_on_the_same_file(tmp_path):
     assert path.stat().st_size == 2 * 8  # 10.05 and 11.01: older starts are dropped
 
 
+def test_a_start_moved_to_its_sending_counts_from_then(tmp_path):
+    path = tmp_path / "w.starts"
+    one, other = SharedWindow(path), SharedWindow(path)
+    assert one.claim(10.0, 1.0, 2) == 0.0
+    assert other.claim(10.1, 1.0, 2) == 0.0
+    one.move(10.0, 10.5)  # the first request left half a second after its slot was taken
+    # At 11.05 the start taken at 10.0 would be out; sent at 10.5 it still counts: full.
+    assert other.claim(11.05, 1.0, 2) == pytest.approx(10.1 + 1.0 - 11.05)
+    assert other.claim(11.51, 1.0, 2) == 0.0
+
+
 def test_other_servers_and_request_classes_have_windows_of_their_own(tmp_path):
     a = SharedWindow.for_pool(tmp_path, "https://api.crossref.org", "polite", "single")
     b = SharedWindow.for_pool(tmp_path, "https://api.crossref.org", "polite", "list")
