@@ -24,7 +24,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Protocol
 from weakref import WeakKeyDictionary
 
@@ -35,7 +35,7 @@ from harvester.store.library import NewRecord, new_member, now
 from harvester.store.works import Reclustering, Works
 from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, unique_key
 from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, compare, match_work, prepare
-from records.dedup.cluster import WorkMatch
+from records.dedup.cluster import WorkMatch, against_work, outweighed
 from records.dedup.keys import Prepared
 from records.dedup.triage import Triage, stands_against, triage
 from records.errors import UsageError
@@ -458,7 +458,7 @@ def _bridge(
         if w != match.work
         and w not in excluded
         and any(d.verdict == "duplicate" for _, d in decisions)
-        and not any(stands_against(prepared, forms[members[int(w)][i]], d) for i, d in decisions)
+        and not against_work(prepared, [forms[m] for m in members[int(w)]], decisions)
     ]
     for other in others:
         if other not in members or other == work:
@@ -481,13 +481,36 @@ def _bridged(record_id: int) -> str:
 
 
 def _compatible(a: list[int], b: list[int], forms: dict[int, Prepared], apart: Apart) -> bool:
-    """Whether two works may become one: no pair across them stands against it."""
+    """Whether two works may become one: no pair across them stands against it, unless a
+    third record of the two outweighs the pair (:func:`records.dedup.cluster.outweighed`)."""
+    found: dict[tuple[int, int], PairDecision] = {}
+
+    def decided(x: int, y: int) -> PairDecision:
+        key = (x, y) if x < y else (y, x)
+        if key not in found:
+            found[key] = compare(forms[key[0]], forms[key[1]])
+        return found[key]
+
+    def duplicate(x: int, y: int) -> bool:
+        return decided(x, y).verdict == "duplicate"
+
+    both = [*a, *b]
     for x in a:
         kept_apart = apart(x)
         for y in b:
             if y in kept_apart:
                 return False
-            if stands_against(forms[x], forms[y], compare(forms[x], forms[y])):
+            decision = decided(x, y)
+            if stands_against(forms[x], forms[y], decision) and not outweighed(
+                forms[x],
+                forms[y],
+                decision,
+                (
+                    (forms[z], partial(duplicate, z, y))
+                    for z in both
+                    if z != x and z != y and duplicate(x, z)
+                ),
+            ):
                 return False
     return True
 
