@@ -392,6 +392,9 @@ def assign_batch(
             "for": best.evidence_for,
             "against": best.evidence_against,
         }
+        given_way = _outweighed_members(prepared, ids, match.decisions[match.work], forms)
+        if given_way:
+            why["for"] = [*best.evidence_for, _outweighed_words(given_way)]
         ids.append(record_id)
         work_of[record_id] = chosen
         chosen = _bridge(
@@ -474,6 +477,36 @@ def _bridge(
         plan.bridged_by[gone] = record_id
         work = keep
     return work
+
+
+def _outweighed_members(
+    prepared: Prepared,
+    ids: Sequence[int],
+    decisions: Sequence[tuple[int, PairDecision]],
+    forms: Mapping[int, Prepared],
+) -> list[int]:
+    """The members of the work a record joined that are "distinct" from it (each outweighed:
+    :func:`records.dedup.cluster.outweighed`, or the record would not have joined). A member
+    triage settled is "distinct" when both have a title; an untitled one is not against."""
+    decided = dict(decisions)
+    found = []
+    for i, member in enumerate(ids):
+        decision = decided.get(i)
+        if decision is None:
+            if prepared.title_tokens and forms[member].title_tokens:
+                found.append(member)
+        elif stands_against(prepared, forms[member], decision):
+            found.append(member)
+    return found
+
+
+def _outweighed_words(members: Sequence[int]) -> str:
+    records = ", ".join(str(m) for m in members)
+    plural = "s" if len(members) > 1 else ""
+    return (
+        f"\"distinct\" from record{plural} {records} by the title alone, outweighed: a duplicate"
+        " of both sits between them"
+    )
 
 
 def _bridged(record_id: int) -> str:

@@ -571,6 +571,14 @@ def test_broken_copies_each_a_duplicate_of_their_record_are_not_kept_apart_by_th
     for n, order in enumerate(itertools.permutations([clean, typo, cut])):
         db = add(tmp_path, *order, name=f"o{n}.ris", db=tmp_path / f"o{n}.db")
         assert works(db) == {frozenset({"clean", "typo", "cut"})}, n
+    # `harvester show` says why the "distinct" pair did not keep them apart (the order in
+    # which the cut copy comes last; in others a record joins two works, and says so).
+    db = tmp_path / "o0.db"
+    key = report(db)["clusters"][0]["key"]
+    shown = json.loads(run_cli("show", "--json", key, db=db).stdout)
+    reasons = [r for m in shown["records"] for r in (m["joined"] or {}).get("for", [])]
+    assert any("by the title alone, outweighed: a duplicate of both sits between them" in r
+               for r in reasons), reasons
     # Left alone: the two copies without their record, and a copy by other people.
     db = add(tmp_path, typo, cut, name="copies.ris", db=tmp_path / "copies.db")
     assert works(db) == set()
