@@ -24,7 +24,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Protocol
 from weakref import WeakKeyDictionary
 
@@ -35,7 +35,7 @@ from harvester.store.library import NewRecord, new_member, now
 from harvester.store.works import Reclustering, Works
 from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, unique_key
 from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, compare, match_work, prepare
-from records.dedup.cluster import WorkMatch
+from records.dedup.cluster import WorkMatch, against_work, outweighed
 from records.dedup.keys import Prepared
 from records.dedup.triage import Triage, stands_against, triage
 from records.errors import UsageError
@@ -392,6 +392,9 @@ def assign_batch(
             "for": best.evidence_for,
             "against": best.evidence_against,
         }
+        given_way = _outweighed_members(prepared, ids, match.decisions[match.work], forms)
+        if given_way:
+            why["for"] = [*best.evidence_for, _outweighed_words(given_way)]
         ids.append(record_id)
         work_of[record_id] = chosen
         chosen = _bridge(
@@ -458,7 +461,7 @@ def _bridge(
         if w != match.work
         and w not in excluded
         and any(d.verdict == "duplicate" for _, d in decisions)
-        and not any(stands_against(prepared, forms[members[int(w)][i]], d) for i, d in decisions)
+        and not against_work(prepared, [forms[m] for m in members[int(w)]], decisions)
     ]
     for other in others:
         if other not in members or other == work:
@@ -476,18 +479,71 @@ def _bridge(
     return work
 
 
+def _outweighed_members(
+    prepared: Prepared,
+    ids: Sequence[int],
+    decisions: Sequence[tuple[int, PairDecision]],
+    forms: Mapping[int, Prepared],
+) -> list[int]:
+    """The members of the work a record joined that are "distinct" from it (each outweighed:
+    :func:`records.dedup.cluster.outweighed`, or the record would not have joined). A member
+    triage settled is "distinct" when both have a title; an untitled one is not against."""
+    decided = dict(decisions)
+    found = []
+    for i, member in enumerate(ids):
+        decision = decided.get(i)
+        if decision is None:
+            if prepared.title_tokens and forms[member].title_tokens:
+                found.append(member)
+        elif stands_against(prepared, forms[member], decision):
+            found.append(member)
+    return found
+
+
+def _outweighed_words(members: Sequence[int]) -> str:
+    records = ", ".join(str(m) for m in members)
+    plural = "s" if len(members) > 1 else ""
+    return (
+        f"\"distinct\" from record{plural} {records} by the title alone, outweighed: a duplicate"
+        " of both sits between them"
+    )
+
+
 def _bridged(record_id: int) -> str:
     return f"its work and this one were joined: record {record_id} is a duplicate of both"
 
 
 def _compatible(a: list[int], b: list[int], forms: dict[int, Prepared], apart: Apart) -> bool:
-    """Whether two works may become one: no pair across them stands against it."""
+    """Whether two works may become one: no pair across them stands against it, unless a
+    third record of the two outweighs the pair (:func:`records.dedup.cluster.outweighed`)."""
+    found: dict[tuple[int, int], PairDecision] = {}
+
+    def decided(x: int, y: int) -> PairDecision:
+        key = (x, y) if x < y else (y, x)
+        if key not in found:
+            found[key] = compare(forms[key[0]], forms[key[1]])
+        return found[key]
+
+    def duplicate(x: int, y: int) -> bool:
+        return decided(x, y).verdict == "duplicate"
+
+    both = [*a, *b]
     for x in a:
         kept_apart = apart(x)
         for y in b:
             if y in kept_apart:
                 return False
-            if stands_against(forms[x], forms[y], compare(forms[x], forms[y])):
+            decision = decided(x, y)
+            if stands_against(forms[x], forms[y], decision) and not outweighed(
+                forms[x],
+                forms[y],
+                decision,
+                (
+                    (forms[z], partial(duplicate, z, y))
+                    for z in both
+                    if z != x and z != y and duplicate(x, z)
+                ),
+            ):
                 return False
     return True
 

@@ -3,7 +3,10 @@
 Transitive closure of "duplicate" edges (what ASySD does) lets A~B and B~C merge A and C even
 when A and C clearly differ. Here duplicate edges are applied best-first, and two clusters are
 joined only if no pair across them is "distinct", vetoed, or marked "not a duplicate" by a
-person. Manual merges (``must_link``) are applied first and always hold.
+person. Manual merges (``must_link``) are applied first and always hold. A "distinct" pair
+with no veto behind it gives way where a third record of the two clusters, a "duplicate" of
+both, sits between them (:func:`outweighed`): broken copies of one paper each matching its
+clean record.
 
 Two ways in:
 
@@ -22,15 +25,17 @@ from the candidate lists when a conflict check meets them.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from records.dedup.blocking import MAX_BLOCK, blocking_keys, candidate_neighbours
+from records.dedup.fields import compare_fields, title_similarity
 from records.dedup.keys import Prepared, prepare
-from records.dedup.scoring import PairDecision, compare
+from records.dedup.scoring import PairDecision, _kind_words, compare
 from records.dedup.triage import Triage, stands_against, triage
 from records.model import CSLItem
 
@@ -96,11 +101,42 @@ class _Clusters:
 
     def conflict(self, ra: int, rb: int) -> tuple[int, int] | None:
         """A pair across two clusters that must not end up together, if any."""
-        for a in self.members_of(ra):
-            for b in self.members_of(rb):
-                if _key(a, b) in self.cannot or self.apart(a, b):
+        members_a, members_b = self.members_of(ra), self.members_of(rb)
+        for a in members_a:
+            for b in members_b:
+                if _key(a, b) in self.cannot:
+                    return (a, b)
+                if self.apart(a, b) and not self.outweighed(a, b, (*members_a, *members_b)):
                     return (a, b)
         return None
+
+    def duplicate(self, a: int, b: int) -> bool:
+        """Whether compare() calls the pair "duplicate" (a pair triage settled is not)."""
+        key = _key(a, b)
+        found = self.decisions.get(key)
+        if found is None:
+            if key[1] in self.later[key[0]]:
+                return False  # triage found it surely "distinct"
+            found = compare(self.prepared[key[0]], self.prepared[key[1]])
+            self.decisions[key] = found
+            self.extra_comparisons += 1
+        return found.verdict == "duplicate"
+
+    def outweighed(self, a: int, b: int, members: Sequence[int]) -> bool:
+        """Whether a pair that stands against joining gives way (:func:`outweighed`), the third
+        record taken among ``members`` (those of both clusters)."""
+        thirds = [z for z in members if z != a and z != b and self.duplicate(a, z)]
+        if not thirds:
+            return False
+        key = _key(a, b)
+        decision = self.decisions.get(key) or compare(self.prepared[key[0]], self.prepared[key[1]])
+        first, second = self.prepared[a], self.prepared[b]
+        return outweighed(
+            first,
+            second,
+            decision,
+            ((self.prepared[z], partial(self.duplicate, z, b)) for z in thirds),
+        )
 
     def union(self, ra: int, rb: int) -> None:
         if len(self.members_of(ra)) < len(self.members_of(rb)):
@@ -242,6 +278,60 @@ def _find_clusters(
     )
 
 
+#: A title at least this close between the two records of a "distinct" pair that a third
+#: record may outweigh (:func:`outweighed`): broken copies of one title are 0.7-0.85 apart.
+OUTWEIGHED_TITLE = 0.7
+
+
+def outweighed(
+    p1: Prepared,
+    p2: Prepared,
+    decision: PairDecision,
+    thirds: Iterable[tuple[Prepared, Callable[[], bool]]],
+) -> bool:
+    """Whether a pair that stands against joining the clusters holding it gives way.
+
+    ``thirds``: records of those clusters that are each a "duplicate" of ``p1``, with a call
+    saying whether the record is a "duplicate" of ``p2`` as well. Two "duplicate" verdicts
+    outweigh one "distinct" (broken copies of a paper, each a duplicate of its clean record,
+    are "distinct" from each other by their titles) when
+
+    * no veto stands behind the pair (a veto always holds), and the pair differs by its title
+      alone: titles at least :data:`OUTWEIGHED_TITLE` alike, the authors agreeing (80 % of
+      the shorter list at least), no year apart, no two journals, the same "kind" words
+      ("demo", "poster", ...);
+    * the third record is a "duplicate" of both and its title is closer to each of the two
+      than theirs to each other: it sits between them, as a clean record does between two
+      copies broken in two ways. Two papers of one group under titles a few words apart (the
+      guard's reason: false merges are worse than misses) have no record between them unless
+      a source garbled one into the other.
+    """
+    if decision.vetoed or decision.verdict != "distinct":
+        return False
+    f = compare_fields(p1, p2)
+    authors = f.authors
+    if (
+        f.title is None
+        or f.title < OUTWEIGHED_TITLE
+        or authors is None
+        or not authors.agree
+        or authors.fraction < 0.8
+        or f.year_gap
+        or f.container_clash
+        or _kind_words(p1) != _kind_words(p2)
+    ):
+        return False
+    apart = title_similarity(p1, p2) or 0.0
+    for third, duplicate_of_second in thirds:
+        if (
+            (title_similarity(p1, third) or 0.0) > apart
+            and (title_similarity(third, p2) or 0.0) > apart
+            and duplicate_of_second()
+        ):
+            return True
+    return False
+
+
 @dataclass
 class WorkMatch:
     """Which stored work a new record joins (``None``: a new work) and the decisions seen.
@@ -288,7 +378,7 @@ def match_work(
         if not ds:
             continue  # every member surely "distinct": nothing to join, nothing to review
         seen[work_id] = ds
-        if work_id in excluded or any(stands_against(new, members[i], d) for i, d in ds):
+        if work_id in excluded or against_work(new, members, ds):
             continue
         if len(ds) < len(members) and _settled_against(new, members, offset, found, unvetted):
             continue
@@ -298,17 +388,65 @@ def match_work(
     return WorkMatch(best[1] if best else None, seen)
 
 
+def against_work(
+    new: Prepared, members: Sequence[Prepared], decisions: Sequence[tuple[int, PairDecision]]
+) -> bool:
+    """Whether a member of a work with a decision (``(member index, compare(new, member))``)
+    stands against ``new`` joining it, where no other member outweighs that
+    (:func:`outweighed`, the third record taken among the members ``new`` is a duplicate of)."""
+    duplicates = [i for i, d in decisions if d.verdict == "duplicate"]
+    return any(
+        stands_against(new, members[i], d) and not _outweighed_in(new, members, i, d, duplicates)
+        for i, d in decisions
+    )
+
+
+def _outweighed_in(
+    new: Prepared,
+    members: Sequence[Prepared],
+    i: int,
+    decision: PairDecision,
+    duplicates: list[int],
+) -> bool:
+    """:func:`outweighed` for ``new`` against member ``i`` of a work, the third record taken
+    among the ``duplicates`` (member indexes ``new`` is a "duplicate" of)."""
+    thirds = [j for j in duplicates if j != i]
+    if not thirds:
+        return False
+    member = members[i]
+    return outweighed(
+        new,
+        member,
+        decision,
+        ((members[j], partial(_is_duplicate, members[j], member)) for j in thirds),
+    )
+
+
+def _is_duplicate(p1: Prepared, p2: Prepared) -> bool:
+    return compare(p1, p2).verdict == "duplicate"
+
+
 def _settled_against(
     new: Prepared, members: Sequence[Prepared], offset: int, found: Triage, unvetted: set[int]
 ) -> bool:
     """Whether a member triage settled as "distinct" stands against joining its work: any
-    titled one does; an untitled one only when vetoed (compared now)."""
+    titled one does, unless outweighed (:func:`outweighed`; compared now); an untitled one
+    only when vetoed (compared now)."""
+    duplicates = [
+        i - offset
+        for i in range(offset, offset + len(members))
+        if i in found.decisions and found.decisions[i].verdict == "duplicate"
+    ]
     for i in range(offset, offset + len(members)):
         if i in found.decisions:
             continue
-        if i not in unvetted:
-            return True
         member = members[i - offset]
+        if i not in unvetted:
+            if not duplicates or not _outweighed_in(
+                new, members, i - offset, compare(new, member), duplicates
+            ):
+                return True
+            continue
         if stands_against(new, member, compare(new, member)):
             return True
     return False
