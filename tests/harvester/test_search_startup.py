@@ -23,7 +23,7 @@ def test_the_store_opens_and_searches_without_importing_dedup(tmp_path):
         "from harvester.store import Library\n"
         f"library = Library({str(db)!r}, create=False)\n"
         "hits = [w.key for w in library.search('liver', limit=5)]\n"
-        "print(json.dumps([hits, sorted(m for m in sys.modules if m.startswith('records.'))]))\n"
+        "print(json.dumps([hits, sorted(m for m in sys.modules if m.startswith(('records.', 'msgspec')))]))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
@@ -33,3 +33,4 @@ def test_the_store_opens_and_searches_without_importing_dedup(tmp_path):
     hits, modules = json.loads(done.stdout)
     assert len(hits) == 1
     assert not [m for m in modules if m.startswith("records.dedup")], modules
+    assert "msgspec" not in modules  # the export's JSON decoder: imported by an export alone
