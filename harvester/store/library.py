@@ -233,8 +233,9 @@ class BoundedCache:
 # CSL), which made a cache of every form (100k, 370 MB) a cost in memory more than a saving.
 PREPARED_CACHE_SIZE = 20_000
 # Screens (records.dedup.keys.Screen: the values triage's first steps read) kept per open
-# library, ~0.45 KB each: up to ~110 MB. With them an import's batch reads the full forms of
-# the few candidates passing the screens only (harvester.ops.dedup, docs/dedup-speed.md).
+# library, ~0.33 KB each (measured, strings and the cache's entry included): up to ~85 MB.
+# With them an import's batch reads the full forms of the few candidates passing the screens
+# only (harvester.ops.dedup, docs/dedup-speed.md, fourth pass).
 SCREEN_CACHE_SIZE = 250_000
 
 
