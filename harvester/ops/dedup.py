@@ -36,8 +36,8 @@ from harvester.store.works import Reclustering, Works
 from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, unique_key
 from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, compare, match_work, prepare
 from records.dedup.cluster import WorkMatch, against_work, outweighed
-from records.dedup.keys import Prepared
-from records.dedup.triage import Triage, stands_against, triage
+from records.dedup.keys import Prepared, Screen, screen_of
+from records.dedup.triage import Triage, passing, stands_against, triage
 from records.errors import UsageError
 from records.merge import Member, merge
 
@@ -78,6 +78,28 @@ def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, 
     ]
     found.update(derived)
     library.forms.keep(derived)
+    screens = library.screen_cache
+    for record_id, form in [*stored.items(), *derived]:
+        if screens.get(record_id) is None:
+            screens.put(record_id, screen_of(form))
+    return found
+
+
+def _screens(library: Library, record_ids: Iterable[int]) -> dict[int, Screen]:
+    """The screens (:class:`~records.dedup.keys.Screen`) of stored records: from the library's
+    cache of them, else from their full forms (:func:`_prepared_members`, which keeps them)."""
+    cache = library.screen_cache
+    found: dict[int, Screen] = {}
+    missing = []
+    for record_id in record_ids:
+        hit = cache.get(record_id)
+        if hit is None:
+            missing.append(record_id)
+        else:
+            found[record_id] = hit
+    if missing:
+        for record_id, form in _prepared_members(library, missing).items():
+            found[record_id] = screen_of(form)
     return found
 
 
@@ -324,16 +346,33 @@ def assign_batch(
     # Every candidate of the batch: the placed blocks that count for the first record having
     # them (a block counts for no record when it is full already), not every record's list.
     used = (b for b in blocks.values() if b is not None and len(b) < MAX_BLOCK)
-    forms = _prepared_members(library, set().union(*used) - batch_ids)
+    screens = _screens(library, set().union(*used) - batch_ids)
+    for record_id, prepared in new:
+        screens[record_id] = library.screen_cache.put(record_id, screen_of(prepared))
+    # The candidates passing the screens: triage sets the others aside whatever their full
+    # forms hold, so only these forms are read.
+    passed = [
+        passing(prepared, list(map(screens.__getitem__, found)))
+        for (_, prepared), found in zip(new, candidates, strict=True)
+    ]
+    forms = _prepared_members(
+        library,
+        {found[i] for found, indexes in zip(candidates, passed, strict=True) for i in indexes}
+        - batch_ids,
+    )
     for record_id, prepared in new:
         forms[record_id] = library.prepared_cache.put(record_id, prepared)
-    # Triage: per record, the candidates that may not be distinct from it. Which works they
-    # are in is asked afterwards, for those few only (a detached Crossref record, in none, is
-    # left out there).
+    # Triage: per record, the candidates that may not be distinct from it (indexes into its
+    # candidates). Which works they are in is asked afterwards, for those few only (a
+    # detached Crossref record, in none, is left out there).
     alive: list[list[int]] = []
     triaged: list[Triage] = []
-    for (_, prepared), found in zip(new, candidates, strict=True):
-        settled = triage(prepared, list(map(forms.__getitem__, found)))
+    for (_, prepared), found, indexes in zip(new, candidates, passed, strict=True):
+        among = triage(prepared, [forms[found[i]] for i in indexes])
+        settled = Triage(
+            {indexes[i]: d for i, d in among.decisions.items()},
+            [indexes[i] for i in among.unvetted],
+        )
         alive.append([found[i] for i in sorted(settled.decisions)])
         triaged.append(settled)
     partners = {p for record_id, _ in new for p in apart(record_id)}

@@ -232,6 +232,11 @@ class BoundedCache:
 # read from the store (harvester.store.forms: ~45 us, against ~200 us to derive it from the
 # CSL), which made a cache of every form (100k, 370 MB) a cost in memory more than a saving.
 PREPARED_CACHE_SIZE = 20_000
+# Screens (records.dedup.keys.Screen: the values triage's first steps read) kept per open
+# library, ~0.33 KB each (measured, strings and the cache's entry included): up to ~85 MB.
+# With them an import's batch reads the full forms of the few candidates passing the screens
+# only (harvester.ops.dedup, docs/dedup-speed.md, fourth pass).
+SCREEN_CACHE_SIZE = 250_000
 
 
 _NO_ISSN_KINDS = json.dumps({"issn_kinds": {}})
@@ -299,6 +304,7 @@ class Library:
         # Derived values of stored source records (their dedup comparison forms), valid while
         # the file is open: source records are immutable once stored.
         self.prepared_cache = BoundedCache(PREPARED_CACHE_SIZE)
+        self.screen_cache = BoundedCache(SCREEN_CACHE_SIZE)
         # The folders this opening makes, deepest first: removed again with an empty library
         # this process created (`remove_files`), so a failed command leaves nothing behind.
         self._made_dirs = [d for d in (self.path.parent, *self.path.parent.parents) if not d.exists()]
@@ -344,6 +350,7 @@ class Library:
                     yield self
             except BaseException:
                 self.prepared_cache.clear()
+                self.screen_cache.clear()
                 raise
             return
         self._begin()
@@ -354,6 +361,7 @@ class Library:
             conn.execute("ROLLBACK")
             # Rolled-back records' ids may be handed out again: forget what was derived.
             self.prepared_cache.clear()
+            self.screen_cache.clear()
             if isinstance(exc, sqlite3.OperationalError):  # disk full, I/O error: the shell's
                 raise StoreError(f"{self.path}: cannot write the library ({exc})") from exc
             raise

@@ -11,7 +11,7 @@ from rapidfuzz.distance import Indel
 from rapidfuzz.fuzz import ratio
 from rapidfuzz.process import extractOne
 
-from records.dedup.keys import TITLE_STOPWORDS, Prepared, containers_match
+from records.dedup.keys import TITLE_STOPWORDS, Prepared, Screen, containers_match
 
 # Titles that say nothing about which work a record is: a match on them proves nothing.
 GENERIC_TITLES = frozenset(
@@ -378,7 +378,9 @@ def _under_heading(headed: Prepared, plain: Prepared) -> bool:
     return len(significant) >= HEADED_TITLE_MIN_WORDS
 
 
-def title_lift_candidates(p: Prepared, others: Sequence[Prepared], titles: list[str]) -> set[int]:
+def title_lift_candidates(
+    p: Prepared, others: Sequence[Prepared] | Sequence[Screen], titles: list[str]
+) -> set[int]:
     """The indexes of ``others`` (whose titles are ``titles``) for which
     :func:`lift_title_similarity` may raise the plain similarity: one title starts with the
     other (the subtitle rule) or ends with it (the heading rule), or either side has parallel

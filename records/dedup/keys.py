@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from records.identifiers import (
     doi_key,
@@ -800,6 +800,36 @@ class Prepared:
     # agreement only, as a run-in year may be a volume or a report number.
     title_year: int | None = None
     authors_from_title: bool = False  # the authors were read there too (read_title_tail)
+
+
+class Screen(NamedTuple):
+    """The few values of a form that triage's first steps read of a candidate
+    (:func:`records.dedup.triage.passing`): a small tuple, kept for many more records than full
+    forms are, so that most candidate pairs are set aside without reading a full form."""
+
+    title: str
+    title_variants: tuple[str, ...]
+    titled: bool  # bool(title_tokens)
+    year: int | None
+    volume: str | None
+    first_page: str | None
+    doi: str | None
+    pmid: str | None
+    pmcid: str | None
+
+
+def screen_of(p: Prepared) -> Screen:
+    return Screen(
+        p.title,
+        p.title_variants,
+        bool(p.title_tokens),
+        p.year,
+        p.volume,
+        p.first_page,
+        p.doi,
+        p.pmid,
+        p.pmcid,
+    )
 
 
 _PARALLEL_HINT_RE = re.compile(r"<original>|\s=\s", re.I)

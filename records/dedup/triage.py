@@ -50,7 +50,7 @@ from records.dedup.fields import (
     title_lift_candidates,
     title_similarity,
 )
-from records.dedup.keys import Prepared
+from records.dedup.keys import Prepared, Screen
 from records.dedup.scoring import (
     MAYBE_TITLE,
     PairDecision,
@@ -139,7 +139,7 @@ def _fields(record: Prepared, other: Prepared, title: float) -> FieldComparison:
     return fields_with(record, other, title, abstract_similarity(record, other))
 
 
-def vetoed_apart(record: Prepared, other: Prepared) -> bool:
+def vetoed_apart(record: Prepared, other: Prepared | Screen) -> bool:
     """Whether a veto with ceiling "distinct" applies to the pair whatever else it shares
     (:func:`~records.dedup.vetoes.find_vetoes`). Such a veto's ceiling is "maybe" instead only
     for ``same_text`` pairs (title similarity 1.0, authors agreeing, years at most one apart):
@@ -173,7 +173,9 @@ def vetoed_apart(record: Prepared, other: Prepared) -> bool:
 _SCREENED = attrgetter("year", "doi", "pmid", "pmcid", "title_variants")
 
 
-def _screen(record: Prepared, candidates: Sequence[Prepared]) -> tuple[set[int], list[int]]:
+def _screen(
+    record: Prepared, candidates: Sequence[Prepared] | Sequence[Screen]
+) -> tuple[set[int], list[int]]:
     """The candidates sharing a DOI, PMID or PMCID with the record (``strong_agree``), and the
     indexes of those :func:`vetoed_apart` does not rule out.
 
@@ -238,11 +240,7 @@ def _could_match(
     shared identifier, found already): those with the same volume and first page, and the
     exact :func:`title_similarity` of those whose titles are at least MAYBE_TITLE similar."""
     subset = [candidates[i] for i in indexes]
-    same_place: set[int] = set()
-    if record.volume and record.first_page:
-        page = _page_key(record.first_page)
-        same_volume = compress(indexes, map(eq, map(_VOLUME, subset), repeat(record.volume)))
-        same_place.update(i for i in same_volume if _page_key(candidates[i].first_page) == page)
+    same_place = _same_place(record, candidates, subset, indexes)
     titles: dict[int, float] = {}
     if record.title and len(indexes) <= _FEW:
         # A few candidates: title_similarity itself costs less than setting up the C scans.
@@ -271,3 +269,62 @@ def _could_match(
         # (A lift only raises the similarity today; the test stays exact if one ever lowers it.)
         titles = {i: s for i, s in titles.items() if s >= MAYBE_TITLE}
     return same_place, titles
+
+
+def _same_place(
+    record: Prepared,
+    candidates: Sequence[Prepared] | Sequence[Screen],
+    subset: Sequence[Prepared] | Sequence[Screen],
+    indexes: list[int],
+) -> set[int]:
+    """The candidates at ``indexes`` (``subset``: those candidates) with the record's volume and
+    first page."""
+    same_place: set[int] = set()
+    if record.volume and record.first_page:
+        page = _page_key(record.first_page)
+        same_volume = compress(indexes, map(eq, map(_VOLUME, subset), repeat(record.volume)))
+        same_place.update(i for i in same_volume if _page_key(candidates[i].first_page) == page)
+    return same_place
+
+
+def passing(record: Prepared, candidates: Sequence[Screen]) -> list[int]:
+    """The indexes (in order) of the candidates, given by their screens
+    (:class:`~records.dedup.keys.Screen`), that :func:`triage` may place in its ``decisions`` or
+    ``unvetted``: every other candidate is "distinct" and stands against joining, whatever the
+    rest of its form holds. Triage decides each pair on its own, so ``triage(record, c)`` is
+    ``triage`` of the candidates passing, indexes mapped back (tests/records/dedup/test_triage.py).
+
+    The steps of :func:`triage` before any full comparison, on the few values they read: the
+    vetoes of :func:`_screen`; then a candidate passes with a shared identifier, without a
+    title on either side, with the same volume and first page, with a title at least
+    MAYBE_TITLE similar by the plain measure, or when a title rule may lift its similarity
+    (:func:`~records.dedup.fields.title_lift_candidates`): :func:`title_similarity` is the plain
+    measure for any other pair. A superset of what triage keeps, so that a full form is read
+    only for the few candidates passing."""
+    shared, rest = _screen(record, candidates)
+    if not record.title_tokens or not record.title:
+        return sorted(shared.union(rest))
+    kept = shared.union(i for i in rest if not candidates[i].titled)
+    subset = [candidates[i] for i in rest]
+    kept.update(_same_place(record, candidates, subset, rest))
+    title = record.title
+    texts = [c.title for c in subset]
+    if len(rest) <= _FEW:
+        kept.update(
+            i
+            for i, text in zip(rest, texts, strict=True)
+            if Indel.normalized_similarity(title, text) >= MAYBE_TITLE
+        )
+    else:
+        kept.update(
+            rest[k]
+            for _, _, k in extract(
+                title,
+                texts,
+                scorer=Indel.normalized_similarity,
+                score_cutoff=MAYBE_TITLE,
+                limit=None,
+            )
+        )
+    kept.update(rest[k] for k in title_lift_candidates(record, subset, texts))
+    return sorted(kept)

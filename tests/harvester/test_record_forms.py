@@ -162,3 +162,41 @@ def test_the_forms_cache_keeps_what_it_holds_once_full():
     assert cache.get(2) == "form 2 again" and len(cache) == 2
     cache.clear()
     assert len(cache) == 0 and cache.put(3, "form 3") == "form 3" and cache.get(3) == "form 3"
+
+
+def test_works_are_the_same_whether_screens_are_kept_or_taken_from_the_forms(
+    tmp_path, monkeypatch
+):
+    """An import screens candidates (``records.dedup.keys.Screen``) from the library's cache of
+    screens, else from their full forms: kept for every record, for a few, or for none, the
+    library is the same."""
+    records, _ = _records(1500, seed=8)
+    monkeypatch.setattr(pipeline, "BATCH", 250)
+    states = []
+    for size in (10**6, 100, 0):
+        with Library(tmp_path / f"{size}.db") as library:
+            library.screen_cache.size = size
+            library.prepared_cache.size = 50
+            _store(library, records)
+            assert len(library.screen_cache) == min(size, library.counts()["records"])
+            states.append(_library_state(library))
+    assert states[0] == states[1] == states[2]
+
+
+def test_a_rolled_back_write_forgets_the_screens(tmp_path):
+    """Rolled-back records' ids are handed out again: their screens must not outlive them."""
+    records, _ = _records(400, seed=12)
+    with Library(tmp_path / "fresh.db") as library:
+        _store(library, records[200:])
+        expected = _library_state(library)
+    with Library(tmp_path / "lib.db") as library:
+        try:
+            with library.write():
+                store_records(library, records[:200], run_id=None, report=ImportReport())
+                assert len(library.screen_cache) > 0
+                raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            pass
+        assert len(library.screen_cache) == 0
+        _store(library, records[200:])
+        assert _library_state(library) == expected

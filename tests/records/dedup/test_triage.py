@@ -32,9 +32,9 @@ from records.dedup.fields import (
     title_lift_candidates,
     title_similarity,
 )
-from records.dedup.keys import Prepared
+from records.dedup.keys import Prepared, screen_of
 from records.dedup.scoring import _RANK, could_match, verdict_of
-from records.dedup.triage import Triage, _screen, triage, vetoed_apart
+from records.dedup.triage import Triage, _screen, passing, triage, vetoed_apart
 from records.model import CSLItem
 from records.normalize.record import normalize_csl
 from tests.conftest import FIXTURES, REPO
@@ -66,10 +66,17 @@ def _synthetic(seed: int, size: int = 3000) -> list[tuple[str, CSLItem]]:
 
 
 def assert_triage_exact(record: Prepared, candidates: Sequence[Prepared]) -> Triage:
-    """triage(record, candidates) against compare(record, c) for every candidate."""
+    """triage(record, candidates) against compare(record, c) for every candidate; and triage of
+    the candidates passing the screens alone (:func:`passing`) against triage of them all."""
     found = triage(record, candidates)
     unvetted = set(found.unvetted)
     assert unvetted.isdisjoint(found.decisions)
+    passed = passing(record, [screen_of(c) for c in candidates])
+    assert passed == sorted(set(passed))
+    assert unvetted.union(found.decisions) <= set(passed)
+    among = triage(record, [candidates[i] for i in passed])
+    assert {passed[i]: d for i, d in among.decisions.items()} == found.decisions
+    assert [passed[i] for i in among.unvetted] == found.unvetted
     for i, other in enumerate(candidates):
         decision = compare(record, other)
         if i in found.decisions:
