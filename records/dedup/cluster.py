@@ -35,7 +35,7 @@ from typing import Any
 from records.dedup.blocking import MAX_BLOCK, blocking_keys, candidate_neighbours
 from records.dedup.fields import compare_fields, title_similarity
 from records.dedup.keys import Prepared, prepare
-from records.dedup.scoring import PairDecision, _kind_words, compare
+from records.dedup.scoring import PairDecision, compare, kind_words
 from records.dedup.triage import Triage, stands_against, triage
 from records.model import CSLItem
 
@@ -318,7 +318,7 @@ def outweighed(
         or authors.fraction < 0.8
         or f.year_gap
         or f.container_clash
-        or _kind_words(p1) != _kind_words(p2)
+        or kind_words(p1) != kind_words(p2)
     ):
         return False
     apart = title_similarity(p1, p2) or 0.0

@@ -213,7 +213,9 @@ KIND_WORDS = frozenset(
 )
 
 
-def _kind_words(p: Prepared) -> frozenset[str]:
+def kind_words(p: Prepared) -> frozenset[str]:
+    """The title's words that name what kind of item it is (:data:`KIND_WORDS`); the rules that
+    join on less than a matching title ask both records to have the same ones."""
     return KIND_WORDS.intersection(p.title_tokens)
 
 
@@ -254,7 +256,7 @@ def _sparse_match(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
             and authors.compared >= 2
             and authors.fraction >= 0.8
             and authors.agree
-            and _kind_words(p1) == _kind_words(p2)
+            and kind_words(p1) == kind_words(p2)
         )
     if f.container_clash and not (venue_only(f) or _undated_venue(p1, p2, f)):
         return False
@@ -294,7 +296,7 @@ def _reworded(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
         and f.year_gap in (0, 1, None)
         and f.volume is not False
         and f.first_page is not False
-        and _kind_words(p1) == _kind_words(p2)
+        and kind_words(p1) == kind_words(p2)
     )
 
 
