@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,11 @@ FIXTURES = SHARED / "fixtures"
 # never throttle one another and nothing is written to the user's state directory.
 STATE_DIR = Path(tempfile.mkdtemp(prefix="harvester-tests-state-"))
 os.environ["HARVESTER_STATE_DIR"] = str(STATE_DIR)
+# A run started as a background job of a non-interactive shell (`nohup scripts/test &`)
+# inherits SIGINT ignored, and so would every process the tests start: the Ctrl-C tests
+# check Python's usual start (and that handlers are given back), so the run gets it.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 VUFIND_SEED = SEEDS / "000_44e92aaf5ee263d6.txt"
 SPRINGER_SEED = SEEDS / "003_2909be21334751a0.txt"
 
