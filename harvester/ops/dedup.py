@@ -31,7 +31,7 @@ from weakref import WeakKeyDictionary
 from harvester.errors import NotFound
 from harvester.ops.gc_pause import paused_gc
 from harvester.store import Library, StoredRecord, WorkRow
-from harvester.store.library import NewRecord, new_member, now
+from harvester.store.library import BoundedCache, NewRecord, new_member, now
 from harvester.store.works import Reclustering, Works
 from records.citekeys import DEFAULT_FORMULA, KeyFormula, compile_formula, unique_key
 from records.dedup import MAX_BLOCK, PairDecision, blocking_keys, compare, match_work, prepare
@@ -50,6 +50,19 @@ def index_record(library: Library, record_id: int, prepared: Prepared) -> None:
     Works(library).index_keys(record_id, blocking_keys(prepared))
 
 
+def _cached(cache: BoundedCache, record_ids: Iterable[int]) -> tuple[dict[int, Any], list[int]]:
+    """The values ``cache`` holds for ``record_ids``, and the ids it does not hold, in order."""
+    found: dict[int, Any] = {}
+    missing = []
+    for record_id in record_ids:
+        hit = cache.get(record_id)
+        if hit is None:
+            missing.append(record_id)
+        else:
+            found[record_id] = hit
+    return found, missing
+
+
 def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, Prepared]:
     """The comparison forms of stored records: from the library's cache, else as stored
     (``harvester.store.forms``), else derived from their CSL (and stored, inside a write).
@@ -59,14 +72,7 @@ def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, 
     bounded and is dropped when a write transaction rolls back (ids may then be reused).
     """
     cache = library.prepared_cache
-    found: dict[int, Prepared] = {}
-    missing = []
-    for record_id in record_ids:
-        hit = cache.get(record_id)
-        if hit is None:
-            missing.append(record_id)
-        else:
-            found[record_id] = hit
+    found, missing = _cached(cache, record_ids)
     if not missing:
         return found
     stored = library.forms.of(missing)
@@ -88,15 +94,7 @@ def _prepared_members(library: Library, record_ids: Iterable[int]) -> dict[int, 
 def _screens(library: Library, record_ids: Iterable[int]) -> dict[int, Screen]:
     """The screens (:class:`~records.dedup.keys.Screen`) of stored records: from the library's
     cache of them, else from their full forms (:func:`_prepared_members`, which keeps them)."""
-    cache = library.screen_cache
-    found: dict[int, Screen] = {}
-    missing = []
-    for record_id in record_ids:
-        hit = cache.get(record_id)
-        if hit is None:
-            missing.append(record_id)
-        else:
-            found[record_id] = hit
+    found, missing = _cached(library.screen_cache, record_ids)
     if missing:
         for record_id, form in _prepared_members(library, missing).items():
             found[record_id] = screen_of(form)
