@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -48,8 +49,18 @@ _WAIT_STEP_S = 5.0
 _INTERRUPTED_WAIT_S = 3.0
 # A little longer than SQLite's longest sleep between two tries of a waiting writer (100 ms).
 _YIELD_S = 0.11
-# SQLite's page cache per connection, in KiB (the default is 2 MB).
+# SQLite's page cache per connection, in KiB (the default is 2 MB). A fixed bound that fills
+# as the library grows; HARVESTER_PAGE_CACHE_KB sets another (the memory tests take SQLite's
+# default, so that what grows with a file is not hidden under the cache filling).
 PAGE_CACHE_KB = 64 * 1024
+
+
+def _page_cache_kb() -> int:
+    try:
+        value = int(os.environ.get("HARVESTER_PAGE_CACHE_KB", ""))
+    except ValueError:
+        return PAGE_CACHE_KB
+    return value if value > 0 else PAGE_CACHE_KB
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
@@ -320,7 +331,7 @@ class Library:
             conn.execute("PRAGMA synchronous=NORMAL")
             # A larger page cache than the default 2 MB: dedup reads and inserts blocking keys
             # all over their index, which at 100k records is some 30 MB.
-            conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KB}")
+            conn.execute(f"PRAGMA cache_size = -{_page_cache_kb()}")
             self.db = Database(conn)
             if migrations.pending(self.db):
                 with self.write():

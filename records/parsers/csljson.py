@@ -6,6 +6,9 @@ or one item; each item's ``id`` kept; names given as strings parsed; numbers mad
 table (or ``document``); keys that are no CSL variables dropped (CSL is the model's contract).
 A non-object element is a failure, the other items still import. Array elements are decoded one
 by one with :meth:`json.JSONDecoder.raw_decode`, so each record keeps its verbatim text and line.
+A top-level array is read as the text comes (:class:`_ArrayStream`): a million-item export is
+held an item at a time, not whole (no JSON library here decodes an array's elements
+incrementally and gives each one's verbatim text and offset, which the records keep).
 
 CSL-YAML (pandoc's ``references:`` metadata, or a bare list) is read with PyYAML's *safe*
 loader only; no tags, no object construction.
@@ -16,7 +19,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 import yaml
@@ -203,6 +206,106 @@ def _json_items(text: str) -> Iterator[tuple[int, Any, str] | _JSONError]:
         i = end
 
 
+class _ArrayStream:
+    """:func:`_json_items` of a top-level array whose text comes in pieces: the same items,
+    offsets and errors, holding the text of the item being read (and the rest of its piece)
+    rather than the file.
+
+    An element that does not decode may only be cut by the end of what was read so far: more
+    text is read and it is decoded again, and only at the end of the text is the error the
+    file's. Each retry at least doubles what is held, so a file broken early costs linear
+    time (and is then held whole, as the whole-text reader holds it). A value that ends within
+    two characters of what was read may go on ("1." + "5", "1e" + "+5"): it is decoded again
+    with more text too.
+    """
+
+    def __init__(self, pieces: Iterator[str]) -> None:
+        self._pieces = pieces
+        self._more = True
+        self.buf = ""
+        self.base = 0  # offset of buf[0] in the whole text
+        # The line at buf[_mark]: lines are counted from the last place asked for (offsets
+        # only move forward), not from the piece's start, which was quadratic in a piece.
+        self._line = 1
+        self._mark = 0
+
+    def read_more(self, i: int, at_least: int = 1) -> tuple[int, bool]:
+        """Forget the text before ``i`` (an index into ``buf``) and append at least
+        ``at_least`` characters: ``i``'s new index, and False if the text had ended."""
+        if not self._more:
+            return i, False
+        self._line += self.buf.count("\n", self._mark, i)
+        self._mark = 0
+        parts, size = [self.buf[i:]], 0
+        self.base += i
+        while size < at_least:
+            piece = next(self._pieces, None)
+            if piece is None:
+                self._more = False
+                break
+            parts.append(piece)
+            size += len(piece)
+        self.buf = "".join(parts)
+        return 0, size > 0
+
+    def line_at(self, i: int) -> int:
+        """The line of ``buf[i]``; ``i`` at or after the last one asked for."""
+        self._line += self.buf.count("\n", self._mark, i)
+        self._mark = i
+        return self._line
+
+    def skip(self, i: int, blanks: str) -> int:
+        """The index of the first character not in ``blanks`` from ``i``, reading more text as
+        needed; ``len(buf)`` at the end of the text."""
+        while True:
+            while i < len(self.buf) and self.buf[i] in blanks:
+                i += 1
+            if i < len(self.buf):
+                return i
+            i, more = self.read_more(i)
+            if not more:
+                return i
+
+    def items(self, i: int) -> Iterator[tuple[int, Any, str] | _JSONError]:
+        """(line, value, raw) for each element after the ``[`` at ``buf[i - 1]``."""
+        while True:
+            i = self.skip(i, " \t\r\n,")
+            if i >= len(self.buf):
+                yield _JSONError("invalid JSON: the array is not closed", self.base + i)
+                return
+            if self.buf[i] == "]":
+                return
+            try:
+                value, end = _DECODER.raw_decode(self.buf, i)
+            except json.JSONDecodeError as exc:
+                at = exc.pos - i
+                i, more = self.read_more(i, len(self.buf) - i + 1)
+                if more:
+                    continue
+                yield _JSONError(
+                    f"invalid JSON: {exc.msg}; the rest of the file was not read",
+                    self.base + i + at,
+                )
+                return
+            except RecursionError:  # arrays in arrays 100,000 deep: the decoder recurses
+                yield _JSONError(_TOO_DEEP + "; the rest of the file was not read", self.base + i)
+                return
+            if len(self.buf) - end < 3 and self._more:
+                i, _ = self.read_more(i)
+                continue
+            yield self.line_at(i), value, self.buf[i:end]
+            i = end
+
+
+def _stream_items(pieces: Callable[[], Iterator[str]]) -> tuple[_ArrayStream, int] | None:
+    """The array stream and the index after its ``[``, or None when the text is no array."""
+    stream = _ArrayStream(pieces())
+    i = stream.skip(0, " \t\r\n\ufeff")
+    if i >= len(stream.buf) or stream.buf[i] != "[":
+        return None
+    return stream, i + 1
+
+
 def _with_lines(text: str, items: Iterable[tuple[int, Any, str]]) -> Iterator[tuple[int, Any, str]]:
     """(line, value, raw) for (offset, value, raw), offsets ascending: each stretch of text is
     counted once (counting from the start for every item was quadratic)."""
@@ -244,6 +347,35 @@ class CSLJSONParser(StreamingParser):
             yield item
         for error in errors:
             line = text.count("\n", 0, error.offset) + 1
+            yield Failure(origin, error.message, record=count + 1, line=line)
+
+    streams = True
+
+    def read_pieces(
+        self, pieces: Callable[[], Iterator[str]], origin: str
+    ) -> Iterator[Record | Failure]:
+        """:meth:`read` of a text read in pieces: an array's items as the text comes; one
+        object (or ``{"items": [...]}``) or what is no JSON is read whole."""
+        found = _stream_items(pieces)
+        if found is None:
+            yield from self.read("".join(pieces()), origin)
+            return
+        stream, start = found
+        errors: list[_JSONError] = []
+
+        def items() -> Iterator[tuple[int, Any, str]]:
+            for item in stream.items(start):
+                if isinstance(item, _JSONError):
+                    errors.append(item)
+                else:
+                    yield item
+
+        count = 0
+        for item in _read_items(self.name, origin, items()):
+            count += 1
+            yield item
+        for error in errors:  # the stream stopped at it: its text is still held
+            line = stream.line_at(error.offset - stream.base)
             yield Failure(origin, error.message, record=count + 1, line=line)
 
 

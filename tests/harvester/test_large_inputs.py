@@ -60,6 +60,20 @@ def write_export(path: Path, fmt: str, count: int) -> Path:
                 f"  year = {{{year}}},\n  volume = {{{i % 50 + 1}}},\n"
                 f"  abstract = {{{_abstract(rng)}}}\n}}\n\n"
             )
+        elif fmt == "csl-json":
+            item = {
+                "id": f"rec{i}",
+                "type": "article-journal",
+                "author": [
+                    {"family": a.split(", ")[0], "given": a.split(", ")[1]} for a in authors
+                ],
+                "title": title,
+                "container-title": "Journal of Tests",
+                "issued": {"date-parts": [[year]]},
+                "volume": str(i % 50 + 1),
+                "abstract": _abstract(rng),
+            }
+            parts.append(("[\n" if i == 0 else ",\n") + json.dumps(item, ensure_ascii=False))
         else:
             parts.append(
                 "TY  - JOUR\n"
@@ -67,6 +81,8 @@ def write_export(path: Path, fmt: str, count: int) -> Path:
                 + f"TI  - {title}\nJO  - Journal of Tests\nPY  - {year}\nVL  - {i % 50 + 1}\n"
                 f"AB  - {_abstract(rng)}\nER  - \n\n"
             )
+    if fmt == "csl-json":
+        parts.append("\n]\n")
     path.write_text("".join(parts), "utf-8")
     return path
 
@@ -79,7 +95,7 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, P
             write_export(folder / f"small.{suffix}", fmt, SMALL),
             write_export(folder / f"large.{suffix}", fmt, LARGE),
         )
-        for fmt, suffix in (("bibtex", "bib"), ("ris", "ris"))
+        for fmt, suffix in (("bibtex", "bib"), ("ris", "ris"), ("csl-json", "json"))
     }
 
 
@@ -88,7 +104,7 @@ def _bound(large: Path) -> int:
     return BOUND_BATCHES * large.stat().st_size * BATCH // LARGE
 
 
-@pytest.mark.parametrize("fmt", ["bibtex", "ris"])
+@pytest.mark.parametrize("fmt", ["bibtex", "ris", "csl-json"])
 @pytest.mark.parametrize("command", ["parse", "add"])
 def test_peak_memory_is_bounded_by_the_batch_not_the_file(
     exports: dict[str, tuple[Path, Path]], fmt: str, command: str, tmp_path: Path

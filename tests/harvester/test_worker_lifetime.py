@@ -12,14 +12,11 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
 from tests.harvester.adversarial import (
     environment,
     finish,
@@ -138,42 +135,6 @@ def test_ctrl_c_exits_130_with_one_line_not_aborted(inputs, tmp_path):
     assert _last_run(db)[1] == "interrupted"
     wait_until(lambda: not marked_processes(marker))
     assert integrity(db) == "ok"
-
-
-def _peak_rss_kb(args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
-    """Run and return the process's (and its children's) peak resident size and stdout."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "harvester", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        cwd=REPO,
-    )
-    assert process.stdout is not None
-    out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    assert process.returncode == 0
-    return usage.ru_maxrss, out
-
-
-def test_parse_memory_grows_with_the_text_not_with_the_records(tmp_path):
-    # `parse` printed one JSON array built whole: 13x the file. Now the records are printed
-    # batch by batch: what grows with the file is its text (and its bytes while decoding).
-    small, large = tmp_path / "small", tmp_path / "large"
-    write_inputs(small, files=1, per_file=300, seed=3)
-    write_inputs(large, files=1, per_file=1500, seed=3)
-    env = environment("parse", HARVESTER_BATCH="100")
-    sizes, peaks = [], []
-    for folder in (small, large):
-        path = next(folder.iterdir())
-        peak, out = _peak_rss_kb(["parse", str(path)], env)
-        items = json.loads(out)
-        assert len(items) == (1500 if folder is large else 300)
-        sizes.append(path.stat().st_size)
-        peaks.append(peak * 1024)
-    grown, more_text = peaks[1] - peaks[0], sizes[1] - sizes[0]
-    assert grown <= 5 * more_text, (grown, more_text)
 
 
 def test_parse_prints_the_array_json_dumps_would():
