@@ -6,6 +6,7 @@ records come (issue 15, defect 13)."""
 from __future__ import annotations
 
 import codecs
+import json
 import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from records.parsers import detect, iter_parse_stream, parse_bytes
 from records.parsers.base import piece_lines, without_bom
 from tests.conftest import FIXTURES
 
-STREAMED = ("bibtex", "ris", "medline")
+STREAMED = ("bibtex", "ris", "medline", "csl-json")
 
 
 def _chunks(data: bytes, rng: random.Random, low: int, high: int) -> Callable[[], Iterator[bytes]]:
@@ -53,7 +54,7 @@ def _seen(result: ParseResult) -> tuple[list[Any], list[Any], list[Any]]:
 def _streamed_fixtures() -> list[tuple[Path, str]]:
     found = []
     for path in sorted((FIXTURES / "formats").rglob("*")):
-        if path.suffix not in (".bib", ".ris", ".nbib", ".txt") or not path.is_file():
+        if path.suffix not in (".bib", ".ris", ".nbib", ".txt", ".json") or not path.is_file():
             continue
         data = path.read_bytes()
         try:
@@ -72,6 +73,72 @@ def test_the_fixtures_hold_every_streamed_format() -> None:
     names = {name for _, name in FIXTURE_FILES}
     assert names == set(STREAMED), names
     assert len(FIXTURE_FILES) > 200
+
+
+def _csl_array(rng: random.Random) -> str:
+    """A CSL-JSON array as exports write them, and as they break: items with nested names and
+    dates, numbers (cut anywhere they may be: "1.", "1e", "-"), non-object elements, blanks,
+    CRLF lines, a BOM, and sometimes an error or a missing "]" at a random place."""
+    items = []
+    for i in range(rng.randint(0, 25)):
+        kind = rng.random()
+        if kind < 0.7:
+            item = {
+                "id": f"k{i}",
+                "type": rng.choice(["article-journal", "book", "paper_conference"]),
+                "title": rng.choice(["Zöe's {title}", 'a "quoted" one', "line\nbreak"]) + str(i),
+                "author": [{"family": "Åberg", "given": "Ö."}, "Smith, J."][: rng.randint(0, 2)],
+                "issued": {"date-parts": [[2000 + i, 1 + i % 12]]},
+                "volume": rng.choice([12, 1.5, -3, 1e21, "7"]),
+            }
+            items.append(
+                json.dumps(item, ensure_ascii=rng.random() < 0.5, indent=rng.choice([None, 1]))
+            )
+        else:
+            items.append(
+                rng.choice(
+                    [
+                        "1.25",
+                        "-0.5e-3",
+                        "12345678901234567890",
+                        "true",
+                        "null",
+                        '"text"',
+                        "[1, [2, 3]]",
+                    ]
+                )
+            )
+    sep = rng.choice([",", ",\n", " ,\r\n  "])
+    text = (
+        rng.choice(["", "\ufeff", "  \n"]) + "[" + sep.join(items) + rng.choice(["]", "\n]\n", ""])
+    )
+    if rng.random() < 0.3 and text:
+        at = rng.randrange(len(text))
+        text = text[:at] + rng.choice(["}", "{", ":", '"', "x", ""]) + text[at:]
+    return text
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_csl_json_arrays_read_the_same_in_pieces_as_whole(seed: int) -> None:
+    rng = random.Random(seed)
+    data = _csl_array(rng).encode("utf-8")
+    whole = parse_bytes(data, "c.json", "csl-json")
+    for low, high in ((1, 3), (5, 60)):
+        chunks = _chunks(data, random.Random(seed * 7 + low), low, high)
+        got = _merged(iter_parse_stream(chunks, "c.json", "csl-json", batch=4, head_bytes=8))
+        assert _seen(got) == _seen(whole)
+
+
+def test_a_number_cut_by_a_piece_is_read_whole() -> None:
+    data = b'[{"id": "a", "title": "T"}, 1.5, 2e+10, -7, {"id": "b", "title": "U"}]'
+    whole = parse_bytes(data, "n.json", "csl-json")
+    assert [f.reason for f in whole.failures] == ["CSL item is a number, not an object"] * 3
+    for cut in range(1, len(data)):
+        pieces = [data[:cut], data[cut:]]
+        got = _merged(
+            iter_parse_stream(lambda p=pieces: iter(p), "n.json", "csl-json", head_bytes=1)
+        )
+        assert _seen(got) == _seen(whole), cut
 
 
 @pytest.mark.parametrize("low, high", [(1, 7), (40, 400)])
@@ -100,7 +167,7 @@ def _synthetic_bibtex() -> str:
         crossref = f"  crossref = {{proc{i % 3}}},\n" if i % 7 == 0 else ""
         entries.append(
             f"@inproceedings{{e{i},\r\n  author = {{M{'ü' if i % 2 else 'u'}ller, Anna and "
-            f"Smith, J.}},\n  title = {{Title {i} on \\\"{{o}}ne thing}},\n"
+            f'Smith, J.}},\n  title = {{Title {i} on \\"{{o}}ne thing}},\n'
             f"  booktitle = jnl # {{ vol {i}}},\n{crossref}  year = {2000 + i % 20}\n}}\n"
         )
         if i == 25:
@@ -126,11 +193,14 @@ def test_strings_and_crossref_parents_after_their_use_stream_the_same(seed: int)
     assert _seen(got) == _seen(whole)
 
 
-RIS = "".join(
-    f"TY  - JOUR\r\nAU  - Åberg, Ö.\nTI  - Title {i} — “quoted”\n  continued\n"
-    "PY  - 2001\nER  - \n\n"
-    for i in range(80)
-) + "TY  - JOUR\nER  - \n"
+RIS = (
+    "".join(
+        f"TY  - JOUR\r\nAU  - Åberg, Ö.\nTI  - Title {i} — “quoted”\n  continued\n"
+        "PY  - 2001\nER  - \n\n"
+        for i in range(80)
+    )
+    + "TY  - JOUR\nER  - \n"
+)
 
 
 @pytest.mark.parametrize(
@@ -142,8 +212,10 @@ RIS = "".join(
         lambda t: t.encode("utf-16-be"),
         lambda t: t.replace("—", "-").replace("“", '"').replace("”", '"').encode("cp1252"),
         # \x81 is no cp1252: latin-1, as decode() reads it; placed far past the head
-        lambda t: t.replace("—", "-").replace("“", '"').replace("”", '"').encode("latin-1")
-        + b"TY  - JOUR\nTI  - \x81\nER  - \n",
+        lambda t: (
+            t.replace("—", "-").replace("“", '"').replace("”", '"').encode("latin-1")
+            + b"TY  - JOUR\nTI  - \x81\nER  - \n"
+        ),
         # valid UTF-8 up to one byte at the very end: the whole file is cp1252
         lambda t: t.encode("utf-8") + b"TY  - JOUR\nTI  - caf\xe9\nER  - \n",
     ],
@@ -177,20 +249,21 @@ def test_detection_from_the_head_and_what_is_read_whole() -> None:
     assert _seen(got) == _seen(parse_bytes(data, "x"))
     # A format that is read whole (CSL-JSON) gives what the whole text gives.
     items = [{"type": "book", "title": f"Book {i}", "id": str(i)} for i in range(30)]
-    import json
-
     data = json.dumps(items).encode("utf-8")
     got = _merged(iter_parse_stream(_chunks(data, random.Random(2), 50, 60), "x", head_bytes=64))
     assert _seen(got) == _seen(parse_bytes(data, "x"))
     assert len(got.records) == 30
 
 
-@pytest.mark.parametrize("fmt", ["bibtex", "ris"])
+@pytest.mark.parametrize("fmt", ["bibtex", "ris", "csl-json"])
 def test_records_come_before_the_text_is_read(fmt: str) -> None:
     # The pass that yields the records has read a few chunks, not the file, when the first
     # batch comes (a reader that joined the text would have read every chunk first).
     if fmt == "ris":
         text = RIS * 20
+    elif fmt == "csl-json":
+        items = [{"id": str(i), "type": "book", "title": f"Book {i} — Ö"} for i in range(2000)]
+        text = json.dumps(items, ensure_ascii=False, indent=1)
     else:
         text = _synthetic_bibtex().replace("@string{jnl", "@comment{jnl") * 20
     data = text.encode("utf-8")
