@@ -197,13 +197,23 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
         vetoes.append(Veto("different issues of the same volume", "maybe"))
     # Similar titles naming different numbers: "five-year" vs "six-year follow-up", "phase II"
     # vs "phase I/II": a series of reports, not one work.
-    # Numbers in citation details run into a title (a year, a volume) are not the title's.
+    # Numbers in citation details run into a title (a year, a volume) are not the title's; nor
+    # are those of a subtitle one source dropped, where the volume and first page say it is
+    # the same article ("... in T4 esophageal cancer" / "...: JCOG trial 9908", both at 24:157).
     if (
         p1.title_numbers
         and p2.title_numbers
         and p1.title_numbers != p2.title_numbers
         and not ids_agree
         and not spilled_title(p1, p2)
+        and not (f.first_page and f.volume and subtitle_dropped(p1, p2))
     ):
         vetoes.append(Veto("the titles name different numbers", "maybe"))
     return vetoes
+
+
+def subtitle_dropped(p1: Prepared, p2: Prepared) -> bool:
+    """One title is the start of the other, four words or more: a source kept the main title
+    and dropped what follows it (a subtitle, a trial's name and number)."""
+    short, long = sorted((p1.title_tokens, p2.title_tokens), key=len)
+    return len(short) >= 4 and len(long) > len(short) and long[: len(short)] == short

@@ -159,6 +159,23 @@ def test_medline_title_decorations_are_not_part_of_the_title(tmp_path):
     assert works(db) == {frozenset({"plain", "refs", "transl", "see"})}
 
 
+def test_a_subtitle_with_a_trial_number_dropped_by_one_source_is_one_work(tmp_path):
+    # Databases cut titles at the colon; the trial's number was in the part cut off. Same
+    # journal, volume and first page: the same article. Its follow-up report, at other pages
+    # of the same volume, stays another work.
+    people = ["Ishikawa, Sora", "Brandt, Jonas", "Mensah, Efua"]
+    main = "Chemoradiotherapy with nedaplatin in T4 esophageal cancer"
+    common = {"T2": "Esophagus", "VL": "12", "PY": "2015"}
+    db = add(
+        tmp_path,
+        ris("full", f"{main}: results of trial JCOG 1109", people, SP="157", EP="163", **common),
+        ris("cut", main, people, SP="157", EP="63", **common),
+        ris("later", f"{main}: 3-year follow-up of trial JCOG 1109", people, SP="401", EP="409",
+            **common),
+    )
+    assert works(db) == {frozenset({"full", "cut"})}
+
+
 # -- class 6: venue names -------------------------------------------------------------------------
 def test_venue_abbreviations_and_other_names_agree(tmp_path):
     people = ["Ostrowski, Jan", "Lee, Hana"]

@@ -167,6 +167,31 @@ def test_titles_naming_different_numbers_are_not_merged() -> None:
     assert verdict(a, b) != "duplicate"
 
 
+def test_a_dropped_subtitle_naming_numbers_at_the_same_locator_is_the_same_article() -> None:
+    main = "A phase I/II study of nedaplatin with radiotherapy in T4 esophageal cancer"
+    full = variant(title=f"{main}: Japan Clinical Oncology Group trial (JCOG 9908)")
+    assert verdict(full, variant(title=main)) == "duplicate"
+    assert verdict(full, variant(title=main.upper())) == "duplicate"
+
+
+def test_a_dropped_subtitle_does_not_excuse_other_numbers_or_another_locator() -> None:
+    main = "A phase I/II study of nedaplatin with radiotherapy in T4 esophageal cancer"
+    full = variant(title=f"{main}: five-year follow-up (JCOG 9908)")
+    # The report of the trial and its follow-up: the follow-up elsewhere in the volume.
+    assert verdict(full, variant(title=main, page="301-309")) != "duplicate"
+    # Without pages or volume nothing says it is the same article.
+    assert verdict(variant(title=full["title"], page=None), variant(title=main, page=None)) != (
+        "duplicate"
+    )
+    # Numbers inside the shared words still differ: phase II vs phase III.
+    other = main.replace("phase I/II", "phase III")
+    assert verdict(full, variant(title=other)) != "duplicate"
+    # Too short a start to be a main title ("Dasatinib" / "Dasatinib: 5 years on").
+    assert verdict(variant(title="Dasatinib: 5 years on"), variant(title="Dasatinib")) != (
+        "duplicate"
+    )
+
+
 def test_different_authors_same_generic_title() -> None:
     a = {
         "title": "Editorial",
