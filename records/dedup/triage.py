@@ -44,6 +44,7 @@ from records.dedup.fields import (
     _page_key,
     abstract_bound,
     abstract_similarity,
+    compare_fields,
     fields_with,
     lift_title_similarity,
     title_letters,
@@ -95,10 +96,26 @@ class Triage:
 def stands_against(p1: Prepared, p2: Prepared, decision: PairDecision) -> bool:
     """Whether a pair keeps the clusters holding it apart: a veto always does; "distinct" does
     when both records can be compared at all. A record without a title (a bare DOI or PMID
-    waiting for enrichment) is no evidence against anything it is not vetoed from."""
+    waiting for enrichment) is no evidence against anything it is not vetoed from.
+
+    So does a pair left for review that is located in two places (:func:`two_places`): an
+    article and its meeting abstract in another journal agree on title, authors and year, so
+    the rules leave them to a person; a record without a locator matching both (an ahead-of-
+    print record, a citation) must not join them behind that person's back."""
     if decision.vetoed:
         return True
+    if decision.verdict == "maybe":
+        return two_places(p1, p2)
     return decision.verdict == "distinct" and bool(p1.title_tokens) and bool(p2.title_tokens)
+
+
+def two_places(p1: Prepared, p2: Prepared) -> bool:
+    """Two journals and two volumes (and no first page in common): two publications, whatever
+    else agrees (a meeting abstract often has no pages)."""
+    if not (p1.volume and p2.volume):
+        return False
+    f = compare_fields(p1, p2)
+    return f.container_clash and f.volume is False and f.first_page is not True
 
 
 def triage(record: Prepared, candidates: Sequence[Prepared]) -> Triage:

@@ -176,6 +176,30 @@ def test_a_subtitle_with_a_trial_number_dropped_by_one_source_is_one_work(tmp_pa
     assert works(db) == {frozenset({"full", "cut"})}
 
 
+def test_an_ahead_of_print_record_does_not_join_an_article_and_its_abstract_elsewhere(tmp_path):
+    # An article and its meeting abstract in another journal (another volume, no pages) are left
+    # for review; an ahead-of-print record matching both must not join them (it joins one: the
+    # store places records in content-hash order, so which one does not depend on the import).
+    # In every order, one file or one record at a time, the same works.
+    people = ["Valdés, Inés", "Kowalczyk, Piotr", "Ahn, Ji-woo"]
+    title = "Pleural catheter versus talc slurry for malignant effusion: a randomised trial"
+    article = ris("article", title, people, T2="Thorax", VL="71", SP="512", EP="519", PY="2016")
+    abstract = ris("abstract", title, people, T2="European Respiratory Journal", VL="46",
+                   PY="2016")
+    aop = ris("aop", title, people, T2="Thorax", PY="2016")
+    found = []
+    for n, order in enumerate(([article, abstract, aop], [aop, abstract, article])):
+        db = add(tmp_path, *order, name=f"refs{n}.ris", db=tmp_path / f"lib{n}.db")
+        found.append(works(db))
+        assert frozenset({"article", "abstract"}) in review_pairs(db)
+    db = tmp_path / "one-by-one.db"
+    for n, record in enumerate([abstract, aop, article]):
+        add(tmp_path, record, name=f"one{n}.ris", db=db)
+    found.append(works(db))
+    assert found[0] in ({frozenset({"article", "aop"})}, {frozenset({"abstract", "aop"})})
+    assert found[1] == found[0] and found[2] == found[0]
+
+
 # -- class 6: venue names -------------------------------------------------------------------------
 def test_venue_abbreviations_and_other_names_agree(tmp_path):
     people = ["Ostrowski, Jan", "Lee, Hana"]

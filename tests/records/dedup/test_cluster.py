@@ -55,6 +55,24 @@ def test_no_chaining_through_a_bridge_record() -> None:
     )
 
 
+def test_a_record_without_a_locator_does_not_join_an_article_and_its_abstract_elsewhere() -> None:
+    # The article and its meeting abstract in another journal (another volume, no pages) agree
+    # on title, authors and year: the rules leave the pair for review. An ahead-of-print copy
+    # of the article matches both; it joins the article, never the two together.
+    abstract = {**BASE, "container-title": "Lung Cancer", "volume": "29", "page": None}
+    aop = {**BASE, "volume": None, "page": None}
+    assert compare(prepare(BASE), prepare(abstract)).verdict == "maybe"
+    assert compare(prepare(aop), prepare(abstract)).verdict == "duplicate"
+    for order in (["a", "m", "p"], ["p", "m", "a"], ["m", "p", "a"]):
+        given = {"a": BASE, "m": abstract, "p": aop}
+        result = find_clusters([(rid, given[rid]) for rid in order])
+        assert sorted(map(sorted, result.clusters)) == [["a", "p"]], order
+    # Whatever else differs, one journal (its name abbreviated) and one volume are one place.
+    same_place = {**abstract, "container-title": "J Clin Oncol", "volume": "18"}
+    result = find_clusters([("a", BASE), ("m", same_place), ("p", aop)])
+    assert sorted(map(sorted, result.clusters)) == [["a", "m", "p"]]
+
+
 def test_cannot_link_is_never_merged_nor_proposed_again() -> None:
     records = [("a", BASE), ("b", {**BASE, "container-title": "J Clin Oncol"})]
     assert find_clusters(records).clusters == [["a", "b"]]
