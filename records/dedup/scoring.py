@@ -172,6 +172,10 @@ def _undated_venue(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
         f.container_clash
         and f.year_gap is None
         and (p1.year is None) != (p2.year is None)
+        # A year read at the end of the undated record's title that is not the other's: the
+        # record is dated after all, and another year and venue is another version (a
+        # journal paper after its conference paper). Read for this disagreement only here.
+        and not (p1.title_year or p2.title_year)
         and f.title is not None
         and f.title >= FUZZY_TITLE
         and authors is not None
@@ -183,6 +187,11 @@ def _undated_venue(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
         and f.issue is not False
         and informative_title(p1)
         and informative_title(p2)
+        # A venue read from a title (keys.read_title_tail) is excused as mangled only beside a
+        # near-identical title: with a title that only resembles the other (a subtitle more or
+        # less), the excuse would make a record whose venue ran into its title look more alike
+        # than one that had no venue at all ("T" next to "T with ... links" by the same people).
+        and (f.title >= NEAR_TITLE or not (p1.venue_from_title or p2.venue_from_title))
     )
 
 
@@ -463,6 +472,8 @@ def decide(p1: Prepared, p2: Prepared, f: FieldComparison) -> PairDecision:
         (p1.year is None and p1.title_year) or (p2.year is None and p2.title_year)
     ):
         pro.append("year read from the end of a title")
+    if f.container and (p1.venue_from_title or p2.venue_from_title):
+        pro.append("venue read from the end of a title")
     if (
         verdict == "maybe"
         and not vetoes
