@@ -801,6 +801,9 @@ class Prepared:
     title_year: int | None = None
     authors_from_title: bool = False  # the authors were read there too (read_title_tail)
     venue_from_title: bool = False  # and the venue (read_title_tail), for `harvester show`
+    # How many words at the start of the title are names run into it before a full stop
+    # (title_lead): blocking also keys the title after them.
+    title_lead: int = 0
 
 
 class Screen(NamedTuple):
@@ -953,6 +956,38 @@ def read_title_tail(
     return title, names, year, venue
 
 
+# Names run into the start of a title before a full stop: the end of an author list a scraper
+# cut at the wrong place ("j. vandenberg . the sdss skyserver ...", "d. kossmann . el wimmers .
+# and j. yang . optimizing queries ...", "alon levy . a scalable algorithm ..."). The words
+# before the last such stop among the first few are all initials, "and", or words that are no
+# title's function words; what follows is a title of four words or more.
+_LEAD_STOP_RE = re.compile(r"\.\s")
+_LEAD_MAX_WORDS = 8
+_LEAD_TITLE_MIN_WORDS = 4
+_LEAD_WORD_RE = re.compile(r"[^\W\d_][\w'\-]*")
+
+
+def title_lead(title: str) -> int:
+    """How many words of the folded title are a lead of names before a full stop (see
+    :data:`_LEAD_STOP_RE`); 0 when the title does not start so. Only for blocking: the title
+    itself is compared whole (the spill rules read such a lead against the other record)."""
+    if ". " not in title[:120]:
+        return 0
+    lead = 0
+    for stop in _LEAD_STOP_RE.finditer(title, 0, 120):
+        words = fold(title[: stop.start()]).split()
+        if len(words) > _LEAD_MAX_WORDS:
+            break
+        if not words or any(w in TITLE_STOPWORDS and w != "and" for w in words):
+            break
+        if not all(_LEAD_WORD_RE.fullmatch(w) for w in words) or words == ["and"]:
+            break
+        rest = fold(title[stop.end() :]).split()
+        if len(rest) >= _LEAD_TITLE_MIN_WORDS:
+            lead = len(words)
+    return lead
+
+
 def _read_tail_venue(title: str) -> tuple[str, str | None]:
     """The title without a venue run into its end (:data:`_TAIL_VENUE_RE`), and that venue;
     the title unchanged and ``None`` when its end is not of that shape."""
@@ -1078,6 +1113,7 @@ def prepare(csl: CSLItem) -> Prepared:
         title_year=tail_year,
         authors_from_title=bool(tail_names) and not (csl.get("author") or csl.get("editor")),
         venue_from_title=bool(containers) and not has_venue,
+        title_lead=title_lead(raw_title) if ". " in raw_title else 0,
     )
 
 

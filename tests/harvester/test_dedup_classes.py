@@ -662,3 +662,19 @@ def test_a_venue_run_into_the_title_of_a_record_with_authors_is_read_as_its_venu
     shown = json.loads(run_cli("show", "--json", key, db=db).stdout)
     reasons = [r for m in shown["records"] for r in (m["joined"] or {}).get("for", [])]
     assert "venue read from the end of a title" in reasons, reasons
+
+
+def test_a_title_after_names_run_into_its_start_meets_its_record(tmp_path: Path) -> None:
+    # A scraped citation: the end of its author list before the title, set off by a full stop,
+    # the rest of the list after it. Its first words, last words and longest words are all
+    # someone's names: only the keys of the title after the lead meet the clean record.
+    title = "Replicated logging of mobile sensor network transactions"
+    db = add(
+        tmp_path,
+        ris("clean", title, ["Oduya, Marta", "Lindqvist, Kirsi"], TY="CONF", PY="2001",
+            T2="VLDB"),
+        ris("scraped", f"Marta Oduya. {title} K Lindqvist", [], TY="CONF"),
+        # The same shape with other people: another paper under the same title.
+        ris("others", f"Jonas Marsh. {title} P Okonkwo", [], TY="CONF"),
+    )
+    assert works(db) == {frozenset({"clean", "scraped"})}

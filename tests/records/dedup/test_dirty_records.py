@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from records.dedup import compare, prepare
+from records.dedup import blocking_keys, compare, prepare
 from records.dedup.fields import title_spill
-from records.dedup.keys import read_title_tail
+from records.dedup.keys import read_title_tail, title_lead
 from tests.records.dedup.test_sparse_records import rec
 
 TITLE = "adaptive partitioning of skewed stream joins on shared-nothing clusters"
@@ -117,3 +117,35 @@ def test_initials_written_together_before_a_known_name_are_citation_matter() -> 
     other = prepare(rec("belief reasoning in multilevel secure deductive databases of xy data",
                         "", "sigmod conference", 1999))
     assert title_spill(clean, other) is None
+
+
+# -- names run into the start of a title before a full stop: blocking keys of the title after them
+LEAD_TITLE = "replicated logging of mobile sensor network transactions"
+
+
+def test_a_title_after_names_and_a_full_stop_gets_the_first_words_keys_of_its_record() -> None:
+    clean = prepare(rec(LEAD_TITLE, "m oduya , k lindqvist", "vldb", 2001))
+    scraped = prepare(rec(f"marta oduya . {LEAD_TITLE} k lindqvist"))
+    assert scraped.title_lead == 2
+    shared = blocking_keys(clean) & blocking_keys(scraped)
+    assert shared and all(k.startswith(("t:", "tl:")) for k in shared), shared
+    assert compare(clean, scraped).verdict == "duplicate"
+    # Several names, initials and "and" before the stops.
+    assert title_lead(f"d. kossmann . el wimmers . and j. yang . {LEAD_TITLE}") == 7
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A title's own sentences: function words before the stop, or too little after it.
+        "effects of inhaled budesonide. a randomized trial in children with asthma",
+        "a study of the effects of x. results from a trial",
+        "marta oduya . the reply",
+        # No stop at all, or one after more words than a lead of names has.
+        LEAD_TITLE,
+        "mining quantitative association rules in large relational tables . technical report",
+    ],
+)
+def test_a_title_s_own_sentences_are_no_lead_of_names(title: str) -> None:
+    assert title_lead(title) == 0
+    assert prepare(rec(title)).title_lead == 0
