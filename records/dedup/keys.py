@@ -904,7 +904,7 @@ _TAIL_YEAR_TITLE_MIN_WORDS = 3
 # function word).
 _TAIL_VENUE_RE = re.compile(
     r"[\s,.;:(\[]+("
-    r"(?:in\s*:?\s+)?(?:proceedings|proc)\s*(?:\.|,|\bof\b).*?"
+    r"(?:in\s*:?\s+)?(?:in)?(?:proceedings?|procs?)\s*(?:\.|,|\bof\b).*?"
     r"|(?:the\s+)?(?:(?:acm|ieee|siam|usenix)\s+)?(?P<name>[^\W\d_]{2,})\s+"
     r"(?:conference|conf|workshop|symposium|symp|journal|j)\b\.?"
     r"|(?:acm|ieee|siam)\s+(?:trans\s*\.|transactions\s+on\b|journal\s+on\b)"

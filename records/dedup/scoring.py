@@ -258,9 +258,14 @@ def _sparse_match(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
         # A title reworded by one source (words reordered, a word dropped or abbreviated, a
         # subtitle kept without its main title): the same several authors, all of them, in the
         # same venue still name one paper. (One author or another venue is not enough: a
-        # group's papers at one venue often share most of their title words.)
+        # group's papers at one venue often share most of their title words.) A venue read
+        # from the end of a title is not enough here: garbled citations of a group's papers in
+        # one venue series then met ("xsb as a deductive database" / "... as an efficient
+        # deductive database engine", "strudel : a web-site management system" / "a query
+        # language for a web-site management system"); it counts beside a near title only.
         return bool(
             f.container
+            and not (p1.venue_from_title or p2.venue_from_title)
             and authors is not None
             and authors.compared >= 2
             and authors.fraction >= 0.8
