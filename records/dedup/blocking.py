@@ -62,6 +62,15 @@ def blocking_keys(p: Prepared) -> set[str]:
         # The same at the end: names or a date run into the start of a title whose words
         # were fused ("andj . widom . viewmaintenanceina warehousingenvironment").
         keys.add("tk:" + letters[-TITLE_END_LETTERS:])
+    if p.title_lead:
+        # Names run into the start of the title before a full stop ("alon levy . a scalable
+        # algorithm ..."): the first-words keys of the title after them, which its record holds.
+        rest = [t for t in p.title_tokens[p.title_lead :] if t not in TITLE_STOPWORDS]
+        if len(rest) >= 3:
+            keys.add("t:" + " ".join(rest[:TITLE_KEY_TOKENS]))
+        rest_letters = "".join(filter(str.isalpha, "".join(p.title_tokens[p.title_lead :])))
+        if len(rest_letters) >= TITLE_LETTERS:
+            keys.add("tl:" + rest_letters[:TITLE_LETTERS])
     first_author = p.authors[0][0] if p.authors else None
     if first_author:
         if p.year or p.title_year:

@@ -168,14 +168,38 @@ def _matter(tokens: Sequence[str], names: frozenset[str], venue: frozenset[str])
     return sum(_citation_token(t, names, venue) for t in tokens)
 
 
-def _matter_after(tokens: Sequence[str], names: frozenset[str], venue: frozenset[str]) -> int:
+# Initials written together before a family name ("hm jamil", "cy chan", "db lomet"): a word
+# of at most this many letters just before a known author's name is that author's initials.
+RUN_INITIALS_BEFORE_NAME = 3
+
+
+def _initials_before_name(tokens: Sequence[str], i: int, names: frozenset[str]) -> bool:
+    return (
+        len(tokens[i]) <= RUN_INITIALS_BEFORE_NAME
+        and tokens[i].isalpha()
+        and i + 1 < len(tokens)
+        and tokens[i + 1] in names
+    )
+
+
+def _matter_after(
+    tokens: Sequence[str],
+    names: frozenset[str],
+    venue: frozenset[str],
+    venues: Sequence[tuple[str, ...]] = (),
+) -> int:
     """:func:`_matter` of the words after a title, where a word just before a venue-kind word
     (:data:`VENUE_KIND_WORDS`) names the venue and counts too ("... sigmod conference", "...
     vldb j"). Only after a title: before one, and in a shared end, such a pair of words may be a
-    title's own ("... management system proceedings of ...")."""
+    title's own ("... management system proceedings of ..."). So do initials run together before
+    a known author's name ("... hm jamil"), and a venue's acronym where either record's venue
+    (``venues``, read from its title perhaps) is written out ("... vldb" against "proceedings of
+    the international conference on very large")."""
     return sum(
         _citation_token(t, names, venue)
         or (i + 1 < len(tokens) and tokens[i + 1] in VENUE_KIND_WORDS and t.isalpha())
+        or _initials_before_name(tokens, i, names)
+        or any(_acronym_of_words(t, v) for v in venues)
         for i, t in enumerate(tokens)
     )
 
@@ -233,7 +257,9 @@ def title_spill(p1: Prepared, p2: Prepared) -> tuple[tuple[str, ...], tuple[str,
         after = long.title[where + len(short.title) :].split()
         matter_before = _matter(before, names, venue)
         matter_after = (
-            len(after) if _affiliation(long, short, after) else _matter_after(after, names, venue)
+            len(after)
+            if _affiliation(long, short, after)
+            else _matter_after(after, names, venue, (*p1.containers, *p2.containers))
         )
         if matter_before + matter_after < SPILL_SHARE * (len(before) + len(after)) and not (
             before

@@ -800,6 +800,10 @@ class Prepared:
     # agreement only, as a run-in year may be a volume or a report number.
     title_year: int | None = None
     authors_from_title: bool = False  # the authors were read there too (read_title_tail)
+    venue_from_title: bool = False  # and the venue (read_title_tail), for `harvester show`
+    # How many words at the start of the title are names run into it before a full stop
+    # (title_lead): blocking also keys the title after them.
+    title_lead: int = 0
 
 
 class Screen(NamedTuple):
@@ -886,6 +890,31 @@ _TAIL_AND_RE = re.compile(r"\sand\s")
 # it ("cancer statistics , 2019" is a title with its year, a series of reports).
 _TAIL_TITLE_MIN_WORDS = 2
 _TAIL_YEAR_TITLE_MIN_WORDS = 3
+# A venue run into the end of the title of a record that has none ("apex : an adaptive path
+# index for xml data sigmod conference 2002", "probview : ... acm trans . database syst .",
+# "... proceedings of the 23rd international conference on very"), in the shapes that name a
+# venue whatever the venue's name: a word followed by a venue-kind word ("sigmod conference",
+# "vldb j ."), a society's abbreviated transactions ("acm trans . database syst ."), a society's
+# transactions or journal written out ("acm transactions on database systems"), proceedings
+# ("proceedings of ...", "proc . ...", "in : proceedings ..."); a year may follow. A word that
+# merely ends a title ("medical record", "... the fossil record", "... in a workshop") is not a
+# venue-kind word or is a function word, and "transactions on" without a society's name is a
+# title's own ("concurrency control for transactions on mobile devices"). What is left must
+# still be a title (:data:`_TAIL_VENUE_TITLE_MIN_WORDS` significant words, not ending with a
+# function word).
+_TAIL_VENUE_RE = re.compile(
+    r"[\s,.;:(\[]+("
+    r"(?:in\s*:?\s+)?(?:in)?(?:proceedings?|procs?)\s*(?:\.|,|\bof\b).*?"
+    r"|(?:the\s+)?(?:(?:acm|ieee|siam|usenix)\s+)?(?P<name>[^\W\d_]{2,})\s+"
+    r"(?:conference|conf|workshop|symposium|symp|journal|j)\b\.?"
+    r"|(?:acm|ieee|siam)\s+(?:trans\s*\.|transactions\s+on\b|journal\s+on\b)"
+    r"(?:\s*[^\W\d_]+\s*\.?){1,6}"
+    r")[\s,.;:)\]]*(?:(?:19|20)\d\d(?:\.0)?[\s,.;)\]]*)?$",
+    re.I,
+)
+_TAIL_VENUE_TITLE_MIN_WORDS = 3
+# Prepositions and conjunctions: a title cut after one of them was cut inside a phrase.
+_PHRASE_WORDS = frozenset("and as at by for from in into of on or per to via vs with".split())
 
 
 def read_title_tail(
@@ -922,7 +951,62 @@ def read_title_tail(
                 venue = after
                 title = title[: gap.start()]
                 break
+    if venue is None and not has_venue:
+        title, venue = _read_tail_venue(title)
     return title, names, year, venue
+
+
+# Names run into the start of a title before a full stop: the end of an author list a scraper
+# cut at the wrong place ("j. vandenberg . the sdss skyserver ...", "d. kossmann . el wimmers .
+# and j. yang . optimizing queries ...", "alon levy . a scalable algorithm ..."). The words
+# before the last such stop among the first few are all initials, "and", or words that are no
+# title's function words; what follows is a title of four words or more.
+_LEAD_STOP_RE = re.compile(r"\.\s")
+_LEAD_MAX_WORDS = 8
+_LEAD_TITLE_MIN_WORDS = 4
+_LEAD_WORD_RE = re.compile(r"[^\W\d_][\w'\-]*")
+
+
+def title_lead(title: str) -> int:
+    """How many words of the folded title are a lead of names before a full stop (see
+    :data:`_LEAD_STOP_RE`); 0 when the title does not start so. Only for blocking: the title
+    itself is compared whole (the spill rules read such a lead against the other record)."""
+    if ". " not in title[:120]:
+        return 0
+    lead = 0
+    for stop in _LEAD_STOP_RE.finditer(title, 0, 120):
+        words = fold(title[: stop.start()]).split()
+        if len(words) > _LEAD_MAX_WORDS:
+            break
+        if not words or any(w in TITLE_STOPWORDS and w != "and" for w in words):
+            break
+        if not all(_LEAD_WORD_RE.fullmatch(w) for w in words) or words == ["and"]:
+            break
+        rest = fold(title[stop.end() :]).split()
+        if len(rest) >= _LEAD_TITLE_MIN_WORDS:
+            lead = len(words)
+    return lead
+
+
+def _read_tail_venue(title: str) -> tuple[str, str | None]:
+    """The title without a venue run into its end (:data:`_TAIL_VENUE_RE`), and that venue;
+    the title unchanged and ``None`` when its end is not of that shape."""
+    found = _TAIL_VENUE_RE.search(title)
+    if found is None:
+        return title, None
+    name = found.group("name")
+    if name and name.lower() in TITLE_STOPWORDS | _NOT_INITIALS:
+        return title, None  # "... in a workshop", "... at the conference": the title's words
+    rest = title[: found.start()]
+    words = fold(rest).split()
+    if words and words[-1] in _PHRASE_WORDS:
+        # A title does not end with "for" or "of": the venue-kind word ends a phrase of the
+        # title's own ("... wide area searches for bioinformatics workshop").
+        return title, None
+    significant = [w for w in words if len(w) > 1 and w not in TITLE_STOPWORDS]
+    if len(significant) < _TAIL_VENUE_TITLE_MIN_WORDS:
+        return title, None
+    return rest, found.group(1)
 
 
 def _tail_people(text: str, single: bool) -> list[dict[str, str]]:
@@ -951,9 +1035,9 @@ def prepare(csl: CSLItem) -> Prepared:
     tail_year: int | None = None
     has_authors = bool(csl.get("author") or csl.get("editor"))
     has_year = year_of(csl.get("issued")) is not None
+    has_venue = bool(csl.get("container-title") or csl.get("container-title-short"))
     tail_venue: str | None = None
-    if raw_title and not (has_authors and has_year):
-        has_venue = bool(csl.get("container-title") or csl.get("container-title-short"))
+    if raw_title and not (has_authors and has_year and has_venue):
         raw_title, tail_names, tail_year, tail_venue = read_title_tail(
             raw_title, has_authors, has_year, has_venue
         )
@@ -1028,6 +1112,8 @@ def prepare(csl: CSLItem) -> Prepared:
         abstract=fold(str(abstract)[:800], repair=False)[:600] if abstract else "",
         title_year=tail_year,
         authors_from_title=bool(tail_names) and not (csl.get("author") or csl.get("editor")),
+        venue_from_title=bool(containers) and not has_venue,
+        title_lead=title_lead(raw_title) if ". " in raw_title else 0,
     )
 
 

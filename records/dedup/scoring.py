@@ -172,6 +172,10 @@ def _undated_venue(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
         f.container_clash
         and f.year_gap is None
         and (p1.year is None) != (p2.year is None)
+        # A year read at the end of the undated record's title that is not the other's: the
+        # record is dated after all, and another year and venue is another version (a
+        # journal paper after its conference paper). Read for this disagreement only here.
+        and not (p1.title_year or p2.title_year)
         and f.title is not None
         and f.title >= FUZZY_TITLE
         and authors is not None
@@ -183,6 +187,11 @@ def _undated_venue(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
         and f.issue is not False
         and informative_title(p1)
         and informative_title(p2)
+        # A venue read from a title (keys.read_title_tail) is excused as mangled only beside a
+        # near-identical title: with a title that only resembles the other (a subtitle more or
+        # less), the excuse would make a record whose venue ran into its title look more alike
+        # than one that had no venue at all ("T" next to "T with ... links" by the same people).
+        and (f.title >= NEAR_TITLE or not (p1.venue_from_title or p2.venue_from_title))
     )
 
 
@@ -249,9 +258,14 @@ def _sparse_match(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
         # A title reworded by one source (words reordered, a word dropped or abbreviated, a
         # subtitle kept without its main title): the same several authors, all of them, in the
         # same venue still name one paper. (One author or another venue is not enough: a
-        # group's papers at one venue often share most of their title words.)
+        # group's papers at one venue often share most of their title words.) A venue read
+        # from the end of a title is not enough here: garbled citations of a group's papers in
+        # one venue series then met ("xsb as a deductive database" / "... as an efficient
+        # deductive database engine", "strudel : a web-site management system" / "a query
+        # language for a web-site management system"); it counts beside a near title only.
         return bool(
             f.container
+            and not (p1.venue_from_title or p2.venue_from_title)
             and authors is not None
             and authors.compared >= 2
             and authors.fraction >= 0.8
@@ -463,6 +477,8 @@ def decide(p1: Prepared, p2: Prepared, f: FieldComparison) -> PairDecision:
         (p1.year is None and p1.title_year) or (p2.year is None and p2.title_year)
     ):
         pro.append("year read from the end of a title")
+    if f.container and (p1.venue_from_title or p2.venue_from_title):
+        pro.append("venue read from the end of a title")
     if (
         verdict == "maybe"
         and not vetoes

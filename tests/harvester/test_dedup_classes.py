@@ -679,3 +679,43 @@ def test_files_imported_in_any_order_then_dedupe_give_the_same_works_every_time(
         assert works(db) == after  # the same works every time
         outcomes.add(frozenset(after))
     assert len(outcomes) == 1
+
+
+# Dirty records (issue 14, seventh pass): a venue run into the end of the title of a record that
+# has none is read for comparison, so the title compares as a title and the venue as a venue.
+def test_a_venue_run_into_the_title_of_a_record_with_authors_is_read_as_its_venue(
+    tmp_path: Path,
+) -> None:
+    people = ["Lindqvist, Kirsi", "Oduya, Marta"]
+    # The dirty export: authors and year in their fields, the venue after the title.
+    dirty = ris("dirty", "Elastic joins over sliding windows of sensor streams sigmod conference",
+                people, TY="CONF", PY="2004")
+    # The same paper from another source, one letter dropped, no year, its venue written out.
+    other = ris("other", "Elastic joins over sliding window of sensor streams", people, TY="CONF",
+                T2="Proceedings of the ACM SIGMOD International Conference on Management of Data")
+    # The same dirty shape by other people: another paper.
+    others = ris("others",
+                 "Elastic joins over sliding windows of sensor streams sigmod conference",
+                 ["Marsh, Jonas", "Okonkwo, Pita"], TY="CONF", PY="2004")
+    db = add(tmp_path, dirty, other, others)
+    assert works(db) == {frozenset({"dirty", "other"})}
+    key = report(db)["clusters"][0]["key"]
+    shown = json.loads(run_cli("show", "--json", key, db=db).stdout)
+    reasons = [r for m in shown["records"] for r in (m["joined"] or {}).get("for", [])]
+    assert "venue read from the end of a title" in reasons, reasons
+
+
+def test_a_title_after_names_run_into_its_start_meets_its_record(tmp_path: Path) -> None:
+    # A scraped citation: the end of its author list before the title, set off by a full stop,
+    # the rest of the list after it. Its first words, last words and longest words are all
+    # someone's names: only the keys of the title after the lead meet the clean record.
+    title = "Replicated logging of mobile sensor network transactions"
+    db = add(
+        tmp_path,
+        ris("clean", title, ["Oduya, Marta", "Lindqvist, Kirsi"], TY="CONF", PY="2001",
+            T2="VLDB"),
+        ris("scraped", f"Marta Oduya. {title} K Lindqvist", [], TY="CONF"),
+        # The same shape with other people: another paper under the same title.
+        ris("others", f"Jonas Marsh. {title} P Okonkwo", [], TY="CONF"),
+    )
+    assert works(db) == {frozenset({"clean", "scraped"})}

@@ -9,6 +9,8 @@ rules that read them, each with records written here, and the cases each rule mu
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from records.dedup import blocking_keys, compare, find_clusters, prepare
 from records.dedup.fields import (
     NEAR_TITLE,
@@ -16,7 +18,7 @@ from records.dedup.fields import (
     title_similarity,
     title_spill,
 )
-from records.dedup.keys import read_title_tail
+from records.dedup.keys import Prepared, read_title_tail
 from tests.records.dedup.test_sparse_records import rec
 
 PEOPLE = "k lindqvist , m oduya , t haverkamp"
@@ -210,12 +212,19 @@ FUSED_CLEAN = "incremental upkeep of materialized views in a warehousing environ
 FUSED_COPY = "okonkwo . incremental upkeep ofmaterialized views in awarehousing environment"
 
 
+def _lead_keys(p: Prepared) -> set[str]:
+    """The keys only the title after its lead of names gives."""
+    return blocking_keys(p) - blocking_keys(replace(p, title_lead=0))
+
+
 def test_a_fused_title_with_names_before_it_meets_its_record_by_its_last_letters() -> None:
     clean = prepare(rec(FUSED_CLEAN, "k lindqvist , m oduya , j okonkwo", "vldb", 1995))
     copy = prepare(rec(FUSED_COPY, "k lindqvist , m oduya"))
     shared = blocking_keys(clean) & blocking_keys(copy)
-    # Only the title's last letters are left in common: every word key is broken.
-    assert {k[:3] for k in shared} == {"tk:"}
+    # Only the title's letters are left in common: every word key is broken. Its last letters,
+    # and its first letters after the names before its full stop (title_lead).
+    assert {k[:3] for k in shared} == {"tk:", "tl:"}
+    assert copy.title_lead and {k[:3] for k in shared if k not in _lead_keys(copy)} == {"tk:"}
     assert compare(clean, copy).verdict == "duplicate"
     assert find_clusters([("clean", rec(FUSED_CLEAN, "k lindqvist , m oduya , j okonkwo",
                                         "vldb", 1995)),
