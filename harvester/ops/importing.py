@@ -91,6 +91,8 @@ class ImportReport:
 def warnings_of(record: Record) -> list[str]:
     """The record's doubts (values dropped as implausible) as lines naming the input and the
     record: ``page.txt (record 1): dropped author "classifications, Here": not a name``."""
+    if not record.doubts:  # nearly every record: no line to format
+        return []
     where = f"{record.source.origin} (record {record.source.position})"
     return [f"{where}: {doubt}" for doubt in record.doubts]
 

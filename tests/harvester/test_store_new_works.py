@@ -62,3 +62,35 @@ def test_new_works_store_the_merge_of_their_members(tmp_path: Path) -> None:
     authors = {row[0] for row in library.db.execute("SELECT authors FROM works")}
     assert "Šimić Željko; Équipe Ω" in authors
     assert "Doe" in authors and "Ann" in authors
+
+
+def test_a_recomputed_work_merges_what_its_stored_records_give(tmp_path: Path) -> None:
+    """recompute_work reads only the columns the merge needs (Library._members_of_work): the
+    same members as the stored records give, whatever their kind, format, label or ISSN kinds;
+    and the work it writes is the merge of them."""
+    records = parse_bytes(
+        json.dumps(ITEMS, ensure_ascii=False).encode(), "ünï/refs.json", "csl-json"
+    ).records
+    more = parse_bytes(
+        b"@article{k, title={Contrast nephropathy in adults: a cohort}, author={Chen, Wei},"
+        b" year={2014}, issn={0028-0836}}\n"
+        b"@book{b, title={Contrast nephropathy}, editor={Chen, W.}, year={2015}, isbn={9780306406157}}",
+        "more.bib",
+        "bibtex",
+    ).records
+    library = Library(tmp_path / "lib.db")
+    with library.write():
+        store_records(library, records, run_id=None, report=ImportReport())
+        work_id = library.records([4])[0].work_id
+        assert work_id is not None
+        library.add_record(more[0], kind="edit", work_id=work_id)
+        library.add_record(more[1], kind="enrichment", work_id=work_id)
+        for (each,) in library.db.execute("SELECT id FROM works").fetchall():
+            expected = [r.as_member() for r in library.records_of_work(each)]
+            assert library._members_of_work(each) == expected
+            assert library.recompute_work(each) == merge(expected)
+        kinds = sorted(m.kind for m in library._members_of_work(work_id))
+        assert kinds == ["edit", "enrichment", "input", "input"]
+        stored = library.db.execute("SELECT csl FROM works WHERE id = ?", [work_id]).fetchone()
+        members = [r.as_member() for r in library.records_of_work(work_id)]
+        assert stored[0] == json.dumps(merge(members).csl, ensure_ascii=False)

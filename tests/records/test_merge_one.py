@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from records.merge import Member, _merge_one, _merge_several, merge
 
-# Values as readers leave them, and the empty ones the merge drops (None, "", [], {}), with 0
-# and False, which are not empty.
+# Values as readers leave them, and the empty ones the merge drops (None, "", [], {}), with 0,
+# 0.0 and False, which are falsy but not empty (_merge_one tests only falsy values).
 _values = st.one_of(
     st.none(),
     st.just(""),
@@ -16,6 +16,9 @@ _values = st.one_of(
     st.just({}),
     st.just(0),
     st.just(False),
+    st.just(0.0),
+    st.just(1),
+    st.just(True),
     st.text(max_size=12),
     st.lists(st.dictionaries(st.sampled_from(["family", "given"]), st.text(max_size=6)), max_size=3),
     st.fixed_dictionaries({"date-parts": st.just([[2001, 2]])}),
@@ -25,7 +28,7 @@ _names = st.sampled_from(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # no wall-clock bound: the machine may be loaded
 @given(
     csl=st.dictionaries(_names, _values),
     issn=st.one_of(
