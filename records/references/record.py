@@ -191,8 +191,23 @@ _ISSUE_ALONE = re.compile(r"^\(\s*(\d{1,4}[A-Za-z]?(?:[-–/]\d{1,4})?)\s*\)[\s.
 _DATE_HEAD = re.compile(r"^(?:[1-9]|[12]\d|3[01]|1[5-9]\d\d|20\d\d)[a-z]?;\s*(?=\S*\d)")
 
 
+# a volume with its supplement, "9 Suppl 23(251):", "14 Suppl. 1", "55 Supplement 2 (3)": the
+# supplement is part of the volume (it tells a meeting abstract from an article)
+_SUPPLEMENT_VOLUME = re.compile(
+    r"^(?:vol(?:ume)?\.?\s*)?(\d{1,5}[A-Za-z]?)\s*,?\s*\(?\s*(suppl(?:ement)?\.?|pt\.?|part)\s*"
+    r"(\d{1,4}[A-Za-z]?)?\s*\)?\s*(?:\(\s*([^()]{1,20}?)\s*\))?(?=[\s.,:;]|$)",
+    re.IGNORECASE,
+)
+
+
 def _volume_issue(text: str) -> tuple[str | None, str | None]:
     text = _DATE_HEAD.sub("", " ".join(text.split()))
+    if match := _SUPPLEMENT_VOLUME.match(text):
+        supplement = (match.group(1), match.group(2).rstrip("."), match.group(3))
+        stated = match.group(4)
+        return " ".join(p for p in supplement if p), (
+            stated if stated and _ISSUE_SHAPE.match(stated) else None
+        )
     if match := _ISSUE_ALONE.match(text):  # "2013;(6):CD001877": an issue without a volume
         return None, match.group(1)
     if _VOLUME_COUNT.match(text):  # "2 vols.": how many volumes a book has, not which one
@@ -272,10 +287,170 @@ def _settle(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
+_GLUED_BRACKET = re.compile(r"[.:;?!]\[")
+
+
+def _bracketed_title(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A square bracket the title opens closes in the title: "[Translated title (author's
+    transl)]" (MEDLINE's mark of a translated title), "... trial.[Erratum appears in Chest
+    1993 May;103(5):1640]", "... [abstract no: 1667]". The spans up to the closing bracket are
+    the title's (their years, volumes and pages are the bracket's, not the reference's); what
+    follows the bracket in its span keeps that span's label. A bracket that never closes is
+    left as the model read it. A bracket glued to a sentence's end ("study.[Erratum") in the
+    span right after the title opens there too: the title's note, not the container."""
+    for i, (label, text) in enumerate(spans):
+        if text.count("[") <= text.count("]"):
+            continue
+        first = i
+        if label != "title":
+            if i == 0 or spans[i - 1][0] != "title" or not _GLUED_BRACKET.search(text):
+                continue
+            first, text = i - 1, f"{spans[i - 1][1]} {text}"
+        depth = text.count("[") - text.count("]")
+        for j in range(i + 1, len(spans)):
+            closing_label, closing = spans[j]
+            depth += closing.count("[") - closing.count("]")
+            if depth > 0:
+                continue
+            if depth < 0:
+                return spans
+            head, _, rest = closing.partition("]")
+            end = 0 if not rest or rest[0].isspace() else len(rest.split()[0])  # "]." glued
+            tail = rest[end:].strip()
+            title = " ".join([text, *(t for _, t in spans[i + 1 : j]), head + "]" + rest[:end]])
+            out = [*spans[:first], ("title", title)]
+            if tail:
+                out.append((closing_label, tail))
+            return out + spans[j + 1 :]
+        return spans
+    return spans
+
+
+_QUOTE_OPENS = re.compile(r"(?<=[.?!])\s+[\"“](?=\w)")
+_QUOTE_CLOSES = re.compile(r"[\"”]")
+
+
+def _quoted_container(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A title span that runs on, after its sentence ends, into a double-quoted name
+    ('Sleep in adolescents. "Acta medica (Lund, Sweden : 1987)". 2011;45:211-9.', as
+    exports quote a container with punctuation) holds the title and the container: with no
+    container read, the quoted words are the container, up to the closing quote (also in
+    the spans after the title); what follows the quote keeps its span's label."""
+    if any(label in _CONTAINERS for label, _ in spans):
+        return spans
+    for i, (label, text) in enumerate(spans):
+        if label != "title" or not (opening := _QUOTE_OPENS.search(text)):
+            continue
+        title, quoted = text[: opening.start()], text[opening.end() :]
+        if not title.strip() or _QUOTE_CLOSES.search(title):
+            return spans
+        before: list[str] = []  # the container's words in the spans before the closing quote
+        for j in range(i, len(spans)):
+            piece = quoted if j == i else spans[j][1]
+            if closing := _QUOTE_CLOSES.search(piece):
+                container = " ".join([*before, piece[: closing.start()]])
+                tail = piece[closing.end() :].lstrip(" .,;:").strip()
+                out = [*spans[:i], ("title", title), ("container-title", container)]
+                if tail:
+                    out.append((spans[j][0], tail))
+                return out + spans[j + 1 :]
+            before.append(piece)
+        return spans
+    return spans
+
+
+def _journal_before_pages(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A name the model read as the publisher, followed right by pages and nothing else of a
+    book (no place, editor, edition, container), is a journal stated without its volume
+    ("Vox Sanguinis, 276-277."): a book's publisher is not followed by a page range."""
+    labels = [label for label, _ in spans]
+    if (
+        labels.count("publisher") != 1
+        or any(label in labels for label in (*_CONTAINERS, "location", "editor", "edition"))
+        or "isbn" in labels
+    ):
+        return spans
+    i = labels.index("publisher")
+    if (
+        i + 1 < len(spans)
+        and labels[i + 1] == "pages"
+        and re.search(r"\d\s*[-–]\s*\d", spans[i + 1][1])
+    ):
+        out = list(spans)
+        out[i] = ("journal", spans[i][1])
+        return out
+    return spans
+
+
+_CONTAINER_SUPPLEMENT = re.compile(r",?\s+(\d{1,5}\s+suppl(?:ement)?\.?)$", re.IGNORECASE)
+
+
+def _supplement_from_container(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """ "Leukemia, 10 Suppl" read as the journal before a volume span "2(443)": the volume
+    and its supplement words are the volume's ("10 Suppl 2")."""
+    out = list(spans)
+    for i in range(len(spans) - 1):
+        label, text = spans[i]
+        match = _CONTAINER_SUPPLEMENT.search(text.strip())
+        if match and label in _CONTAINERS and spans[i + 1][0] == "volume":
+            out[i] = (label, text.strip()[: match.start()])
+            out[i + 1] = ("volume", f"{match.group(1)} {spans[i + 1][1]}")
+    return out
+
+
+# an issue marker ending the span before a number the model read as a date ("no. 1547, 2010.")
+_ISSUE_MARK_END = re.compile(r"\b(?:no|nr|num|issue|iss|n°)\.?:?$", re.IGNORECASE)
+_LEADING_NUMBER = re.compile(r"^\(?(\d{1,5}[A-Za-z]?)\)?[.,:;]?\s*")
+# a Vancouver locator's date: a year (with month and day) ending in ";" before the volume
+_LOCATOR_DATE = re.compile(
+    r"(?<![\d(])((?:1[5-9]\d\d|20\d\d)(?:\s+[A-Z][a-z]{2,8}\.?(?:[-/][A-Z][a-z]{2,8}\.?)?"
+    r"(?:\s+\d{1,2})?)?);\s*(?=[\dA-Za-z(])"
+)
+_PUBLISHED_ONLINE = re.compile(
+    r"\b(?:published|first published|epub)\s+(?:online\s+)?(?:ahead of print\s+)?:?\s*"
+    r"((?:\d{1,2}\s+)?(?:[A-Z][a-z]{2,8}\.?\s+)?(?:\d{1,2},?\s+)?(?:1[5-9]\d\d|20\d\d))\b",
+    re.IGNORECASE,
+)
+
+
+# a bare year closing the reference ("[Poster F51], 2006."), its date when no date was read
+_CLOSING_YEAR = re.compile(r"(?:^|[,;]\s*)(1[5-9]\d\d|20\d\d)\.?$")
+
+
+def _issue_not_date(spans: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], str | None]:
+    """A number the model read as a date right after an issue marker ("no. 1547, 2010.") or
+    in parentheses right after the volume ("40 (1623): 44-49", when another year is read as
+    the date) is the issue; the spans without it, and the issue."""
+    years = [y for label, t in spans if label == "date" for y in _YEAR.findall(t)]
+    out = list(spans)
+    for i in range(1, len(spans)):
+        label, text = spans[i]
+        before_label, before = spans[i - 1]
+        if label != "date" or not (match := _LEADING_NUMBER.match(text)):
+            continue
+        marker = _ISSUE_MARK_END.search(before.strip())
+        after_volume = (
+            len(years) > 1
+            and before_label == "volume"
+            and text.startswith("(")
+            and text.rstrip().endswith(":")
+        )
+        if marker or after_volume:
+            out[i] = (label, text[match.end() :])
+            if marker:
+                out[i - 1] = (before_label, before.strip()[: marker.start()].strip())
+            return [(lab, t) for lab, t in out if t.strip()], match.group(1)
+    return spans, None
+
+
 def to_csl(labelled: Labelled) -> tuple[CSLItem, list[str]]:
     """The CSL record the labelled string states (see the module docstring), and the name
     fields whose list ended in "et al." (a marker kept beside the record, never a name)."""
-    spans = _settle(labelled.spans())
+    spans, stated_issue = _issue_not_date(
+        _supplement_from_container(
+            _journal_before_pages(_quoted_container(_bracketed_title(_settle(labelled.spans()))))
+        )
+    )
     by_label: dict[str, list[str]] = {}
     for label, text in spans:
         by_label.setdefault(label, []).append(text)
@@ -316,15 +491,28 @@ def to_csl(labelled: Labelled) -> tuple[CSLItem, list[str]]:
         csl["collection-title"] = _strip_brackets(" ".join(collection))
 
     if dates := by_label.get("date"):
-        parts = _date(" ".join(dates))
+        date_text = " ".join(dates)
+        # a Vancouver locator's "2011;" is the date, not a year inside the journal's name
+        # before it ("Acta medica (Lund, Sweden : 1987). 2011;45(3):211-9.")
+        if locator := _LOCATOR_DATE.search(date_text):
+            date_text = locator.group(1)
+        parts = _date(date_text)
         if parts:
             csl["issued"] = {"date-parts": [parts]}
+    elif (online := _PUBLISHED_ONLINE.search(text)) and (parts := _date(online.group(1))):
+        csl["issued"] = {"date-parts": [parts]}  # "Published online 1982.": the date
+    last_label, last = spans[-1] if spans else ("", "")
+    closing = _CLOSING_YEAR.search(last)
+    if "issued" not in csl and closing and last_label in ("note", "date", "genre", "publisher"):
+        csl["issued"] = {"date-parts": [[int(closing.group(1))]]}  # "..., pp. 1-9, 2006."
     if volumes := by_label.get("volume"):
         volume, issue = _volume_issue(" ".join(volumes))
         if volume:
             csl["volume"] = volume
         if issue:
             csl["issue"] = issue
+    if stated_issue and "issue" not in csl and _ISSUE_SHAPE.match(stated_issue):
+        csl["issue"] = stated_issue
     if pages := by_label.get("pages"):
         page = _pages(pages[0])
         if page:
@@ -395,6 +583,9 @@ def infer_type(by_label: dict[str, list[str]], csl: CSLItem) -> str:
     """The CSL type the labels and their words suggest."""
     genre = " ".join(by_label.get("genre", []) + by_label.get("note", []))
     container = " ".join(by_label.get("container-title", []))
+    if not container and not by_label.get("journal"):
+        # a container found beside the labels (a quoted title's run-on words)
+        container = str(csl.get("container-title") or "")
     # the model may put "(Doctoral dissertation)" in the container or publisher: the words
     # say what it is wherever they were put, unless a journal was named
     around = " ".join([genre, container, *by_label.get("publisher", [])])

@@ -68,3 +68,28 @@ def test_a_doubtful_reference_is_enriched_by_its_string_and_a_sure_one_by_its_fi
     fields = [item for item in items.values() if isinstance(item, dict)]
     assert doubtful == [GARBLED]  # searched by the verbatim string, validated against it
     assert [f["title"] for f in fields] == ["Sarcopenia in dialysis patients"]
+
+
+def test_a_pasted_list_stores_the_locators_year_the_issue_and_the_supplement(tmp_path):
+    """Values read wrong before the round-trip rules (scripts/eval-references --roundtrip):
+    a year in the journal's quoted name, an issue number after "no.", a supplement."""
+    refs = tmp_path / "refs.txt"
+    refs.write_text(
+        '1. Ortiz M, Haddad L. Night shifts and sleep in nurses. "Sleep science (Basel, '
+        'Switzerland : 2003)". 2015;8(2):66–72.\n'
+        "2. Haddad L, Ortiz M. Sleep after heart surgery. Heart Lung Suppl. "
+        "2012;17 Suppl 4(302):S12.\n"
+        "3. P. Dufresne and K. Amara, “Corrosion of steel bridges in coastal air”, "
+        "Corrosion Reviews, vol. 31, no. 1642, pp. 55–61, 2019.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "lib.db"
+    result = run_cli("add", "--no-enrich", "--json", refs, db=db)
+    assert result.returncode == 0, result.stderr
+    with Library(db) as library:
+        first, second, third = library.records([1, 2, 3])
+    assert first.csl["issued"] == {"date-parts": [[2015]]}
+    assert first.csl["container-title"] == "Sleep science (Basel, Switzerland: 2003)"
+    assert (second.csl["volume"], second.csl["issue"]) == ("17 Suppl 4", "302")
+    assert third.csl["issued"] == {"date-parts": [[2019]]}
+    assert (third.csl["volume"], third.csl["issue"]) == ("31", "1642")
