@@ -24,6 +24,7 @@ from records.dedup.fields import (
     NEAR_TITLE,
     FieldComparison,
     _page_key,
+    column_title,
     compare_fields,
     informative_title,
     title_similarity,
@@ -494,6 +495,13 @@ def decide(p1: Prepared, p2: Prepared, f: FieldComparison) -> PairDecision:
         and _one_name_against_several(p1, p2)
     ):
         con.append("one name against a list under the same title: for review")
+    if (
+        verdict != "duplicate"
+        and f.title is not None
+        and f.title >= NEAR_TITLE
+        and (column_title(p1) or column_title(p2))
+    ):
+        con.append("a column's title recurs in every issue: only a locator names the instalment")
     for veto in vetoes:
         con.insert(0, f"veto: {veto.reason}")
     if verdict == "duplicate" and not f.strong_agree and _positive(p1, p2, f) == "maybe":

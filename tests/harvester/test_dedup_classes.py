@@ -620,6 +620,25 @@ def test_a_bare_citation_of_a_specific_title_joins_its_paper_and_a_short_title_i
     assert review_pairs(db) == {frozenset({"short", "short-cited"}), frozenset({"full", "later"})}
 
 
+def test_two_instalments_of_a_column_are_not_one_work_without_a_locator(tmp_path: Path) -> None:
+    # A column recurs under one title by one editor: two instalments of one year, the venue
+    # named two ways, no volume, issue or pages. Review, not a merge.
+    first = ris("first", "Book review column", ["Okafor, Chidi"], PY="2002", T2="SIGMOD Record")
+    second = ris("second", "Book Review Column", ["Okafor, C."], PY="2002", T2="SIGMOD")
+    db = add(tmp_path, first, second, name="columns.ris", db=tmp_path / "columns.db")
+    assert works(db) == set()
+    assert review_pairs(db) == {frozenset({"first", "second"})}
+    pair = report(db)["pairs"][0]
+    assert "a column's title recurs in every issue" in " ".join(pair["evidence"]["against"]), pair
+    # Left alone: the same instalment with its locator is one work.
+    a = ris("a", "Book review column", ["Okafor, Chidi"], PY="2002", T2="SIGMOD Record", VL="31",
+            IS="2", SP="88", EP="90")
+    b = ris("b", "Book Review Column", ["Okafor, C."], PY="2002", T2="SIGMOD Record", VL="31",
+            IS="2", SP="88-90")
+    db = add(tmp_path, a, b, name="located.ris", db=tmp_path / "located.db")
+    assert works(db) == {frozenset({"a", "b"})}
+
+
 # -- class 8: order independence ------------------------------------------------------------------
 # A chain: "mid" is a duplicate of both ends, the two ends are not (other first pages in one
 # volume), plus a pair and a loner. Whichever order they arrive in, the works are the same.
