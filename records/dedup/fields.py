@@ -446,12 +446,28 @@ def title_letters(title: str) -> str:
     return title.replace(" ", "")
 
 
+# The last word of a column's title ("Book review column", "Database principles column", "The
+# editor's column"): a column recurs in every issue under one title, by the same editor, so, as
+# with "Editorial", only a locator or an identifier tells its instalments apart (seventh pass).
+COLUMN_WORDS = frozenset({"column", "columns"})
+
+
+def column_title(p: Prepared) -> bool:
+    """Whether a title names a column (its last significant word is in :data:`COLUMN_WORDS`)."""
+    words = [t for t in p.title_tokens if len(t) > 1 and t not in TITLE_STOPWORDS]
+    return bool(words) and words[-1] in COLUMN_WORDS
+
+
 def informative_title(p: Prepared) -> bool:
     """Whether a title is specific enough to identify a work on its own with authors and year:
-    not a recurring heading ("Editorial", "Editor's Comments") and at least three words that
-    are not articles, prepositions or single letters."""
+    not a recurring heading ("Editorial", "Editor's Comments", a title ending with "column")
+    and at least three words that are not articles, prepositions or single letters."""
     words = [t for t in p.title_tokens if len(t) > 1 and t not in TITLE_STOPWORDS]
-    return len(words) >= MIN_INFORMATIVE_TOKENS and " ".join(words) not in GENERIC_TITLES
+    return (
+        len(words) >= MIN_INFORMATIVE_TOKENS
+        and " ".join(words) not in GENERIC_TITLES
+        and words[-1] not in COLUMN_WORDS
+    )
 
 
 # Family names compared fuzzily: one typo or transliteration variant in a name of four letters

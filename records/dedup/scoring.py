@@ -24,13 +24,19 @@ from records.dedup.fields import (
     NEAR_TITLE,
     FieldComparison,
     _page_key,
+    column_title,
     compare_fields,
     informative_title,
     title_similarity,
 )
 from records.dedup.keys import TITLE_STOPWORDS, Prepared
 from records.dedup.vetoes import Veto, find_vetoes
-from records.dedup.weights import DUPLICATE_WEIGHT, evidence_weight
+from records.dedup.weights import (
+    DUPLICATE_WEIGHT,
+    evidence_weight,
+    shared_title_words,
+    specific_title,
+)
 
 Verdict = Literal["duplicate", "maybe", "distinct"]
 
@@ -443,19 +449,27 @@ def compare(p1: Prepared, p2: Prepared) -> PairDecision:
     return decide(p1, p2, compare_fields(p1, p2))
 
 
+def weighable(verdict: Verdict, vetoes: list[Veto], f: FieldComparison) -> bool:
+    """Whether the weights decide the pair: the rules left it at "maybe", no veto applies, and
+    no issue, volume or first page is in conflict (a locator in conflict is left to a person: a
+    reprint). ``scripts/fit-dedup-weights`` sets the threshold on these pairs."""
+    return (
+        verdict == "maybe"
+        and not vetoes
+        and f.issue is not False
+        and f.first_page is not False
+        and f.volume is not False
+    )
+
+
 def verdict_of(p1: Prepared, p2: Prepared, f: FieldComparison) -> tuple[Verdict, list[Veto]]:
     """The verdict from the field comparison (positive evidence capped by the vetoes) and the
     vetoes that apply."""
     verdict = _positive(p1, p2, f)
     vetoes = find_vetoes(p1, p2, f)
-    if (
-        verdict == "maybe"
-        and not vetoes
-        and f.issue is not False  # a locator in conflict is left to a person (a reprint)
-        and f.first_page is not False
-        and f.volume is not False
-        and evidence_weight(f) >= DUPLICATE_WEIGHT
-    ):
+    if weighable(verdict, vetoes, f) and evidence_weight(
+        f, specific_title(p1, p2)
+    ) >= DUPLICATE_WEIGHT:
         # The rules could not decide; the weighed evidence (Fellegi-Sunter, fitted on labelled
         # pairs) is strong enough. No veto applies, so none is overruled.
         verdict = "duplicate"
@@ -497,12 +511,24 @@ def decide(p1: Prepared, p2: Prepared, f: FieldComparison) -> PairDecision:
         and _one_name_against_several(p1, p2)
     ):
         con.append("one name against a list under the same title: for review")
+    if (
+        verdict != "duplicate"
+        and f.title is not None
+        and f.title >= NEAR_TITLE
+        and (column_title(p1) or column_title(p2))
+    ):
+        con.append("a column's title recurs in every issue: only a locator names the instalment")
     for veto in vetoes:
         con.insert(0, f"veto: {veto.reason}")
     if verdict == "duplicate" and not f.strong_agree and _positive(p1, p2, f) == "maybe":
         # Decided by the weights, not a rule: say so, with the weight, for `harvester show`.
+        specific = specific_title(p1, p2)
+        if specific:
+            # The weights count a title sharing six significant words or more as specific:
+            # name it, since it is what lifts such a pair over the threshold.
+            pro.append(f"a specific title ({shared_title_words(p1, p2)} significant words shared)")
         pro.append(
-            f"weighed evidence {evidence_weight(f):.1f} bits (a duplicate from "
+            f"weighed evidence {evidence_weight(f, specific):.1f} bits (a duplicate from "
             f"{DUPLICATE_WEIGHT:.1f})"
         )
     return PairDecision(

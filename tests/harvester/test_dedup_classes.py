@@ -629,6 +629,57 @@ def test_broken_copies_each_a_duplicate_of_their_record_are_not_kept_apart_by_th
     assert works(db) == {frozenset({"clean", "cut"})}
 
 
+# -- seventh pass: a specific title weighs more than a short one --------------------------------
+def test_a_bare_citation_of_a_specific_title_joins_its_paper_and_a_short_title_is_reviewed(
+    tmp_path: Path,
+) -> None:
+    people = ["Lindqvist, Kirsi", "Oduya, Marta"]
+    initials = ["Lindqvist, K.", "Oduya, M."]
+    full = ris("full", "Incremental maintenance of spatial join indexes for moving sensor streams",
+               people, TY="CONF", PY="2003", T2="Proceedings of the Workshop on Sensor Data")
+    # A bare citation (no year, no venue) whose title a source reworded in two places: six
+    # significant words shared, the same two authors, nothing in conflict.
+    cited = ris("cited", "Incremental maintenance of spatial join indices for moving sensor data",
+                initials, TY="CONF")
+    db = add(tmp_path, full, cited, name="specific.ris", db=tmp_path / "specific.db")
+    assert works(db) == {frozenset({"full", "cited"})}
+    key = report(db)["clusters"][0]["key"]
+    shown = json.loads(run_cli("show", "--json", key, db=db).stdout)
+    reasons = [r for m in shown["records"] for r in (m["joined"] or {}).get("for", [])]
+    assert "a specific title (6 significant words shared)" in reasons, reasons
+    assert any(r.startswith("weighed evidence") for r in reasons), reasons
+    # Left alone: a short title (five significant words) with the same evidence is for review,
+    # and so is the specific one a year apart.
+    short = ris("short", "Mining quantitative rules in large relational tables", people,
+                TY="CONF", PY="2003", T2="Proceedings of the Workshop on Sensor Data")
+    short_cited = ris("short-cited", "Mining quantitative rules in large tables", initials,
+                      TY="CONF")
+    later = ris("later", "Incremental maintenance of spatial join indices for moving sensor data",
+                initials, TY="CONF", PY="2004")
+    db = add(tmp_path, short, short_cited, full, later, name="alone.ris", db=tmp_path / "a.db")
+    assert works(db) == set()
+    assert review_pairs(db) == {frozenset({"short", "short-cited"}), frozenset({"full", "later"})}
+
+
+def test_two_instalments_of_a_column_are_not_one_work_without_a_locator(tmp_path: Path) -> None:
+    # A column recurs under one title by one editor: two instalments of one year, the venue
+    # named two ways, no volume, issue or pages. Review, not a merge.
+    first = ris("first", "Book review column", ["Okafor, Chidi"], PY="2002", T2="SIGMOD Record")
+    second = ris("second", "Book Review Column", ["Okafor, C."], PY="2002", T2="SIGMOD")
+    db = add(tmp_path, first, second, name="columns.ris", db=tmp_path / "columns.db")
+    assert works(db) == set()
+    assert review_pairs(db) == {frozenset({"first", "second"})}
+    pair = report(db)["pairs"][0]
+    assert "a column's title recurs in every issue" in " ".join(pair["evidence"]["against"]), pair
+    # Left alone: the same instalment with its locator is one work.
+    a = ris("a", "Book review column", ["Okafor, Chidi"], PY="2002", T2="SIGMOD Record", VL="31",
+            IS="2", SP="88", EP="90")
+    b = ris("b", "Book Review Column", ["Okafor, C."], PY="2002", T2="SIGMOD Record", VL="31",
+            IS="2", SP="88-90")
+    db = add(tmp_path, a, b, name="located.ris", db=tmp_path / "located.db")
+    assert works(db) == {frozenset({"a", "b"})}
+
+
 # -- class 8: order independence ------------------------------------------------------------------
 # A chain: "mid" is a duplicate of both ends, the two ends are not (other first pages in one
 # volume), plus a pair and a loner. Whichever order they arrive in, the works are the same.
