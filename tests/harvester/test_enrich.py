@@ -107,8 +107,9 @@ def test_429_storm_is_survived(crossref_server, make_client):
     items = _fake_items(crossref_server, 200)
     crossref_server.faults = Faults(storm_next=8)
     report = enrich(items, make_client(), MemoryCache(), mode="single")
-    # The storm's own 429s; a 429 for a rate-window overrun (a thread descheduled between
-    # its stamp and its send, on a loaded machine) is test_thousand_records_stay_inside_every_limit's subject.
+    # The storm's own 429s; a 429 for a rate-window overrun (a process descheduled between a
+    # send and its arrival, on a loaded machine) is the subject of
+    # test_thousand_records_stay_inside_every_limit.
     assert crossref_server.stats.faults["storm"] == 8
     assert crossref_server.stats.statuses[429] >= 8
     assert report.counts()["enriched"] == 200
