@@ -216,6 +216,12 @@ def add(
             refresh_exports(state, library)
     report_warnings(report.warnings)
     report_failures(report.failures)
+    if report.rules_changed and not as_json:
+        click.echo(
+            "harvester: this library was clustered under earlier deduplication rules; "
+            "`harvester dedupe` applies the current ones to the records stored before",
+            err=True,
+        )
     if as_json:
         emit_json(
             report.as_dict()

@@ -885,6 +885,7 @@ def recluster(
         # The pairs the run left, not the ones it found: a pair found while its records were
         # apart is dropped when a later record joins them.
         applied.summary["review_pairs"] = Works(library).count_review_pairs()
+    library.set_rules_current()
     return applied.summary
 
 

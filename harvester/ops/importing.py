@@ -53,6 +53,8 @@ class ImportReport:
     merged: int = 0
     works_joined: int = 0  # stored works a new record proved to be one
     low_confidence: int = 0  # reference strings the model read with low confidence
+    # The library held records clustered under other dedup rules (`harvester dedupe` helps).
+    rules_changed: bool = False
     failures: list[str] = field(default_factory=list)
     # Values dropped as implausible (records.normalize.plausibility), one line each.
     warnings: list[str] = field(default_factory=list)
@@ -82,6 +84,7 @@ class ImportReport:
             "merged": self.merged,
             "works_joined": self.works_joined,
             "low_confidence": self.low_confidence,
+            "rules_changed": self.rules_changed,
             "failed": len(self.failures),
             "failures": self.failures,
             "warnings": self.warnings,
@@ -324,7 +327,7 @@ def import_sources(
     Large inputs are parsed in a second process while this one stores
     (:mod:`harvester.ops.parse_worker`; ``parallel`` forces it on or off). Files are read by
     whichever process parses them, never whole by this one on the worker's behalf."""
-    report = ImportReport()
+    report = ImportReport(rules_changed=library.check_rules())
     run_id = library.start_run("add " + " ".join(sources))
     status = "failed"
     # What is committed: the report as of the last committed batch, and the input whose

@@ -47,12 +47,23 @@ def form_version() -> str:
     """A short hash of everything a form depends on: the source files of the packages that
     ``prepare`` runs (``records.dedup`` with its data, ``records.normalize``) and the modules
     they import, the form's field names, and the Python version (marshal's format)."""
-    import records.dedup
-    import records.normalize
     from records.dedup.keys import Prepared
 
     digest = hashlib.blake2b(digest_size=8)
     digest.update(f"{sys.version_info[:2]}|{' '.join(Prepared.__slots__)}".encode())
+    digest.update(rules_version().encode())
+    return digest.hexdigest()
+
+
+@cache
+def rules_version() -> str:
+    """A short hash of the deduplication rules: the source files of ``records.dedup`` (with
+    its data) and ``records.normalize`` and the modules they import. A library clustered under
+    other rules is told so (``harvester add``) until ``harvester dedupe`` clusters it again."""
+    import records.dedup
+    import records.normalize
+
+    digest = hashlib.blake2b(digest_size=8)
     packages = [Path(records.dedup.__file__).parent, Path(records.normalize.__file__).parent]
     files = [path for package in packages for path in sorted(package.rglob("*"))]
     files += [packages[0].parent / name for name in ("identifiers.py", "model.py", "errors.py")]

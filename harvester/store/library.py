@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from harvester.errors import LibraryBusy, NoLibrary, StoreError
 from harvester.memory import release_free_memory
 from harvester.store._sqlite_utils import Database
-from harvester.store.forms import Forms
+from harvester.store.forms import Forms, rules_version
 from harvester.store.fts_query import to_fts5
 from harvester.store.process_identity import ProcessId, is_gone, this_process
 from harvester.store.schema import migrations
@@ -53,6 +53,10 @@ _YIELD_S = 0.11
 # as the library grows; HARVESTER_PAGE_CACHE_KB sets another (the memory tests take SQLite's
 # default, so that what grows with a file is not hidden under the cache filling).
 PAGE_CACHE_KB = 64 * 1024
+
+
+# The settings row naming the deduplication rules the library was last clustered under.
+RULES_SETTING = "dedup_rules"
 
 
 def _page_cache_kb() -> int:
@@ -336,6 +340,8 @@ class Library:
             if migrations.pending(self.db):
                 with self.write():
                     migrations.apply(self.db)
+                    if self.created:  # clustered under these rules from its first record
+                        self._set_rules_current()
             self.forms = Forms(self.db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a harvester library ({exc})") from exc
@@ -954,6 +960,30 @@ class Library:
             self.db.execute(
                 "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", [name, value]
             )
+
+    def check_rules(self) -> bool:
+        """Whether the library holds records clustered under other deduplication rules than
+        this code's (:func:`~harvester.store.forms.rules_version`; a library made before the
+        rules were recorded counts as other): new blocking keys and verdicts reach them only
+        through ``harvester dedupe``. A library without records takes this code's rules (they
+        are recorded): what is stored next is clustered under them."""
+        if self.setting(RULES_SETTING) == rules_version():
+            return False
+        if self.db.execute("SELECT 1 FROM source_records LIMIT 1").fetchone() is not None:
+            return True
+        self.set_rules_current()
+        return False
+
+    def set_rules_current(self) -> None:
+        """Record that the library is clustered under this code's rules (after a re-run)."""
+        with self.write():
+            self._set_rules_current()
+
+    def _set_rules_current(self) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)",
+            [RULES_SETTING, rules_version()],
+        )
 
     def key_is_provisional(self, work_id: int) -> bool:
         row = self.db.execute("SELECT key_provisional FROM works WHERE id = ?", [work_id])

@@ -79,22 +79,28 @@ def test_forms_of_another_version_or_damaged_are_derived_again(tmp_path):
 
 def test_the_version_follows_the_dedup_code(tmp_path, monkeypatch):
     """A form is only as right as the code that derived it: another source of ``prepare``'s
-    package is another version."""
-    stored_forms.form_version.cache_clear()
-    before = stored_forms.form_version()
+    package is another version (of the forms and of the library's dedup rules)."""
+
+    def clear() -> None:
+        stored_forms.form_version.cache_clear()
+        stored_forms.rules_version.cache_clear()
+
+    clear()
+    before = stored_forms.form_version(), stored_forms.rules_version()
     package = tmp_path / "records"
     (package / "dedup").mkdir(parents=True)
     import records.dedup
 
     monkeypatch.setattr(records.dedup, "__file__", str(package / "dedup" / "__init__.py"))
     (package / "dedup" / "__init__.py").write_text("# other code\n")
-    stored_forms.form_version.cache_clear()
+    clear()
     try:
-        assert stored_forms.form_version() != before
+        other = stored_forms.form_version(), stored_forms.rules_version()
+        assert other[0] != before[0] and other[1] != before[1]
     finally:
         monkeypatch.undo()
-        stored_forms.form_version.cache_clear()
-    assert stored_forms.form_version() == before
+        clear()
+    assert (stored_forms.form_version(), stored_forms.rules_version()) == before
 
 
 def test_works_are_the_same_whether_forms_come_from_the_table_or_the_csl(tmp_path, monkeypatch):
