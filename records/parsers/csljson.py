@@ -306,14 +306,45 @@ def _stream_items(pieces: Callable[[], Iterator[str]]) -> tuple[_ArrayStream, in
     return stream, i + 1
 
 
-def _with_lines(text: str, items: Iterable[tuple[int, Any, str]]) -> Iterator[tuple[int, Any, str]]:
+def _with_lines(
+    text: str, items: Iterable[tuple[int, Any, str] | _JSONError]
+) -> Iterator[tuple[int, Any, str] | _JSONError]:
     """(line, value, raw) for (offset, value, raw), offsets ascending: each stretch of text is
-    counted once (counting from the start for every item was quadratic)."""
+    counted once (counting from the start for every item was quadratic); an error as it is."""
     line, last = 1, 0
-    for offset, value, raw in items:
+    for item in items:
+        if isinstance(item, _JSONError):
+            yield item
+            continue
+        offset, value, raw = item
         line += text.count("\n", last, offset)
         last = offset
         yield line, value, raw
+
+
+def _read_json_items(
+    format_name: str,
+    origin: str,
+    found: Iterable[tuple[int, Any, str] | _JSONError],
+    line_of: Callable[[int], int],
+) -> Iterator[Record | Failure]:
+    """The records of ``found``'s (line, value, raw) items, then a failure where the JSON
+    stopped being readable, at the line ``line_of`` gives for its offset."""
+    errors: list[_JSONError] = []
+
+    def items() -> Iterator[tuple[int, Any, str]]:
+        for item in found:
+            if isinstance(item, _JSONError):
+                errors.append(item)
+            else:
+                yield item
+
+    count = 0
+    for record in _read_items(format_name, origin, items()):
+        count += 1
+        yield record
+    for error in errors:
+        yield Failure(origin, error.message, record=count + 1, line=line_of(error.offset))
 
 
 class CSLJSONParser(StreamingParser):
@@ -332,22 +363,12 @@ class CSLJSONParser(StreamingParser):
     def read(self, text: str, origin: str) -> Iterator[Record | Failure]:
         """Items are decoded one at a time, so only the batch being read is held; an input
         that is one object (or ``{"items": [...]}``) is decoded whole."""
-        errors: list[_JSONError] = []
-
-        def items() -> Iterator[tuple[int, Any, str]]:
-            for item in _json_items(text):
-                if isinstance(item, _JSONError):
-                    errors.append(item)
-                else:
-                    yield item
-
-        count = 0
-        for item in _read_items(self.name, origin, _with_lines(text, items())):
-            count += 1
-            yield item
-        for error in errors:
-            line = text.count("\n", 0, error.offset) + 1
-            yield Failure(origin, error.message, record=count + 1, line=line)
+        return _read_json_items(
+            self.name,
+            origin,
+            _with_lines(text, _json_items(text)),
+            lambda offset: text.count("\n", 0, offset) + 1,
+        )
 
     streams = True
 
@@ -358,25 +379,15 @@ class CSLJSONParser(StreamingParser):
         object (or ``{"items": [...]}``) or what is no JSON is read whole."""
         found = _stream_items(pieces)
         if found is None:
-            yield from self.read("".join(pieces()), origin)
-            return
+            return self.read("".join(pieces()), origin)
         stream, start = found
-        errors: list[_JSONError] = []
-
-        def items() -> Iterator[tuple[int, Any, str]]:
-            for item in stream.items(start):
-                if isinstance(item, _JSONError):
-                    errors.append(item)
-                else:
-                    yield item
-
-        count = 0
-        for item in _read_items(self.name, origin, items()):
-            count += 1
-            yield item
-        for error in errors:  # the stream stopped at it: its text is still held
-            line = stream.line_at(error.offset - stream.base)
-            yield Failure(origin, error.message, record=count + 1, line=line)
+        # The stream stops at an error: its text is still held when its line is asked for.
+        return _read_json_items(
+            self.name,
+            origin,
+            stream.items(start),
+            lambda offset: stream.line_at(offset - stream.base),
+        )
 
 
 class CSLYAMLParser(Parser):
