@@ -341,7 +341,7 @@ class Library:
                 with self.write():
                     migrations.apply(self.db)
                     if self.created:  # clustered under these rules from its first record
-                        self._set_rules_current()
+                        self._put_setting(RULES_SETTING, rules_version())
             self.forms = Forms(self.db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a harvester library ({exc})") from exc
@@ -957,9 +957,11 @@ class Library:
 
     def set_setting(self, name: str, value: str) -> None:
         with self.write():
-            self.db.execute(
-                "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", [name, value]
-            )
+            self._put_setting(name, value)
+
+    def _put_setting(self, name: str, value: str) -> None:
+        """Inside the caller's write transaction."""
+        self.db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", [name, value])
 
     def check_rules(self) -> bool:
         """Whether the library holds records clustered under other deduplication rules than
@@ -976,14 +978,7 @@ class Library:
 
     def set_rules_current(self) -> None:
         """Record that the library is clustered under this code's rules (after a re-run)."""
-        with self.write():
-            self._set_rules_current()
-
-    def _set_rules_current(self) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)",
-            [RULES_SETTING, rules_version()],
-        )
+        self.set_setting(RULES_SETTING, rules_version())
 
     def key_is_provisional(self, work_id: int) -> bool:
         row = self.db.execute("SELECT key_provisional FROM works WHERE id = ?", [work_id])
