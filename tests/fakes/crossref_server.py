@@ -34,13 +34,14 @@ for the next N requests. :attr:`ServerStats.faults` counts the faults injected.
 from __future__ import annotations
 
 import base64
+import bisect
 import contextlib
 import json
 import random
 import socket
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -218,7 +219,7 @@ class FakeCrossref:
         self.stats = ServerStats()
         self._texts: dict[str, str] = {}
         self._lock = threading.Lock()
-        self._arrivals: dict[str, deque[float]] = {"single": deque(), "list": deque()}
+        self._arrivals: dict[str, list[float]] = {"single": [], "list": []}  # sorted
         self._in_flight: Counter[str] = Counter()  # per class and per pool name
         self._cursors: dict[str, tuple[list[dict[str, Any]], int, int]] = {}
         self._http: LocalHTTP | None = None
@@ -274,24 +275,39 @@ class FakeCrossref:
         self.stop()
 
     # limits ------------------------------------------------------------------------------------
-    def admit(self, cls: str, pool: Pool, pool_name: str = "polite") -> bool:
-        """Count an arrival; ``False`` when it breaks the class's rate or the pool's concurrency
-        limit (in flight: both classes of the pool together)."""
-        now = time.monotonic()
+    def admit(
+        self, cls: str, pool: Pool, pool_name: str = "polite", arrived: float | None = None
+    ) -> bool:
+        """Count an arrival (at ``arrived``, the time the request reached this machine, else
+        now); ``False`` when it breaks the class's rate or the pool's concurrency limit (in
+        flight: both classes of the pool together).
+
+        Handler threads can count arrivals out of order, so the window is checked around this
+        arrival on both sides: the most arrivals in any window of ``interval`` holding it."""
+        at = arrived if arrived is not None else time.time()
         with self._lock:
             self.stats.requests[cls] += 1
             arrivals = self._arrivals[cls]
-            arrivals.append(now)
-            while arrivals and arrivals[0] <= now - pool.interval:
-                arrivals.popleft()
+            bisect.insort(arrivals, at)
+            # What no later window can reach (threads lag by far less than a minute).
+            del arrivals[
+                : bisect.bisect_left(arrivals, arrivals[-1] - max(60.0, 4 * pool.interval))
+            ]
+            start = bisect.bisect_left(arrivals, at)
+            stop = bisect.bisect_left(arrivals, at + pool.interval)
+            in_window = max(
+                bisect.bisect_right(arrivals, end)
+                - bisect.bisect_right(arrivals, end - pool.interval)
+                for end in arrivals[start:stop]
+            )
             self._in_flight[cls] += 1
             self._in_flight[pool_name] += 1
-            self.stats.max_in_window[cls] = max(self.stats.max_in_window[cls], len(arrivals))
+            self.stats.max_in_window[cls] = max(self.stats.max_in_window[cls], in_window)
             self.stats.max_in_flight[cls] = max(self.stats.max_in_flight[cls], self._in_flight[cls])
             self.stats.max_in_flight[pool_name] = max(
                 self.stats.max_in_flight[pool_name], self._in_flight[pool_name]
             )
-            over_rate = len(arrivals) > pool.limit
+            over_rate = in_window > pool.limit
             over_concurrency = self._in_flight[pool_name] > pool.concurrency
             over = over_rate or over_concurrency
             if over:
@@ -493,7 +509,7 @@ class _Handler(QuietHandler):
             return
         pool = fake.pools[pool_name][cls]
         limit_headers = fake.headers_for(pool_name, cls, pool)
-        if not fake.admit(cls, pool, pool_name):
+        if not fake.admit(cls, pool, pool_name, self.arrived_at()):
             fake.leave(cls, pool_name)
             self._send(429, "text/html", TOO_MANY, {"Connection": "close"})
             return

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import re
-import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
@@ -87,7 +86,7 @@ class Fault:
 
 @dataclass
 class Request:
-    at: float  # time.monotonic() when it arrived
+    at: float  # when it arrived (QuietHandler.arrived_at: the kernel's receive stamp)
     endpoint: str  # "efetch.fcgi", "elink.fcgi"
     method: str
     params: dict[str, list[str]] = field(default_factory=dict)
@@ -226,7 +225,7 @@ class FakeEUtils:
 
             def _serve(self, method: str, query: str) -> None:
                 endpoint = urlsplit(self.path).path.rsplit("/", 1)[-1]
-                request = Request(time.monotonic(), endpoint, method, parse_qs(query))
+                request = Request(self.arrived_at(), endpoint, method, parse_qs(query))
                 fake.requests.append(request)
                 if fake.faults:
                     fault = fake.faults.popleft()

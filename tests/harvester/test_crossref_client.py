@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sys
+import time
+from typing import Any
 
 import pytest
 
@@ -18,7 +21,13 @@ from harvester.errors import (
     RequestFailed,
 )
 from harvester.net.retry import RetryPolicy
-from tests.fakes.crossref_server import FakeCrossref, Faults, closed_port_url, real_pools
+from tests.fakes.crossref_server import (
+    FakeCrossref,
+    Faults,
+    Pool,
+    closed_port_url,
+    real_pools,
+)
 from tests.harvester.conftest import FAST, MAILTO
 
 
@@ -279,6 +288,47 @@ def test_server_enforces_limits_when_asked_to(crossref_server):
         statuses = [raw.get("/works/10.1002/jor.1100150407").status_code for _ in range(12)]
     assert 429 in statuses
     assert crossref_server.stats.over_limit["single"] > 0
+
+
+def test_server_counts_arrivals_when_they_came_not_when_it_got_to_them(
+    crossref_server, monkeypatch
+):
+    """A server that was not scheduled for a while (a loaded machine) must not see requests
+    that came apart as a burst: the rate tests would blame a client that kept the limits. Four
+    requests 0.3 s apart against 2 per 0.1 s, none read until all four have been sent."""
+    import threading
+
+    import httpx
+
+    from tests.fakes import crossref_server as fake_module
+
+    if sys.platform != "linux":
+        pytest.skip("the kernel's receive stamps are read on Linux only")
+    crossref_server.pools = {"public": {"single": Pool(2, 0.1, 10), "list": Pool(1, 0.1, 1)}}
+    gate = threading.Event()
+    handle = fake_module._Handler.handle_one_request
+
+    def stalled(self: Any) -> None:
+        gate.wait()  # the server "descheduled": the request waits in the socket
+        handle(self)
+
+    monkeypatch.setattr(fake_module._Handler, "handle_one_request", stalled)
+    statuses: list[int] = []
+
+    def fetch() -> None:
+        with httpx.Client(base_url=crossref_server.url, timeout=10) as raw:
+            statuses.append(raw.get("/works/10.1002/jor.1100150407").status_code)
+
+    threads = [threading.Thread(target=fetch) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.3)
+    gate.set()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 4
+    assert crossref_server.stats.over_limit["single"] == 0
+    assert crossref_server.stats.max_in_window["single"] == 1
 
 
 def test_fake_server_starts_fresh_per_test():
