@@ -35,7 +35,7 @@ def test_auto_export_follows_imports_and_merges(tmp_path):
     assert "auto-export updated" in added.stderr
     keys = sorted(e.key for e in bibtexparser.parse_string(out.read_text()).entries)
     assert keys == ["demestier2017liver", "radosa2024radiologisch"]
-    listed = run_cli("auto-export", "list", "--json", db=db)
+    listed = run_cli("auto-export", "list", "--json", db=db, process=True)
     assert '"format": "bibtex"' in listed.stdout
     assert run_cli("auto-export", "remove", out, db=db).returncode == 0
     assert "no auto-exports" in run_cli("auto-export", "list", db=db).stdout

@@ -13,7 +13,7 @@ from tests.harvester.cli_runner import run_cli
 
 def test_parse_prints_csl_json_and_stores_nothing(tmp_path):
     db = tmp_path / "never.db"
-    result = run_cli("parse", VUFIND_SEED, SPRINGER_SEED, db=db)
+    result = run_cli("parse", VUFIND_SEED, SPRINGER_SEED, db=db, process=True)
     assert result.returncode == 0, result.stderr
     items = json.loads(result.stdout)
     assert [i["title"] for i in items] == [
@@ -31,7 +31,7 @@ def test_parse_prints_csl_json_and_stores_nothing(tmp_path):
 
 def test_add_twice_leaves_two_works(tmp_path):
     db = tmp_path / "lib.db"
-    first = run_cli("add", "--json", VUFIND_SEED, SPRINGER_SEED, db=db)
+    first = run_cli("add", "--json", VUFIND_SEED, SPRINGER_SEED, db=db, process=True)
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["new_works"] == 2
     second = run_cli("add", "--json", VUFIND_SEED, SPRINGER_SEED, db=db)
@@ -147,7 +147,7 @@ def test_add_a_doi_and_a_pmid_with_a_forced_format(tmp_path):
 def test_show_explains_where_each_field_came_from(tmp_path):
     db = tmp_path / "lib.db"
     assert run_cli("add", VUFIND_SEED, db=db).returncode == 0
-    result = run_cli("show", "radosa2024radiologisch", "--json", db=db)
+    result = run_cli("show", "radosa2024radiologisch", "--json", db=db, process=True)
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     assert shown["csl"]["container-title"] == "Radiologe"
@@ -162,7 +162,7 @@ def test_show_explains_where_each_field_came_from(tmp_path):
 def test_search_uses_full_text_index(tmp_path):
     db = tmp_path / "lib.db"
     run_cli("add", VUFIND_SEED, SPRINGER_SEED, db=db)
-    result = run_cli("search", "--json", "neuroendokrinen", db=db)
+    result = run_cli("search", "--json", "neuroendokrinen", db=db, process=True)
     assert [w["key"] for w in json.loads(result.stdout)] == ["radosa2024radiologisch"]
 
 

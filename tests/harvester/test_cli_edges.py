@@ -31,7 +31,7 @@ def _inbox_with_prose_page(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 def test_plain_sync_creates_the_library_and_says_so_once(tmp_path: Path) -> None:
     db = tmp_path / "state" / "lib.db"
-    first = run_cli("sync", db=db)
+    first = run_cli("sync", db=db, process=True)
     assert first.returncode == 0, first.stderr
     assert db.is_file()
     assert first.stderr.count(f"created a new library at {db}") == 1

@@ -10,29 +10,31 @@ from tests.harvester.cli_runner import run_cli
 EXAMPLES = REPO / "examples"
 
 
-def _clusters(db):
-    report = json.loads(run_cli("duplicates", "--json", db=db).stdout)
+def _clusters(db, *, process=False):
+    report = json.loads(run_cli("duplicates", "--json", db=db, process=process).stdout)
     return {c["key"]: len(c["members"]) for c in report["clusters"]}, report["pairs"]
 
 
 def test_split_is_remembered_by_dedupe_and_merge_restores(tmp_path):
     db = tmp_path / "lib.db"
     assert run_cli("add", EXAMPLES, db=db).returncode == 0
-    clusters, _ = _clusters(db)
+    clusters, _ = _clusters(db, process=True)
     assert clusters["radosa2024radiologisch"] == 3
     shown = json.loads(run_cli("show", "--json", "radosa2024radiologisch", db=db).stdout)
     springer = next(r["id"] for r in shown["records"] if r["format"] == "springer-text")
-    split = run_cli("split", "radosa2024radiologisch", "--record", str(springer), db=db)
+    split = run_cli(
+        "split", "radosa2024radiologisch", "--record", str(springer), db=db, process=True
+    )
     assert split.returncode == 0, split.stderr
     new_key = split.stdout.split(":")[1].strip()
     assert new_key != "radosa2024radiologisch"
     # Re-clustering under the same rules would merge them again; the decision wins.
-    assert run_cli("dedupe", db=db).returncode == 0
+    assert run_cli("dedupe", db=db, process=True).returncode == 0
     clusters, _ = _clusters(db)
     assert clusters["radosa2024radiologisch"] == 2
     assert new_key not in clusters
     # The key of the work that stayed never moved; a manual merge brings the record back.
-    assert run_cli("merge", "radosa2024radiologisch", new_key, db=db).returncode == 0
+    assert run_cli("merge", "radosa2024radiologisch", new_key, db=db, process=True).returncode == 0
     assert run_cli("dedupe", db=db).returncode == 0
     clusters, _ = _clusters(db)
     assert clusters["radosa2024radiologisch"] == 3
@@ -60,7 +62,7 @@ def test_not_duplicate_is_never_proposed_again(tmp_path):
     assert "different container" in pairs[0]["evidence"]["against"]
     keys = [pairs[0]["a"]["key"], pairs[0]["b"]["key"]]
     assert sorted(keys) == ["chen2014kidney", "chen2015kidney"]
-    assert run_cli("not-duplicate", *keys, db=db).returncode == 0
+    assert run_cli("not-duplicate", *keys, db=db, process=True).returncode == 0
     assert run_cli("dedupe", db=db).returncode == 0
     clusters, pairs = _clusters(db)
     assert clusters == {} and pairs == []

@@ -58,7 +58,7 @@ def test_offline_import_succeeds_and_queues_then_enrich_catches_up(tmp_path, cro
     ) in offline.stderr
     assert "Traceback" not in offline.stderr
     assert _show("demestier2017liver", db)["enrichment"]["status"] == "pending"
-    later = run_cli("enrich", "--json", db=db, env=_env(crossref_server))
+    later = run_cli("enrich", "--json", db=db, env=_env(crossref_server), process=True)
     assert later.returncode == 0, later.stderr
     assert json.loads(later.stdout)["counts"] == {"enriched": 1, "matched": 1}
     again = run_cli("enrich", db=db, env=_env(crossref_server))
@@ -140,7 +140,9 @@ def test_a_persons_edit_wins_over_sources_and_crossref_and_can_be_corrected(
     assert {"Radiologe", "Die Radiologie"} <= alternatives
     assert {r["kind"] for r in shown["records"]} == {"input", "edit", "enrichment"}
     # A correction of the correction: the latest edit wins.
-    run_cli("edit", "radosa2024radiologisch", "--set", "container-title=Radiologie", db=db)
+    run_cli(
+        "edit", "radosa2024radiologisch", "--set", "container-title=Radiologie", db=db, process=True
+    )
     assert _show("radosa2024radiologisch", db)["csl"]["container-title"] == "Radiologie"
     bad = run_cli("edit", "radosa2024radiologisch", "--set", "colour=blue", db=db)
     assert bad.returncode == 2 and "not an editable CSL field" in bad.stderr

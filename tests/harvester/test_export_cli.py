@@ -39,7 +39,7 @@ def test_ris_export_reads_back(tmp_path):
 
 def test_cite_renders_a_reference_list_in_a_style(tmp_path):
     db = _library(tmp_path)
-    result = run_cli("cite", "radosa2024radiologisch", "--style", "vancouver", db=db)
+    result = run_cli("cite", "radosa2024radiologisch", "--style", "vancouver", db=db, process=True)
     assert result.returncode == 0, result.stderr
     text = result.stdout
     assert "Radosa CG" in text and "Radiologe" in text and "2024" in text and "64(7)" in text
@@ -51,7 +51,9 @@ def test_cite_renders_a_reference_list_in_a_style(tmp_path):
 def test_tags_select_exports_and_survive_merges(tmp_path):
     db = tmp_path / "lib.db"
     run_cli("add", REPO / "examples" / "library.bib", db=db)
-    tagged = run_cli("tag", "demestier2017liver", "page2021prisma", "--add", "thesis", db=db)
+    tagged = run_cli(
+        "tag", "demestier2017liver", "page2021prisma", "--add", "thesis", db=db, process=True
+    )
     assert tagged.returncode == 0, tagged.stderr
     keys = {
         e["id"]

@@ -28,7 +28,7 @@ def test_whole_library_export_is_the_export_of_every_work(tmp_path):
             written[fmt] = "".join(iter_library_export(library, fmt))
             assert written[fmt] == export_text(iter(works), fmt)
     out = tmp_path / "all.bib"
-    result = run_cli("export", "-f", "bibtex", "-o", out, db=tmp_path / "lib.db")
+    result = run_cli("export", "-f", "bibtex", "-o", out, db=tmp_path / "lib.db", process=True)
     assert result.returncode == 0, result.stderr
     assert out.read_text("utf-8") == written["bibtex"]
 

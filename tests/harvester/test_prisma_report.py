@@ -37,7 +37,7 @@ def test_report_counts_identified_removed_left_and_review_per_source(tmp_path):
         assert run_cli("add", "--no-enrich", path, db=db).returncode == 0
 
     svg = tmp_path / "prisma.svg"
-    text = run_cli("report", "--svg", svg, db=db)
+    text = run_cli("report", "--svg", svg, db=db, process=True)
     assert text.returncode == 0, text.stderr
     assert "Records identified from: databases (n = 5)" in text.stdout
     assert "Records removed before screening: duplicate records removed (n = 1)" in text.stdout

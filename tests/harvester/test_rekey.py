@@ -68,7 +68,9 @@ def test_rekey_reports_changes_and_keeps_keys_unique(tmp_path):
             ),
             db=db,
         )
-    dry = run_cli("rekey", "--json", "--dry-run", "--formula", "auth.lower + year", db=db)
+    dry = run_cli(
+        "rekey", "--json", "--dry-run", "--formula", "auth.lower + year", db=db, process=True
+    )
     assert dry.returncode == 0, dry.stderr
     planned = json.loads(dry.stdout)
     assert sorted(c["new"] for c in planned) == ["chen2014", "chen2014a", "chen2014b"]
