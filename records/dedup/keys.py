@@ -941,6 +941,7 @@ def read_title_tail(
     if not has_authors and listed:
         # The first place from the left where the rest of the title reads as names (and a
         # venue): a title's own words before it stay in the title.
+        cut = 0
         for gap in _TAIL_GAP_RE.finditer(title):
             if len(title[: gap.start()].split()) < _TAIL_TITLE_MIN_WORDS:
                 continue
@@ -953,8 +954,14 @@ def read_title_tail(
             if people and not (after and has_venue):
                 names = people
                 venue = after
-                title = title[: gap.start()]
-                break
+                cut = gap.start()
+                # One name with words after it may be a title's own words read as a name and
+                # a venue (": a read-mostly rdbms for open smp platforms p fernandez sigmod
+                # conference 1994"): a later reading, if any, keeps more of the title.
+                if len(people) > 1 or not after:
+                    break
+        if names:
+            title = title[:cut]
     if venue is None and not has_venue:
         title, venue = _read_tail_venue(title)
     return title, names, year, venue

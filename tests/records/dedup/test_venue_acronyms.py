@@ -139,3 +139,16 @@ def test_a_journal_written_in_two_parts_after_one_title_meets_its_abbreviation()
     other = prepare(rec(TITLE.replace("skewed", "skewd"), people, "vldb j", 1999))
     assert dirty.title == FOLDED
     assert compare(dirty, other).verdict == "duplicate"
+
+
+def test_one_name_read_at_a_title_s_end_is_the_last_reading_that_fits() -> None:
+    # ": a read-mostly" reads as one name ("a" an initial) with a long "venue" after it; the
+    # later reading keeps the subtitle in the title and finds the real name and venue.
+    title = "red brick warehouse : a read-mostly rdbms for open smp platforms"
+    read, names, year, venue = read_title_tail(
+        f"{title} p fernandez sigmod conference 1994", False, False, False
+    )
+    assert (read, names, year, venue) == (title, [{"family": "fernandez", "given": "p"}], 1994,
+                                          "sigmod conference")
+    # A list of two names or more is read from its first name, as before.
+    assert read_title_tail(f"{TITLE} k lindqvist , m oduya vldb", False, True, False)[0] == TITLE
