@@ -24,6 +24,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from records.dedup.venues import VENUE_ACRONYMS
 from records.identifiers import (
     doi_key,
     issn_list,
@@ -909,12 +910,15 @@ _TAIL_VENUE_RE = re.compile(
     r"(?:conference|conf|workshop|symposium|symp|journal|j)\b\.?"
     r"|(?:acm|ieee|siam)\s+(?:trans\s*\.|transactions\s+on\b|journal\s+on\b)"
     r"(?:\s*[^\W\d_]+\s*\.?){1,6}"
+    r"|(?P<event>(?:the\s+)?(?:(?:acm|ieee|siam|usenix)[\s-]+)?(?:int|intl|international)\s*"
+    r"(?:'\s*l\s*)?\.?\s*(?:conf|conference|symp|symposium|workshop|journal|j)\b).*?"
     r")[\s,.;:)\]]*(?:(?:19|20)\d\d(?:\.0)?[\s,.;)\]]*)?$",
     re.I,
 )
 _TAIL_VENUE_TITLE_MIN_WORDS = 3
 # Prepositions and conjunctions: a title cut after one of them was cut inside a phrase.
 _PHRASE_WORDS = frozenset("and as at by for from in into of on or per to via vs with".split())
+_ARTICLES = frozenset(("a", "an", "the"))
 
 
 def read_title_tail(
@@ -937,6 +941,7 @@ def read_title_tail(
     if not has_authors and listed:
         # The first place from the left where the rest of the title reads as names (and a
         # venue): a title's own words before it stay in the title.
+        cut = 0
         for gap in _TAIL_GAP_RE.finditer(title):
             if len(title[: gap.start()].split()) < _TAIL_TITLE_MIN_WORDS:
                 continue
@@ -949,8 +954,14 @@ def read_title_tail(
             if people and not (after and has_venue):
                 names = people
                 venue = after
-                title = title[: gap.start()]
-                break
+                cut = gap.start()
+                # One name with words after it may be a title's own words read as a name and
+                # a venue (": a read-mostly rdbms for open smp platforms p fernandez sigmod
+                # conference 1994"): a later reading, if any, keeps more of the title.
+                if len(people) > 1 or not after:
+                    break
+        if names:
+            title = title[:cut]
     if venue is None and not has_venue:
         title, venue = _read_tail_venue(title)
     return title, names, year, venue
@@ -988,12 +999,80 @@ def title_lead(title: str) -> int:
     return lead
 
 
-def _read_tail_venue(title: str) -> tuple[str, str | None]:
-    """The title without a venue run into its end (:data:`_TAIL_VENUE_RE`), and that venue;
-    the title unchanged and ``None`` when its end is not of that shape."""
-    found = _TAIL_VENUE_RE.search(title)
+# A venue by its acronym alone at a title's end ("... query processing icde", "... histograms
+# vldb 1997", "... acm sigmod record", "... vldb '98"): only an acronym known to name a venue
+# (:data:`records.dedup.venues.VENUE_ACRONYMS`), since a title's own last word may be one too
+# ("... in sql", "outcomes after cabg"); after it only a year, or a word that names a venue's
+# series after an acronym ("record", "explorations", "newsletter", ...: "sigmod record"), which
+# after any other word is a title's ("a patient-held medical record").
+_TAIL_ACRONYM_RE = re.compile(
+    r"[\s,.;:]+((?:(?:acm|ieee|siam|usenix)\s+)?(?P<acronym>[^\W\d_]{3,12})"
+    r"(?:\s*['\u2019]?\s*\d\d)?"
+    r"(?:\s+(?:record|rec|explorations|newsletter|bulletin|forum)\b\.?)?"
+    r")[\s,.;:)\]]*(?:(?:19|20)\d\d(?:\.0)?[\s,.;)\]]*)?$",
+    re.I,
+)
+_TAIL_ACRONYM_SPAN = 60  # characters at a title's end where the acronym may sit
+_ACRONYM_STRIP = ".,;:()[]'\u2019"
+
+
+def _read_tail_acronym(title: str) -> tuple[str, str | None]:
+    """The title without a venue acronym at its end (:data:`_TAIL_ACRONYM_RE`), and that venue;
+    the title unchanged and ``None`` otherwise."""
+    tail = title[-_TAIL_ACRONYM_SPAN:]
+    # Cheap first: most titles hold no listed acronym among their last words.
+    if not any(w.strip(_ACRONYM_STRIP).lower() in VENUE_ACRONYMS for w in tail.split()[-4:]):
+        return title, None
+    start = max(0, len(title) - _TAIL_ACRONYM_SPAN)
+    found = _TAIL_ACRONYM_RE.search(title, start)
     if found is None:
         return title, None
+    acronym = found.group("acronym")
+    if acronym.lower() not in VENUE_ACRONYMS:
+        return title, None
+    if title[: found.start(1)].rstrip().endswith(("(", "[")):
+        return title, None  # "... data bases (vldb)": the title's own gloss of a name
+    if acronym.islower() and title != title.lower() and title != title.upper():
+        # Where the title is written with capitals, a venue's acronym is too: a lowercase word
+        # in it is a word.
+        return title, None
+    rest = title[: found.start()]
+    words = fold(rest).split()
+    if words and (words[-1] in _PHRASE_WORDS or words[-1] in TITLE_STOPWORDS):
+        return title, None  # "ten years of vldb", "a history of the vldb": the title's subject
+    significant = [w for w in words if len(w) > 1 and w not in TITLE_STOPWORDS]
+    if len(significant) < _TAIL_VENUE_TITLE_MIN_WORDS:
+        return title, None
+    return rest, found.group(1)
+
+
+def _read_tail_venue(title: str) -> tuple[str, str | None]:
+    """The title without a venue run into its end (:data:`_TAIL_VENUE_RE`, or a venue's
+    acronym, :func:`_read_tail_acronym`), and that venue; the title unchanged and ``None`` when
+    its end is not of that shape. A venue written in two parts ("... the vldb journal the
+    international journal on very large &hellip;", "... acm sigmod int . conf .") is read in
+    two steps: what is left after the last part may end with the first."""
+    rest, venue = _read_tail_venue_once(title)
+    if venue is not None:
+        before, first = _read_tail_venue_once(rest)
+        if first is not None:
+            return before, f"{first} {venue}"
+    return rest, venue
+
+
+# Words that end a title about a conference rather than a title with the conference's name
+# after it ("report on the fourth international conference on ...", "... of the 1995
+# international workshop ..."): an ordinal, a number or "annual" before the name.
+_BEFORE_EVENT_RE = re.compile(
+    r"^(?:\d+|\d*(?:1st|2nd|3rd|[04-9]th|1[1-3]th)|first|second|third|fourth|fifth|sixth|"
+    r"seventh|eighth|ninth|tenth|annual|biennial|joint)$"
+)
+
+
+def _read_tail_venue_once(title: str) -> tuple[str, str | None]:
+    found = _TAIL_VENUE_RE.search(title)
+    if found is None:
+        return _read_tail_acronym(title)
     name = found.group("name")
     if name and name.lower() in TITLE_STOPWORDS | _NOT_INITIALS:
         return title, None  # "... in a workshop", "... at the conference": the title's words
@@ -1002,6 +1081,12 @@ def _read_tail_venue(title: str) -> tuple[str, str | None]:
     if words and words[-1] in _PHRASE_WORDS:
         # A title does not end with "for" or "of": the venue-kind word ends a phrase of the
         # title's own ("... wide area searches for bioinformatics workshop").
+        return title, None
+    if (name or found.group("event")) and words and words[-1] in _ARTICLES:
+        return title, None  # "report of an international workshop": the title's own phrase
+    if found.group("event") and words and _BEFORE_EVENT_RE.match(words[-1]):
+        # "report on the fourth international conference on ...": a title about the meeting,
+        # not the meeting's name after a title.
         return title, None
     significant = [w for w in words if len(w) > 1 and w not in TITLE_STOPWORDS]
     if len(significant) < _TAIL_VENUE_TITLE_MIN_WORDS:

@@ -770,3 +770,23 @@ def test_a_title_after_names_run_into_its_start_meets_its_record(tmp_path: Path)
         ris("others", f"Jonas Marsh. {title} P Okonkwo", [], TY="CONF"),
     )
     assert works(db) == {frozenset({"clean", "scraped"})}
+
+
+def test_a_venue_acronym_run_into_the_title_is_read_as_the_venue(tmp_path: Path) -> None:
+    # Eighth pass: a copied reference with the venue's acronym alone after the title, the
+    # authors and year in their fields; the other source has a typo in the title (so no spill
+    # rule sees the acronym) and writes the venue out.
+    people = ["Lindqvist, Kirsi", "Oduya, Marta"]
+    dirty = ris("dirty", "Elastic joins over sliding windows of sensor streams ICDE", people,
+                TY="CONF", PY="2004")
+    other = ris("other", "Elastic joins over sliding window of sensor streams", people, TY="CONF",
+                T2="Proceedings of the International Conference on Data Engineering")
+    # The same dirty shape by other people: another paper.
+    others = ris("others", "Elastic joins over sliding windows of sensor streams ICDE",
+                 ["Marsh, Jonas", "Okonkwo, Pita"], TY="CONF", PY="2004")
+    db = add(tmp_path, dirty, other, others)
+    assert works(db) == {frozenset({"dirty", "other"})}
+    key = report(db)["clusters"][0]["key"]
+    shown = json.loads(run_cli("show", "--json", key, db=db).stdout)
+    reasons = [r for m in shown["records"] for r in (m["joined"] or {}).get("for", [])]
+    assert "venue read from the end of a title" in reasons, reasons
