@@ -28,7 +28,7 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import partial
 from typing import Any
 
@@ -212,9 +212,15 @@ def _find_clusters(
         if state.find(a) == state.find(b):
             conflicting_decisions += 1  # a manual merge joined them; the person decided last
 
+    # Best first; among equals, a pair whose venues name another kind (a citation naming
+    # proceedings against a journal) after the others (:func:`venue_kinds_differ`).
     edges = sorted(
         (key for key, d in decisions.items() if d.verdict == "duplicate"),
-        key=lambda k: (-decisions[k].score, k),
+        key=lambda k: (
+            -decisions[k].score,
+            venue_kinds_differ(prepared[k[0]], prepared[k[1]]),
+            k,
+        ),
     )
     blocked: dict[tuple[int, int], PairDecision] = {}
     for a, b in edges:
@@ -369,6 +375,7 @@ def match_work(
     unvetted = set(found.unvetted)
     seen: dict[str, list[tuple[int, PairDecision]]] = {}
     best: tuple[float, str] | None = None
+    best_members: list[Prepared] = []
     start = 0
     for work_id, members in works:
         offset, start = start, start + len(members)
@@ -383,9 +390,68 @@ def match_work(
         if len(ds) < len(members) and _settled_against(new, members, offset, found, unvetted):
             continue
         top = max((d.score for _, d in ds if d.verdict == "duplicate"), default=None)
-        if top is not None and (best is None or top > best[0]):
+        if top is None:
+            continue
+        if best is None or top > best[0]:
             best = (top, work_id)
+            best_members = [members[i] for i, d in ds if d.verdict == "duplicate" and d.score == top]
+        elif top == best[0]:
+            # Two works as good as each other, which the record cannot both join (else they
+            # are joined after: bridging), such as a conference paper and its journal version
+            # matched by a citation. The one whose venue is of the record's kind (a citation
+            # naming proceedings cites the conference paper: :func:`venue_kinds_differ`), then,
+            # so that it does not depend on the order the works come in (their ids follow the
+            # import order: issue 14's class 8), the one whose best member's comparison form
+            # sorts first.
+            tied = [members[i] for i, d in ds if d.verdict == "duplicate" and d.score == top]
+            if _tie_key(new, tied) < _tie_key(new, best_members):
+                best = (top, work_id)
+                best_members = tied
     return WorkMatch(best[1] if best else None, seen)
+
+
+#: Words naming a journal or proceedings in a venue name (tokens of ``Prepared.containers``).
+_JOURNAL_WORDS = frozenset({"journal", "j", "transactions", "trans", "letters", "magazine"})
+_PROCEEDINGS_WORDS = frozenset(
+    {"proceedings", "proc", "procs", "conference", "conf", "symposium", "symp", "workshop"}
+)
+
+
+def _venue_kind(p: Prepared) -> str | None:
+    """"journal" or "proceedings" when the record's venue names one kind only, else None."""
+    words = {w for name in p.containers for w in name}
+    journal, proceedings = bool(words & _JOURNAL_WORDS), bool(words & _PROCEEDINGS_WORDS)
+    if journal == proceedings:
+        return None
+    return "journal" if journal else "proceedings"
+
+
+def venue_kinds_differ(p1: Prepared, p2: Prepared) -> bool:
+    """Whether one venue names a journal and the other proceedings ("vldb j" / "proc . of
+    vldb"). Only a tie-break between pairs scored alike: the venue rules may call two such
+    names one venue (an acronym matches both), but where a record matches a conference paper
+    and its journal version equally, its venue's kind says which one it cites."""
+    k1 = _venue_kind(p1)
+    return k1 is not None and (k2 := _venue_kind(p2)) is not None and k1 != k2
+
+
+def _tie_key(new: Prepared, members: Sequence[Prepared]) -> tuple[bool, str]:
+    """The order of two works a record matches equally well (:func:`match_work`)."""
+    return (
+        all(venue_kinds_differ(new, m) for m in members),
+        min(map(_content_key, members)),
+    )
+
+
+def _content_key(p: Prepared) -> str:
+    """A record's comparison form as text that depends on its content alone (sets sorted, so
+    not on the process's string hashing either): a tie-break independent of any order."""
+    return repr(
+        tuple(
+            sorted(value) if isinstance(value, frozenset) else value
+            for value in (getattr(p, f.name) for f in fields(p))
+        )
+    )
 
 
 def against_work(

@@ -201,6 +201,28 @@ def _undated_venue(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
     )
 
 
+def two_versions(p1: Prepared, p2: Prepared, f: FieldComparison) -> bool:
+    """Two dated venues: the years differ and the venues clash, each given on both sides (a
+    conference paper and its journal version a year later, "VLDB 2002" / "VLDB J. 2003"; a
+    paper and its technical report). Where the rules leave such a pair to a person (a title
+    and authors agree), a record that holds neither a year nor a venue (a bare citation) is a
+    "duplicate" of both and cannot say which of the two it cites: the chain A~B, B~C would
+    merge two publications A and C behind that person's back. So the pair keeps the clusters
+    holding it apart (:func:`records.dedup.triage.stands_against`). A year apart alone (an
+    ahead-of-print record and its issue) or two venue names alone (another name of one venue,
+    a citation's mangled venue) are no such sign; a year read from a title counts for
+    agreement only, so it dates nothing here. Years further apart are vetoed already."""
+    return bool(
+        p1.year
+        and p2.year
+        and p1.year != p2.year
+        and p1.containers
+        and p2.containers
+        and f.container_clash
+        and not f.clash_excused
+    )
+
+
 def _same_gaps(p1: Prepared, p2: Prepared) -> bool:
     """Both records lack the same details (year, container, volume, pages): one citation
     copied twice, not a sparse record next to a full one."""
@@ -518,6 +540,11 @@ def decide(p1: Prepared, p2: Prepared, f: FieldComparison) -> PairDecision:
         and (column_title(p1) or column_title(p2))
     ):
         con.append("a column's title recurs in every issue: only a locator names the instalment")
+    if verdict == "maybe" and two_versions(p1, p2, f):
+        con.append(
+            "another year and another venue (a conference paper and its journal version?):"
+            " a record matching both does not join them"
+        )
     for veto in vetoes:
         con.insert(0, f"veto: {veto.reason}")
     if verdict == "duplicate" and not f.strong_agree and _positive(p1, p2, f) == "maybe":

@@ -59,6 +59,7 @@ from records.dedup.scoring import (
     decide,
     verdict_of,
 )
+from records.dedup.scoring import two_versions as scoring_two_versions
 
 _TITLE = attrgetter("title")
 _VOLUME = attrgetter("volume")
@@ -101,11 +102,13 @@ def stands_against(p1: Prepared, p2: Prepared, decision: PairDecision) -> bool:
     So does a pair left for review that is located in two places (:func:`two_places`): an
     article and its meeting abstract in another journal agree on title, authors and year, so
     the rules leave them to a person; a record without a locator matching both (an ahead-of-
-    print record, a citation) must not join them behind that person's back."""
+    print record, a citation) must not join them behind that person's back. And so does one
+    dated in two venues (:func:`two_versions`): a conference paper and its journal version,
+    which a bare citation (no year, no venue) would otherwise chain together."""
     if decision.vetoed:
         return True
     if decision.verdict == "maybe":
-        return two_places(p1, p2)
+        return two_places(p1, p2) or two_versions(p1, p2)
     return decision.verdict == "distinct" and bool(p1.title_tokens) and bool(p2.title_tokens)
 
 
@@ -116,6 +119,14 @@ def two_places(p1: Prepared, p2: Prepared) -> bool:
         return False
     f = compare_fields(p1, p2)
     return f.container_clash and f.volume is False and f.first_page is not True
+
+
+def two_versions(p1: Prepared, p2: Prepared) -> bool:
+    """:func:`~records.dedup.scoring.two_versions` with the fields compared here (only for two
+    dated records that both name a venue: the rest cannot be two versions)."""
+    if not (p1.year and p2.year and p1.year != p2.year and p1.containers and p2.containers):
+        return False
+    return scoring_two_versions(p1, p2, compare_fields(p1, p2))
 
 
 def triage(record: Prepared, candidates: Sequence[Prepared]) -> Triage:

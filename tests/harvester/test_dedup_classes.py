@@ -680,6 +680,40 @@ def test_two_instalments_of_a_column_are_not_one_work_without_a_locator(tmp_path
     assert works(db) == {frozenset({"a", "b"})}
 
 
+# -- eighth pass: two versions of a work are not chained through a bare citation ---------------
+def test_a_bare_citation_does_not_chain_a_conference_paper_to_its_journal_version(
+    tmp_path: Path,
+) -> None:
+    # A source that types every record alike and names venues by their short names (here all
+    # JOUR, DBLP's "VLDB" / "VLDB J."): a conference paper, its journal version a year later,
+    # and a bare citation (title and authors only) that is a duplicate of both. The two
+    # versions are a pair for review; the citation joins one of them, never both, whatever the
+    # order.
+    people = ["Lindqvist, Kirsi", "Oduya, Marta", "Haverkamp, Tobias"]
+    title = "Adaptive replication of mobile sensor network logs"
+    conf = ris("conf", title, people, PY="2002", T2="VLDB")
+    jour = ris("jour", title, people, PY="2003", T2="VLDB J.")
+    bare = ris("bare", title, people)
+    seen = set()
+    for n, order in enumerate(itertools.permutations([conf, jour, bare])):
+        db = add(tmp_path, *order, name=f"v{n}.ris", db=tmp_path / f"v{n}.db")
+        found = works(db)
+        assert found in ({frozenset({"conf", "bare"})}, {frozenset({"jour", "bare"})}), (n, found)
+        seen.add(frozenset(found))
+        pairs = report(db)["pairs"]
+        assert frozenset({"conf", "jour"}) in review_pairs(db), n
+        versions = [p for p in pairs if {p["a"]["id"], p["b"]["id"]} == {"conf", "jour"}]
+        # What `harvester duplicates` (and `show` on the pair) says keeps them apart.
+        assert "another year and another venue" in " ".join(versions[0]["evidence"]["against"])
+        assert not any(r.startswith("veto") for r in versions[0]["evidence"]["against"])
+    assert len(seen) == 1  # the same work whatever the order
+    # Left alone: the same venue a year apart (an ahead-of-print record and its issue) is one
+    # work with the citation, as before.
+    early = ris("early", title, people, PY="2002", T2="VLDB J.")
+    db = add(tmp_path, early, jour, bare, name="early.ris", db=tmp_path / "early.db")
+    assert works(db) == {frozenset({"early", "jour", "bare"})}
+
+
 # -- class 8: order independence ------------------------------------------------------------------
 # A chain: "mid" is a duplicate of both ends, the two ends are not (other first pages in one
 # volume), plus a pair and a loner. Whichever order they arrive in, the works are the same.
