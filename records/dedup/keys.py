@@ -115,6 +115,15 @@ _ABSTRACT_CONTAINER_RE = re.compile(
     re.I,
 )
 _SUPPLEMENT_RE = re.compile(r"\bsupp(?:l|lement)?\b|\bmeeting\s*abstracts?\b", re.I)
+# ... or the title does: MEDLINE and the databases fed from it end a meeting abstract's title
+# with "[abstract]" ("[Abstract]", "[abstract no: 134]"), and some exports open it with
+# "Abstract:". A type hint, like a supplement: the title compared drops it (title_core). Not
+# "[Abstract in English]" (a language note) nor a title that merely opens with the word
+# ("Abstract algebra ..."), which say nothing about the record's type.
+_ABSTRACT_MARK_RE = re.compile(
+    r"\s*\[\s*abstracts?\s*(?:(?:no\.?|number|#)\s*:?\s*[\w.-]+\s*)?\]\s*\.?\s*$", re.I
+)
+_ABSTRACT_PREFIX_RE = re.compile(r"^\s*abstract\s*:\s*", re.I)
 _PART_RE = re.compile(
     r"\b(?:part|pt|teil|partie|parte|section)\.?\s+([0-9]+|[ivx]{1,5}|one|two|three|four|five|six)\b",
     re.I,
@@ -297,6 +306,23 @@ _DECORATION_RE = re.compile(
 )
 
 
+def abstract_marked(title: str) -> bool:
+    """Whether the title says its record is a meeting abstract (:data:`_ABSTRACT_MARK_RE`):
+    "Abstract:" first, or "[abstract]" among the decorations at its end, markup aside
+    ("... <i>[Abstract]</i>", "... [Abstract] [Review]")."""
+    text = _clean(title).strip().strip("\"'“”«» ")
+    if _ABSTRACT_PREFIX_RE.match(text):
+        return True
+    while text.rstrip(". ").endswith(("]", ")")):
+        if _ABSTRACT_MARK_RE.search(text):
+            return True
+        decoration = _DECORATION_RE.search(text)
+        if decoration is None:
+            return False
+        text = text[: decoration.start()]
+    return False
+
+
 def strip_decorations(title: str) -> str:
     """The title without MEDLINE's trailing decorations (see :data:`_DECORATION_RE`)."""
     while True:
@@ -315,6 +341,8 @@ def title_core(title: str) -> str:
         text = strip_decorations(text)
     if text[:1] in "RrWw":
         text = _RETRACTED_PREFIX_RE.sub("", text)
+    if text[:1] in "Aa":
+        text = _ABSTRACT_PREFIX_RE.sub("", text) or text
     if text.rstrip(". ").endswith(("]", ")")):
         text = _LANG_NOTE_RE.sub("", text)
     if "[" in text:
@@ -1065,6 +1093,7 @@ def prepare(csl: CSLItem) -> Prepared:
         _conference_container(container_text)
         or bool(_SUPPLEMENT_RE.search(issue_text))
         or bool(genre and _ABSTRACT_GENRE_RE.search(str(genre)))
+        or (("bstract" in raw_title or "BSTRACT" in raw_title) and abstract_marked(raw_title))
     )
     abstract = csl.get("abstract")
     tokens = tuple(title.split())
