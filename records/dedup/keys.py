@@ -636,17 +636,19 @@ _COLLECTION_NAMES = frozenset(
 
 def _names(
     names: Any, venue: frozenset[str] = frozenset()
-) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
-    """The (folded family, initials) of each named person in order, and the folded first given
-    name of each ("" when none: used to spot given and family names swapped).
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
+    """The (folded family, initials) of each named person in order, the folded first given
+    name of each ("" when none: used to spot given and family names swapped), and the other
+    reading of each one's double surname (:func:`_family_split`; () when no name has one).
 
     A "name" that is a number, a web address, or only words of the record's own venue
     (``venue``: "sigmod record" among the authors of a record in SIGMOD Record) is citation
     matter a reader put in the wrong field, not a person: it is left out."""
     if not isinstance(names, list):
-        return (), ()
+        return (), (), ()
     authors: list[tuple[str, str]] = []
     given_names: list[str] = []
+    splits: list[str] = []
     for name in names:
         if not isinstance(name, dict):
             continue
@@ -662,7 +664,35 @@ def _names(
             continue
         authors.append((key, initials))
         given_names.append(first)
-    return tuple(authors), tuple(given_names)
+        splits.append(_family_split(key, given) if given else "")
+    return tuple(authors), tuple(given_names), tuple(splits) if any(splits) else ()
+
+
+@lru_cache(maxsize=65536)
+def _family_split(key: str, given: str) -> str:
+    """The folded family name of the other reading of a name whose given part ends with a
+    capitalised word: that word and the family name together ("M. Botana" + "Rial" ->
+    "botanarial"), or "".
+
+    Spanish and Portuguese double surnames written given name first ("M. Botana Rial", "Maria
+    Botana Rial") are read with the last word as the family name; the same person written
+    "Botana Rial, M." has the family "Botana Rial". Which reading is right, the string does
+    not say ("Maria Luisa Rial": Luisa is a given name). The stored name is left as read (a
+    wrong value is worse than a missing one); author comparison accepts either reading when
+    the other record confirms it (records.dedup.fields.compare_authors), which only a family
+    name equal to the joined words can do."""
+    words = given.split()
+    if len(words) < 2:
+        return ""
+    # A capitalised word of two letters or more (letters, inner hyphens or apostrophes), not an
+    # initial ("B.", "B") nor initials run together ("AB").
+    last = words[-1]
+    if len(last) < 2 or not last[0].isupper() or last.isupper() or not last[-1].isalpha():
+        return ""
+    if not last.replace("-", "").replace("'", "").replace("’", "").isalpha():
+        return ""
+    word = _family_key(last)
+    return word + key if word and word not in PARTICLES else ""
 
 
 @lru_cache(maxsize=65536)
@@ -832,6 +862,9 @@ class Prepared:
     # How many words at the start of the title are names run into it before a full stop
     # (title_lead): blocking also keys the title after them.
     title_lead: int = 0
+    # Per author, the folded family name of the other reading of a double surname ("" when
+    # none; () when no author has one): see :func:`_family_split`.
+    family_splits: tuple[str, ...] = ()
 
 
 class Screen(NamedTuple):
@@ -1099,11 +1132,11 @@ def prepare(csl: CSLItem) -> Prepared:
     tokens = tuple(title.split())
     variants = title_variants(core) if core else ()
     venue = frozenset(t for variant in containers for t in variant)
-    authors, given_names = _names(csl.get("author"), venue)
+    authors, given_names, splits = _names(csl.get("author"), venue)
     if not authors:
-        authors, given_names = _names(csl.get("editor"), venue)
+        authors, given_names, splits = _names(csl.get("editor"), venue)
     if not authors and tail_names:
-        authors, given_names = _names(tail_names, venue)
+        authors, given_names, splits = _names(tail_names, venue)
     return Prepared(
         title=title,
         title_tokens=tokens,
@@ -1143,6 +1176,7 @@ def prepare(csl: CSLItem) -> Prepared:
         authors_from_title=bool(tail_names) and not (csl.get("author") or csl.get("editor")),
         venue_from_title=bool(containers) and not has_venue,
         title_lead=title_lead(raw_title) if ". " in raw_title else 0,
+        family_splits=splits,
     )
 
 

@@ -8,6 +8,27 @@ from pathlib import Path
 
 from tests.harvester.test_dedup_classes import add, review_pairs, ris, works
 
+_PLEURAL = "Pleural fluid pH and glucose in parapneumonic effusion: a prospective cohort"
+
+
+def test_double_surnames_written_given_name_first_join_the_record_that_inverts_them(
+    tmp_path: Path,
+) -> None:
+    # The same article from two sources: one writes the Spanish double surnames inverted, the
+    # other given name first (read with the last word as the family name); the second has no
+    # volume or pages, so the names decide. Another team's paper of the same title stays apart.
+    db = add(
+        tmp_path,
+        ris("inverted", _PLEURAL, ["Botana Rial, M.", "Valdés Cuadrado, L.", "Pérez Ruiz, J."],
+            T2="Respiratory Medicine", VL="106", SP="1552", EP="1558", PY="2012"),
+        ris("given-first", _PLEURAL, ["M. Botana Rial", "L. Valdés Cuadrado", "J. Pérez Ruiz"],
+            T2="Respiratory Medicine", PY="2012"),
+        ris("other-team", _PLEURAL, ["Rial, Tomas", "Cuadrado, Pilar", "Ruiz, Hector"],
+            T2="Respiratory Medicine", PY="2012"),
+    )
+    assert works(db) == {frozenset({"inverted", "given-first"})}
+
+
 _TALC = "Indwelling pleural catheter versus talc in trapped lung: a pilot study"
 _TALC_PEOPLE = ["Okonkwo, Adaeze", "Lindqvist, Per"]
 
