@@ -309,8 +309,9 @@ _DECORATION_RE = re.compile(
 def abstract_marked(title: str) -> bool:
     """Whether the title says its record is a meeting abstract (:data:`_ABSTRACT_MARK_RE`):
     "Abstract:" first, or "[abstract]" among the decorations at its end, markup aside
-    ("... <i>[Abstract]</i>", "... [Abstract] [Review]")."""
-    text = _clean(title).strip().strip("\"'“”«» ")
+    ("... <i>[Abstract]</i>", "... [Abstract] [Review]"), quotes aside ('"... [abstract]"
+    (author's transl)')."""
+    text = _clean(title).strip().strip(_QUOTES_AND_SPACE)
     if _ABSTRACT_PREFIX_RE.match(text):
         return True
     while text.rstrip(". ").endswith(("]", ")")):
@@ -319,8 +320,11 @@ def abstract_marked(title: str) -> bool:
         decoration = _DECORATION_RE.search(text)
         if decoration is None:
             return False
-        text = text[: decoration.start()]
+        text = text[: decoration.start()].rstrip(_QUOTES_AND_SPACE)
     return False
+
+
+_QUOTES_AND_SPACE = "\"'“”«» "
 
 
 def strip_decorations(title: str) -> str:
