@@ -595,9 +595,38 @@ def _crossed(
     )
 
 
+# (folded family, initials) per author, as Prepared.authors holds them.
+Names = tuple[tuple[str, str], ...]
+
+
+def _either_split(p1: Prepared, p2: Prepared) -> tuple[Names, Names]:
+    """Both author lists, each double surname read the way the other list confirms.
+
+    A name written given name first whose given part ends with a capitalised word ("M. Botana
+    Rial", read as family "Rial") may be a double surname: the other record's "Botana Rial,
+    M." confirms it (:func:`records.dedup.keys._family_split`). Only a family name equal to
+    the joined words does, and only when the other list lacks the single word's family: the
+    name is then compared as that family, its last initial (the surname's) dropped."""
+    families1, families2 = {f for f, _ in p1.authors}, {f for f, _ in p2.authors}
+    return _resplit(p1, families2), _resplit(p2, families1)
+
+
+def _resplit(p: Prepared, other: set[str]) -> Names:
+    if not p.family_splits:
+        return p.authors
+    return tuple(
+        (split, initials[:-1]) if split and split in other and family not in other
+        else (family, initials)
+        for (family, initials), split in zip(p.authors, p.family_splits, strict=True)
+    )
+
+
 def compare_authors(p1: Prepared, p2: Prepared) -> AuthorComparison | None:
     """How far the author lists agree, order and initials-vs-full-names aside."""
-    a1, a2 = p1.authors[:AUTHOR_NAMES_COMPARED], p2.authors[:AUTHOR_NAMES_COMPARED]
+    authors1, authors2 = p1.authors, p2.authors
+    if p1.family_splits or p2.family_splits:
+        authors1, authors2 = _either_split(p1, p2)
+    a1, a2 = authors1[:AUTHOR_NAMES_COMPARED], authors2[:AUTHOR_NAMES_COMPARED]
     if not a1 or not a2:
         return None
     first_match = _same_family(a1[0][0], a2[0][0]) and _initials_compatible(a1[0][1], a2[0][1])
@@ -605,7 +634,7 @@ def compare_authors(p1: Prepared, p2: Prepared) -> AuthorComparison | None:
         # Family and given swapped for the whole list (East Asian names) still names the author.
         first_match = a1[0][0] == a2[0][0]
     short, long = (a1, a2) if len(a1) <= len(a2) else (a2, a1)
-    longer = p2.authors if short is a1 else p1.authors
+    longer = authors2 if short is a1 else authors1
     if len(short) < AUTHOR_NAMES_COMPARED < len(longer):
         # A list cut to a few names against a long one (a consortium, a large team): the few
         # are looked for among all of the long list's names (up to AUTHOR_NAMES_SCANNED), not

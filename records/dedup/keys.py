@@ -116,6 +116,15 @@ _ABSTRACT_CONTAINER_RE = re.compile(
     re.I,
 )
 _SUPPLEMENT_RE = re.compile(r"\bsupp(?:l|lement)?\b|\bmeeting\s*abstracts?\b", re.I)
+# ... or the title does: MEDLINE and the databases fed from it end a meeting abstract's title
+# with "[abstract]" ("[Abstract]", "[abstract no: 134]"), and some exports open it with
+# "Abstract:". A type hint, like a supplement: the title compared drops it (title_core). Not
+# "[Abstract in English]" (a language note) nor a title that merely opens with the word
+# ("Abstract algebra ..."), which say nothing about the record's type.
+_ABSTRACT_MARK_RE = re.compile(
+    r"\s*\[\s*abstracts?\s*(?:(?:no\.?|number|#)\s*:?\s*[\w.-]+\s*)?\]\s*\.?\s*$", re.I
+)
+_ABSTRACT_PREFIX_RE = re.compile(r"^\s*abstract\s*:\s*", re.I)
 _PART_RE = re.compile(
     r"\b(?:part|pt|teil|partie|parte|section)\.?\s+([0-9]+|[ivx]{1,5}|one|two|three|four|five|six)\b",
     re.I,
@@ -298,6 +307,27 @@ _DECORATION_RE = re.compile(
 )
 
 
+def abstract_marked(title: str) -> bool:
+    """Whether the title says its record is a meeting abstract (:data:`_ABSTRACT_MARK_RE`):
+    "Abstract:" first, or "[abstract]" among the decorations at its end, markup aside
+    ("... <i>[Abstract]</i>", "... [Abstract] [Review]"), quotes aside ('"... [abstract]"
+    (author's transl)')."""
+    text = _clean(title).strip().strip(_QUOTES_AND_SPACE)
+    if _ABSTRACT_PREFIX_RE.match(text):
+        return True
+    while text.rstrip(". ").endswith(("]", ")")):
+        if _ABSTRACT_MARK_RE.search(text):
+            return True
+        decoration = _DECORATION_RE.search(text)
+        if decoration is None:
+            return False
+        text = text[: decoration.start()].rstrip(_QUOTES_AND_SPACE)
+    return False
+
+
+_QUOTES_AND_SPACE = "\"'“”«» "
+
+
 def strip_decorations(title: str) -> str:
     """The title without MEDLINE's trailing decorations (see :data:`_DECORATION_RE`)."""
     while True:
@@ -316,6 +346,8 @@ def title_core(title: str) -> str:
         text = strip_decorations(text)
     if text[:1] in "RrWw":
         text = _RETRACTED_PREFIX_RE.sub("", text)
+    if text[:1] in "Aa":
+        text = _ABSTRACT_PREFIX_RE.sub("", text) or text
     if text.rstrip(". ").endswith(("]", ")")):
         text = _LANG_NOTE_RE.sub("", text)
     if "[" in text:
@@ -609,17 +641,19 @@ _COLLECTION_NAMES = frozenset(
 
 def _names(
     names: Any, venue: frozenset[str] = frozenset()
-) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
-    """The (folded family, initials) of each named person in order, and the folded first given
-    name of each ("" when none: used to spot given and family names swapped).
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
+    """The (folded family, initials) of each named person in order, the folded first given
+    name of each ("" when none: used to spot given and family names swapped), and the other
+    reading of each one's double surname (:func:`_family_split`; () when no name has one).
 
     A "name" that is a number, a web address, or only words of the record's own venue
     (``venue``: "sigmod record" among the authors of a record in SIGMOD Record) is citation
     matter a reader put in the wrong field, not a person: it is left out."""
     if not isinstance(names, list):
-        return (), ()
+        return (), (), ()
     authors: list[tuple[str, str]] = []
     given_names: list[str] = []
+    splits: list[str] = []
     for name in names:
         if not isinstance(name, dict):
             continue
@@ -635,7 +669,35 @@ def _names(
             continue
         authors.append((key, initials))
         given_names.append(first)
-    return tuple(authors), tuple(given_names)
+        splits.append(_family_split(key, given) if given else "")
+    return tuple(authors), tuple(given_names), tuple(splits) if any(splits) else ()
+
+
+@lru_cache(maxsize=65536)
+def _family_split(key: str, given: str) -> str:
+    """The folded family name of the other reading of a name whose given part ends with a
+    capitalised word: that word and the family name together ("M. Botana" + "Rial" ->
+    "botanarial"), or "".
+
+    Spanish and Portuguese double surnames written given name first ("M. Botana Rial", "Maria
+    Botana Rial") are read with the last word as the family name; the same person written
+    "Botana Rial, M." has the family "Botana Rial". Which reading is right, the string does
+    not say ("Maria Luisa Rial": Luisa is a given name). The stored name is left as read (a
+    wrong value is worse than a missing one); author comparison accepts either reading when
+    the other record confirms it (records.dedup.fields.compare_authors), which only a family
+    name equal to the joined words can do."""
+    words = given.split()
+    if len(words) < 2:
+        return ""
+    # A capitalised word of two letters or more (letters, inner hyphens or apostrophes), not an
+    # initial ("B.", "B") nor initials run together ("AB").
+    last = words[-1]
+    if len(last) < 2 or not last[0].isupper() or last.isupper() or not last[-1].isalpha():
+        return ""
+    if not last.replace("-", "").replace("'", "").replace("’", "").isalpha():
+        return ""
+    word = _family_key(last)
+    return word + key if word and word not in PARTICLES else ""
 
 
 @lru_cache(maxsize=65536)
@@ -805,6 +867,9 @@ class Prepared:
     # How many words at the start of the title are names run into it before a full stop
     # (title_lead): blocking also keys the title after them.
     title_lead: int = 0
+    # Per author, the folded family name of the other reading of a double surname ("" when
+    # none; () when no author has one): see :func:`_family_split`.
+    family_splits: tuple[str, ...] = ()
 
 
 class Screen(NamedTuple):
@@ -1150,16 +1215,17 @@ def prepare(csl: CSLItem) -> Prepared:
         _conference_container(container_text)
         or bool(_SUPPLEMENT_RE.search(issue_text))
         or bool(genre and _ABSTRACT_GENRE_RE.search(str(genre)))
+        or (("bstract" in raw_title or "BSTRACT" in raw_title) and abstract_marked(raw_title))
     )
     abstract = csl.get("abstract")
     tokens = tuple(title.split())
     variants = title_variants(core) if core else ()
     venue = frozenset(t for variant in containers for t in variant)
-    authors, given_names = _names(csl.get("author"), venue)
+    authors, given_names, splits = _names(csl.get("author"), venue)
     if not authors:
-        authors, given_names = _names(csl.get("editor"), venue)
+        authors, given_names, splits = _names(csl.get("editor"), venue)
     if not authors and tail_names:
-        authors, given_names = _names(tail_names, venue)
+        authors, given_names, splits = _names(tail_names, venue)
     return Prepared(
         title=title,
         title_tokens=tokens,
@@ -1199,6 +1265,7 @@ def prepare(csl: CSLItem) -> Prepared:
         authors_from_title=bool(tail_names) and not (csl.get("author") or csl.get("editor")),
         venue_from_title=bool(containers) and not has_venue,
         title_lead=title_lead(raw_title) if ". " in raw_title else 0,
+        family_splits=splits,
     )
 
 

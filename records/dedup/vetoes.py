@@ -116,7 +116,18 @@ def find_vetoes(p1: Prepared, p2: Prepared, f: FieldComparison) -> list[Veto]:
     # evidence of one (a citation scraped from a web page has no type).
     if _is_conference(p1) != _is_conference(p2) and not identity:
         other = p2 if _is_conference(p1) else p1
-        if other.type in _JOURNAL_TYPES:
+        # The abstract and its article are never printed at one place: in one journal, volume
+        # and year, at the same first page, or with no pages on the record typed an article
+        # (nothing but its type says it is one), two records are one printed item that one
+        # source knew for an abstract (its title's "[Abstract]", a supplement) and the other
+        # typed as an article. An "article" with pages of its own stays one.
+        same_place = (
+            f.container
+            and f.volume
+            and f.year_gap == 0
+            and (f.first_page or other.first_page is None)
+        )
+        if other.type in _JOURNAL_TYPES and not same_place:
             vetoes.append(Veto("conference abstract vs journal article", "maybe"))
 
     kind1, kind2 = _KIND.get(p1.type or ""), _KIND.get(p2.type or "")

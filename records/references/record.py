@@ -382,6 +382,40 @@ def _journal_before_pages(spans: list[tuple[str, str]]) -> list[tuple[str, str]]
     return spans
 
 
+# A locator closing a span: a volume, its issue in parentheses, a colon and pages, at the end
+# ("... Reviews 4 (1426): CD008173.", "... Cancer (Philad) 36 (1290): 1511–18.").
+_LOCATOR_END = re.compile(
+    r"^(?P<container>[^\W\d_].*?(?:[^\W\d_]|[.)])),?\s+"
+    r"(?P<volume>\d{1,5}[A-Za-z]?\s*\(\s*[\w/–-]{1,12}\s*\))\s*:\s*"
+    r"(?P<pages>[A-Za-z]{0,2}\d+[A-Za-z]?(?:\s*[-–]\s*[A-Za-z]{0,2}\d+[A-Za-z]?)?)\.?$"
+)
+
+
+def _locator_in_note(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A note after the title that ends in a locator ("Chest 138 (16): 811a."; Chicago as
+    citeproc-py prints it, the period after the title's closing quote, '"Title". Journal 12
+    (3): 4-5.', which the model reads as a note to the end) is the container, the volume and
+    issue, and the pages: the locator's shape (a volume, its issue in parentheses, a colon,
+    pages) says so whatever the style, the words before it are what it locates. Only when no
+    container, volume or pages were read elsewhere, and only for the note right after the
+    title: the values are read from one span, never moved between spans."""
+    labels = [label for label, _ in spans]
+    if any(label in labels for label in (*_CONTAINERS, "volume", "pages")):
+        return spans
+    for i in range(1, len(spans)):
+        if labels[i] != "note" or labels[i - 1] != "title":
+            continue
+        match = _LOCATOR_END.match(spans[i][1].strip())
+        if match:
+            located = [
+                ("journal", match.group("container")),
+                ("volume", match.group("volume")),
+                ("pages", match.group("pages")),
+            ]
+            return spans[:i] + located + spans[i + 1 :]
+    return spans
+
+
 _CONTAINER_SUPPLEMENT = re.compile(r",?\s+(\d{1,5}\s+suppl(?:ement)?\.?)$", re.IGNORECASE)
 
 
@@ -448,7 +482,11 @@ def to_csl(labelled: Labelled) -> tuple[CSLItem, list[str]]:
     fields whose list ended in "et al." (a marker kept beside the record, never a name)."""
     spans, stated_issue = _issue_not_date(
         _supplement_from_container(
-            _journal_before_pages(_quoted_container(_bracketed_title(_settle(labelled.spans()))))
+            _journal_before_pages(
+                _locator_in_note(
+                    _quoted_container(_bracketed_title(_settle(labelled.spans())))
+                )
+            )
         )
     )
     by_label: dict[str, list[str]] = {}

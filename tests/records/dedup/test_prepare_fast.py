@@ -19,6 +19,7 @@ from records.dedup.keys import (
     repair_mojibake,
     title_language,
 )
+from records.normalize.names import PARTICLES
 from records.normalize.text import fold_ascii
 
 # Characters fold treats specially, mixed with anything else Unicode has.
@@ -75,10 +76,34 @@ def test_title_language_equals_its_definition(tokens: list[str]) -> None:
     assert title_language(tuple(tokens)) == _language_reference(tuple(tokens))
 
 
-def _names_reference(names: object) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+def _split_reference(key: str, given: str) -> str:
+    """The other reading of a double surname: the given part's last word, capitalised (not all
+    capitals), letters with inner hyphens or apostrophes, two letters at least, joined before
+    the family name."""
+    words = given.split()
+    if len(words) < 2:
+        return ""
+    last = words[-1]
+    letters = last.replace("-", "").replace("'", "").replace("’", "")
+    if not (
+        len(last) >= 2
+        and last[0].isalpha()
+        and last[-1].isalpha()
+        and letters.isalpha()
+        and last[0].isupper()
+        and not last.isupper()
+    ):
+        return ""
+    word = _family_key(last)
+    return "" if not word or word in PARTICLES else word + key
+
+
+def _names_reference(
+    names: object,
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
     if not isinstance(names, list):
-        return (), ()
-    authors, given_names = [], []
+        return (), (), ()
+    authors, given_names, splits = [], [], []
     for name in names:
         if not isinstance(name, dict):
             continue
@@ -90,7 +115,8 @@ def _names_reference(names: object) -> tuple[tuple[tuple[str, str], ...], tuple[
         words = fold(str(name.get("given") or "")).split()
         authors.append((_family_key(family), "".join(w[0] for w in words if w)))
         given_names.append(words[0] if words and len(words[0]) > 1 else "")
-    return tuple(authors), tuple(given_names)
+        splits.append(_split_reference(_family_key(family), str(name.get("given") or "")))
+    return tuple(authors), tuple(given_names), tuple(splits) if any(splits) else ()
 
 
 _name = st.dictionaries(

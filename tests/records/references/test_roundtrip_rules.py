@@ -9,6 +9,7 @@ from records.references.record import (
     _bracketed_title,
     _issue_not_date,
     _journal_before_pages,
+    _locator_in_note,
     _quoted_container,
     _supplement_from_container,
     _volume_issue,
@@ -189,3 +190,58 @@ def test_a_supplement_in_a_vancouver_locator_is_kept_with_the_volume():
     )
     assert (csl["volume"], csl["issue"], csl["page"]) == ("17 Suppl 4", "302", "S12")
     assert csl["issued"] == {"date-parts": [[2012]]}
+
+
+# --- a note after the title that ends in a locator is the container and its locator ------------
+
+
+def test_a_note_after_the_title_ending_in_a_locator_is_the_journal_volume_and_pages():
+    head = [("author", "Okafor, N., and E. Lindqvist."), ("date", "2014."),
+            ("title", "“Renal Stones in Desert Nomads”.")]
+    assert _locator_in_note([*head, ("note", "Kidney Review Letters 12 (3): 44–51.")]) == [
+        *head,
+        ("journal", "Kidney Review Letters"),
+        ("volume", "12 (3)"),
+        ("pages", "44–51"),
+    ]
+    # a journal name with a parenthesis or abbreviation periods, an article number as pages
+    assert _locator_in_note([*head, ("note", "Nephrol. Rev. (Lond) 7 (12): CD004411.")])[3:] == [
+        ("journal", "Nephrol. Rev. (Lond)"),
+        ("volume", "7 (12)"),
+        ("pages", "CD004411"),
+    ]
+
+
+def test_a_note_without_a_locator_or_beside_a_read_container_is_left_alone():
+    head = [("author", "Okafor, N."), ("date", "2014."), ("title", "“Renal Stones”.")]
+    for note in (
+        "Kidney Review Letters, no. 1425.",  # no volume(issue): pages
+        "Kidney Review Letters 12: 44–51.",  # no issue in parentheses
+        "Paper read at the Desert Medicine Meeting, Tucson, 12 March.",
+        "12 (3): 44–51.",  # no words before the locator
+    ):
+        spans = [*head, ("note", note)]
+        assert _locator_in_note(spans) == spans
+    # a container, volume or pages read elsewhere: the note is not the locator
+    for read in (("journal", "Kidney Rev."), ("volume", "12"), ("pages", "44-51.")):
+        spans = [*head, read, ("note", "Kidney Review Letters 12 (3): 44–51.")]
+        assert _locator_in_note(spans) == spans
+    # a note that does not follow the title
+    spans = [("author", "Okafor, N."), ("note", "Kidney Review Letters 12 (3): 44–51."),
+             ("title", "Renal Stones.")]
+    assert _locator_in_note(spans) == spans
+
+
+def test_chicago_with_the_period_after_the_closing_quote_reads_its_journal():
+    # the model reads this one's locator as a note to the end (a "document" without it)
+    csl = parse_reference(
+        "Okafor, Nkem, and Elin Lindqvist. 2014. “Renal Stones in Desert Nomads and Their"
+        " Prevention with Water Intake in Hot Climates”. Database of Kidney Reviews 9 (1204):"
+        " CD004411."
+    )
+    assert csl is not None
+    assert (csl.get("type"), csl.get("container-title"), csl.get("volume"), csl.get("issue"),
+            csl.get("page")) == (
+        "article-journal", "Database of Kidney Reviews", "9", "1204", "CD004411"
+    )
+
