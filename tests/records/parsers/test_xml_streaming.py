@@ -163,11 +163,13 @@ def test_fixtures_read_in_pieces_as_whole(fmt: str, name: str) -> None:
     assert _seen(parser.read_pieces(_pieces(text, list(range(0, len(text), step))), "x")) == whole
 
 
-_TEXTS = [*SAMPLES.values(), *(t for _, t in FIXTURE_TEXTS)]
+# The large fixtures (a 3.9 MB EndNote library) are cut in the test above; random pieces of
+# the small ones cost less and cut more places.
+_TEXTS = [*SAMPLES.values(), *(t for _, t in FIXTURE_TEXTS if len(t) < 100_000)]
 
 
 @settings(
-    max_examples=300,
+    max_examples=200,
     deadline=None,
     database=None,
     derandomize=True,
