@@ -1,6 +1,7 @@
 """The one way this project parses XML: lxml, made safe for files from strangers.
 
-Every XML format (EndNote XML, PubMed XML, MARCXML) goes through :func:`parse_xml`. It
+Every XML format (EndNote XML, PubMed XML, MARCXML) goes through :func:`parse_xml`, or for a
+large export through :func:`pull_parser` (below). It
 
 * refuses any document whose DOCTYPE declares entities (``<!ENTITY``): that is where both
   entity-expansion bombs ("billion laughs") and external entities (``SYSTEM "file:///etc/passwd"``)
@@ -13,6 +14,12 @@ Every XML format (EndNote XML, PubMed XML, MARCXML) goes through :func:`parse_xm
 
 A PubMed efetch file's ``<!DOCTYPE PubmedArticleSet PUBLIC ... "https://...dtd">`` is allowed:
 the DTD is named, never fetched.
+
+Large exports (PubMed XML, EndNote XML) are read a piece at a time by
+:mod:`records.parsers.xml_records` with :func:`pull_parser` (the same options, no recovery).
+Every rule above still holds there: a text with ``<!ENTITY`` anywhere (stricter than the prolog
+check), an entity reference, an undeclared prefix or any syntax error is not read in pieces but
+handed whole to :func:`parse_xml`, which refuses or reads it as it always did.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from lxml import etree
 
 from records.errors import InputError, UnsafeInput
 
-_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _DOCTYPE_RE = re.compile(r"<!DOCTYPE\b", re.IGNORECASE)
 _ENTITY_RE = re.compile(r"<!ENTITY\b", re.IGNORECASE)
 
@@ -38,6 +45,23 @@ def safe_parser(*, recover: bool = False) -> etree.XMLParser:
         huge_tree=False,
         remove_blank_text=False,
         recover=recover,
+    )
+
+
+def pull_parser(tag: tuple[str, ...]) -> etree.XMLPullParser:
+    """A new lxml pull parser (text fed a piece at a time; the start and end of the elements
+    whose tag is one of ``tag`` read as they come) with the options of :func:`safe_parser`. It
+    checks no prolog and refuses no entity reference: its callers do (see
+    :mod:`records.parsers.xml_records`), and it never recovers from an error."""
+    return etree.XMLPullParser(
+        events=("start", "end"),
+        tag=tag,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
     )
 
 
@@ -66,7 +90,7 @@ def parse_xml(text: str, origin: str) -> etree._Element:
     check_prolog(text, origin)
     # lxml refuses str input that carries an encoding declaration; the text is already decoded,
     # so drop the declaration and hand lxml UTF-8 bytes.
-    body = _DECLARATION_RE.sub("", text.lstrip("\ufeff"), count=1)
+    body = DECLARATION_RE.sub("", text.lstrip("\ufeff"), count=1)
     return _parse(body.encode("utf-8"), origin)
 
 

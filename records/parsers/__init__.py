@@ -383,12 +383,13 @@ def iter_parse_stream(
     records, failures and places, and memory for a few batches rather than for the file.
 
     The input is decoded incrementally (:func:`records.decoding.decode_stream`) and its format
-    detected from its head. RIS, MEDLINE and BibTeX are then read as the text comes
-    (:meth:`StreamingParser.read_pieces`; BibTeX reads its ``@string`` and ``crossref`` places
-    in a pass of their own first, as the whole-text reader does). The others are read whole,
-    as :func:`iter_parse` reads them: XML, MARC and page layouts (their libraries read whole
-    documents), CSV (a quoted cell may hold line breaks), CSL-JSON and YAML (no incremental
-    JSON reader is installed). So is a text whose format only reading it all settles (two
+    detected from its head. RIS, MEDLINE, BibTeX, CSL-JSON arrays, PubMed XML and EndNote XML
+    are then read as the text comes (:meth:`StreamingParser.read_pieces`; BibTeX reads its
+    ``@string`` and ``crossref`` places in a pass of their own first, as the whole-text reader
+    does; the XML readers check the document in a first pass). The others are read whole, as
+    :func:`iter_parse` reads them: the other XML formats, MARC and page layouts (their
+    libraries read whole documents), CSV (a quoted cell may hold line breaks), a CSL-JSON
+    object and YAML. So is a text whose format only reading it all settles (two
     readers claim its head) or that no reader claims (the error says where it broke).
     """
     stream = decode_stream(chunks, origin, head_bytes)

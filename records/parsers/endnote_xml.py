@@ -9,15 +9,17 @@ notes; ``isbn`` holds ISSNs for journals and ISBNs for books.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from lxml import etree
 
-from records.model import CSLItem, IssnKind, ParseResult
+from records.model import CSLItem, Failure, IssnKind, Record
 from records.normalize.dates import parse_date
 from records.normalize.names import parse_name
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser
+from records.parsers.base import StreamingParser
 from records.parsers.fields import add_standard_numbers, first_doi, year_month_day
-from records.parsers.xml_records import element_records
+from records.parsers.xml_records import ElementFormat, stream_records, whole_items
 from records.xmlsafe import text_of
 
 REF_TYPES = {
@@ -156,10 +158,23 @@ def record_to_csl(record: etree._Element) -> tuple[CSLItem, dict[str, IssnKind],
     return csl, kinds, rec_number
 
 
-class EndNoteXMLParser(Parser):
+ENDNOTE_XML = ElementFormat(
+    "endnote-xml",
+    lambda root: root.iter("record"),
+    record_to_csl,
+    lambda csl, _: bool(csl.get("title") or csl.get("author")),
+    "EndNote record has neither title nor authors",
+    tags=("record",),
+)
+
+
+class EndNoteXMLParser(StreamingParser):
+    """A library's records are read as the text comes (:mod:`records.parsers.xml_records`)."""
+
     name = "endnote-xml"
     label = "EndNote XML"
     aliases = ("endnote",)
+    streams = True
 
     def sniff(self, text: str) -> float:
         head = text[:4000].lstrip("\ufeff \r\n")
@@ -173,13 +188,10 @@ class EndNoteXMLParser(Parser):
             return 0.6
         return 0.0
 
-    def parse(self, text: str, origin: str) -> ParseResult:
-        return element_records(
-            text,
-            origin,
-            self.name,
-            lambda root: root.iter("record"),
-            record_to_csl,
-            lambda csl, _: bool(csl.get("title") or csl.get("author")),
-            "EndNote record has neither title nor authors",
-        )
+    def read(self, text: str, origin: str) -> Iterator[Record | Failure]:
+        return whole_items(text, origin, ENDNOTE_XML)
+
+    def read_pieces(
+        self, pieces: Callable[[], Iterator[str]], origin: str
+    ) -> Iterator[Record | Failure]:
+        return stream_records(pieces, origin, ENDNOTE_XML)

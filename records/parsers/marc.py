@@ -6,6 +6,10 @@ pymarc reads the binary records and converts MARC-8 to Unicode (leader/09 blank)
 UTF-8 (leader/09 ``a``); a record it cannot read is a failure, the rest still import. MARCXML is
 not read with pymarc's own XML reader (``xml.sax``) so that every XML input goes through the one
 hardened parser; its elements become :class:`pymarc.Record` objects for the shared mapping.
+MARCXML is read whole (the tree of the whole document), unlike PubMed and EndNote XML
+(:mod:`records.parsers.xml_records`): that streamed reader chooses a record at its start tag,
+and a MARCXML ``<record>`` (in SRU envelopes, beside other ``record`` elements) is known as one
+only by its children (``leader``, ``controlfield``, ``datafield``).
 
 Mapping (MARC 21 Bibliographic): 100/110/111 and 700/710/711 names (relator ``edt``/"editor"
 -> editor), 245 $a $b $n $p title, 250 edition, 260/264 $a $b $c place, publisher, date, 008/07-10

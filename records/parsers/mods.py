@@ -7,7 +7,8 @@ MODS translator reads it: ``titleInfo`` (``nonSort`` + ``title`` + ``subTitle``;
 (date, publisher, place, edition, issuance), ``relatedItem type="host"`` (the journal or book a
 part is in, with ``part``'s volume/issue/pages), ``relatedItem type="series"``, ``identifier``
 (doi, isbn, issn, uri, pmid), ``abstract``, ``subject/topic``, ``language``, ``genre`` and
-``typeOfResource`` for the type. Parsed with :mod:`records.xmlsafe`.
+``typeOfResource`` for the type. Parsed with :mod:`records.xmlsafe`, whole: MODS files are
+small (the streamed reader of :mod:`records.parsers.xml_records` could take them; not done).
 """
 
 from __future__ import annotations

@@ -8,19 +8,20 @@ structured abstracts are written ``Label: text``. ``MedlineDate`` ("2010 Sep-Oct
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import copy
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from lxml import etree
 
 from records.identifiers import normalize_isbn, normalize_issn
-from records.model import CSLItem, IssnKind, ParseResult
+from records.model import CSLItem, Failure, IssnKind, Record
 from records.normalize.dates import parse_date
 from records.normalize.names import make_name
 from records.normalize.types import normalize_type
-from records.parsers.base import Parser
+from records.parsers.base import StreamingParser
 from records.parsers.fields import add_isbn, add_issn, year_month_day
-from records.parsers.xml_records import element_records
+from records.parsers.xml_records import ElementFormat, stream_records, whole_items
 from records.xmlsafe import text_of
 
 # PubMed publication types of Bookshelf records that are not books.
@@ -186,10 +187,57 @@ def article_to_csl(element: etree._Element) -> tuple[CSLItem, dict[str, IssnKind
     return {k: v for k, v in csl.items() if v}, kinds, pmid
 
 
-class PubMedXMLParser(Parser):
+_ARTICLES = ("PubmedArticle", "PubmedBookArticle")
+# A document that is one of these is one record (a bare MedlineCitation is wrapped as the
+# PubmedArticle it would be in a set); else the records are the articles of the set.
+_ONE_ARTICLE = (*_ARTICLES, "MedlineCitation")
+
+
+def _articles(root: etree._Element) -> Iterator[etree._Element]:
+    """The articles of a set, or the one article the document is."""
+    if root.tag in _ONE_ARTICLE:
+        yield root
+    else:
+        yield from (e for e in root if e.tag in _ARTICLES)
+
+
+def _is_article(element: etree._Element) -> bool:
+    """:func:`_articles`, told at an element's start (one of :data:`_ONE_ARTICLE`)."""
+    parent = element.getparent()
+    if parent is None:
+        return True
+    at_top = parent.getparent() is None and parent.tag not in _ONE_ARTICLE
+    return at_top and element.tag in _ARTICLES
+
+
+def _wrapped(element: etree._Element) -> etree._Element:
+    if element.tag != "MedlineCitation":
+        return element
+    wrapper = etree.Element("PubmedArticle")
+    # a copy (lines kept): the document, which the streamed reader still reads, keeps its root
+    wrapper.append(copy.deepcopy(element))
+    return wrapper
+
+
+PUBMED_XML = ElementFormat(
+    "pubmed-xml",
+    _articles,
+    article_to_csl,
+    lambda csl, pmid: bool(csl.get("title") or pmid),
+    "PubMed article has neither PMID nor title",
+    tags=_ONE_ARTICLE,
+    is_record=_is_article,
+    wrap=_wrapped,
+)
+
+
+class PubMedXMLParser(StreamingParser):
+    """A search's worth of articles is read as the text comes (:mod:`records.parsers.xml_records`)."""
+
     name = "pubmed-xml"
     label = "PubMed XML (efetch)"
     aliases = ("medline-xml",)
+    streams = True
 
     def sniff(self, text: str) -> float:
         head = text[:5000]
@@ -199,28 +247,10 @@ class PubMedXMLParser(Parser):
             return 0.8
         return 0.0
 
-    def parse(self, text: str, origin: str) -> ParseResult:
-        return element_records(
-            text,
-            origin,
-            self.name,
-            _articles,
-            article_to_csl,
-            lambda csl, pmid: bool(csl.get("title") or pmid),
-            "PubMed article has neither PMID nor title",
-        )
+    def read(self, text: str, origin: str) -> Iterator[Record | Failure]:
+        return whole_items(text, origin, PUBMED_XML)
 
-
-def _articles(root: etree._Element) -> Iterator[etree._Element]:
-    """The articles of a set, or the one article the document is (a bare MedlineCitation is
-    wrapped as the PubmedArticle it would be in a set)."""
-    if root.tag in ("PubmedArticle", "PubmedBookArticle", "MedlineCitation"):
-        elements = [root]
-    else:
-        elements = [e for e in root if e.tag in ("PubmedArticle", "PubmedBookArticle")]
-    for element in elements:
-        if element.tag == "MedlineCitation":
-            wrapper = etree.Element("PubmedArticle")
-            wrapper.append(element)
-            element = wrapper
-        yield element
+    def read_pieces(
+        self, pieces: Callable[[], Iterator[str]], origin: str
+    ) -> Iterator[Record | Failure]:
+        return stream_records(pieces, origin, PUBMED_XML)

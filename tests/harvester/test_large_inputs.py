@@ -18,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,52 @@ def _abstract(rng: random.Random) -> str:
     return " ".join(rng.choice(_WORDS) for _ in range(1800))  # about 16,000 characters
 
 
+def _pubmed_article(i: int, authors: list[str], title: str, year: int, abstract: str) -> str:
+    names = "".join(
+        f"<Author><LastName>{a.split(', ')[0]}</LastName><ForeName>{a.split(', ')[1]}</ForeName>"
+        "</Author>"
+        for a in authors
+    )
+    return (
+        f'<PubmedArticle>\n<MedlineCitation Status="MEDLINE"><PMID Version="1">{100000 + i}</PMID>'
+        "\n<Article><Journal><JournalIssue><Volume>"
+        f"{i % 50 + 1}</Volume><PubDate><Year>{year}</Year></PubDate></JournalIssue>"
+        f"<Title>Journal of Tests</Title></Journal>\n<ArticleTitle>{title}</ArticleTitle>\n"
+        f"<Abstract><AbstractText>{abstract}</AbstractText></Abstract>\n"
+        f"<AuthorList>{names}</AuthorList></Article></MedlineCitation>\n</PubmedArticle>\n"
+    )
+
+
+def _endnote_record(i: int, authors: list[str], title: str, year: int, abstract: str) -> str:
+    names = "".join(f"<author><style>{a}</style></author>" for a in authors)
+    return (
+        f'<record><rec-number>{i + 1}</rec-number><ref-type name="Journal Article">17</ref-type>'
+        f"\n<contributors><authors>{names}</authors></contributors>\n<titles><title><style>"
+        f"{title}</style></title><secondary-title><style>Journal of Tests</style>"
+        f"</secondary-title></titles>\n<volume><style>{i % 50 + 1}</style></volume>"
+        f"<dates><year><style>{year}</style></year></dates>\n"
+        f"<abstract><style>{abstract}</style></abstract></record>\n"
+    )
+
+
+# format: (the document's head, a record, the document's tail)
+XML_EXPORTS: dict[str, tuple[str, Callable[[int, list[str], str, int, str], str], str]] = {
+    "pubmed-xml": (
+        '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, '
+        '1st January 2019//EN" "https://dtd.invalid/pubmed_190101.dtd">\n<PubmedArticleSet>\n',
+        _pubmed_article,
+        "</PubmedArticleSet>\n",
+    ),
+    "endnote-xml": (
+        '<?xml version="1.0" encoding="UTF-8" ?><xml><records>\n',
+        _endnote_record,
+        "</records></xml>\n",
+    ),
+}
+FORMATS = ("bibtex", "ris", "csl-json", *XML_EXPORTS)
+SUFFIXES = {"bibtex": "bib", "ris": "ris", "csl-json": "json", "pubmed-xml": "xml"}
+
+
 def write_export(path: Path, fmt: str, count: int) -> Path:
     """``count`` records, each with its own title and a long abstract (the bytes), few names."""
     rng = random.Random(count)
@@ -60,6 +107,8 @@ def write_export(path: Path, fmt: str, count: int) -> Path:
                 f"  year = {{{year}}},\n  volume = {{{i % 50 + 1}}},\n"
                 f"  abstract = {{{_abstract(rng)}}}\n}}\n\n"
             )
+        elif fmt in XML_EXPORTS:
+            parts.append(XML_EXPORTS[fmt][1](i, authors, title, year, _abstract(rng)))
         elif fmt == "csl-json":
             item = {
                 "id": f"rec{i}",
@@ -83,6 +132,9 @@ def write_export(path: Path, fmt: str, count: int) -> Path:
             )
     if fmt == "csl-json":
         parts.append("\n]\n")
+    if fmt in XML_EXPORTS:
+        head, _, tail = XML_EXPORTS[fmt]
+        parts = [head, *parts, tail]
     path.write_text("".join(parts), "utf-8")
     return path
 
@@ -92,10 +144,10 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, P
     folder = tmp_path_factory.mktemp("large")
     return {
         fmt: (
-            write_export(folder / f"small.{suffix}", fmt, SMALL),
-            write_export(folder / f"large.{suffix}", fmt, LARGE),
+            write_export(folder / f"small-{fmt}.{SUFFIXES.get(fmt, 'xml')}", fmt, SMALL),
+            write_export(folder / f"large-{fmt}.{SUFFIXES.get(fmt, 'xml')}", fmt, LARGE),
         )
-        for fmt, suffix in (("bibtex", "bib"), ("ris", "ris"), ("csl-json", "json"))
+        for fmt in FORMATS
     }
 
 
@@ -104,7 +156,7 @@ def _bound(large: Path) -> int:
     return BOUND_BATCHES * large.stat().st_size * BATCH // LARGE
 
 
-@pytest.mark.parametrize("fmt", ["bibtex", "ris", "csl-json"])
+@pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("command", ["parse", "add"])
 def test_peak_memory_is_bounded_by_the_batch_not_the_file(
     exports: dict[str, tuple[Path, Path]], fmt: str, command: str, tmp_path: Path
@@ -160,3 +212,43 @@ def run_peak(args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
         )
         assert process.returncode == 0, process.stderr.decode()
         return peak.usage(usage_file)["maxrss_kb"] * 1024, process.stdout
+
+
+def test_a_truncated_xml_export_stores_nothing(
+    exports: dict[str, tuple[Path, Path]], tmp_path: Path
+) -> None:
+    """A PubMed XML cut short is found broken at its end, after the batches before the break
+    were read: nothing of it reaches the library (the document is checked whole before its
+    records are read), the command fails with one line naming the file and the line."""
+    small, large = exports["pubmed-xml"]
+    text = large.read_text("utf-8")
+    cut = tmp_path / "cut.xml"
+    cut.write_text(text[: len(text) * 9 // 10], "utf-8")
+    last_line = cut.read_text("utf-8").count("\n") + 1
+    db = tmp_path / "library.db"
+    env = environment("large-inputs", HARVESTER_BATCH=str(BATCH), HARVESTER_WORKER_MIN_BYTES="1")
+
+    def harvester(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "harvester", "--db", str(db), *args],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
+
+    assert harvester("add", "--no-enrich", str(small)).returncode == 0
+
+    def contents() -> list[tuple[object, ...]]:
+        with sqlite3.connect(db) as conn:
+            return conn.execute("SELECT * FROM source_records ORDER BY 1").fetchall()
+
+    before = contents()
+    assert len(before) == SMALL
+    process = harvester("add", "--no-enrich", str(cut))
+    assert process.returncode != 0
+    assert contents() == before
+    failed = [line for line in process.stderr.splitlines() if "cut.xml" in line]
+    assert len(failed) == 1, process.stderr
+    assert f"cut.xml (line {last_line}): invalid XML: " in failed[0]
