@@ -31,6 +31,18 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
 # which a loaded machine breaks (speed is measured in benchmarks, never asserted in tests).
 hypothesis_settings.register_profile("harvester", deadline=None)
 hypothesis_settings.load_profile("harvester")
+# The property tests' example counts are what a thorough run tries (HARVESTER_THOROUGH=1
+# scripts/test); a default run tries a third of each (at least 100), which keeps the suite
+# inside its time while every run still draws new examples (Hypothesis is not derandomized
+# here) and replays any failure it saved (.hypothesis/).
+THOROUGH = os.environ.get("HARVESTER_THOROUGH", "") not in ("", "0")
+
+
+def examples(thorough: int) -> int:
+    """``max_examples`` for a property test whose thorough run tries ``thorough``."""
+    return thorough if THOROUGH else max(100, thorough // 3)
+
+
 VUFIND_SEED = SEEDS / "000_44e92aaf5ee263d6.txt"
 SPRINGER_SEED = SEEDS / "003_2909be21334751a0.txt"
 

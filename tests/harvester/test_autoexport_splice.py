@@ -22,7 +22,7 @@ from harvester.ops.selection import Selection
 from harvester.ops.splice import Insertion, Removal, plan
 from harvester.store import Library
 from records.exporters.entries import FRAMES
-from tests.conftest import SPRINGER_SEED, VUFIND_SEED
+from tests.conftest import SPRINGER_SEED, VUFIND_SEED, examples
 from tests.harvester.test_autoexport_incremental import _library_with_exports
 
 FORMATS = {
@@ -291,7 +291,7 @@ def test_export_auto_again_with_other_options_writes_whole(tmp_path, ways):
 entry_text = st.text(alphabet="ab,\n{}é", min_size=1, max_size=6).map(lambda t: "@" + t + "\n")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     fmt=st.sampled_from(sorted(FRAMES)),
     old=st.lists(entry_text, min_size=1, max_size=8),

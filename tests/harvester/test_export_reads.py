@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harvester.store.exports import _loads
+from tests.conftest import examples
 
 # Texts where a fast decoder may part from json.loads: numbers past 64 bits (orjson makes
 # them floats), NaN and infinities (refused by the fast decoders, taken by json.loads), numbers
@@ -96,14 +97,14 @@ values = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(values, st.booleans())
 def test_the_stores_texts_decode_as_json_loads_decodes_them(value, ascii_only):
     text = json.dumps(value, ensure_ascii=ascii_only)
     assert same(_loads(text.encode("utf-8")), json.loads(text))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(values, st.integers(min_value=0), st.sampled_from([*'"\\,:}]1 e-.', "\\u", "\x01"]))
 def test_damaged_texts_decode_or_fail_as_json_loads_does(value, where, char):
     text = json.dumps(value)

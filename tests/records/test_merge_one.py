@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from records.merge import Member, _merge_one, _merge_several, merge
+from tests.conftest import examples
 
 # Values as readers leave them, and the empty ones the merge drops (None, "", [], {}), with 0,
 # 0.0 and False, which are falsy but not empty (_merge_one tests only falsy values).
@@ -28,7 +29,7 @@ _names = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)  # no wall-clock bound: the machine may be loaded
+@settings(max_examples=examples(300), deadline=None)  # no wall-clock bound: the machine may be loaded
 @given(
     csl=st.dictionaries(_names, _values),
     issn=st.one_of(

@@ -21,6 +21,7 @@ from records.dedup.keys import (
 )
 from records.normalize.names import PARTICLES
 from records.normalize.text import fold_ascii
+from tests.conftest import examples
 
 # Characters fold treats specially, mixed with anything else Unicode has.
 _tricky = list("aZs t9_?'’ -.éüßæØłαΩµςΣ\u0301ﬁ½²٣Ⅻ")
@@ -47,7 +48,7 @@ def _fold_reference(text: str) -> str:
     return _NON_ALNUM_RE.sub(" ", text).strip()
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(_text)
 def test_fold_equals_its_definition(text: str) -> None:
     assert fold(text) == _fold_reference(text)
@@ -70,7 +71,7 @@ def _language_reference(tokens: tuple[str, ...]) -> str | None:
 _function_words = sorted({w for words in _LANGUAGE_WORDS.values() for w in words})
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(st.sampled_from([*_function_words, "cancer", "x"]), max_size=12))
 def test_title_language_equals_its_definition(tokens: list[str]) -> None:
     assert title_language(tuple(tokens)) == _language_reference(tuple(tokens))
@@ -126,7 +127,7 @@ _name = st.dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.one_of(st.lists(st.one_of(_name, _text), max_size=4), _text, st.none()))
 def test_names_equal_their_definition(names: object) -> None:
     assert _names(names) == _names_reference(names)
@@ -139,7 +140,7 @@ _pieces = [*_plain, "Bayes", "é", "α", "–", "’", "\u00a0", "{", "}", "{B}"
 _braced = st.lists(st.sampled_from(_pieces), max_size=12).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(_braced)
 def test_latex_with_only_braces_loses_its_braces_and_nothing_else(text: str) -> None:
     assert _latex_to_text(text) == text.replace("{", "").replace("}", "")

@@ -37,7 +37,7 @@ from records.dedup.scoring import _RANK, could_match, verdict_of
 from records.dedup.triage import Triage, _screen, passing, triage, vetoed_apart
 from records.model import CSLItem
 from records.normalize.record import normalize_csl
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO, examples
 
 LABELLED = [
     "cora_1879_pyjedai",
@@ -341,7 +341,7 @@ def _groups(draw: st.DrawFn) -> tuple[Prepared, list[Prepared]]:
     return forms[0], forms[1:]
 
 
-@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(800), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_groups())
 def test_triage_equals_compare_on_random_groups(group: tuple[Prepared, list[Prepared]]) -> None:
     record, others = group
@@ -352,7 +352,7 @@ def test_triage_equals_compare_on_random_groups(group: tuple[Prepared, list[Prep
             assert decision.verdict == "distinct" and decision.vetoed
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_groups())
 def test_screen_is_vetoed_apart_in_a_batch(group: tuple[Prepared, list[Prepared]]) -> None:
     record, others = group
@@ -360,7 +360,7 @@ def test_screen_is_vetoed_apart_in_a_batch(group: tuple[Prepared, list[Prepared]
     assert kept == [i for i, other in enumerate(others) if not vetoed_apart(record, other)]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_groups(), st.floats(0, 1))
 def test_title_lift_only_where_announced(
     group: tuple[Prepared, list[Prepared]], similarity: float
@@ -376,7 +376,7 @@ def test_title_lift_only_where_announced(
         assert lift_title_similarity(record, other, similarity) >= similarity
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_groups())
 def test_verdict_only_rises_with_the_abstract_similarity(
     group: tuple[Prepared, list[Prepared]],

@@ -29,6 +29,7 @@ from records.exporters.bibtex import (
     write_bibtex,
 )
 from records.exporters.latex import ASCII_TABLE, escape, protect_title
+from tests.conftest import examples
 from tests.records.exporters.samples import seeds
 
 # pylatexenc knows most text macros; these it decodes differently or not at all.
@@ -264,7 +265,7 @@ def _decoded_name(text, literal):
     return (family, decode(" ".join(parts.first)), decode(" ".join(parts.jr)))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_record, st.sampled_from(["bibtex", "biblatex"]))
 def test_any_record_round_trips_through_bibtexparser(csl, flavour):
     text = write_bibtex([("key", csl)], flavour=flavour, abstract=True)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from records.errors import UsageError
 from records.exporters import bibtex
+from tests.conftest import examples
 from tests.records.exporters.samples import EXTRA, seeds
 
 FLAVOURS = ("bibtex", "biblatex")
@@ -91,7 +92,7 @@ def _both(key: str, csl: dict[str, Any], flavour: Any, abstract: bool) -> None:
     )
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(csl=csl_items(), flavour=st.sampled_from(FLAVOURS), abstract=st.booleans())
 def test_generated_items_are_written_as_the_general_path_writes_them(csl, flavour, abstract):
     _both("key2024x", csl, flavour, abstract)

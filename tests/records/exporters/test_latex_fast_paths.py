@@ -10,11 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from records.exporters import latex
+from tests.conftest import examples
 
 ascii_titles = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(title=ascii_titles, ascii=st.booleans())
 def test_ascii_titles_are_protected_as_every_word_is(title, ascii):
     """Both ASCII fast paths (the words with a capital found by one regex, and titles with
@@ -26,7 +27,7 @@ def test_ascii_titles_are_protected_as_every_word_is(title, ascii):
         assert latex._protect_plain_ascii(title) == general
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(
     title=st.one_of(
         st.text(max_size=60),
@@ -53,7 +54,7 @@ ascii_words = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(title=ascii_words)
 def test_plain_ascii_titles_are_protected_as_every_word_is(title):
     """Titles made of words and punctuation (what the template path mostly sees)."""
@@ -78,7 +79,7 @@ def _by_runs(table: dict[int, str | None], pattern: str, text: str) -> str:
     return re.sub(pattern, lambda m: "".join(table.get(ord(c), c) or "" for c in m.group()), text)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(text=st.text(max_size=60))
 def test_non_ascii_macros_by_translate_equal_the_runs(text):
     assert text.translate(latex._ASCII_NON_ASCII) == _by_runs(
@@ -91,7 +92,7 @@ def test_non_ascii_macros_by_translate_equal_the_runs(text):
     assert text.translate(latex._UTF8_NON_ASCII) == _by_runs(latex.UTF8_TABLE, not_pdflatex, text)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(
     page=st.one_of(
         st.from_regex(r"\A[0-9]{1,5}(-[0-9]{1,5})?\Z"),
@@ -105,7 +106,7 @@ def test_pages_fast_path_equals_the_split(page):
     assert bibtex._pages(page, True) == general
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(value=st.text(alphabet="abc/.:10{}\\ \n%", max_size=20))
 def test_verbatim_fast_path_equals_the_translation(value):
     from records.exporters import bibtex

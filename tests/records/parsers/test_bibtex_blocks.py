@@ -22,7 +22,7 @@ from records.parsers.bibtex_blocks import (
     fast_entry,
     read_blocks,
 )
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, examples
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
@@ -153,14 +153,14 @@ _PLAIN_ENTRY = st.builds(
 _BETWEEN = st.sampled_from(["\n\n", "\n", " ", "% comment\n", "text @misc{x, a={b}}\n", "\n  "])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(st.tuples(_BETWEEN, st.one_of(_ENTRY, _PLAIN_ENTRY)), max_size=6))
 def test_generated_texts_split_as_a_whole(parts):
     text = "".join(between + entry for between, entry in parts)
     assert list(read_blocks(text)) == _whole(text)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.one_of(_ENTRY, _PLAIN_ENTRY), st.sampled_from(["", "\n", "\n\n  "]))
 def test_fast_path_agrees_or_declines(entry, after):
     piece = entry + after

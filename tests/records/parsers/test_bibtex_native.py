@@ -17,7 +17,7 @@ from records.errors import InputError
 from records.model import ParseResult
 from records.parsers import bibtex_native, parse_bytes
 from records.parsers.bibtex_blocks import cut_points, fast_entry
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, examples
 from tests.records.parsers.test_bibtex_blocks import _ENTRY, _PLAIN_ENTRY, TEXTS, TRICKY, _whole
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -109,7 +109,7 @@ def test_native_follows_the_splitters_rules(piece):
 
 
 @needs_citerra
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.one_of(_ENTRY, _PLAIN_ENTRY), st.sampled_from(["", "\n", "\n\n  "]))
 def test_native_agrees_or_declines(entry, after):
     piece = entry + after
