@@ -82,7 +82,10 @@ _CORPORATE_WORDS = re.compile(
 _UPPER = (
     "A-ZÀ-ÖØ-Þ" + "".join(c for c in map(chr, range(0x100, 0x250)) if c.isupper()) + ("Α-ΩА-ЯЁ")
 )
-_INITIALS_RE = re.compile(rf"^(?:[{_UPPER}](?:\.|\s|-|$)\s*)+$|^[{_UPPER}]{{1,3}}$")
+# An initial ends with a period, a space, a hyphen, or a period and a hyphen: the hyphenated
+# initials of a hyphenated given name ("J.-P.", "W.-Z.": APA, Nature) are initials too, so that
+# "Zhao, W.-Z., Wang, J.-K." pairs each family name with its initials.
+_INITIALS_RE = re.compile(rf"^(?:[{_UPPER}](?:\.\s*-|\.|\s|-|$)\s*)+$|^[{_UPPER}]{{1,3}}$")
 # Role suffixes from catalogs: "(VerfasserIn)", "[author]", "(Hrsg.)", ", editor".
 _ROLE_RE = re.compile(r"\s*[(\[][^()\[\]]{1,40}[)\]]\s*$")
 _AFFILIATION_RE = re.compile(r"(?<=\D)\s*(?:\d+(?:\s*,\s*\d+)*|[*†‡§]+)\s*$")

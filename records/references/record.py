@@ -30,6 +30,9 @@ _ET_AL = re.compile(
     r"(?:,?\s*(?:et\s*al\.?|u\.\s*a\.?|and\s+others|\.\.\.|…)|\s*\[?et al\.?\]?)\s*[.,;:]?\s*$",
     re.IGNORECASE,
 )
+# "et al." with words after it in an author span ("Nunn AJ, et al. U.K. Controlled trial"):
+# the model ran the title's first words into the names; no name follows "et al.".
+_ET_AL_RUN_ON = re.compile(r",?\s*\bet\s*al\.(?=\s+\S).*$", re.IGNORECASE | re.DOTALL)
 _ROLE = re.compile(
     r"^\s*(?:in:?|edited\s+by|hrsg\.?\s+von|hg\.?\s+von|ed\.\s+by|eds?\.|\()\s*|"
     r"[\s,]*\(?\b(?:eds?|editors?|hrsg|hg|ed|trans|transl|übers|dir|coord)\b\.?\)?[\s.,:;]*$",
@@ -130,7 +133,7 @@ def names(text: str) -> tuple[list[Name], bool]:
     while previous != text:  # "u. a. (Hrsg.)", "(eds.) et al.": roles and "et al." in any order
         previous = text
         text = _ROLE.sub("", text).strip(" ,:;")
-        match = _ET_AL.search(text)
+        match = _ET_AL.search(text) or _ET_AL_RUN_ON.search(text)
         if match and match.start() != match.end():
             etal = True
             text = text[: match.start()]

@@ -4,6 +4,7 @@ alone, and the whole reader on strings written here (in no training or evaluatio
 
 from __future__ import annotations
 
+from records.normalize.names import is_initials
 from records.parsers.reference_string import parse_reference
 from records.references.record import (
     _bracketed_title,
@@ -13,6 +14,7 @@ from records.references.record import (
     _quoted_container,
     _supplement_from_container,
     _volume_issue,
+    names,
 )
 
 # --- a bracket the title opens closes in the title --------------------------------------------
@@ -245,3 +247,39 @@ def test_chicago_with_the_period_after_the_closing_quote_reads_its_journal():
         "article-journal", "Database of Kidney Reviews", "9", "1204", "CD004411"
     )
 
+
+# --- names: hyphenated initials and words run on after "et al." --------------------------------
+
+
+def test_hyphenated_initials_pair_with_the_family_name_before_them():
+    found, etal = names("Okafor, N.-K., Lindqvist, E., & Haddad, J.-P.")
+    assert (found, etal) == (
+        [
+            {"family": "Okafor", "given": "N.-K."},
+            {"family": "Lindqvist", "given": "E."},
+            {"family": "Haddad", "given": "J.-P."},
+        ],
+        False,
+    )
+    assert is_initials("J.-P.") and is_initials("J-P") and is_initials("J.P.")
+    # a hyphenated given name is a name, not initials
+    assert not is_initials("Jean-Paul") and not is_initials("Ju.-Li")
+    assert names("Jean-Paul Okafor, Elin Lindqvist")[0] == [
+        {"family": "Okafor", "given": "Jean-Paul"},
+        {"family": "Lindqvist", "given": "Elin"},
+    ]
+
+
+def test_words_after_et_al_in_an_author_span_are_no_name():
+    found, etal = names("Okafor NK, Lindqvist E, Haddad J, et al. U.S. Renal")
+    assert etal and found == [
+        {"family": "Okafor", "given": "N. K."},
+        {"family": "Lindqvist", "given": "E."},
+        {"family": "Haddad", "given": "J."},
+    ]
+    # "et al." closing the span, and a family name containing the letters, are left alone
+    assert names("Okafor NK, Haddad J, et al.") == (found[::2], True)
+    assert names("Etalon P, Alvarez M.")[0] == [
+        {"family": "Etalon", "given": "P."},
+        {"family": "Alvarez", "given": "M."},
+    ]
