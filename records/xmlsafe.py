@@ -25,6 +25,7 @@ handed whole to :func:`parse_xml`, which refuses or reads it as it always did.
 from __future__ import annotations
 
 import re
+from typing import TypedDict
 
 from lxml import etree
 
@@ -35,17 +36,30 @@ _DOCTYPE_RE = re.compile(r"<!DOCTYPE\b", re.IGNORECASE)
 _ENTITY_RE = re.compile(r"<!ENTITY\b", re.IGNORECASE)
 
 
+# The options that make lxml safe for files from strangers (see the module docstring): one
+# place, so the whole-text parser and the pull parser cannot drift apart.
+class _Options(TypedDict):
+    resolve_entities: bool
+    no_network: bool
+    load_dtd: bool
+    dtd_validation: bool
+    huge_tree: bool
+    remove_blank_text: bool
+
+
+_SAFE_OPTIONS = _Options(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    remove_blank_text=False,
+)
+
+
 def safe_parser(*, recover: bool = False) -> etree.XMLParser:
     """A new lxml parser that resolves nothing and fetches nothing (see the module docstring)."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_blank_text=False,
-        recover=recover,
-    )
+    return etree.XMLParser(recover=recover, **_SAFE_OPTIONS)
 
 
 def pull_parser(tag: tuple[str, ...]) -> etree.XMLPullParser:
@@ -53,16 +67,7 @@ def pull_parser(tag: tuple[str, ...]) -> etree.XMLPullParser:
     whose tag is one of ``tag`` read as they come) with the options of :func:`safe_parser`. It
     checks no prolog and refuses no entity reference: its callers do (see
     :mod:`records.parsers.xml_records`), and it never recovers from an error."""
-    return etree.XMLPullParser(
-        events=("start", "end"),
-        tag=tag,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_blank_text=False,
-    )
+    return etree.XMLPullParser(events=("start", "end"), tag=tag, **_SAFE_OPTIONS)
 
 
 def check_prolog(text: str, origin: str) -> None:
